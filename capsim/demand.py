@@ -1,0 +1,212 @@
+"""Demand: every woman of one replication, drawn up front with numpy.
+
+Labour onsets follow a non-homogeneous Poisson process whose daily intensity follows the
+year's expected deliveries, the month and weekday profiles and the demand events, and whose
+hourly intensity follows the hour-of-day profile. Onsets are drawn by inverting the
+cumulative intensity, one calendar year per random stream, so a change of demand in one year
+leaves the women of the other years untouched (common random numbers).
+
+Each attribute of a woman comes from its own named stream, as a row of uniform numbers per
+woman: the k-th woman of a year keeps her numbers whatever other parameters are changed.
+Times are hours since the start of the simulation (the first warm-up day at 00:00).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+import numpy as np
+
+from capsim.scenario.models import RISK_COLOURS, Scenario
+from capsim.streams import stream
+
+HOURS_PER_DAY = 24.0
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """The women of one replication, sorted by the time they first need a bed.
+
+    Every array has one entry per woman. Times are in hours since the simulation start.
+    """
+
+    admit_h: np.ndarray       # first need of a bed: labour onset, planned caesarean or antenatal admission
+    event_h: np.ndarray       # labour onset, or start of a planned caesarean
+    risk: np.ndarray          # index into RISK_COLOURS
+    booked: np.ndarray        # index of the facility where she booked
+    planned_cs: np.ndarray    # bool: planned caesarean
+    emergency_cs: np.ndarray  # bool: needs an emergency caesarean if she labours
+    complication: np.ndarray  # bool: intrapartum complication needing critical maternal care
+    labour_h: np.ndarray      # hours of midwife care in active labour
+    los_vaginal_h: np.ndarray   # postnatal hours after a vaginal birth
+    los_caesarean_h: np.ndarray  # postnatal hours after a caesarean
+    theatre_h: np.ndarray     # hours a caesarean occupies the theatre
+    preparation_h: np.ndarray  # hours from theatre free to delivery (emergency caesarean)
+    initial_facility: np.ndarray  # facility of each woman already in a bed at the start
+    initial_release_h: np.ndarray  # when she leaves
+
+    def __len__(self) -> int:
+        return int(self.admit_h.shape[0])
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays (bytes)."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+def day_dates(start: date, end: date) -> np.ndarray:
+    """Return the dates from ``start`` (included) to ``end`` (excluded) as datetime64[D]."""
+    return np.arange(np.datetime64(start, "D"), np.datetime64(end, "D"))
+
+
+def expected_daily_deliveries(scenario: Scenario) -> np.ndarray:
+    """Expected labour onsets per simulated day (deliveries/day), warm-up included.
+
+    Each calendar year's expected deliveries are spread over its days in proportion to the
+    month and weekday profiles; demand events multiply the days from their date on.
+    """
+    horizon, demand = scenario.horizon, scenario.demand
+    dates = day_dates(horizon.sim_start, horizon.end)
+    first_year = int(str(dates[0])[:4])
+    last_year = int(str(dates[-1])[:4])
+    lam = np.empty(dates.shape[0])
+    month_w = np.asarray(demand.month_profile, dtype=float)
+    dow_w = np.asarray(demand.weekday_profile, dtype=float)
+    for year in range(first_year, last_year + 1):
+        year_days = day_dates(date(year, 1, 1), date(year + 1, 1, 1))
+        w_year = _day_weights(year_days, month_w, dow_w)
+        scale = demand.deliveries_in(year, horizon.start.year) / w_year.sum()
+        in_year = (dates >= year_days[0]) & (dates <= year_days[-1])
+        lam[in_year] = _day_weights(dates[in_year], month_w, dow_w) * scale
+    for ev in demand.events:
+        lam[dates >= np.datetime64(ev.date, "D")] *= ev.multiplier
+    return lam
+
+
+def _day_weights(dates: np.ndarray, month_w: np.ndarray, dow_w: np.ndarray) -> np.ndarray:
+    months = dates.astype("datetime64[M]").astype(np.int64) % 12
+    weekday = (dates.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
+    return month_w[months] * dow_w[weekday]
+
+
+def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) -> Cohort:
+    """Draw every woman of one replication; return them as a :class:`Cohort`.
+
+    ``seed`` defaults to the scenario's seed. The result depends only on (scenario, seed,
+    replication).
+    """
+    if seed is None:
+        seed = scenario.run.seed
+    horizon = scenario.horizon
+    dates = day_dates(horizon.sim_start, horizon.end)
+    lam_day = expected_daily_deliveries(scenario)
+    hour_w = np.asarray(scenario.demand.hour_profile, dtype=float)
+    hour_w = hour_w / hour_w.sum()
+    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    parts = []
+    for year in np.unique(years):
+        days = np.flatnonzero(years == year)
+        parts.append(_women_of_year(scenario, seed, replication, int(year), days, lam_day, hour_w))
+    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.argsort(merged["admit_h"], kind="stable")
+    merged = {k: v[order] for k, v in merged.items()}
+    init_fac, init_rel = _initial_census(scenario, seed, replication)
+    return Cohort(initial_facility=init_fac, initial_release_h=init_rel, **merged)
+
+
+def _onsets(rng: np.random.Generator, days: np.ndarray, lam_day: np.ndarray,
+            hour_w: np.ndarray) -> np.ndarray:
+    """Onset times (hours) of a Poisson process with the given intensity, by inversion."""
+    hourly = (lam_day[days][:, None] * hour_w[None, :]).ravel()
+    cum = np.concatenate([[0.0], np.cumsum(hourly)])
+    total = cum[-1]
+    edges = days[0] * HOURS_PER_DAY + np.arange(cum.shape[0], dtype=float)
+    chunk = int(total + 6 * np.sqrt(total) + 16)
+    gaps = rng.standard_exponential(chunk)
+    unit_times = np.cumsum(gaps)
+    while unit_times[-1] < total:
+        more = np.cumsum(rng.standard_exponential(chunk)) + unit_times[-1]
+        unit_times = np.concatenate([unit_times, more])
+    unit_times = unit_times[unit_times < total]
+    return np.interp(unit_times, cum, edges)
+
+
+def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.ndarray,
+                   lam_day: np.ndarray, hour_w: np.ndarray) -> dict[str, np.ndarray]:
+    demand, pathway = scenario.demand, scenario.pathway
+    onset = _onsets(stream(seed, rep, "arrivals", year), days, lam_day, hour_w)
+    n = onset.shape[0]
+
+    def uniforms(name: str, k: int) -> np.ndarray:
+        return stream(seed, rep, name, year).random((n, k))
+
+    risk_cum = np.cumsum([demand.risk_mix[c] for c in RISK_COLOURS])
+    risk = np.minimum(np.searchsorted(risk_cum, uniforms("risk", 1)[:, 0], side="right"),
+                      len(RISK_COLOURS) - 1).astype(np.int8)
+
+    ids = [f.id for f in scenario.facilities]
+    book_ids = list(demand.booking)
+    book_cum = np.cumsum([demand.booking[i] for i in book_ids])
+    pick = np.minimum(np.searchsorted(book_cum, uniforms("booking", 1)[:, 0], side="right"),
+                      len(book_ids) - 1)
+    booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[pick]
+
+    def by_risk(rates: dict[str, float]) -> np.ndarray:
+        return np.asarray([rates[c] for c in RISK_COLOURS])[risk]
+
+    u_mode = uniforms("mode", 3)
+    planned = u_mode[:, 0] < by_risk(demand.planned_caesarean_rate)
+    emergency = (uniforms("emergency", 1)[:, 0] < by_risk(demand.emergency_caesarean_rate)) & ~planned
+    complication = uniforms("complication", 1)[:, 0] < by_risk(pathway.intrapartum_complication)
+
+    event = onset.copy()
+    if planned.any():
+        day = np.floor(onset[planned] / HOURS_PER_DAY)
+        weekday = (day + _weekday_of_day0(scenario)) % 7
+        day -= np.where(weekday == 5, 1, np.where(weekday == 6, 2, 0))
+        hours = np.asarray(demand.planned_caesarean_hours, dtype=float)
+        pick_h = np.minimum((u_mode[planned, 1] * hours.size).astype(int), hours.size - 1)
+        event[planned] = np.maximum(0.0, day * HOURS_PER_DAY + hours[pick_h] + u_mode[planned, 2])
+
+    u_ante = uniforms("antenatal", 2)
+    ante_days = np.zeros(n)
+    for k, colour in enumerate(RISK_COLOURS):
+        rule = pathway.antenatal[colour]
+        mask = (risk == k) & (u_ante[:, 0] < rule.probability)
+        if mask.any():
+            ante_days[mask] = rule.days.ppf(u_ante[mask, 1])
+    admit = np.maximum(0.0, event - ante_days * HOURS_PER_DAY)
+
+    u_post = uniforms("postnatal", 2)
+    u_theatre = uniforms("theatre", 2)
+    return {
+        "admit_h": admit,
+        "event_h": event,
+        "risk": risk,
+        "booked": booked,
+        "planned_cs": planned,
+        "emergency_cs": emergency,
+        "complication": complication,
+        "labour_h": pathway.labour.ppf(uniforms("labour", 1)[:, 0]),
+        "los_vaginal_h": pathway.postnatal_los.vaginal.ppf(u_post[:, 0]) * HOURS_PER_DAY,
+        "los_caesarean_h": pathway.postnatal_los.caesarean.ppf(u_post[:, 1]) * HOURS_PER_DAY,
+        "theatre_h": pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0,
+        "preparation_h": pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0,
+    }
+
+
+def _weekday_of_day0(scenario: Scenario) -> int:
+    return scenario.horizon.sim_start.weekday()
+
+
+def _initial_census(scenario: Scenario, seed: int, rep: int) -> tuple[np.ndarray, np.ndarray]:
+    counts = [f.initial_census for f in scenario.facilities]
+    total = sum(counts)
+    fac = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    if total == 0:
+        return fac, np.zeros(0)
+    u = stream(seed, rep, "initial").random((total, 2))
+    # Residual stay of a woman found in bed: a uniform share of a postnatal stay.
+    stay = scenario.pathway.postnatal_los.vaginal.ppf(u[:, 0]) * HOURS_PER_DAY * u[:, 1]
+    return fac, stay

@@ -1,0 +1,85 @@
+"""Probability distributions used by scenario files.
+
+A distribution is a small validated object that knows its mean and variance and turns
+uniform random numbers into values by inverse transform (``ppf``). Drawing by inverse
+transform keeps common random numbers between scenarios: the same woman keeps the same
+uniform number, so a longer mean stay gives *her* a longer stay, not a different woman.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import special
+
+DistributionKind = Literal["fixed", "exponential", "lognormal", "gamma"]
+
+
+class Distribution(BaseModel):
+    """A positive random duration or quantity, given by its mean and standard deviation.
+
+    The unit is set by the field that holds the distribution (hours, days or minutes);
+    the field's description says which.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dist: DistributionKind = Field(
+        "lognormal",
+        description="Family: fixed (always the mean), exponential (sd = mean), "
+        "lognormal or gamma (both need sd).",
+    )
+    mean: float = Field(..., gt=0, description="Mean, in the unit of the field.")
+    sd: float | None = Field(
+        None,
+        ge=0,
+        description="Standard deviation, in the unit of the field; sets the shape at a fixed "
+        "mean. Required for lognormal and gamma; must equal the mean (or be left out) for "
+        "exponential; ignored for fixed.",
+    )
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Distribution:
+        if self.dist in ("lognormal", "gamma") and (self.sd is None or self.sd <= 0):
+            raise ValueError(f"a {self.dist} distribution needs sd > 0")
+        if self.dist == "exponential" and self.sd is not None and not math.isclose(
+            self.sd, self.mean, rel_tol=1e-9
+        ):
+            raise ValueError("an exponential distribution has sd = mean; leave sd out")
+        return self
+
+    @property
+    def std(self) -> float:
+        """Standard deviation in the field's unit (0 for fixed)."""
+        if self.dist == "fixed":
+            return 0.0
+        if self.dist == "exponential":
+            return self.mean
+        return float(self.sd)  # type: ignore[arg-type]
+
+    @property
+    def variance(self) -> float:
+        """Variance in the field's unit squared."""
+        return self.std**2
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Return the quantiles of uniform numbers ``u`` in (0, 1), in the field's unit."""
+        u = np.asarray(u, dtype=float)
+        if self.dist == "fixed":
+            return np.full_like(u, self.mean)
+        if self.dist == "exponential":
+            return -self.mean * np.log1p(-u)
+        if self.dist == "lognormal":
+            sigma2 = math.log1p((self.std / self.mean) ** 2)
+            mu = math.log(self.mean) - sigma2 / 2
+            return np.exp(mu + math.sqrt(sigma2) * special.ndtri(u))
+        shape = (self.mean / self.std) ** 2
+        scale = self.std**2 / self.mean
+        return special.gammaincinv(shape, u) * scale
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Return ``n`` draws in the field's unit, using one uniform number per draw."""
+        return self.ppf(rng.random(n))

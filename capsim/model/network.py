@@ -1,0 +1,146 @@
+"""The region compiled for simulation: plain lists and numbers derived once from a scenario.
+
+Staff head-counts become on-duty capacities through the roster; capabilities become flags;
+travel times become an hours matrix; referral orders become complete preference lists; policy
+changes become dated capacity changes in simulation hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from capsim.scenario.models import LEVEL_RANK, RISK_COLOURS, Roster, Scenario, eligible
+
+#: Destination index used for "out of the region".
+OUT_OF_REGION = -1
+
+#: Reasons a woman moves between facilities.
+REASONS: tuple[str, ...] = ("planned_referral", "risk_referral", "no_bed", "emergency_transfer")
+
+
+@dataclass(frozen=True)
+class PolicyStep:
+    """A dated change at one facility, in simulation hours and head-counts."""
+
+    t_h: float
+    facility: int
+    beds: int
+    midwives: int
+    obstetricians: int
+    theatres: int
+    delivers: bool | None
+
+
+@dataclass(frozen=True)
+class Network:
+    """Facilities, capacities and rules of a scenario as plain Python data."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    levels: tuple[str, ...]
+    delivers: tuple[bool, ...]
+    beds: tuple[int, ...]
+    midwives: tuple[int, ...]
+    obstetricians: tuple[int, ...]
+    theatres: tuple[int, ...]
+    has_caesarean: tuple[bool, ...]
+    has_critical_care: tuple[bool, ...]
+    eligible: tuple[tuple[bool, ...], ...]   # [risk][facility]: level and capabilities allow her
+    travel_h: tuple[tuple[float, ...], ...]  # [from][to] hours
+    order: tuple[tuple[int, ...], ...]       # [facility] other facilities in order of preference
+    policy: tuple[PolicyStep, ...]
+    t_stats_h: float      # start of reported results (end of warm-up), hours
+    t_end_h: float        # end of the horizon, hours
+    year_starts_h: tuple[float, ...]  # start of each calendar year inside the reported period
+    years: tuple[int, ...]
+    labour_per_midwife: int
+    roster: Roster
+    obstetricians_per_caesarean: int
+    midwife_wait_target_min: float
+    ddi_target_min: float
+
+    @property
+    def n(self) -> int:
+        """Number of facilities."""
+        return len(self.ids)
+
+    def on_duty(self, headcount: int) -> int:
+        """Staff on duty at any moment for a head-count (persons)."""
+        return self.roster.on_duty(headcount)
+
+    def labour_capacity(self, midwives: int) -> int:
+        """Women in labour that ``midwives`` (head-count) can care for at once."""
+        return self.on_duty(midwives) * self.labour_per_midwife
+
+    def theatre_capacity(self, facility: int, theatres: int, obstetricians: int) -> int:
+        """Caesareans that can run at once: theatres limited by on-duty obstetricians."""
+        if not self.has_caesarean[facility]:
+            return 0
+        return min(theatres, self.on_duty(obstetricians) // self.obstetricians_per_caesarean)
+
+
+def hours_since(start: date, when: date) -> float:
+    """Hours from 00:00 of ``start`` to 00:00 of ``when``."""
+    return (when - start).days * 24.0
+
+
+def compile_network(scenario: Scenario) -> Network:
+    """Compile a validated scenario into a :class:`Network` for the engine."""
+    facs = scenario.facilities
+    ids = tuple(f.id for f in facs)
+    index = {fid: i for i, fid in enumerate(ids)}
+    n = len(ids)
+    ref = scenario.referral
+    default_h = ref.default_transfer_minutes / 60.0
+    travel = [[0.0 if i == j else default_h for j in range(n)] for i in range(n)]
+    for t in ref.transfers:
+        a, b = index[t.between[0]], index[t.between[1]]
+        travel[a][b] = travel[b][a] = t.minutes / 60.0
+
+    order = []
+    for i, f in enumerate(facs):
+        listed = [index[x] for x in ref.order.get(f.id, ()) if index[x] != i]
+        rest = sorted((j for j in range(n) if j != i and j not in listed),
+                      key=lambda j: (travel[i][j], -LEVEL_RANK[facs[j].level], j))
+        order.append(tuple(dict.fromkeys(listed + rest)))
+
+    elig = tuple(
+        tuple(eligible(f, ref.eligibility[c]) for f in facs) for c in RISK_COLOURS
+    )
+    h = scenario.horizon
+    t0 = h.sim_start
+    policy = tuple(
+        PolicyStep(hours_since(t0, ev.date), index[ev.facility], ev.beds, ev.midwives,
+                   ev.obstetricians, ev.theatres, ev.delivers)
+        for ev in sorted(scenario.policy, key=lambda e: e.date)
+    )
+    years = tuple(range(h.start.year, (h.end.year if h.end > date(h.end.year, 1, 1)
+                                       else h.end.year - 1) + 1))
+    year_starts = tuple(max(hours_since(t0, date(y, 1, 1)), hours_since(t0, h.start))
+                        for y in years)
+    return Network(
+        ids=ids,
+        names=tuple(f.name for f in facs),
+        levels=tuple(f.level for f in facs),
+        delivers=tuple(f.delivers for f in facs),
+        beds=tuple(f.beds for f in facs),
+        midwives=tuple(f.midwives for f in facs),
+        obstetricians=tuple(f.obstetricians for f in facs),
+        theatres=tuple(f.theatres for f in facs),
+        has_caesarean=tuple("caesarean" in f.capabilities for f in facs),
+        has_critical_care=tuple("critical_maternal_care" in f.capabilities for f in facs),
+        eligible=elig,
+        travel_h=tuple(tuple(r) for r in travel),
+        order=tuple(order),
+        policy=policy,
+        t_stats_h=hours_since(t0, h.start),
+        t_end_h=hours_since(t0, h.end),
+        year_starts_h=year_starts,
+        years=years,
+        labour_per_midwife=scenario.pathway.labour_capacity_per_midwife,
+        roster=scenario.pathway.roster,
+        obstetricians_per_caesarean=scenario.pathway.obstetricians_per_caesarean,
+        midwife_wait_target_min=scenario.pathway.midwife_wait_target_minutes,
+        ddi_target_min=scenario.pathway.ddi_target_minutes,
+    )

@@ -1,0 +1,473 @@
+"""Results: tidy tables from the record of each replication, and summaries over replications.
+
+One replication is reduced to three compact pieces (:class:`ReplicationResult`): a long table
+of metrics per (year, facility), the referral flows, and the daily mean census per facility.
+:class:`Results` gathers the replications and summarises them with 95% confidence intervals
+and the spread across replications (5th, 50th, 95th percentiles).
+
+Metric names say their unit: ``*_share`` is a fraction from 0 to 1, ``*_min`` minutes,
+``*_per_1000_deliveries`` per 1,000 deliveries a year, ``deliveries_per_year`` deliveries a year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from capsim.model.engine import EMERGENCY_CS, PLANNED_CS, RunRecord
+from capsim.model.network import OUT_OF_REGION, REASONS, Network
+from capsim.scenario.models import Scenario
+from capsim.stats import summarise
+
+REGION = "region"
+ALL_YEARS = "all"
+OUT_OF_REGION_ID = "out-of-region"
+HIGH_OCCUPANCY = 0.85
+DAYS_PER_YEAR = 365.25
+
+#: Metric name: (English description, unit). The report and plots use these labels.
+METRICS: dict[str, tuple[str, str]] = {
+    "arrivals": ("women whose planned delivery facility this is", "women"),
+    "deliveries": ("deliveries", "deliveries"),
+    "deliveries_per_year": ("deliveries, annualised", "deliveries/year"),
+    "caesarean_share": ("caesarean sections among deliveries", "share"),
+    "emergency_caesareans": ("emergency caesareans", "operations"),
+    "turned_away_share": ("women who found no bed at their planned facility", "share"),
+    "diverted_share": ("women diverted to another facility of the region for lack of a bed",
+                       "share"),
+    "out_of_region_share": ("women transferred out of the region", "share"),
+    "emergency_transfer_share": ("women transferred in an emergency (in or out of region)",
+                                 "share"),
+    "midwife_no_wait_share": ("labours with a midwife 1:1 from the start", "share"),
+    "midwife_timely_share": ("labours with a midwife within the target wait", "share"),
+    "midwife_wait_mean_min": ("mean wait for a midwife in labour", "minutes"),
+    "midwife_wait_p95_min": ("95th percentile of the wait for a midwife", "minutes"),
+    "ddi_mean_min": ("mean decision-to-delivery interval, emergency caesarean", "minutes"),
+    "ddi_within_target_share": ("emergency caesareans within the DDI target", "share"),
+    "occupancy_mean": ("mean bed occupancy", "share"),
+    "occupancy_p95": ("95th percentile of daily bed occupancy", "share"),
+    "days_above_85_share": ("days with mean occupancy above 85%", "share"),
+    "beds": ("obstetric beds (time average)", "beds"),
+    "midwives": ("midwives, head-count (time average)", "persons"),
+    "obstetricians": ("obstetricians, head-count (time average)", "persons"),
+    "theatres": ("operating theatres (time average)", "theatres"),
+    "beds_per_1000_deliveries": ("beds per 1,000 simulated deliveries a year",
+                                 "beds/1000 deliveries"),
+    "midwives_per_1000_deliveries": ("midwives per 1,000 simulated deliveries a year",
+                                     "persons/1000 deliveries"),
+    "obstetricians_per_1000_deliveries": ("obstetricians per 1,000 simulated deliveries a year",
+                                          "persons/1000 deliveries"),
+    "obstetricians_per_bed": ("obstetricians per obstetric bed", "persons/bed"),
+}
+
+
+@dataclass
+class ReplicationResult:
+    """Compact results of one replication.
+
+    ``metrics``: columns replication, year, facility, metric, value.
+    ``flows``: columns replication, year, from, to, reason, count.
+    ``daily_census``: float32 array [facility, day] of time-weighted mean census (women in beds)
+    over the reported days. ``arrivals``, ``delivered``, ``out_of_region`` and ``in_progress``
+    count the women of the reported period (first bed request inside it) by their fate at
+    the end, each counted on its own (``in_progress``: not delivered, not transferred out,
+    and holding a bed when the horizon ends), so that arrivals = delivered + out_of_region +
+    in_progress is a check of the model, not an identity.
+    """
+
+    replication: int
+    seed: int
+    metrics: pd.DataFrame
+    flows: pd.DataFrame
+    daily_census: np.ndarray
+    arrivals: int
+    delivered: int
+    out_of_region: int
+    in_progress: int
+    events: int
+    wall_seconds: float = 0.0
+
+
+def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:
+    """Turn one replication's :class:`RunRecord` into a :class:`ReplicationResult`."""
+    nf = net.n
+    years = net.years
+    ny = len(years)
+    starts = np.asarray(net.year_starts_h)
+    t0, t1 = net.t_stats_h, net.t_end_h
+    ends = np.append(starts[1:], t1)
+    period_days = np.append((ends - starts) / 24.0, (t1 - t0) / 24.0)
+
+    def period_index(t: np.ndarray) -> np.ndarray:
+        """Year index of each time; -1 outside the reported window."""
+        idx = np.searchsorted(starts, t, side="right") - 1
+        return np.where((t >= t0) & (t < t1), idx, -1)
+
+    def tally(fac: np.ndarray, t: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Sum of weights by (period, facility): shape (years + 1, facilities + 1), the last
+        row all years and the last column the region."""
+        p = period_index(t)
+        ok = p >= 0
+        col = np.where(fac[ok] >= 0, fac[ok], nf)
+        w = None if weights is None else weights[ok]
+        out = np.bincount(p[ok] * (nf + 1) + col, weights=w,
+                          minlength=ny * (nf + 1)).reshape(ny, nf + 1).astype(float)
+        out[:, nf] = out.sum(axis=1)
+        return np.vstack([out, out.sum(axis=0)])
+
+    n = rec.first.shape[0]
+    counted = np.arange(n) >= rec.first_counted
+    # Arrival times of counted women are their first bed requests; use the delivery or labour
+    # time for events that happen later.
+    admit_t = rec.admit_h
+    arr_t = np.where(counted, admit_t, -1.0)
+
+    arrivals = tally(rec.first, arr_t)
+    turned = tally(rec.first, arr_t, rec.turned_away.astype(float))
+    outs = tally(rec.first, arr_t, rec.out_of_region.astype(float))
+    diverted = turned - tally(rec.first, arr_t, (rec.turned_away & rec.out_of_region).astype(float))
+
+    deliveries = tally(rec.facility, np.where(rec.facility >= 0, rec.delivered_h, -1.0))
+    is_cs = (rec.mode == PLANNED_CS) | (rec.mode == EMERGENCY_CS)
+    cs = tally(rec.facility, np.where(rec.facility >= 0, rec.delivered_h, -1.0), is_cs.astype(float))
+    ecs_t = np.where(rec.mode == EMERGENCY_CS, rec.delivered_h, -1.0)
+    ecs = tally(rec.facility, ecs_t)
+
+    lab_t = np.where(rec.labour_facility >= 0, rec.labour_start_h, -1.0)
+    wait_min = np.nan_to_num(rec.midwife_wait_h, nan=np.inf) * 60.0
+    labours = tally(rec.labour_facility, lab_t)
+    done_wait = np.isfinite(wait_min)
+    no_wait = tally(rec.labour_facility, np.where(done_wait, lab_t, -1.0), (wait_min == 0).astype(float))
+    timely = tally(rec.labour_facility, lab_t,
+                   (wait_min <= net.midwife_wait_target_min).astype(float))
+    wait_sum = tally(rec.labour_facility, np.where(done_wait, lab_t, -1.0),
+                     np.where(done_wait, wait_min, 0.0))
+    waited = tally(rec.labour_facility, np.where(done_wait, lab_t, -1.0))
+
+    ddi_ok = np.isfinite(rec.ddi_min)
+    ddi_sum = tally(rec.facility, ecs_t, np.where(ddi_ok, rec.ddi_min, 0.0))
+    ddi_in = tally(rec.facility, ecs_t, (np.nan_to_num(rec.ddi_min, nan=np.inf)
+                                         <= net.ddi_target_min).astype(float))
+
+    census = daily_census(net, rec)
+    capacity = capacity_by_day(net)
+    occ = _occupancy(net, census, capacity, ny, period_days)
+
+    staff = {name: _time_average(net, name, ny) for name in
+             ("beds", "midwives", "obstetricians", "theatres")}
+
+    flows_df = _flows_frame(net, rec.flows, replication)
+    em = tally(np.zeros(0, dtype=np.int32), np.zeros(0))  # zeros of the right shape
+    if not flows_df.empty:
+        et = flows_df[flows_df["reason"] == "emergency_transfer"]
+        index = {fid: i for i, fid in enumerate(net.ids)}
+        for (yr, src), cnt in et.groupby(["year", "from"])["count"].sum().items():
+            row = years.index(yr)
+            col = index[src]
+            em[row, col] += cnt
+            em[row, nf] += cnt
+            em[ny, col] += cnt
+            em[ny, nf] += cnt
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_year = deliveries / period_days[:, None] * DAYS_PER_YEAR
+        values = {
+            "arrivals": arrivals,
+            "deliveries": deliveries,
+            "deliveries_per_year": per_year,
+            "caesarean_share": cs / deliveries,
+            "emergency_caesareans": ecs,
+            "turned_away_share": turned / arrivals,
+            "diverted_share": diverted / arrivals,
+            "out_of_region_share": outs / arrivals,
+            "emergency_transfer_share": em / arrivals,
+            "midwife_no_wait_share": no_wait / labours,
+            "midwife_timely_share": timely / labours,
+            "midwife_wait_mean_min": wait_sum / waited,
+            "midwife_wait_p95_min": _wait_p95(net, rec, lab_t, wait_min, period_index, ny),
+            "ddi_mean_min": ddi_sum / ecs,
+            "ddi_within_target_share": ddi_in / ecs,
+            **occ,
+            **staff,
+            "beds_per_1000_deliveries": staff["beds"] / per_year * 1000,
+            "midwives_per_1000_deliveries": staff["midwives"] / per_year * 1000,
+            "obstetricians_per_1000_deliveries": staff["obstetricians"] / per_year * 1000,
+            "obstetricians_per_bed": staff["obstetricians"] / staff["beds"],
+        }
+    year_labels = [str(y) for y in years] + [ALL_YEARS]
+    fac_labels = [*net.ids, REGION]
+    frames = []
+    for metric, arr in values.items():
+        arr = np.where(np.isfinite(arr), arr, np.nan)
+        frames.append(pd.DataFrame({
+            "year": np.repeat(year_labels, nf + 1),
+            "facility": np.tile(fac_labels, ny + 1),
+            "metric": metric,
+            "value": arr.ravel(),
+        }))
+    metrics = pd.concat(frames, ignore_index=True)
+    metrics.insert(0, "replication", replication)
+
+    delivered_w = rec.facility >= 0
+    delivered = int(np.count_nonzero(delivered_w & counted))
+    out = int(np.count_nonzero(rec.out_of_region & counted))
+    # Counted independently: a woman lost by the engine would break the balance.
+    in_care = int(np.count_nonzero(counted & ~delivered_w & ~rec.out_of_region
+                                   & rec.in_bed_at_end))
+    total = int(np.count_nonzero(counted))
+    return ReplicationResult(
+        replication=replication,
+        seed=seed,
+        metrics=metrics,
+        flows=flows_df,
+        daily_census=census.astype(np.float32),
+        arrivals=total,
+        delivered=delivered,
+        out_of_region=out,
+        in_progress=in_care,
+        events=rec.events,
+    )
+
+
+def _wait_p95(net: Network, rec: RunRecord, lab_t: np.ndarray, wait_min: np.ndarray,
+              period_index, ny: int) -> np.ndarray:
+    nf = net.n
+    out = np.full((ny + 1, nf + 1), np.nan)
+    p = period_index(lab_t)
+    ok = (p >= 0) & np.isfinite(wait_min)
+    if not ok.any():
+        return out
+    fac, per, w = rec.labour_facility[ok], p[ok], wait_min[ok]
+    for row in range(ny + 1):
+        in_row = per == row if row < ny else np.ones_like(per, dtype=bool)
+        if not in_row.any():
+            continue
+        out[row, nf] = np.percentile(w[in_row], 95)
+        order = np.lexsort((w[in_row], fac[in_row]))
+        fs, ws = fac[in_row][order], w[in_row][order]
+        bounds = np.searchsorted(fs, np.arange(nf + 1))
+        for f in range(nf):
+            a, b = bounds[f], bounds[f + 1]
+            if b > a:
+                out[row, f] = np.percentile(ws[a:b], 95)
+    return out
+
+
+def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
+    """Time-weighted mean number of women in beds per facility and reported day.
+
+    Returns an array [facility, day] (women). Computed exactly from the bed-stay intervals: the
+    occupied bed-hours up to time x are sum(min(x, end) - start) over stays started before x.
+    """
+    nf = net.n
+    t0, t1 = net.t_stats_h, net.t_end_h
+    days = int(round((t1 - t0) / 24.0))
+    grid = t0 + 24.0 * np.arange(days + 1)
+    span = t1 + 1.0
+    f = rec.stay_facility.astype(np.int64)
+    s = np.sort(rec.stay_start_h + f * span)
+    e = np.sort(rec.stay_end_h + f * span)
+    cs = np.concatenate([[0.0], np.cumsum(s)])
+    ce = np.concatenate([[0.0], np.cumsum(e)])
+    x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
+    ks = np.searchsorted(s, x, side="left")
+    ke = np.searchsorted(e, x, side="left")
+    # Subtract the facility offset so that the large numbers cancel before multiplying.
+    off = np.repeat(np.arange(nf) * span, days + 1)
+    base_s = _start_index(s, nf, span)
+    base_e = _start_index(e, nf, span)
+    fi = np.repeat(np.arange(nf), days + 1)
+    occ_s = (ks - base_s[fi]) * (x - off) - (cs[ks] - cs[base_s[fi]] - (ks - base_s[fi]) * off)
+    occ_e = (ke - base_e[fi]) * (x - off) - (ce[ke] - ce[base_e[fi]] - (ke - base_e[fi]) * off)
+    occupied = (occ_s - occ_e).reshape(nf, days + 1)
+    return np.diff(occupied, axis=1) / 24.0
+
+
+def _start_index(sorted_times: np.ndarray, nf: int, span: float) -> np.ndarray:
+    return np.searchsorted(sorted_times, np.arange(nf) * span, side="left")
+
+
+def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
+    """Capacity (beds, or a head-count) per facility and reported day, [facility, day].
+
+    A change dated within a day counts from that day on (changes are dated at 00:00)."""
+    t0, t1 = net.t_stats_h, net.t_end_h
+    days = int(round((t1 - t0) / 24.0))
+    cap = np.repeat(np.asarray(getattr(net, name), dtype=float)[:, None], days, axis=1)
+    for step in net.policy:
+        delta = getattr(step, name)
+        if delta:
+            d = int(np.floor((step.t_h - t0) / 24.0))
+            cap[step.facility, max(d, 0):] += delta
+    return cap
+
+
+def _time_average(net: Network, name: str, ny: int) -> np.ndarray:
+    cap = capacity_by_day(net, name)
+    return _by_period_mean(net, cap, ny, reduce="sum")
+
+
+def _day_year_index(net: Network) -> np.ndarray:
+    t0, t1 = net.t_stats_h, net.t_end_h
+    days = int(round((t1 - t0) / 24.0))
+    mid = t0 + 24.0 * np.arange(days) + 12.0
+    return np.searchsorted(np.asarray(net.year_starts_h), mid, side="right") - 1
+
+
+def _by_period_mean(net: Network, per_day: np.ndarray, ny: int, reduce: str) -> np.ndarray:
+    """Mean over days of each period; the region column sums facilities first."""
+    nf = net.n
+    yi = _day_year_index(net)
+    out = np.full((ny + 1, nf + 1), np.nan)
+    region = per_day.sum(axis=0)
+    for row in range(ny + 1):
+        sel = yi == row if row < ny else np.ones_like(yi, dtype=bool)
+        if sel.any():
+            out[row, :nf] = per_day[:, sel].mean(axis=1)
+            out[row, nf] = region[sel].mean()
+    return out
+
+
+def _occupancy(net: Network, census: np.ndarray, capacity: np.ndarray, ny: int,
+               period_days: np.ndarray) -> dict[str, np.ndarray]:
+    nf = net.n
+    yi = _day_year_index(net)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        occ_f = np.where(capacity > 0, census / capacity, np.nan)
+        occ_r = census.sum(axis=0) / capacity.sum(axis=0)
+    mean = np.full((ny + 1, nf + 1), np.nan)
+    p95 = np.full((ny + 1, nf + 1), np.nan)
+    high = np.full((ny + 1, nf + 1), np.nan)
+    for row in range(ny + 1):
+        sel = yi == row if row < ny else np.ones_like(yi, dtype=bool)
+        if not sel.any():
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cap = capacity[:, sel].sum(axis=1)
+            mean[row, :nf] = np.where(cap > 0, census[:, sel].sum(axis=1) / cap, np.nan)
+            mean[row, nf] = census[:, sel].sum() / capacity[:, sel].sum()
+        has = capacity[:, sel].sum(axis=1) > 0
+        if has.any():
+            p95[row, :nf][has] = np.nanpercentile(occ_f[has][:, sel], 95, axis=1)
+            high[row, :nf][has] = np.nanmean(occ_f[has][:, sel] > HIGH_OCCUPANCY, axis=1)
+        p95[row, nf] = np.percentile(occ_r[sel], 95)
+        high[row, nf] = np.mean(occ_r[sel] > HIGH_OCCUPANCY)
+    return {"occupancy_mean": mean, "occupancy_p95": p95, "days_above_85_share": high}
+
+
+def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
+    rows = [
+        (replication, net.years[y], net.ids[src] if src >= 0 else OUT_OF_REGION_ID,
+         net.ids[dst] if dst != OUT_OF_REGION else OUT_OF_REGION_ID, REASONS[reason], count)
+        for (y, src, dst, reason), count in sorted(flows.items()) if y >= 0
+    ]
+    return pd.DataFrame(rows, columns=["replication", "year", "from", "to", "reason", "count"])
+
+
+@dataclass
+class Results:
+    """Results of several replications of one scenario, as tidy tables.
+
+    ``metrics`` and ``flows`` hold one row per replication; :meth:`summary` and
+    :meth:`flow_summary` summarise them with 95% confidence intervals and the 5th/50th/95th
+    percentiles across replications. ``daily_census`` is an array [replication, facility, day].
+    """
+
+    scenario: Scenario
+    network: Network
+    seed: int
+    replications: list[ReplicationResult] = field(repr=False)
+
+    @property
+    def metrics(self) -> pd.DataFrame:
+        """Per-replication metrics: replication, year, facility, metric, value."""
+        return pd.concat([r.metrics for r in self.replications], ignore_index=True)
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """Per-replication flows: replication, year, from, to, reason, count (women)."""
+        frames = [r.flows for r in self.replications if not r.flows.empty]
+        if not frames:
+            return pd.DataFrame(columns=["replication", "year", "from", "to", "reason", "count"])
+        return pd.concat(frames, ignore_index=True)
+
+    @property
+    def daily_census(self) -> np.ndarray:
+        """Mean census per [replication, facility, day] (women)."""
+        return np.stack([r.daily_census for r in self.replications])
+
+    @property
+    def accounting(self) -> pd.DataFrame:
+        """Women of the reported period by fate, per replication (women)."""
+        return pd.DataFrame([{
+            "replication": r.replication, "seed": r.seed, "arrivals": r.arrivals,
+            "delivered": r.delivered, "out_of_region": r.out_of_region,
+            "in_progress": r.in_progress, "events": r.events,
+        } for r in self.replications])
+
+    def summary(self, year: str | None = ALL_YEARS) -> pd.DataFrame:
+        """Metrics summarised over replications, one row per (year, facility, metric).
+
+        Columns: year, facility, metric, unit, mean, ci_low, ci_high, ci_half_width, sd, p5,
+        p50, p95, n, replications_to_halve_ci. ``year="all"`` (default) gives the whole
+        reported period, a year such as ``"2018"`` that year only, ``None`` every year and the
+        whole period.
+        """
+        df = self.metrics
+        if year is not None:
+            df = df[df["year"] == str(year)]
+        out = summarise(df, ["year", "facility", "metric"])
+        out.insert(3, "unit", out["metric"].map(lambda m: METRICS[m][1]))
+        return out
+
+    def flow_summary(self) -> pd.DataFrame:
+        """Mean women moved per (year, from, to, reason) over replications, with intervals.
+
+        Replications without a given flow count as zero."""
+        flows = self.flows
+        if flows.empty:
+            return pd.DataFrame(columns=["year", "from", "to", "reason", "mean", "ci_low",
+                                         "ci_high"])
+        keys = ["year", "from", "to", "reason"]
+        full = (flows.pivot_table(index=keys, columns="replication", values="count",
+                                  aggfunc="sum", fill_value=0)
+                .reindex(columns=[r.replication for r in self.replications], fill_value=0)
+                .stack().rename("count").reset_index())
+        return summarise(full, keys, value="count")
+
+    def daily(self) -> pd.DataFrame:
+        """Daily census per facility and the region over replications.
+
+        Columns: date, facility, beds, census_mean, ci_low, ci_high, p5, p95 (women), and
+        occupancy_mean (share of beds)."""
+        cube = self.daily_census.astype(float)
+        reps, nf, days = cube.shape
+        region = cube.sum(axis=1, keepdims=True)
+        cube = np.concatenate([cube, region], axis=1)
+        beds = capacity_by_day(self.network)
+        beds = np.vstack([beds, beds.sum(axis=0)])
+        mean = cube.mean(axis=0)
+        sd = cube.std(axis=0, ddof=1) if reps > 1 else np.full_like(mean, np.nan)
+        from capsim.stats import t_half_width
+
+        h = t_half_width(1.0, reps) * sd if reps > 1 else np.full_like(mean, np.nan)
+        p5, p95 = np.percentile(cube, [5, 95], axis=0)
+        start = self.scenario.horizon.start
+        dates = [start + timedelta(days=d) for d in range(days)]
+        labels = [*self.network.ids, REGION]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            occ = np.where(beds > 0, mean / beds, np.nan)
+        return pd.DataFrame({
+            "date": np.tile(dates, nf + 1),
+            "facility": np.repeat(labels, days),
+            "beds": beds.ravel(),
+            "census_mean": mean.ravel(),
+            "ci_low": (mean - h).ravel(),
+            "ci_high": (mean + h).ravel(),
+            "p5": p5.ravel(),
+            "p95": p95.ravel(),
+            "occupancy_mean": occ.ravel(),
+        })

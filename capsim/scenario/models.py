@@ -1,0 +1,555 @@
+"""The validated data model of a scenario: a region's facilities, its demand, the pathway
+of one woman, the referral rules, policy events over the horizon, and run settings.
+
+Every field carries its unit and, where a default comes from published figures, the
+source (see ``REFERENCE`` notes in the descriptions). The simulation receives one frozen
+:class:`Scenario` and never reads files.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from capsim.distributions import Distribution
+
+RiskColour = Literal["green", "yellow", "orange", "red", "purple"]
+RISK_COLOURS: tuple[str, ...] = ("green", "yellow", "orange", "red", "purple")
+
+Level = Literal["township", "county", "mch", "city_tertiary"]
+#: Level of care as a rank: township health centres are level I, county/district and MCH
+#: hospitals level II, city tertiary centres level III.
+LEVEL_RANK: dict[str, int] = {"township": 1, "county": 2, "mch": 2, "city_tertiary": 3}
+
+Capability = Literal["caesarean", "critical_maternal_care", "neonatal_intensive_care"]
+
+SHARE_TOLERANCE = 1e-6
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys are errors and objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_shares(values: dict[str, float], what: str) -> None:
+    total = math.fsum(values.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1, but they sum to {total:.6g}")
+
+
+def _complete_by_colour(values: dict[str, float], what: str) -> None:
+    missing = [c for c in RISK_COLOURS if c not in values]
+    if missing:
+        raise ValueError(f"{what} is missing the risk colour(s) {', '.join(missing)}")
+
+
+class Horizon(Strict):
+    """The simulated period."""
+
+    start: date = Field(..., description="First day whose results are reported (YYYY-MM-DD).")
+    years: int | None = Field(
+        None, gt=0, le=30, description="Length in calendar years from the start date."
+    )
+    days: int | None = Field(
+        None, gt=0, description="Length in days (instead of years)."
+    )
+    warmup_days: int = Field(
+        42,
+        ge=0,
+        description="Days simulated before the start and then discarded, so that the beds "
+        "are not empty at the start (days). The default, 42 days, is several times the "
+        "longest usual stay.",
+    )
+
+    @model_validator(mode="after")
+    def _one_length(self) -> Horizon:
+        if (self.years is None) == (self.days is None):
+            raise ValueError("give exactly one of 'years' or 'days'")
+        return self
+
+    @property
+    def end(self) -> date:
+        """The day after the last reported day."""
+        if self.days is not None:
+            return self.start + timedelta(days=self.days)
+        try:
+            return self.start.replace(year=self.start.year + self.years)  # type: ignore[operator]
+        except ValueError:  # 29 February
+            return self.start.replace(year=self.start.year + self.years, day=28)  # type: ignore[operator]
+
+    @property
+    def sim_start(self) -> date:
+        """The first simulated day (start of the warm-up)."""
+        return self.start - timedelta(days=self.warmup_days)
+
+    @property
+    def length_days(self) -> int:
+        """Number of reported days."""
+        return (self.end - self.start).days
+
+
+class RunSettings(Strict):
+    """How many replications and which seed; the command line may override both."""
+
+    replications: int = Field(20, gt=0, description="Independent replications of the horizon.")
+    seed: int = Field(
+        12345, ge=0, description="Scenario seed; every random stream derives from it."
+    )
+
+
+class Facility(Strict):
+    """One facility of the region."""
+
+    id: str = Field(
+        ...,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Short identifier used in rules and outputs (lower case, digits, - and _).",
+    )
+    name: str = Field(..., min_length=1, description="Display name (Chinese allowed).")
+    name_en: str | None = Field(None, description="English display name.")
+    level: Level = Field(
+        ...,
+        description="township (level I), county or mch (level II), city_tertiary (level III).",
+    )
+    delivers: bool = Field(
+        True, description="False for facilities that give antenatal care only."
+    )
+    beds: int = Field(0, ge=0, description="Obstetric beds (one pool: antenatal, labour, postnatal).")
+    midwives: int = Field(0, ge=0, description="Midwives, head-count.")
+    obstetricians: int = Field(0, ge=0, description="Obstetricians (OB/GYN doctors), head-count.")
+    theatres: int = Field(0, ge=0, description="Operating theatres available to obstetrics.")
+    capabilities: tuple[Capability, ...] = Field(
+        (), description="caesarean, critical_maternal_care, neonatal_intensive_care."
+    )
+    location: tuple[float, float] | None = Field(
+        None, description="(longitude, latitude) in degrees, for the referral-flow map."
+    )
+    initial_census: int = Field(
+        0,
+        ge=0,
+        description="Women already in beds at the start of the simulation (instead of, or "
+        "besides, a warm-up).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Facility:
+        if self.delivers:
+            if self.beds <= 0:
+                raise ValueError(
+                    "a facility that delivers needs beds > 0 (set delivers: false for "
+                    "antenatal care only)"
+                )
+            if self.midwives <= 0:
+                raise ValueError("a facility that delivers needs midwives > 0")
+        if "caesarean" in self.capabilities and (self.theatres <= 0 or self.obstetricians <= 0):
+            raise ValueError("the caesarean capability needs theatres > 0 and obstetricians > 0")
+        if self.initial_census > self.beds:
+            raise ValueError(f"initial_census {self.initial_census} exceeds beds {self.beds}")
+        return self
+
+    @property
+    def label(self) -> str:
+        """Name to show: the display name."""
+        return self.name
+
+
+class DemandEvent(Strict):
+    """A demand multiplier applied from a date on (for example a birth subsidy, +10%)."""
+
+    date: date
+    multiplier: float = Field(..., gt=0, description="Factor on deliveries from this date on.")
+
+
+class Demand(Strict):
+    """Who arrives, when, at which risk, and where she books."""
+
+    deliveries: float = Field(
+        ..., gt=0, description="Expected deliveries per year in the region (deliveries/year)."
+    )
+    deliveries_by_year: dict[int, float] = Field(
+        default_factory=dict,
+        description="Expected deliveries in given calendar years (deliveries/year); years not "
+        "listed use 'deliveries' grown by 'annual_growth'.",
+    )
+    annual_growth: float = Field(
+        0.0,
+        gt=-1,
+        description="Yearly growth rate of deliveries after the start year (0.02 = +2%/year).",
+    )
+    month_profile: tuple[float, ...] = Field(
+        (1.0,) * 12,
+        description="Relative deliveries per day in each month, January first (12 numbers).",
+    )
+    weekday_profile: tuple[float, ...] = Field(
+        (1.0,) * 7,
+        description="Relative labour onsets per weekday, Monday first (7 numbers).",
+    )
+    hour_profile: tuple[float, ...] = Field(
+        (1.0,) * 24,
+        description="Relative labour onsets per hour of day, 00:00 first (24 numbers).",
+    )
+    planned_caesarean_hours: tuple[int, ...] = Field(
+        (8, 9, 10, 11),
+        description="Hours of day at which planned caesareans start; they are moved to the "
+        "weekday before a weekend. Default: 08:00-12:00 (Martin et al., PLoS One 2018).",
+    )
+    risk_mix: dict[RiskColour, float] = Field(
+        ..., description="Share of women in each risk colour; sums to 1."
+    )
+    planned_caesarean_rate: dict[RiskColour, float] = Field(
+        ..., description="Probability of a planned (pre-labour) caesarean, by risk colour."
+    )
+    emergency_caesarean_rate: dict[RiskColour, float] = Field(
+        ...,
+        description="Probability that a woman in labour needs an emergency caesarean, by risk "
+        "colour.",
+    )
+    booking: dict[str, float] = Field(
+        ...,
+        description="Share of women who book at each facility (facility id: share); sums to 1. "
+        "Antenatal-care-only facilities may be listed: their women are referred to deliver.",
+    )
+    events: tuple[DemandEvent, ...] = Field(
+        (), description="Demand multipliers from given dates on."
+    )
+
+    @field_validator("month_profile")
+    @classmethod
+    def _twelve(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        return _profile(v, 12, "months")
+
+    @field_validator("weekday_profile")
+    @classmethod
+    def _seven(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        return _profile(v, 7, "weekdays")
+
+    @field_validator("hour_profile")
+    @classmethod
+    def _twentyfour(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        return _profile(v, 24, "hours")
+
+    @field_validator("planned_caesarean_hours")
+    @classmethod
+    def _hours(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if not v or any(h < 0 or h > 23 for h in v):
+            raise ValueError("give at least one hour, each from 0 to 23")
+        return v
+
+    @field_validator("deliveries_by_year")
+    @classmethod
+    def _positive_years(cls, v: dict[int, float]) -> dict[int, float]:
+        for year, n in v.items():
+            if n <= 0:
+                raise ValueError(f"deliveries in {year} must be > 0, got {n}")
+        return v
+
+    @model_validator(mode="after")
+    def _shares(self) -> Demand:
+        _complete_by_colour(self.risk_mix, "risk_mix")
+        _check_shares(self.risk_mix, "risk_mix shares")
+        for name in ("planned_caesarean_rate", "emergency_caesarean_rate"):
+            rates = getattr(self, name)
+            _complete_by_colour(rates, name)
+            for colour, p in rates.items():
+                if not 0 <= p <= 1:
+                    raise ValueError(f"{name}.{colour} must be a probability from 0 to 1, got {p}")
+        for fid, share in self.booking.items():
+            if share < 0:
+                raise ValueError(f"booking share of {fid!r} is negative ({share})")
+        _check_shares(self.booking, "booking shares")
+        return self
+
+    def deliveries_in(self, year: int, start_year: int) -> float:
+        """Expected deliveries in calendar ``year`` (deliveries/year), before demand events."""
+        if year in self.deliveries_by_year:
+            return self.deliveries_by_year[year]
+        return self.deliveries * (1 + self.annual_growth) ** max(0, year - start_year)
+
+
+def _profile(v: tuple[float, ...], n: int, what: str) -> tuple[float, ...]:
+    if len(v) != n:
+        raise ValueError(f"needs {n} numbers (one per {what[:-1]}), got {len(v)}")
+    if any(x < 0 for x in v) or sum(v) <= 0:
+        raise ValueError("weights must be >= 0 and not all zero")
+    return v
+
+
+class AntenatalAdmission(Strict):
+    """Admission to an obstetric bed before labour (days)."""
+
+    probability: float = Field(0.0, ge=0, le=1, description="Probability of admission before labour.")
+    days: Distribution = Field(
+        Distribution(dist="exponential", mean=2.0),
+        description="Days in bed before labour (or before a planned caesarean).",
+    )
+
+
+def _default_antenatal() -> dict[str, AntenatalAdmission]:
+    # 13.6-30 antenatal admissions per 100 deliveries abroad (Liu S et al., Matern Child
+    # Health J 2007; no Chinese figure found): assumed rising with risk.
+    probs = {"green": 0.10, "yellow": 0.15, "orange": 0.30, "red": 0.50, "purple": 0.30}
+    return {c: AntenatalAdmission(probability=p) for c, p in probs.items()}
+
+
+class PostnatalStay(Strict):
+    """Postnatal length of stay by mode of delivery (days)."""
+
+    vaginal: Distribution = Field(
+        Distribution(dist="lognormal", mean=2.85, sd=1.2),
+        description="Days in bed after a vaginal birth. Default mean 2.85 d: median of 1,902 "
+        "Guangdong facilities (Li B et al., Chin J Public Health 2018;34:9); sd assumed.",
+    )
+    caesarean: Distribution = Field(
+        Distribution(dist="lognormal", mean=6.0, sd=2.0),
+        description="Days in bed after a caesarean. Default mean 6.0 d (same source); sd assumed.",
+    )
+
+
+class Roster(Strict):
+    """Turns head-counts into staff on duty at any moment."""
+
+    shifts_per_day: int = Field(
+        3, gt=0, description="Shifts covering 24 hours (3 = 8-hour shifts)."
+    )
+    availability: float = Field(
+        0.65,
+        gt=0,
+        le=1,
+        description="Share of head-count available for the roster after weekly rest, leave and "
+        "training. Default 0.65 = 5/7 working days x 0.91 (annual leave, holidays, training): "
+        "an assumption, set it from local rosters.",
+    )
+
+    def on_duty(self, headcount: int) -> int:
+        """Staff on duty at any moment for a head-count: floor(headcount x availability /
+        shifts), at least 1 when the head-count is positive (persons)."""
+        if headcount <= 0:
+            return 0
+        return max(1, math.floor(headcount * self.availability / self.shifts_per_day + 1e-9))
+
+
+class Pathway(Strict):
+    """What happens to one woman, with durations and probabilities."""
+
+    labour: Distribution = Field(
+        Distribution(dist="lognormal", mean=7.0, sd=3.5),
+        description="Hours of active labour cared for by a midwife (hours). Default: total "
+        "labour median 9.38 h nulliparous / 5.08 h multiparous (Gu C et al., BMC Pregnancy "
+        "Childbirth 2020;20:386), mixed.",
+    )
+    antenatal: dict[RiskColour, AntenatalAdmission] = Field(
+        default_factory=_default_antenatal,
+        description="Admission before labour, by risk colour.",
+    )
+    postnatal_los: PostnatalStay = Field(default_factory=PostnatalStay)
+    intrapartum_complication: dict[RiskColour, float] = Field(
+        default_factory=lambda: {
+            "green": 0.002, "yellow": 0.005, "orange": 0.02, "red": 0.05, "purple": 0.02
+        },
+        description="Probability of a complication in labour that needs critical maternal care, "
+        "by risk colour (an assumption; no published figure found).",
+    )
+    caesarean_duration: Distribution = Field(
+        Distribution(dist="lognormal", mean=60.0, sd=15.0),
+        description="Minutes a caesarean occupies a theatre (minutes); an assumption.",
+    )
+    emergency_preparation: Distribution = Field(
+        Distribution(dist="lognormal", mean=25.0, sd=10.0),
+        description="Minutes from decision to delivery for an emergency caesarean when a theatre "
+        "is free (minutes). Chosen so that about 72% are within 30 min, as reported for one "
+        "Chinese hospital (REFERENCE: 30.3-72.2% in China, 66.3% in the UK).",
+    )
+    one_to_one_midwife: bool = Field(
+        True, description="A woman in active labour needs a midwife to herself."
+    )
+    women_per_midwife: int = Field(
+        2, gt=0, description="Women in labour one midwife cares for when one_to_one_midwife is false."
+    )
+    midwife_wait_target_minutes: float = Field(
+        15.0, gt=0, description="A midwife within this many minutes counts as timely (minutes)."
+    )
+    ddi_target_minutes: float = Field(
+        30.0,
+        gt=0,
+        description="Decision-to-delivery interval target for emergency caesareans (minutes); "
+        "seed 002.",
+    )
+    roster: Roster = Field(default_factory=Roster)
+    obstetricians_per_caesarean: int = Field(
+        1, gt=0, description="On-duty obstetricians a caesarean needs at the same time."
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> Pathway:
+        _complete_by_colour(self.intrapartum_complication, "intrapartum_complication")
+        for colour, p in self.intrapartum_complication.items():
+            if not 0 <= p <= 1:
+                raise ValueError(f"intrapartum_complication.{colour} must be from 0 to 1, got {p}")
+        _complete_by_colour(self.antenatal, "antenatal")
+        return self
+
+    @property
+    def labour_capacity_per_midwife(self) -> int:
+        """Women in labour one on-duty midwife can care for at once."""
+        return 1 if self.one_to_one_midwife else self.women_per_midwife
+
+
+class Eligibility(Strict):
+    """Where a woman of one risk colour may deliver."""
+
+    min_level: Level = Field("township", description="Lowest facility level allowed.")
+    capabilities: tuple[Capability, ...] = Field(
+        (), description="Capabilities the delivering facility must have."
+    )
+
+
+def _default_eligibility() -> dict[str, Eligibility]:
+    # Seed 002: yellow, orange, red and purple deliver at level-II-or-above hospitals.
+    return {
+        "green": Eligibility(min_level="township"),
+        "yellow": Eligibility(min_level="county"),
+        "orange": Eligibility(min_level="county"),
+        "red": Eligibility(min_level="county"),
+        "purple": Eligibility(min_level="county"),
+    }
+
+
+class Transfer(Strict):
+    """Travel time between two facilities, both ways (minutes)."""
+
+    between: tuple[str, str] = Field(..., description="Two facility ids.")
+    minutes: float = Field(..., gt=0, description="Travel time (minutes).")
+
+
+class Referral(Strict):
+    """Referral rules: who may deliver where, travel times, and the order of diversion."""
+
+    eligibility: dict[RiskColour, Eligibility] = Field(
+        default_factory=_default_eligibility,
+        description="By risk colour: minimum level and capabilities of the delivering facility. "
+        "Default from seed 002: yellow and above at level II or above.",
+    )
+    transfers: tuple[Transfer, ...] = Field(
+        (), description="Travel times between facilities (minutes)."
+    )
+    default_transfer_minutes: float = Field(
+        60.0,
+        gt=0,
+        description="Travel time for pairs not listed (minutes). 48-84 min from level-I "
+        "hospitals to a critical-care centre in Nanning (Wu X 2017).",
+    )
+    order: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="For a facility, the facilities to try, in order, when a woman must go "
+        "elsewhere (no bed, risk rule, emergency). Facilities not listed are tried after, "
+        "nearest first. Out of the region is always the last resort.",
+    )
+
+
+class PolicyChange(Strict):
+    """A dated change at one facility: capacity added or removed, or deliveries stopped/started."""
+
+    date: date
+    facility: str = Field(..., description="Facility id.")
+    beds: int = Field(0, description="Beds added (negative: removed).")
+    midwives: int = Field(0, description="Midwives added, head-count (negative: removed).")
+    obstetricians: int = Field(0, description="Obstetricians added, head-count.")
+    theatres: int = Field(0, description="Theatres added.")
+    delivers: bool | None = Field(None, description="true: starts deliveries; false: stops them.")
+    note: str = Field("", description="Why (source or reasoning).")
+
+
+class Scenario(Strict):
+    """A region and a policy: everything one simulation needs."""
+
+    name: str = Field(..., min_length=1, description="Scenario name.")
+    description: str = Field("", description="What the scenario represents and its sources.")
+    horizon: Horizon
+    run: RunSettings = Field(default_factory=RunSettings)
+    facilities: tuple[Facility, ...] = Field(..., min_length=1)
+    demand: Demand
+    pathway: Pathway = Field(default_factory=Pathway)
+    referral: Referral = Field(default_factory=Referral)
+    policy: tuple[PolicyChange, ...] = Field((), description="Dated changes at facilities.")
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        ids = [f.id for f in self.facilities]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"facility ids must be unique; repeated: {', '.join(dup)}")
+        known = set(ids)
+
+        def unknown(where: str, fid: str) -> ValueError:
+            return ValueError(
+                f"{where}: unknown facility {fid!r} (known: {', '.join(sorted(known))})"
+            )
+
+        for fid in self.demand.booking:
+            if fid not in known:
+                raise unknown("demand.booking", fid)
+        for t in self.referral.transfers:
+            for fid in t.between:
+                if fid not in known:
+                    raise unknown("referral.transfers", fid)
+        for fid, targets in self.referral.order.items():
+            if fid not in known:
+                raise unknown("referral.order", fid)
+            for tid in targets:
+                if tid not in known:
+                    raise unknown(f"referral.order.{fid}", tid)
+        for ev in self.policy:
+            if ev.facility not in known:
+                raise unknown("policy", ev.facility)
+        self._check_policy_capacities()
+        self._check_every_colour_has_a_facility()
+        return self
+
+    def _check_policy_capacities(self) -> None:
+        by_id = {f.id: f for f in self.facilities}
+        running = {f.id: {"beds": f.beds, "midwives": f.midwives,
+                          "obstetricians": f.obstetricians, "theatres": f.theatres}
+                   for f in self.facilities}
+        for ev in sorted(self.policy, key=lambda e: e.date):
+            for key in running[ev.facility]:
+                running[ev.facility][key] += getattr(ev, key)
+                if running[ev.facility][key] < 0:
+                    raise ValueError(
+                        f"policy: on {ev.date} {ev.facility} would have "
+                        f"{running[ev.facility][key]} {key} (from {getattr(by_id[ev.facility], key)}"
+                        f" and the changes before it)"
+                    )
+
+    def _check_every_colour_has_a_facility(self) -> None:
+        for colour in RISK_COLOURS:
+            if self.demand.risk_mix.get(colour, 0) <= 0:
+                continue
+            rule = self.referral.eligibility.get(colour)
+            if rule is None:
+                raise ValueError(f"referral.eligibility has no rule for risk colour {colour!r}")
+            if not any(eligible(f, rule) for f in self.facilities):
+                raise ValueError(
+                    f"referral.eligibility.{colour}: no facility delivers at level "
+                    f"{rule.min_level} or above with capabilities "
+                    f"{list(rule.capabilities) or 'none'}, so {colour} women could deliver nowhere"
+                )
+
+    def facility(self, fid: str) -> Facility:
+        """Return the facility with id ``fid``."""
+        for f in self.facilities:
+            if f.id == fid:
+                return f
+        raise KeyError(fid)
+
+
+def eligible(facility: Facility, rule: Eligibility) -> bool:
+    """True when ``facility`` delivers and satisfies the level and capabilities of ``rule``."""
+    return (
+        facility.delivers
+        and LEVEL_RANK[facility.level] >= LEVEL_RANK[rule.min_level]
+        and set(rule.capabilities) <= set(facility.capabilities)
+    )
