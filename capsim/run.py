@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 from capsim.demand import build_cohort
@@ -96,18 +97,21 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: int,
-                         workers: int = 1,
-                         trace_dir: str | Path | None = None) -> Iterator[ReplicationResult]:
-    """Yield the results of the given replications as they finish (any order)."""
-    reps = list(replications)
-    if workers <= 1 or len(reps) <= 1:
-        for r in reps:
-            yield run_replication(scenario, r, seed, trace_dir)
+def map_unordered(fn: Callable, items: Iterable, workers: int = 1) -> Iterator:
+    """Apply ``fn`` to each item and yield the results as they finish (any order).
+
+    ``workers <= 1`` runs in this process; otherwise on that many local processes. ``fn`` and
+    the items must be picklable. The one way capsim runs many simulations: replications,
+    comparisons, sweeps and sizing all go through it.
+    """
+    items = list(items)
+    if workers <= 1 or len(items) <= 1:
+        for item in items:
+            yield fn(item)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(reps)),
+    with ProcessPoolExecutor(max_workers=min(workers, len(items)),
                              mp_context=_pool_context()) as pool:
-        futures = [pool.submit(run_replication, scenario, r, seed, trace_dir) for r in reps]
+        futures = [pool.submit(fn, item) for item in items]
         try:
             for fut in as_completed(futures):
                 yield fut.result()
@@ -115,6 +119,31 @@ def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: 
             for fut in futures:
                 fut.cancel()
             raise
+
+
+@dataclass(frozen=True)
+class ReplicationTask:
+    """One replication to run: picklable, so any worker can run it."""
+
+    scenario: Scenario
+    replication: int
+    seed: int
+    trace_dir: str | Path | None = None
+
+    def __call__(self) -> ReplicationResult:
+        return run_replication(self.scenario, self.replication, self.seed, self.trace_dir)
+
+
+def _call(task: Callable[[], ReplicationResult]) -> ReplicationResult:
+    return task()
+
+
+def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: int,
+                         workers: int = 1,
+                         trace_dir: str | Path | None = None) -> Iterator[ReplicationResult]:
+    """Yield the results of the given replications as they finish (any order)."""
+    tasks = [ReplicationTask(scenario, r, seed, trace_dir) for r in replications]
+    yield from map_unordered(_call, tasks, workers)
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
