@@ -9,6 +9,8 @@ simulates every delivery and reports per-facility results with confidence interv
 >>> results.summary()                                                  # doctest: +SKIP
 """
 
+from capsim import targets
+from capsim.comparison import Comparison, compare
 from capsim.errors import CapsimError, ScenarioError
 from capsim.results import Results
 from capsim.run import ReplicationError, run_replication, simulate
@@ -18,12 +20,15 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CapsimError",
+    "Comparison",
     "ReplicationError",
     "Results",
     "Scenario",
     "ScenarioError",
+    "compare",
     "load_scenario",
     "run_replication",
     "simulate",
+    "targets",
     "validate_scenario",
 ]

@@ -156,8 +156,9 @@ def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.
         return np.asarray([rates[c] for c in RISK_COLOURS])[risk]
 
     u_mode = uniforms("mode", 3)
-    planned = u_mode[:, 0] < by_risk(demand.planned_caesarean_rate)
-    emergency = (uniforms("emergency", 1)[:, 0] < by_risk(demand.emergency_caesarean_rate)) & ~planned
+    planned = u_mode[:, 0] < caesarean_rate(scenario, "planned", risk, onset)
+    emergency = (uniforms("emergency", 1)[:, 0]
+                 < caesarean_rate(scenario, "emergency", risk, onset)) & ~planned
     complication = uniforms("complication", 1)[:, 0] < by_risk(pathway.intrapartum_complication)
 
     event = onset.copy()
@@ -194,6 +195,19 @@ def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.
         "theatre_h": pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0,
         "preparation_h": pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0,
     }
+
+
+def caesarean_rate(scenario: Scenario, kind: str, risk: np.ndarray,
+                   onset_h: np.ndarray) -> np.ndarray:
+    """The ``kind`` ("planned" or "emergency") caesarean rate of each woman (probability): the
+    rate of her risk colour in force on the day of her labour onset, after the scenario's
+    dated caesarean-rate changes. ``onset_h`` is in hours since the simulation start."""
+    schedule = scenario.demand.caesarean_schedule(kind)
+    table = np.asarray([[rates[c] for c in RISK_COLOURS] for _, rates in schedule])
+    day0 = scenario.horizon.sim_start
+    change_h = np.asarray([(when - day0).days * HOURS_PER_DAY for when, _ in schedule[1:]])
+    period = np.searchsorted(change_h, onset_h, side="right")
+    return table[period, risk]
 
 
 def _weekday_of_day0(scenario: Scenario) -> int:

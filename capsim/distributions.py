@@ -32,11 +32,11 @@ class Distribution(BaseModel):
         description="Family: fixed (always the mean), exponential (sd = mean), "
         "lognormal or gamma (both need sd).",
     )
-    mean: float = Field(..., gt=0, description="Mean, in the unit of the field.")
+    mean: float = Field(..., gt=0, description="Mean (unit of the field).")
     sd: float | None = Field(
         None,
         ge=0,
-        description="Standard deviation, in the unit of the field; sets the shape at a fixed "
+        description="Standard deviation (unit of the field); sets the shape at a fixed "
         "mean. Required for lognormal and gamma; must equal the mean (or be left out) for "
         "exponential; ignored for fixed.",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from capsim import plots
@@ -11,12 +12,25 @@ SUMMARY_COLUMNS = ["facility", "year", "metric", "unit", "mean", "ci_low", "ci_h
                    "ci_half_width", "sd", "p5", "p50", "p95", "n", "replications_to_halve_ci"]
 
 
-def write_outputs(results: Results, out_dir: str | Path, lang: str = "en") -> dict[str, Path]:
-    """Write summary.csv, flows.csv, daily.csv, replications.csv, census.png and
-    occupancy.png to ``out_dir``; return their paths by name."""
+def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
+                  scenario_file: str | Path | None = None) -> dict[str, Path]:
+    """Write summary.csv, flows.csv, daily.csv, replications.csv, ratios.csv (planned and
+    simulated ratios), targets.csv (the check of the scenario's standards and targets),
+    census.png, occupancy.png and flows.png (the referral-flow map) to ``out_dir``, and a
+    copy of ``scenario_file`` as scenario.<suffix> (so ``capsim report`` can read the folder
+    back); return their paths by name."""
+    from capsim.report.inputs import SCENARIO_COPY, run_tables
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
+    if scenario_file is not None:
+        src = Path(scenario_file)
+        paths["scenario"] = out / f"{SCENARIO_COPY}{src.suffix}"
+        shutil.copyfile(src, paths["scenario"])
+    for name, table in run_tables(results).items():
+        paths[name] = out / f"{name}.csv"
+        table.to_csv(paths[name], index=False)
     summary = results.summary(year=None)
     summary[SUMMARY_COLUMNS].to_csv(out / "summary.csv", index=False)
     paths["summary"] = out / "summary.csv"
@@ -34,4 +48,7 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en") -> di
     paths["occupancy"] = plots.save(
         plots.occupancy_plot(results.summary(), names, lang, title_name=title),
         out / "occupancy.png")
+    paths["flow_map"] = plots.save(
+        plots.flow_map(results.flow_summary(), results.scenario, names, lang,
+                       replications=len(results.replications)), out / "flows.png")
     return paths

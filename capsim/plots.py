@@ -29,14 +29,136 @@ LABELS: dict[str, dict[str, str]] = {
     "occupancy_bar": {"en": "Mean occupancy with 95% CI", "zh": "平均使用率及95%置信区间"},
     "guidance_85": {"en": "85% planning guidance", "zh": "85% 规划参考线"},
     "region": {"en": "Region", "zh": "全区域"},
+    # capsim check: standards and targets
+    "check_title": {"en": "{name}: standards and targets, {years}",
+                    "zh": "{name}：配置标准与目标核对，{years}年"},
+    "check_simulated": {"en": "Simulated readings: {n} replications, seed {seed}; [95% CI]",
+                        "zh": "模拟读数：{n}次重复，随机种子{seed}；[95%置信区间]"},
+    "check_planned_only": {"en": "Planned readings only: nothing was simulated",
+                           "zh": "仅规划读数：未运行模拟"},
+    "check_scope": {"en": "Scope", "zh": "范围"},
+    "check_value": {"en": "Value", "zh": "数值"},
+    "check_margin": {"en": "Margin", "zh": "余量"},
+    "check_verdict": {"en": "Verdict", "zh": "判定"},
+    "check_note": {"en": "Note", "zh": "说明"},
+    "check_source": {"en": "Source", "zh": "来源"},
+    "check_reading_planned": {"en": "planned", "zh": "规划值"},
+    "check_reading_simulated": {"en": "simulated", "zh": "模拟值"},
+    "check_falling": {"en": "falling year on year", "zh": "逐年下降"},
+    "check_rising": {"en": "rising year on year", "zh": "逐年上升"},
+    "check_pass": {"en": "pass", "zh": "达标"},
+    "check_fail": {"en": "FAIL", "zh": "未达标"},
+    "check_uncertain": {"en": "uncertain", "zh": "不确定"},
+    "check_not_applicable": {"en": "n/a", "zh": "不适用"},
+    "check_counts": {"en": "{n_pass} pass, {n_fail} fail, {n_uncertain} uncertain, "
+                           "{n_na} not applicable",
+                     "zh": "达标{n_pass}项，未达标{n_fail}项，不确定{n_uncertain}项，不适用{n_na}项"},
+    "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
+                     "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
+    # referral-flow map
+    "flow_title": {"en": "Women moved between facilities, {period}: {name}",
+                   "zh": "机构间转诊与转运的产妇，{period}：{name}"},
+    "flow_period": {"en": "mean of {n} replications, {start} to {end}",
+                    "zh": "{n}次重复的平均值，{start}至{end}"},
+    "longitude": {"en": "Longitude (degrees east)", "zh": "经度（东经，度）"},
+    "latitude": {"en": "Latitude (degrees north)", "zh": "纬度（北纬，度）"},
+    "level_axis": {"en": "Level of care (I = township, III = city tertiary)",
+                   "zh": "医疗机构级别（一级=乡镇，三级=市级三级医院）"},
+    "position_axis": {"en": "Facilities of the level (position, no unit)",
+                      "zh": "同级机构（排列位置，无单位）"},
+    "no_location": {"en": "no coordinates given: placed by level",
+                    "zh": "未给出坐标：按级别排列"},
+    "planned_referral": {"en": "Planned referral (booked where there are no deliveries)",
+                         "zh": "计划转诊（建册机构不助产）"},
+    "risk_referral": {"en": "Risk referral (risk colour needs a higher level)",
+                      "zh": "高危转诊（风险等级需上级机构）"},
+    "no_bed": {"en": "No bed at the facility", "zh": "无空床转院"},
+    "emergency_transfer": {"en": "Emergency transfer in labour", "zh": "产时急诊转运"},
+    "out_of_region": {"en": "Out of region", "zh": "转出本区域（外转）"},
+    "women_moved": {"en": "{n} women", "zh": "{n} 人"},
+    "width_key": {"en": "Arrow width: women moved (persons)", "zh": "箭头宽度：转运人数（人）"},
+    "no_flows": {"en": "No woman was moved", "zh": "没有产妇被转诊或转运"},
+    "antenatal_only": {"en": "Antenatal care only", "zh": "仅提供孕产期保健（不助产）"},
+    "township": {"en": "Township health centre (level I)", "zh": "乡镇卫生院（一级）"},
+    "county": {"en": "County or district hospital (level II)", "zh": "县（区）级医院（二级）"},
+    "mch": {"en": "MCH hospital (level II)", "zh": "妇幼保健院（二级）"},
+    "city_tertiary": {"en": "City tertiary centre (level III)", "zh": "市级三级医院（三级）"},
+    # ratios against a standard
+    "ratio_title": {"en": "{what}, {year}: planned and simulated against the standard: {name}",
+                    "zh": "{year}年{what}：规划值与模拟值对照标准：{name}"},
+    "planned": {"en": "Planned (scenario's own figures)", "zh": "规划值（按方案数据计算）"},
+    "simulated": {"en": "Simulated, mean with 95% CI", "zh": "模拟值（均值及95%置信区间）"},
+    "standard": {"en": "Standard: {value:g}", "zh": "标准：{value:g}"},
+    "beds_per_1000_deliveries": {"en": "Beds per 1,000 deliveries a year (beds)",
+                                 "zh": "每千分娩量产科床位数（张）"},
+    "midwives_per_1000_deliveries": {"en": "Midwives per 1,000 deliveries a year (persons)",
+                                     "zh": "每千分娩量助产士数（人）"},
+    "obstetricians_per_1000_deliveries": {
+        "en": "Obstetricians per 1,000 deliveries a year (persons)",
+        "zh": "每千分娩量产科医师数（人）"},
+    "obstetricians_per_bed": {"en": "Obstetricians per obstetric bed (persons/bed)",
+                              "zh": "每张产科床位产科医师数（人/张）"},
+    # metrics compared year by year (shares are drawn as percentages)
+    "deliveries_per_year": {"en": "Deliveries a year (deliveries)", "zh": "年分娩量（人）"},
+    "occupancy_mean": {"en": "Mean bed occupancy (%)", "zh": "平均床位使用率（%）"},
+    "turned_away_share": {"en": "Women who found no bed at their planned facility (%)",
+                          "zh": "首诊机构无空床的产妇比例（%）"},
+    "out_of_region_share": {"en": "Women transferred out of the region (%)",
+                            "zh": "转出本区域的产妇比例（%）"},
+    # scenarios year by year
+    "years_title": {"en": "{what} by year and scenario ({facility})",
+                    "zh": "各方案逐年{what}（{facility}）"},
+    "year": {"en": "Year", "zh": "年份"},
+    "scenario_ci": {"en": "{scenario} (mean, 95% CI)", "zh": "{scenario}（均值，95%置信区间）"},
+    # sensitivity analysis (capsim.sweep)
+    "sweep_tornado_title": {"en": "One parameter at a time: {name}",
+                            "zh": "单因素敏感性分析：{name}"},
+    "sweep_at_low": {"en": "Parameter at its lowest value", "zh": "参数取最低值"},
+    "sweep_at_high": {"en": "Parameter at its highest value", "zh": "参数取最高值"},
+    "sweep_baseline": {"en": "Baseline", "zh": "基线"},
+    "sweep_output": {"en": "Output, mean of replications ({unit})",
+                     "zh": "输出指标，各次重复的均值（{unit}）"},
+    "sweep_morris_title": {"en": "Morris elementary effects: {name}",
+                           "zh": "Morris 基本效应筛选：{name}"},
+    "sweep_mu_star": {"en": "μ*: mean absolute effect over the range ({unit})",
+                      "zh": "μ*：取值范围内的平均绝对效应（{unit}）"},
+    "sweep_sigma": {"en": "σ: spread of the effects ({unit})", "zh": "σ：效应的标准差（{unit}）"},
+    "sweep_sigma_mu": {"en": "σ = μ* (above: non-linear or interacting)",
+                       "zh": "σ = μ*（线以上：非线性或存在交互作用）"},
+    "sweep_sobol_title": {"en": "Sobol indices with 95% intervals: {name}",
+                          "zh": "Sobol 敏感性指数及95%置信区间：{name}"},
+    "sweep_s1": {"en": "First order S1 (alone)", "zh": "一阶指数 S1（单独作用）"},
+    "sweep_st": {"en": "Total ST (with interactions)", "zh": "总效应指数 ST（含交互作用）"},
+    "sweep_index": {"en": "Share of the output's variance (0-1)",
+                    "zh": "占输出方差的比例（0-1）"},
+    # capacity sizing (capsim.sizing)
+    "sizing_title": {"en": "Beds needed for the service level against facility size\n{name}",
+                     "zh": "达到服务水平所需床位与机构规模\n{name}"},
+    "sizing_x": {"en": "Deliveries a year at the facility (log scale)",
+                 "zh": "机构年分娩量（人，对数刻度）"},
+    "sizing_y": {"en": "Beds needed per 1,000 deliveries a year (beds)",
+                 "zh": "每千分娩量所需产科床位（张）"},
+    "sizing_facilities": {"en": "Facilities: simulated requirement",
+                          "zh": "各机构：模拟得出的需求"},
+    "sizing_ratio": {"en": "Flat ratio standard: {value} beds per 1,000",
+                     "zh": "统一配置标准：每千分娩量 {value} 张"},
+    "sizing_theory": {"en": "Queueing theory, one isolated facility ({levels})",
+                      "zh": "排队论，单个独立机构（{levels}）"},
+    "sizing_no_bed": {"en": "no bed ≤ {value}%", "zh": "无床率 ≤ {value}%"},
+    "sizing_occupancy": {"en": "occupancy ≤ {value}%", "zh": "使用率 ≤ {value}%"},
 }
 
 
-def label(key: str, lang: str = "en", **fmt: str) -> str:
-    """Return the label ``key`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
+def translate(table: dict[str, dict[str, str]], key: str, lang: str = "en", **fmt) -> str:
+    """Return ``table[key]`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
     if lang not in ("en", "zh"):
         raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
-    return LABELS[key][lang].format(**fmt)
+    return table[key][lang].format(**fmt)
+
+
+def label(key: str, lang: str = "en", **fmt) -> str:
+    """Return the plot label ``key`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
+    return translate(LABELS, key, lang, **fmt)
 
 
 def use_fonts(lang: str) -> None:
@@ -115,6 +237,238 @@ def occupancy_plot(summary: pd.DataFrame, names: dict[str, str] | None = None,
     ax.set_ylabel(label("occupancy_pct", lang))
     ax.set_ylim(0, max(100, float(np.nanmax(occ["ci_high"] * 100)) + 5 if len(occ) else 100))
     ax.set_title(label("occupancy_title", lang, name=title_name))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+#: Colour of each reason a woman moves (Okabe-Ito palette, distinguishable in colour blindness).
+REASON_COLOURS: dict[str, str] = {
+    "planned_referral": "#0072B2",
+    "risk_referral": "#009E73",
+    "no_bed": "#D55E00",
+    "emergency_transfer": "#CC79A7",
+}
+#: Marker of each facility level on the flow map.
+LEVEL_MARKERS: dict[str, str] = {"township": "o", "county": "s", "mch": "D", "city_tertiary": "^"}
+OUT_OF_REGION_ID = "out-of-region"
+
+
+def flow_positions(scenario) -> tuple[dict[str, tuple[float, float]], bool]:
+    """Position of each facility (and of "out of region") on the flow map.
+
+    Returns ({id: (x, y)}, geographic). Facilities with a ``location`` sit at their (longitude,
+    latitude) in degrees; when none has one, facilities are placed by level (y = level rank,
+    x = order within the level). Facilities without coordinates in a region where others have
+    them are set in a row below the map, grouped by level. Out of the region is placed east of
+    the facilities (right of them)."""
+    from capsim.scenario.models import LEVEL_RANK
+
+    facs = list(scenario.facilities)
+    located = {f.id: f.location for f in facs if f.location is not None}
+    pos: dict[str, tuple[float, float]] = {}
+    if not located:
+        by_rank: dict[int, list[str]] = {}
+        for f in facs:
+            by_rank.setdefault(LEVEL_RANK[f.level], []).append(f.id)
+        widest = max(len(v) for v in by_rank.values())
+        for rank, ids in by_rank.items():
+            for i, fid in enumerate(ids):
+                pos[fid] = ((i + 0.5) * widest / len(ids), float(rank))
+        pos[OUT_OF_REGION_ID] = (widest + 1.0, 3.6)
+        return pos, False
+    xs = [loc[0] for loc in located.values()]
+    ys = [loc[1] for loc in located.values()]
+    span_x = max(max(xs) - min(xs), 0.05)
+    span_y = max(max(ys) - min(ys), 0.05)
+    pos.update({fid: (loc[0], loc[1]) for fid, loc in located.items()})
+    loose = sorted((f for f in facs if f.location is None), key=lambda f: LEVEL_RANK[f.level])
+    for i, f in enumerate(loose):
+        frac = (i + 0.5) / len(loose)
+        pos[f.id] = (min(xs) + frac * span_x, min(ys) - 0.35 * span_y)
+    pos[OUT_OF_REGION_ID] = (max(xs) + 0.3 * span_x, (min(ys) + max(ys)) / 2)
+    return pos, True
+
+
+def flow_map(flows: pd.DataFrame, scenario, names: dict[str, str] | None = None,
+             lang: str = "en", replications: int | None = None) -> plt.Figure:
+    """Map of the women moved between facilities over the horizon.
+
+    ``flows`` is :meth:`Results.flow_summary` (mean women per year, from, to and reason over
+    replications); the years are added up. Facilities sit at their coordinates, or by level
+    where none are given (:func:`flow_positions`); each arrow's width is proportional to the
+    mean number of women moved (persons), its colour the reason; out of the region is a node
+    of its own."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
+
+    use_fonts(lang)
+    names = dict(names or {})
+    names[OUT_OF_REGION_ID] = label("out_of_region", lang)
+    pos, geographic = flow_positions(scenario)
+    moved = (flows.groupby(["from", "to", "reason"], sort=False)["mean"].sum().reset_index()
+             if not flows.empty else pd.DataFrame(columns=["from", "to", "reason", "mean"]))
+    moved = moved[moved["mean"] > 0]
+    biggest = float(moved["mean"].max()) if not moved.empty else 1.0
+    max_lw = 9.0
+
+    def width(n: float) -> float:
+        return max(0.6, max_lw * n / biggest)
+
+    fig, ax = plt.subplots(figsize=(11, 7.5))
+    levels = {f.id: f.level for f in scenario.facilities}
+    span = np.ptp(np.array(list(pos.values())), axis=0).max() or 1.0
+    for i, f in enumerate(scenario.facilities):
+        x, y = pos[f.id]
+        ax.scatter([x], [y], s=110, marker=LEVEL_MARKERS[f.level], zorder=3,
+                   facecolor="0.35" if f.delivers else "white", edgecolor="0.1")
+        # A label whose node sits close below an earlier node goes under its node.
+        crowded = any(np.hypot(x - pos[g.id][0], y - pos[g.id][1]) < 0.06 * span
+                      and pos[g.id][1] >= y for g in scenario.facilities[:i])
+        ax.annotate(names.get(f.id, f.id), (x, y), xytext=(0, -10 if crowded else 8),
+                    textcoords="offset points", ha="center", va="top" if crowded else "bottom",
+                    fontsize=7, zorder=4, rotation=0 if f.location else 20)
+    if OUT_OF_REGION_ID in set(moved["to"]) | set(moved["from"]):
+        x, y = pos[OUT_OF_REGION_ID]
+        ax.scatter([x], [y], s=260, marker="*", color="black", zorder=3)
+        ax.annotate(names[OUT_OF_REGION_ID], (x, y), xytext=(0, 10),
+                    textcoords="offset points", ha="center", fontsize=8)
+    reasons = list(REASON_COLOURS)
+    for row in moved.itertuples(index=False):
+        src, dst, reason, n = row[0], row[1], row[2], float(row[3])
+        if src not in pos or dst not in pos:
+            continue
+        bend = 0.12 + 0.08 * reasons.index(reason) if reason in reasons else 0.2
+        ax.add_patch(FancyArrowPatch(
+            pos[src], pos[dst], connectionstyle=f"arc3,rad={bend}", arrowstyle="-|>",
+            mutation_scale=8 + width(n), lw=width(n), color=REASON_COLOURS.get(reason, "grey"),
+            alpha=0.75, shrinkA=7, shrinkB=9, zorder=2))
+    handles = [Line2D([], [], color=REASON_COLOURS[r], lw=4, label=label(r, lang))
+               for r in reasons if r in set(moved["reason"])]
+    if moved.empty:
+        handles.append(Line2D([], [], color="none", label=label("no_flows", lang)))
+    else:
+        for n in _width_key(biggest):
+            handles.append(Line2D([], [], color="0.4", lw=width(n),
+                                  label=label("women_moved", lang, n=f"{n:g}")))
+    for lvl in dict.fromkeys(levels.values()):
+        handles.append(Line2D([], [], ls="", marker=LEVEL_MARKERS[lvl], color="0.35",
+                              markeredgecolor="0.1", markersize=8, label=label(lvl, lang)))
+    if not all(f.delivers for f in scenario.facilities):
+        handles.append(Line2D([], [], ls="", marker="o", markerfacecolor="white",
+                              markeredgecolor="0.1", markersize=8,
+                              label=label("antenatal_only", lang)))
+    if geographic:
+        ax.set_xlabel(label("longitude", lang))
+        ax.set_ylabel(label("latitude", lang))
+        mid_lat = float(np.mean([p[1] for p in pos.values()]))
+        ax.set_aspect(1 / np.cos(np.radians(mid_lat)), adjustable="datalim")
+        if any(f.location is None for f in scenario.facilities):
+            ax.text(0.01, 0.01, label("no_location", lang), transform=ax.transAxes,
+                    fontsize=7, color="0.3")
+    else:
+        ax.set_xlabel(label("position_axis", lang))
+        ax.set_ylabel(label("level_axis", lang))
+        ax.set_yticks([1, 2, 3], ["I", "II", "III"])
+        ax.set_xticks([])
+    ax.margins(0.12)
+    reps = replications if replications is not None else (
+        int(flows["n"].max()) if "n" in flows and not flows.empty else 0)
+    period = label("flow_period", lang, n=str(reps), start=str(scenario.horizon.start),
+                   end=str(scenario.horizon.end))
+    ax.set_title(label("flow_title", lang, period=period, name=scenario.name), fontsize=10)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
+              title=label("width_key", lang) if not moved.empty else None, title_fontsize=7,
+              frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _width_key(biggest: float) -> list[float]:
+    """Two or three round numbers of women for the arrow-width key."""
+    top = float(f"{biggest:.1g}") if biggest >= 1 else round(biggest, 1)
+    keys = [top, top / 4] if top / 4 >= 1 else [top]
+    return [k for k in keys if k > 0]
+
+
+def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
+               standard: float | None = None, names: dict[str, str] | None = None,
+               lang: str = "en", title_name: str = "", year: int | None = None) -> plt.Figure:
+    """Planned and simulated ratios per delivering facility and for the region, with the
+    standard drawn across.
+
+    ``ratios`` is :func:`capsim.targets.ratio_readings` (columns year, scope, metric, planned,
+    simulated, ci_low, ci_high); ``metric`` picks the ratio, in the unit of
+    :data:`capsim.results.METRICS`; ``year`` the horizon year (default: the last);
+    ``standard`` the threshold to draw (none: no line)."""
+    use_fonts(lang)
+    names = names or {}
+    d = ratios[ratios["metric"] == metric]
+    year = int(d["year"].max()) if year is None else int(year)
+    d = d[d["year"] == year]
+    scopes = [s for s in dict.fromkeys(d["scope"]) if s != "region"] + ["region"]
+    d = d.set_index("scope").reindex(scopes)
+    x = np.arange(len(scopes))
+    fig, ax = plt.subplots(figsize=(max(6.5, 0.9 * len(scopes) + 2.5), 4.8))
+    ax.bar(x - 0.2, d["planned"], width=0.4, color="0.8", hatch="//", edgecolor="0.3",
+           label=label("planned", lang))
+    if d["simulated"].notna().any():
+        err = np.vstack([d["simulated"] - d["ci_low"], d["ci_high"] - d["simulated"]])
+        ax.bar(x + 0.2, d["simulated"], width=0.4, color="tab:blue", capsize=3,
+               yerr=np.nan_to_num(err), label=label("simulated", lang))
+    if standard is not None:
+        ax.axhline(standard, color="tab:red", ls="--",
+                   label=label("standard", lang, value=standard))
+    top = np.nanmax(np.append(d[["planned", "simulated", "ci_high"]].to_numpy(dtype=float),
+                              standard or 0.0))
+    ax.set_ylim(0, top * 1.15 if np.isfinite(top) and top > 0 else 1)
+    ax.set_xticks(x, [names.get(s, s) for s in scopes], rotation=35, ha="right")
+    ax.set_xlabel(label("facility", lang))
+    what = label(metric, lang)
+    ax.set_ylabel(what)
+    ax.set_title(label("ratio_title", lang, what=_short(what), year=year, name=title_name),
+                 fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _short(axis_label: str) -> str:
+    """An axis label without its unit in brackets, for a title."""
+    return axis_label.split("（")[0].split(" (")[0]
+
+
+def year_comparison_plot(summary: pd.DataFrame, metric: str, facility: str = "region",
+                         names: dict[str, str] | None = None, lang: str = "en") -> plt.Figure:
+    """One metric by year for several scenarios: the mean with its 95% interval, one line per
+    scenario.
+
+    ``summary`` is :meth:`Results.summary` with ``year=None`` of each scenario, concatenated
+    with a ``scenario`` column (scenario name); rows for the whole period ("all") are left
+    out. Shares are drawn as percentages; other metrics in their unit."""
+    from capsim.results import METRICS
+
+    use_fonts(lang)
+    names = names or {}
+    d = summary[(summary["metric"] == metric) & (summary["facility"] == facility)
+                & (summary["year"].astype(str) != "all")].copy()
+    d["year"] = d["year"].astype(int)
+    description, unit = METRICS[metric]
+    scale = 100.0 if unit == "share" else 1.0
+    unit_text = "%" if unit == "share" else unit
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    for i, (scen, g) in enumerate(d.groupby("scenario", sort=False)):
+        g = g.sort_values("year")
+        shift = (i - (d["scenario"].nunique() - 1) / 2) * 0.06
+        err = np.vstack([g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]]) * scale
+        ax.errorbar(g["year"] + shift, g["mean"] * scale, yerr=np.nan_to_num(err), marker="o",
+                    capsize=3, label=label("scenario_ci", lang, scenario=str(scen)))
+    ax.set_xticks(sorted(d["year"].unique()))
+    ax.set_xlabel(label("year", lang))
+    what = label(metric, lang) if metric in LABELS else f"{description} ({unit_text})"
+    ax.set_ylabel(what)
+    ax.set_title(label("years_title", lang, what=_short(what),
+                       facility=names.get(facility, facility)), fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -1,22 +1,23 @@
 """Running replications: one function runs one replication; :func:`simulate` runs many,
-serially or on local processes, and gathers them in replication order.
+in this process, on local processes or on a dask.distributed cluster (see
+:mod:`capsim.parallel`), and gathers them in replication order.
 
-The seed of replication ``r`` is derived from (scenario seed, r) only, so results do not depend
-on how many workers ran them or in which order they finished.
+The seed of replication ``r`` is derived from (scenario seed, r) only, so results are
+bit-identical whether they ran serially, on any number of local processes or on a cluster,
+and in whatever order they finished.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine
+from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication
 from capsim.scenario.models import Scenario
 
@@ -24,13 +25,18 @@ from capsim.scenario.models import Scenario
 class ReplicationError(RuntimeError):
     """A replication raised an error; says which one and with which seed, to rerun it alone."""
 
-    def __init__(self, scenario: str, replication: int, seed: int, cause: BaseException):
+    def __init__(self, scenario: str, replication: int, seed: int, cause: BaseException | str):
         self.scenario, self.replication, self.seed = scenario, replication, seed
+        # Kept as text: the error crosses process boundaries, its cause may not pickle.
+        self.cause = cause if isinstance(cause, str) else f"{type(cause).__name__}: {cause}"
         super().__init__(
             f"scenario {scenario!r}, replication {replication}, seed {seed} failed: "
-            f"{type(cause).__name__}: {cause}. Rerun it alone with "
+            f"{self.cause}. Rerun it alone with "
             f"capsim.run_replication(scenario, {replication}, seed={seed})."
         )
+
+    def __reduce__(self):
+        return type(self), (self.scenario, self.replication, self.seed, self.cause)
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int | None = None,
@@ -87,40 +93,6 @@ def write_trace(net, cohort, record, folder: Path, replication: int) -> Path:
     return path
 
 
-def default_workers() -> int:
-    """Worker processes used when none are asked for: every core of this machine."""
-    return max(1, os.cpu_count() or 1)
-
-
-def _pool_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def map_unordered(fn: Callable, items: Iterable, workers: int = 1) -> Iterator:
-    """Apply ``fn`` to each item and yield the results as they finish (any order).
-
-    ``workers <= 1`` runs in this process; otherwise on that many local processes. ``fn`` and
-    the items must be picklable. The one way capsim runs many simulations: replications,
-    comparisons, sweeps and sizing all go through it.
-    """
-    items = list(items)
-    if workers <= 1 or len(items) <= 1:
-        for item in items:
-            yield fn(item)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(items)),
-                             mp_context=_pool_context()) as pool:
-        futures = [pool.submit(fn, item) for item in items]
-        try:
-            for fut in as_completed(futures):
-                yield fut.result()
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
-
-
 @dataclass(frozen=True)
 class ReplicationTask:
     """One replication to run: picklable, so any worker can run it."""
@@ -133,28 +105,48 @@ class ReplicationTask:
     def __call__(self) -> ReplicationResult:
         return run_replication(self.scenario, self.replication, self.seed, self.trace_dir)
 
+    def __str__(self) -> str:
+        return (f"scenario {self.scenario.name!r}, replication {self.replication}, "
+                f"seed {self.seed}")
+
 
 def _call(task: Callable[[], ReplicationResult]) -> ReplicationResult:
     return task()
 
 
 def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: int,
-                         workers: int = 1,
-                         trace_dir: str | Path | None = None) -> Iterator[ReplicationResult]:
-    """Yield the results of the given replications as they finish (any order)."""
+                         workers: int | None = 1, trace_dir: str | Path | None = None, *,
+                         client: Any = None,
+                         retries: int = DEFAULT_RETRIES) -> Iterator[ReplicationResult]:
+    """Yield the results of the given replications as they finish (any order).
+
+    Where they run: as :func:`capsim.parallel.map_unordered` (``client``: a dask Client or
+    scheduler address). Each result is yielded as soon as it is ready, so a caller can store
+    it at once. A replication that fails, or whose worker process dies ``retries + 1`` times,
+    raises :class:`ReplicationError` naming its scenario, index and seed.
+    """
+    if trace_dir is not None:       # absolute, so that workers elsewhere write to the same folder
+        trace_dir = Path(trace_dir).resolve()
     tasks = [ReplicationTask(scenario, r, seed, trace_dir) for r in replications]
-    yield from map_unordered(_call, tasks, workers)
+    try:
+        yield from map_unordered(_call, tasks, workers, client=client, retries=retries)
+    except WorkerLostError as exc:
+        task = exc.item
+        raise ReplicationError(task.scenario.name, task.replication, task.seed, exc) from exc
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
              workers: int | None = None, progress: bool | Callable[[int, int], None] = False,
-             trace_dir: str | Path | None = None) -> Results:
+             trace_dir: str | Path | None = None, client: Any = None) -> Results:
     """Simulate ``replications`` independent replications of ``scenario``.
 
-    Returns :class:`~capsim.results.Results` with replications in index order. ``replications``
-    and ``seed`` default to the scenario's run settings; ``workers`` to every local core
-    (1 runs in this process). ``progress=True`` shows a progress bar once a run lasts more than
-    two seconds; a callable receives (done, total) after each replication.
+    Returns :class:`~capsim.results.Results` with replications in index order, identical
+    wherever they ran. ``replications`` and ``seed`` default to the scenario's run settings;
+    ``workers`` to every local core (1 runs in this process). With ``client`` (a
+    ``dask.distributed.Client``, or a scheduler address such as ``"tcp://host:8786"``) the
+    replications run on that dask cluster and ``workers`` is ignored; ``trace_dir`` must then
+    be a folder every dask worker can write to. ``progress=True`` shows a progress bar once a
+    run lasts more than two seconds; a callable receives (done, total) after each replication.
     """
     n = scenario.run.replications if replications is None else int(replications)
     if n <= 0:
@@ -170,7 +162,8 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
 
         bar = tqdm(total=n, desc=scenario.name, unit="rep", delay=2.0, leave=False)
     try:
-        for res in iterate_replications(scenario, range(n), seed, workers, trace_dir):
+        for res in iterate_replications(scenario, range(n), seed, workers, trace_dir,
+                                        client=client):
             done[res.replication] = res
             if bar is not None:
                 bar.update(1)

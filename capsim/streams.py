@@ -26,6 +26,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "postnatal",     # postnatal length of stay
     "theatre",       # caesarean duration and emergency preparation time
     "initial",       # women in beds at the start
+    "province",      # layout of a generated province (capsim.province)
 )
 
 

@@ -15,19 +15,7 @@ import math
 import pytest
 from conftest import COLOURS, FULL, loss_system, run_checked
 
-
-def erlang_b(c: int, a: float) -> float:
-    """Blocking probability of an M/G/c/c loss system with offered load a (erlangs)."""
-    b = 1.0
-    for k in range(1, c + 1):
-        b = a * b / (k + a * b)
-    return b
-
-
-def erlang_c(c: int, a: float) -> float:
-    """Probability of waiting in an M/M/c queue with offered load a < c (erlangs)."""
-    b = erlang_b(c, a)
-    return c * b / (c - a * (1 - b))
+from capsim.queueing import erlang_b, erlang_c
 
 
 def ci(results, metric: str, facility: str = "unit") -> tuple[float, float, float]:

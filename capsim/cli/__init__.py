@@ -10,7 +10,8 @@ import sys
 from capsim.errors import CapsimError
 
 #: Command modules under capsim.cli, in the order they appear in the help.
-COMMANDS: tuple[str, ...] = ("run", "validate")
+COMMANDS: tuple[str, ...] = ("run", "validate", "check", "schema", "sweep", "compare", "size",
+                             "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import os
+
+#: Environment variable naming the dask scheduler that simulating commands use by default.
+SCHEDULER_ENV = "CAPSIM_SCHEDULER"
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
-    """Add --replications, --seed and --workers to a command that simulates."""
+    """Add --replications, --seed, --workers and --scheduler to a command that simulates."""
     p.add_argument("--replications", "-n", type=int, default=None, metavar="N",
                    help="replications (default: the scenario's run.replications)")
     p.add_argument("--seed", type=int, default=None, metavar="S",
                    help="seed (default: the scenario's run.seed)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes (default: every core; 1 runs in this process)")
+    p.add_argument("--scheduler", default=os.environ.get(SCHEDULER_ENV) or None,
+                   metavar="ADDRESS",
+                   help="run on the dask cluster of this scheduler, e.g. tcp://host:8786 "
+                   f"(default: ${SCHEDULER_ENV} if set; --workers is then ignored)")
+
+
+def run_options(args: argparse.Namespace) -> dict:
+    """The keyword arguments of :func:`capsim.simulate` given by :func:`add_run_options`."""
+    return {"replications": args.replications, "seed": args.seed, "workers": args.workers,
+            "client": args.scheduler}
 
 
 def fmt_value(mean: float, lo: float, hi: float, unit: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim.cli.common import add_run_options, fmt_value
+from capsim.cli.common import add_run_options, fmt_value, run_options
 
 #: Metrics shown in the printed summary, in order.
 KEY_METRICS = (
@@ -16,6 +16,14 @@ KEY_METRICS = (
     "obstetricians_per_bed", "occupancy_mean", "occupancy_p95", "days_above_85_share",
     "turned_away_share", "diverted_share", "out_of_region_share", "midwife_timely_share",
     "midwife_wait_p95_min", "ddi_within_target_share",
+)
+
+#: Metrics of the per-facility table (metric, short heading), in order.
+FACILITY_METRICS = (
+    ("deliveries_per_year", "deliveries/yr"), ("beds", "beds"),
+    ("beds_per_1000_deliveries", "beds/1000"), ("occupancy_mean", "occupancy"),
+    ("turned_away_share", "no bed"), ("midwife_timely_share", "midwife<=target"),
+    ("ddi_within_target_share", "DDI<=target"),
 )
 
 
@@ -43,12 +51,11 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     out = Path(args.out) if args.out else Path("capsim-results") / Path(args.scenario).stem
     started = time.perf_counter()
-    results = simulate(scenario, replications=args.replications, seed=args.seed,
-                       workers=args.workers, progress=True,
+    results = simulate(scenario, **run_options(args), progress=True,
                        trace_dir=out / "trace" if args.trace else None)
     elapsed = time.perf_counter() - started
     print(format_summary(results, elapsed))
-    paths = write_outputs(results, out, lang=args.lang)
+    paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario)
     print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")
     return 0
 
@@ -91,10 +98,7 @@ def format_summary(results, elapsed: float) -> str:
         lines.append(f"  {m:<30} {fmt_value(r['mean'], r['ci_low'], r['ci_high'], r['unit'])}"
                      f"{unit}{width}   p5-p95 {spread}")
     lines += ["", "By facility (mean [95% CI]):"]
-    cols = [("deliveries_per_year", "deliveries/yr"), ("beds", "beds"),
-            ("beds_per_1000_deliveries", "beds/1000"), ("occupancy_mean", "occupancy"),
-            ("turned_away_share", "no bed"), ("midwife_timely_share", "midwife<=target"),
-            ("ddi_within_target_share", "DDI<=target")]
+    cols = FACILITY_METRICS
     table = []
     for fid in [f.id for f in scen.facilities if f.delivers]:
         row = {"facility": fid}

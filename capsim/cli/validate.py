@@ -27,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
         print(yaml.safe_dump(scenario.model_dump(mode="json"), allow_unicode=True,
                              sort_keys=False))
     n_deliv = sum(f.delivers for f in scenario.facilities)
+    first_year = scenario.demand.deliveries_in(scenario.horizon.start.year,
+                                               scenario.horizon.start.year)
     print(f"{args.scenario}: valid — {scenario.name}: {len(scenario.facilities)} facilities "
-          f"({n_deliv} deliver), {scenario.demand.deliveries:g} deliveries/year, "
+          f"({n_deliv} deliver), {first_year:.0f} deliveries in {scenario.horizon.start.year}, "
           f"{scenario.horizon.start} to {scenario.horizon.end}")
     return 0

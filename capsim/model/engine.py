@@ -39,7 +39,8 @@ from capsim.demand import Cohort
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
 
 # Event kinds on the calendar.
-LABOUR, LABOUR_END, THEATRE_END, DISCHARGE, TRANSFER_ARRIVAL, POLICY, INITIAL_RELEASE = range(7)
+(LABOUR, LABOUR_END, THEATRE_END, DISCHARGE, TRANSFER_ARRIVAL, POLICY, INITIAL_RELEASE,
+ REFERRAL_CHANGE) = range(8)
 
 # Modes of delivery.
 NOT_DELIVERED, VAGINAL, PLANNED_CS, EMERGENCY_CS = -1, 0, 1, 2
@@ -133,7 +134,7 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
     has_cc = list(net.has_critical_care)
     travel = net.travel_h
     order = net.order
-    elig = net.eligible
+    elig = list(net.eligible)  # replaced in place when the referral rule changes
     year_starts = net.year_starts_h
     flows: dict[tuple[int, int, int, int], int] = {}
     target_cache: dict[tuple[int, int, bool], tuple[int, int]] = {}
@@ -338,6 +339,10 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
     def initial_release(f: int, t: float) -> None:
         free_beds[f] += 1
 
+    def referral_change(k: int, t: float) -> None:
+        elig[:] = net.eligibility_changes[k][1]
+        target_cache.clear()
+
     for f, release in zip(cohort.initial_facility.tolist(), cohort.initial_release_h.tolist(),
                           strict=True):
         free_beds[f] -= 1
@@ -347,9 +352,11 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
         push(release, INITIAL_RELEASE, f)
     for k, step in enumerate(net.policy):
         push(step.t_h, POLICY, k)
+    for k, (t_h, _) in enumerate(net.eligibility_changes):
+        push(t_h, REFERRAL_CHANGE, k)
 
     handlers = (labour, labour_end, theatre_end, discharge, transfer_arrival, apply_policy,
-                initial_release)
+                initial_release, referral_change)
     events = 0
     i = 0
     while True:

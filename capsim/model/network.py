@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from capsim.scenario.models import LEVEL_RANK, RISK_COLOURS, Roster, Scenario, eligible
+from capsim.scenario.models import (
+    LEVEL_RANK,
+    RISK_COLOURS,
+    Eligibility,
+    Facility,
+    Roster,
+    Scenario,
+)
 
 #: Destination index used for "out of the region".
 OUT_OF_REGION = -1
@@ -59,6 +66,8 @@ class Network:
     obstetricians_per_caesarean: int
     midwife_wait_target_min: float
     ddi_target_min: float
+    # Referral-rule changes: (hours, eligible[risk][facility] from then on), in time order.
+    eligibility_changes: tuple[tuple[float, tuple[tuple[bool, ...], ...]], ...] = ()
 
     @property
     def n(self) -> int:
@@ -105,11 +114,14 @@ def compile_network(scenario: Scenario) -> Network:
                       key=lambda j: (travel[i][j], -LEVEL_RANK[facs[j].level], j))
         order.append(tuple(dict.fromkeys(listed + rest)))
 
-    elig = tuple(
-        tuple(eligible(f, ref.eligibility[c]) for f in facs) for c in RISK_COLOURS
-    )
     h = scenario.horizon
     t0 = h.sim_start
+    # Eligibility by level and capabilities only: whether a facility delivers is the engine's
+    # state, since a policy may start or stop deliveries.
+    schedule = [(when, tuple(tuple(_allows(f, rules[c]) for f in facs) for c in RISK_COLOURS))
+                for when, rules in ref.eligibility_schedule()]
+    elig = schedule[0][1]
+    elig_changes = tuple((hours_since(t0, when), m) for when, m in schedule[1:])
     policy = tuple(
         PolicyStep(hours_since(t0, ev.date), index[ev.facility], ev.beds, ev.midwives,
                    ev.obstetricians, ev.theatres, ev.delivers)
@@ -143,4 +155,11 @@ def compile_network(scenario: Scenario) -> Network:
         obstetricians_per_caesarean=scenario.pathway.obstetricians_per_caesarean,
         midwife_wait_target_min=scenario.pathway.midwife_wait_target_minutes,
         ddi_target_min=scenario.pathway.ddi_target_minutes,
+        eligibility_changes=elig_changes,
     )
+
+
+def _allows(facility: Facility, rule: Eligibility) -> bool:
+    """True when the facility's level and capabilities satisfy an eligibility rule."""
+    return (LEVEL_RANK[facility.level] >= LEVEL_RANK[rule.min_level]
+            and set(rule.capabilities) <= set(facility.capabilities))

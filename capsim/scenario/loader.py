@@ -48,10 +48,13 @@ def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file; return the frozen :class:`Scenario`.
 
     Raises :class:`~capsim.errors.ScenarioError` naming the file, field and reason of every
-    problem found, before anything is simulated.
+    problem found, before anything is simulated. A file that says ``extends: base.yaml`` is
+    merged onto its base first (see :mod:`capsim.scenario.extends`).
     """
-    data = read_mapping(path)
-    return validate_scenario(data, source=str(path))
+    from capsim.scenario.extends import read_extended  # it reads files through this module
+
+    data, source = read_extended(path)
+    return validate_scenario(data, source=source)
 
 
 def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:

@@ -10,29 +10,23 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from capsim.distributions import Distribution
-
-RiskColour = Literal["green", "yellow", "orange", "red", "purple"]
-RISK_COLOURS: tuple[str, ...] = ("green", "yellow", "orange", "red", "purple")
-
-Level = Literal["township", "county", "mch", "city_tertiary"]
-#: Level of care as a rank: township health centres are level I, county/district and MCH
-#: hospitals level II, city tertiary centres level III.
-LEVEL_RANK: dict[str, int] = {"township": 1, "county": 2, "mch": 2, "city_tertiary": 3}
-
-Capability = Literal["caesarean", "critical_maternal_care", "neonatal_intensive_care"]
+from capsim.scenario.base import (
+    LEVEL_RANK,
+    RISK_COLOURS,
+    Capability,
+    Level,
+    RiskColour,
+    Strict,
+)
+from capsim.scenario.projection import NationalTrend, PopulationProjection
+from capsim.scenario.targets import Targets
 
 SHARE_TOLERANCE = 1e-6
-
-
-class Strict(BaseModel):
-    """Base of every scenario model: unknown keys are errors and objects are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _check_shares(values: dict[str, float], what: str) -> None:
@@ -52,10 +46,10 @@ class Horizon(Strict):
 
     start: date = Field(..., description="First day whose results are reported (YYYY-MM-DD).")
     years: int | None = Field(
-        None, gt=0, le=30, description="Length in calendar years from the start date."
+        None, gt=0, le=30, description="Length from the start date (calendar years)."
     )
     days: int | None = Field(
-        None, gt=0, description="Length in days (instead of years)."
+        None, gt=0, description="Length, instead of years (days)."
     )
     warmup_days: int = Field(
         42,
@@ -95,9 +89,10 @@ class Horizon(Strict):
 class RunSettings(Strict):
     """How many replications and which seed; the command line may override both."""
 
-    replications: int = Field(20, gt=0, description="Independent replications of the horizon.")
+    replications: int = Field(20, gt=0, description="Independent replications of the horizon "
+                              "(replications).")
     seed: int = Field(
-        12345, ge=0, description="Scenario seed; every random stream derives from it."
+        12345, ge=0, description="Scenario seed; every random stream derives from it (no unit)."
     )
 
 
@@ -118,21 +113,24 @@ class Facility(Strict):
     delivers: bool = Field(
         True, description="False for facilities that give antenatal care only."
     )
-    beds: int = Field(0, ge=0, description="Obstetric beds (one pool: antenatal, labour, postnatal).")
-    midwives: int = Field(0, ge=0, description="Midwives, head-count.")
-    obstetricians: int = Field(0, ge=0, description="Obstetricians (OB/GYN doctors), head-count.")
-    theatres: int = Field(0, ge=0, description="Operating theatres available to obstetrics.")
+    beds: int = Field(0, ge=0, description="Obstetric beds, one pool for antenatal, labour and "
+                      "postnatal care (beds).")
+    midwives: int = Field(0, ge=0, description="Midwives, head-count (persons).")
+    obstetricians: int = Field(0, ge=0, description="Obstetricians (OB/GYN doctors), head-count "
+                               "(persons).")
+    theatres: int = Field(0, ge=0, description="Operating theatres available to obstetrics "
+                          "(theatres).")
     capabilities: tuple[Capability, ...] = Field(
         (), description="caesarean, critical_maternal_care, neonatal_intensive_care."
     )
     location: tuple[float, float] | None = Field(
-        None, description="(longitude, latitude) in degrees, for the referral-flow map."
+        None, description="Longitude and latitude, for the referral-flow map (degrees)."
     )
     initial_census: int = Field(
         0,
         ge=0,
-        description="Women already in beds at the start of the simulation (instead of, or "
-        "besides, a warm-up).",
+        description="Women already in beds at the start of the simulation, instead of or "
+        "besides a warm-up (women).",
     )
 
     @model_validator(mode="after")
@@ -160,57 +158,108 @@ class Facility(Strict):
 class DemandEvent(Strict):
     """A demand multiplier applied from a date on (for example a birth subsidy, +10%)."""
 
-    date: date
-    multiplier: float = Field(..., gt=0, description="Factor on deliveries from this date on.")
+    date: Annotated[date, Field(description="First day of the multiplier (YYYY-MM-DD).")]
+    multiplier: float = Field(..., gt=0, description="Factor on deliveries from this date on "
+                              "(factor).")
+
+
+class CaesareanRateChange(Strict):
+    """Caesarean rates in force from a date on, for the risk colours listed (probabilities).
+
+    A woman's rate is the one in force on the day of her labour onset; she keeps her random
+    numbers, so a change only moves the women near the threshold (common random numbers)."""
+
+    date: Annotated[date, Field(description="First day of the new rates (YYYY-MM-DD).")]
+    planned: dict[RiskColour, float] = Field(
+        default_factory=dict,
+        description="New planned (pre-labour) caesarean rates by colour (probability).",
+    )
+    emergency: dict[RiskColour, float] = Field(
+        default_factory=dict, description="New emergency caesarean rates by colour (probability)."
+    )
+    note: str = Field("", description="Why (source or reasoning).")
+
+    @model_validator(mode="after")
+    def _probabilities(self) -> CaesareanRateChange:
+        if not self.planned and not self.emergency:
+            raise ValueError("give new 'planned' or 'emergency' rates")
+        for name in ("planned", "emergency"):
+            for colour, p in getattr(self, name).items():
+                if not 0 <= p <= 1:
+                    raise ValueError(f"{name}.{colour} must be a probability from 0 to 1, got {p}")
+        return self
 
 
 class Demand(Strict):
     """Who arrives, when, at which risk, and where she books."""
 
-    deliveries: float = Field(
-        ..., gt=0, description="Expected deliveries per year in the region (deliveries/year)."
+    deliveries: float | None = Field(
+        None,
+        gt=0,
+        description="Expected deliveries in the region in the start year, or in "
+        "trend.base_year with a trend (deliveries/year). Required unless 'population' is given.",
     )
     deliveries_by_year: dict[int, float] = Field(
         default_factory=dict,
-        description="Expected deliveries in given calendar years (deliveries/year); years not "
-        "listed use 'deliveries' grown by 'annual_growth'.",
+        description="Expected deliveries in given calendar years (deliveries/year); they take "
+        "precedence over every projection. Years not listed use the population projection, or "
+        "'deliveries' scaled by the trend or grown by 'annual_growth'.",
+    )
+    trend: NationalTrend | None = Field(
+        None,
+        description="Scale 'deliveries' to an index by year, such as China's national births "
+        "(series china-births or china-births-low).",
+    )
+    population: PopulationProjection | None = Field(
+        None,
+        description="Derive deliveries from women by five-year age group x age-specific "
+        "fertility rates x a policy multiplier x the share delivered in the region.",
+    )
+    caesarean_changes: tuple[CaesareanRateChange, ...] = Field(
+        (), description="Caesarean rates changed from given dates on."
     )
     annual_growth: float = Field(
         0.0,
         gt=-1,
-        description="Yearly growth rate of deliveries after the start year (0.02 = +2%/year).",
+        description="Yearly growth rate of deliveries after the start year, 0.02 = +2% a "
+        "year (rate per year).",
     )
     month_profile: tuple[float, ...] = Field(
         (1.0,) * 12,
-        description="Relative deliveries per day in each month, January first (12 numbers).",
+        description="Relative deliveries per day in each month, January first; 12 numbers "
+        "(relative weight).",
     )
     weekday_profile: tuple[float, ...] = Field(
         (1.0,) * 7,
-        description="Relative labour onsets per weekday, Monday first (7 numbers).",
+        description="Relative labour onsets per weekday, Monday first; 7 numbers (relative "
+        "weight).",
     )
     hour_profile: tuple[float, ...] = Field(
         (1.0,) * 24,
-        description="Relative labour onsets per hour of day, 00:00 first (24 numbers).",
+        description="Relative labour onsets per hour of day, 00:00 first; 24 numbers "
+        "(relative weight).",
     )
     planned_caesarean_hours: tuple[int, ...] = Field(
         (8, 9, 10, 11),
-        description="Hours of day at which planned caesareans start; they are moved to the "
+        description="Hours at which planned caesareans start (hour of day); they are moved to the "
         "weekday before a weekend. Default: 08:00-12:00 (Martin et al., PLoS One 2018).",
     )
     risk_mix: dict[RiskColour, float] = Field(
-        ..., description="Share of women in each risk colour; sums to 1."
+        ..., description="Share of women in each risk colour, summing to 1 (share)."
     )
     planned_caesarean_rate: dict[RiskColour, float] = Field(
-        ..., description="Probability of a planned (pre-labour) caesarean, by risk colour."
+        ..., description="Probability of a planned (pre-labour) caesarean, by risk colour "
+        "(probability)."
     )
     emergency_caesarean_rate: dict[RiskColour, float] = Field(
         ...,
         description="Probability that a woman in labour needs an emergency caesarean, by risk "
-        "colour.",
+        "colour (probability).",
     )
     booking: dict[str, float] = Field(
         ...,
-        description="Share of women who book at each facility (facility id: share); sums to 1. "
+        description="Share of women who book at each facility, by facility id, summing to 1 "
+        "(share). "
         "Antenatal-care-only facilities may be listed: their women are referred to deliver.",
     )
     events: tuple[DemandEvent, ...] = Field(
@@ -261,13 +310,43 @@ class Demand(Strict):
             if share < 0:
                 raise ValueError(f"booking share of {fid!r} is negative ({share})")
         _check_shares(self.booking, "booking shares")
+        self._one_projection()
         return self
 
+    def _one_projection(self) -> None:
+        if (self.deliveries is None) == (self.population is None):
+            raise ValueError("give exactly one of 'deliveries' (deliveries a year) or "
+                             "'population' (women and fertility rates)")
+        if self.annual_growth and (self.trend is not None or self.population is not None):
+            raise ValueError("annual_growth cannot be combined with a trend or a population "
+                             "projection")
+        if self.trend is not None and self.population is not None:
+            raise ValueError("give a trend or a population projection, not both")
+
     def deliveries_in(self, year: int, start_year: int) -> float:
-        """Expected deliveries in calendar ``year`` (deliveries/year), before demand events."""
+        """Expected deliveries in calendar ``year`` (deliveries/year), before demand events.
+
+        Raises KeyError for a year outside the trend's index."""
         if year in self.deliveries_by_year:
             return self.deliveries_by_year[year]
+        if self.population is not None:
+            return self.population.deliveries_in(year)
+        assert self.deliveries is not None  # checked by the validator
+        if self.trend is not None:
+            return self.deliveries * self.trend.factor(year)
         return self.deliveries * (1 + self.annual_growth) ** max(0, year - start_year)
+
+    def caesarean_schedule(self, kind: str) -> list[tuple[date | None, dict[str, float]]]:
+        """The ``kind`` ("planned" or "emergency") caesarean rates by colour in force from each
+        date on (probabilities): the scenario's rates from the start (date None), then one entry
+        per change, in date order."""
+        rates = dict(getattr(self, f"{kind}_caesarean_rate"))
+        schedule: list[tuple[date | None, dict[str, float]]] = [(None, dict(rates))]
+        for change in sorted(self.caesarean_changes, key=lambda c: c.date):
+            if getattr(change, kind):
+                rates.update(getattr(change, kind))
+                schedule.append((change.date, dict(rates)))
+        return schedule
 
 
 def _profile(v: tuple[float, ...], n: int, what: str) -> tuple[float, ...]:
@@ -281,10 +360,11 @@ def _profile(v: tuple[float, ...], n: int, what: str) -> tuple[float, ...]:
 class AntenatalAdmission(Strict):
     """Admission to an obstetric bed before labour (days)."""
 
-    probability: float = Field(0.0, ge=0, le=1, description="Probability of admission before labour.")
+    probability: float = Field(0.0, ge=0, le=1, description="Probability of admission before "
+                               "labour (probability).")
     days: Distribution = Field(
         Distribution(dist="exponential", mean=2.0),
-        description="Days in bed before labour (or before a planned caesarean).",
+        description="Time in bed before labour or before a planned caesarean (days).",
     )
 
 
@@ -300,12 +380,13 @@ class PostnatalStay(Strict):
 
     vaginal: Distribution = Field(
         Distribution(dist="lognormal", mean=2.85, sd=1.2),
-        description="Days in bed after a vaginal birth. Default mean 2.85 d: median of 1,902 "
-        "Guangdong facilities (Li B et al., Chin J Public Health 2018;34:9); sd assumed.",
+        description="Time in bed after a vaginal birth (days). Default mean 2.85 d: median of "
+        "1,902 Guangdong facilities (Li B et al., Chin J Public Health 2018;34:9); sd assumed.",
     )
     caesarean: Distribution = Field(
         Distribution(dist="lognormal", mean=6.0, sd=2.0),
-        description="Days in bed after a caesarean. Default mean 6.0 d (same source); sd assumed.",
+        description="Time in bed after a caesarean (days). Default mean 6.0 d (same source); sd "
+        "assumed.",
     )
 
 
@@ -313,15 +394,15 @@ class Roster(Strict):
     """Turns head-counts into staff on duty at any moment."""
 
     shifts_per_day: int = Field(
-        3, gt=0, description="Shifts covering 24 hours (3 = 8-hour shifts)."
+        3, gt=0, description="Shifts covering 24 hours, 3 = 8-hour shifts (shifts)."
     )
     availability: float = Field(
         0.65,
         gt=0,
         le=1,
         description="Share of head-count available for the roster after weekly rest, leave and "
-        "training. Default 0.65 = 5/7 working days x 0.91 (annual leave, holidays, training): "
-        "an assumption, set it from local rosters.",
+        "training (share). Default 0.65 = 5/7 working days x 0.91 (annual leave, holidays, "
+        "training): an assumption, set it from local rosters.",
     )
 
     def on_duty(self, headcount: int) -> int:
@@ -330,6 +411,18 @@ class Roster(Strict):
         if headcount <= 0:
             return 0
         return max(1, math.floor(headcount * self.availability / self.shifts_per_day + 1e-9))
+
+    def headcount_for(self, on_duty: int) -> int:
+        """Least head-count that keeps ``on_duty`` staff on duty at any moment, the inverse
+        of :meth:`on_duty` (persons)."""
+        if on_duty <= 0:
+            return 0
+        h = max(1, math.ceil(on_duty * self.shifts_per_day / self.availability - 1e-9))
+        while h > 1 and self.on_duty(h - 1) >= on_duty:
+            h -= 1
+        while self.on_duty(h) < on_duty:
+            h += 1
+        return h
 
 
 class Pathway(Strict):
@@ -351,7 +444,7 @@ class Pathway(Strict):
             "green": 0.002, "yellow": 0.005, "orange": 0.02, "red": 0.05, "purple": 0.02
         },
         description="Probability of a complication in labour that needs critical maternal care, "
-        "by risk colour (an assumption; no published figure found).",
+        "by risk colour (probability); an assumption, no published figure found.",
     )
     caesarean_duration: Distribution = Field(
         Distribution(dist="lognormal", mean=60.0, sd=15.0),
@@ -367,7 +460,8 @@ class Pathway(Strict):
         True, description="A woman in active labour needs a midwife to herself."
     )
     women_per_midwife: int = Field(
-        2, gt=0, description="Women in labour one midwife cares for when one_to_one_midwife is false."
+        2, gt=0, description="Women in labour one midwife cares for when one_to_one_midwife is "
+        "false (women)."
     )
     midwife_wait_target_minutes: float = Field(
         15.0, gt=0, description="A midwife within this many minutes counts as timely (minutes)."
@@ -380,7 +474,7 @@ class Pathway(Strict):
     )
     roster: Roster = Field(default_factory=Roster)
     obstetricians_per_caesarean: int = Field(
-        1, gt=0, description="On-duty obstetricians a caesarean needs at the same time."
+        1, gt=0, description="On-duty obstetricians a caesarean needs at the same time (persons)."
     )
 
     @model_validator(mode="after")
@@ -418,6 +512,17 @@ def _default_eligibility() -> dict[str, Eligibility]:
     }
 
 
+class ReferralChange(Strict):
+    """A change of the referral rule from a date on: new eligibility for the colours listed."""
+
+    date: Annotated[date, Field(description="First day of the new rule (YYYY-MM-DD).")]
+    eligibility: dict[RiskColour, Eligibility] = Field(
+        ..., min_length=1,
+        description="New minimum level and capabilities of the delivering facility, by colour.",
+    )
+    note: str = Field("", description="Why (source or reasoning).")
+
+
 class Transfer(Strict):
     """Travel time between two facilities, both ways (minutes)."""
 
@@ -448,17 +553,32 @@ class Referral(Strict):
         "elsewhere (no bed, risk rule, emergency). Facilities not listed are tried after, "
         "nearest first. Out of the region is always the last resort.",
     )
+    changes: tuple[ReferralChange, ...] = Field(
+        (), description="Eligibility rules changed from given dates on."
+    )
+
+    def eligibility_schedule(self) -> list[tuple[date | None, dict[str, Eligibility]]]:
+        """The eligibility by colour in force from each date on: the scenario's rules from the
+        start (date None), then one entry per change, in date order."""
+        rules = dict(self.eligibility)
+        schedule: list[tuple[date | None, dict[str, Eligibility]]] = [(None, dict(rules))]
+        for change in sorted(self.changes, key=lambda c: c.date):
+            rules.update(change.eligibility)
+            schedule.append((change.date, dict(rules)))
+        return schedule
 
 
 class PolicyChange(Strict):
     """A dated change at one facility: capacity added or removed, or deliveries stopped/started."""
 
-    date: date
+    date: Annotated[date, Field(description="Day the change takes effect (YYYY-MM-DD).")]
     facility: str = Field(..., description="Facility id.")
-    beds: int = Field(0, description="Beds added (negative: removed).")
-    midwives: int = Field(0, description="Midwives added, head-count (negative: removed).")
-    obstetricians: int = Field(0, description="Obstetricians added, head-count.")
-    theatres: int = Field(0, description="Theatres added.")
+    beds: int = Field(0, description="Beds added, negative: removed (beds).")
+    midwives: int = Field(0, description="Midwives added, head-count, negative: removed "
+                          "(persons).")
+    obstetricians: int = Field(0, description="Obstetricians added, head-count, negative: "
+                               "removed (persons).")
+    theatres: int = Field(0, description="Theatres added, negative: removed (theatres).")
     delivers: bool | None = Field(None, description="true: starts deliveries; false: stops them.")
     note: str = Field("", description="Why (source or reasoning).")
 
@@ -475,6 +595,10 @@ class Scenario(Strict):
     pathway: Pathway = Field(default_factory=Pathway)
     referral: Referral = Field(default_factory=Referral)
     policy: tuple[PolicyChange, ...] = Field((), description="Dated changes at facilities.")
+    targets: Targets = Field(
+        default_factory=Targets,
+        description="Standards and targets `capsim check` judges: the catalogue's, switched "
+        "on/off or overridden, and local ones (capsim.scenario.targets).")
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -507,6 +631,7 @@ class Scenario(Strict):
                 raise unknown("policy", ev.facility)
         self._check_policy_capacities()
         self._check_every_colour_has_a_facility()
+        self._check_demand_years()
         return self
 
     def _check_policy_capacities(self) -> None:
@@ -525,18 +650,38 @@ class Scenario(Strict):
                     )
 
     def _check_every_colour_has_a_facility(self) -> None:
-        for colour in RISK_COLOURS:
-            if self.demand.risk_mix.get(colour, 0) <= 0:
-                continue
-            rule = self.referral.eligibility.get(colour)
-            if rule is None:
-                raise ValueError(f"referral.eligibility has no rule for risk colour {colour!r}")
-            if not any(eligible(f, rule) for f in self.facilities):
+        started = {ev.facility for ev in self.policy if ev.delivers}
+        delivering = [f if f.id not in started else f.model_copy(update={"delivers": True})
+                      for f in self.facilities]
+        for when, rules in self.referral.eligibility_schedule():
+            where = ("referral.eligibility" if when is None
+                     else f"referral.changes[{when}].eligibility")
+            for colour in RISK_COLOURS:
+                if self.demand.risk_mix.get(colour, 0) <= 0:
+                    continue
+                rule = rules.get(colour)
+                if rule is None:
+                    raise ValueError(f"{where} has no rule for risk colour {colour!r}")
+                if not any(eligible(f, rule) for f in (self.facilities if when is None
+                                                       else delivering)):
+                    raise ValueError(
+                        f"{where}.{colour}: no facility delivers at level "
+                        f"{rule.min_level} or above with capabilities "
+                        f"{list(rule.capabilities) or 'none'}, so {colour} women could deliver "
+                        "nowhere"
+                    )
+
+    def _check_demand_years(self) -> None:
+        h = self.horizon
+        for year in range(h.sim_start.year, (h.end - timedelta(days=1)).year + 1):
+            try:
+                self.demand.deliveries_in(year, h.start.year)
+            except KeyError:
+                idx = self.demand.trend.index if self.demand.trend else {}
                 raise ValueError(
-                    f"referral.eligibility.{colour}: no facility delivers at level "
-                    f"{rule.min_level} or above with capabilities "
-                    f"{list(rule.capabilities) or 'none'}, so {colour} women could deliver nowhere"
-                )
+                    f"demand.trend: the index covers {min(idx)}-{max(idx)} but the horizon "
+                    f"(warm-up included) simulates {year}"
+                ) from None
 
     def facility(self, fid: str) -> Facility:
         """Return the facility with id ``fid``."""

@@ -1,0 +1,178 @@
+"""``capsim check SCENARIO``: judge a scenario against its standards and targets; exit 1 when
+any target fails, so that scripts can gate on it."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from capsim.cli.common import add_run_options, fmt_value
+from capsim.errors import CapsimError
+
+OUT_SUFFIXES = (".csv", ".json")
+#: Ratios shown side by side (planned and simulated) after the verdicts, with short headers.
+RATIO_HEADS = {"beds_per_1000_deliveries": {"en": "beds/1000", "zh": "床位/千分娩"},
+               "midwives_per_1000_deliveries": {"en": "midwives/1000", "zh": "助产士/千分娩"},
+               "obstetricians_per_bed": {"en": "obstetricians/bed", "zh": "产科医师/床"}}
+SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the check command."""
+    p = sub.add_parser(
+        "check", help="judge a scenario against the standards and its targets (exit 1 on fail)",
+        description="Check a scenario against the catalogue of standards and its own targets: "
+        "value, 95%% interval, threshold, margin and verdict (pass, fail, uncertain, not "
+        "applicable) per target, scope and year. Simulates only when a target needs a "
+        "simulated reading. Exit 0 when no target fails, 1 when one does, 2 on bad input.")
+    p.add_argument("scenario", help="scenario file (YAML or TOML)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of names and labels")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="also write the table to FILE (.csv or .json)")
+    add_run_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check, print, write; return 1 when a target fails, else 0."""
+    from capsim.scenario import load_scenario
+    from capsim.targets import check, ratio_readings
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+        raise CapsimError(f"--out {out}: give a file ending in .csv or .json")
+    scenario = load_scenario(args.scenario)
+    results = _simulate_if_needed(scenario, args)
+    table = check(scenario, results)
+    print(format_check(table, scenario, args.lang))
+    if results is not None:
+        print("\n" + format_ratios(ratio_readings(scenario, results), scenario, args.lang))
+    if out is not None:
+        write_table(table, out)
+        print(f"\nWrote {out}")
+    return 1 if (table["verdict"] == "fail").any() else 0
+
+
+def _simulate_if_needed(scenario, args: argparse.Namespace):
+    """Results of the scenario when a target needs simulated readings, else None."""
+    from capsim.run import simulate
+    from capsim.targets import needs_simulation
+
+    if not needs_simulation(scenario):
+        return None
+    return simulate(scenario, replications=args.replications, seed=args.seed,
+                    workers=args.workers, progress=True)
+
+
+def write_table(table: pd.DataFrame, path: Path) -> Path:
+    """Write the check table as CSV or JSON (a list of rows; NaN as null), by the suffix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".json":
+        path.write_text(table.to_json(orient="records", force_ascii=False, indent=2),
+                        encoding="utf-8")
+    else:
+        table.to_csv(path, index=False)
+    return path
+
+
+def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
+    """The check table as text: one block per target with its rows, then the counts."""
+    from capsim.plots import facility_names, label
+    from capsim.timeline import horizon_years
+
+    years = horizon_years(scenario)
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    lines = [label("check_title", lang, name=scenario.name, years=span)]
+    n = table.attrs.get("replications", 0)
+    lines.append(label("check_simulated", lang, n=n, seed=table.attrs.get("seed"))
+                 if n else label("check_planned_only", lang))
+    names = facility_names(scenario, lang)
+    for target, rows in table.groupby("target", sort=False):
+        first = rows.iloc[0]
+        name = first["name_zh"] if lang == "zh" else first["name_en"]
+        reading = label(f"check_reading_{first['reading']}", lang)
+        lines += ["", f"[{target}] {name} — {_threshold(first, lang)}, {reading}",
+                  *_wrapped(f"{label('check_source', lang)}: {first['source']}",
+                            first["source_note"])]
+        shown = pd.DataFrame({
+            label("check_scope", lang): [names.get(s, s) or "-" for s in rows["scope"]],
+            label("year", lang): rows["year"],
+            label("check_value", lang): [_value(r) for r in rows.itertuples()],
+            label("check_margin", lang): [_margin(r.margin, r.unit) for r in rows.itertuples()],
+            label("check_verdict", lang): [_verdict(v, lang) for v in rows["verdict"]],
+        })
+        if rows["note"].astype(bool).any():
+            shown[label("check_note", lang)] = rows["note"].to_numpy()
+        lines.append(textwrap.indent(_to_string(shown), "  "))
+    counts = table["verdict"].value_counts()
+    lines += ["", label("check_counts", lang, n_pass=counts.get("pass", 0),
+                        n_fail=counts.get("fail", 0), n_uncertain=counts.get("uncertain", 0),
+                        n_na=counts.get("not applicable", 0))]
+    return "\n".join(lines)
+
+
+def format_ratios(ratios: pd.DataFrame, scenario, lang: str = "en") -> str:
+    """Planned and simulated ratios side by side, one line per year and scope (text)."""
+    from capsim.plots import facility_names, label
+
+    names = facility_names(scenario, lang)
+    ratios = ratios[ratios["metric"].isin(RATIO_HEADS)]
+    rows = []
+    for (year, scope), g in ratios.groupby(["year", "scope"], sort=False):
+        row = {label("year", lang): year, label("check_scope", lang): names.get(scope, scope)}
+        for r in g.itertuples():
+            planned = "-" if math.isnan(r.planned) else f"{r.planned:.4g}"
+            sim = fmt_value(r.simulated, r.ci_low, r.ci_high, r.unit)
+            row[RATIO_HEADS[r.metric][lang]] = f"{planned} -> {sim}"
+        rows.append(row)
+    return label("check_ratios", lang) + "\n" + textwrap.indent(
+        _to_string(pd.DataFrame(rows)), "  ")
+
+
+def _to_string(df: pd.DataFrame) -> str:
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200,
+                           "display.max_colwidth", 120):
+        return df.to_string(index=False)
+
+
+def _wrapped(first: str, note: str) -> list[str]:
+    text = first + (f" ({note})" if note else "")
+    return textwrap.wrap(text, 100, initial_indent="  ", subsequent_indent="    ")
+
+
+def _threshold(row, lang: str) -> str:
+    from capsim.plots import label
+
+    if row["comparator"] in ("falling", "rising"):
+        return label(f"check_{row['comparator']}", lang)
+    t = row["threshold"]
+    shown = f"{100 * t:g}%" if row["unit"] == "share" else f"{t:g}"
+    return f"{SYMBOLS[row['comparator']]} {shown}"
+
+
+def _value(r) -> str:
+    if isinstance(r.value, float) and math.isnan(r.value):
+        return "-"
+    if r.comparator in ("falling", "rising") and r.unit == "share":
+        # A change of a share, in percentage points.
+        return _margin(r.value, r.unit) + f" [{100 * r.ci_low:+.1f}, {100 * r.ci_high:+.1f}]"
+    if r.unit != "share" and math.isnan(r.ci_low):
+        return f"{r.value:.4g}"
+    return fmt_value(r.value, r.ci_low, r.ci_high, r.unit)
+
+
+def _margin(m: float, unit: str) -> str:
+    if isinstance(m, float) and math.isnan(m):
+        return "-"
+    return f"{100 * m:+.1f} pp" if unit == "share" else f"{m:+.4g}"
+
+
+def _verdict(v: str, lang: str) -> str:
+    from capsim.plots import label
+
+    return label("check_" + v.replace(" ", "_"), lang)

@@ -1,0 +1,30 @@
+"""``capsim schema [--out DIR]``: write the JSON Schema of scenario and sweep files, for the
+YAML support of an editor (completion, hover help, red underlines for a wrong field)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_DIR = Path("capsim-schema")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the schema command."""
+    p = sub.add_parser("schema", help="write the JSON Schema of scenario and sweep files",
+                       description="Write <kind>.schema.json for every kind of file a planner "
+                       "writes (scenario, sweep). Point an editor's YAML support at them: "
+                       "a first line '# yaml-language-server: $schema=PATH' in a scenario "
+                       "file, or VS Code's 'yaml.schemas' setting.")
+    p.add_argument("--out", default=str(DEFAULT_DIR), metavar="DIR",
+                   help=f"folder to write (default: {DEFAULT_DIR})")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the schema files and print their paths; return 0."""
+    from capsim.schema import write_schemas
+
+    for path in write_schemas(args.out):
+        print(f"wrote {path}")
+    return 0

@@ -1,0 +1,61 @@
+"""``capsim sweep SPEC --out DIR``: run a sensitivity analysis, resumably, and write its
+indices, summary and chart."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the sweep command."""
+    p = sub.add_parser(
+        "sweep", help="sensitivity analysis: one at a time, grid, Morris or Sobol",
+        description="Run the sweep of SPEC: every point and replication is written to "
+        "DIR/sweep.sqlite as it finishes, so an interrupted sweep resumes when the same "
+        "command is run again. When complete, writes DIR/indices.csv, DIR/summary.csv and "
+        "the method's chart (tornado.png, morris.png or sobol.png).")
+    p.add_argument("spec", help="sweep file (YAML)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder (default: capsim-results/<sweep file name>)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes (default: every core; 1 runs in this process)")
+    p.add_argument("--analyse-only", action="store_true",
+                   help="do not simulate: analyse and plot the stored results again")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the chart")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run (or only analyse) the sweep, print its indices and write the tables; return 0."""
+    import pandas as pd
+
+    from capsim.sweep import load_sweep, open_sweep, run_sweep
+    from capsim.sweep.store import store_path
+
+    sweep = load_sweep(args.spec)
+    out = Path(args.out) if args.out else Path("capsim-results") / Path(args.spec).stem
+    store = store_path(out)
+    done = len(open_sweep(out, sweep).runs) if store.exists() else 0
+    spec = sweep.spec
+    print(f"{spec.name}: {spec.method}, {sweep.design.points} points x {spec.replications} "
+          f"replications = {sweep.runs} simulations; {done} already in {store}")
+    started = time.perf_counter()
+    if args.analyse_only:
+        result = open_sweep(out, sweep)
+    else:
+        try:
+            result = run_sweep(sweep, out, workers=args.workers, progress=True)
+        except KeyboardInterrupt:
+            print(f"Finished simulations are kept in {store}; run the same command again "
+                  "to resume.", file=sys.stderr)
+            raise
+        print(f"{sweep.runs - done} simulations in {time.perf_counter() - started:.1f} s")
+    paths = result.write(out, lang=args.lang)
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(result.indices().drop(columns=["parameter"]).to_string(
+            index=False, float_format=lambda v: f"{v:.3g}"))
+    print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")
+    return 0

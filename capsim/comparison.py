@@ -1,0 +1,129 @@
+"""Comparing scenarios with common random numbers: each variant against a baseline, per year
+and per facility, with 95% intervals from paired replications.
+
+Every scenario is simulated with the same seed and replication indices, so replication ``r``
+of every scenario sees the same women (same arrival, risk, booking and durations) wherever
+demand is the same (see :mod:`capsim.demand`). The difference variant - baseline is then taken
+replication by replication and summarised like any metric: the noise both scenarios share
+cancels, and the interval of a small change is much narrower than the interval from
+independent runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from capsim.results import METRICS, Results
+from capsim.run import simulate
+from capsim.scenario import Scenario, load_scenario
+from capsim.stats import summarise
+
+ScenarioLike = Scenario | str | Path
+KEYS = ["year", "facility", "metric"]
+
+
+@dataclass
+class Comparison:
+    """Results of a baseline and its variants, and their paired differences.
+
+    ``results``: each scenario's :class:`Results` by name, the baseline first.
+    ``differences``: one row per (scenario, year, facility, metric) of each variant: unit,
+    baseline_mean, scenario_mean, and the paired difference scenario - baseline as mean, ci_low,
+    ci_high, ci_half_width, sd, p5, p50, p95, n (in the metric's unit; shares as fractions).
+    ``levels``: each scenario's own summary (:meth:`Results.summary` for every year and the
+    whole period) with a ``scenario`` column. Years are strings, "all" the whole period.
+    """
+
+    baseline: str
+    seed: int
+    replications: int
+    results: dict[str, Results]
+    differences: pd.DataFrame
+    levels: pd.DataFrame
+
+    @property
+    def variants(self) -> list[str]:
+        """Names of the variants, in the order given."""
+        return [name for name in self.results if name != self.baseline]
+
+    def difference(self, metric: str, facility: str = "region", year: str | None = None
+                   ) -> pd.DataFrame:
+        """Rows of :attr:`differences` for one metric and facility (every year, or ``year``)."""
+        d = self.differences
+        d = d[(d["metric"] == metric) & (d["facility"] == facility)]
+        return d if year is None else d[d["year"] == str(year)]
+
+
+def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, ScenarioLike],
+            replications: int | None = None, seed: int | None = None,
+            workers: int | None = None) -> Comparison:
+    """Simulate a baseline and its variants with common random numbers; return the
+    :class:`Comparison`.
+
+    Scenarios are :class:`Scenario` objects or file paths; a mapping names the variants (by
+    default a scenario is named by its file name without extension, or by its ``name``).
+    ``replications`` and ``seed`` default to the baseline's run settings and are used for every
+    scenario, so that replication ``r`` of each sees the same women; ``workers`` as in
+    :func:`capsim.simulate`.
+    """
+    base_name, base_scen = _named(base)
+    items = list(variants.items()) if isinstance(variants, Mapping) else [
+        _named(v) for v in variants]
+    if not items:
+        raise ValueError("give at least one variant to compare with the baseline")
+    named: dict[str, Scenario] = {base_name: base_scen}
+    for name, scen in items:
+        name, scen = str(name), _load(scen)
+        unique, k = name, 2
+        while unique in named:
+            unique, k = f"{name} ({k})", k + 1
+        named[unique] = scen
+    n = base_scen.run.replications if replications is None else int(replications)
+    seed = base_scen.run.seed if seed is None else int(seed)
+    results = {name: simulate(scen, replications=n, seed=seed, workers=workers)
+               for name, scen in named.items()}
+    diffs = [paired_differences(results[base_name], res).assign(scenario=name)
+             for name, res in results.items() if name != base_name]
+    differences = pd.concat(diffs, ignore_index=True)
+    differences = differences[["scenario", *[c for c in differences.columns if c != "scenario"]]]
+    levels = pd.concat([res.summary(year=None).assign(scenario=name)
+                        for name, res in results.items()], ignore_index=True)
+    levels = levels[["scenario", *[c for c in levels.columns if c != "scenario"]]]
+    return Comparison(baseline=base_name, seed=seed, replications=n, results=results,
+                      differences=differences, levels=levels)
+
+
+def paired_differences(base: Results, variant: Results) -> pd.DataFrame:
+    """Paired differences ``variant - base`` of every metric, replication by replication,
+    summarised per (year, facility, metric).
+
+    Only (replication, year, facility, metric) present and defined in both count. Returns
+    columns year, facility, metric, unit, baseline_mean, scenario_mean, then the difference as
+    mean, ci_low, ci_high, ci_half_width, sd, p5, p50, p95, n, replications_to_halve_ci
+    (unit of the metric; n in replications)."""
+    index = ["replication", *KEYS]
+    joined = pd.concat({"baseline": base.metrics.set_index(index)["value"],
+                        "scenario": variant.metrics.set_index(index)["value"]},
+                       axis=1, join="inner").dropna().reset_index()
+    joined["value"] = joined["scenario"] - joined["baseline"]
+    out = summarise(joined, KEYS)
+    means = joined.groupby(KEYS, sort=False)[["baseline", "scenario"]].mean()
+    means.columns = ["baseline_mean", "scenario_mean"]
+    out = out.join(means, on=KEYS)
+    out.insert(3, "unit", out["metric"].map(lambda m: METRICS[m][1]))
+    head = [*KEYS, "unit", "baseline_mean", "scenario_mean"]
+    return out[head + [c for c in out.columns if c not in head]]
+
+
+def _load(scenario: ScenarioLike) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def _named(scenario: ScenarioLike) -> tuple[str, Scenario]:
+    if isinstance(scenario, Scenario):
+        return scenario.name, scenario
+    return Path(scenario).stem, load_scenario(scenario)

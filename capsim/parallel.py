@@ -1,0 +1,201 @@
+"""Where many independent tasks run: in this process, on local processes, or on a
+dask.distributed cluster, with the same results whichever is used.
+
+:func:`map_unordered` applies one function to many items and yields each result as soon as it
+is ready, so a caller can store finished work at once (a crash later loses nothing already
+yielded). Tasks must not depend on which worker runs them or in which order: capsim's
+replications draw every random number from (scenario seed, replication, stream name).
+
+Faults: a worker process that dies loses only the tasks it was running, which are run again;
+a task that keeps killing its worker stops the run with :class:`WorkerLostError` after
+``retries`` reruns. A task that raises an error is not retried (a seeded replication would
+fail the same way) and its error reaches the caller unchanged.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from typing import Any
+
+from capsim.errors import CapsimError
+
+#: Times a task that keeps killing its worker process is run again before the run stops.
+DEFAULT_RETRIES = 2
+
+#: Tasks handed to local processes at a time, per process: enough to keep each one busy,
+#: few enough that a broken pool loses little and results do not pile up in memory.
+IN_FLIGHT_PER_WORKER = 2
+
+#: Seconds to wait for a dask scheduler given by address.
+CONNECT_TIMEOUT_S = 30
+
+
+class WorkerLostError(RuntimeError):
+    """A task kept killing its worker process; ``item`` is the task, ``attempts`` how many
+    times it was lost with its worker."""
+
+    def __init__(self, item: Any, attempts: int):
+        self.item, self.attempts = item, attempts
+        super().__init__(f"{item} was lost with its worker process {attempts} times "
+                         "(the process died or was killed, e.g. out of memory)")
+
+    def __reduce__(self):
+        return type(self), (self.item, self.attempts)
+
+
+def default_workers() -> int:
+    """Worker processes used when none are asked for: every core of this machine."""
+    return max(1, os.cpu_count() or 1)
+
+
+def map_unordered(fn: Callable, items: Iterable, workers: int | None = 1, *,
+                  client: Any = None, retries: int = DEFAULT_RETRIES) -> Iterator:
+    """Apply ``fn`` to each item; yield the results as they finish (in any order).
+
+    Where it runs: with ``client`` (a ``dask.distributed.Client``, or a scheduler address such
+    as ``"tcp://host:8786"``) on that dask cluster, whatever ``workers`` says; otherwise
+    ``workers`` local processes (``None``: every core), or this process when ``workers <= 1``.
+    ``fn`` and the items must be picklable (and importable on dask workers). A task lost with
+    its worker process is run again; a task that keeps killing its worker raises
+    :class:`WorkerLostError` once lost ``retries + 1`` times (locally, the last time alone in
+    the pool, so that it is surely the culprit; on dask, counting the scheduler's
+    ``KilledWorker`` verdicts). An error raised by ``fn`` is raised here unchanged, after the
+    results that finished beside it. Closing the iterator early cancels the unfinished tasks.
+    """
+    items = list(items)
+    if retries < 0:
+        raise ValueError(f"retries must be 0 or more, got {retries}")
+    if client is not None:
+        yield from _on_dask(fn, items, client, retries)
+        return
+    workers = default_workers() if workers is None else int(workers)
+    if workers <= 1 or len(items) <= 1:
+        for item in items:
+            yield fn(item)
+        return
+    yield from _on_local_processes(fn, items, min(workers, len(items)), retries)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -> Iterator:
+    """Run on a local process pool. When a process dies the whole pool breaks: yield what
+    finished, start a new pool and resubmit the tasks that were in flight. Those are suspects
+    and are rerun one at a time, alone in the pool, so that a further loss is the task's own."""
+    todo = list(range(len(items)))[::-1]        # a stack: next task at the end
+    losses = [0] * len(items)
+    suspects: set[int] = set()
+    window = IN_FLIGHT_PER_WORKER * workers
+    running: dict[Future, int] = {}
+    pool = _pool(workers)
+    try:
+        while todo or running:
+            broken = False
+            while todo and len(running) < window:
+                if running and (todo[-1] in suspects or suspects & set(running.values())):
+                    break
+                try:
+                    fut = pool.submit(fn, items[todo[-1]])
+                except BrokenExecutor:
+                    broken = True
+                    break
+                running[fut] = todo.pop()
+            done: set[Future] = set()
+            alone = len(running) == 1
+            if running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                if broken or any(isinstance(f.exception(), BrokenExecutor) for f in done):
+                    # Every unfinished task of a broken pool fails: let them all settle.
+                    broken = True
+                    done, _ = wait(running)
+            lost, errors = [], []
+            for fut in sorted(done, key=running.__getitem__):
+                i = running.pop(fut)
+                exc = fut.exception()
+                if isinstance(exc, BrokenExecutor):
+                    lost.append(i)
+                elif exc is not None:
+                    errors.append(exc)
+                else:
+                    yield fut.result()
+            if errors:      # raised after yielding what finished beside it
+                raise errors[0]
+            for i in lost:
+                losses[i] += 1
+                if alone and losses[i] > retries:
+                    raise WorkerLostError(items[i], losses[i])
+            suspects.update(lost)
+            if broken:
+                todo.extend(reversed(lost))
+                pool.shutdown(wait=True)
+                pool = _pool(workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def connect(client: Any):
+    """Yield a ``dask.distributed.Client``: ``client`` itself, or a new one connected to the
+    scheduler address ``client`` and closed afterwards. Raises :class:`CapsimError` when
+    dask is not installed or the scheduler cannot be reached."""
+    try:
+        from distributed import Client
+        from distributed.comm import get_address_host_port
+    except ImportError as exc:
+        raise CapsimError("running on a dask cluster needs dask.distributed: "
+                          "pip install 'capsim[dask]'") from exc
+    if isinstance(client, Client):
+        yield client
+        return
+    if not isinstance(client, str) or not client.strip():
+        raise CapsimError(f"scheduler: expected a dask Client or an address such as "
+                          f"tcp://host:8786, got {client!r}")
+    try:
+        # Checked first: a Client built on a malformed address hangs when collected.
+        get_address_host_port(client.strip())
+        own = Client(client.strip(), timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CapsimError(f"scheduler {client}: cannot connect to the dask scheduler "
+                          f"({type(exc).__name__}: {exc})") from exc
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def _on_dask(fn: Callable, items: list, client: Any, retries: int) -> Iterator:
+    """Run on a dask cluster. The scheduler itself reruns the tasks of a worker that dies (up
+    to its ``allowed-failures``); a task it gives up on (``KilledWorker``) is resubmitted here
+    up to ``retries`` times."""
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
+
+    with connect(client) as c:
+        pending = {c.submit(fn, item, pure=False): i for i, item in enumerate(items)}
+        attempts = dict.fromkeys(range(len(items)), 1)
+        stream = as_completed(list(pending), loop=c.loop)
+        try:
+            for fut in stream:
+                i = pending.pop(fut)
+                if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
+                    if attempts[i] > retries:
+                        raise WorkerLostError(items[i], attempts[i])
+                    attempts[i] += 1
+                    again = c.submit(fn, items[i], pure=False)
+                    pending[again] = i
+                    stream.add(again)
+                    continue
+                result = fut.result()           # raises the task's own error
+                fut.release()
+                yield result
+        finally:
+            if pending:
+                c.cancel(list(pending))

@@ -1,0 +1,99 @@
+"""What a report is made of: a scenario and the tables of its run, taken from a
+:class:`~capsim.results.Results` or read back from the folder ``capsim run`` wrote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from capsim.errors import CapsimError
+from capsim.results import Results
+from capsim.scenario.models import Scenario
+
+#: Files of a results folder the report reads (written by capsim.export.write_outputs).
+FOLDER_FILES = ("summary.csv", "flows.csv", "daily.csv", "replications.csv", "ratios.csv",
+                "targets.csv")
+#: Name of the copy of the scenario file in a results folder (with the file's own suffix).
+SCENARIO_COPY = "scenario"
+
+
+@dataclass
+class ReportInputs:
+    """A scenario and the tables of one run of it.
+
+    ``summary``: :meth:`Results.summary` with ``year=None``; ``flows``:
+    :meth:`Results.flow_summary`; ``daily``: :meth:`Results.daily`; ``accounting``:
+    :attr:`Results.accounting`; ``ratios``: :func:`capsim.targets.ratio_readings`;
+    ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked).
+    ``scenario_file`` is the file whose comments give the parameters' sources (None: none).
+    """
+
+    scenario: Scenario
+    scenario_file: Path | None
+    seed: int
+    replications: int
+    summary: pd.DataFrame
+    flows: pd.DataFrame
+    daily: pd.DataFrame
+    accounting: pd.DataFrame
+    ratios: pd.DataFrame
+    targets: pd.DataFrame | None
+
+
+def run_tables(results: Results) -> dict[str, pd.DataFrame]:
+    """The ratio readings and the targets check of ``results`` (targets may be an empty
+    table when no standard applies)."""
+    from capsim import targets
+
+    return {"ratios": targets.ratio_readings(results.scenario, results),
+            "targets": targets.check(results.scenario, results)}
+
+
+def from_results(results: Results, scenario_file: str | Path | None = None) -> ReportInputs:
+    """Report inputs from a run in memory; ``scenario_file`` is the file it was loaded from."""
+    tables = run_tables(results)
+    return ReportInputs(
+        scenario=results.scenario,
+        scenario_file=Path(scenario_file) if scenario_file is not None else None,
+        seed=results.seed, replications=len(results.replications),
+        summary=results.summary(year=None), flows=results.flow_summary(),
+        daily=results.daily(), accounting=results.accounting,
+        ratios=tables["ratios"], targets=tables["targets"])
+
+
+def scenario_copy(folder: str | Path) -> Path | None:
+    """The copy of the scenario file in a results folder, or None."""
+    found = sorted(Path(folder).glob(f"{SCENARIO_COPY}.*"))
+    return found[0] if found else None
+
+
+def from_folder(folder: str | Path) -> ReportInputs:
+    """Report inputs read back from a folder written by ``capsim run``.
+
+    Raises CapsimError naming the folder and the missing file when one is not there."""
+    from capsim.scenario import load_scenario
+
+    folder = Path(folder)
+    scen_file = scenario_copy(folder)
+    missing = [n for n in FOLDER_FILES if not (folder / n).is_file()]
+    if scen_file is None:
+        missing.insert(0, f"{SCENARIO_COPY}.yaml")
+    if missing:
+        raise CapsimError(f"{folder}: not a results folder of capsim run (missing "
+                          f"{', '.join(missing)}); run `capsim run SCENARIO --out {folder}`")
+    scenario = load_scenario(scen_file)
+    keep = {"year": str}
+    acc = pd.read_csv(folder / "replications.csv")
+    daily = pd.read_csv(folder / "daily.csv", parse_dates=["date"])
+    daily["date"] = daily["date"].dt.date
+    flows = pd.read_csv(folder / "flows.csv", dtype=keep)
+    targets = pd.read_csv(folder / "targets.csv", keep_default_na=False,
+                          na_values={c: [""] for c in ("value", "ci_low", "ci_high",
+                                                        "threshold", "margin")})
+    return ReportInputs(
+        scenario=scenario, scenario_file=scen_file,
+        seed=int(acc["seed"].iloc[0]), replications=len(acc),
+        summary=pd.read_csv(folder / "summary.csv", dtype=keep), flows=flows, daily=daily,
+        accounting=acc, ratios=pd.read_csv(folder / "ratios.csv"), targets=targets)

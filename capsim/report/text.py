@@ -1,0 +1,341 @@
+"""The words of a report, in English and Chinese."""
+
+from __future__ import annotations
+
+import math
+
+from capsim.plots import translate
+
+#: Chinese names of the metrics of :data:`capsim.results.METRICS` (English names are there).
+METRIC_ZH: dict[str, str] = {
+    "arrivals": "以本机构为计划分娩机构的产妇",
+    "deliveries": "分娩量",
+    "deliveries_per_year": "年化分娩量",
+    "caesarean_share": "剖宫产率",
+    "emergency_caesareans": "紧急剖宫产例数",
+    "turned_away_share": "计划分娩机构无空床的产妇比例",
+    "diverted_share": "因无床位转往本区域其他机构的比例",
+    "out_of_region_share": "转出本区域（外转）比例",
+    "emergency_transfer_share": "急诊转运比例（区域内外）",
+    "midwife_no_wait_share": "临产即获一对一助产士的比例",
+    "midwife_timely_share": "在目标等待时间内获得助产士的比例",
+    "midwife_wait_mean_min": "等待助产士的平均时间",
+    "midwife_wait_p95_min": "等待助产士时间的第95百分位",
+    "ddi_mean_min": "紧急剖宫产平均决定至分娩时间（DDI）",
+    "ddi_within_target_share": "DDI 在目标内的紧急剖宫产比例",
+    "occupancy_mean": "平均床位使用率",
+    "occupancy_p95": "日床位使用率第95百分位",
+    "days_above_85_share": "床位使用率超过85%的天数比例",
+    "beds": "产科床位（时间平均）",
+    "midwives": "助产士人数（时间平均）",
+    "obstetricians": "产科医师人数（时间平均）",
+    "theatres": "手术室（时间平均）",
+    "beds_per_1000_deliveries": "每千模拟分娩量床位数",
+    "midwives_per_1000_deliveries": "每千模拟分娩量助产士数",
+    "obstetricians_per_1000_deliveries": "每千模拟分娩量产科医师数",
+    "obstetricians_per_bed": "每张产科床位产科医师数",
+}
+
+UNIT_ZH: dict[str, str] = {
+    "women": "人", "deliveries": "例", "deliveries/year": "例/年", "share": "比例",
+    "operations": "台", "minutes": "分钟", "beds": "张", "persons": "人", "theatres": "间",
+    "beds/1000 deliveries": "张/千例分娩", "persons/1000 deliveries": "人/千例分娩",
+    "persons/bed": "人/张",
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"en": "capsim report: {name}", "zh": "capsim 报告：{name}"},
+    "generated": {"en": "Written {when} by capsim {version}; {reps} replications, seed {seed}.",
+                  "zh": "由 capsim {version} 于 {when} 生成；重复 {reps} 次，随机种子 {seed}。"},
+    "contents": {"en": "Contents", "zh": "目录"},
+    "h_scenario": {"en": "1. Scenario", "zh": "1. 方案"},
+    "h_summary": {"en": "2. Results", "zh": "2. 结果"},
+    "h_targets": {"en": "3. Standards and targets", "zh": "3. 标准与目标"},
+    "h_plots": {"en": "4. Charts", "zh": "4. 图表"},
+    "h_methods": {"en": "5. Methods (STRESS-DES)", "zh": "5. 方法（STRESS-DES）"},
+    "h_parameters": {"en": "6. Parameters and their sources", "zh": "6. 参数及其来源"},
+    "file": {"en": "Scenario file", "zh": "方案文件"},
+    "file_notes": {"en": "Notes at the top of the file", "zh": "文件开头的说明"},
+    "facilities": {"en": "Facilities", "zh": "机构"},
+    "accounting": {"en": "Women accounted for (mean per replication): {arrivals} arrived = "
+                          "{delivered} delivered in the region + {out} transferred out of the "
+                          "region + {progress} still in care at the end.",
+                   "zh": "产妇去向核对（每次重复的平均值）：到达 {arrivals} 人 = 区域内分娩 "
+                         "{delivered} 人 + 转出本区域 {out} 人 + 期末仍在院 {progress} 人。"},
+    "region_results": {"en": "Region: mean over replications with its 95% confidence "
+                              "interval, and the spread of single replications (5th-95th "
+                              "percentile).",
+                       "zh": "全区域：各次重复的均值及95%置信区间，以及单次重复的分布范围（第5-95百分位）。"},
+    "facility_results": {"en": "By facility (mean [95% CI])", "zh": "各机构（均值 [95%置信区间]）"},
+    "metric": {"en": "Metric", "zh": "指标"},
+    "description": {"en": "Description", "zh": "说明"},
+    "unit": {"en": "Unit", "zh": "单位"},
+    "mean_ci": {"en": "Mean [95% CI]", "zh": "均值 [95%置信区间]"},
+    "spread": {"en": "p5-p95 of replications", "zh": "各次重复第5-95百分位"},
+    "facility": {"en": "Facility", "zh": "机构"},
+    "level": {"en": "Level", "zh": "级别"},
+    "n_beds": {"en": "Obstetric beds", "zh": "产科床位（张）"},
+    "n_midwives": {"en": "Midwives (head-count)", "zh": "助产士（人）"},
+    "n_obstetricians": {"en": "Obstetricians (head-count)", "zh": "产科医师（人）"},
+    "n_theatres": {"en": "Theatres", "zh": "手术室（间）"},
+    "target": {"en": "Standard or target", "zh": "标准或目标"},
+    "scope": {"en": "Scope", "zh": "范围"},
+    "year": {"en": "Year", "zh": "年份"},
+    "reading": {"en": "Reading", "zh": "口径"},
+    "value_ci": {"en": "Value [95% CI]", "zh": "数值 [95%置信区间]"},
+    "threshold": {"en": "Threshold", "zh": "阈值"},
+    "margin": {"en": "Margin", "zh": "差距"},
+    "verdict": {"en": "Verdict", "zh": "结论"},
+    "source": {"en": "Source", "zh": "来源"},
+    "note": {"en": "Note", "zh": "备注"},
+    "pass": {"en": "pass", "zh": "达标"},
+    "fail": {"en": "fail", "zh": "未达标"},
+    "uncertain": {"en": "uncertain", "zh": "不确定"},
+    "not applicable": {"en": "not applicable", "zh": "不适用"},
+    "planned": {"en": "planned", "zh": "规划值"},
+    "simulated": {"en": "simulated", "zh": "模拟值"},
+    "no_targets": {"en": "No standard or target applies to this scenario.",
+                   "zh": "本方案没有适用的标准或目标。"},
+    "targets_intro": {"en": "A simulated reading passes when its whole 95% interval is on the "
+                             "passing side of the threshold, fails when it is wholly on the "
+                             "other side, and is uncertain when the interval straddles it. A "
+                             "planned reading is computed from the scenario's own figures and "
+                             "has no interval.",
+                      "zh": "模拟值的95%置信区间完全位于阈值达标一侧为达标，完全位于另一侧为未达标，跨越阈值为不确定。"
+                            "规划值按方案自身数据计算，没有置信区间。"},
+    "verdict_counts": {"en": "{pass_} pass, {fail} fail, {uncertain} uncertain, {na} not "
+                              "applicable.",
+                       "zh": "达标 {pass_} 项，未达标 {fail} 项，不确定 {uncertain} 项，不适用 {na} 项。"},
+    "fig_census": {"en": "Daily census and beds", "zh": "每日在院人数与床位"},
+    "fig_occupancy": {"en": "Bed occupancy by facility", "zh": "各机构床位使用率"},
+    "fig_ratio": {"en": "Beds per 1,000 deliveries against the standard",
+                  "zh": "每千分娩量床位数与标准"},
+    "fig_midwife_ratio": {"en": "Midwives per 1,000 deliveries against the standard",
+                          "zh": "每千分娩量助产士数与标准"},
+    "fig_flows": {"en": "Referral-flow map", "zh": "转诊流向图"},
+    "item": {"en": "Item", "zh": "条目"},
+    "section": {"en": "Section", "zh": "部分"},
+    "name": {"en": "Name", "zh": "名称"},
+    "detail": {"en": "In this study", "zh": "本研究"},
+    "methods_intro": {"en": "Reported following the STRESS-DES checklist: {cite}",
+                      "zh": "按照 STRESS-DES 报告清单撰写：{cite}"},
+    "parameter": {"en": "Parameter", "zh": "参数"},
+    "value": {"en": "Value", "zh": "取值"},
+    "given": {"en": "Given", "zh": "设定方式"},
+    "in_file": {"en": "in the file", "zh": "文件设定"},
+    "default": {"en": "capsim default", "zh": "capsim 默认值"},
+    "source_or_assumption": {"en": "Source or stated assumption", "zh": "来源或声明的假设"},
+    "not_stated": {"en": "no source stated in the file", "zh": "文件中未注明来源"},
+    "from_parent": {"en": "(comment on {at})", "zh": "（注释位于 {at}）"},
+    "params_intro": {"en": "Every parameter of the scenario as simulated, defaults filled in. "
+                            "Sources are the scenario file's comments; a default is documented "
+                            "by capsim, with the published figure behind it where there is one.",
+                     "zh": "模拟所用方案的全部参数（含默认值）。来源取自方案文件中的注释；默认值的说明来自 capsim，"
+                           "并注明其依据的公开数据（如有）。"},
+    "none": {"en": "none", "zh": "无"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no", "zh": "否"},
+    # STRESS-DES sections and items
+    "sec1": {"en": "Objectives", "zh": "目标"},
+    "sec2": {"en": "Logic", "zh": "逻辑"},
+    "sec3": {"en": "Data", "zh": "数据"},
+    "sec4": {"en": "Experimentation", "zh": "实验"},
+    "sec5": {"en": "Implementation", "zh": "实现"},
+    "sec6": {"en": "Code access", "zh": "代码获取"},
+    "s_purpose": {"en": "Purpose of the model", "zh": "模型目的"},
+    "s_outputs": {"en": "Model outputs", "zh": "模型输出"},
+    "s_aims": {"en": "Experimentation aims", "zh": "实验目标"},
+    "s_diagram": {"en": "Base model overview diagram", "zh": "基础模型概览图"},
+    "s_logic": {"en": "Base model logic", "zh": "基础模型逻辑"},
+    "s_scenario_logic": {"en": "Scenario logic", "zh": "方案逻辑"},
+    "s_algorithms": {"en": "Algorithms", "zh": "算法"},
+    "s_entities": {"en": "Components: entities", "zh": "组成：实体"},
+    "s_activities": {"en": "Components: activities", "zh": "组成：活动"},
+    "s_resources": {"en": "Components: resources", "zh": "组成：资源"},
+    "s_queues": {"en": "Components: queues", "zh": "组成：排队"},
+    "s_entry_exit": {"en": "Components: entry and exit points", "zh": "组成：进入与离开"},
+    "s_sources": {"en": "Data sources", "zh": "数据来源"},
+    "s_preprocessing": {"en": "Pre-processing", "zh": "数据预处理"},
+    "s_inputs": {"en": "Input parameters", "zh": "输入参数"},
+    "s_assumptions": {"en": "Assumptions", "zh": "假设"},
+    "s_initialisation": {"en": "Initialisation", "zh": "初始化"},
+    "s_run_length": {"en": "Run length", "zh": "运行时长"},
+    "s_estimation": {"en": "Estimation approach", "zh": "估计方法"},
+    "s_software": {"en": "Software or programming language", "zh": "软件或编程语言"},
+    "s_sampling": {"en": "Random sampling", "zh": "随机抽样"},
+    "s_execution": {"en": "Model execution", "zh": "模型执行"},
+    "s_system": {"en": "System specification", "zh": "系统配置"},
+    "s_sharing": {"en": "Computer model sharing statement", "zh": "模型共享声明"},
+    "x_purpose": {
+        "en": "Capacity planning of maternity services for {name}: whether the region's "
+              "obstetric beds, midwives, obstetricians and theatres meet the expected "
+              "deliveries and the standards, and at what service level. {description}",
+        "zh": "{name}产科服务能力规划：评估区域内产科床位、助产士、产科医师和手术室能否满足预期分娩量及配置标准，"
+              "以及对应的服务水平。{description}"},
+    "x_outputs": {
+        "en": "Per facility and for the region, per calendar year and for the whole horizon, "
+              "with 95% confidence intervals over replications: {metrics}; the daily census "
+              "per facility; and the referral flows (from, to, reason, women). Shares are "
+              "fractions of women, labours or days; times are minutes.",
+        "zh": "按机构和全区域、按年度及整个期间输出，附各次重复的95%置信区间：{metrics}；各机构每日在院人数；"
+              "转诊流向（来源、去向、原因、人数）。比例为产妇、临产或天数的占比；时间单位为分钟。"},
+    "x_aims": {
+        "en": "Estimate the outputs of this one scenario with {reps} independent replications "
+              "and judge them against standards and targets. {targets}",
+        "zh": "以 {reps} 次独立重复估计本方案的各项输出，并与标准和目标对照。{targets}"},
+    "x_targets_yes": {"en": "The verdicts are in section 3.", "zh": "结论见第3部分。"},
+    "x_targets_no": {"en": "No target was checked.", "zh": "未检查目标。"},
+    "x_diagram": {
+        "en": "Pathway of one woman: booking → needs a bed (labour onset, planned caesarean or "
+              "antenatal admission) → bed at her delivery facility, or diversion along the "
+              "referral order, or transfer out of the region → labour with a midwife → "
+              "vaginal birth, or caesarean in theatre, or emergency transfer → postnatal bed "
+              "→ discharge. The referral-flow map (section 4) draws the facilities and the "
+              "women moved between them.",
+        "zh": "产妇路径：建册 → 需要床位（临产、计划剖宫产或产前住院）→ 在分娩机构获得床位，或按转诊顺序转往他院，"
+              "或转出本区域 → 助产士陪产 → 阴道分娩、手术室剖宫产或急诊转运 → 产后床位 → 出院。"
+              "第4部分的转诊流向图画出各机构及其间转运的产妇。"},
+    "x_logic": {
+        "en": "A woman delivers where she booked unless her risk colour or the facility's "
+              "capabilities require a higher level (planned or risk referral). Without a free "
+              "bed she is diverted to the first eligible facility of the referral order with a "
+              "free bed, else out of the region. In active labour she needs a midwife (1:1 "
+              "care: {one_to_one}; women per midwife: {per}); without one she waits in a "
+              "first-come queue. A caesarean needs a theatre and an on-duty obstetrician. A "
+              "complication at a facility without the capability triggers an emergency "
+              "transfer. The bed is held from admission to discharge.",
+        "zh": "产妇在建册机构分娩，除非其风险等级或机构能力要求更高级别机构（计划转诊或高危转诊）。无空床时，"
+              "按转诊顺序转往第一个有空床且符合条件的机构，否则转出本区域。活跃期需要助产士（一对一：{one_to_one}；"
+              "每名助产士照护产妇数：{per}），无助产士时按先到先服务排队。剖宫产需要手术室和在岗产科医师。"
+              "机构不具备处置能力时发生并发症即急诊转运。床位自入院占用至出院。"},
+    "x_scenario_logic": {
+        "en": "Dated capacity changes: {policy}. Demand multipliers: {events}. Changes of "
+              "caesarean rates or referral rules: {rules}. Each applies from its date on "
+              "within the same run.",
+        "zh": "按日期的资源变化：{policy}。需求乘数：{events}。剖宫产率或转诊规则变化：{rules}。"
+              "各项变化在同一次运行中自其日期起生效。"},
+    "x_algorithms": {
+        "en": "Labour onsets follow a non-homogeneous Poisson process (expected deliveries per "
+              "year × month, weekday and hour profiles), drawn by inverting the cumulative "
+              "intensity. Durations are drawn by inverse transform of their distributions. "
+              "Staff on duty = floor(head-count × availability {availability} / {shifts} "
+              "shifts), at least 1. Time-weighted occupancy is computed exactly from the bed "
+              "stays.",
+        "zh": "临产时间服从非齐次泊松过程（年预期分娩量 × 月、星期、小时分布），通过累积强度反演抽样。"
+              "各类时长按分布的逆变换抽样。在岗人数 = floor(编制人数 × 可出勤比例 {availability} / {shifts} 班)，至少1人。"
+              "时间加权床位使用率由每段住院区间精确计算。"},
+    "x_entities": {
+        "en": "Women who need an obstetric bed; each carries a risk colour (five-colour "
+              "grading), a booked facility, planned caesarean or not, labour and stay "
+              "durations. On average {arrivals} women per replication in the reported period.",
+        "zh": "需要产科床位的孕产妇；每人带有风险等级（五色管理）、建册机构、是否计划剖宫产、产程及住院时长。"
+              "报告期内每次重复平均 {arrivals} 人。"},
+    "x_activities": {
+        "en": "Active labour with a midwife: {labour} hours. Postnatal stay, vaginal / "
+              "caesarean: {los} days. Caesarean in theatre: {cs} minutes. Decision to "
+              "delivery when a theatre is free: {prep} minutes. Travel between facilities: "
+              "listed pairs, else {travel} minutes.",
+        "zh": "助产士陪伴的活跃期：{labour} 小时。产后住院（阴道分娩/剖宫产）：{los} 天。手术室剖宫产：{cs} 分钟。"
+              "手术室空闲时决定至分娩：{prep} 分钟。机构间转运：按列出的机构对，其余 {travel} 分钟。"},
+    "x_resources": {
+        "en": "{n} facilities ({deliver} conduct deliveries) with, in total, {beds} obstetric "
+              "beds, {midwives} midwives, {obstetricians} obstetricians and {theatres} "
+              "theatres at the start (head-counts; the roster gives staff on duty).",
+        "zh": "{n} 家机构（{deliver} 家助产），期初共有产科床位 {beds} 张、助产士 {midwives} 人、"
+              "产科医师 {obstetricians} 人、手术室 {theatres} 间（编制人数；按排班折算在岗人数）。"},
+    "x_queues": {
+        "en": "Beds have no queue: a woman without a bed is diverted. Midwives: first come, "
+              "first served (timely within {wait} minutes). Theatres: emergencies before "
+              "planned caesareans (decision-to-delivery target {ddi} minutes).",
+        "zh": "床位不排队：无空床即转院。助产士：先到先服务（{wait} 分钟内为及时）。"
+              "手术室：紧急剖宫产优先于计划剖宫产（决定至分娩目标 {ddi} 分钟）。"},
+    "x_entry_exit": {
+        "en": "A woman enters when she first needs a bed and leaves at discharge or on "
+              "transfer out of the region. Women still in care when the horizon ends are "
+              "counted as in care; arrivals = delivered + out of region + in care is checked "
+              "in every replication.",
+        "zh": "产妇首次需要床位时进入模型，出院或转出本区域时离开。期末仍在院者计为在院；"
+              "每次重复均核对：到达 = 分娩 + 转出本区域 + 在院。"},
+    "x_sources": {
+        "en": "{header} {sourced} of the {in_file} parameters written in the file carry a "
+              "source or assumption in its comments (section 6).",
+        "zh": "{header} 文件中设定的 {in_file} 个参数中，有 {sourced} 个在注释中注明了来源或假设（见第6部分）。"},
+    "x_preprocessing": {
+        "en": "None inside capsim: the figures are entered in the scenario file as stated; "
+              "capsim validates the file before anything is simulated.",
+        "zh": "capsim 内部不做预处理：数据按原样写入方案文件；模拟前先校验文件。"},
+    "x_inputs": {
+        "en": "{n} parameters ({in_file} written in the file, {default} capsim defaults), "
+              "each listed in section 6 with its value and source.",
+        "zh": "共 {n} 个参数（文件设定 {in_file} 个，capsim 默认 {default} 个），均在第6部分列出取值及来源。"},
+    "x_assumptions": {
+        "en": "{assumed} parameters are marked ASSUMED in the file's comments; {default} take "
+              "capsim's documented defaults. Staff are available by the roster's "
+              "availability factor; women do not leave a queue for a midwife or theatre.",
+        "zh": "文件注释中标注 ASSUMED（假设）的参数 {assumed} 个；采用 capsim 默认值的 {default} 个。"
+              "人员按排班可出勤比例在岗；产妇不会离开助产士或手术室的等待队列。"},
+    "x_initialisation": {
+        "en": "A warm-up of {warmup} days before the start is simulated and discarded, so "
+              "beds are not empty at the start; {census} women are placed in beds at the "
+              "start of the warm-up.",
+        "zh": "模拟开始前先运行 {warmup} 天预热期并舍弃，使期初床位不为空；预热开始时有 {census} 名产妇在院。"},
+    "x_run_length": {
+        "en": "Reported period {start} to {end} ({days} days); the model's clock runs in "
+              "hours.",
+        "zh": "报告期 {start} 至 {end}（{days} 天）；模型时钟单位为小时。"},
+    "x_estimation": {
+        "en": "{reps} independent replications (replication/deletion); each output is the "
+              "mean over replications with a Student-t 95% confidence interval; about {halve} "
+              "replications would halve the intervals.",
+        "zh": "{reps} 次独立重复（重复/删除法）；各输出为各次重复的均值及 t 分布95%置信区间；约 {halve} 次重复可使区间宽度减半。"},
+    "x_software": {
+        "en": "capsim {version} (Python {python}; numpy {numpy}, pandas {pandas}, scipy "
+              "{scipy}), with its own event-calendar engine.",
+        "zh": "capsim {version}（Python {python}；numpy {numpy}、pandas {pandas}、scipy {scipy}），使用自带的事件日历引擎。"},
+    "x_sampling": {
+        "en": "numpy Generator (PCG64) streams derived with SeedSequence from (seed {seed}, "
+              "replication, stream name), one named stream per source of randomness "
+              "({streams}); common random numbers across scenarios that share the seed.",
+        "zh": "numpy Generator（PCG64）随机流，由 SeedSequence 按（种子 {seed}、重复编号、随机流名称）生成，"
+              "每个随机来源一条命名随机流（{streams}）；使用相同种子的方案间采用公共随机数。"},
+    "x_execution": {
+        "en": "Event scheduling (next-event time advance) on a binary-heap calendar ordered by "
+              "time and sequence number; the sorted arrivals are merged with the calendar; "
+              "statistics are reduced after each replication.",
+        "zh": "事件调度（下一事件时间推进），事件日历为按时间与序号排序的二叉堆；已排序的到达与日历合并；"
+              "每次重复结束后汇总统计量。"},
+    "x_system": {
+        "en": "This report was written on {platform} ({machine}, {cpus} CPUs), Python {python}.",
+        "zh": "本报告生成环境：{platform}（{machine}，{cpus} 个CPU），Python {python}。"},
+    "x_sharing": {
+        "en": "capsim is open source (MIT licence). The scenario file is part of this report "
+              "(section 6); `capsim report SCENARIO --replications {reps} --seed {seed}` "
+              "reproduces these results exactly.",
+        "zh": "capsim 为开源软件（MIT 许可）。方案文件内容见本报告第6部分；运行 "
+              "`capsim report 方案文件 --replications {reps} --seed {seed}` 可精确重现本结果。"},
+}
+
+
+def t(key: str, lang: str = "en", **fmt) -> str:
+    """Return the report text ``key`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
+    return translate(TEXT, key, lang, **fmt)
+
+
+def metric_name(metric: str, lang: str = "en") -> str:
+    """The metric's description in ``lang`` (English from capsim.results.METRICS)."""
+    from capsim.results import METRICS
+
+    return METRIC_ZH.get(metric, metric) if lang == "zh" else METRICS[metric][0]
+
+
+def unit_name(unit: str, lang: str = "en") -> str:
+    """A unit of capsim.results.METRICS in ``lang``."""
+    return UNIT_ZH.get(unit, unit) if lang == "zh" else unit
+
+
+def fmt_num(x: float) -> str:
+    """A count or measure for text: thousands separated, 0-2 decimals by size."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    digits = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2
+    return f"{x:,.{digits}f}"

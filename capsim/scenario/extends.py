@@ -1,0 +1,89 @@
+"""Scenario files that extend another, so that a plan is a short file on top of a baseline.
+
+A file that says ``extends: base.yaml`` (a path relative to the file) starts from the base's
+mapping, itself possibly extending another, and overrides it:
+
+- mappings merge key by key, recursively;
+- lists of mappings that all carry an ``id`` (such as ``facilities``) merge by id: an item with
+  a known id overrides that item's fields, an item with a new id is appended;
+- a key written with a trailing ``+`` (``policy+:``) appends its list to the base's list;
+- any other value (a number, a string, a list without ids, ``null``) replaces the base's.
+
+The merged mapping is then validated like any scenario, with errors naming the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from capsim.errors import ScenarioError
+from capsim.scenario.loader import read_mapping
+
+EXTENDS_KEY = "extends"
+APPEND_SUFFIX = "+"
+
+
+def read_extended(path: str | Path) -> tuple[dict[str, Any], str]:
+    """Read a scenario file and the files it extends; return the merged mapping and the name
+    to give in errors (the file, and the chain of files it extends)."""
+    data, chain = _read_chain(Path(path), [])
+    source = str(path)
+    if len(chain) > 1:
+        source += " (extends " + " → ".join(str(p) for p in chain[1:]) + ")"
+    return data, source
+
+
+def _read_chain(path: Path, seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
+    data = read_mapping(path)
+    ref = data.pop(EXTENDS_KEY, None)
+    if ref is None:
+        return data, [path]
+    if not isinstance(ref, str) or not ref.strip():
+        raise ScenarioError(str(path), [(EXTENDS_KEY, "must be the name of a scenario file, "
+                                                      "relative to this file")])
+    base = path.parent / ref
+    here = [*seen, path]
+    if any(base.resolve() == p.resolve() for p in here):
+        loop = " → ".join(str(p) for p in [*here, base])
+        raise ScenarioError(str(path), [(EXTENDS_KEY, f"a cycle of extends: {loop}")])
+    if not base.is_file():
+        raise ScenarioError(str(path), [(EXTENDS_KEY, f"the base file {ref!r} is not found "
+                                                      f"(looked for {base})")])
+    base_data, chain = _read_chain(base, here)
+    try:
+        merged = merge(base_data, data)
+    except ValueError as exc:
+        raise ScenarioError(str(path), [("", str(exc))]) from None
+    return merged, [path, *chain]
+
+
+def merge(base: Any, override: Any, where: str = "") -> Any:
+    """Return ``base`` overridden by ``override`` by the rules of this module (new objects;
+    neither argument is modified). Raises ValueError naming the field of a misused ``+``."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            name = str(key)
+            if name.endswith(APPEND_SUFFIX):
+                plain = name[: -len(APPEND_SUFFIX)]
+                field = f"{where}.{plain}" if where else plain
+                old = out.get(plain, [])
+                if not isinstance(value, list) or not isinstance(old, list):
+                    raise ValueError(f"{field}{APPEND_SUFFIX}: appends a list to a list")
+                out[plain] = [*old, *value]
+            else:
+                field = f"{where}.{name}" if where else name
+                out[key] = merge(out[key], value, field) if key in out else value
+        return out
+    if _id_list(base) and _id_list(override):
+        items = {item["id"]: item for item in base}
+        for item in override:
+            items[item["id"]] = merge(items.get(item["id"], {}), item, f"{where}[{item['id']}]")
+        return list(items.values())
+    return override
+
+
+def _id_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(item, dict) and "id" in item for item in value)

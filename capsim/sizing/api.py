@@ -1,0 +1,151 @@
+"""``capsim.sizing.size``: the least capacity of each facility and year for the service levels,
+with the comparison against today's capacity, the ratio standards and the workload
+establishment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from capsim.results import Results
+from capsim.scenario.models import Scenario
+from capsim.sizing import requirements as req
+from capsim.sizing import solver
+from capsim.sizing.compare import comparison_table
+from capsim.sizing.levels import RatioStandards, ServiceLevels, ratio_standards, service_levels
+from capsim.sizing.loads import bed_days_per_delivery
+from capsim.sizing.workload import Workload, establishment, planned_casemix
+
+#: Columns of :attr:`SizingResult.requirements`.
+REQUIREMENT_COLUMNS = ["year", "facility", "resource", "needed", "headcount", "load",
+                       "queueing", "binding", "met", "least"]
+
+
+@dataclass
+class SizingResult:
+    """What :func:`size` found, as tables.
+
+    * ``comparison``: per facility and year, and the region: today's capacity, the ratio
+      standards, the workload establishment, the service-level need and the gap
+      (:data:`capsim.sizing.compare.COLUMNS`).
+    * ``requirements``: per facility, year and resource (beds, midwives, theatres): ``needed``
+      (beds, on-duty midwives, theatres), ``headcount`` (beds; midwives by the roster;
+      obstetricians to staff the theatres), the offered ``load`` (erlangs), the ``queueing``
+      first guess, the ``binding`` level, ``met`` (every level met in the confirming run) and
+      ``least`` (one less was seen to fail).
+    * ``checks``: every level of every facility-year in the confirming run: target, mean and
+      95% interval, met.
+    * ``rounds``: the value tested in each round and whether it met every level.
+    * ``loads``: offered loads from the ample-capacity run; ``workload``: the establishment.
+    * ``scenario``: the scenario with the capacities found; ``results``: its confirming run;
+      ``simulations``: runs of the whole region after the ample-capacity one.
+    """
+
+    scenario: Scenario
+    levels: ServiceLevels
+    standards: RatioStandards
+    comparison: pd.DataFrame
+    requirements: pd.DataFrame
+    checks: pd.DataFrame
+    rounds: pd.DataFrame
+    loads: pd.DataFrame
+    workload: pd.DataFrame
+    results: Results = field(repr=False)
+    baseline: Results = field(repr=False)
+    converged: bool = False
+    confirmed: bool = False
+    simulations: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def plot(self, lang: str = "en"):
+        """The economies-of-scale plot of the comparison (a matplotlib Figure)."""
+        from capsim.plots import facility_names
+        from capsim.sizing.plot import scale_plot
+
+        return scale_plot(self.comparison, self.levels, self.standards.beds_per_1000,
+                          bed_days_per_delivery(self.loads),
+                          facility_names(self.scenario, lang), lang, self.scenario.name)
+
+
+def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = None, *,
+         replications: int | None = None, seed: int | None = None,
+         workers: int | None = None, client: Any = None, rounds: int = solver.DEFAULT_ROUNDS,
+         workload: Workload | None = None) -> SizingResult:
+    """Find the least beds, on-duty midwives (and head-count) and theatres of every facility
+    and year of ``scenario`` that meet the service levels.
+
+    ``levels``: a :class:`ServiceLevels` or a mapping of some of its fields (for example
+    ``{"no_bed": 0.02, "occupancy": None}``) over the catalogue's defaults as the scenario's
+    targets set them. ``replications`` and ``seed`` default to the scenario's run settings
+    (at least 2 replications); ``workers`` and ``client`` as in :func:`capsim.simulate`. At
+    most ``rounds`` simulations of the whole region follow the ample-capacity one. Returns a
+    :class:`SizingResult`; ``confirmed`` is False when no round met every level."""
+    n = scenario.run.replications if replications is None else int(replications)
+    seed = scenario.run.seed if seed is None else int(seed)
+    run = solver.runner(n, seed, workers, client)
+    levels = service_levels(levels, scenario)
+    scen, levels, ample, base = solver.baseline(scenario, levels, run)
+    loads, ctxs, keys = solver.offered(scen, levels, base)
+    sol = solver.solve(scen, levels, ctxs, keys, ample, run, rounds)
+    sized = sol.results.scenario
+    needs = _requirements(scen, sol, ctxs, levels)
+    counts = loads[["year", "facility", "deliveries", "labours", "caesareans"]]
+    work = establishment(counts, planned_casemix(scenario), workload)
+    standards = ratio_standards(scenario)
+    sized_resources = tuple(r for r in solver.RESOURCES if solver.active_checks(r, levels))
+    table = comparison_table(scenario, loads, needs, work, standards, sized_resources)
+    return SizingResult(
+        scenario=sized, levels=levels, standards=standards, comparison=table,
+        requirements=needs, checks=sol.checks, rounds=sol.rounds, loads=loads,
+        workload=work, results=sol.results, baseline=base, converged=sol.converged,
+        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels))
+
+
+def _requirements(scen: Scenario, sol: solver.Solution, ctxs, levels) -> pd.DataFrame:
+    pathway = scen.pathway
+    met = (sol.checks.groupby(["facility", "year", "resource"])["met"].all().to_dict()
+           if not sol.checks.empty else {})
+    rows = []
+    for key, v in sol.values.items():
+        fid, year, resource = key
+        search = sol.searches[key]
+        if resource == "midwives":
+            head = pathway.roster.headcount_for(v)
+        elif resource == "theatres":
+            head = pathway.roster.headcount_for(v * pathway.obstetricians_per_caesarean)
+        else:
+            head = v
+        rows.append({"year": year, "facility": fid, "resource": resource, "needed": v,
+                     "headcount": head, "load": ctxs[(fid, year)].load(resource),
+                     "queueing": search.start, "binding": search.binding,
+                     "met": bool(met.get(key, False)), "least": search.low == v - 1})
+    return pd.DataFrame(rows, columns=REQUIREMENT_COLUMNS)
+
+
+def _notes(sol: solver.Solution, ctxs, levels: ServiceLevels) -> list[str]:
+    short: dict[str, list[req.Context]] = {}
+    years: dict[str, list[int]] = {}
+    for fid, year, resource in sorted(sol.values):
+        ctx = ctxs[(fid, year)]
+        if resource == "theatres" and not req.ddi_attainable(levels, ctx):
+            short.setdefault(fid, []).append(ctx)
+            years.setdefault(fid, []).append(year)
+    notes = []
+    for fid, found in short.items():
+        ceiling = [100 * c.ddi_ceiling for c in found]
+        span = f"{min(ceiling):.1f}" + (f"-{max(ceiling):.1f}" if len(found) > 1 else "")
+        notes.append(
+            f"{fid} ({', '.join(map(str, years[fid]))}): even with a theatre always free only "
+            f"{span}% of emergency caesareans are delivered within {levels.ddi_minutes:g} min "
+            f"(preparation time, transfers), below the level of {100 * levels.ddi:g}%; "
+            f"theatres are sized so that waiting for one costs at most "
+            f"{100 * (1 - levels.ddi):g}% of the lower end of that share's interval.")
+    if not sol.confirmed:
+        notes.append("no round met every level: the capacities shown are the last tried and "
+                     "are not confirmed (allow more rounds or replications)")
+    elif not sol.converged:
+        notes.append("the rounds ran out before every capacity was shown to be the least: "
+                     "those with least = False may be more than needed (allow more rounds)")
+    return notes

@@ -1,0 +1,161 @@
+"""Scenarios with given capacities: a capacity plan (per facility and calendar year) written
+into a scenario, and the "ample" plan under which no woman waits or is turned away.
+
+A plan maps facility id → year → {"beds", "midwives", "obstetricians", "theatres"} with beds
+and theatres as counts and staff as head-counts. The first horizon year's values become the
+facility's own fields; later years become policy changes dated 1 January. The scenario's own
+capacity changes are replaced by the plan (its changes of ``delivers`` are kept), so the
+capacity simulated in each year is exactly the plan's.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from capsim.scenario.loader import validate_scenario
+from capsim.scenario.models import Scenario
+from capsim.sizing.levels import ServiceLevels
+from capsim.timeline import CAPACITY_FIELDS, capacity_by_year, horizon_years
+
+Plan = dict[str, dict[int, dict[str, int]]]
+
+#: Head-room of the ample plan over the region's whole expected load (a factor), enough to
+#: cover seasonal and daily peaks of the whole region arriving at one facility.
+AMPLE_FACTOR = 3.0
+
+
+def reported_days(scenario: Scenario) -> dict[int, int]:
+    """Reported days of each calendar year of the horizon (days)."""
+    h = scenario.horizon
+    out = {}
+    for year in horizon_years(scenario):
+        first = max(h.start, date(year, 1, 1))
+        last = min(h.end, date(year + 1, 1, 1))
+        out[year] = (last - first).days
+    return out
+
+
+def delivering_facilities(scenario: Scenario) -> list[str]:
+    """Ids of facilities that deliver at some time of the horizon."""
+    starts = {ev.facility for ev in scenario.policy if ev.delivers}
+    return [f.id for f in scenario.facilities if f.delivers or f.id in starts]
+
+
+def delivering_years(scenario: Scenario) -> set[tuple[str, int]]:
+    """(facility id, year) for every horizon year in which the facility delivers on some day,
+    after the policy's changes of ``delivers``."""
+    changes = sorted((ev for ev in scenario.policy if ev.delivers is not None),
+                     key=lambda ev: ev.date)
+    out = set()
+    for year in horizon_years(scenario):
+        state = {f.id: f.delivers for f in scenario.facilities}
+        for ev in changes:
+            if ev.date <= date(year, 1, 1):
+                state[ev.facility] = ev.delivers
+        out |= {(fid, year) for fid, on in state.items() if on}
+        out |= {(ev.facility, year) for ev in changes if ev.delivers and ev.date.year == year}
+    return out
+
+
+def current_plan(scenario: Scenario) -> Plan:
+    """The scenario's own capacity in force on 31 December of each year, as a plan."""
+    table = capacity_by_year(scenario)
+    plan: Plan = {}
+    for row in table.itertuples(index=False):
+        plan.setdefault(row.facility, {})[int(row.year)] = {
+            k: int(getattr(row, k)) for k in CAPACITY_FIELDS}
+    return plan
+
+
+def ample_plan(scenario: Scenario) -> Plan:
+    """A plan with room for the whole region's load at every delivering facility, so that no
+    woman waits for a midwife or a theatre or finds no bed (beds, head-counts, theatres).
+
+    The bound is :data:`AMPLE_FACTOR` times the region's peak yearly load plus a margin of
+    ten standard deviations of a Poisson count; the engine's cost does not grow with it."""
+    demand, pathway = scenario.demand, scenario.pathway
+    years = horizon_years(scenario)
+    peak = max(demand.deliveries_in(y, scenario.horizon.start.year) for y in years)
+    for ev in demand.events:
+        peak *= max(1.0, ev.multiplier)
+    peak *= max(demand.month_profile) / (sum(demand.month_profile) / 12)
+    stay_days = (max(pathway.postnatal_los.vaginal.mean, pathway.postnatal_los.caesarean.mean)
+                 + max(a.days.mean for a in pathway.antenatal.values())
+                 + pathway.labour.mean / 24)
+    per_hour = peak / (365.25 * 24)
+
+    def room(load: float) -> int:
+        load *= AMPLE_FACTOR
+        return math.ceil(load + 10 * math.sqrt(load) + 20)
+
+    beds = room(per_hour * 24 * stay_days)
+    slots = room(per_hour * pathway.labour.mean)
+    theatres = room(per_hour * (pathway.caesarean_duration.mean + 60) / 60)
+    roster = pathway.roster
+    on_duty_mw = math.ceil(slots / pathway.labour_capacity_per_midwife)
+    obstetricians = roster.headcount_for(theatres * pathway.obstetricians_per_caesarean)
+    plan = current_plan(scenario)
+    for fid in delivering_facilities(scenario):
+        has_cs = "caesarean" in scenario.facility(fid).capabilities
+        for year in years:
+            plan[fid][year] = {
+                "beds": beds,
+                "midwives": roster.headcount_for(on_duty_mw),
+                "obstetricians": obstetricians if has_cs else plan[fid][year]["obstetricians"],
+                "theatres": theatres if has_cs else plan[fid][year]["theatres"],
+            }
+    return plan
+
+
+def with_levels(scenario: Scenario, levels: ServiceLevels) -> Scenario:
+    """The scenario with the service levels' midwife wait and DDI targets (minutes), so that
+    its metrics ``midwife_timely_share`` and ``ddi_within_target_share`` measure them."""
+    pathway = scenario.pathway.model_copy(update={
+        "midwife_wait_target_minutes": levels.midwife_minutes,
+        "ddi_target_minutes": levels.ddi_minutes,
+    })
+    return scenario.model_copy(update={"pathway": pathway})
+
+
+def with_capacity(scenario: Scenario, plan: Plan, name: str | None = None) -> Scenario:
+    """The scenario with the capacity of ``plan`` in each horizon year (validated).
+
+    Facilities or years the plan leaves out keep the scenario's own capacity in force on 31
+    December of that year."""
+    full = current_plan(scenario)
+    for fid, years in plan.items():
+        for year, values in years.items():
+            if year in full[fid]:
+                full[fid][year] = {**full[fid][year], **values}
+    data = scenario.model_dump()
+    if name is not None:
+        data["name"] = name
+    years = sorted(next(iter(full.values())))
+    first = years[0]
+    for fac in data["facilities"]:
+        fac.update(full[fac["id"]][first])
+        fac["initial_census"] = min(fac["initial_census"], fac["beds"])
+    policy = [_without_capacity(ev) for ev in data["policy"]]
+    policy = [ev for ev in policy if _has_effect(ev)]
+    for fid, by_year in full.items():
+        for prev, year in zip(years, years[1:], strict=False):
+            delta = {k: by_year[year][k] - by_year[prev][k] for k in CAPACITY_FIELDS}
+            if any(delta.values()):
+                policy.append({"date": date(year, 1, 1), "facility": fid, **delta,
+                               "note": "capacity of the plan for this year"})
+    data["policy"] = policy
+    return validate_scenario(data, source=f"{scenario.name} (capacity plan)")
+
+
+def _without_capacity(ev: dict[str, Any]) -> dict[str, Any]:
+    return {**ev, **{k: 0 for k in CAPACITY_FIELDS}}
+
+
+def _has_effect(ev: dict[str, Any]) -> bool:
+    """True when a change still does something once its capacity is taken out."""
+    ignored = {"date", "facility", "note", "delivers", *CAPACITY_FIELDS}
+    return ev.get("delivers") is not None or any(
+        v is not None and v is not False and v != 0 and v != "" and v != () and v != {}
+        for k, v in ev.items() if k not in ignored)

@@ -1,0 +1,232 @@
+"""The sweep specification: which scenario parameters vary, over what, which outputs are
+recorded, and by which method the points are chosen.
+
+A sweep file (YAML) is validated like a scenario, with errors naming the file, the field path
+and the reason. Whether each parameter path exists in the scenario, and whether the scenario
+accepts every value, is checked afterwards by :mod:`capsim.sweep.plan`, still before anything
+runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+from scipy import stats
+
+from capsim.results import ALL_YEARS, METRICS, REGION
+from capsim.scenario.models import Strict
+
+Method = Literal["oat", "grid", "morris", "sobol"]
+
+#: Samples (Sobol base sample N, Morris trajectories) used when the spec gives none.
+DEFAULT_SAMPLES: dict[str, int] = {"morris": 10, "sobol": 64}
+#: Values per range used when the spec gives none: Morris grid levels; values of a range in a
+#: one-at-a-time or full-grid sweep.
+DEFAULT_LEVELS: dict[str, int] = {"oat": 2, "grid": 3, "morris": 4}
+#: A distribution is cut at these quantiles where a sample would reach 0 or 1 (Morris levels),
+#: and one-at-a-time or grid levels of a distribution span its 5th to 95th percentile.
+TAIL = 0.001
+LEVEL_QUANTILES = (0.05, 0.95)
+
+
+class ParameterDistribution(Strict):
+    """A probability distribution of a parameter's value (in the unit of the scenario field)."""
+
+    dist: Literal["normal", "lognormal", "triangular"] = Field(
+        ..., description="normal (mean, sd), lognormal (mean, sd of the value itself) or "
+        "triangular (low, mode, high).")
+    mean: float | None = Field(None, description="Mean, normal and lognormal (unit of the "
+                               "scenario field).")
+    sd: float | None = Field(None, gt=0, description="Standard deviation, normal and lognormal "
+                             "(unit of the scenario field).")
+    low: float | None = Field(None, description="Lowest value, triangular (unit of the scenario "
+                              "field).")
+    mode: float | None = Field(None, description="Most likely value, triangular (unit of the "
+                               "scenario field).")
+    high: float | None = Field(None, description="Highest value, triangular (unit of the "
+                               "scenario field).")
+
+    @model_validator(mode="after")
+    def _complete(self) -> ParameterDistribution:
+        need = ("low", "mode", "high") if self.dist == "triangular" else ("mean", "sd")
+        missing = [k for k in need if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.dist} distribution needs {', '.join(need)}; "
+                             f"missing {', '.join(missing)}")
+        extra = [k for k in ("mean", "sd", "low", "mode", "high")
+                 if k not in need and getattr(self, k) is not None]
+        if extra:
+            raise ValueError(f"a {self.dist} distribution takes {', '.join(need)}, "
+                             f"not {', '.join(extra)}")
+        if self.dist == "triangular" and not (
+                self.low <= self.mode <= self.high and self.low < self.high):  # type: ignore[operator]
+            raise ValueError("a triangular distribution needs low <= mode <= high, low < high")
+        if self.dist == "lognormal" and self.mean <= 0:  # type: ignore[operator]
+            raise ValueError("a lognormal distribution needs mean > 0")
+        return self
+
+    def ppf(self, q):
+        """Return the values at quantiles ``q`` in (0, 1), in the unit of the field."""
+        if self.dist == "normal":
+            return stats.norm.ppf(q, loc=self.mean, scale=self.sd)
+        if self.dist == "lognormal":
+            mean, sd = float(self.mean), float(self.sd)  # type: ignore[arg-type]
+            sigma2 = math.log1p((sd / mean) ** 2)
+            return stats.lognorm.ppf(q, s=math.sqrt(sigma2), scale=mean * math.exp(-sigma2 / 2))
+        width = self.high - self.low  # type: ignore[operator]
+        return stats.triang.ppf(q, c=(self.mode - self.low) / width,  # type: ignore[operator]
+                                loc=self.low, scale=width)
+
+
+class Parameter(Strict):
+    """One scenario parameter that the sweep varies, given by a path into the scenario."""
+
+    path: str = Field(
+        ..., min_length=1,
+        description="Path into the scenario, e.g. facilities[county-hospital].beds, "
+        "demand.deliveries, pathway.postnatal_los.caesarean.mean; [id] picks a list item by "
+        "its id (or [2] by position) and * every key or item.")
+    label: str | None = Field(None, description="Name shown in tables and plots (default: "
+                              "the path).")
+    mode: Literal["set", "multiply"] = Field(
+        "set", description="set: the value replaces the scenario's; multiply: it multiplies "
+        "the scenario's value at every place the path names (1 = unchanged).")
+    range: tuple[float, float] | None = Field(
+        None, description="Lowest and highest value, sampled uniformly between them; for an "
+        "integer field (beds, head-counts) the whole numbers inside, each equally likely (unit "
+        "of the scenario field; a factor in multiply mode).")
+    values: tuple[float, ...] | None = Field(
+        None, min_length=1, description="A list of values, each equally likely (unit of the "
+        "scenario field).")
+    distribution: ParameterDistribution | None = Field(
+        None, description="A distribution of the value.")
+    levels: int | None = Field(
+        None, ge=2, description="Values taken from a range or distribution in a one-at-a-time "
+        "or grid sweep (count); default: the sweep's levels.")
+    baseline: float | None = Field(
+        None, description="Value of the one-at-a-time baseline (default: the scenario's value; "
+        "1 for multiply) (unit of the scenario field).")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Parameter:
+        given = [k for k in ("range", "values", "distribution") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of range, values or distribution"
+                             + (f" (got {', '.join(given)})" if given else ""))
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError(f"range needs low < high, got {list(self.range)}")
+        return self
+
+    @property
+    def name(self) -> str:
+        """Label shown in tables and plots: the label, or the path."""
+        return self.label or self.path
+
+
+class Output(Strict):
+    """One output of interest: a result metric of a facility (or the region) in a year (or
+    over the whole reported period)."""
+
+    metric: str = Field(..., description="A metric of capsim.results.METRICS.")
+    facility: str = Field(REGION, description="Facility id, or 'region'.")
+    year: str = Field(ALL_YEARS, description="A calendar year of the horizon, or 'all'.")
+    name: str | None = Field(None, description="Column name (default facility.metric[.year]).")
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, v: str) -> str:
+        if v not in METRICS:
+            close = difflib.get_close_matches(v, METRICS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else \
+                f"; known: {', '.join(METRICS)}"
+            raise ValueError(f"unknown metric {v!r}{hint}")
+        return v
+
+    @property
+    def key(self) -> str:
+        """Name of the output in the store and tables."""
+        if self.name:
+            return self.name
+        tail = "" if self.year == ALL_YEARS else f".{self.year}"
+        return f"{self.facility}.{self.metric}{tail}"
+
+
+class SweepSpec(Strict):
+    """A sensitivity analysis of one scenario."""
+
+    name: str = Field(..., min_length=1, description="Name of the sweep.")
+    description: str = Field("", description="What the sweep asks.")
+    scenario: str | dict[str, Any] = Field(
+        ..., description="Scenario file (relative to the sweep file), or the scenario itself.")
+    method: Method = Field(
+        ..., description="oat (one at a time, tornado chart), grid (every combination), "
+        "morris (elementary effects) or sobol (variance-based indices).")
+    samples: int | None = Field(
+        None, gt=0, description="sobol: base sample N, a power of 2 (points = N x (D + 2), or "
+        "N x (2D + 2) with second_order); morris: trajectories (points = r x (D + 1)). "
+        "Defaults: sobol 64, morris 10 (count).")
+    levels: int | None = Field(
+        None, ge=2, description="morris: levels of its grid (default 4); oat and grid: values "
+        "taken from each range or distribution (count); defaults 2 and 3.")
+    second_order: bool = Field(False, description="sobol: also second-order indices.")
+    replications: int = Field(2, gt=0, description="Replications per point (replications).")
+    seed: int = Field(12345, ge=0, description="Sweep seed: samples and replications derive "
+                      "from it (no unit).")
+    common_random_numbers: bool = Field(
+        True, description="true: replication r of every point uses the same random numbers "
+        "(seed = sweep seed), so differences between points are the parameters' doing; "
+        "false: each point has its own seed derived from (sweep seed, point).")
+    resamples: int = Field(1000, ge=100, description="Bootstrap resamples of the index "
+                           "intervals, morris and sobol (count).")
+    parameters: tuple[Parameter, ...] = Field(..., description="At least one parameter.")
+    outputs: tuple[Output, ...] = Field(..., description="At least one output.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SweepSpec:
+        # Checked here, not by min_length, which pydantic also reports when an item is bad.
+        for name in ("parameters", "outputs"):
+            if not getattr(self, name):
+                raise ValueError(f"{name}: give at least one")
+        paths = [p.path for p in self.parameters]
+        dup = sorted({p for p in paths if paths.count(p) > 1})
+        if dup:
+            raise ValueError(f"parameters: each path once; repeated: {', '.join(dup)}")
+        keys = [o.key for o in self.outputs]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise ValueError(f"outputs: each output once; repeated: {', '.join(dup)}")
+        if self.method in ("oat", "grid") and self.samples is not None:
+            raise ValueError(f"samples is not used by method {self.method}; use levels")
+        if self.method == "sobol":
+            n = self.sample_size
+            if n < 2 or n & (n - 1):
+                raise ValueError(f"sobol needs samples to be a power of 2 (such as 32, 64, "
+                                 f"128), got {n}")
+            if len(self.parameters) < 2:
+                raise ValueError("sobol needs at least two parameters")
+        if self.second_order and self.method != "sobol":
+            raise ValueError("second_order applies to method sobol only")
+        if self.method in ("morris", "sobol"):
+            for p in self.parameters:
+                if p.levels is not None or p.baseline is not None:
+                    raise ValueError(f"parameters[{p.path}]: levels and baseline apply to "
+                                     "methods oat and grid only")
+        return self
+
+    @property
+    def sample_size(self) -> int:
+        """Sobol base sample or Morris trajectories (the default when not given)."""
+        return self.samples if self.samples is not None else DEFAULT_SAMPLES.get(self.method, 0)
+
+    @property
+    def level_count(self) -> int:
+        """Morris grid levels, or values per range in oat and grid sweeps."""
+        return self.levels if self.levels is not None else DEFAULT_LEVELS.get(self.method, 0)

@@ -1,0 +1,178 @@
+"""Running anywhere: in this process, on local processes or on a dask cluster, the same
+scenario and seed give identical tables; a worker process killed mid-run changes nothing; a
+failing replication is reported with its scenario, index and seed."""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import partial
+
+import distributed
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import assert_conserved, base_dict, run_checked
+
+from capsim import ReplicationError, Results, simulate, validate_scenario
+from capsim.cli import build_parser
+from capsim.cli import main as cli_main
+from capsim.model import compile_network
+from capsim.parallel import WorkerLostError, map_unordered
+from capsim.run import ReplicationTask, run_replication
+
+SEED = 21
+
+
+def short() -> dict:
+    """The two-facility region over four months: a replication takes a few milliseconds."""
+    return base_dict(horizon={"start": "2020-01-01", "days": 120, "warmup_days": 10})
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A dask cluster of two single-threaded worker processes, shut down after the module."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
+            distributed.Client(cluster, set_as_default=False) as client:
+        yield client
+
+
+def assert_identical(a: Results, b: Results) -> None:
+    """Every table of two runs is equal to the last bit."""
+    pd.testing.assert_frame_equal(a.metrics, b.metrics, check_exact=True)
+    pd.testing.assert_frame_equal(a.flows, b.flows, check_exact=True)
+    pd.testing.assert_frame_equal(a.accounting, b.accounting, check_exact=True)
+    np.testing.assert_array_equal(a.daily_census, b.daily_census)
+
+
+def gather(scenario, seed: int, results) -> Results:
+    """Results of replications that arrived in any order, checked for conservation."""
+    res = Results(scenario=scenario, network=compile_network(scenario), seed=seed,
+                  replications=sorted(results, key=lambda r: r.replication))
+    assert_conserved(res)
+    return res
+
+
+def call(task):
+    return task()
+
+
+def pid_of(_item) -> int:
+    return os.getpid()
+
+
+def die_once(task: ReplicationTask, marker: str, victim: int, parent: int):
+    """Run a replication, but the first time replication ``victim`` starts, kill the worker
+    process running it (never the test process itself)."""
+    if task.replication == victim and os.getpid() != parent:
+        try:
+            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            pass
+        else:
+            os.close(fd)
+            os._exit(3)
+    return task()
+
+
+def exit_on(x: int, bad: int, parent: int) -> int:
+    """Square ``x``; for ``bad``, kill the worker process instead, every time."""
+    if x == bad and os.getpid() != parent:
+        os._exit(3)
+    return x * x
+
+
+def test_serial_local_and_dask_runs_give_identical_tables(dask_client):
+    serial = run_checked(short(), replications=5, seed=SEED, workers=1)
+    scenario = validate_scenario(short())
+    runs = {
+        "2 local processes": dict(workers=2),
+        "3 local processes": dict(workers=3),
+        "dask client": dict(client=dask_client),
+        "dask scheduler address": dict(client=dask_client.scheduler.address),
+    }
+    for name, where in runs.items():
+        other = simulate(scenario, replications=5, seed=SEED, **where)
+        assert_conserved(other)
+        assert [r.replication for r in other.replications] == list(range(5)), name
+        assert_identical(serial, other)
+
+
+@pytest.mark.parametrize("where", ["local", "dask"])
+def test_tasks_run_in_other_processes(where, request):
+    kwargs = dict(client=request.getfixturevalue("dask_client")) if where == "dask" \
+        else dict(workers=2)
+    pids = set(map_unordered(pid_of, range(6), **kwargs))
+    assert os.getpid() not in pids
+
+
+@pytest.mark.parametrize("where", ["local", "dask"])
+def test_a_worker_killed_mid_run_does_not_change_the_results(where, request, tmp_path):
+    kwargs = dict(client=request.getfixturevalue("dask_client")) if where == "dask" \
+        else dict(workers=2)
+    scenario = validate_scenario(short())
+    serial = run_checked(short(), replications=6, seed=SEED, workers=1)
+    marker = tmp_path / "killed"
+    fn = partial(die_once, marker=str(marker), victim=2, parent=os.getpid())
+    tasks = [ReplicationTask(scenario, r, SEED) for r in range(6)]
+    got = list(map_unordered(fn, tasks, **kwargs))
+    assert marker.exists(), "the worker running replication 2 was never killed"
+    assert sorted(r.replication for r in got) == list(range(6))
+    assert_identical(serial, gather(scenario, SEED, got))
+
+
+def test_a_task_that_always_kills_its_worker_is_named_after_its_retries():
+    with pytest.raises(WorkerLostError, match="^7 was lost") as info:
+        list(map_unordered(partial(exit_on, bad=7, parent=os.getpid()), range(10),
+                           workers=2, retries=1))
+    assert (info.value.item, info.value.attempts) == (7, 2)
+
+
+@pytest.mark.parametrize("where", ["serial", "local", "dask"])
+def test_a_failing_replication_is_reported_with_its_seed(where, request):
+    kwargs = {"serial": dict(workers=1), "local": dict(workers=2)}.get(where) or \
+        dict(client=request.getfixturevalue("dask_client"))
+    good = validate_scenario(short())
+    # A booking share for a facility that does not exist: valid pydantic objects, but the
+    # replication cannot build its women.
+    bad = good.model_copy(update={"demand": good.demand.model_copy(
+        update={"booking": {"nowhere": 1.0}})})
+    tasks = [ReplicationTask(bad if r == 3 else good, r, 11) for r in range(5)]
+    with pytest.raises(ReplicationError, match=r"'test region', replication 3, seed 11") as info:
+        list(map_unordered(call, tasks, **kwargs))
+    assert (info.value.scenario, info.value.replication, info.value.seed) == \
+        ("test region", 3, 11)
+    assert "nowhere" in info.value.cause
+    # The message says how to rerun it alone; doing so fails the same way.
+    with pytest.raises(ReplicationError, match="replication 3, seed 11"):
+        run_replication(bad, 3, seed=11)
+    fine = run_replication(good, 3, seed=11)
+    assert fine.arrivals > 0
+    assert fine.arrivals == fine.delivered + fine.out_of_region + fine.in_progress
+
+
+def test_scheduler_option_defaults_to_the_environment(monkeypatch):
+    monkeypatch.setenv("CAPSIM_SCHEDULER", "tcp://10.0.0.5:8786")
+    args = build_parser().parse_args(["run", "x.yaml"])
+    assert args.scheduler == "tcp://10.0.0.5:8786"
+    args = build_parser().parse_args(["run", "x.yaml", "--scheduler", "tcp://other:1"])
+    assert args.scheduler == "tcp://other:1"
+    monkeypatch.delenv("CAPSIM_SCHEDULER")
+    assert build_parser().parse_args(["run", "x.yaml"]).scheduler is None
+
+
+def short_file(folder) -> str:
+    """The short scenario as a YAML file in ``folder``; returns its path."""
+    path = folder / "short.yaml"
+    path.write_text(yaml.safe_dump(short(), allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_the_scheduler_option_reaches_the_runner_and_a_malformed_address_is_bad_input(
+        tmp_path, capsys):
+    code = cli_main(["run", short_file(tmp_path), "-n", "2",
+                     "--scheduler", "no-port-here", "--out", str(tmp_path)])
+    assert code == 2
+    assert "scheduler no-port-here: cannot connect" in capsys.readouterr().err

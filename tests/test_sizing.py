@@ -1,0 +1,236 @@
+"""Capacity sizing: the solver against Erlang-B, its answers against an independent check by
+simulation and by ``capsim check``, the comparison table, the workload establishment and the
+``capsim size`` command."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import assert_conserved, base_dict, loss_system, run_checked
+
+from capsim import validate_scenario
+from capsim.cli import main
+from capsim.errors import ScenarioError
+from capsim.queueing import erlang_b, min_servers_loss
+from capsim.results import REGION
+from capsim.scenario.loader import validate_model
+from capsim.sizing import Workload, establishment, parse_assignments, service_levels, size
+from capsim.sizing.capacity import with_capacity
+from capsim.sizing.compare import COLUMNS
+from capsim.sizing.levels import CHECKS, catalogue_defaults
+from capsim.sizing.workload import planned_casemix
+from capsim.targets import check
+from capsim.timeline import capacity_by_year
+
+#: The service-level standards of the catalogue the sizing answers to.
+SERVICE_STANDARDS = ("no-bed-1pct", "occupancy-85", "midwife-15-min", "ddi-30-min")
+
+
+def network() -> dict:
+    """County hospital and a township centre with too few beds; emergencies reach a free theatre
+    in 10 minutes and the township is 5 minutes away, so a DDI of 30 minutes is attainable."""
+    d = base_dict(pathway={"emergency_preparation": {"dist": "fixed", "mean": 10.0}},
+                  referral={"transfers": [{"between": ["county", "town"], "minutes": 5}]})
+    d["facilities"][1]["beds"] = 2
+    return d
+
+
+@pytest.fixture(scope="module")
+def sized():
+    scenario = validate_scenario(network())
+    return scenario, size(scenario, replications=6, seed=21, workers=1)
+
+
+def test_loss_system_gets_the_erlang_b_bed_count_and_simulation_confirms_it():
+    los = {"dist": "exponential", "mean": 3.0}
+    load = 10.0  # erlangs
+    deliveries = load * 365.25 / (3.0 + 0.001 / 24)
+    target = 0.02
+    theory = min_servers_loss(load, target)
+    assert erlang_b(theory, load) <= target < erlang_b(theory - 1, load)
+    result = size(validate_scenario(loss_system(30, deliveries, los, days=365)),
+                  {"no_bed": target, "occupancy": None}, replications=12, seed=1, workers=1)
+    assert_conserved(result.results)
+    assert_conserved(result.baseline)
+    beds = result.requirements.set_index("resource").loc["beds"]
+    assert beds["load"] == pytest.approx(load, rel=0.05)
+    assert beds["needed"] == theory
+    assert beds["met"] and beds["least"]
+    # Simulation confirms it: met by the interval at the Erlang count, failed one bed below.
+    row = result.checks.set_index("level").loc["no_bed"]
+    assert row["value"] == theory and row["ci_high"] <= target
+    tried = result.rounds[result.rounds["resource"] == "beds"].set_index("value")["met"]
+    assert not tried.loc[[theory - 1]].any()
+
+
+def recheck(scenario, results, levels) -> list[str]:
+    """Every sized level of ``scenario`` read again from ``results``: the failures."""
+    s = results.summary(year=None)
+    s = s[(s["year"] != "all") & (s["facility"] != REGION)]
+    failures = []
+    for c in CHECKS:
+        bound = getattr(levels, c.level)
+        if bound is None:
+            continue
+        rows = s[s["metric"] == c.metric].dropna(subset=["mean"])
+        for r in rows.itertuples():
+            ok = r.ci_high <= bound if c.at_most else r.ci_low >= bound
+            if not ok:
+                failures.append(f"{r.facility} {r.year} {c.level}: [{r.ci_low}, {r.ci_high}]")
+    return failures
+
+
+def test_solver_never_returns_a_capacity_that_fails_its_interval_check(sized):
+    scenario, result = sized
+    assert result.confirmed
+    again = run_checked(result.scenario.model_dump(), replications=6, seed=21)
+    pd.testing.assert_frame_equal(again.metrics, result.results.metrics)
+    assert recheck(result.scenario, again, result.levels) == []
+    assert result.requirements["met"].all()
+    assert (result.rounds["round"].max() <= 10) and result.simulations <= 10
+    # The township's two beds were too few: the solver added beds there.
+    assert recheck(scenario, run_checked(network(), replications=6, seed=21),
+                   result.levels) != []
+    beds = result.requirements.set_index(["facility", "resource"])["needed"]
+    assert beds[("town", "beds")] > 2
+
+
+def test_one_round_is_confirmed_only_when_every_level_met():
+    result = size(validate_scenario(network()), replications=4, seed=5, workers=1, rounds=1)
+    assert_conserved(result.results)
+    assert result.confirmed == bool(result.checks["met"].all())
+    assert result.confirmed == bool(result.requirements["met"].all())
+    assert result.confirmed == bool(result.comparison["met"].all())
+    if result.confirmed:
+        assert recheck(result.scenario, result.results, result.levels) == []
+
+
+def test_sized_network_passes_the_service_level_targets_of_capsim_check(sized):
+    scenario, result = sized
+    before = check(scenario, replications=6, seed=21, workers=1)
+    after = check(result.scenario, result.results)
+    service_before = before[before["target"].isin(SERVICE_STANDARDS)]
+    service_after = after[after["target"].isin(SERVICE_STANDARDS)]
+    assert set(service_after["target"]) == set(SERVICE_STANDARDS)
+    assert (service_before["verdict"] != "pass").any()
+    facility_rows = service_after[service_after["scope"] != REGION]
+    assert (facility_rows["verdict"] == "pass").all(), facility_rows[
+        ["target", "scope", "value", "ci_low", "ci_high", "verdict"]]
+
+
+@pytest.mark.filterwarnings("ignore:Glyph")  # Chinese facility names without a CJK font
+def test_comparison_table_totals_and_ratio_columns(sized):
+    scenario, result = sized
+    table = result.comparison
+    assert list(table.columns) == COLUMNS
+    facilities = table[table["facility"] != REGION]
+    region = table[table["facility"] == REGION].iloc[0]
+    assert set(facilities["facility"]) == {"county", "town"}
+    for col in ("beds_now", "beds_needed", "beds_ratio", "midwives_needed",
+                "midwives_workload", "theatres_needed"):
+        assert region[col] == facilities[col].sum()
+    for r in facilities.itertuples():
+        assert r.beds_ratio == math.ceil(17 * r.deliveries / 1000 - 1e-9)
+        assert r.midwives_ratio == math.ceil(6 * r.deliveries / 1000 - 1e-9)
+        assert r.beds_gap == r.beds_needed - r.beds_now
+    # Economies of scale: the small unit needs more beds per 1,000 deliveries than the large.
+    per_1000 = facilities.set_index("facility")["beds_needed_per_1000"]
+    assert per_1000["town"] > per_1000["county"]
+    # The township has no caesarean capability: it needs no theatre.
+    assert facilities.set_index("facility").loc["town", "theatres_needed"] == 0
+    fig = result.plot("en")
+    assert fig.axes[0].get_xscale() == "log"
+
+
+def test_each_year_of_a_multi_year_horizon_is_sized_and_written_back():
+    d = base_dict(horizon={"start": "2020-01-01", "years": 2, "days": None, "warmup_days": 30},
+                  demand={"deliveries": 1500, "deliveries_by_year": {2021: 3000}})
+    result = size(validate_scenario(d), {"midwife": None, "ddi": None, "occupancy": None},
+                  replications=4, seed=3, workers=1)
+    assert_conserved(result.results)
+    beds = result.requirements[result.requirements["resource"] == "beds"].pivot(
+        index="facility", columns="year", values="needed")
+    assert beds.loc["county", 2021] > beds.loc["county", 2020]
+    cap = capacity_by_year(result.scenario).set_index(["facility", "year"])["beds"]
+    for (fid, year), n in beds.stack().items():
+        assert cap[(fid, year)] == n
+    assert set(result.comparison["year"]) == {2020, 2021}
+
+
+def test_with_capacity_keeps_deliveries_stopping_and_replaces_capacity_changes():
+    d = base_dict(horizon={"start": "2020-01-01", "years": 2, "days": None, "warmup_days": 10},
+                  policy=[{"date": "2020-06-01", "facility": "county", "beds": 10},
+                          {"date": "2021-03-01", "facility": "town", "delivers": False}])
+    s = validate_scenario(d)
+    out = with_capacity(s, {"county": {2020: {"beds": 40}, 2021: {"beds": 25}}})
+    assert [(ev.facility, ev.delivers) for ev in out.policy if ev.delivers is not None] == [
+        ("town", False)]
+    cap = capacity_by_year(out).set_index(["facility", "year"])
+    assert cap.loc[("county", 2020), "beds"] == 40 and cap.loc[("county", 2021), "beds"] == 25
+    assert cap.loc[("town", 2021), "beds"] == 5
+
+
+def test_service_levels_from_arguments_catalogue_and_scenario_targets():
+    assert parse_assignments(["no_bed=2%", "occupancy=off", "midwife=0.9"]) == {
+        "no_bed": 0.02, "occupancy": None, "midwife": 0.9}
+    with pytest.raises(ScenarioError, match="nobed"):
+        service_levels(parse_assignments(["nobed=0.01"]))
+    with pytest.raises(ScenarioError, match="no_bed"):
+        service_levels({"no_bed": 1.5})
+    with pytest.raises(ScenarioError, match="no_bed"):
+        parse_assignments(["no_bed=lots"])
+    assert catalogue_defaults().no_bed == 0.01
+    scen = validate_scenario(base_dict(targets={"standards": {
+        "occupancy-85": False, "no-bed-1pct": {"threshold": 0.005}}}))
+    levels = catalogue_defaults(scen)
+    assert levels.occupancy is None and levels.no_bed == 0.005 and levels.midwife == 0.95
+
+
+def test_workload_establishment_follows_counts_casemix_and_hours():
+    counts = pd.DataFrame({"year": [2020, 2020], "facility": ["a", "b"],
+                           "deliveries": [1000.0, 2000.0], "labours": [900.0, 1800.0],
+                           "caesareans": [300.0, 600.0]})
+    green = pd.DataFrame({"facility": ["a"] * 5 + ["b"] * 5,
+                          "colour": ["green", "yellow", "orange", "red", "purple"] * 2,
+                          "share": [1, 0, 0, 0, 0] * 2})
+    red = green.assign(share=[0, 0, 0, 1, 0] * 2)
+    w = establishment(counts, green).set_index("facility")
+    assert w.loc["b", "wte"] == pytest.approx(2 * w.loc["a", "wte"])
+    assert (establishment(counts, red)["wte"] > establishment(counts, green)["wte"]).all()
+    none = Workload(allowance=0.0)
+    ratio = (establishment(counts, green)["wte"] / establishment(counts, green, none)["wte"])
+    assert ratio.to_numpy() == pytest.approx(1.15)
+    # The RCOG/RCM reference: 1 whole-time midwife per 28 births.
+    assert w.loc["a", "wte_reference"] == pytest.approx(1000 / 28)
+    with pytest.raises(ScenarioError, match="hours"):
+        validate_model(Workload, {"hours": {"green": {"labour": 5}}}, "workload")
+    with pytest.raises(ScenarioError, match="allowance"):
+        validate_model(Workload, {"allowance": -0.1}, "workload")
+
+
+def test_township_casemix_holds_only_the_colours_it_may_deliver():
+    mix = planned_casemix(validate_scenario(base_dict()))
+    town = mix[mix["facility"] == "town"].set_index("colour")["share"]
+    county = mix[mix["facility"] == "county"].set_index("colour")["share"]
+    assert town["green"] == pytest.approx(1.0)
+    assert county.sum() == pytest.approx(1.0) and county["yellow"] > 0.3
+
+
+@pytest.mark.filterwarnings("ignore:Glyph")  # Chinese facility names without a CJK font
+def test_size_command_writes_the_table_and_rejects_bad_levels(tmp_path, capsys):
+    path = tmp_path / "region.yaml"
+    path.write_text(yaml.safe_dump(network(), allow_unicode=True), encoding="utf-8")
+    out, png = tmp_path / "size.csv", tmp_path / "scale.png"
+    code = main(["size", str(path), "-n", "4", "--seed", "2", "--workers", "1",
+                 "--service-level", "occupancy=off", "--out", str(out), "--plot", str(png)])
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out)
+    assert list(table.columns) == COLUMNS
+    assert code == (0 if "every level confirmed" in printed else 1)
+    assert (table["facility"] == REGION).sum() == 1 and png.stat().st_size > 0
+    assert "occupancy" not in printed.split("\n")[0]
+    assert main(["size", str(path), "--service-level", "no_bed=1.5"]) == 2
+    assert "no_bed" in capsys.readouterr().err
