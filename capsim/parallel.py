@@ -156,7 +156,7 @@ def connect(client: Any):
         yield client
         return
     if not isinstance(client, str) or not client.strip():
-        raise CapsimError(f"scheduler: expected a dask Client or an address such as "
+        raise CapsimError("scheduler: expected a dask Client or an address such as "
                           f"tcp://host:8786, got {client!r}")
     try:
         # Checked first: a Client built on a malformed address hangs when collected.

@@ -162,15 +162,17 @@ def label(key: str, lang: str = "en", **fmt) -> str:
 
 
 def use_fonts(lang: str) -> None:
-    """Select fonts that have the glyphs of ``lang`` (a CJK font for Chinese)."""
-    if lang == "zh":
-        from capsim.fonts import cjk_font_family
+    """Select fonts that have the glyphs of ``lang``: the CJK font first for Chinese; for
+    English, DejaVu Sans first and the CJK font for the Chinese names of facilities without
+    an English one (matplotlib falls back glyph by glyph along the list)."""
+    from capsim.fonts import cjk_font_family
 
-        family = cjk_font_family()
-        if family:
-            plt.rcParams["font.family"] = [family, "DejaVu Sans"]
+    family = cjk_font_family()
+    cjk = [family] if family else []
+    if lang == "zh":
+        plt.rcParams["font.family"] = [*cjk, "DejaVu Sans"]
     else:
-        plt.rcParams["font.family"] = ["DejaVu Sans"]
+        plt.rcParams["font.family"] = ["DejaVu Sans", *cjk]
     plt.rcParams["axes.unicode_minus"] = False
 
 
@@ -186,10 +188,13 @@ def facility_names(scenario, lang: str = "en") -> dict[str, str]:
 def census_plot(daily: pd.DataFrame, names: dict[str, str] | None = None, lang: str = "en",
                 facilities: list[str] | None = None, title_name: str = "") -> plt.Figure:
     """Daily mean census with the 5th-95th percentile band and the bed count, one panel per
-    facility. ``daily`` is :meth:`Results.daily`."""
+    facility with beds (or per facility of ``facilities``). ``daily`` is
+    :meth:`Results.daily`."""
     use_fonts(lang)
     names = names or {}
-    facs = facilities or [f for f in daily["facility"].unique() if f != "region"]
+    # Facilities without a bed in the whole period (antenatal care only) have no census.
+    with_beds = daily[daily["beds"] > 0]["facility"].unique()
+    facs = facilities or [f for f in with_beds if f != "region"]
     ncols = 3 if len(facs) > 4 else max(1, len(facs))
     nrows = int(np.ceil(len(facs) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.8 * nrows + 0.8),

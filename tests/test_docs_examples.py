@@ -1,7 +1,7 @@
 """Every command shown in the README and the guide runs, on the shipped scenarios.
 
 A ```bash block's lines that start with ``capsim `` are run in a scratch folder that sees the
-repository's ``scenarios/`` and ``docs/``, with at most 2 replications on 1 worker (and no
+repository's ``scenarios/``, ``docs/`` and ``notebooks/``, with at most 2 replications on 1 worker (and no
 cluster address); they must exit 0, or the code named by a marker line just before the block:
 
     <!-- example: exit 2 -->
@@ -73,26 +73,32 @@ def examples(text: str, page: str = "<text>") -> list[Example]:
 
 def small_argv(command: str) -> list[str]:
     """The arguments of a documented ``capsim`` command, cut to a quick run: at most
-    REPLICATIONS replications, 1 worker, no cluster address."""
+    REPLICATIONS replications, 1 worker, no cluster address. A command whose input is a
+    folder of results (``capsim report FOLDER``) simulates nothing and keeps its arguments."""
     argv = shlex.split(command, comments=True)[1:]
     if any(op in argv for op in ("|", "&&", ";", ">")):
         raise ValueError(f"keep documented commands to one capsim command: {command}")
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     sub = commands.choices.get(argv[0]) if argv else None
-    options = {s for a in sub._actions for s in a.option_strings} if sub is not None else set()
+    actions = dict(sub._option_string_actions) if sub is not None else {}
     out: list[str] = []
-    rest = iter(argv)
+    positional: list[str] = []
+    rest = iter(argv[1:])
     for arg in rest:
-        if arg.split("=", 1)[0] in ("--replications", "-n", "--workers", "--scheduler"):
-            if "=" not in arg:
-                next(rest, None)
+        name = arg.split("=", 1)[0]
+        takes_value = name in actions and actions[name].nargs != 0 and "=" not in arg
+        value = next(rest, None) if takes_value else None
+        if name in ("--replications", "-n", "--workers", "--scheduler"):
             continue
-        out.append(arg)
+        if not arg.startswith("-"):
+            positional.append(arg)
+        out += [arg] if value is None else [arg, value]
+    simulates = not any(Path(p).is_dir() for p in positional)
     for option, value in (("--replications", REPLICATIONS), ("--workers", "1")):
-        if option in options:
+        if option in actions and simulates:
             out += [option, value]
-    return out
+    return argv[:1] + out
 
 
 #: Exit codes of the commands already run in this test session: a command shown on two pages
@@ -100,11 +106,19 @@ def small_argv(command: str) -> list[str]:
 RAN: dict[tuple[str, ...], int] = {}
 
 
-def run_page(page: Path, tmp_path: Path, capsys) -> list[str]:
-    """Run every example of a page in ``tmp_path``; return what went wrong."""
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    """One folder for every page's examples, seeing the repository's scenarios and docs: a
+    command shown on two pages runs once, and its outputs are there for both."""
+    folder = tmp_path_factory.mktemp("docs-examples")
     for name in LINKED:
         if (ROOT / name).exists():
-            (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+            (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+    return folder
+
+
+def run_page(page: Path, capsys) -> list[str]:
+    """Run every example of a page in the current folder; return what went wrong."""
     problems = []
     namespace: dict = {}
     rel = page.relative_to(ROOT).as_posix()
@@ -133,9 +147,9 @@ def run_page(page: Path, tmp_path: Path, capsys) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_documented_examples_run(page, tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    problems = run_page(page, tmp_path, capsys)
+def test_documented_examples_run(page, scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch)
+    problems = run_page(page, capsys)
     assert not problems, "\n".join(problems)
 
 

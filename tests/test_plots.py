@@ -80,8 +80,9 @@ def test_the_packaged_cjk_font_is_registered():
     assert cjk_subset("only ascii") is None
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("name", SHIPPED)
+# Chinese on every shipped scenario (the glyph check matters most there), English on one.
+@pytest.mark.parametrize(("name", "lang"), [*((n, "zh") for n in SHIPPED),
+                                            ("nanjiang-2016", "en")])
 def test_every_plot_on_the_shipped_scenarios(shipped, name, lang, tmp_path):
     res = shipped[name]
     scen = res.scenario
@@ -138,9 +139,9 @@ def test_flow_map_places_facilities_by_level_without_coordinates(tmp_path):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_year_comparison_plot(lang, tmp_path):
-    base = base_dict(horizon={"start": "2020-01-01", "years": 2, "warmup_days": 30})
-    more = base_dict(horizon={"start": "2020-01-01", "years": 2, "warmup_days": 30},
-                     policy=[{"date": "2021-01-01", "facility": "town", "beds": 5}])
+    two_years = {"start": "2020-01-01", "years": 2, "days": None, "warmup_days": 30}
+    base = base_dict(horizon=two_years)
+    more = base_dict(horizon=two_years, policy=[{"date": "2021-01-01", "facility": "town", "beds": 5}])
     frames = []
     for label_, data in (("baseline", base), ("+5 beds 2021", more)):
         res = simulate(validate_scenario(data), replications=2, seed=2, workers=1)
@@ -150,7 +151,7 @@ def test_year_comparison_plot(lang, tmp_path):
 
     levels = pd.concat(frames, ignore_index=True)
     fig = plots.year_comparison_plot(levels, "beds", "town", {"town": "乡镇卫生院"}, lang)
-    lines = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata()) == 2]
+    lines = [ln for ln in fig.axes[0].get_lines() if ln.get_marker() == "o"]
     found = save_checked(fig, tmp_path / "years.png")
     check_language(found, lang, [plots.label("scenario_ci", lang, scenario=s)
                                  for s in ("baseline", "+5 beds 2021")])

@@ -211,3 +211,20 @@ def test_check_exit_code_follows_the_verdicts(tmp_path, capsys):
     assert "未达标" in capsys.readouterr().out
     assert main(["check", str(unknown)]) == 2
     assert main(["check", str(passing), "--out", str(tmp_path / "check.txt")]) == 2
+
+
+def test_target_compared_rounded_as_the_document_does():
+    """The 13th plan's 279 beds for 7,000 deliveries (39.86) meets its ">= 40" only when
+    compared as the document does, rounded to whole beds per 1,000."""
+    from capsim.targets import check
+
+    s = load_scenario(SCENARIOS / "nanjiang-13th-fyp.yaml")
+    s = s.model_copy(update={"targets": s.targets.model_copy(update={"catalogue": False})})
+    rows = check(s).set_index("target")
+    assert rows.loc["nanjiang-40-beds", "value"] == 40
+    assert rows.loc["nanjiang-40-beds", "verdict"] == "pass"
+    exact = s.targets.local[-1].model_copy(update={"decimals": None, "id": "exact-40"})
+    s2 = s.model_copy(update={"targets": s.targets.model_copy(update={"local": (*s.targets.local, exact)})})
+    rows = check(s2).set_index("target")
+    assert rows.loc["exact-40", "value"] == pytest.approx(279 / 7000 * 1000)
+    assert rows.loc["exact-40", "verdict"] == "fail"

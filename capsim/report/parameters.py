@@ -50,7 +50,7 @@ def format_value(value: Any) -> str:
         return "none" if not value else str(value)
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return str(value).strip()
 
 
 def _parts(path: str) -> list[str]:

@@ -51,10 +51,12 @@ def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float
         ax.scatter(pts["deliveries"], pts["beds_needed_per_1000"], color="tab:blue", zorder=3,
                    label=plots.label("sizing_facilities", lang))
         years = pts["year"].nunique()
-        for r in pts.itertuples(index=False):
+        ordered = pts.sort_values("deliveries")
+        for i, r in enumerate(ordered.itertuples(index=False)):
             text = names.get(r.facility, r.facility) + (f" {r.year}" if years > 1 else "")
+            # Staggered so that the names of facilities of similar size do not overlap.
             ax.annotate(text, (r.deliveries, r.beds_needed_per_1000), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
+                        xytext=(3, 3 + 9 * (i % 3)), textcoords="offset points")
     ax.axhline(ratio_per_1000, color="tab:red", ls="--",
                label=plots.label("sizing_ratio", lang, value=f"{ratio_per_1000:g}"))
     ax.set_xscale("log")

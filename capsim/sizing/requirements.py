@@ -56,7 +56,7 @@ def target(check: Check, levels: ServiceLevels, ctx: Context) -> float:
     then sized so that waiting for one costs at most (1 - level) of what is attainable."""
     level = getattr(levels, check.level)
     if check.level == "ddi" and not ddi_attainable(levels, ctx):
-        return level * ctx.ddi_ceiling_low
+        return max(0.0, level * ctx.ddi_ceiling_low)
     return level
 
 
@@ -88,7 +88,7 @@ def least(check: Check, load: float, bound: float, ctx: Context) -> int:
     if check.level == "midwife":
         slots = queueing.min_servers_delay(load, 1.0 - bound, ctx.wait_t)
         return max(1, math.ceil(slots / ctx.per_midwife))
-    wait = max(MIN_WAIT_TARGET, 1.0 - bound / _ceiling(ctx))
+    wait = min(1.0, max(MIN_WAIT_TARGET, 1.0 - bound / _ceiling(ctx)))
     return max(1, queueing.min_servers_delay(load, wait))
 
 

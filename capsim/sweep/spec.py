@@ -96,8 +96,8 @@ class Parameter(Strict):
         "the scenario's value at every place the path names (1 = unchanged).")
     range: tuple[float, float] | None = Field(
         None, description="Lowest and highest value, sampled uniformly between them; for an "
-        "integer field (beds, head-counts) the whole numbers inside, each equally likely (unit "
-        "of the scenario field; a factor in multiply mode).")
+        "integer field such as beds the whole numbers inside, each equally likely; a factor "
+        "in multiply mode (unit of the scenario field).")
     values: tuple[float, ...] | None = Field(
         None, min_length=1, description="A list of values, each equally likely (unit of the "
         "scenario field).")

@@ -181,6 +181,10 @@ def _row(std: Standard, scope: str, level: str, year: int, value: float = math.n
          threshold: float | None = None) -> dict:
     """One row; the verdict follows from the value and interval (not applicable if NaN)."""
     threshold = std.threshold if threshold is None else threshold
+    if std.decimals is not None and threshold is not None:
+        value, ci_low, ci_high = (round(x, std.decimals) if not math.isnan(x) else x
+                                  for x in (value, ci_low, ci_high))
+        note = (note + "; " if note else "") + f"compared rounded to {std.decimals} decimals"
     verdict, margin = judge(value, ci_low, ci_high, std.comparator, threshold)
     if verdict == NOT_APPLICABLE and not note:
         note = "no value"
