@@ -30,7 +30,7 @@ UNITS: tuple[str, ...] = (
     "days", "hours", "minutes", "calendar years", "calendar year", "years", "deliveries/year",
     "women", "beds", "persons", "theatres", "shifts", "share", "probability", "relative weight",
     "hour of day", "degrees", "factor", "rate per year", "births per 1,000 women a year",
-    "replications", "count", "unit of the field", "unit of the scenario field",
+    "replications", "count", "decimal places", "unit of the field", "unit of the scenario field",
     "unit of the metric", "per 1,000 deliveries", "persons/bed", "any unit", "no unit",
 )
 

@@ -6,11 +6,13 @@ Chinese (``lang="zh"``). Functions return the matplotlib Figure; :func:`save` wr
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "ipykernel" not in sys.modules:   # a notebook keeps its inline backend
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -303,12 +305,12 @@ def flow_map(flows: pd.DataFrame, scenario, names: dict[str, str] | None = None,
     replications); the years are added up. Facilities sit at their coordinates, or by level
     where none are given (:func:`flow_positions`); each arrow's width is proportional to the
     mean number of women moved (persons), its colour the reason; out of the region is a node
-    of its own."""
+    of its own. ``names`` default to :func:`facility_names`."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 
     use_fonts(lang)
-    names = dict(names or {})
+    names = dict(names or facility_names(scenario, lang))
     names[OUT_OF_REGION_ID] = label("out_of_region", lang)
     pos, geographic = flow_positions(scenario)
     moved = (flows.groupby(["from", "to", "reason"], sort=False)["mean"].sum().reset_index()

@@ -1,8 +1,9 @@
 """Every command shown in the README and the guide runs, on the shipped scenarios.
 
-A ```bash block's lines that start with ``capsim `` are run in a scratch folder that sees the
-repository's ``scenarios/``, ``docs/`` and ``notebooks/``, with at most 2 replications on 1 worker (and no
-cluster address); they must exit 0, or the code named by a marker line just before the block:
+A ```bash block's lines that start with ``capsim `` are run in one scratch folder that sees
+the repository's ``scenarios/``, ``docs/`` and ``notebooks/``, with at most 2 replications on
+1 worker (and no cluster address); a command shown on several pages runs once. They must exit
+0, or the code named by a marker line just before the block:
 
     <!-- example: exit 2 -->
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
 import pytest
 from conftest import SCENARIOS, assert_conserved, base_dict
 
@@ -141,14 +142,13 @@ def test_flow_map_places_facilities_by_level_without_coordinates(tmp_path):
 def test_year_comparison_plot(lang, tmp_path):
     two_years = {"start": "2020-01-01", "years": 2, "days": None, "warmup_days": 30}
     base = base_dict(horizon=two_years)
-    more = base_dict(horizon=two_years, policy=[{"date": "2021-01-01", "facility": "town", "beds": 5}])
+    more = base_dict(horizon=two_years,
+                     policy=[{"date": "2021-01-01", "facility": "town", "beds": 5}])
     frames = []
     for label_, data in (("baseline", base), ("+5 beds 2021", more)):
         res = simulate(validate_scenario(data), replications=2, seed=2, workers=1)
         assert_conserved(res)
         frames.append(res.summary(year=None).assign(scenario=label_))
-    import pandas as pd
-
     levels = pd.concat(frames, ignore_index=True)
     fig = plots.year_comparison_plot(levels, "beds", "town", {"town": "乡镇卫生院"}, lang)
     lines = [ln for ln in fig.axes[0].get_lines() if ln.get_marker() == "o"]

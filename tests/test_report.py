@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import yaml
@@ -211,7 +212,7 @@ def test_report_loads_in_headless_chromium(pages, tmp_path):
     assert len(doc.tables["targets"]) > 10
     assert "parameters" in doc.tables and "stress" in doc.tables
     shots = os.environ.get("CAPSIM_SCREENSHOT_DIR")
-    shot = (tmp_path if not shots else __import__("pathlib").Path(shots)) / "report-zh.png"
+    shot = (Path(shots) if shots else tmp_path) / "report-zh.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     run_chromium(binary, tmp_path, "--window-size=1200,2400", f"--screenshot={shot}", url)
     data = shot.read_bytes()

@@ -153,3 +153,10 @@ def test_validated_scenario_is_frozen():
     s = validate_scenario(base_dict())
     with pytest.raises(Exception):
         s.facilities[0].beds = 3  # type: ignore[misc]
+
+
+def test_negative_risk_share_rejected_even_when_the_sum_is_one(tmp_path):
+    d = base_dict()
+    d["demand"]["risk_mix"] = {"green": 1.1, "yellow": -0.1, "orange": 0, "red": 0, "purple": 0}
+    msg = problem_of(tmp_path, d)
+    assert "risk_mix shares must not be negative: yellow is -0.1" in msg

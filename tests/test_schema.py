@@ -17,7 +17,8 @@ from capsim.schema import file_kinds, file_schema, schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
-SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
+SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml")) + [
+    ROOT / "docs" / "examples" / "sweep-small.yaml"]
 
 
 def as_json(path: Path) -> dict:
@@ -67,6 +68,13 @@ def test_schema_rejects_what_the_loader_rejects(tmp_path):
         path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
         with pytest.raises(ScenarioError):
             load_scenario(path)
+
+
+def test_the_guide_s_broken_example_is_underlined_where_the_loader_points():
+    found = errors("scenario", as_json(ROOT / "docs" / "examples" / "bad.yaml"))
+    where = sorted("/".join(map(str, e.absolute_path)) for e in found)
+    assert where == ["demand", "facilities/1/beds"]
+    assert any("'seasonalty' was unexpected" in e.message for e in found)
 
 
 def test_required_field_missing_is_underlined():

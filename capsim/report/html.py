@@ -31,8 +31,8 @@ EMBEDDED_FAMILY = "capsim CJK"
 FONT_SLOT = "/*capsim-font*/"
 
 STYLE = """
-body{font-family:"capsim CJK","DejaVu Sans",Arial,"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC",
-"Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;margin:2em auto;
+body{font-family:"capsim CJK","DejaVu Sans",Arial,"Noto Sans CJK SC","Noto Sans SC",
+"Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;margin:2em auto;
 max-width:1100px;color:#222;line-height:1.45;padding:0 1em}
 h1{font-size:1.6em}h2{border-bottom:2px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.86em;width:100%}
@@ -41,7 +41,8 @@ th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}
 tr.pass td.verdict{background:#d9f2d9}tr.fail td.verdict{background:#f8d0d0}
 tr.uncertain td.verdict{background:#fff0c0}tr.na td.verdict{color:#777}
 td.verdict{white-space:nowrap;font-weight:bold}td.small{font-size:.85em}
-td.path,code,pre{font-family:"DejaVu Sans Mono",Consolas,"capsim CJK",monospace}td.path{white-space:nowrap}.muted{color:#666}
+td.path,code,pre{font-family:"DejaVu Sans Mono",Consolas,"capsim CJK",monospace}
+td.path,td.nowrap{white-space:nowrap}.muted{color:#666}
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#444}pre{white-space:pre-wrap;background:#f7f7f7;padding:.6em}
 """
@@ -129,8 +130,10 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
     s = inputs.summary
     s = s[s["year"].astype(str) == "all"]
     acc = inputs.accounting
-    parts = [f"<p>{escape(t('accounting', lang, arrivals=f'{acc.arrivals.mean():.0f}', delivered=f'{acc.delivered.mean():.0f}', out=f'{acc.out_of_region.mean():.0f}', progress=f'{acc.in_progress.mean():.1f}'))}</p>",  # noqa: E501
-             f"<p>{escape(t('region_results', lang))}</p>"]
+    balance = t("accounting", lang, arrivals=f"{acc.arrivals.mean():.0f}",
+                delivered=f"{acc.delivered.mean():.0f}", out=f"{acc.out_of_region.mean():.0f}",
+                progress=f"{acc.in_progress.mean():.1f}")
+    parts = [f"<p>{escape(balance)}</p>", f"<p>{escape(t('region_results', lang))}</p>"]
     region = s[s["facility"] == "region"].set_index("metric")
     rows = []
     for m in KEY_METRICS:
@@ -169,8 +172,10 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
             _table("targets", [t("target", lang)], [])
     names = plots.facility_names(inputs.scenario, lang)
     counts = tab["verdict"].value_counts()
+    tally = t("verdict_counts", lang, pass_=counts.get("pass", 0), fail=counts.get("fail", 0),
+              uncertain=counts.get("uncertain", 0), na=counts.get("not applicable", 0))
     parts = [f"<p>{escape(t('targets_intro', lang))}</p>",
-             f"<p><strong>{escape(t('verdict_counts', lang, pass_=counts.get('pass', 0), fail=counts.get('fail', 0), uncertain=counts.get('uncertain', 0), na=counts.get('not applicable', 0)))}</strong></p>"]  # noqa: E501
+             f"<p><strong>{escape(tally)}</strong></p>"]
     rows, classes = [], []
     for r in tab.itertuples(index=False):
         unit = r.unit
@@ -195,7 +200,8 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
                                     t("reading", lang), t("value_ci", lang),
                                     t("threshold", lang), t("margin", lang),
                                     t("verdict", lang), t("source", lang)], rows, classes,
-                        cell_classes=["", "", "", "", "num", "num", "num", "verdict", "small"]))
+                        cell_classes=["", "", "nowrap", "nowrap", "num", "num", "num", "verdict",
+                                      "small"]))
     return "\n".join(parts)
 
 

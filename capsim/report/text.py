@@ -291,7 +291,8 @@ TEXT: dict[str, dict[str, str]] = {
     "x_software": {
         "en": "capsim {version} (Python {python}; numpy {numpy}, pandas {pandas}, scipy "
               "{scipy}), with its own event-calendar engine.",
-        "zh": "capsim {version}（Python {python}；numpy {numpy}、pandas {pandas}、scipy {scipy}），使用自带的事件日历引擎。"},
+        "zh": "capsim {version}（Python {python}；numpy {numpy}、pandas {pandas}、scipy {scipy}），"
+              "使用自带的事件日历引擎。"},
     "x_sampling": {
         "en": "numpy Generator (PCG64) streams derived with SeedSequence from (seed {seed}, "
               "replication, stream name), one named stream per source of randomness "

@@ -30,6 +30,10 @@ SHARE_TOLERANCE = 1e-6
 
 
 def _check_shares(values: dict[str, float], what: str) -> None:
+    negative = {k: v for k, v in values.items() if v < 0}
+    if negative:
+        k, v = next(iter(negative.items()))
+        raise ValueError(f"{what} must not be negative: {k} is {v}")
     total = math.fsum(values.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
         raise ValueError(f"{what} must sum to 1, but they sum to {total:.6g}")
@@ -306,9 +310,6 @@ class Demand(Strict):
             for colour, p in rates.items():
                 if not 0 <= p <= 1:
                     raise ValueError(f"{name}.{colour} must be a probability from 0 to 1, got {p}")
-        for fid, share in self.booking.items():
-            if share < 0:
-                raise ValueError(f"booking share of {fid!r} is negative ({share})")
         _check_shares(self.booking, "booking shares")
         self._one_projection()
         return self
@@ -413,16 +414,13 @@ class Roster(Strict):
         return max(1, math.floor(headcount * self.availability / self.shifts_per_day + 1e-9))
 
     def headcount_for(self, on_duty: int) -> int:
-        """Least head-count that keeps ``on_duty`` staff on duty at any moment, the inverse
-        of :meth:`on_duty` (persons)."""
+        """Least head-count whose roster covers ``on_duty`` staff at every moment:
+        ceil(on_duty x shifts / availability) (persons). The one-on-duty minimum of
+        :meth:`on_duty` (a delivering facility always has someone on call) is not counted as
+        cover, so one on duty needs a full roster too, not a single person."""
         if on_duty <= 0:
             return 0
-        h = max(1, math.ceil(on_duty * self.shifts_per_day / self.availability - 1e-9))
-        while h > 1 and self.on_duty(h - 1) >= on_duty:
-            h -= 1
-        while self.on_duty(h) < on_duty:
-            h += 1
-        return h
+        return math.ceil(on_duty * self.shifts_per_day / self.availability - 1e-9)
 
 
 class Pathway(Strict):

@@ -115,9 +115,9 @@ class Standard(Strict):
         "that sets them otherwise gets 'not applicable'.")
     decimals: int | None = Field(
         None, ge=0, le=6,
-        description="Round the value and its interval to this many decimals before comparing, "
-        "as the source document does (0: 39.86 beds per 1,000 counts as 40). Empty: compare "
-        "exactly.")
+        description="Round the value and its interval to this many decimals (decimal places) "
+        "before comparing, as the source document does (0: 39.86 beds per 1,000 counts as "
+        "40). Empty: compare exactly.")
     source: Source | None = Field(None, description="Document and article.")
 
     @model_validator(mode="after")
