@@ -108,9 +108,12 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
     for year in np.unique(years):
         days = np.flatnonzero(years == year)
         parts.append(_women_of_year(scenario, seed, replication, int(year), days, lam_day, hour_w))
-    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    # One attribute at a time, letting go of each part as it is used: a five-year province
+    # holds millions of women, and two copies of them at once would double the peak memory.
+    merged = {k: np.concatenate([p.pop(k) for p in parts]) for k in list(parts[0])}
     order = np.argsort(merged["admit_h"], kind="stable")
-    merged = {k: v[order] for k, v in merged.items()}
+    for k in merged:
+        merged[k] = merged[k][order]
     init_fac, init_rel = _initial_census(scenario, seed, replication)
     return Cohort(initial_facility=init_fac, initial_release_h=init_rel, **merged)
 

@@ -7,6 +7,7 @@ Chinese (``lang="zh"``). Functions return the matplotlib Figure; :func:`save` wr
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import matplotlib
@@ -381,8 +382,9 @@ def flow_map(flows: pd.DataFrame, scenario, names: dict[str, str] | None = None,
     ax.margins(0.12)
     reps = replications if replications is not None else (
         int(flows["n"].max()) if "n" in flows and not flows.empty else 0)
+    last_day = scenario.horizon.end - timedelta(days=1)
     period = label("flow_period", lang, n=str(reps), start=str(scenario.horizon.start),
-                   end=str(scenario.horizon.end))
+                   end=str(last_day))
     ax.set_title(label("flow_title", lang, period=period, name=scenario.name), fontsize=10)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
               title=label("width_key", lang) if not moved.empty else None, title_fontsize=7,

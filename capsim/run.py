@@ -52,9 +52,10 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
         net = compile_network(scenario)
         cohort = build_cohort(scenario, replication, seed)
         record = run_engine(net, cohort)
-        result = reduce_replication(net, record, replication, seed)
         if trace_dir is not None:
             write_trace(net, cohort, record, Path(trace_dir), replication)
+        del cohort  # the record keeps what the results need; this bounds the peak memory
+        result = reduce_replication(net, record, replication, seed)
     except Exception as exc:  # report which replication, with its seed
         raise ReplicationError(scenario.name, replication, seed, exc) from exc
     result.wall_seconds = time.perf_counter() - started

@@ -1,5 +1,6 @@
 """The user guide builds with ``mkdocs build --strict``: every page in the navigation exists,
-every link between pages resolves, and every documented Python object is found."""
+every link between pages resolves, every documented Python object is found, and the Chinese
+pages carry a font with their glyphs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,3 +44,8 @@ def test_guide_builds_strictly(tmp_path):
     for name in ("capsim.simulate", "capsim.load_scenario", "capsim.targets.check",
                  "capsim.compare", "capsim.sizing.size", "capsim.sweep.run_sweep"):
         assert name in api, f"the API reference lacks {name}"
+    # The Chinese pages carry their own font: every Chinese character they use has a glyph.
+    cmap = TTFont(tmp_path / "assets" / "cjk.otf").getBestCmap()
+    text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs" / "zh").glob("*.md"))
+    missing = sorted({c for c in text if "\u4e00" <= c <= "\u9fff" and ord(c) not in cmap})
+    assert not missing, f"no glyph in the site's font for {''.join(missing)}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from capsim.scenario.models import (
     LEVEL_RANK,
     RISK_COLOURS,
@@ -107,12 +109,7 @@ def compile_network(scenario: Scenario) -> Network:
         a, b = index[t.between[0]], index[t.between[1]]
         travel[a][b] = travel[b][a] = t.minutes / 60.0
 
-    order = []
-    for i, f in enumerate(facs):
-        listed = [index[x] for x in ref.order.get(f.id, ()) if index[x] != i]
-        rest = sorted((j for j in range(n) if j != i and j not in listed),
-                      key=lambda j: (travel[i][j], -LEVEL_RANK[facs[j].level], j))
-        order.append(tuple(dict.fromkeys(listed + rest)))
+    order = _referral_orders(scenario, index, travel)
 
     h = scenario.horizon
     t0 = h.sim_start
@@ -163,3 +160,26 @@ def _allows(facility: Facility, rule: Eligibility) -> bool:
     """True when the facility's level and capabilities satisfy an eligibility rule."""
     return (LEVEL_RANK[facility.level] >= LEVEL_RANK[rule.min_level]
             and set(rule.capabilities) <= set(facility.capabilities))
+
+
+def _referral_orders(scenario: Scenario, index: dict[str, int],
+                     travel: list[list[float]]) -> tuple[tuple[int, ...], ...]:
+    """For each facility, the others in the order a woman is sent on: those its rule lists,
+    then the rest by travel time, higher level first, then position in the file.
+
+    Sorted with numpy, and every order shares one int object per facility, so that a province
+    of 1,000 facilities (a million entries) compiles in a fraction of a second and a few MB."""
+    facs = scenario.facilities
+    n = len(facs)
+    rank = np.asarray([LEVEL_RANK[f.level] for f in facs])
+    position = np.arange(n)
+    by_preference = np.lexsort((np.broadcast_to(position, (n, n)),
+                                np.broadcast_to(-rank, (n, n)), np.asarray(travel)), axis=-1)
+    ints = list(range(n))
+    orders = []
+    for i, f in enumerate(facs):
+        listed = [index[x] for x in scenario.referral.order.get(f.id, ()) if index[x] != i]
+        skip = {i, *listed}
+        rest = [ints[j] for j in by_preference[i].tolist() if j not in skip]
+        orders.append(tuple(dict.fromkeys([ints[j] for j in listed] + rest)))
+    return tuple(orders)

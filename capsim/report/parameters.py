@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from capsim.report.comments import FileComments, read_file_comments
+from capsim.report.comments import FileComments, ancestors, read_file_comments
 from capsim.scenario.models import Scenario
 
 #: Columns of the parameter table.
@@ -102,17 +102,7 @@ def field_documentation(path: str, model: type[BaseModel] = Scenario) -> str:
 
 def given_paths(raw: dict[str, Any]) -> set[str]:
     """Paths written in a scenario mapping, leaves and their parents."""
-    out: set[str] = set()
-    for path, _ in flatten(raw):
-        p = path
-        out.add(p)
-        while True:
-            cut = max(p.rfind("."), p.rfind("["))
-            if cut <= 0:
-                break
-            p = p[:cut]
-            out.add(p)
-    return out
+    return {p for path, _ in flatten(raw) for p in ancestors(path)}
 
 
 def chain_comments(scenario_file: str | Path) -> FileComments:
