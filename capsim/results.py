@@ -442,6 +442,10 @@ class Results:
             df = df[df["year"] == str(year)]
         out = summarise(df, ["year", "facility", "metric"])
         out.insert(3, "unit", out["metric"].map(lambda m: METRICS[m][1]))
+        # A share lies in [0, 1]: the t interval of its mean is cut to that range.
+        share = out["unit"] == "share"
+        out.loc[share, "ci_low"] = out.loc[share, "ci_low"].clip(lower=0.0)
+        out.loc[share, "ci_high"] = out.loc[share, "ci_high"].clip(upper=1.0)
         return out
 
     def flow_summary(self) -> pd.DataFrame:

@@ -139,3 +139,14 @@ def test_shipped_scenario_runs_and_conserves_women(name):
     assert_conserved(res)
     s = res.summary()
     assert set(s["facility"]) >= {f.id for f in scen.facilities} | {"region"}
+
+
+def test_share_intervals_stay_within_zero_and_one():
+    d = base_dict()
+    d["facilities"][1]["midwives"] = 2  # small unit: timely-midwife shares close to 1
+    res = run_checked(d, replications=3, seed=6)
+    s = res.summary(year=None)
+    shares = s[(s["unit"] == "share") & s["mean"].notna()]
+    assert not shares.empty
+    assert (shares["ci_low"].dropna() >= 0).all() and (shares["ci_high"].dropna() <= 1).all()
+    assert (shares["ci_low"].dropna() <= shares.loc[shares["ci_low"].notna(), "mean"] + 1e-12).all()
