@@ -50,6 +50,35 @@ def run_obvious(net: Network, cohort: Cohort, count_events: bool = False) -> Run
     return ObviousModel(net, cohort).run(count_events)
 
 
+#: Per-woman fields of a RunRecord, discrete (compared exactly) and times (hours).
+DISCRETE = ("first", "facility", "mode", "turned_away", "out_of_region", "labour_facility",
+            "in_bed_at_end")
+TIMES = ("delivered_h", "midwife_wait_h", "labour_start_h", "ddi_min")
+#: simpy schedules a timeout at ``now + delay``: a woman sent on at an absolute time arrives
+#: within a rounding error (an ulp) of it, and the times built on it keep that error. Times
+#: are compared to this tolerance (hours; minutes for ``ddi_min``).
+TIME_TOLERANCE = 1e-6
+
+
+def differences(fast: RunRecord, plain: RunRecord) -> list[str]:
+    """Fields in which two RunRecords of the same cohort differ (an empty list when none):
+    outcomes exactly, times within ``TIME_TOLERANCE``, flows, and bed stays."""
+    out = [k for k in DISCRETE if not np.array_equal(getattr(fast, k), getattr(plain, k))]
+    out += [k for k in TIMES if not np.allclose(getattr(fast, k), getattr(plain, k), rtol=0,
+                                                atol=TIME_TOLERANCE, equal_nan=True)]
+    if fast.flows != plain.flows:
+        out.append("flows")
+    stays = []
+    for r in (fast, plain):
+        order = np.lexsort((r.stay_end_h, r.stay_start_h, r.stay_facility))
+        stays.append((r.stay_facility[order], r.stay_start_h[order], r.stay_end_h[order]))
+    (fa, sa, ea), (fb, sb, eb) = stays
+    if not (np.array_equal(fa, fb) and np.allclose(sa, sb, rtol=0, atol=TIME_TOLERANCE)
+            and np.allclose(ea, eb, rtol=0, atol=TIME_TOLERANCE)):
+        out.append("stays")
+    return out
+
+
 class ObviousModel:
     """One replication: the facilities as simpy resources and one process per woman."""
 

@@ -60,7 +60,7 @@ class Comparison:
 
 def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, ScenarioLike],
             replications: int | None = None, seed: int | None = None,
-            workers: int | None = None) -> Comparison:
+            workers: int | None = None, client=None) -> Comparison:
     """Simulate a baseline and its variants with common random numbers; return the
     :class:`Comparison`.
 
@@ -68,7 +68,8 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
     default a scenario is named by its file name without extension, or by its ``name``).
     ``replications`` and ``seed`` default to the baseline's run settings and are used for every
     scenario, so that replication ``r`` of each sees the same women; ``workers`` as in
-    :func:`capsim.simulate`.
+    :func:`capsim.simulate`; ``client`` (a dask Client or scheduler address) runs them on a
+    dask cluster.
     """
     base_name, base_scen = _named(base)
     items = list(variants.items()) if isinstance(variants, Mapping) else [
@@ -84,7 +85,8 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
         named[unique] = scen
     n = base_scen.run.replications if replications is None else int(replications)
     seed = base_scen.run.seed if seed is None else int(seed)
-    results = {name: simulate(scen, replications=n, seed=seed, workers=workers)
+    results = {name: simulate(scen, replications=n, seed=seed, workers=workers,
+                                   client=client)
                for name, scen in named.items()}
     diffs = [paired_differences(results[base_name], res).assign(scenario=name)
              for name, res in results.items() if name != base_name]

@@ -3,7 +3,8 @@
 
 Given the same cohort the two must agree woman by woman — where she delivered, how, when, her
 wait for a midwife, her decision-to-delivery interval, every bed stay and every move between
-facilities — and therefore in every summary statistic. Both conserve women.
+facilities — and therefore in every summary statistic. Times agree to a rounding error: simpy
+schedules ``now + delay``, which may miss an absolute time by an ulp. Both conserve women.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from capsim.province import province_scenario
 from capsim.results import reduce_replication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from obvious_simpy import run_obvious  # noqa: E402
+from obvious_simpy import differences, run_obvious  # noqa: E402
 
-PER_WOMAN = ("first", "facility", "mode", "delivered_h", "turned_away", "out_of_region",
-             "midwife_wait_h", "labour_facility", "labour_start_h", "ddi_min", "in_bed_at_end")
+TOLERANCE = 1e-9  # relative, for summaries and daily census built on times
 
 
 def stressed() -> dict:
@@ -59,18 +59,6 @@ def both(scenario, replications: int, seed: int):
     return records, [Results(scenario, net, seed, r) for r in results]
 
 
-def assert_same_women(fast, plain) -> None:
-    for name in PER_WOMAN:
-        np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name), err_msg=name)
-    assert fast.flows == plain.flows
-
-    def stays(r):
-        return sorted(zip(r.stay_facility.tolist(), r.stay_start_h.tolist(),
-                          r.stay_end_h.tolist(), strict=True))
-
-    assert stays(fast) == stays(plain)
-
-
 @pytest.mark.parametrize("make", [
     lambda: load_scenario(SCENARIOS / "jizhou-alliance.yaml"),
     lambda: validate_scenario(stressed()),
@@ -82,18 +70,33 @@ def test_engine_equals_the_obvious_simpy_model(make):
     assert_conserved(fast)
     assert_conserved(plain)
     for a, b in zip(*records, strict=True):
-        assert_same_women(a, b)
-    pd.testing.assert_frame_equal(fast.summary(), plain.summary())
+        assert differences(a, b) == []
+    pd.testing.assert_frame_equal(fast.summary(), plain.summary(), rtol=TOLERANCE)
     pd.testing.assert_frame_equal(fast.flow_summary(), plain.flow_summary())
-    np.testing.assert_array_equal(fast.daily_census, plain.daily_census)
+    np.testing.assert_allclose(fast.daily_census, plain.daily_census, rtol=TOLERANCE)
+
+
+def test_a_difference_is_seen():
+    scenario = validate_scenario(stressed())
+    net = compile_network(scenario)
+    cohort = build_cohort(scenario, 0, 11)
+    fast = run_engine(net, cohort)
+    fast.facility = fast.facility.copy()
+    fast.facility[np.flatnonzero(fast.facility >= 0)[0]] += 1
+    fast.ddi_min = fast.ddi_min + 1e-3
+    assert differences(fast, run_obvious(net, cohort)) == ["facility", "ddi_min"]
 
 
 def test_the_stressed_region_exercises_every_branch_of_the_pathway():
-    records, (fast, _) = both(validate_scenario(stressed()), replications=2, seed=11)
-    rec = records[0][0]
+    scenario = validate_scenario(stressed())
+    cohort = build_cohort(scenario, 0, 11)
+    rec = run_engine(compile_network(scenario), cohort)
     assert np.nanmax(rec.midwife_wait_h) > 0                     # waited for a midwife
     assert rec.turned_away.any() and rec.out_of_region.any()      # no bed; out of the region
     reasons = {reason for (_, _, _, reason) in rec.flows}
     assert {1, 2, 3} <= reasons  # risk referral, no bed, emergency transfer
-    assert np.nanmax(rec.ddi_min) > 120  # an emergency caesarean waited for a theatre
+    # An emergency caesarean waited for a theatre: decision to delivery longer than her
+    # preparation, where she laboured (no transfer).
+    stayed = rec.facility == rec.labour_facility
+    assert (rec.ddi_min[stayed] > cohort.preparation_h[stayed] * 60 + 1).any()
     assert (rec.stay_start_h == 0).sum() >= 3  # women in bed at the start

@@ -176,3 +176,24 @@ def test_the_scheduler_option_reaches_the_runner_and_a_malformed_address_is_bad_
                      "--scheduler", "no-port-here", "--out", str(tmp_path)])
     assert code == 2
     assert "scheduler no-port-here: cannot connect" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["check", "compare", "sweep"])
+def test_every_simulating_command_passes_the_scheduler_on(tmp_path, capsys, command):
+    """A malformed address reaches the runner (exit 2) instead of being ignored."""
+    scen = short_file(tmp_path)
+    if command == "sweep":
+        spec = tmp_path / "sweep.yaml"
+        spec.write_text(yaml.safe_dump({
+            "name": "s", "scenario": "short.yaml", "method": "oat", "levels": 2,
+            "replications": 1, "seed": 1,
+            "parameters": [{"path": "demand.deliveries", "range": [900, 1000]}],
+            "outputs": [{"metric": "occupancy_mean", "facility": "region"}],
+        }), encoding="utf-8")
+        argv = ["sweep", str(spec), "--out", str(tmp_path / "out")]
+    elif command == "compare":
+        argv = ["compare", scen, scen, "-n", "1", "--out", str(tmp_path / "out")]
+    else:
+        argv = ["check", scen, "-n", "1"]
+    assert cli_main([*argv, "--scheduler", "no-port-here"]) == 2
+    assert "no-port-here" in capsys.readouterr().err

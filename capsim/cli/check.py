@@ -65,8 +65,9 @@ def _simulate_if_needed(scenario, args: argparse.Namespace):
 
     if not needs_simulation(scenario):
         return None
-    return simulate(scenario, replications=args.replications, seed=args.seed,
-                    workers=args.workers, progress=True)
+    from capsim.cli.common import run_options
+
+    return simulate(scenario, **run_options(args), progress=True)
 
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:

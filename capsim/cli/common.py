@@ -15,6 +15,11 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    help="replications (default: the scenario's run.replications)")
     p.add_argument("--seed", type=int, default=None, metavar="S",
                    help="seed (default: the scenario's run.seed)")
+    add_worker_options(p)
+
+
+def add_worker_options(p: argparse.ArgumentParser) -> None:
+    """Add --workers and --scheduler: where the simulations run."""
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes (default: every core; 1 runs in this process)")
     p.add_argument("--scheduler", default=os.environ.get(SCHEDULER_ENV) or None,

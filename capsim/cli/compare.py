@@ -38,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
     from capsim.comparison import compare
 
-    comparison = compare(args.base, args.variants, replications=args.replications,
-                         seed=args.seed, workers=args.workers)
+    from capsim.cli.common import run_options
+
+    comparison = compare(args.base, args.variants, **run_options(args))
     print(format_comparison(comparison))
     out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
     paths = write_comparison(comparison, out, lang=args.lang)

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from capsim.cli.common import add_worker_options
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the sweep command."""
@@ -20,8 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("spec", help="sweep file (YAML)")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output folder (default: capsim-results/<sweep file name>)")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="worker processes (default: every core; 1 runs in this process)")
+    add_worker_options(p)
     p.add_argument("--analyse-only", action="store_true",
                    help="do not simulate: analyse and plot the stored results again")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the chart")
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         result = open_sweep(out, sweep)
     else:
         try:
-            result = run_sweep(sweep, out, workers=args.workers, progress=True)
+            result = run_sweep(sweep, out, workers=args.workers, progress=True,
+                               client=args.scheduler)
         except KeyboardInterrupt:
             print(f"Finished simulations are kept in {store}; run the same command again "
                   "to resume.", file=sys.stderr)

@@ -61,13 +61,15 @@ def pending(sweep: Sweep, done: set[tuple[int, int]]) -> list[PointRun]:
 
 
 def run_sweep(sweep: Sweep | str | Path, out: str | Path, workers: int | None = None,
-              progress: bool | Callable[[int, int], None] = False) -> SweepResult:
+              progress: bool | Callable[[int, int], None] = False,
+              client=None) -> SweepResult:
     """Run a sweep (a :class:`Sweep` or a sweep file) into the folder ``out``; return its
     :class:`~capsim.sweep.analysis.SweepResult`.
 
     Simulations already in ``out/sweep.sqlite`` are not run again, so an interrupted sweep
     resumes where it stopped. ``workers`` defaults to every local core (1 runs in this
-    process). ``progress=True`` shows a progress bar with the time left; a callable receives
+    process); ``client`` (a dask Client or scheduler address) runs them on a dask cluster.
+    ``progress=True`` shows a progress bar with the time left; a callable receives
     (simulations done, total) after each one is stored.
     """
     if not isinstance(sweep, Sweep):
@@ -84,7 +86,7 @@ def run_sweep(sweep: Sweep | str | Path, out: str | Path, workers: int | None = 
             bar = tqdm(total=total, initial=count, desc=sweep.spec.name, unit="sim",
                        smoothing=0.1)
         try:
-            for run in map_unordered(run_point, todo, workers):
+            for run in map_unordered(run_point, todo, workers, client=client):
                 store.add(run)
                 count += 1
                 if bar is not None:
