@@ -127,6 +127,8 @@ def province_child(facilities: int, per_year: float, years: int, days: int | Non
         "wall_s": run.wall, "cpu_s": run.cpu, "arrivals": result.arrivals,
         "delivered": result.delivered, "out_of_region": result.out_of_region,
         "in_progress": result.in_progress, "events": result.events,
+        "conserved": result.arrivals == (result.delivered + result.out_of_region
+                                         + result.in_progress),
         "peak_rss_mib_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }))
 
@@ -205,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     profile = profile_province(provinces[1000]) if args.profile else None
 
     identical = all(r["identical"] for r in jiz_rounds)
+    cohort = build_cohort(jizhou, 0, seed)  # events per woman, counted outside the timings
+    events_capsim = run_engine(jizhou_net, cohort).events / len(cohort)
+    events_simpy = run_obvious(jizhou_net, cohort, count_events=True).events / len(cohort)
     capsim_rate = median(jiz_rounds, lambda r: r["women"] / r["capsim_wall_s"])
     engine_rate = median(jiz_rounds, lambda r: r["women"] / r["engine_wall_s"])
     obvious_rate = median(jiz_rounds, lambda r: r["women"] / r["obvious_wall_s"])
@@ -236,8 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         f"  capsim, cohort + engine                     {capsim_rate:12,.0f}",
         f"  capsim, engine alone                        {engine_rate:12,.0f}",
         f"  obvious simpy model (cohort given)          {obvious_rate:12,.0f}",
-        f"  capsim / obvious simpy                      {ratio:12.2f}   (CPU time: {ratio_cpu:.2f})",
+        f"  capsim / obvious simpy                      {ratio:12.2f}   "
+        f"(CPU time: {ratio_cpu:.2f})",
         f"  results identical woman by woman            {'yes' if identical else 'NO'}",
+        f"  events per woman: capsim {events_capsim:.2f} (arrival, facility and region "
+        f"calendars), simpy {events_simpy:.2f}",
         "",
         "(c) generated provinces, 600 deliveries/year per facility   microseconds per delivery",
         "  facilities  horizon  women/replication  cohort+engine  (CPU)  compile  results"
@@ -247,9 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         c = cost[n]
         years_, days_ = horizons[n]
         span = f"{days_} d" if days_ else f"{years_} y"
-        lines.append(f"  {n:10,d}  {span:>7}  {c['women_per_replication']:17,d}  {c['sim_us']:13.2f}"
-                     f"  {c['sim_cpu_us']:5.2f}  {c['compile_us']:7.2f}  {c['reduce_us']:7.2f}"
-                     f"  {whole[n]:5.2f}")
+        lines.append(f"  {n:10,d}  {span:>7}  {c['women_per_replication']:17,d}"
+                     f"  {c['sim_us']:13.2f}  {c['sim_cpu_us']:5.2f}  {c['compile_us']:7.2f}"
+                     f"  {c['reduce_us']:7.2f}  {whole[n]:5.2f}")
     lines += [
         f"  cost growth 10 -> 1000 facilities: {growth:.2f} (CPU time: {growth_cpu:.2f}; "
         f"whole replication: {whole[1000] / whole[10]:.2f})",
@@ -279,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
                    "deliveries_per_s_engine_alone": engine_rate,
                    "deliveries_per_s_obvious_simpy": obvious_rate,
                    "capsim_over_obvious": ratio, "capsim_over_obvious_cpu": ratio_cpu,
-                   "identical_results": identical, "rounds": jiz_rounds},
+                   "identical_results": identical, "events_per_woman_capsim": events_capsim,
+                   "events_per_woman_obvious_simpy": events_simpy, "rounds": jiz_rounds},
         "provinces": {"deliveries_per_year_per_facility": PER_FACILITY,
                       "cost_us_per_delivery": {str(n): cost[n] for n in SIZES},
                       "cost_growth_10_to_1000": growth, "cost_growth_cpu": growth_cpu,
@@ -291,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     }, indent=2))
     print(f"wrote {OUT.relative_to(ROOT)}")
     print(f"capsim/obvious-simpy: {ratio:.2f}, cost growth 10→1000 facilities: {growth:.2f}")
-    if not identical:
+    if not (identical and province["conserved"]):
         return 1
     return 0 if quick or all(targets.values()) else 1
 

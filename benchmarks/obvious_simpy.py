@@ -46,7 +46,7 @@ def run_obvious(net: Network, cohort: Cohort, count_events: bool = False) -> Run
     simpy events (slower; for reporting, not timing); otherwise ``events`` is 0.
     """
     if net.policy or net.eligibility_changes:
-        raise ValueError("the obvious simpy model does not model dated policy changes")
+        raise ValueError("the obvious simpy model has no dated policy or referral changes")
     return ObviousModel(net, cohort).run(count_events)
 
 
