@@ -17,10 +17,10 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from capsim.model.engine import EMERGENCY_CS, PLANNED_CS, RunRecord
+from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, RunRecord
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
 from capsim.scenario.models import Scenario
-from capsim.stats import summarise
+from capsim.stats import summarise, t_half_width
 
 REGION = "region"
 ALL_YEARS = "all"
@@ -121,10 +121,9 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
 
     n = rec.first.shape[0]
     counted = np.arange(n) >= rec.first_counted
-    # Arrival times of counted women are their first bed requests; use the delivery or labour
-    # time for events that happen later.
-    admit_t = rec.admit_h
-    arr_t = np.where(counted, admit_t, -1.0)
+    # Women are counted in the period of their first bed request; later events (deliveries,
+    # labours) in the period they happen.
+    arr_t = np.where(counted, rec.admit_h, -1.0)
 
     arrivals = tally(rec.first, arr_t)
     turned = tally(rec.first, arr_t, rec.turned_away.astype(float))
@@ -141,12 +140,12 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     wait_min = np.nan_to_num(rec.midwife_wait_h, nan=np.inf) * 60.0
     labours = tally(rec.labour_facility, lab_t)
     done_wait = np.isfinite(wait_min)
-    no_wait = tally(rec.labour_facility, np.where(done_wait, lab_t, -1.0), (wait_min == 0).astype(float))
+    served_t = np.where(done_wait, lab_t, -1.0)  # labours whose midwife came before the end
+    no_wait = tally(rec.labour_facility, served_t, (wait_min == 0).astype(float))
     timely = tally(rec.labour_facility, lab_t,
                    (wait_min <= net.midwife_wait_target_min).astype(float))
-    wait_sum = tally(rec.labour_facility, np.where(done_wait, lab_t, -1.0),
-                     np.where(done_wait, wait_min, 0.0))
-    waited = tally(rec.labour_facility, np.where(done_wait, lab_t, -1.0))
+    wait_sum = tally(rec.labour_facility, served_t, np.where(done_wait, wait_min, 0.0))
+    waited = tally(rec.labour_facility, served_t)
 
     ddi_ok = np.isfinite(rec.ddi_min)
     ddi_sum = tally(rec.facility, ecs_t, np.where(ddi_ok, rec.ddi_min, 0.0))
@@ -155,23 +154,20 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
 
     census = daily_census(net, rec)
     capacity = capacity_by_day(net)
-    occ = _occupancy(net, census, capacity, ny, period_days)
+    occ = _occupancy(net, census, capacity, ny)
 
-    staff = {name: _time_average(net, name, ny) for name in
-             ("beds", "midwives", "obstetricians", "theatres")}
+    staff = {name: _by_period_mean(net, capacity if name == "beds"
+                                   else capacity_by_day(net, name), ny)
+             for name in ("beds", "midwives", "obstetricians", "theatres")}
 
     flows_df = _flows_frame(net, rec.flows, replication)
-    em = tally(np.zeros(0, dtype=np.int32), np.zeros(0))  # zeros of the right shape
-    if not flows_df.empty:
-        et = flows_df[flows_df["reason"] == "emergency_transfer"]
-        index = {fid: i for i, fid in enumerate(net.ids)}
-        for (yr, src), cnt in et.groupby(["year", "from"])["count"].sum().items():
-            row = years.index(yr)
-            col = index[src]
-            em[row, col] += cnt
-            em[row, nf] += cnt
-            em[ny, col] += cnt
-            em[ny, nf] += cnt
+    # Emergency transfers by (year, facility they leave), with the all-years row and region column.
+    em = np.zeros((ny + 1, nf + 1))
+    for (y, src, _dst, reason), count in rec.flows.items():
+        if reason == EMERGENCY_TRANSFER and y >= 0:
+            for row in (y, ny):
+                em[row, src] += count
+                em[row, nf] += count
 
     with np.errstate(invalid="ignore", divide="ignore"):
         per_year = deliveries / period_days[:, None] * DAYS_PER_YEAR
@@ -322,11 +318,6 @@ def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
     return cap
 
 
-def _time_average(net: Network, name: str, ny: int) -> np.ndarray:
-    cap = capacity_by_day(net, name)
-    return _by_period_mean(net, cap, ny, reduce="sum")
-
-
 def _day_year_index(net: Network) -> np.ndarray:
     t0, t1 = net.t_stats_h, net.t_end_h
     days = int(round((t1 - t0) / 24.0))
@@ -334,32 +325,35 @@ def _day_year_index(net: Network) -> np.ndarray:
     return np.searchsorted(np.asarray(net.year_starts_h), mid, side="right") - 1
 
 
-def _by_period_mean(net: Network, per_day: np.ndarray, ny: int, reduce: str) -> np.ndarray:
+def _day_masks(net: Network, ny: int):
+    """Yield (row, mask of reported days) for each year, then the all-years row ``ny``."""
+    yi = _day_year_index(net)
+    for row in range(ny + 1):
+        yield row, (yi == row if row < ny else np.ones_like(yi, dtype=bool))
+
+
+def _by_period_mean(net: Network, per_day: np.ndarray, ny: int) -> np.ndarray:
     """Mean over days of each period; the region column sums facilities first."""
     nf = net.n
-    yi = _day_year_index(net)
     out = np.full((ny + 1, nf + 1), np.nan)
     region = per_day.sum(axis=0)
-    for row in range(ny + 1):
-        sel = yi == row if row < ny else np.ones_like(yi, dtype=bool)
+    for row, sel in _day_masks(net, ny):
         if sel.any():
             out[row, :nf] = per_day[:, sel].mean(axis=1)
             out[row, nf] = region[sel].mean()
     return out
 
 
-def _occupancy(net: Network, census: np.ndarray, capacity: np.ndarray, ny: int,
-               period_days: np.ndarray) -> dict[str, np.ndarray]:
+def _occupancy(net: Network, census: np.ndarray, capacity: np.ndarray,
+               ny: int) -> dict[str, np.ndarray]:
     nf = net.n
-    yi = _day_year_index(net)
     with np.errstate(invalid="ignore", divide="ignore"):
         occ_f = np.where(capacity > 0, census / capacity, np.nan)
         occ_r = census.sum(axis=0) / capacity.sum(axis=0)
     mean = np.full((ny + 1, nf + 1), np.nan)
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
-    for row in range(ny + 1):
-        sel = yi == row if row < ny else np.ones_like(yi, dtype=bool)
+    for row, sel in _day_masks(net, ny):
         if not sel.any():
             continue
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -476,8 +470,6 @@ class Results:
         beds = np.vstack([beds, beds.sum(axis=0)])
         mean = cube.mean(axis=0)
         sd = cube.std(axis=0, ddof=1) if reps > 1 else np.full_like(mean, np.nan)
-        from capsim.stats import t_half_width
-
         h = t_half_width(1.0, reps) * sd if reps > 1 else np.full_like(mean, np.nan)
         p5, p95 = np.percentile(cube, [5, 95], axis=0)
         start = self.scenario.horizon.start
