@@ -13,7 +13,9 @@
     (microseconds, cohort + engine as in (a)), and its growth from 10 to 1,000 facilities.
     Compiling the network and reducing the results are timed apart, per delivery too. The
     10-facility province runs 10 years, the others 1 year, so that every size simulates tens
-    of thousands of women in a replication and fixed costs do not hide the cost per delivery.
+    of thousands of women in a replication and fixed costs do not hide the cost per delivery;
+    each round times 10 replications of the 10- and 100-facility provinces and one of the
+    1,000-facility province, some 600,000 women each.
 (d) one replication (``capsim.run_replication``: compile, cohort, engine, results) of a
     generated province of 1,000 facilities, 600,000 deliveries a year and a 5-year horizon, in
     a child process: its wall time and peak resident memory (``ru_maxrss``).
@@ -65,6 +67,10 @@ SIZES = (10, 100, 1000)
 #: Horizon of each generated province: (years, days); days, when given, win.
 HORIZONS = {10: (10, None), 100: (1, None), 1000: (1, None)}
 QUICK_HORIZONS = {10: (2, None), 100: (1, 60), 1000: (1, 30)}
+#: Replications timed together for each size in a round, so that every size simulates about
+#: the same number of women (some 600,000) and a burst of load on the machine weighs alike.
+REPLICATIONS = {10: 10, 100: 10, 1000: 1}
+QUICK_REPLICATIONS = {10: 1, 100: 1, 1000: 1}
 TARGET_RATIO, TARGET_GROWTH, TARGET_RSS_MIB = 3.0, 1.3, 1024.0
 
 
@@ -103,19 +109,26 @@ def jizhou_round(scenario, net, replications: int, seed: int) -> dict:
             "obvious_cpu_s": obvious_cpu, "identical": identical}
 
 
-def province_round(scenario, net, replication: int, seed: int) -> dict:
-    """(c) for one province: women and seconds of cohort + engine, compile and results."""
-    with Clock() as compiled:
-        compile_network(scenario)
-    with Clock() as sim:
-        cohort = build_cohort(scenario, replication, seed)
-        record = run_engine(net, cohort)
-    women = len(cohort)
-    del cohort
-    with Clock() as reduced:
-        reduce_replication(net, record, replication, seed)
-    return {"women": women, "sim_wall_s": sim.wall, "sim_cpu_s": sim.cpu,
-            "compile_wall_s": compiled.wall, "reduce_wall_s": reduced.wall}
+def province_round(scenario, net, replications: range, seed: int) -> dict:
+    """(c) for one province: women and seconds of cohort + engine, compile and results, summed
+    over ``replications``."""
+    women, sim_wall, sim_cpu, compile_wall, reduce_wall = 0, 0.0, 0.0, 0.0, 0.0
+    for rep in replications:
+        with Clock() as compiled:
+            compile_network(scenario)
+        with Clock() as sim:
+            cohort = build_cohort(scenario, rep, seed)
+            record = run_engine(net, cohort)
+        women += len(cohort)
+        del cohort
+        with Clock() as reduced:
+            reduce_replication(net, record, rep, seed)
+        sim_wall += sim.wall
+        sim_cpu += sim.cpu
+        compile_wall += compiled.wall
+        reduce_wall += reduced.wall
+    return {"women": women, "sim_wall_s": sim_wall, "sim_cpu_s": sim_cpu,
+            "compile_wall_s": compile_wall, "reduce_wall_s": reduce_wall}
 
 
 def province_child(facilities: int, per_year: float, years: int, days: int | None) -> None:
@@ -198,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     for k in range(rounds):
         jiz_rounds.append(jizhou_round(jizhou, jizhou_net, 2 if quick else 5, seed + k))
         for n in SIZES:
-            prov_rounds[n].append(province_round(provinces[n], nets[n], k, seed))
+            reps = (QUICK_REPLICATIONS if quick else REPLICATIONS)[n]
+            prov_rounds[n].append(province_round(provinces[n], nets[n],
+                                                 range(k * reps, (k + 1) * reps), seed))
         print(f"round {k + 1}/{rounds} done", file=sys.stderr, flush=True)
 
     years, province_days = (5, None) if not quick else (1, 30)
@@ -216,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = median(jiz_rounds, lambda r: r["obvious_wall_s"] / r["capsim_wall_s"])
     ratio_cpu = median(jiz_rounds, lambda r: r["obvious_cpu_s"] / r["capsim_cpu_s"])
     cost = {n: {
-        "women_per_replication": prov_rounds[n][0]["women"],
+        "women_per_round": prov_rounds[n][0]["women"],
         "sim_us": median(prov_rounds[n], lambda r: r["sim_wall_s"] / r["women"] * 1e6),
         "sim_cpu_us": median(prov_rounds[n], lambda r: r["sim_cpu_s"] / r["women"] * 1e6),
         "compile_us": median(prov_rounds[n], lambda r: r["compile_wall_s"] / r["women"] * 1e6),
@@ -248,14 +263,15 @@ def main(argv: list[str] | None = None) -> int:
         f"calendars), simpy {events_simpy:.2f}",
         "",
         "(c) generated provinces, 600 deliveries/year per facility   microseconds per delivery",
-        "  facilities  horizon  women/replication  cohort+engine  (CPU)  compile  results"
+        "  facilities  horizon  replications × women  cohort+engine  (CPU)  compile  results"
         "  whole",
     ]
     for n in SIZES:
         c = cost[n]
         years_, days_ = horizons[n]
         span = f"{days_} d" if days_ else f"{years_} y"
-        lines.append(f"  {n:10,d}  {span:>7}  {c['women_per_replication']:17,d}"
+        reps = (QUICK_REPLICATIONS if quick else REPLICATIONS)[n]
+        lines.append(f"  {n:10,d}  {span:>7}  {reps:>5d} × {c['women_per_round'] // reps:>11,d}"
                      f"  {c['sim_us']:13.2f}  {c['sim_cpu_us']:5.2f}  {c['compile_us']:7.2f}"
                      f"  {c['reduce_us']:7.2f}  {whole[n]:5.2f}")
     lines += [

@@ -129,10 +129,13 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     turned = tally(rec.first, arr_t, rec.turned_away.astype(float))
     outs = tally(rec.first, arr_t, rec.out_of_region.astype(float))
     diverted = turned - tally(rec.first, arr_t, (rec.turned_away & rec.out_of_region).astype(float))
+    del arr_t  # each per-woman temporary goes once used: a province has millions of women
 
-    deliveries = tally(rec.facility, np.where(rec.facility >= 0, rec.delivered_h, -1.0))
+    delivered_t = np.where(rec.facility >= 0, rec.delivered_h, -1.0)
+    deliveries = tally(rec.facility, delivered_t)
     is_cs = (rec.mode == PLANNED_CS) | (rec.mode == EMERGENCY_CS)
-    cs = tally(rec.facility, np.where(rec.facility >= 0, rec.delivered_h, -1.0), is_cs.astype(float))
+    cs = tally(rec.facility, delivered_t, is_cs.astype(float))
+    del delivered_t, is_cs
     ecs_t = np.where(rec.mode == EMERGENCY_CS, rec.delivered_h, -1.0)
     ecs = tally(rec.facility, ecs_t)
 
@@ -146,11 +149,14 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
                    (wait_min <= net.midwife_wait_target_min).astype(float))
     wait_sum = tally(rec.labour_facility, served_t, np.where(done_wait, wait_min, 0.0))
     waited = tally(rec.labour_facility, served_t)
+    wait_p95 = _wait_p95(net, rec, lab_t, wait_min, period_index, ny)
+    del lab_t, wait_min, done_wait, served_t
 
     ddi_ok = np.isfinite(rec.ddi_min)
     ddi_sum = tally(rec.facility, ecs_t, np.where(ddi_ok, rec.ddi_min, 0.0))
     ddi_in = tally(rec.facility, ecs_t, (np.nan_to_num(rec.ddi_min, nan=np.inf)
                                          <= net.ddi_target_min).astype(float))
+    del ecs_t, ddi_ok
 
     census = daily_census(net, rec)
     capacity = capacity_by_day(net)
@@ -185,7 +191,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
             "midwife_no_wait_share": no_wait / labours,
             "midwife_timely_share": timely / labours,
             "midwife_wait_mean_min": wait_sum / waited,
-            "midwife_wait_p95_min": _wait_p95(net, rec, lab_t, wait_min, period_index, ny),
+            "midwife_wait_p95_min": wait_p95,
             "ddi_mean_min": ddi_sum / ecs,
             "ddi_within_target_share": ddi_in / ecs,
             **occ,
@@ -280,27 +286,36 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     days = int(round((t1 - t0) / 24.0))
     grid = t0 + 24.0 * np.arange(days + 1)
     span = t1 + 1.0
-    f = rec.stay_facility.astype(np.int64)
-    s = np.sort(rec.stay_start_h + f * span)
-    e = np.sort(rec.stay_end_h + f * span)
-    cs = np.concatenate([[0.0], np.cumsum(s)])
-    ce = np.concatenate([[0.0], np.cumsum(e)])
+    # Stays sorted by (facility, time) as one number each: facility x span + hours. Built in
+    # place and the grid's terms one at a time, to keep a province's peak memory low.
+    starts = rec.stay_facility.astype(np.int64) * span
+    ends = starts.copy()
+    starts += rec.stay_start_h
+    starts.sort()
+    ends += rec.stay_end_h
+    ends.sort()
     x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
-    ks = np.searchsorted(s, x, side="left")
-    ke = np.searchsorted(e, x, side="left")
     # Subtract the facility offset so that the large numbers cancel before multiplying.
     off = np.repeat(np.arange(nf) * span, days + 1)
-    base_s = _start_index(s, nf, span)
-    base_e = _start_index(e, nf, span)
     fi = np.repeat(np.arange(nf), days + 1)
-    occ_s = (ks - base_s[fi]) * (x - off) - (cs[ks] - cs[base_s[fi]] - (ks - base_s[fi]) * off)
-    occ_e = (ke - base_e[fi]) * (x - off) - (ce[ke] - ce[base_e[fi]] - (ke - base_e[fi]) * off)
-    occupied = (occ_s - occ_e).reshape(nf, days + 1)
+    occupied = _bed_hours_started(starts, x, off, fi, nf, span)
+    del starts
+    occupied -= _bed_hours_started(ends, x, off, fi, nf, span)
+    occupied = occupied.reshape(nf, days + 1)
     return np.diff(occupied, axis=1) / 24.0
 
 
-def _start_index(sorted_times: np.ndarray, nf: int, span: float) -> np.ndarray:
-    return np.searchsorted(sorted_times, np.arange(nf) * span, side="left")
+def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, fi: np.ndarray,
+                       nf: int, span: float) -> np.ndarray:
+    """sum(x - t) over the sorted ``times`` t (facility offsets included) before each grid
+    point ``x`` of the same facility (``fi``, offset ``off``): hours (bed-hours)."""
+    cum = np.empty(times.shape[0] + 1)
+    cum[0] = 0.0
+    np.cumsum(times, out=cum[1:])
+    k = np.searchsorted(times, x, side="left")
+    base = np.searchsorted(times, np.arange(nf) * span, side="left")[fi]
+    n = k - base
+    return n * (x - off) - (cum[k] - cum[base] - n * off)
 
 
 def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:

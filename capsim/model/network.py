@@ -1,4 +1,4 @@
-"""The region compiled for simulation: plain lists and numbers derived once from a scenario.
+"""The region compiled for simulation: plain data derived once from a scenario.
 
 Staff head-counts become on-duty capacities through the roster; capabilities become flags;
 travel times become an hours matrix; referral orders become complete preference lists; policy
@@ -7,8 +7,9 @@ changes become dated capacity changes in simulation hours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 
@@ -56,8 +57,10 @@ class Network:
     has_caesarean: tuple[bool, ...]
     has_critical_care: tuple[bool, ...]
     eligible: tuple[tuple[bool, ...], ...]   # [risk][facility]: level and capabilities allow her
-    travel_h: tuple[tuple[float, ...], ...]  # [from][to] hours
-    order: tuple[tuple[int, ...], ...]       # [facility] other facilities in order of preference
+    # [from, to] hours, and [facility, k] the other facilities in order of preference (int32);
+    # read-only arrays.
+    travel_h: np.ndarray = field(compare=False)
+    order: np.ndarray = field(compare=False)
     policy: tuple[PolicyStep, ...]
     t_stats_h: float      # start of reported results (end of warm-up), hours
     t_end_h: float        # end of the horizon, hours
@@ -90,6 +93,64 @@ class Network:
             return 0
         return min(theatres, self.on_duty(obstetricians) // self.obstetricians_per_caesarean)
 
+    @cached_property
+    def kernel_inputs(self) -> tuple:
+        """The network as the compiled loop takes it, in the order of
+        :func:`capsim.model.kernel.new_state`: facility counters (free beds, women in labour
+        the on-duty midwives can care for, caesareans that can run at once), whether each
+        facility delivers (as now, and as built), caesarean and critical-care capability,
+        travel hours, referral orders, eligibility [risk, facility], the policy steps with the
+        capacity changes each makes worked out from the head-counts before it, and the
+        referral-rule changes (hours, eligibility). Worked out once per network."""
+        nf = self.n
+        theatres = list(self.theatres)
+        headcount_mw, headcount_ob = list(self.midwives), list(self.obstetricians)
+        th_cap = [self.theatre_capacity(f, theatres[f], headcount_ob[f]) for f in range(nf)]
+        pol: dict[str, list] = {k: [] for k in ("t", "f", "beds", "mw_changed", "mw",
+                                                "th_changed", "th", "can_cs", "delivers")}
+        for step in self.policy:
+            f = step.facility
+            mw_old = self.labour_capacity(headcount_mw[f])
+            headcount_mw[f] += step.midwives
+            th_old = self.theatre_capacity(f, theatres[f], headcount_ob[f])
+            headcount_ob[f] += step.obstetricians
+            theatres[f] += step.theatres
+            th_new = self.theatre_capacity(f, theatres[f], headcount_ob[f])
+            for key, value in (("t", step.t_h), ("f", f), ("beds", step.beds),
+                               ("mw_changed", bool(step.midwives)),
+                               ("mw", self.labour_capacity(headcount_mw[f]) - mw_old),
+                               ("th_changed", bool(step.obstetricians or step.theatres)),
+                               ("th", th_new - th_old), ("can_cs", th_new > 0),
+                               ("delivers", -1 if step.delivers is None
+                                else int(step.delivers))):
+                pol[key].append(value)
+        n_risk = len(self.eligible)
+        ints, flags = np.int64, bool
+        return (
+            np.asarray(self.beds, dtype=ints),
+            np.asarray([self.labour_capacity(m) for m in self.midwives], dtype=ints),
+            np.asarray(th_cap, dtype=ints),
+            np.asarray(self.delivers, dtype=flags),
+            np.asarray(self.delivers, dtype=flags),
+            np.asarray([c > 0 for c in th_cap], dtype=flags),
+            np.asarray(self.has_critical_care, dtype=flags),
+            self.travel_h,
+            self.order,
+            np.asarray(self.eligible, dtype=flags).reshape(n_risk, nf),
+            np.asarray(pol["t"], dtype=float),
+            np.asarray(pol["f"], dtype=ints),
+            np.asarray(pol["beds"], dtype=ints),
+            np.asarray(pol["mw_changed"], dtype=flags),
+            np.asarray(pol["mw"], dtype=ints),
+            np.asarray(pol["th_changed"], dtype=flags),
+            np.asarray(pol["th"], dtype=ints),
+            np.asarray(pol["can_cs"], dtype=flags),
+            np.asarray(pol["delivers"], dtype=ints),
+            np.asarray([t for t, _ in self.eligibility_changes], dtype=float),
+            np.asarray([m for _, m in self.eligibility_changes], dtype=flags).reshape(
+                len(self.eligibility_changes), n_risk, nf),
+        )
+
 
 def hours_since(start: date, when: date) -> float:
     """Hours from 00:00 of ``start`` to 00:00 of ``when``."""
@@ -104,10 +165,12 @@ def compile_network(scenario: Scenario) -> Network:
     n = len(ids)
     ref = scenario.referral
     default_h = ref.default_transfer_minutes / 60.0
-    travel = [[0.0 if i == j else default_h for j in range(n)] for i in range(n)]
+    travel = np.full((n, n), default_h)
+    np.fill_diagonal(travel, 0.0)
     for t in ref.transfers:
         a, b = index[t.between[0]], index[t.between[1]]
-        travel[a][b] = travel[b][a] = t.minutes / 60.0
+        travel[a, b] = travel[b, a] = t.minutes / 60.0
+    travel.setflags(write=False)
 
     order = _referral_orders(scenario, index, travel)
 
@@ -140,8 +203,8 @@ def compile_network(scenario: Scenario) -> Network:
         has_caesarean=tuple("caesarean" in f.capabilities for f in facs),
         has_critical_care=tuple("critical_maternal_care" in f.capabilities for f in facs),
         eligible=elig,
-        travel_h=tuple(tuple(r) for r in travel),
-        order=tuple(order),
+        travel_h=travel,
+        order=order,
         policy=policy,
         t_stats_h=hours_since(t0, h.start),
         t_end_h=hours_since(t0, h.end),
@@ -163,23 +226,26 @@ def _allows(facility: Facility, rule: Eligibility) -> bool:
 
 
 def _referral_orders(scenario: Scenario, index: dict[str, int],
-                     travel: list[list[float]]) -> tuple[tuple[int, ...], ...]:
+                     travel: np.ndarray) -> np.ndarray:
     """For each facility, the others in the order a woman is sent on: those its rule lists,
-    then the rest by travel time, higher level first, then position in the file.
-
-    Sorted with numpy, and every order shares one int object per facility, so that a province
-    of 1,000 facilities (a million entries) compiles in a fraction of a second and a few MB."""
+    then the rest by travel time, higher level first, then position in the file. Returns a
+    read-only int32 array [facility, k]; a province of 1,000 facilities (a million entries)
+    compiles in a fraction of a second."""
     facs = scenario.facilities
     n = len(facs)
     rank = np.asarray([LEVEL_RANK[f.level] for f in facs])
     position = np.arange(n)
     by_preference = np.lexsort((np.broadcast_to(position, (n, n)),
-                                np.broadcast_to(-rank, (n, n)), np.asarray(travel)), axis=-1)
-    ints = list(range(n))
-    orders = []
+                                np.broadcast_to(-rank, (n, n)), travel), axis=-1)
+    orders = np.empty((n, max(n - 1, 0)), dtype=np.int32)
     for i, f in enumerate(facs):
-        listed = [index[x] for x in scenario.referral.order.get(f.id, ()) if index[x] != i]
-        skip = {i, *listed}
-        rest = [ints[j] for j in by_preference[i].tolist() if j not in skip]
-        orders.append(tuple(dict.fromkeys([ints[j] for j in listed] + rest)))
-    return tuple(orders)
+        row = by_preference[i]
+        listed = list(dict.fromkeys(index[x] for x in scenario.referral.order.get(f.id, ())
+                                    if index[x] != i))
+        if listed:
+            skip = {i, *listed}
+            orders[i] = listed + [j for j in row.tolist() if j not in skip]
+        else:
+            orders[i] = row[row != i]
+    orders.setflags(write=False)
+    return orders
