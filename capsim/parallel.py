@@ -172,30 +172,53 @@ def connect(client: Any):
 
 
 def _on_dask(fn: Callable, items: list, client: Any, retries: int) -> Iterator:
-    """Run on a dask cluster. The scheduler itself reruns the tasks of a worker that dies (up
-    to its ``allowed-failures``); a task it gives up on (``KilledWorker``) is resubmitted here
-    up to ``retries`` times."""
+    """Run on a dask cluster, several items to a task (:func:`_chunk_size`) so that dask's
+    own work per task does not outweigh short tasks. The scheduler itself reruns the tasks of
+    a worker that dies (up to its ``allowed-failures``); when it gives up on a task
+    (``KilledWorker``), its items are resubmitted one to a task, each up to ``retries`` times,
+    so that the one that kills its worker is named."""
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
     with connect(client) as c:
-        pending = {c.submit(fn, item, pure=False): i for i, item in enumerate(items)}
+        size = _chunk_size(len(items), sum(c.nthreads().values()))
+        chunks = [list(range(k, min(k + size, len(items)))) for k in range(0, len(items), size)]
+        pending = {c.submit(_apply_each, fn, [items[i] for i in chunk], pure=False): chunk
+                   for chunk in chunks}
         attempts = dict.fromkeys(range(len(items)), 1)
         stream = as_completed(list(pending), loop=c.loop)
         try:
             for fut in stream:
-                i = pending.pop(fut)
+                chunk = pending.pop(fut)
                 if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
-                    if attempts[i] > retries:
-                        raise WorkerLostError(items[i], attempts[i])
-                    attempts[i] += 1
-                    again = c.submit(fn, items[i], pure=False)
-                    pending[again] = i
-                    stream.add(again)
+                    for i in chunk:
+                        if len(chunk) == 1:
+                            if attempts[i] > retries:
+                                raise WorkerLostError(items[i], attempts[i])
+                            attempts[i] += 1
+                        again = c.submit(_apply_each, fn, [items[i]], pure=False)
+                        pending[again] = [i]
+                        stream.add(again)
                     continue
-                result = fut.result()           # raises the task's own error
+                results = fut.result()          # raises the task's own error
                 fut.release()
-                yield result
+                yield from results
         finally:
             if pending:
                 c.cancel(list(pending))
+
+
+#: Tasks per dask worker thread a run is cut into, and the most items in one task.
+TASKS_PER_THREAD = 4
+MAX_ITEMS_PER_TASK = 16
+
+
+def _chunk_size(n_items: int, threads: int) -> int:
+    """Items per dask task: enough tasks to keep every worker thread busy to the end
+    (``TASKS_PER_THREAD`` each), at most ``MAX_ITEMS_PER_TASK`` items in one."""
+    return max(1, min(MAX_ITEMS_PER_TASK, n_items // (TASKS_PER_THREAD * max(threads, 1))))
+
+
+def _apply_each(fn: Callable, items: list) -> list:
+    """``[fn(item) for item in items]``: the work of one dask task."""
+    return [fn(item) for item in items]

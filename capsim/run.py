@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from capsim.demand import build_cohort
-from capsim.model import compile_network, run_engine
+from capsim.model import compile_network, ensure_compiled, run_engine
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication
 from capsim.scenario.models import Scenario
@@ -129,6 +129,8 @@ def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: 
     if trace_dir is not None:       # absolute, so that workers elsewhere write to the same folder
         trace_dir = Path(trace_dir).resolve()
     tasks = [ReplicationTask(scenario, r, seed, trace_dir) for r in replications]
+    if client is None:
+        ensure_compiled()  # once here, not in every local worker at the same time
     try:
         yield from map_unordered(_call, tasks, workers, client=client, retries=retries)
     except WorkerLostError as exc:

@@ -19,7 +19,7 @@ from capsim import ReplicationError, Results, simulate, validate_scenario
 from capsim.cli import build_parser
 from capsim.cli import main as cli_main
 from capsim.model import compile_network
-from capsim.parallel import WorkerLostError, map_unordered
+from capsim.parallel import WorkerLostError, _chunk_size, map_unordered
 from capsim.run import ReplicationTask, run_replication
 
 SEED = 21
@@ -197,3 +197,13 @@ def test_every_simulating_command_passes_the_scheduler_on(tmp_path, capsys, comm
         argv = ["check", scen, "-n", "1"]
     assert cli_main([*argv, "--scheduler", "no-port-here"]) == 2
     assert "no-port-here" in capsys.readouterr().err
+
+
+def test_many_short_tasks_on_dask_go_several_to_a_task_and_all_come_back(dask_client):
+    assert _chunk_size(100, 2) == 12 and _chunk_size(5, 2) == 1 and _chunk_size(10_000, 2) == 16
+    scenario = validate_scenario(short())
+    tasks = [ReplicationTask(scenario, r, SEED) for r in range(40)]  # 5 to a task on 2 threads
+    on_dask = gather(scenario, SEED, map_unordered(call, tasks, client=dask_client))
+    here = gather(scenario, SEED, map_unordered(call, tasks, workers=1))
+    assert [r.replication for r in on_dask.replications] == list(range(40))
+    assert_identical(on_dask, here)

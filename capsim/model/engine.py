@@ -147,6 +147,20 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
     )
 
 
+def ensure_compiled() -> None:
+    """Compile the event loop in this process (or load it from the disk cache) if it is not
+    ready yet, by simulating a one-facility region for a day. Called before local worker
+    processes start, so that they inherit or load it rather than each compiling it at once."""
+    if kernel.simulate.signatures:
+        return
+    from capsim.demand import build_cohort
+    from capsim.model.network import compile_network
+    from capsim.province import province_scenario
+
+    scenario = province_scenario(1, 100.0, days=1)
+    run_engine(compile_network(scenario), build_cohort(scenario, 0, 0))
+
+
 def _simulate(*args):
     """``kernel.simulate(*args)``; when it has to compile first (the first run after an install
     or upgrade) and that takes more than two seconds, say so on stderr."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from capsim.model import ensure_compiled
 from capsim.run import default_workers, map_unordered, run_replication
 from capsim.scenario.models import Scenario
 from capsim.sweep.analysis import SweepResult
@@ -85,6 +86,8 @@ def run_sweep(sweep: Sweep | str | Path, out: str | Path, workers: int | None = 
 
             bar = tqdm(total=total, initial=count, desc=sweep.spec.name, unit="sim",
                        smoothing=0.1)
+        if client is None and todo:
+            ensure_compiled()  # once here, not in every local worker at the same time
         try:
             for run in map_unordered(run_point, todo, workers, client=client):
                 store.add(run)
