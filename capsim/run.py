@@ -159,6 +159,8 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     workers = default_workers() if workers is None else int(workers)
     done: dict[int, ReplicationResult] = {}
+    if client is None:
+        ensure_compiled()  # before the progress bar, whose rate would count the first compile
     bar = None
     if progress is True:
         from tqdm.auto import tqdm

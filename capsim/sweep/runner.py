@@ -80,14 +80,16 @@ def run_sweep(sweep: Sweep | str | Path, out: str | Path, workers: int | None = 
         done = store.done()
         todo = pending(sweep, done)
         total, count = sweep.runs, len(done)
+        if client is None and todo:
+            # Once here, not in every local worker at the same time; before the progress bar,
+            # whose rate would otherwise count the first compile as a simulation.
+            ensure_compiled()
         bar = None
         if progress is True and todo:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=total, initial=count, desc=sweep.spec.name, unit="sim",
                        smoothing=0.1)
-        if client is None and todo:
-            ensure_compiled()  # once here, not in every local worker at the same time
         try:
             for run in map_unordered(run_point, todo, workers, client=client):
                 store.add(run)
