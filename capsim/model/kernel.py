@@ -46,9 +46,8 @@ class HeapsType(_Struct):
     pass
 
 
-class Heaps(structref.StructRefProxy):
-    """One binary heap per row, ordered by (``time``, ``tie``), each entry carrying ``data``;
-    ``size[row]`` entries in use. Grows (doubling every row) when a row is full."""
+class _RowHeaps(structref.StructRefProxy):
+    """What Python sees of heaps kept one per row: their sizes and their room."""
 
     @property
     def size(self):
@@ -61,6 +60,11 @@ class Heaps(structref.StructRefProxy):
         return _heaps_capacity(self)
 
 
+class Heaps(_RowHeaps):
+    """One binary heap per row, ordered by (``time``, ``tie``), each entry carrying ``data``;
+    ``size[row]`` entries in use. Grows (doubling every row) when a row is full."""
+
+
 structref.define_proxy(Heaps, HeapsType, ["time", "tie", "data", "size"])
 
 
@@ -69,20 +73,10 @@ class TimesType(_Struct):
     pass
 
 
-class Times(structref.StructRefProxy):
+class Times(_RowHeaps):
     """One binary heap of times (hours) per row, ``size[row]`` in use: the lean heap of a
     facility's own calendar (when its beds, midwives and theatres become free). Grows
     (doubling every row) when a row is full."""
-
-    @property
-    def size(self):
-        """Times in use in each row."""
-        return _heaps_size(self)
-
-    @property
-    def capacity(self):
-        """Room in each row (times)."""
-        return _heaps_capacity(self)
 
 
 structref.define_proxy(Times, TimesType, ["time", "size"])
@@ -166,6 +160,16 @@ def new_heaps(rows, cap):
 
 
 @njit(cache=True)
+def _wider(rows, n):
+    """A copy of the two-dimensional ``rows`` with twice the columns, the first ``n`` kept."""
+    out = np.empty((rows.shape[0], 2 * rows.shape[1]), dtype=rows.dtype)
+    for row in range(rows.shape[0]):
+        for k in range(n):
+            out[row, k] = rows[row, k]
+    return out
+
+
+@njit(cache=True)
 def _before(h, r, i, j):
     a, b = h.time[r, i], h.time[r, j]
     return a < b or (a == b and h.tie[r, i] < h.tie[r, j])
@@ -183,16 +187,7 @@ def heap_push(h, r, t, tie, data):
     """Add an entry to row ``r``."""
     n = h.size[r]
     if n == h.time.shape[1]:
-        cap = 2 * n
-        time = np.empty((h.time.shape[0], cap))
-        tie_ = np.empty((h.time.shape[0], cap), dtype=np.int64)
-        data_ = np.empty((h.time.shape[0], cap), dtype=np.int64)
-        for row in range(h.time.shape[0]):
-            for k in range(n):
-                time[row, k] = h.time[row, k]
-                tie_[row, k] = h.tie[row, k]
-                data_[row, k] = h.data[row, k]
-        h.time, h.tie, h.data = time, tie_, data_
+        h.time, h.tie, h.data = _wider(h.time, n), _wider(h.tie, n), _wider(h.data, n)
     h.time[r, n], h.tie[r, n], h.data[r, n] = t, tie, data
     h.size[r] = n + 1
     i = n
@@ -237,11 +232,7 @@ def times_push(h, r, t):
     """Add time ``t`` to row ``r``."""
     n = h.size[r]
     if n == h.time.shape[1]:
-        time = np.empty((h.time.shape[0], 2 * n))
-        for row in range(h.time.shape[0]):
-            for k in range(n):
-                time[row, k] = h.time[row, k]
-        h.time = time
+        h.time = _wider(h.time, n)
     q = h.time[r]
     h.size[r] = n + 1
     i = n
