@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim.cli.common import add_run_options, fmt_value
+from capsim.cli.common import add_run_options
+from capsim.formatting import fmt_value
 
 #: Region metrics printed and plotted year by year.
 KEY_METRICS = ("deliveries_per_year", "beds_per_1000_deliveries", "occupancy_mean",
