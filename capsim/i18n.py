@@ -80,8 +80,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # ratios against a standard
     "ratio_title": {"en": "{what}, {year}: planned and simulated against the standard: {name}",
                     "zh": "{year}年{what}：规划值与模拟值对照标准：{name}"},
-    "legend_planned": {"en": "Planned (scenario's own figures)", "zh": "规划值（按方案数据计算）"},
-    "legend_simulated": {"en": "Simulated, mean with 95% CI", "zh": "模拟值（均值及95%置信区间）"},
+    "planned": {"en": "Planned (scenario's own figures)", "zh": "规划值（按方案数据计算）"},
+    "simulated": {"en": "Simulated, mean with 95% CI", "zh": "模拟值（均值及95%置信区间）"},
     "standard": {"en": "Standard: {value:g}", "zh": "标准：{value:g}"},
     # scenarios year by year
     "years_title": {"en": "{what} by year and scenario ({facility})",
@@ -171,8 +171,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "fail": {"en": "fail", "zh": "未达标"},
     "uncertain": {"en": "uncertain", "zh": "不确定"},
     "not applicable": {"en": "not applicable", "zh": "不适用"},
-    "planned": {"en": "planned", "zh": "规划值"},
-    "simulated": {"en": "simulated", "zh": "模拟值"},
     "no_targets": {"en": "No standard or target applies to this scenario.",
                    "zh": "本方案没有适用的标准或目标。"},
     "targets_intro": {"en": "A simulated reading passes when its whole 95% interval is on the "

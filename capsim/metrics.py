@@ -110,7 +110,7 @@ _ALL = (
            "midwife wait p95", "助产士等待P95"),
     Metric("ddi_mean_min", "minutes", "minutes",
            "mean decision-to-delivery interval, emergency caesarean",
-           "紧急剖宫产平均决定至分娩时间（DDI）", "DDI", "DDI"),
+           "紧急剖宫产平均决定至分娩时间（DDI）", "DDI", "平均DDI"),
     Metric("ddi_within_target_share", "share", "share",
            "emergency caesareans within the DDI target", "DDI 在目标内的紧急剖宫产比例",
            "DDI<=target", "DDI达标"),

@@ -19,7 +19,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from capsim import metrics  # noqa: E402
-from capsim.i18n import t as label  # noqa: E402  (plots call the catalogue's strings labels)
+from capsim.i18n import STRINGS, t  # noqa: E402
+
+
+def label(key: str, lang: str = "en", **fmt) -> str:
+    """A plot's text in ``lang`` ("en" or "zh"): the catalogue's string ``key`` formatted with
+    ``fmt`` (:mod:`capsim.i18n`), or else the axis label of the metric ``key``."""
+    if key not in STRINGS and key in metrics.METRICS:
+        return metrics.axis_label(key, lang)
+    return t(key, lang, **fmt)
 
 
 def use_fonts(lang: str) -> None:
@@ -278,11 +286,11 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
     x = np.arange(len(scopes))
     fig, ax = plt.subplots(figsize=(max(6.5, 0.9 * len(scopes) + 2.5), 4.8))
     ax.bar(x - 0.2, d["planned"], width=0.4, color="0.8", hatch="//", edgecolor="0.3",
-           label=label("legend_planned", lang))
+           label=label("planned", lang))
     if d["simulated"].notna().any():
         err = np.vstack([d["simulated"] - d["ci_low"], d["ci_high"] - d["simulated"]])
         ax.bar(x + 0.2, d["simulated"], width=0.4, color="tab:blue", capsize=3,
-               yerr=np.nan_to_num(err), label=label("legend_simulated", lang))
+               yerr=np.nan_to_num(err), label=label("simulated", lang))
     if standard is not None:
         ax.axhline(standard, color="tab:red", ls="--",
                    label=label("standard", lang, value=standard))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from capsim import metrics
+from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options
 from capsim.errors import CapsimError
 from capsim.formatting import fmt_value
@@ -26,7 +27,7 @@ SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the check command."""
     p = sub.add_parser(
-        "check", help="judge a scenario against the standards and its targets (exit 1 on fail)",
+        "check", help=COMMANDS["check"],
         description="Check a scenario against the catalogue of standards and its own targets: "
         "value, 95%% interval, threshold, margin and verdict (pass, fail, uncertain, not "
         "applicable) per target, scope and year. Simulates only when a target needs a "

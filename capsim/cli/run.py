@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from capsim import metrics
+from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options, run_options
 from capsim.formatting import fmt_value
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
@@ -16,7 +17,7 @@ from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the run command."""
-    p = sub.add_parser("run", help="simulate a scenario and write its summary and plots",
+    p = sub.add_parser("run", help=COMMANDS["run"],
                        description="Simulate a scenario, print a summary with 95% confidence "
                        "intervals, and write summary.csv, flows.csv, daily.csv and PNG plots.")
     p.add_argument("scenario", help="scenario file (YAML or TOML)")

@@ -187,7 +187,7 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
             f"{escape(str(name))}<br><span class=muted>{escape(str(r.target))}</span>",
             escape(names.get(r.scope, r.scope) if isinstance(r.scope, str) and r.scope
                    else "-"),
-            escape(str(r.year)), escape(t(r.reading, lang)),
+            escape(str(r.year)), escape(t(f"check_reading_{r.reading}", lang)),
             _value(r.value, r.ci_low, r.ci_high, unit),
             escape(f"{r.comparator} {thr}"),
             _value(r.margin, math.nan, math.nan, unit),

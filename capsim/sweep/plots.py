@@ -9,8 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from capsim.plots import facility_names, label, use_fonts
 from capsim import metrics
+from capsim.plots import facility_names, label, use_fonts
 
 #: File name (without .png) of each method's chart; grid sweeps have none.
 PLOT_NAMES: dict[str, str] = {"oat": "tornado", "morris": "morris", "sobol": "sobol"}

@@ -22,8 +22,8 @@ from capsim.timeline import CAPACITY_FIELDS, capacity_by_year, planned_deliverie
 
 
 def planned_readings(scenario: Scenario) -> pd.DataFrame:
-    """Planned value of every metric of :data:`capsim.metrics.PLANNED_METRICS`, per horizon year, for the
-    region and each facility that delivers at the end of the year.
+    """Planned value of every metric of :data:`capsim.metrics.PLANNED_METRICS`, per horizon
+    year, for the region and each facility that delivers at the end of the year.
 
     Returns columns year, scope (``"region"`` or a facility id), level, metric, value
     (deliveries a year, counts, head-counts, per 1,000 deliveries, or obstetricians per bed).
@@ -57,5 +57,5 @@ def _metric_rows(year: int, scope: str, level: str, counts: dict[str, float],
         denominator = quantities[how.denominator]
         return value * how.scale / denominator if denominator > 0 else math.nan
 
-    return [{"year": int(year), "scope": scope, "level": level, "metric": m, "value": reading(m)}
-            for m in PLANNED_METRICS]
+    return [{"year": int(year), "scope": scope, "level": level, "metric": m,
+             "value": reading(m)} for m in PLANNED_METRICS]
