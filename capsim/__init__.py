@@ -15,6 +15,7 @@ command line start without loading numba, scipy and pandas.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,20 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # the same names for type checkers, editors and the API reference
+    from capsim import targets as targets
+    from capsim.comparison import Comparison as Comparison
+    from capsim.comparison import compare as compare
+    from capsim.errors import CapsimError as CapsimError
+    from capsim.errors import ScenarioError as ScenarioError
+    from capsim.results import Results as Results
+    from capsim.run import ReplicationError as ReplicationError
+    from capsim.run import run_replication as run_replication
+    from capsim.run import simulate as simulate
+    from capsim.scenario import Scenario as Scenario
+    from capsim.scenario import load_scenario as load_scenario
+    from capsim.scenario import validate_scenario as validate_scenario
 
 
 def __getattr__(name: str):
