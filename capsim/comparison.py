@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim.results import METRICS, Results
+from capsim.metrics import METRICS
+from capsim.results import Results
 from capsim.run import simulate
 from capsim.scenario import Scenario, load_scenario
 from capsim.stats import summarise
@@ -116,7 +117,7 @@ def paired_differences(base: Results, variant: Results) -> pd.DataFrame:
     means = joined.groupby(KEYS, sort=False)[["baseline", "scenario"]].mean()
     means.columns = ["baseline_mean", "scenario_mean"]
     out = out.join(means, on=KEYS)
-    out.insert(3, "unit", out["metric"].map(lambda m: METRICS[m][1]))
+    out.insert(3, "unit", out["metric"].map(lambda m: METRICS[m].unit))
     head = [*KEYS, "unit", "baseline_mean", "scenario_mean"]
     return out[head + [c for c in out.columns if c not in head]]
 

@@ -18,150 +18,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-LABELS: dict[str, dict[str, str]] = {
-    "census_title": {"en": "Daily census against beds: {name}", "zh": "每日在院产妇数与床位：{name}"},
-    "date": {"en": "Date", "zh": "日期"},
-    "women_in_beds": {"en": "Women in obstetric beds (persons)", "zh": "占用产科床位的产妇（人）"},
-    "census_mean": {"en": "Mean census", "zh": "平均在院人数"},
-    "band": {"en": "5th-95th percentile of replications", "zh": "各次重复的第5-95百分位"},
-    "beds": {"en": "Beds", "zh": "床位数"},
-    "occupancy_title": {"en": "Mean bed occupancy by facility: {name}",
-                        "zh": "各机构平均床位使用率：{name}"},
-    "facility": {"en": "Facility", "zh": "机构"},
-    "occupancy_pct": {"en": "Mean bed occupancy (%)", "zh": "平均床位使用率（%）"},
-    "occupancy_bar": {"en": "Mean occupancy with 95% CI", "zh": "平均使用率及95%置信区间"},
-    "guidance_85": {"en": "85% planning guidance", "zh": "85% 规划参考线"},
-    "region": {"en": "Region", "zh": "全区域"},
-    # capsim check: standards and targets
-    "check_title": {"en": "{name}: standards and targets, {years}",
-                    "zh": "{name}：配置标准与目标核对，{years}年"},
-    "check_simulated": {"en": "Simulated readings: {n} replications, seed {seed}; [95% CI]",
-                        "zh": "模拟读数：{n}次重复，随机种子{seed}；[95%置信区间]"},
-    "check_planned_only": {"en": "Planned readings only: nothing was simulated",
-                           "zh": "仅规划读数：未运行模拟"},
-    "check_scope": {"en": "Scope", "zh": "范围"},
-    "check_value": {"en": "Value", "zh": "数值"},
-    "check_margin": {"en": "Margin", "zh": "余量"},
-    "check_verdict": {"en": "Verdict", "zh": "判定"},
-    "check_note": {"en": "Note", "zh": "说明"},
-    "check_source": {"en": "Source", "zh": "来源"},
-    "check_reading_planned": {"en": "planned", "zh": "规划值"},
-    "check_reading_simulated": {"en": "simulated", "zh": "模拟值"},
-    "check_falling": {"en": "falling year on year", "zh": "逐年下降"},
-    "check_rising": {"en": "rising year on year", "zh": "逐年上升"},
-    "check_pass": {"en": "pass", "zh": "达标"},
-    "check_fail": {"en": "FAIL", "zh": "未达标"},
-    "check_uncertain": {"en": "uncertain", "zh": "不确定"},
-    "check_not_applicable": {"en": "n/a", "zh": "不适用"},
-    "check_counts": {"en": "{n_pass} pass, {n_fail} fail, {n_uncertain} uncertain, "
-                           "{n_na} not applicable",
-                     "zh": "达标{n_pass}项，未达标{n_fail}项，不确定{n_uncertain}项，不适用{n_na}项"},
-    "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
-                     "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
-    # referral-flow map
-    "flow_title": {"en": "Women moved between facilities, {period}: {name}",
-                   "zh": "机构间转诊与转运的产妇，{period}：{name}"},
-    "flow_period": {"en": "mean of {n} replications, {start} to {end}",
-                    "zh": "{n}次重复的平均值，{start}至{end}"},
-    "longitude": {"en": "Longitude (degrees east)", "zh": "经度（东经，度）"},
-    "latitude": {"en": "Latitude (degrees north)", "zh": "纬度（北纬，度）"},
-    "level_axis": {"en": "Level of care (I = township, III = city tertiary)",
-                   "zh": "医疗机构级别（一级=乡镇，三级=市级三级医院）"},
-    "position_axis": {"en": "Facilities of the level (position, no unit)",
-                      "zh": "同级机构（排列位置，无单位）"},
-    "no_location": {"en": "no coordinates given: placed by level",
-                    "zh": "未给出坐标：按级别排列"},
-    "planned_referral": {"en": "Planned referral (booked where there are no deliveries)",
-                         "zh": "计划转诊（建册机构不助产）"},
-    "risk_referral": {"en": "Risk referral (risk colour needs a higher level)",
-                      "zh": "高危转诊（风险等级需上级机构）"},
-    "no_bed": {"en": "No bed at the facility", "zh": "无空床转院"},
-    "emergency_transfer": {"en": "Emergency transfer in labour", "zh": "产时急诊转运"},
-    "out_of_region": {"en": "Out of region", "zh": "转出本区域（外转）"},
-    "women_moved": {"en": "{n} women", "zh": "{n} 人"},
-    "width_key": {"en": "Arrow width: women moved (persons)", "zh": "箭头宽度：转运人数（人）"},
-    "no_flows": {"en": "No woman was moved", "zh": "没有产妇被转诊或转运"},
-    "antenatal_only": {"en": "Antenatal care only", "zh": "仅提供孕产期保健（不助产）"},
-    "township": {"en": "Township health centre (level I)", "zh": "乡镇卫生院（一级）"},
-    "county": {"en": "County or district hospital (level II)", "zh": "县（区）级医院（二级）"},
-    "mch": {"en": "MCH hospital (level II)", "zh": "妇幼保健院（二级）"},
-    "city_tertiary": {"en": "City tertiary centre (level III)", "zh": "市级三级医院（三级）"},
-    # ratios against a standard
-    "ratio_title": {"en": "{what}, {year}: planned and simulated against the standard: {name}",
-                    "zh": "{year}年{what}：规划值与模拟值对照标准：{name}"},
-    "planned": {"en": "Planned (scenario's own figures)", "zh": "规划值（按方案数据计算）"},
-    "simulated": {"en": "Simulated, mean with 95% CI", "zh": "模拟值（均值及95%置信区间）"},
-    "standard": {"en": "Standard: {value:g}", "zh": "标准：{value:g}"},
-    "beds_per_1000_deliveries": {"en": "Beds per 1,000 deliveries a year (beds)",
-                                 "zh": "每千分娩量产科床位数（张）"},
-    "midwives_per_1000_deliveries": {"en": "Midwives per 1,000 deliveries a year (persons)",
-                                     "zh": "每千分娩量助产士数（人）"},
-    "obstetricians_per_1000_deliveries": {
-        "en": "Obstetricians per 1,000 deliveries a year (persons)",
-        "zh": "每千分娩量产科医师数（人）"},
-    "obstetricians_per_bed": {"en": "Obstetricians per obstetric bed (persons/bed)",
-                              "zh": "每张产科床位产科医师数（人/张）"},
-    # metrics compared year by year (shares are drawn as percentages)
-    "deliveries_per_year": {"en": "Deliveries a year (deliveries)", "zh": "年分娩量（人）"},
-    "occupancy_mean": {"en": "Mean bed occupancy (%)", "zh": "平均床位使用率（%）"},
-    "turned_away_share": {"en": "Women who found no bed at their planned facility (%)",
-                          "zh": "首诊机构无空床的产妇比例（%）"},
-    "out_of_region_share": {"en": "Women transferred out of the region (%)",
-                            "zh": "转出本区域的产妇比例（%）"},
-    # scenarios year by year
-    "years_title": {"en": "{what} by year and scenario ({facility})",
-                    "zh": "各方案逐年{what}（{facility}）"},
-    "year": {"en": "Year", "zh": "年份"},
-    "scenario_ci": {"en": "{scenario} (mean, 95% CI)", "zh": "{scenario}（均值，95%置信区间）"},
-    # sensitivity analysis (capsim.sweep)
-    "sweep_tornado_title": {"en": "One parameter at a time: {name}",
-                            "zh": "单因素敏感性分析：{name}"},
-    "sweep_at_low": {"en": "Parameter at its lowest value", "zh": "参数取最低值"},
-    "sweep_at_high": {"en": "Parameter at its highest value", "zh": "参数取最高值"},
-    "sweep_baseline": {"en": "Baseline", "zh": "基线"},
-    "sweep_output": {"en": "Output, mean of replications ({unit})",
-                     "zh": "输出指标，各次重复的均值（{unit}）"},
-    "sweep_morris_title": {"en": "Morris elementary effects: {name}",
-                           "zh": "Morris 基本效应筛选：{name}"},
-    "sweep_mu_star": {"en": "μ*: mean absolute effect over the range ({unit})",
-                      "zh": "μ*：取值范围内的平均绝对效应（{unit}）"},
-    "sweep_sigma": {"en": "σ: spread of the effects ({unit})", "zh": "σ：效应的标准差（{unit}）"},
-    "sweep_sigma_mu": {"en": "σ = μ* (above: non-linear or interacting)",
-                       "zh": "σ = μ*（线以上：非线性或存在交互作用）"},
-    "sweep_sobol_title": {"en": "Sobol indices with 95% intervals: {name}",
-                          "zh": "Sobol 敏感性指数及95%置信区间：{name}"},
-    "sweep_s1": {"en": "First order S1 (alone)", "zh": "一阶指数 S1（单独作用）"},
-    "sweep_st": {"en": "Total ST (with interactions)", "zh": "总效应指数 ST（含交互作用）"},
-    "sweep_index": {"en": "Share of the output's variance (0-1)",
-                    "zh": "占输出方差的比例（0-1）"},
-    # capacity sizing (capsim.sizing)
-    "sizing_title": {"en": "Beds needed for the service level against facility size\n{name}",
-                     "zh": "达到服务水平所需床位与机构规模\n{name}"},
-    "sizing_x": {"en": "Deliveries a year at the facility (log scale)",
-                 "zh": "机构年分娩量（人，对数刻度）"},
-    "sizing_y": {"en": "Beds needed per 1,000 deliveries a year (beds)",
-                 "zh": "每千分娩量所需产科床位（张）"},
-    "sizing_facilities": {"en": "Facilities: simulated requirement",
-                          "zh": "各机构：模拟得出的需求"},
-    "sizing_ratio": {"en": "Flat ratio standard: {value} beds per 1,000",
-                     "zh": "统一配置标准：每千分娩量 {value} 张"},
-    "sizing_theory": {"en": "Queueing theory, one isolated facility ({levels})",
-                      "zh": "排队论，单个独立机构（{levels}）"},
-    "sizing_no_bed": {"en": "no bed ≤ {value}%", "zh": "无床率 ≤ {value}%"},
-    "sizing_occupancy": {"en": "occupancy ≤ {value}%", "zh": "使用率 ≤ {value}%"},
-}
-
-
-def translate(table: dict[str, dict[str, str]], key: str, lang: str = "en", **fmt) -> str:
-    """Return ``table[key]`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
-    if lang not in ("en", "zh"):
-        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
-    return table[key][lang].format(**fmt)
+from capsim import metrics  # noqa: E402
+from capsim.i18n import STRINGS, t  # noqa: E402
 
 
 def label(key: str, lang: str = "en", **fmt) -> str:
-    """Return the plot label ``key`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
-    return translate(LABELS, key, lang, **fmt)
+    """A plot's text in ``lang`` ("en" or "zh"): the catalogue's string ``key`` formatted with
+    ``fmt`` (:mod:`capsim.i18n`), or else the axis label of the metric ``key``."""
+    if key not in STRINGS and key in metrics.METRICS:
+        return metrics.axis_label(key, lang)
+    return t(key, lang, **fmt)
 
 
 def use_fonts(lang: str) -> None:
@@ -408,7 +274,7 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
 
     ``ratios`` is :func:`capsim.targets.ratio_readings` (columns year, scope, metric, planned,
     simulated, ci_low, ci_high); ``metric`` picks the ratio, in the unit of
-    :data:`capsim.results.METRICS`; ``year`` the horizon year (default: the last);
+    :data:`capsim.metrics.METRICS`; ``year`` the horizon year (default: the last);
     ``standard`` the threshold to draw (none: no line)."""
     use_fonts(lang)
     names = names or {}
@@ -433,7 +299,7 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
     ax.set_ylim(0, top * 1.15 if np.isfinite(top) and top > 0 else 1)
     ax.set_xticks(x, [names.get(s, s) for s in scopes], rotation=35, ha="right")
     ax.set_xlabel(label("facility", lang))
-    what = label(metric, lang)
+    what = metrics.axis_label(metric, lang)
     ax.set_ylabel(what)
     ax.set_title(label("ratio_title", lang, what=_short(what), year=year, name=title_name),
                  fontsize=10)
@@ -455,16 +321,12 @@ def year_comparison_plot(summary: pd.DataFrame, metric: str, facility: str = "re
     ``summary`` is :meth:`Results.summary` with ``year=None`` of each scenario, concatenated
     with a ``scenario`` column (scenario name); rows for the whole period ("all") are left
     out. Shares are drawn as percentages; other metrics in their unit."""
-    from capsim.results import METRICS
-
     use_fonts(lang)
     names = names or {}
     d = summary[(summary["metric"] == metric) & (summary["facility"] == facility)
                 & (summary["year"].astype(str) != "all")].copy()
     d["year"] = d["year"].astype(int)
-    description, unit = METRICS[metric]
-    scale = 100.0 if unit == "share" else 1.0
-    unit_text = "%" if unit == "share" else unit
+    scale = 100.0 if metrics.unit(metric) == "share" else 1.0
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     for i, (scen, g) in enumerate(d.groupby("scenario", sort=False)):
         g = g.sort_values("year")
@@ -474,7 +336,7 @@ def year_comparison_plot(summary: pd.DataFrame, metric: str, facility: str = "re
                     capsize=3, label=label("scenario_ci", lang, scenario=str(scen)))
     ax.set_xticks(sorted(d["year"].unique()))
     ax.set_xlabel(label("year", lang))
-    what = label(metric, lang) if metric in LABELS else f"{description} ({unit_text})"
+    what = metrics.axis_label(metric, lang)
     ax.set_ylabel(what)
     ax.set_title(label("years_title", lang, what=_short(what),
                        facility=names.get(facility, facility)), fontsize=10)

@@ -5,8 +5,7 @@ of metrics per (year, facility), the referral flows, and the daily mean census p
 :class:`Results` gathers the replications and summarises them with 95% confidence intervals
 and the spread across replications (5th, 50th, 95th percentiles).
 
-Metric names say their unit: ``*_share`` is a fraction from 0 to 1, ``*_min`` minutes,
-``*_per_1000_deliveries`` per 1,000 deliveries a year, ``deliveries_per_year`` deliveries a year.
+Metrics are named by the ids of :data:`capsim.metrics.METRICS`, which gives their units.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from capsim.metrics import METRICS
 from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, RunRecord
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
 from capsim.scenario.models import Scenario
@@ -27,43 +27,6 @@ ALL_YEARS = "all"
 OUT_OF_REGION_ID = "out-of-region"
 HIGH_OCCUPANCY = 0.85
 DAYS_PER_YEAR = 365.25
-
-#: Metric name: (English description, unit). The report and plots use these labels.
-METRICS: dict[str, tuple[str, str]] = {
-    "arrivals": ("women whose planned delivery facility this is", "women"),
-    "deliveries": ("deliveries", "deliveries"),
-    "deliveries_per_year": ("deliveries, annualised", "deliveries/year"),
-    "caesarean_share": ("caesarean sections among deliveries", "share"),
-    "emergency_caesareans": ("emergency caesareans", "operations"),
-    "labours": ("labours cared for by a midwife (by the start of her labour care)", "women"),
-    "turned_away_share": ("women who found no bed at their planned facility", "share"),
-    "diverted_share": ("women diverted to another facility of the region for lack of a bed",
-                       "share"),
-    "out_of_region_share": ("women transferred out of the region", "share"),
-    "emergency_transfer_share": ("women transferred in an emergency (in or out of region)",
-                                 "share"),
-    "midwife_no_wait_share": ("labours with a midwife 1:1 from the start", "share"),
-    "midwife_timely_share": ("labours with a midwife within the target wait", "share"),
-    "midwife_wait_mean_min": ("mean wait for a midwife in labour", "minutes"),
-    "midwife_wait_p95_min": ("95th percentile of the wait for a midwife", "minutes"),
-    "ddi_mean_min": ("mean decision-to-delivery interval, emergency caesarean", "minutes"),
-    "ddi_within_target_share": ("emergency caesareans within the DDI target", "share"),
-    "occupancy_mean": ("mean bed occupancy", "share"),
-    "occupancy_p95": ("95th percentile of daily bed occupancy", "share"),
-    "days_above_85_share": ("days with mean occupancy above 85%", "share"),
-    "beds": ("obstetric beds (time average)", "beds"),
-    "midwives": ("midwives, head-count (time average)", "persons"),
-    "obstetricians": ("obstetricians, head-count (time average)", "persons"),
-    "theatres": ("operating theatres (time average)", "theatres"),
-    "beds_per_1000_deliveries": ("beds per 1,000 simulated deliveries a year",
-                                 "beds/1000 deliveries"),
-    "midwives_per_1000_deliveries": ("midwives per 1,000 simulated deliveries a year",
-                                     "persons/1000 deliveries"),
-    "obstetricians_per_1000_deliveries": ("obstetricians per 1,000 simulated deliveries a year",
-                                          "persons/1000 deliveries"),
-    "obstetricians_per_bed": ("obstetricians per obstetric bed", "persons/bed"),
-}
-
 
 @dataclass
 class ReplicationResult:
@@ -450,11 +413,17 @@ class Results:
         if year is not None:
             df = df[df["year"] == str(year)]
         out = summarise(df, ["year", "facility", "metric"])
-        out.insert(3, "unit", out["metric"].map(lambda m: METRICS[m][1]))
-        # A share lies in [0, 1]: the t interval of its mean is cut to that range.
-        share = out["unit"] == "share"
-        out.loc[share, "ci_low"] = out.loc[share, "ci_low"].clip(lower=0.0)
-        out.loc[share, "ci_high"] = out.loc[share, "ci_high"].clip(upper=1.0)
+        out.insert(3, "unit", out["metric"].map(lambda m: METRICS[m].unit))
+        # A metric with a range (a share lies in [0, 1]): the t interval of its mean is cut
+        # to that range.
+        ranged: dict[tuple[float, float], list[str]] = {}
+        for m in out["metric"].unique():
+            if METRICS[m].clip is not None:
+                ranged.setdefault(METRICS[m].clip, []).append(m)
+        for (low, high), ids in ranged.items():
+            rows = out["metric"].isin(ids)
+            out.loc[rows, "ci_low"] = out.loc[rows, "ci_low"].clip(lower=low)
+            out.loc[rows, "ci_high"] = out.loc[rows, "ci_high"].clip(upper=high)
         return out
 
     def flow_summary(self) -> pd.DataFrame:

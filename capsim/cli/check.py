@@ -10,21 +10,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim.cli.common import add_run_options, fmt_value
+from capsim import metrics
+from capsim.cli import COMMANDS
+from capsim.cli.common import add_run_options
 from capsim.errors import CapsimError
+from capsim.formatting import fmt_value
+from capsim.i18n import t as label
 
 OUT_SUFFIXES = (".csv", ".json")
-#: Ratios shown side by side (planned and simulated) after the verdicts, with short headers.
-RATIO_HEADS = {"beds_per_1000_deliveries": {"en": "beds/1000", "zh": "床位/千分娩"},
-               "midwives_per_1000_deliveries": {"en": "midwives/1000", "zh": "助产士/千分娩"},
-               "obstetricians_per_bed": {"en": "obstetricians/bed", "zh": "产科医师/床"}}
+#: Ratios shown side by side (planned and simulated) after the verdicts, under their headings.
+SHOWN_RATIOS = ("beds_per_1000_deliveries", "midwives_per_1000_deliveries",
+                "obstetricians_per_bed")
 SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the check command."""
     p = sub.add_parser(
-        "check", help="judge a scenario against the standards and its targets (exit 1 on fail)",
+        "check", help=COMMANDS["check"],
         description="Check a scenario against the catalogue of standards and its own targets: "
         "value, 95%% interval, threshold, margin and verdict (pass, fail, uncertain, not "
         "applicable) per target, scope and year. Simulates only when a target needs a "
@@ -83,7 +86,7 @@ def write_table(table: pd.DataFrame, path: Path) -> Path:
 
 def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
     """The check table as text: one block per target with its rows, then the counts."""
-    from capsim.plots import facility_names, label
+    from capsim.plots import facility_names
     from capsim.timeline import horizon_years
 
     years = horizon_years(scenario)
@@ -119,17 +122,17 @@ def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
 
 def format_ratios(ratios: pd.DataFrame, scenario, lang: str = "en") -> str:
     """Planned and simulated ratios side by side, one line per year and scope (text)."""
-    from capsim.plots import facility_names, label
+    from capsim.plots import facility_names
 
     names = facility_names(scenario, lang)
-    ratios = ratios[ratios["metric"].isin(RATIO_HEADS)]
+    ratios = ratios[ratios["metric"].isin(SHOWN_RATIOS)]
     rows = []
     for (year, scope), g in ratios.groupby(["year", "scope"], sort=False):
         row = {label("year", lang): year, label("check_scope", lang): names.get(scope, scope)}
         for r in g.itertuples():
             planned = "-" if math.isnan(r.planned) else f"{r.planned:.4g}"
             sim = fmt_value(r.simulated, r.ci_low, r.ci_high, r.unit)
-            row[RATIO_HEADS[r.metric][lang]] = f"{planned} -> {sim}"
+            row[metrics.heading(r.metric, lang)] = f"{planned} -> {sim}"
         rows.append(row)
     return label("check_ratios", lang) + "\n" + textwrap.indent(
         _to_string(pd.DataFrame(rows)), "  ")
@@ -147,8 +150,6 @@ def _wrapped(first: str, note: str) -> list[str]:
 
 
 def _threshold(row, lang: str) -> str:
-    from capsim.plots import label
-
     if row["comparator"] in ("falling", "rising"):
         return label(f"check_{row['comparator']}", lang)
     t = row["threshold"]
@@ -174,6 +175,4 @@ def _margin(m: float, unit: str) -> str:
 
 
 def _verdict(v: str, lang: str) -> str:
-    from capsim.plots import label
-
     return label("check_" + v.replace(" ", "_"), lang)

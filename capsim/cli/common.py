@@ -33,20 +33,3 @@ def run_options(args: argparse.Namespace) -> dict:
     return {"replications": args.replications, "seed": args.seed, "workers": args.workers,
             "client": args.scheduler}
 
-
-def fmt_value(mean: float, lo: float, hi: float, unit: str) -> str:
-    """Render a mean and its 95% interval in the metric's unit, shares as percentages."""
-    import math
-
-    if mean is None or (isinstance(mean, float) and math.isnan(mean)):
-        return "-"
-    if unit == "share":
-        core = f"{100 * mean:.1f}%"
-        if not math.isnan(lo):
-            core += f" [{100 * lo:.1f}, {100 * hi:.1f}]"
-        return core
-    digits = 0 if abs(mean) >= 100 else 1 if abs(mean) >= 10 else 2
-    core = f"{mean:.{digits}f}"
-    if not math.isnan(lo):
-        core += f" [{lo:.{digits}f}, {hi:.{digits}f}]"
-    return core

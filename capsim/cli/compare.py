@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim.cli.common import add_run_options, fmt_value
+from capsim.cli import COMMANDS
+from capsim.cli.common import add_run_options
+from capsim.formatting import fmt_value
 
 #: Region metrics printed and plotted year by year.
 KEY_METRICS = ("deliveries_per_year", "beds_per_1000_deliveries", "occupancy_mean",
@@ -20,7 +22,7 @@ PLOT_METRICS = ("deliveries_per_year", "beds_per_1000_deliveries", "occupancy_me
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the compare command."""
     p = sub.add_parser(
-        "compare", help="compare variants with a baseline, paired by common random numbers",
+        "compare", help=COMMANDS["compare"],
         description="Simulate a baseline and its variants with the same seed and replications "
         "(common random numbers), print each variant's difference from the baseline per year "
         "with a 95%% interval from paired replications, and write differences.csv, "

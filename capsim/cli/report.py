@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options, run_options
 from capsim.errors import CapsimError
 
@@ -13,7 +14,7 @@ from capsim.errors import CapsimError
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the report command."""
     p = sub.add_parser(
-        "report", help="write one self-contained HTML report of a scenario's run",
+        "report", help=COMMANDS["report"],
         description="Simulate a scenario (or read the folder `capsim run` wrote) and write one "
         "HTML file with images embedded: the scenario's description, every parameter with "
         "its source or stated assumption, the results and targets with verdicts, the charts, "

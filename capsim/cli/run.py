@@ -8,28 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim.cli.common import add_run_options, fmt_value, run_options
-
-#: Metrics shown in the printed summary, in order.
-KEY_METRICS = (
-    "deliveries_per_year", "beds", "beds_per_1000_deliveries", "midwives_per_1000_deliveries",
-    "obstetricians_per_bed", "occupancy_mean", "occupancy_p95", "days_above_85_share",
-    "turned_away_share", "diverted_share", "out_of_region_share", "midwife_timely_share",
-    "midwife_wait_p95_min", "ddi_within_target_share",
-)
-
-#: Metrics of the per-facility table (metric, short heading), in order.
-FACILITY_METRICS = (
-    ("deliveries_per_year", "deliveries/yr"), ("beds", "beds"),
-    ("beds_per_1000_deliveries", "beds/1000"), ("occupancy_mean", "occupancy"),
-    ("turned_away_share", "no bed"), ("midwife_timely_share", "midwife<=target"),
-    ("ddi_within_target_share", "DDI<=target"),
-)
+from capsim import metrics
+from capsim.cli import COMMANDS
+from capsim.cli.common import add_run_options, run_options
+from capsim.formatting import fmt_value
+from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the run command."""
-    p = sub.add_parser("run", help="simulate a scenario and write its summary and plots",
+    p = sub.add_parser("run", help=COMMANDS["run"],
                        description="Simulate a scenario, print a summary with 95% confidence "
                        "intervals, and write summary.csv, flows.csv, daily.csv and PNG plots.")
     p.add_argument("scenario", help="scenario file (YAML or TOML)")
@@ -86,7 +74,7 @@ def format_summary(results, elapsed: float) -> str:
     if halve:
         lines.append(f"About {halve} replications would halve every interval.")
     region = s[s["facility"] == "region"].set_index("metric")
-    for m in KEY_METRICS:
+    for m in SUMMARY_METRICS:
         if m not in region.index:
             continue
         r = region.loc[m]
@@ -98,14 +86,13 @@ def format_summary(results, elapsed: float) -> str:
         lines.append(f"  {m:<30} {fmt_value(r['mean'], r['ci_low'], r['ci_high'], r['unit'])}"
                      f"{unit}{width}   p5-p95 {spread}")
     lines += ["", "By facility (mean [95% CI]):"]
-    cols = FACILITY_METRICS
     table = []
     for fid in [f.id for f in scen.facilities if f.delivers]:
         row = {"facility": fid}
         fs = s[s["facility"] == fid].set_index("metric")
-        for m, head in cols:
+        for m in FACILITY_METRICS:
             r = fs.loc[m]
-            row[head] = fmt_value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
+            row[metrics.heading(m)] = fmt_value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
         table.append(row)
     lines.append(pd.DataFrame(table).to_string(index=False))
     return "\n".join(lines)

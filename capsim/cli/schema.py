@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from capsim.cli import COMMANDS
+
 DEFAULT_DIR = Path("capsim-schema")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the schema command."""
-    p = sub.add_parser("schema", help="write the JSON Schema of scenario and sweep files",
+    p = sub.add_parser("schema", help=COMMANDS["schema"],
                        description="Write <kind>.schema.json for every kind of file a planner "
                        "writes (scenario, sweep). Point an editor's YAML support at them: "
                        "a first line '# yaml-language-server: $schema=PATH' in a scenario "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options
 from capsim.errors import CapsimError
 
@@ -23,7 +24,7 @@ SHOWN = {
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the size command."""
     p = sub.add_parser(
-        "size", help="least beds, midwives and theatres per facility for the service levels",
+        "size", help=COMMANDS["size"],
         description="Find the least beds, on-duty midwives (and head-count) and theatres of "
         "each facility and year that meet the service levels, starting from queueing theory "
         "and confirming by simulating the whole region (a level is met only when its 95%% "

@@ -8,13 +8,14 @@ import sys
 import time
 from pathlib import Path
 
+from capsim.cli import COMMANDS
 from capsim.cli.common import add_worker_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the sweep command."""
     p = sub.add_parser(
-        "sweep", help="sensitivity analysis: one at a time, grid, Morris or Sobol",
+        "sweep", help=COMMANDS["sweep"],
         description="Run the sweep of SPEC: every point and replication is written to "
         "DIR/sweep.sqlite as it finishes, so an interrupted sweep resumes when the same "
         "command is run again. When complete, writes DIR/indices.csv, DIR/summary.csv and "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from capsim.cli import COMMANDS
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the validate command."""
-    p = sub.add_parser("validate", help="check a scenario file without simulating",
+    p = sub.add_parser("validate", help=COMMANDS["validate"],
                        description="Check a scenario file without simulating: exit 0 when it is "
                        "valid, 2 with the file, field and reason of every problem otherwise.")
     p.add_argument("scenario", help="scenario file (YAML or TOML)")

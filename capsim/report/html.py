@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim import plots
-from capsim.cli.common import fmt_value
-from capsim.cli.run import FACILITY_METRICS, KEY_METRICS
+from capsim import metrics, plots
+from capsim.formatting import fmt_value
+from capsim.i18n import t
+from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.report.comments import FileComments
 from capsim.report.inputs import ReportInputs
 from capsim.report.parameters import chain_comments, parameter_table
 from capsim.report.stress import STRESS_CITATION, RunFacts, stress_items
-from capsim.report.text import metric_name, t, unit_name
-from capsim.results import METRICS
 
 #: Family name of the CJK glyphs embedded in the page, and where its rule goes. It comes first
 #: in the font lists: it holds only the page's non-ASCII characters, so Latin text falls
@@ -136,13 +135,13 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
     parts = [f"<p>{escape(balance)}</p>", f"<p>{escape(t('region_results', lang))}</p>"]
     region = s[s["facility"] == "region"].set_index("metric")
     rows = []
-    for m in KEY_METRICS:
+    for m in SUMMARY_METRICS:
         if m not in region.index:
             continue
         r = region.loc[m]
         nan = math.nan
-        rows.append([escape(m), escape(metric_name(m, lang)),
-                     escape(unit_name("%" if r["unit"] == "share" else r["unit"], lang)),
+        rows.append([escape(m), escape(metrics.name(m, lang)),
+                     escape(metrics.unit_name("%" if r["unit"] == "share" else r["unit"], lang)),
                      _value(r["mean"], r["ci_low"], r["ci_high"], r["unit"]),
                      _value(r["p5"], nan, nan, r["unit"]) + " – " +
                      _value(r["p95"], nan, nan, r["unit"])])
@@ -157,9 +156,10 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
             continue
         fs = s[s["facility"] == f.id].set_index("metric")
         rows.append([escape(names[f.id])] + [
-            _value(fs.loc[m, "mean"], fs.loc[m, "ci_low"], fs.loc[m, "ci_high"], METRICS[m][1])
-            if m in fs.index else "-" for m, _ in FACILITY_METRICS])
-    heads = [t("facility", lang)] + [metric_name(m, lang) for m, _ in FACILITY_METRICS]
+            _value(fs.loc[m, "mean"], fs.loc[m, "ci_low"], fs.loc[m, "ci_high"],
+                   metrics.unit(m))
+            if m in fs.index else "-" for m in FACILITY_METRICS])
+    heads = [t("facility", lang)] + [metrics.name(m, lang) for m in FACILITY_METRICS]
     parts.append(_table("facility-summary", heads, rows,
                         cell_classes=[""] + ["num"] * len(FACILITY_METRICS)))
     return "\n".join(parts)
@@ -187,7 +187,7 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
             f"{escape(str(name))}<br><span class=muted>{escape(str(r.target))}</span>",
             escape(names.get(r.scope, r.scope) if isinstance(r.scope, str) and r.scope
                    else "-"),
-            escape(str(r.year)), escape(t(r.reading, lang)),
+            escape(str(r.year)), escape(t(f"check_reading_{r.reading}", lang)),
             _value(r.value, r.ci_low, r.ci_high, unit),
             escape(f"{r.comparator} {thr}"),
             _value(r.margin, math.nan, math.nan, unit),
@@ -242,7 +242,7 @@ def render(inputs: ReportInputs, lang: str = "en") -> str:
     figures = charts(inputs, lang)
     when = datetime.now().strftime("%Y-%m-%d %H:%M")
     names = plots.facility_names(s, lang)
-    facility_rows = [[escape(f.id), escape(names[f.id]), escape(plots.label(f.level, lang)),
+    facility_rows = [[escape(f.id), escape(names[f.id]), escape(t(f.level, lang)),
                       str(f.beds), str(f.midwives), str(f.obstetricians), str(f.theatres)]
                      for f in s.facilities]
     scenario_html = [

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from capsim.report.text import fmt_num, t
-from capsim.results import METRICS
+from capsim.formatting import fmt_num
+from capsim.i18n import t
+from capsim.metrics import METRICS
 from capsim.scenario.models import Scenario
 from capsim.streams import STREAM_NAMES
 
@@ -23,7 +24,7 @@ STRESS_CITATION = ("Monks T, Currie CSM, Onggo BS, Robinson S, Kunc M, Taylor SJ
                    "Strengthening the reporting of empirical simulation studies: introducing the "
                    "STRESS guidelines. Journal of Simulation 2019;13(1):55-67.")
 
-#: (item number, key of its name in capsim.report.text), in checklist order.
+#: (item number, key of its name in capsim.i18n), in checklist order.
 ITEMS: tuple[tuple[str, str], ...] = (
     ("1.1", "s_purpose"), ("1.2", "s_outputs"), ("1.3", "s_aims"),
     ("2.1", "s_diagram"), ("2.2", "s_logic"), ("2.3", "s_scenario_logic"),

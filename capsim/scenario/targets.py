@@ -3,18 +3,24 @@ threshold, scope, years, reading, source); the packaged catalogue is a :class:`C
 them, and a scenario's ``targets`` section (:class:`Targets`) switches catalogue standards on
 or off, overrides them, and adds local targets.
 
-Metric names are those of :data:`capsim.results.METRICS`. A *planned* reading comes from the
+Metric names are those of :data:`capsim.metrics.METRICS`. A *planned* reading comes from the
 scenario's own figures (beds ÷ planned deliveries × 1,000), a *simulated* one from the
-replications; only the metrics of :data:`capsim.targets.planned.PLANNED_METRICS` have a planned
-reading.
+replications; only the metrics of :data:`capsim.metrics.PLANNED_METRICS` have a planned
+reading. Standard ids are checked against the packaged catalogue, read here from its data file
+(:func:`packaged_catalogue`), so that a scenario's problems are all found when it is loaded.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
 from typing import Annotated, Literal
 
+import yaml
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
+from capsim.errors import ScenarioError
+from capsim.metrics import METRICS, PLANNED_METRICS
 from capsim.scenario.base import Capability, Level, Strict
 
 Comparator = Literal[">=", "<=", ">", "<", "falling", "rising"]
@@ -27,19 +33,18 @@ Kind = Literal["standard", "plan_target", "guidance"]
 AssumedSetting = Literal["ddi_target_minutes", "midwife_wait_target_minutes"]
 
 
-def _known_metric(name: str) -> str:
-    # Imported here: capsim.results imports the scenario models, which import this module.
-    from capsim.results import METRICS
+#: The catalogue of standards shipped with capsim, in the package's data folder.
+PACKAGED_CATALOGUE = "standards.yaml"
 
+
+def _known_metric(name: str) -> str:
     if name not in METRICS:
         raise ValueError(f"unknown metric {name!r} (known: {', '.join(METRICS)})")
     return name
 
 
 def _known_standard(sid: str) -> str:
-    from capsim.targets.catalogue import load_catalogue
-
-    known = load_catalogue().ids
+    known = packaged_catalogue().ids
     if sid not in known:
         raise ValueError(f"unknown standard {sid!r} (known: {', '.join(known)})")
     return sid
@@ -90,7 +95,7 @@ class Standard(Strict):
         description="standard: a configuration standard of a plan document; plan_target: a "
         "target a plan sets itself; guidance: planning guidance, not a standard.")
     name: Names
-    metric: MetricName = Field(..., description="A metric of capsim.results.METRICS.")
+    metric: MetricName = Field(..., description="A metric of capsim.metrics.METRICS.")
     comparator: Comparator = Field(
         ..., description=">=, <=, >, < against the threshold; falling or rising: the value "
         "must fall (rise) from each year to the next.")
@@ -130,13 +135,10 @@ class Standard(Strict):
             raise ValueError(f"comparator {self.comparator!r} needs a threshold")
         if trend and self.reading != "simulated":
             raise ValueError(f"a {self.comparator} target needs the simulated reading")
-        if self.reading == "planned":
-            from capsim.targets.planned import PLANNED_METRICS
-
-            if self.metric not in PLANNED_METRICS:
-                raise ValueError(
-                    f"metric {self.metric!r} has no planned reading (planned readings: "
-                    f"{', '.join(PLANNED_METRICS)}); use reading: simulated")
+        if self.reading == "planned" and self.metric not in PLANNED_METRICS:
+            raise ValueError(
+                f"metric {self.metric!r} has no planned reading (planned readings: "
+                f"{', '.join(PLANNED_METRICS)}); use reading: simulated")
         if (self.levels or self.capabilities) and "facility" not in self.scope:
             raise ValueError("levels and capabilities restrict facility rows: add 'facility' "
                              "to the scope")
@@ -216,10 +218,8 @@ class Targets(Strict):
     @field_validator("local")
     @classmethod
     def _local_ids(cls, v: tuple[Standard, ...]) -> tuple[Standard, ...]:
-        from capsim.targets.catalogue import load_catalogue
-
         _unique_ids(v, "local target ids")
-        taken = sorted({s.id for s in v} & set(load_catalogue().ids))
+        taken = sorted({s.id for s in v} & set(packaged_catalogue().ids))
         if taken:
             raise ValueError(f"local target id(s) {', '.join(taken)} are catalogue ids: choose "
                              "another id, or override the standard under 'standards'")
@@ -227,10 +227,22 @@ class Targets(Strict):
 
     @model_validator(mode="after")
     def _overrides_valid(self) -> Targets:
-        from capsim.targets.catalogue import load_catalogue
-
-        resolve(self, load_catalogue())
+        resolve(self, packaged_catalogue())
         return self
+
+
+@lru_cache(maxsize=1)
+def packaged_catalogue() -> Catalogue:
+    """The catalogue of standards shipped with capsim (``capsim/data/standards.yaml``),
+    validated; raises :class:`~capsim.errors.ScenarioError` naming the field and reason when
+    the packaged file is broken."""
+    with resources.as_file(resources.files("capsim") / "data" / PACKAGED_CATALOGUE) as path:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            return Catalogue.model_validate(data)
+        except ValidationError as exc:
+            raise ScenarioError(str(path), [(".".join(map(str, e["loc"])), e["msg"])
+                                            for e in exc.errors()]) from None
 
 
 def resolve(targets: Targets, catalogue: Catalogue) -> tuple[Standard, ...]:

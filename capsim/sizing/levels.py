@@ -54,7 +54,7 @@ class ServiceLevels(Strict):
 @dataclass(frozen=True)
 class Check:
     """How one service level is read from the simulation: the resource it sizes, the metric
-    of :data:`capsim.results.METRICS` it bounds, and whether the bound is an upper one."""
+    of :data:`capsim.metrics.METRICS` it bounds, and whether the bound is an upper one."""
 
     level: str
     resource: str

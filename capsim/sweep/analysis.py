@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from capsim.errors import CapsimError
-from capsim.results import METRICS
+from capsim.metrics import METRICS
 from capsim.stats import CONFIDENCE, summarise
 from capsim.sweep.plan import Sweep
 from capsim.sweep.sampling import salib_problem
@@ -63,7 +63,7 @@ class SweepResult:
         output, unit, and the mean over replications with its 95% interval, sd, p5, p50, p95,
         n (as :func:`capsim.stats.summarise`; in the output's unit)."""
         s = summarise(self.results, ["point", "output"])
-        units = {o.key: METRICS[o.metric][1] for o in self.sweep.spec.outputs}
+        units = {o.key: METRICS[o.metric].unit for o in self.sweep.spec.outputs}
         s.insert(2, "unit", s["output"].map(units))
         design = self.sweep.design
         points = design.values.copy()
@@ -106,7 +106,7 @@ class SweepResult:
             else:
                 df = self._grid(y)
             df.insert(0, "output", o.key)
-            df.insert(1, "unit", METRICS[o.metric][1])
+            df.insert(1, "unit", METRICS[o.metric].unit)
             frames.append(df)
         out = pd.concat(frames, ignore_index=True)
         return out[["output", "unit", "parameter", "label", *INDEX_COLUMNS[method]]]

@@ -9,8 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from capsim import metrics
 from capsim.plots import facility_names, label, use_fonts
-from capsim.results import METRICS
 
 #: File name (without .png) of each method's chart; grid sweeps have none.
 PLOT_NAMES: dict[str, str] = {"oat": "tornado", "morris": "morris", "sobol": "sobol"}
@@ -38,10 +38,10 @@ def _panels(result, draw, title_key: str, lang: str) -> plt.Figure:
     fig, axes = plt.subplots(nrows, ncols, figsize=(7.0 * ncols, height * nrows),
                              squeeze=False)
     for ax, out in zip(axes.ravel(), spec.outputs, strict=False):
-        what = METRICS[out.metric][0] if lang == "en" else out.metric
+        what = metrics.name(out.metric, lang)
         year = "" if out.year == "all" else f", {out.year}"
         ax.set_title(f"{names.get(out.facility, out.facility)}: {what}{year}", fontsize=10)
-        draw(ax, table[table["output"] == out.key], METRICS[out.metric][1], lang)
+        draw(ax, table[table["output"] == out.key], metrics.unit(out.metric), lang)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.suptitle(label(title_key, lang, name=spec.name))

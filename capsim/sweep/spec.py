@@ -16,7 +16,8 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 from scipy import stats
 
-from capsim.results import ALL_YEARS, METRICS, REGION
+from capsim.metrics import METRICS
+from capsim.results import ALL_YEARS, REGION
 from capsim.scenario.models import Strict
 
 Method = Literal["oat", "grid", "morris", "sobol"]
@@ -130,7 +131,7 @@ class Output(Strict):
     """One output of interest: a result metric of a facility (or the region) in a year (or
     over the whole reported period)."""
 
-    metric: str = Field(..., description="A metric of capsim.results.METRICS.")
+    metric: str = Field(..., description="A metric of capsim.metrics.METRICS.")
     facility: str = Field(REGION, description="Facility id, or 'region'.")
     year: str = Field(ALL_YEARS, description="A calendar year of the horizon, or 'all'.")
     name: str | None = Field(None, description="Column name (default facility.metric[.year]).")

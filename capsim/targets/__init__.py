@@ -9,9 +9,10 @@ of a scenario against them (value, 95% interval, threshold, margin, verdict).
 0.85
 """
 
+from capsim.metrics import PLANNED_METRICS, RATIO_METRICS
 from capsim.targets.catalogue import active_standards, load_catalogue
 from capsim.targets.check import COLUMNS, check, needs_simulation, ratio_readings
-from capsim.targets.planned import PLANNED_METRICS, RATIO_METRICS, planned_readings
+from capsim.targets.planned import planned_readings
 from capsim.targets.verdict import VERDICTS, judge
 
 __all__ = [

@@ -8,15 +8,11 @@ Stable ids (other tools read them): ``beds-per-1000``, ``midwives-per-1000``,
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from capsim.scenario.loader import read_mapping, validate_model
 from capsim.scenario.models import Scenario
-from capsim.scenario.targets import Catalogue, Standard, resolve
-
-PACKAGED = "standards.yaml"
+from capsim.scenario.targets import Catalogue, Standard, packaged_catalogue, resolve
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
@@ -26,18 +22,11 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     one standard (threshold in the metric's unit, shares as fractions). Raises
     :class:`~capsim.errors.ScenarioError` naming the file, field path and reason."""
     if path is None:
-        return _packaged()
+        return packaged_catalogue()
     return validate_model(Catalogue, read_mapping(path), str(path))
-
-
-@lru_cache(maxsize=1)
-def _packaged() -> Catalogue:
-    with resources.as_file(resources.files("capsim") / "data" / PACKAGED) as path:
-        return load_catalogue(path)
 
 
 def active_standards(scenario: Scenario) -> tuple[Standard, ...]:
     """The standards ``scenario`` is checked against: the catalogue's, switched on or off and
     overridden by its ``targets`` section, then its local targets."""
     return resolve(scenario.targets, load_catalogue())
-

@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 
 from capsim.errors import CapsimError
-from capsim.results import METRICS, REGION, Results
+from capsim.metrics import METRICS, RATIO_METRICS
+from capsim.results import REGION, Results
 from capsim.scenario.models import Scenario
 from capsim.scenario.targets import Standard
 from capsim.stats import describe
 from capsim.targets.catalogue import active_standards
-from capsim.targets.planned import RATIO_METRICS, planned_readings
+from capsim.targets.planned import planned_readings
 from capsim.targets.verdict import NOT_APPLICABLE, judge
 from capsim.timeline import capacity_by_year, horizon_years
 
@@ -72,7 +73,7 @@ def needs_simulation(scenario: Scenario) -> bool:
 
 
 def ratio_readings(scenario: Scenario, results: Results | None = None) -> pd.DataFrame:
-    """Both readings of every ratio (:data:`~capsim.targets.planned.RATIO_METRICS`), per year,
+    """Both readings of every ratio (:data:`~capsim.metrics.RATIO_METRICS`), per year,
     for the region and each delivering facility.
 
     Returns columns year, scope, level, metric, unit, planned (from the scenario's figures),
@@ -80,7 +81,7 @@ def ratio_readings(scenario: Scenario, results: Results | None = None) -> pd.Dat
     replications; NaN without ``results``)."""
     planned = planned_readings(scenario)
     out = planned[planned["metric"].isin(RATIO_METRICS)].rename(columns={"value": "planned"})
-    out.insert(4, "unit", out["metric"].map(lambda m: METRICS[m][1]))
+    out.insert(4, "unit", out["metric"].map(lambda m: METRICS[m].unit))
     sim = pd.DataFrame(columns=["year", "scope", "metric", "simulated", "ci_low", "ci_high"])
     if results is not None:
         _same_model(scenario, results)
@@ -192,7 +193,7 @@ def _row(std: Standard, scope: str, level: str, year: int, value: float = math.n
     return {
         "target": std.id, "kind": std.kind, "name_en": std.name.get("en"),
         "name_zh": std.name.get("zh"), "scope": scope, "level": level, "year": year,
-        "reading": std.reading, "metric": std.metric, "unit": METRICS[std.metric][1],
+        "reading": std.reading, "metric": std.metric, "unit": METRICS[std.metric].unit,
         "value": value, "ci_low": ci_low, "ci_high": ci_high, "comparator": std.comparator,
         "threshold": threshold, "margin": margin, "verdict": verdict, "note": note,
         "source": src.cite() if src else "scenario file", "source_note": src.note if src else "",

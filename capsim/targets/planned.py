@@ -15,26 +15,15 @@ import math
 
 import pandas as pd
 
+from capsim.metrics import METRICS, PLANNED_METRICS
 from capsim.results import REGION
 from capsim.scenario.models import Scenario
 from capsim.timeline import CAPACITY_FIELDS, capacity_by_year, planned_deliveries_by_year
 
-#: Metrics with a planned reading.
-PLANNED_METRICS: tuple[str, ...] = (
-    "deliveries_per_year", "beds", "midwives", "obstetricians", "theatres",
-    "beds_per_1000_deliveries", "midwives_per_1000_deliveries",
-    "obstetricians_per_1000_deliveries", "obstetricians_per_bed",
-)
-#: Ratios a standard is usually stated in; both readings are reported for them.
-RATIO_METRICS: tuple[str, ...] = (
-    "beds_per_1000_deliveries", "midwives_per_1000_deliveries",
-    "obstetricians_per_1000_deliveries", "obstetricians_per_bed",
-)
-
 
 def planned_readings(scenario: Scenario) -> pd.DataFrame:
-    """Planned value of every metric of :data:`PLANNED_METRICS`, per horizon year, for the
-    region and each facility that delivers at the end of the year.
+    """Planned value of every metric of :data:`capsim.metrics.PLANNED_METRICS`, per horizon
+    year, for the region and each facility that delivers at the end of the year.
 
     Returns columns year, scope (``"region"`` or a facility id), level, metric, value
     (deliveries a year, counts, head-counts, per 1,000 deliveries, or obstetricians per bed).
@@ -56,17 +45,17 @@ def planned_readings(scenario: Scenario) -> pd.DataFrame:
 
 def _metric_rows(year: int, scope: str, level: str, counts: dict[str, float],
                  deliveries: float) -> list[dict]:
-    def per(numerator: float, denominator: float, scale: float = 1.0) -> float:
-        # Multiply first: 189 * 1000 / 5600 is exactly 33.75.
-        return numerator * scale / denominator if denominator > 0 else math.nan
+    quantities = {"deliveries": deliveries, **counts}
 
-    values = {
-        "deliveries_per_year": deliveries,
-        **counts,
-        "beds_per_1000_deliveries": per(counts["beds"], deliveries, 1000.0),
-        "midwives_per_1000_deliveries": per(counts["midwives"], deliveries, 1000.0),
-        "obstetricians_per_1000_deliveries": per(counts["obstetricians"], deliveries, 1000.0),
-        "obstetricians_per_bed": per(counts["obstetricians"], counts["beds"]),
-    }
-    return [{"year": int(year), "scope": scope, "level": level, "metric": m, "value": values[m]}
-            for m in PLANNED_METRICS]
+    def reading(metric: str) -> float:
+        # The metric's planned reading (capsim.metrics): numerator × scale ÷ denominator,
+        # multiplied first so that 189 * 1000 / 5600 is exactly 33.75.
+        how = METRICS[metric].planned
+        value = quantities[how.numerator]
+        if how.denominator is None:
+            return value
+        denominator = quantities[how.denominator]
+        return value * how.scale / denominator if denominator > 0 else math.nan
+
+    return [{"year": int(year), "scope": scope, "level": level, "metric": m,
+             "value": reading(m)} for m in PLANNED_METRICS]

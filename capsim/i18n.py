@@ -1,49 +1,130 @@
-"""The words of a report, in English and Chinese."""
+"""The words of capsim in English and Chinese: one catalogue of every string a plot, the
+report or the command line shows, looked up by key with :func:`t`.
+
+Metric names, units, headings and axis labels are with the metrics (:mod:`capsim.metrics`).
+"""
 
 from __future__ import annotations
 
-import math
+LANGS = ("en", "zh")
 
-from capsim.plots import translate
-
-#: Chinese names of the metrics of :data:`capsim.results.METRICS` (English names are there).
-METRIC_ZH: dict[str, str] = {
-    "arrivals": "以本机构为计划分娩机构的产妇",
-    "deliveries": "分娩量",
-    "deliveries_per_year": "年化分娩量",
-    "caesarean_share": "剖宫产率",
-    "emergency_caesareans": "紧急剖宫产例数",
-    "turned_away_share": "计划分娩机构无空床的产妇比例",
-    "diverted_share": "因无床位转往本区域其他机构的比例",
-    "out_of_region_share": "转出本区域（外转）比例",
-    "emergency_transfer_share": "急诊转运比例（区域内外）",
-    "midwife_no_wait_share": "临产即获一对一助产士的比例",
-    "midwife_timely_share": "在目标等待时间内获得助产士的比例",
-    "midwife_wait_mean_min": "等待助产士的平均时间",
-    "midwife_wait_p95_min": "等待助产士时间的第95百分位",
-    "ddi_mean_min": "紧急剖宫产平均决定至分娩时间（DDI）",
-    "ddi_within_target_share": "DDI 在目标内的紧急剖宫产比例",
-    "occupancy_mean": "平均床位使用率",
-    "occupancy_p95": "日床位使用率第95百分位",
-    "days_above_85_share": "床位使用率超过85%的天数比例",
-    "beds": "产科床位（时间平均）",
-    "midwives": "助产士人数（时间平均）",
-    "obstetricians": "产科医师人数（时间平均）",
-    "theatres": "手术室（时间平均）",
-    "beds_per_1000_deliveries": "每千模拟分娩量床位数",
-    "midwives_per_1000_deliveries": "每千模拟分娩量助产士数",
-    "obstetricians_per_1000_deliveries": "每千模拟分娩量产科医师数",
-    "obstetricians_per_bed": "每张产科床位产科医师数",
-}
-
-UNIT_ZH: dict[str, str] = {
-    "women": "人", "deliveries": "例", "deliveries/year": "例/年", "share": "比例",
-    "operations": "台", "minutes": "分钟", "beds": "张", "persons": "人", "theatres": "间",
-    "beds/1000 deliveries": "张/千例分娩", "persons/1000 deliveries": "人/千例分娩",
-    "persons/bed": "人/张",
-}
-
-TEXT: dict[str, dict[str, str]] = {
+STRINGS: dict[str, dict[str, str]] = {
+    # plots
+    "census_title": {"en": "Daily census against beds: {name}", "zh": "每日在院产妇数与床位：{name}"},
+    "date": {"en": "Date", "zh": "日期"},
+    "women_in_beds": {"en": "Women in obstetric beds (persons)", "zh": "占用产科床位的产妇（人）"},
+    "census_mean": {"en": "Mean census", "zh": "平均在院人数"},
+    "band": {"en": "5th-95th percentile of replications", "zh": "各次重复的第5-95百分位"},
+    "beds": {"en": "Beds", "zh": "床位数"},
+    "occupancy_title": {"en": "Mean bed occupancy by facility: {name}",
+                        "zh": "各机构平均床位使用率：{name}"},
+    "facility": {"en": "Facility", "zh": "机构"},
+    "occupancy_pct": {"en": "Mean bed occupancy (%)", "zh": "平均床位使用率（%）"},
+    "occupancy_bar": {"en": "Mean occupancy with 95% CI", "zh": "平均使用率及95%置信区间"},
+    "guidance_85": {"en": "85% planning guidance", "zh": "85% 规划参考线"},
+    "region": {"en": "Region", "zh": "全区域"},
+    # capsim check: standards and targets
+    "check_title": {"en": "{name}: standards and targets, {years}",
+                    "zh": "{name}：配置标准与目标核对，{years}年"},
+    "check_simulated": {"en": "Simulated readings: {n} replications, seed {seed}; [95% CI]",
+                        "zh": "模拟读数：{n}次重复，随机种子{seed}；[95%置信区间]"},
+    "check_planned_only": {"en": "Planned readings only: nothing was simulated",
+                           "zh": "仅规划读数：未运行模拟"},
+    "check_scope": {"en": "Scope", "zh": "范围"},
+    "check_value": {"en": "Value", "zh": "数值"},
+    "check_margin": {"en": "Margin", "zh": "余量"},
+    "check_verdict": {"en": "Verdict", "zh": "判定"},
+    "check_note": {"en": "Note", "zh": "说明"},
+    "check_source": {"en": "Source", "zh": "来源"},
+    "check_reading_planned": {"en": "planned", "zh": "规划值"},
+    "check_reading_simulated": {"en": "simulated", "zh": "模拟值"},
+    "check_falling": {"en": "falling year on year", "zh": "逐年下降"},
+    "check_rising": {"en": "rising year on year", "zh": "逐年上升"},
+    "check_pass": {"en": "pass", "zh": "达标"},
+    "check_fail": {"en": "FAIL", "zh": "未达标"},
+    "check_uncertain": {"en": "uncertain", "zh": "不确定"},
+    "check_not_applicable": {"en": "n/a", "zh": "不适用"},
+    "check_counts": {"en": "{n_pass} pass, {n_fail} fail, {n_uncertain} uncertain, "
+                           "{n_na} not applicable",
+                     "zh": "达标{n_pass}项，未达标{n_fail}项，不确定{n_uncertain}项，不适用{n_na}项"},
+    "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
+                     "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
+    # referral-flow map
+    "flow_title": {"en": "Women moved between facilities, {period}: {name}",
+                   "zh": "机构间转诊与转运的产妇，{period}：{name}"},
+    "flow_period": {"en": "mean of {n} replications, {start} to {end}",
+                    "zh": "{n}次重复的平均值，{start}至{end}"},
+    "longitude": {"en": "Longitude (degrees east)", "zh": "经度（东经，度）"},
+    "latitude": {"en": "Latitude (degrees north)", "zh": "纬度（北纬，度）"},
+    "level_axis": {"en": "Level of care (I = township, III = city tertiary)",
+                   "zh": "医疗机构级别（一级=乡镇，三级=市级三级医院）"},
+    "position_axis": {"en": "Facilities of the level (position, no unit)",
+                      "zh": "同级机构（排列位置，无单位）"},
+    "no_location": {"en": "no coordinates given: placed by level",
+                    "zh": "未给出坐标：按级别排列"},
+    "planned_referral": {"en": "Planned referral (booked where there are no deliveries)",
+                         "zh": "计划转诊（建册机构不助产）"},
+    "risk_referral": {"en": "Risk referral (risk colour needs a higher level)",
+                      "zh": "高危转诊（风险等级需上级机构）"},
+    "no_bed": {"en": "No bed at the facility", "zh": "无空床转院"},
+    "emergency_transfer": {"en": "Emergency transfer in labour", "zh": "产时急诊转运"},
+    "out_of_region": {"en": "Out of region", "zh": "转出本区域（外转）"},
+    "women_moved": {"en": "{n} women", "zh": "{n} 人"},
+    "width_key": {"en": "Arrow width: women moved (persons)", "zh": "箭头宽度：转运人数（人）"},
+    "no_flows": {"en": "No woman was moved", "zh": "没有产妇被转诊或转运"},
+    "antenatal_only": {"en": "Antenatal care only", "zh": "仅提供孕产期保健（不助产）"},
+    "township": {"en": "Township health centre (level I)", "zh": "乡镇卫生院（一级）"},
+    "county": {"en": "County or district hospital (level II)", "zh": "县（区）级医院（二级）"},
+    "mch": {"en": "MCH hospital (level II)", "zh": "妇幼保健院（二级）"},
+    "city_tertiary": {"en": "City tertiary centre (level III)", "zh": "市级三级医院（三级）"},
+    # ratios against a standard
+    "ratio_title": {"en": "{what}, {year}: planned and simulated against the standard: {name}",
+                    "zh": "{year}年{what}：规划值与模拟值对照标准：{name}"},
+    "planned": {"en": "Planned (scenario's own figures)", "zh": "规划值（按方案数据计算）"},
+    "simulated": {"en": "Simulated, mean with 95% CI", "zh": "模拟值（均值及95%置信区间）"},
+    "standard": {"en": "Standard: {value:g}", "zh": "标准：{value:g}"},
+    # scenarios year by year
+    "years_title": {"en": "{what} by year and scenario ({facility})",
+                    "zh": "各方案逐年{what}（{facility}）"},
+    "year": {"en": "Year", "zh": "年份"},
+    "scenario_ci": {"en": "{scenario} (mean, 95% CI)", "zh": "{scenario}（均值，95%置信区间）"},
+    # sensitivity analysis (capsim.sweep)
+    "sweep_tornado_title": {"en": "One parameter at a time: {name}",
+                            "zh": "单因素敏感性分析：{name}"},
+    "sweep_at_low": {"en": "Parameter at its lowest value", "zh": "参数取最低值"},
+    "sweep_at_high": {"en": "Parameter at its highest value", "zh": "参数取最高值"},
+    "sweep_baseline": {"en": "Baseline", "zh": "基线"},
+    "sweep_output": {"en": "Output, mean of replications ({unit})",
+                     "zh": "输出指标，各次重复的均值（{unit}）"},
+    "sweep_morris_title": {"en": "Morris elementary effects: {name}",
+                           "zh": "Morris 基本效应筛选：{name}"},
+    "sweep_mu_star": {"en": "μ*: mean absolute effect over the range ({unit})",
+                      "zh": "μ*：取值范围内的平均绝对效应（{unit}）"},
+    "sweep_sigma": {"en": "σ: spread of the effects ({unit})", "zh": "σ：效应的标准差（{unit}）"},
+    "sweep_sigma_mu": {"en": "σ = μ* (above: non-linear or interacting)",
+                       "zh": "σ = μ*（线以上：非线性或存在交互作用）"},
+    "sweep_sobol_title": {"en": "Sobol indices with 95% intervals: {name}",
+                          "zh": "Sobol 敏感性指数及95%置信区间：{name}"},
+    "sweep_s1": {"en": "First order S1 (alone)", "zh": "一阶指数 S1（单独作用）"},
+    "sweep_st": {"en": "Total ST (with interactions)", "zh": "总效应指数 ST（含交互作用）"},
+    "sweep_index": {"en": "Share of the output's variance (0-1)",
+                    "zh": "占输出方差的比例（0-1）"},
+    # capacity sizing (capsim.sizing)
+    "sizing_title": {"en": "Beds needed for the service level against facility size\n{name}",
+                     "zh": "达到服务水平所需床位与机构规模\n{name}"},
+    "sizing_x": {"en": "Deliveries a year at the facility (log scale)",
+                 "zh": "机构年分娩量（人，对数刻度）"},
+    "sizing_y": {"en": "Beds needed per 1,000 deliveries a year (beds)",
+                 "zh": "每千分娩量所需产科床位（张）"},
+    "sizing_facilities": {"en": "Facilities: simulated requirement",
+                          "zh": "各机构：模拟得出的需求"},
+    "sizing_ratio": {"en": "Flat ratio standard: {value} beds per 1,000",
+                     "zh": "统一配置标准：每千分娩量 {value} 张"},
+    "sizing_theory": {"en": "Queueing theory, one isolated facility ({levels})",
+                      "zh": "排队论，单个独立机构（{levels}）"},
+    "sizing_no_bed": {"en": "no bed ≤ {value}%", "zh": "无床率 ≤ {value}%"},
+    "sizing_occupancy": {"en": "occupancy ≤ {value}%", "zh": "使用率 ≤ {value}%"},
+    # the report
     "title": {"en": "capsim report: {name}", "zh": "capsim 报告：{name}"},
     "generated": {"en": "Written {when} by capsim {version}; {reps} replications, seed {seed}.",
                   "zh": "由 capsim {version} 于 {when} 生成；重复 {reps} 次，随机种子 {seed}。"},
@@ -72,7 +153,6 @@ TEXT: dict[str, dict[str, str]] = {
     "unit": {"en": "Unit", "zh": "单位"},
     "mean_ci": {"en": "Mean [95% CI]", "zh": "均值 [95%置信区间]"},
     "spread": {"en": "p5-p95 of replications", "zh": "各次重复第5-95百分位"},
-    "facility": {"en": "Facility", "zh": "机构"},
     "level": {"en": "Level", "zh": "级别"},
     "n_beds": {"en": "Obstetric beds", "zh": "产科床位（张）"},
     "n_midwives": {"en": "Midwives (head-count)", "zh": "助产士（人）"},
@@ -80,7 +160,6 @@ TEXT: dict[str, dict[str, str]] = {
     "n_theatres": {"en": "Theatres", "zh": "手术室（间）"},
     "target": {"en": "Standard or target", "zh": "标准或目标"},
     "scope": {"en": "Scope", "zh": "范围"},
-    "year": {"en": "Year", "zh": "年份"},
     "reading": {"en": "Reading", "zh": "口径"},
     "value_ci": {"en": "Value [95% CI]", "zh": "数值 [95%置信区间]"},
     "threshold": {"en": "Threshold", "zh": "阈值"},
@@ -92,8 +171,6 @@ TEXT: dict[str, dict[str, str]] = {
     "fail": {"en": "fail", "zh": "未达标"},
     "uncertain": {"en": "uncertain", "zh": "不确定"},
     "not applicable": {"en": "not applicable", "zh": "不适用"},
-    "planned": {"en": "planned", "zh": "规划值"},
-    "simulated": {"en": "simulated", "zh": "模拟值"},
     "no_targets": {"en": "No standard or target applies to this scenario.",
                    "zh": "本方案没有适用的标准或目标。"},
     "targets_intro": {"en": "A simulated reading passes when its whole 95% interval is on the "
@@ -318,25 +395,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str = "en", **fmt) -> str:
-    """Return the report text ``key`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
-    return translate(TEXT, key, lang, **fmt)
-
-
-def metric_name(metric: str, lang: str = "en") -> str:
-    """The metric's description in ``lang`` (English from capsim.results.METRICS)."""
-    from capsim.results import METRICS
-
-    return METRIC_ZH.get(metric, metric) if lang == "zh" else METRICS[metric][0]
-
-
-def unit_name(unit: str, lang: str = "en") -> str:
-    """A unit of capsim.results.METRICS in ``lang``."""
-    return UNIT_ZH.get(unit, unit) if lang == "zh" else unit
-
-
-def fmt_num(x: float) -> str:
-    """A count or measure for text: thousands separated, 0-2 decimals by size."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    digits = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2
-    return f"{x:,.{digits}f}"
+    """Return the string ``key`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    return STRINGS[key][lang].format(**fmt)

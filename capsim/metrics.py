@@ -1,0 +1,237 @@
+"""Every metric capsim reports, defined once: its id, unit, kind, English and Chinese names, a
+short heading for tables, an axis label for plots, its planned reading if it has one, and the
+range its confidence intervals are cut to.
+
+Results name their rows by these ids; targets, sizing, sweeps, plots, the report and the
+command line read names, units and headings from here. This module imports nothing from
+capsim, so that the scenario's validation can check metric names without the results.
+
+Ids say their unit: ``*_share`` is a fraction from 0 to 1, ``*_min`` minutes,
+``*_per_1000_deliveries`` per 1,000 deliveries a year, ``deliveries_per_year`` deliveries a year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+#: count: women or events counted; rate: a count a year; share: a fraction from 0 to 1;
+#: minutes: a time; capacity: a time-averaged bed count or head-count; ratio: capacity per
+#: deliveries or per bed.
+Kind = Literal["count", "rate", "share", "minutes", "capacity", "ratio"]
+
+#: Quantities of a scenario's own figures a planned reading is computed from: the year's
+#: planned deliveries, and the capacity in force at the end of the year.
+PlanQuantity = Literal["deliveries", "beds", "midwives", "obstetricians", "theatres"]
+
+#: Interval of a share: a mean's t interval is cut to it.
+SHARE_RANGE = (0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class PlannedReading:
+    """How a metric is read from a scenario's own figures, as a planning document reads it:
+    ``numerator × scale ÷ denominator`` (no denominator: the numerator itself)."""
+
+    numerator: PlanQuantity
+    denominator: PlanQuantity | None = None
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: ``unit`` is the English unit of its values; ``en``/``zh`` its description;
+    ``heading_*`` a short column heading; ``axis_*`` a plot's axis label (None: the name and
+    unit); ``planned`` its planned reading (None: simulated only)."""
+
+    id: str
+    unit: str
+    kind: Kind
+    en: str
+    zh: str
+    heading_en: str
+    heading_zh: str
+    axis_en: str | None = None
+    axis_zh: str | None = None
+    planned: PlannedReading | None = None
+
+    @property
+    def clip(self) -> tuple[float, float] | None:
+        """Range a confidence interval of the metric's mean is cut to (None: not cut)."""
+        return SHARE_RANGE if self.kind == "share" else None
+
+
+def _per_1000(resource: PlanQuantity) -> PlannedReading:
+    return PlannedReading(resource, "deliveries", 1000.0)
+
+
+_ALL = (
+    Metric("arrivals", "women", "count",
+           "women whose planned delivery facility this is", "以本机构为计划分娩机构的产妇",
+           "arrivals", "到达"),
+    Metric("deliveries", "deliveries", "count", "deliveries", "分娩量", "deliveries", "分娩"),
+    Metric("deliveries_per_year", "deliveries/year", "rate",
+           "deliveries, annualised", "年化分娩量", "deliveries/yr", "年分娩量",
+           "Deliveries a year (deliveries)", "年分娩量（人）",
+           PlannedReading("deliveries")),
+    Metric("caesarean_share", "share", "share",
+           "caesarean sections among deliveries", "剖宫产率", "caesarean", "剖宫产"),
+    Metric("emergency_caesareans", "operations", "count",
+           "emergency caesareans", "紧急剖宫产例数", "emergency CS", "紧急剖宫产"),
+    Metric("labours", "women", "count",
+           "labours cared for by a midwife (by the start of her labour care)",
+           "助产士照护的临产产妇（按开始照护时间计）", "labours", "临产"),
+    Metric("turned_away_share", "share", "share",
+           "women who found no bed at their planned facility", "计划分娩机构无空床的产妇比例",
+           "no bed", "无空床",
+           "Women who found no bed at their planned facility (%)",
+           "首诊机构无空床的产妇比例（%）"),
+    Metric("diverted_share", "share", "share",
+           "women diverted to another facility of the region for lack of a bed",
+           "因无床位转往本区域其他机构的比例", "diverted", "区域内转院"),
+    Metric("out_of_region_share", "share", "share",
+           "women transferred out of the region", "转出本区域（外转）比例",
+           "out of region", "外转",
+           "Women transferred out of the region (%)", "转出本区域的产妇比例（%）"),
+    Metric("emergency_transfer_share", "share", "share",
+           "women transferred in an emergency (in or out of region)", "急诊转运比例（区域内外）",
+           "emergency transfer", "急诊转运"),
+    Metric("midwife_no_wait_share", "share", "share",
+           "labours with a midwife 1:1 from the start", "临产即获一对一助产士的比例",
+           "midwife at once", "即获助产士"),
+    Metric("midwife_timely_share", "share", "share",
+           "labours with a midwife within the target wait", "在目标等待时间内获得助产士的比例",
+           "midwife<=target", "助产士及时"),
+    Metric("midwife_wait_mean_min", "minutes", "minutes",
+           "mean wait for a midwife in labour", "等待助产士的平均时间",
+           "midwife wait", "助产士等待"),
+    Metric("midwife_wait_p95_min", "minutes", "minutes",
+           "95th percentile of the wait for a midwife", "等待助产士时间的第95百分位",
+           "midwife wait p95", "助产士等待P95"),
+    Metric("ddi_mean_min", "minutes", "minutes",
+           "mean decision-to-delivery interval, emergency caesarean",
+           "紧急剖宫产平均决定至分娩时间（DDI）", "DDI", "平均DDI"),
+    Metric("ddi_within_target_share", "share", "share",
+           "emergency caesareans within the DDI target", "DDI 在目标内的紧急剖宫产比例",
+           "DDI<=target", "DDI达标"),
+    Metric("occupancy_mean", "share", "share",
+           "mean bed occupancy", "平均床位使用率", "occupancy", "床位使用率",
+           "Mean bed occupancy (%)", "平均床位使用率（%）"),
+    Metric("occupancy_p95", "share", "share",
+           "95th percentile of daily bed occupancy", "日床位使用率第95百分位",
+           "occupancy p95", "使用率P95"),
+    Metric("days_above_85_share", "share", "share",
+           "days with mean occupancy above 85%", "床位使用率超过85%的天数比例",
+           "days >85%", "超85%天数"),
+    Metric("beds", "beds", "capacity",
+           "obstetric beds (time average)", "产科床位（时间平均）", "beds", "床位",
+           planned=PlannedReading("beds")),
+    Metric("midwives", "persons", "capacity",
+           "midwives, head-count (time average)", "助产士人数（时间平均）",
+           "midwives", "助产士", planned=PlannedReading("midwives")),
+    Metric("obstetricians", "persons", "capacity",
+           "obstetricians, head-count (time average)", "产科医师人数（时间平均）",
+           "obstetricians", "产科医师", planned=PlannedReading("obstetricians")),
+    Metric("theatres", "theatres", "capacity",
+           "operating theatres (time average)", "手术室（时间平均）", "theatres", "手术室",
+           planned=PlannedReading("theatres")),
+    Metric("beds_per_1000_deliveries", "beds/1000 deliveries", "ratio",
+           "beds per 1,000 simulated deliveries a year", "每千模拟分娩量床位数",
+           "beds/1000", "床位/千分娩",
+           "Beds per 1,000 deliveries a year (beds)", "每千分娩量产科床位数（张）",
+           _per_1000("beds")),
+    Metric("midwives_per_1000_deliveries", "persons/1000 deliveries", "ratio",
+           "midwives per 1,000 simulated deliveries a year", "每千模拟分娩量助产士数",
+           "midwives/1000", "助产士/千分娩",
+           "Midwives per 1,000 deliveries a year (persons)", "每千分娩量助产士数（人）",
+           _per_1000("midwives")),
+    Metric("obstetricians_per_1000_deliveries", "persons/1000 deliveries", "ratio",
+           "obstetricians per 1,000 simulated deliveries a year", "每千模拟分娩量产科医师数",
+           "obstetricians/1000", "产科医师/千分娩",
+           "Obstetricians per 1,000 deliveries a year (persons)", "每千分娩量产科医师数（人）",
+           _per_1000("obstetricians")),
+    Metric("obstetricians_per_bed", "persons/bed", "ratio",
+           "obstetricians per obstetric bed", "每张产科床位产科医师数",
+           "obstetricians/bed", "产科医师/床",
+           "Obstetricians per obstetric bed (persons/bed)", "每张产科床位产科医师数（人/张）",
+           PlannedReading("obstetricians", "beds")),
+)
+
+#: Every metric by id, in the order results list them.
+METRICS: dict[str, Metric] = {m.id: m for m in _ALL}
+
+#: Units of the metrics in Chinese (the English unit is the key).
+UNIT_ZH: dict[str, str] = {
+    "women": "人", "deliveries": "例", "deliveries/year": "例/年", "share": "比例",
+    "operations": "台", "minutes": "分钟", "beds": "张", "persons": "人", "theatres": "间",
+    "beds/1000 deliveries": "张/千例分娩", "persons/1000 deliveries": "人/千例分娩",
+    "persons/bed": "人/张",
+}
+
+#: Metrics with a planned reading, in registry order.
+PLANNED_METRICS: tuple[str, ...] = tuple(m.id for m in _ALL if m.planned is not None)
+#: Ratios a standard is usually stated in; both readings are reported for them.
+RATIO_METRICS: tuple[str, ...] = tuple(m.id for m in _ALL if m.kind == "ratio")
+
+#: Metrics of a run's printed summary and of the report's region table, in order.
+SUMMARY_METRICS: tuple[str, ...] = (
+    "deliveries_per_year", "beds", "beds_per_1000_deliveries", "midwives_per_1000_deliveries",
+    "obstetricians_per_bed", "occupancy_mean", "occupancy_p95", "days_above_85_share",
+    "turned_away_share", "diverted_share", "out_of_region_share", "midwife_timely_share",
+    "midwife_wait_p95_min", "ddi_within_target_share",
+)
+#: Metrics of the per-facility tables of a run's summary and of the report, in order.
+FACILITY_METRICS: tuple[str, ...] = (
+    "deliveries_per_year", "beds", "beds_per_1000_deliveries", "occupancy_mean",
+    "turned_away_share", "midwife_timely_share", "ddi_within_target_share",
+)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+
+
+def metric(metric_id: str) -> Metric:
+    """The :class:`Metric` of ``metric_id``; KeyError naming the known ids if there is none."""
+    try:
+        return METRICS[metric_id]
+    except KeyError:
+        raise KeyError(f"unknown metric {metric_id!r} (known: {', '.join(METRICS)})") from None
+
+
+def unit(metric_id: str) -> str:
+    """The English unit of a metric's values (``"share"`` for fractions from 0 to 1)."""
+    return metric(metric_id).unit
+
+
+def name(metric_id: str, lang: str = "en") -> str:
+    """The metric's description in ``lang`` ("en" or "zh")."""
+    _check_lang(lang)
+    m = metric(metric_id)
+    return m.zh if lang == "zh" else m.en
+
+
+def heading(metric_id: str, lang: str = "en") -> str:
+    """The metric's short column heading in ``lang`` ("en" or "zh")."""
+    _check_lang(lang)
+    m = metric(metric_id)
+    return m.heading_zh if lang == "zh" else m.heading_en
+
+
+def unit_name(unit_id: str, lang: str = "en") -> str:
+    """A metric unit in ``lang``; units without a Chinese name are shown as they are."""
+    _check_lang(lang)
+    return UNIT_ZH.get(unit_id, unit_id) if lang == "zh" else unit_id
+
+
+def axis_label(metric_id: str, lang: str = "en") -> str:
+    """A plot's axis label for the metric in ``lang``, its unit in brackets; shares are drawn
+    as percentages (%)."""
+    _check_lang(lang)
+    m = metric(metric_id)
+    given = m.axis_zh if lang == "zh" else m.axis_en
+    if given is not None:
+        return given
+    shown = "%" if m.kind == "share" else unit_name(m.unit, lang)
+    return f"{m.zh}（{shown}）" if lang == "zh" else f"{m.en} ({shown})"
