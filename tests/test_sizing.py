@@ -193,7 +193,7 @@ def test_workload_establishment_follows_counts_casemix_and_hours():
     counts = pd.DataFrame({"year": [2020, 2020], "facility": ["a", "b"],
                            "deliveries": [1000.0, 2000.0], "labours": [900.0, 1800.0],
                            "caesareans": [300.0, 600.0]})
-    green = pd.DataFrame({"facility": ["a"] * 5 + ["b"] * 5,
+    green = pd.DataFrame({"year": 2020, "facility": ["a"] * 5 + ["b"] * 5,
                           "colour": ["green", "yellow", "orange", "red", "purple"] * 2,
                           "share": [1, 0, 0, 0, 0] * 2})
     red = green.assign(share=[0, 0, 0, 1, 0] * 2)

@@ -23,7 +23,9 @@ from capsim.scenario.base import (
     RiskColour,
     Strict,
 )
+from capsim.scenario.calendar import CAPACITY_FIELDS, capacity_schedule, horizon_years
 from capsim.scenario.projection import NationalTrend, PopulationProjection
+from capsim.scenario.referral import eligible
 from capsim.scenario.targets import Targets
 
 SHARE_TOLERANCE = 1e-6
@@ -633,18 +635,14 @@ class Scenario(Strict):
         return self
 
     def _check_policy_capacities(self) -> None:
-        by_id = {f.id: f for f in self.facilities}
-        running = {f.id: {"beds": f.beds, "midwives": f.midwives,
-                          "obstetricians": f.obstetricians, "theatres": f.theatres}
-                   for f in self.facilities}
-        for ev in sorted(self.policy, key=lambda e: e.date):
-            for key in running[ev.facility]:
-                running[ev.facility][key] += getattr(ev, key)
-                if running[ev.facility][key] < 0:
+        for step in capacity_schedule(self).steps:
+            for key in CAPACITY_FIELDS:
+                if getattr(step.after, key) < 0:
                     raise ValueError(
-                        f"policy: on {ev.date} {ev.facility} would have "
-                        f"{running[ev.facility][key]} {key} (from {getattr(by_id[ev.facility], key)}"
-                        f" and the changes before it)"
+                        f"policy: on {step.date} {step.change.facility} would have "
+                        f"{getattr(step.after, key)} {key} (from "
+                        f"{getattr(self.facilities[step.facility], key)} and the changes "
+                        "before it)"
                     )
 
     def _check_every_colour_has_a_facility(self) -> None:
@@ -671,7 +669,7 @@ class Scenario(Strict):
 
     def _check_demand_years(self) -> None:
         h = self.horizon
-        for year in range(h.sim_start.year, (h.end - timedelta(days=1)).year + 1):
+        for year in horizon_years(h, warmup=True):
             try:
                 self.demand.deliveries_in(year, h.start.year)
             except KeyError:
@@ -688,11 +686,3 @@ class Scenario(Strict):
                 return f
         raise KeyError(fid)
 
-
-def eligible(facility: Facility, rule: Eligibility) -> bool:
-    """True when ``facility`` delivers and satisfies the level and capabilities of ``rule``."""
-    return (
-        facility.delivers
-        and LEVEL_RANK[facility.level] >= LEVEL_RANK[rule.min_level]
-        and set(rule.capabilities) <= set(facility.capabilities)
-    )
