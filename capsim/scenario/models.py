@@ -25,7 +25,7 @@ from capsim.scenario.base import (
 )
 from capsim.scenario.calendar import CAPACITY_FIELDS, capacity_schedule, horizon_years
 from capsim.scenario.projection import NationalTrend, PopulationProjection
-from capsim.scenario.referral import eligible
+from capsim.scenario.referral import check_every_colour_has_a_facility
 from capsim.scenario.targets import Targets
 
 SHARE_TOLERANCE = 1e-6
@@ -630,7 +630,7 @@ class Scenario(Strict):
             if ev.facility not in known:
                 raise unknown("policy", ev.facility)
         self._check_policy_capacities()
-        self._check_every_colour_has_a_facility()
+        check_every_colour_has_a_facility(self)
         self._check_demand_years()
         return self
 
@@ -643,28 +643,6 @@ class Scenario(Strict):
                         f"{getattr(step.after, key)} {key} (from "
                         f"{getattr(self.facilities[step.facility], key)} and the changes "
                         "before it)"
-                    )
-
-    def _check_every_colour_has_a_facility(self) -> None:
-        started = {ev.facility for ev in self.policy if ev.delivers}
-        delivering = [f if f.id not in started else f.model_copy(update={"delivers": True})
-                      for f in self.facilities]
-        for when, rules in self.referral.eligibility_schedule():
-            where = ("referral.eligibility" if when is None
-                     else f"referral.changes[{when}].eligibility")
-            for colour in RISK_COLOURS:
-                if self.demand.risk_mix.get(colour, 0) <= 0:
-                    continue
-                rule = rules.get(colour)
-                if rule is None:
-                    raise ValueError(f"{where} has no rule for risk colour {colour!r}")
-                if not any(eligible(f, rule) for f in (self.facilities if when is None
-                                                       else delivering)):
-                    raise ValueError(
-                        f"{where}.{colour}: no facility delivers at level "
-                        f"{rule.min_level} or above with capabilities "
-                        f"{list(rule.capabilities) or 'none'}, so {colour} women could deliver "
-                        "nowhere"
                     )
 
     def _check_demand_years(self) -> None:

@@ -3,7 +3,7 @@ sent when her facility has no free bed or lacks what an emergency needs.
 
 * **Eligibility.** A facility is eligible for a risk colour when its level is at least the
   colour's minimum and it has every capability the colour's rule asks for
-  (:func:`allows`), and it delivers (:func:`eligible`).
+  (:func:`allows`), and it delivers on the day (:meth:`ReferralRule.may_deliver`).
 * **Planned destination.** She plans to deliver where she booked when it delivers on that
   day, is eligible for her colour under the rules in force that day, and, for a planned
   caesarean, can run a caesarean (the capability and at least one theatre with an on-duty
@@ -53,9 +53,31 @@ def allows(facility: Facility, rule: Eligibility) -> bool:
             and set(rule.capabilities) <= set(facility.capabilities))
 
 
-def eligible(facility: Facility, rule: Eligibility) -> bool:
-    """True when ``facility`` delivers and satisfies the level and capabilities of ``rule``."""
-    return facility.delivers and allows(facility, rule)
+def check_every_colour_has_a_facility(scenario: Scenario) -> None:
+    """Raise ValueError when a risk colour with women has no facility where it may deliver:
+    under the scenario's own rules among the facilities delivering as built, under each
+    dated change among those delivering as built or started by some policy change."""
+    schedule = capacity_schedule(scenario)
+    ever = [any(c.delivers for c in (built, *(s.after for s in schedule.steps if s.facility == i)))
+            for i, built in enumerate(schedule.built)]
+    for when, rules in scenario.referral.eligibility_schedule():
+        where = ("referral.eligibility" if when is None
+                 else f"referral.changes[{when}].eligibility")
+        delivering = [c.delivers for c in schedule.built] if when is None else ever
+        for colour in RISK_COLOURS:
+            if scenario.demand.risk_mix.get(colour, 0) <= 0:
+                continue
+            rule = rules.get(colour)
+            if rule is None:
+                raise ValueError(f"{where} has no rule for risk colour {colour!r}")
+            if not any(on and allows(f, rule)
+                       for f, on in zip(scenario.facilities, delivering, strict=True)):
+                raise ValueError(
+                    f"{where}.{colour}: no facility delivers at level "
+                    f"{rule.min_level} or above with capabilities "
+                    f"{list(rule.capabilities) or 'none'}, so {colour} women could deliver "
+                    "nowhere"
+                )
 
 
 def eligibility_by_date(scenario: Scenario) -> list[tuple[date | None, tuple[tuple[bool, ...],
