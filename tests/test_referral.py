@@ -76,6 +76,7 @@ def regions(draw) -> dict:
                 "risk_mix": {c: 0.2 for c in COLOURS}},
         referral={"eligibility": {c: rule() for c in COLOURS}, "order": order,
                   "transfers": transfers, "changes": changes},
+        pathway={"obstetricians_per_caesarean": draw(st.integers(1, 2))},
         policy=policy)
     data["demand"]["booking"] = {fid: 1 / len(booked) for fid in booked}
     return data

@@ -16,7 +16,7 @@ from pydantic import Field, field_validator, model_validator
 
 from capsim.distributions import Distribution
 from capsim.scenario.base import (
-    LEVEL_RANK,
+    LEVEL_RANK,  # noqa: F401  (re-exported: capsim.scenario)
     RISK_COLOURS,
     Capability,
     Level,

@@ -163,8 +163,8 @@ def establishment(counts: pd.DataFrame, casemix: pd.DataFrame,
     ``counts`` has columns year, facility, deliveries, labours and caesareans (women a year);
     ``casemix`` is :func:`planned_casemix` (columns year, facility, colour, share). Returns
     columns year, facility, labour_hours, theatre_hours, postnatal_hours, allowance_hours,
-    total_hours (midwife hours a year), available_hours (hours a year per WTE), wte (whole-time equivalents), and
-    wte_reference (deliveries / births_per_wte)."""
+    total_hours (midwife hours a year), available_hours (hours a year per WTE), wte
+    (whole-time equivalents), and wte_reference (deliveries / births_per_wte)."""
     model = model or Workload()
     mix = casemix.pivot(index=["year", "facility"], columns="colour", values="share")
 
