@@ -197,8 +197,8 @@ class ReferralRule:
         risk = (delivers[booked] and self._capacity.built[booked].delivers
                 and not rules[RISK_COLOURS.index(colour)][booked])
         reason = "risk_referral" if risk else "planned_referral"
-        to = next((g for g in self.diversion(booked, colour, planned_caesarean, day)),
-                  OUT_OF_REGION)
+        to = next((int(g) for g in self.order[booked]
+                   if self.may_deliver(int(g), colour, planned_caesarean, day)), OUT_OF_REGION)
         return Destination(to, reason)
 
     def diversion(self, facility: int, colour: str, planned_caesarean: bool,
