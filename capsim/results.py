@@ -285,15 +285,7 @@ def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
     """Capacity (beds, or a head-count) per facility and reported day, [facility, day].
 
     A change dated within a day counts from that day on (changes are dated at 00:00)."""
-    t0, t1 = net.t_stats_h, net.t_end_h
-    days = int(round((t1 - t0) / 24.0))
-    cap = np.repeat(np.asarray(getattr(net, name), dtype=float)[:, None], days, axis=1)
-    for step in net.policy:
-        delta = getattr(step, name)
-        if delta:
-            d = int(np.floor((step.t_h - t0) / 24.0))
-            cap[step.facility, max(d, 0):] += delta
-    return cap
+    return net.capacity.by_day(name)
 
 
 def _day_year_index(net: Network) -> np.ndarray:

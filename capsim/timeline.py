@@ -7,22 +7,27 @@ These are the "planned" readings a planning document computes, such as Nanjiang'
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from capsim.demand import day_dates, expected_daily_deliveries
+from capsim.scenario import calendar
+from capsim.scenario.calendar import CAPACITY_FIELDS
 from capsim.scenario.models import Scenario
-
-CAPACITY_FIELDS = ("beds", "midwives", "obstetricians", "theatres")
 
 
 def horizon_years(scenario: Scenario) -> list[int]:
-    """Calendar years with at least one reported day."""
-    h = scenario.horizon
-    last = (h.end - pd.Timedelta(days=1)).year if isinstance(h.end, date) else h.end.year
-    return list(range(h.start.year, last + 1))
+    """Calendar years with at least one reported day (:func:`capsim.scenario.calendar.
+    horizon_years` of the scenario's horizon)."""
+    return calendar.horizon_years(scenario.horizon)
+
+
+def _capacity_frame(scenario: Scenario, capacity: tuple[calendar.Capacity, ...]) -> pd.DataFrame:
+    return pd.DataFrame([{"facility": f.id, "level": f.level, "delivers": c.delivers,
+                          **{k: getattr(c, k) for k in CAPACITY_FIELDS}}
+                         for f, c in zip(scenario.facilities, capacity, strict=True)])
 
 
 def capacity_on(scenario: Scenario, day: date) -> pd.DataFrame:
@@ -30,28 +35,16 @@ def capacity_on(scenario: Scenario, day: date) -> pd.DataFrame:
 
     Returns columns facility, level, delivers, beds, midwives, obstetricians, theatres
     (beds and theatres as counts, staff as head-counts)."""
-    rows = {f.id: {"facility": f.id, "level": f.level, "delivers": f.delivers,
-                   **{k: getattr(f, k) for k in CAPACITY_FIELDS}} for f in scenario.facilities}
-    for ev in sorted(scenario.policy, key=lambda e: e.date):
-        if ev.date > day:
-            break
-        row = rows[ev.facility]
-        for k in CAPACITY_FIELDS:
-            row[k] += getattr(ev, k)
-        if ev.delivers is not None:
-            row["delivers"] = ev.delivers
-    return pd.DataFrame(list(rows.values()))
+    return _capacity_frame(scenario, calendar.capacity_schedule(scenario).on(day))
 
 
 def capacity_by_year(scenario: Scenario) -> pd.DataFrame:
     """Capacity in force on 31 December of each horizon year (or the horizon's last day).
 
     Returns columns year, facility, level, delivers, beds, midwives, obstetricians, theatres."""
-    last_day = scenario.horizon.end - pd.Timedelta(days=1)
-    frames = []
-    for year in horizon_years(scenario):
-        day = min(date(year, 12, 31), last_day)
-        frames.append(capacity_on(scenario, day).assign(year=year))
+    schedule = calendar.capacity_schedule(scenario)
+    frames = [_capacity_frame(scenario, schedule.on(stop - timedelta(days=1))).assign(year=year)
+              for year, _, stop in calendar.year_spans(scenario.horizon)]
     out = pd.concat(frames, ignore_index=True)
     return out[["year", *[c for c in out.columns if c != "year"]]]
 

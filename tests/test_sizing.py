@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import pytest
 import yaml
-from conftest import assert_conserved, base_dict, loss_system, run_checked
+from conftest import COLOURS, assert_conserved, base_dict, loss_system, run_checked
 
 from capsim import validate_scenario
 from capsim.cli import main
@@ -193,7 +193,7 @@ def test_workload_establishment_follows_counts_casemix_and_hours():
     counts = pd.DataFrame({"year": [2020, 2020], "facility": ["a", "b"],
                            "deliveries": [1000.0, 2000.0], "labours": [900.0, 1800.0],
                            "caesareans": [300.0, 600.0]})
-    green = pd.DataFrame({"facility": ["a"] * 5 + ["b"] * 5,
+    green = pd.DataFrame({"year": 2020, "facility": ["a"] * 5 + ["b"] * 5,
                           "colour": ["green", "yellow", "orange", "red", "purple"] * 2,
                           "share": [1, 0, 0, 0, 0] * 2})
     red = green.assign(share=[0, 0, 0, 1, 0] * 2)
@@ -217,6 +217,37 @@ def test_township_casemix_holds_only_the_colours_it_may_deliver():
     county = mix[mix["facility"] == "county"].set_index("colour")["share"]
     assert town["green"] == pytest.approx(1.0)
     assert county.sum() == pytest.approx(1.0) and county["yellow"] > 0.3
+
+
+def _casemix(data: dict, facility: str) -> pd.Series:
+    mix = planned_casemix(validate_scenario(data))
+    return mix[mix["facility"] == facility].set_index("colour")["share"]
+
+
+def test_casemix_sends_planned_caesareans_where_a_caesarean_can_run():
+    # Every colour may deliver at the township centre, but it has no theatre: its red women,
+    # all with a planned caesarean, plan to deliver at the county hospital.
+    data = base_dict(referral={"eligibility": {c: {"min_level": "township"} for c in COLOURS}},
+                     demand={"planned_caesarean_rate": {**{c: 0.0 for c in COLOURS},
+                                                        "red": 1.0}})
+    assert _casemix(data, "town")["red"] == 0
+    assert _casemix(data, "town")["green"] == pytest.approx(0.5 / 0.97)
+
+
+def test_casemix_follows_a_dated_referral_change():
+    # From before the reported period yellow women may deliver at the township centre.
+    data = base_dict(referral={"changes": [{"date": "2019-12-15", "eligibility": {
+        "yellow": {"min_level": "township"}}}]})
+    assert _casemix(data, "town")["yellow"] == pytest.approx(0.3 / 0.8)
+
+
+def test_casemix_follows_deliveries_started_and_stopped_by_policy():
+    town = base_dict()["facilities"][1]
+    started = base_dict(facilities=[base_dict()["facilities"][0], {**town, "delivers": False}],
+                        policy=[{"date": "2019-12-20", "facility": "town", "delivers": True}])
+    assert _casemix(started, "town")["green"] == pytest.approx(1.0)
+    stopped = base_dict(policy=[{"date": "2019-12-20", "facility": "town", "delivers": False}])
+    assert _casemix(stopped, "county")["green"] == pytest.approx(0.5)
 
 
 @pytest.mark.filterwarnings("ignore:Glyph")  # Chinese facility names without a CJK font

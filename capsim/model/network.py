@@ -13,17 +13,19 @@ from functools import cached_property
 
 import numpy as np
 
-from capsim.scenario.models import (
-    LEVEL_RANK,
-    RISK_COLOURS,
-    Eligibility,
-    Facility,
-    Roster,
-    Scenario,
+from capsim.scenario.calendar import (
+    CapacitySchedule,
+    caesarean_slots,
+    capacity_schedule,
+    year_spans,
 )
-
-#: Destination index used for "out of the region".
-OUT_OF_REGION = -1
+from capsim.scenario.models import Roster, Scenario
+from capsim.scenario.referral import (  # noqa: F401  (OUT_OF_REGION: the engine's "none")
+    OUT_OF_REGION,
+    eligibility_by_date,
+    referral_orders,
+    travel_hours,
+)
 
 #: Reasons a woman moves between facilities.
 REASONS: tuple[str, ...] = ("planned_referral", "risk_referral", "no_bed", "emergency_transfer")
@@ -71,6 +73,8 @@ class Network:
     obstetricians_per_caesarean: int
     midwife_wait_target_min: float
     ddi_target_min: float
+    # Beds, head-counts, theatres and deliveries of each facility from each policy change on.
+    capacity: CapacitySchedule = field(compare=False)
     # Referral-rule changes: (hours, eligible[risk][facility] from then on), in time order.
     eligibility_changes: tuple[tuple[float, tuple[tuple[bool, ...], ...]], ...] = ()
 
@@ -89,9 +93,8 @@ class Network:
 
     def theatre_capacity(self, facility: int, theatres: int, obstetricians: int) -> int:
         """Caesareans that can run at once: theatres limited by on-duty obstetricians."""
-        if not self.has_caesarean[facility]:
-            return 0
-        return min(theatres, self.on_duty(obstetricians) // self.obstetricians_per_caesarean)
+        return caesarean_slots(self.has_caesarean[facility], theatres,
+                               self.on_duty(obstetricians), self.obstetricians_per_caesarean)
 
     @cached_property
     def kernel_inputs(self) -> tuple:
@@ -160,39 +163,25 @@ def hours_since(start: date, when: date) -> float:
 def compile_network(scenario: Scenario) -> Network:
     """Compile a validated scenario into a :class:`Network` for the engine."""
     facs = scenario.facilities
-    ids = tuple(f.id for f in facs)
-    index = {fid: i for i, fid in enumerate(ids)}
-    n = len(ids)
-    ref = scenario.referral
-    default_h = ref.default_transfer_minutes / 60.0
-    travel = np.full((n, n), default_h)
-    np.fill_diagonal(travel, 0.0)
-    for t in ref.transfers:
-        a, b = index[t.between[0]], index[t.between[1]]
-        travel[a, b] = travel[b, a] = t.minutes / 60.0
-    travel.setflags(write=False)
-
-    order = _referral_orders(scenario, index, travel)
-
+    travel = travel_hours(scenario)
+    order = referral_orders(scenario, travel)
     h = scenario.horizon
     t0 = h.sim_start
     # Eligibility by level and capabilities only: whether a facility delivers is the engine's
     # state, since a policy may start or stop deliveries.
-    schedule = [(when, tuple(tuple(_allows(f, rules[c]) for f in facs) for c in RISK_COLOURS))
-                for when, rules in ref.eligibility_schedule()]
+    schedule = eligibility_by_date(scenario)
     elig = schedule[0][1]
     elig_changes = tuple((hours_since(t0, when), m) for when, m in schedule[1:])
+    capacity = capacity_schedule(scenario)
     policy = tuple(
-        PolicyStep(hours_since(t0, ev.date), index[ev.facility], ev.beds, ev.midwives,
-                   ev.obstetricians, ev.theatres, ev.delivers)
-        for ev in sorted(scenario.policy, key=lambda e: e.date)
+        PolicyStep(hours_since(t0, step.date), step.facility, step.change.beds,
+                   step.change.midwives, step.change.obstetricians, step.change.theatres,
+                   step.change.delivers)
+        for step in capacity.steps
     )
-    years = tuple(range(h.start.year, (h.end.year if h.end > date(h.end.year, 1, 1)
-                                       else h.end.year - 1) + 1))
-    year_starts = tuple(max(hours_since(t0, date(y, 1, 1)), hours_since(t0, h.start))
-                        for y in years)
+    spans = year_spans(h)
     return Network(
-        ids=ids,
+        ids=tuple(f.id for f in facs),
         names=tuple(f.name for f in facs),
         levels=tuple(f.level for f in facs),
         delivers=tuple(f.delivers for f in facs),
@@ -208,44 +197,13 @@ def compile_network(scenario: Scenario) -> Network:
         policy=policy,
         t_stats_h=hours_since(t0, h.start),
         t_end_h=hours_since(t0, h.end),
-        year_starts_h=year_starts,
-        years=years,
+        year_starts_h=tuple(hours_since(t0, first) for _, first, _ in spans),
+        years=tuple(year for year, _, _ in spans),
         labour_per_midwife=scenario.pathway.labour_capacity_per_midwife,
         roster=scenario.pathway.roster,
         obstetricians_per_caesarean=scenario.pathway.obstetricians_per_caesarean,
         midwife_wait_target_min=scenario.pathway.midwife_wait_target_minutes,
         ddi_target_min=scenario.pathway.ddi_target_minutes,
+        capacity=capacity,
         eligibility_changes=elig_changes,
     )
-
-
-def _allows(facility: Facility, rule: Eligibility) -> bool:
-    """True when the facility's level and capabilities satisfy an eligibility rule."""
-    return (LEVEL_RANK[facility.level] >= LEVEL_RANK[rule.min_level]
-            and set(rule.capabilities) <= set(facility.capabilities))
-
-
-def _referral_orders(scenario: Scenario, index: dict[str, int],
-                     travel: np.ndarray) -> np.ndarray:
-    """For each facility, the others in the order a woman is sent on: those its rule lists,
-    then the rest by travel time, higher level first, then position in the file. Returns a
-    read-only int32 array [facility, k]; a province of 1,000 facilities (a million entries)
-    compiles in a fraction of a second."""
-    facs = scenario.facilities
-    n = len(facs)
-    rank = np.asarray([LEVEL_RANK[f.level] for f in facs])
-    position = np.arange(n)
-    by_preference = np.lexsort((np.broadcast_to(position, (n, n)),
-                                np.broadcast_to(-rank, (n, n)), travel), axis=-1)
-    orders = np.empty((n, max(n - 1, 0)), dtype=np.int32)
-    for i, f in enumerate(facs):
-        row = by_preference[i]
-        listed = list(dict.fromkeys(index[x] for x in scenario.referral.order.get(f.id, ())
-                                    if index[x] != i))
-        if listed:
-            skip = {i, *listed}
-            orders[i] = listed + [j for j in row.tolist() if j not in skip]
-        else:
-            orders[i] = row[row != i]
-    orders.setflags(write=False)
-    return orders

@@ -16,14 +16,16 @@ from pydantic import Field, field_validator, model_validator
 
 from capsim.distributions import Distribution
 from capsim.scenario.base import (
-    LEVEL_RANK,
+    LEVEL_RANK,  # noqa: F401  (re-exported: capsim.scenario)
     RISK_COLOURS,
     Capability,
     Level,
     RiskColour,
     Strict,
 )
+from capsim.scenario.calendar import CAPACITY_FIELDS, capacity_schedule, horizon_years
 from capsim.scenario.projection import NationalTrend, PopulationProjection
+from capsim.scenario.referral import check_every_colour_has_a_facility
 from capsim.scenario.targets import Targets
 
 SHARE_TOLERANCE = 1e-6
@@ -628,50 +630,24 @@ class Scenario(Strict):
             if ev.facility not in known:
                 raise unknown("policy", ev.facility)
         self._check_policy_capacities()
-        self._check_every_colour_has_a_facility()
+        check_every_colour_has_a_facility(self)
         self._check_demand_years()
         return self
 
     def _check_policy_capacities(self) -> None:
-        by_id = {f.id: f for f in self.facilities}
-        running = {f.id: {"beds": f.beds, "midwives": f.midwives,
-                          "obstetricians": f.obstetricians, "theatres": f.theatres}
-                   for f in self.facilities}
-        for ev in sorted(self.policy, key=lambda e: e.date):
-            for key in running[ev.facility]:
-                running[ev.facility][key] += getattr(ev, key)
-                if running[ev.facility][key] < 0:
+        for step in capacity_schedule(self).steps:
+            for key in CAPACITY_FIELDS:
+                if getattr(step.after, key) < 0:
                     raise ValueError(
-                        f"policy: on {ev.date} {ev.facility} would have "
-                        f"{running[ev.facility][key]} {key} (from {getattr(by_id[ev.facility], key)}"
-                        f" and the changes before it)"
-                    )
-
-    def _check_every_colour_has_a_facility(self) -> None:
-        started = {ev.facility for ev in self.policy if ev.delivers}
-        delivering = [f if f.id not in started else f.model_copy(update={"delivers": True})
-                      for f in self.facilities]
-        for when, rules in self.referral.eligibility_schedule():
-            where = ("referral.eligibility" if when is None
-                     else f"referral.changes[{when}].eligibility")
-            for colour in RISK_COLOURS:
-                if self.demand.risk_mix.get(colour, 0) <= 0:
-                    continue
-                rule = rules.get(colour)
-                if rule is None:
-                    raise ValueError(f"{where} has no rule for risk colour {colour!r}")
-                if not any(eligible(f, rule) for f in (self.facilities if when is None
-                                                       else delivering)):
-                    raise ValueError(
-                        f"{where}.{colour}: no facility delivers at level "
-                        f"{rule.min_level} or above with capabilities "
-                        f"{list(rule.capabilities) or 'none'}, so {colour} women could deliver "
-                        "nowhere"
+                        f"policy: on {step.date} {step.change.facility} would have "
+                        f"{getattr(step.after, key)} {key} (from "
+                        f"{getattr(self.facilities[step.facility], key)} and the changes "
+                        "before it)"
                     )
 
     def _check_demand_years(self) -> None:
         h = self.horizon
-        for year in range(h.sim_start.year, (h.end - timedelta(days=1)).year + 1):
+        for year in horizon_years(h, warmup=True):
             try:
                 self.demand.deliveries_in(year, h.start.year)
             except KeyError:
@@ -688,11 +664,3 @@ class Scenario(Strict):
                 return f
         raise KeyError(fid)
 
-
-def eligible(facility: Facility, rule: Eligibility) -> bool:
-    """True when ``facility`` delivers and satisfies the level and capabilities of ``rule``."""
-    return (
-        facility.delivers
-        and LEVEL_RANK[facility.level] >= LEVEL_RANK[rule.min_level]
-        and set(rule.capabilities) <= set(facility.capabilities)
-    )

@@ -17,7 +17,13 @@ from typing import Any
 from capsim.scenario.loader import validate_scenario
 from capsim.scenario.models import Scenario
 from capsim.sizing.levels import ServiceLevels
-from capsim.timeline import CAPACITY_FIELDS, capacity_by_year, horizon_years
+from capsim.scenario.calendar import (
+    CAPACITY_FIELDS,
+    capacity_schedule,
+    horizon_years,
+    year_spans,
+)
+from capsim.timeline import capacity_by_year
 
 Plan = dict[str, dict[int, dict[str, int]]]
 
@@ -28,35 +34,25 @@ AMPLE_FACTOR = 3.0
 
 def reported_days(scenario: Scenario) -> dict[int, int]:
     """Reported days of each calendar year of the horizon (days)."""
-    h = scenario.horizon
-    out = {}
-    for year in horizon_years(scenario):
-        first = max(h.start, date(year, 1, 1))
-        last = min(h.end, date(year + 1, 1, 1))
-        out[year] = (last - first).days
-    return out
+    return {year: (stop - first).days for year, first, stop in year_spans(scenario.horizon)}
 
 
 def delivering_facilities(scenario: Scenario) -> list[str]:
-    """Ids of facilities that deliver at some time of the horizon."""
-    starts = {ev.facility for ev in scenario.policy if ev.delivers}
-    return [f.id for f in scenario.facilities if f.delivers or f.id in starts]
+    """Ids of facilities that deliver on some reported day of the horizon, after the policy's
+    changes of ``delivers``."""
+    h = scenario.horizon
+    states = capacity_schedule(scenario).between(h.start, h.end)
+    return [f.id for i, f in enumerate(scenario.facilities) if any(s[i].delivers for s in states)]
 
 
 def delivering_years(scenario: Scenario) -> set[tuple[str, int]]:
-    """(facility id, year) for every horizon year in which the facility delivers on some day,
-    after the policy's changes of ``delivers``."""
-    changes = sorted((ev for ev in scenario.policy if ev.delivers is not None),
-                     key=lambda ev: ev.date)
-    out = set()
-    for year in horizon_years(scenario):
-        state = {f.id: f.delivers for f in scenario.facilities}
-        for ev in changes:
-            if ev.date <= date(year, 1, 1):
-                state[ev.facility] = ev.delivers
-        out |= {(fid, year) for fid, on in state.items() if on}
-        out |= {(ev.facility, year) for ev in changes if ev.delivers and ev.date.year == year}
-    return out
+    """(facility id, year) for every horizon year in which the facility delivers on some
+    reported day, after the policy's changes of ``delivers``."""
+    schedule = capacity_schedule(scenario)
+    ids = [f.id for f in scenario.facilities]
+    return {(ids[i], year) for year, first, stop in year_spans(scenario.horizon)
+            for state in schedule.between(first, stop)
+            for i, c in enumerate(state) if c.delivers}
 
 
 def current_plan(scenario: Scenario) -> Plan:
@@ -76,7 +72,7 @@ def ample_plan(scenario: Scenario) -> Plan:
     The bound is :data:`AMPLE_FACTOR` times the region's peak yearly load plus a margin of
     ten standard deviations of a Poisson count; the engine's cost does not grow with it."""
     demand, pathway = scenario.demand, scenario.pathway
-    years = horizon_years(scenario)
+    years = horizon_years(scenario.horizon)
     peak = max(demand.deliveries_in(y, scenario.horizon.start.year) for y in years)
     for ev in demand.events:
         peak *= max(1.0, ev.multiplier)

@@ -18,8 +18,10 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field, model_validator
 
-from capsim.model.network import compile_network
+from capsim.demand import expected_daily_deliveries
+from capsim.scenario.calendar import year_spans
 from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario, Strict
+from capsim.scenario.referral import OUT_OF_REGION, ReferralRule
 
 #: Birthrate Plus casemix categories I-V ("Introducing Birthrate Plus" guide): labour-ward hours
 #: per woman and midwives per woman. ASSUMED mapping of the five colours onto the categories:
@@ -111,28 +113,46 @@ class Workload(Strict):
 
 
 def planned_casemix(scenario: Scenario) -> pd.DataFrame:
-    """Share of each risk colour among the women planned to deliver at each facility.
+    """Share of each risk colour among the women planned to deliver at each facility, by
+    horizon year.
 
-    Women book by ``demand.booking`` and are sent where their colour may deliver (the
-    eligibility rule and the referral order, as the model does before any bed is sought).
-    Returns columns facility, colour, share (shares of a facility sum to 1; a facility no woman
-    plans to deliver at gets the region's risk mix)."""
-    net = compile_network(scenario)
-    demand = scenario.demand
-    index = {fid: i for i, fid in enumerate(net.ids)}
-    mass = {fid: dict.fromkeys(RISK_COLOURS, 0.0) for fid in net.ids}
-    for fid, share in demand.booking.items():
-        b = index[fid]
-        for k, colour in enumerate(RISK_COLOURS):
-            ok = [g for g in (b, *net.order[b]) if net.delivers[g] and net.eligible[k][g]]
-            if ok:
-                mass[net.ids[ok[0]]][colour] += share * demand.risk_mix[colour]
+    Women book by ``demand.booking`` and plan to deliver where the referral rule sends them
+    before any bed is sought (:meth:`capsim.scenario.referral.ReferralRule.destination`):
+    under the eligibility rules and the facilities delivering on the day, and at a facility
+    that can run a caesarean when hers is planned (the planned caesarean rates in force on the
+    day). Each stretch of days between dated changes is weighted by its expected deliveries.
+    Returns columns year, facility, colour, share (shares of a facility-year sum to 1; a
+    facility-year no woman plans to deliver at gets the region's risk mix)."""
+    rule = ReferralRule(scenario)
+    demand, horizon = scenario.demand, scenario.horizon
+    daily = expected_daily_deliveries(scenario)
+    planned_rates = demand.caesarean_schedule("planned")
+    changes = sorted(set(rule.change_dates()) | {when for when, _ in planned_rates[1:]})
+    index = {fid: i for i, fid in enumerate(rule.ids)}
     rows = []
-    for fid in net.ids:
-        total = sum(mass[fid].values())
-        mix = ({c: v / total for c, v in mass[fid].items()} if total > 0
-               else dict(demand.risk_mix))
-        rows += [{"facility": fid, "colour": c, "share": mix[c]} for c in RISK_COLOURS]
+    for year, first, stop in year_spans(horizon):
+        mass = {fid: dict.fromkeys(RISK_COLOURS, 0.0) for fid in rule.ids}
+        cuts = [first, *(d for d in changes if first < d < stop), stop]
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            weight = float(daily[(start - horizon.sim_start).days:
+                                 (end - horizon.sim_start).days].sum())
+            rates = next(r for when, r in reversed(planned_rates)
+                         if when is None or when <= start)
+            for fid, share in demand.booking.items():
+                for colour in RISK_COLOURS:
+                    for planned, p in ((True, rates[colour]), (False, 1.0 - rates[colour])):
+                        if p <= 0:
+                            continue
+                        to = rule.destination(index[fid], colour, planned, start).facility
+                        if to != OUT_OF_REGION:
+                            mass[rule.ids[to]][colour] += (weight * share * p
+                                                           * demand.risk_mix[colour])
+        for fid in rule.ids:
+            total = sum(mass[fid].values())
+            mix = ({c: v / total for c, v in mass[fid].items()} if total > 0
+                   else dict(demand.risk_mix))
+            rows += [{"year": year, "facility": fid, "colour": c, "share": mix[c]}
+                     for c in RISK_COLOURS]
     return pd.DataFrame(rows)
 
 
@@ -141,24 +161,28 @@ def establishment(counts: pd.DataFrame, casemix: pd.DataFrame,
     """Midwives (whole-time equivalents) the workload of each facility-year needs.
 
     ``counts`` has columns year, facility, deliveries, labours and caesareans (women a year);
-    ``casemix`` is :func:`planned_casemix`. Returns columns year, facility, labour_hours,
-    theatre_hours, postnatal_hours, allowance_hours, total_hours (midwife hours a year),
-    available_hours (hours a year per WTE), wte (whole-time equivalents), and
-    wte_reference (deliveries / births_per_wte)."""
+    ``casemix`` is :func:`planned_casemix` (columns year, facility, colour, share). Returns
+    columns year, facility, labour_hours, theatre_hours, postnatal_hours, allowance_hours,
+    total_hours (midwife hours a year), available_hours (hours a year per WTE), wte
+    (whole-time equivalents), and wte_reference (deliveries / births_per_wte)."""
     model = model or Workload()
-    mix = casemix.pivot(index="facility", columns="colour", values="share")
+    mix = casemix.pivot(index=["year", "facility"], columns="colour", values="share")
 
     def weighted(part: str) -> pd.Series:
         per = pd.Series({c: getattr(model.hours[c], part) for c in RISK_COLOURS})
         return (mix[list(RISK_COLOURS)] * per).sum(axis=1)
 
     df = counts[["year", "facility", "deliveries", "labours", "caesareans"]].copy()
-    fac = df["facility"]
+    fac = pd.MultiIndex.from_frame(df[["year", "facility"]].astype({"year": int}))
     vaginal = (df["deliveries"] - df["caesareans"]).clip(lower=0)
-    df["labour_hours"] = df["labours"] * fac.map(weighted("labour"))
-    df["theatre_hours"] = df["caesareans"] * fac.map(weighted("theatre"))
-    df["postnatal_hours"] = (vaginal * fac.map(weighted("postnatal_vaginal"))
-                             + df["caesareans"] * fac.map(weighted("postnatal_caesarean")))
+
+    def per_woman(part: str) -> pd.Series:
+        return pd.Series(weighted(part).reindex(fac).to_numpy(), index=df.index)
+
+    df["labour_hours"] = df["labours"] * per_woman("labour")
+    df["theatre_hours"] = df["caesareans"] * per_woman("theatre")
+    df["postnatal_hours"] = (vaginal * per_woman("postnatal_vaginal")
+                             + df["caesareans"] * per_woman("postnatal_caesarean"))
     direct = df["labour_hours"] + df["theatre_hours"] + df["postnatal_hours"]
     df["allowance_hours"] = direct * model.allowance
     df["total_hours"] = direct + df["allowance_hours"]

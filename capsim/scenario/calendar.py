@@ -1,0 +1,152 @@
+"""The calendar of a scenario: the years of its horizon, and the capacity of every facility
+from each dated policy change on.
+
+Everything that reports by year (the network's year starts, the planned readings, sizing's
+facility-years) takes its years from :func:`horizon_years` or :func:`year_spans`, and
+everything that needs the beds, head-counts, theatres or whether a facility delivers at some
+date (validation, the planned readings, the daily capacity of the results, sizing) reads them
+from one :class:`CapacitySchedule`, so that they cannot disagree about a change's date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from capsim.scenario.models import Facility, Horizon, PolicyChange, Scenario
+
+#: The capacities a policy change adds or removes, in the order of the scenario's fields.
+CAPACITY_FIELDS = ("beds", "midwives", "obstetricians", "theatres")
+
+
+def horizon_years(horizon: Horizon, warmup: bool = False) -> list[int]:
+    """Calendar years with at least one reported day, in order (years); with ``warmup``,
+    those with at least one simulated day (the warm-up included)."""
+    first = horizon.sim_start if warmup else horizon.start
+    last = horizon.end - timedelta(days=1)
+    return list(range(first.year, last.year + 1))
+
+
+def year_spans(horizon: Horizon) -> list[tuple[int, date, date]]:
+    """For each horizon year: (year, its first reported day, the day after its last reported
+    day), so that the reported days of the year are ``first <= day < stop``."""
+    return [(year, max(horizon.start, date(year, 1, 1)), min(horizon.end, date(year + 1, 1, 1)))
+            for year in horizon_years(horizon)]
+
+
+def caesarean_slots(has_caesarean: bool, theatres: int, obstetricians_on_duty: int,
+                    obstetricians_per_caesarean: int) -> int:
+    """Caesareans a facility can run at once (caesareans): its theatres, limited by the
+    on-duty obstetricians; none without the caesarean capability."""
+    if not has_caesarean:
+        return 0
+    return min(theatres, obstetricians_on_duty // obstetricians_per_caesarean)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """What one facility has in force: beds and theatres (counts), midwives and obstetricians
+    (head-counts), and whether it delivers."""
+
+    beds: int
+    midwives: int
+    obstetricians: int
+    theatres: int
+    delivers: bool
+
+    @classmethod
+    def of(cls, facility: Facility) -> Capacity:
+        """The capacity a facility is built with."""
+        return cls(facility.beds, facility.midwives, facility.obstetricians, facility.theatres,
+                   facility.delivers)
+
+    def after(self, change: PolicyChange) -> Capacity:
+        """This capacity with a policy change applied."""
+        return Capacity(*(getattr(self, k) + getattr(change, k) for k in CAPACITY_FIELDS),
+                        self.delivers if change.delivers is None else change.delivers)
+
+
+@dataclass(frozen=True)
+class CapacityStep:
+    """One policy change: the facility (index) it changes, its capacity just ``before`` and
+    the capacity in force there from ``date`` on (``after``)."""
+
+    date: date
+    facility: int
+    before: Capacity
+    after: Capacity
+    change: PolicyChange
+
+
+@dataclass(frozen=True)
+class CapacitySchedule:
+    """The capacity of every facility over time: as built, then one step per policy change in
+    date order (changes of one date in the order of the scenario). Reported days are
+    ``start <= day < end``."""
+
+    ids: tuple[str, ...]
+    built: tuple[Capacity, ...]
+    steps: tuple[CapacityStep, ...]
+    start: date
+    end: date
+
+    def on(self, day: date) -> tuple[Capacity, ...]:
+        """The capacity of each facility in force on ``day``, after the changes dated up to
+        it (a change dated at 00:00 counts from its own day on)."""
+        now = list(self.built)
+        for step in self.steps:
+            if step.date > day:
+                break
+            now[step.facility] = step.after
+        return tuple(now)
+
+    def between(self, first: date, stop: date) -> list[tuple[Capacity, ...]]:
+        """Every capacity of the facilities in force on some day from ``first`` to ``stop``
+        (excluded): the one on ``first``, then one after each change dated inside."""
+        now = list(self.on(first))
+        out = [tuple(now)]
+        for step in self.steps:
+            if first < step.date < stop:
+                now[step.facility] = step.after
+                out.append(tuple(now))
+        return out
+
+    def change_dates(self, *fields: str) -> list[date]:
+        """The dates on which some facility's ``fields`` (capacity names or ``delivers``; all
+        when none is given) change, in order."""
+        names = fields or (*CAPACITY_FIELDS, "delivers")
+        return sorted({s.date for s in self.steps
+                       if any(getattr(s.before, k) != getattr(s.after, k) for k in names)})
+
+    def by_day(self, name: str) -> np.ndarray:
+        """``name`` (a capacity field or ``delivers``) of each facility on each reported day,
+        as floats [facility, day]."""
+        days = (self.end - self.start).days
+        out = np.repeat(np.asarray([getattr(c, name) for c in self.built], dtype=float)[:, None],
+                        days, axis=1)
+        for step in self.steps:
+            d = (step.date - self.start).days
+            if d < days:
+                out[step.facility, max(d, 0):] = getattr(step.after, name)
+        return out
+
+
+def capacity_schedule(scenario: Scenario) -> CapacitySchedule:
+    """The scenario's :class:`CapacitySchedule`: each facility as built, then its policy
+    changes in date order (head-counts as written; a change may leave a negative count, which
+    validation rejects)."""
+    ids = tuple(f.id for f in scenario.facilities)
+    index = {fid: i for i, fid in enumerate(ids)}
+    built = tuple(Capacity.of(f) for f in scenario.facilities)
+    now = list(built)
+    steps = []
+    for ev in sorted(scenario.policy, key=lambda e: e.date):
+        i = index[ev.facility]
+        steps.append(CapacityStep(ev.date, i, now[i], now[i].after(ev), ev))
+        now[i] = steps[-1].after
+    h = scenario.horizon
+    return CapacitySchedule(ids, built, tuple(steps), h.start, h.end)
