@@ -28,11 +28,18 @@ from hypothesis import strategies as st
 
 from capsim import simulate, validate_scenario
 
+# Regions whose beds are all cut for a while make numpy warn in the region's occupancy
+# percentile (see the expected failure at the end of this file).
+pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+
 LEVELS = ("township", "county", "mch", "city_tertiary")
 START = dt.date(2020, 1, 1)
 
-#: Each example runs in a fraction of a second; these keep every test under about 20 s.
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: An example runs in about a tenth of a second; these keep every test under about 20 s on
+#: two cores.
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Two worker processes per example cost about a second more.
+SLOWER = settings(FAST, max_examples=20)
 
 shares = st.integers(min_value=0, max_value=10)
 
@@ -154,18 +161,22 @@ def test_no_woman_takes_a_bed_in_a_full_ward_even_after_a_cut(data):
             assert (census[f] <= most + 1e-4).all(), (net.ids[f], census[f], most)
 
 
-@FAST
+@settings(FAST, max_examples=150)
 @given(small_regions(max_facilities=1), st.integers(1, 6))
 def test_more_beds_never_turn_more_women_away_at_a_single_facility(data, extra):
     """With common random numbers (same seed, same women), adding beds to a facility that is
-    the whole region never turns more women away, at any moment of the horizon.
+    the whole region never turns more women away, counted up to any moment of the horizon.
 
     This is the sample-path monotonicity of a loss system whose stays do not depend on the
-    number of beds. It is not true of a network: more beds at one facility keep a woman who
-    would have been diverted, and a diverted woman who no longer takes a bed elsewhere can
-    leave room there for one who was turned away, or not; and more women in labour share the
-    same midwives and theatres, so later stays lengthen. The single-facility statement holds
-    only while staff never make a woman wait, so midwives and theatres here are ample."""
+    number of beds, and it holds only there. Hypothesis finds counterexamples to the general
+    statement within a few hundred regions: (1) in a network, one more bed at a unit without
+    caesareans keeps a woman diverted there, whose emergency caesarean then sends her back to
+    the hospital, where she takes a bed one of the hospital's own women would have had (2
+    facilities, 14 days: 112 turned away with the fewer beds, 114 with more); (2) at a
+    single facility with one midwife on duty, one more bed admits one more woman in labour,
+    the next women wait longer for the midwife, their stays lengthen and a later woman
+    finds no bed (387 and 388). So the facility here is the whole region and its midwives and
+    theatres are ample, so that no stay depends on who else was admitted."""
     fac = data["facilities"][0]
     fac.update(midwives=10_000, obstetricians=100, theatres=50)
     data["policy"] = [{k: v for k, v in p.items() if k in ("date", "facility", "beds")}
@@ -183,7 +194,7 @@ def test_more_beds_never_turn_more_women_away_at_a_single_facility(data, extra):
         assert (turned_more <= turned_fewer).all()
 
 
-@FAST
+@SLOWER
 @given(small_regions())
 def test_same_seed_same_results_and_any_worker_count(data):
     """A second run with the same seed equals the first bit for bit; two worker processes
@@ -217,3 +228,53 @@ def test_the_bed_check_catches_a_woman_admitted_to_a_full_ward():
     record.stay_end_h[ended[-1]] = t + 1.0
     with pytest.raises(AssertionError, match="taken with the ward full"):
         assert_beds_never_overfilled(net, cohort, record)
+
+
+def _never_without_beds(data: dict) -> bool:
+    """True when no dated change leaves the facility without beds."""
+    beds = data["facilities"][0]["beds"]
+    for step in sorted(data["policy"], key=lambda p: p["date"]):
+        beds += step.get("beds", 0)
+        if beds <= 0:
+            return False
+    return True
+
+
+@FAST
+@given(small_regions(max_facilities=1).filter(_never_without_beds))
+def test_a_one_facility_region_reports_what_its_facility_reports(data):
+    """Where the region is one facility that every woman plans to deliver at, every metric of
+    the region equals the facility's, on every replication and in every year: the region's
+    column adds facilities up and must not count anything differently. (A woman planned out
+    of the region from the start, such as a planned caesarean where no facility operates,
+    counts in the region's arrivals and in no facility's; so planned caesareans and stopped
+    deliveries are left out here.)"""
+    data["demand"]["planned_caesarean_rate"] = {c: 0.0 for c in COLOURS}
+    data["policy"] = [{k: v for k, v in p.items() if k != "delivers"} for p in data["policy"]]
+    res = simulate(validate_scenario(data), workers=1)
+    assert_conserved(res)
+    wide = res.metrics.pivot_table(index=["replication", "year", "metric"],
+                                   columns="facility", values="value", dropna=False)
+    pd.testing.assert_series_equal(wide["region"], wide["f0"], check_names=False,
+                                   rtol=1e-9)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "capsim.results._occupancy reads the region's daily occupancy as census / beds with no "
+    "guard for days without beds: such days make the region's occupancy_p95 NaN and are "
+    "counted in its days_above_85_share (as above 85% while women remain in beds), while "
+    "the facility's figures leave them out"))
+def test_a_one_facility_region_reports_its_facility_occupancy_through_a_closure():
+    """A unit closed (all its beds cut) for February and reopened: the region, which is that
+    unit, reports the unit's occupancy figures."""
+    data = base_dict(horizon={"start": "2021-01-01", "days": 120, "warmup_days": 10},
+                     policy=[{"date": "2021-02-01", "facility": "county", "beds": -30},
+                             {"date": "2021-03-01", "facility": "county", "beds": 30}],
+                     demand={"booking": {"county": 1.0, "town": 0.0}})
+    data["facilities"] = data["facilities"][:1]
+    data["demand"]["booking"] = {"county": 1.0}
+    res = simulate(validate_scenario(data), replications=2, seed=1, workers=1)
+    assert_conserved(res)
+    s = res.summary().set_index(["facility", "metric"])["mean"]
+    for metric in ("occupancy_mean", "occupancy_p95", "days_above_85_share"):
+        assert s[("region", metric)] == pytest.approx(s[("county", metric)]), metric
