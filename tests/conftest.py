@@ -1,5 +1,5 @@
-"""Shared fixtures: small scenarios built in code, and the conservation check every model run
-in the tests goes through."""
+"""Shared fixtures: small scenarios built in code, the conservation check every model run in
+the tests goes through, the per-woman checks of beds, and which tests make the quick suite."""
 
 from __future__ import annotations
 
@@ -21,6 +21,23 @@ SCENARIOS = ROOT / "scenarios"
 FULL = os.environ.get("CAPSIM_FULL_VALIDATION") == "1"
 
 COLOURS = ("green", "yellow", "orange", "red", "purple")
+
+#: Modules run whole by the quick suite (``python -m pytest -m quick``): scenario validation,
+#: the compiled heaps, the engine against its obvious model and queueing theory, the golden
+#: snapshot, small model runs and dated changes. Single tests of other modules join it with
+#: ``@pytest.mark.quick``. The full suite (``python -m pytest``) runs everything.
+QUICK_MODULES = frozenset({
+    "test_scenario_validation.py", "test_extends.py", "test_schema.py", "test_kernel.py",
+    "test_engine_vs_obvious.py", "test_golden.py", "test_queueing.py",
+    "test_queueing_theory.py", "test_model.py", "test_timelines.py", "test_province.py",
+})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark the tests of :data:`QUICK_MODULES` ``quick``."""
+    for item in items:
+        if item.path.name in QUICK_MODULES:
+            item.add_marker(pytest.mark.quick)
 
 
 def base_dict(**overrides) -> dict:
