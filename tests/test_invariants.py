@@ -112,7 +112,9 @@ def small_regions(draw, max_facilities: int = 4) -> dict:
         horizon={"start": START.isoformat(), "days": days, "warmup_days": warmup},
         run={"replications": 2, "seed": draw(st.integers(0, 2**31))},
         demand={
-            "deliveries": draw(st.floats(200.0, 4000.0)),
+            # At least 400 a year: a replication of 14 days then has no woman at all with a
+            # probability of about 2e-7 (the conservation check wants some).
+            "deliveries": draw(st.floats(400.0, 4000.0)),
             "risk_mix": dict(zip(COLOURS, normalised(risk), strict=True)),
             "planned_caesarean_rate": {c: draw(rate) for c in COLOURS},
             "emergency_caesarean_rate": {c: draw(rate) for c in COLOURS},
