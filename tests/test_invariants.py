@@ -173,15 +173,17 @@ def test_more_beds_never_turn_more_women_away_at_a_single_facility(data, extra):
     the whole region never turns more women away, counted up to any moment of the horizon.
 
     This is the sample-path monotonicity of a loss system whose stays do not depend on the
-    number of beds, and it holds only there. Hypothesis finds counterexamples to the general
-    statement within a few hundred regions: (1) in a network, one more bed at a unit without
-    caesareans keeps a woman diverted there, whose emergency caesarean then sends her back to
-    the hospital, where she takes a bed one of the hospital's own women would have had (2
-    facilities, 14 days: 112 turned away with the fewer beds, 114 with more); (2) at a
-    single facility with one midwife on duty, one more bed admits one more woman in labour,
-    the next women wait longer for the midwife, their stays lengthen and a later woman
-    finds no bed (387 and 388). So the facility here is the whole region and its midwives and
-    theatres are ample, so that no stay depends on who else was admitted."""
+    number of beds, and it holds only there. Searching busier regions of this strategy
+    (demand up to four times), hypothesis found counterexamples to the general statement.
+    (1) A network: a hospital with 2 beds and caesareans, a unit with 1 bed and none, every
+    woman booked at the hospital, 14 days. One more bed at the unit keeps women diverted
+    there; one needs an emergency caesarean, goes back to the hospital and takes a bed there,
+    and the hospital turns away 114 of its women instead of 112 (while fewer leave the
+    region, 103 instead of 106). (2) One facility with one midwife on duty: one more bed
+    admits one more woman in labour, later women wait longer for the midwife, their stays
+    lengthen and one more woman finds no bed (388 instead of 387). So here the facility is
+    the whole region and its midwives and theatres are ample, so that no stay depends on who
+    else was admitted."""
     fac = data["facilities"][0]
     fac.update(midwives=10_000, obstetricians=100, theatres=50)
     data["policy"] = [{k: v for k, v in p.items() if k in ("date", "facility", "beds")}
