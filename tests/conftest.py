@@ -1,5 +1,5 @@
-"""Shared fixtures: small scenarios built in code, and the conservation check every model run
-in the tests goes through."""
+"""Shared fixtures: small scenarios built in code, the conservation check every model run in
+the tests goes through, the per-woman checks of beds, and which tests make the quick suite."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import copy
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from capsim import Results, simulate, validate_scenario
+from capsim import Results, Scenario, simulate, validate_scenario
+from capsim.demand import Cohort, build_cohort
+from capsim.model import Network, RunRecord, compile_network, run_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -18,6 +21,23 @@ SCENARIOS = ROOT / "scenarios"
 FULL = os.environ.get("CAPSIM_FULL_VALIDATION") == "1"
 
 COLOURS = ("green", "yellow", "orange", "red", "purple")
+
+#: Modules run whole by the quick suite (``python -m pytest -m quick``): scenario validation,
+#: the compiled heaps, the engine against its obvious model and queueing theory, the golden
+#: snapshot, small model runs and dated changes. Single tests of other modules join it with
+#: ``@pytest.mark.quick``. The full suite (``python -m pytest``) runs everything.
+QUICK_MODULES = frozenset({
+    "test_scenario_validation.py", "test_extends.py", "test_schema.py", "test_kernel.py",
+    "test_engine_vs_obvious.py", "test_golden.py", "test_queueing.py",
+    "test_queueing_theory.py", "test_model.py", "test_timelines.py", "test_province.py",
+})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark the tests of :data:`QUICK_MODULES` ``quick``."""
+    for item in items:
+        if item.path.name in QUICK_MODULES:
+            item.add_marker(pytest.mark.quick)
 
 
 def base_dict(**overrides) -> dict:
@@ -97,6 +117,59 @@ def run_checked(data: dict, **kwargs) -> Results:
     res = simulate(validate_scenario(data), **kwargs)
     assert_conserved(res)
     return res
+
+
+def engine_run(data: dict | Scenario, replication: int = 0,
+               seed: int | None = None) -> tuple[Network, Cohort, RunRecord]:
+    """One replication through the engine, keeping its per-woman record: the compiled network,
+    the cohort and the record (``data``: a scenario or a scenario mapping)."""
+    scenario = data if isinstance(data, Scenario) else validate_scenario(data)
+    net = compile_network(scenario)
+    cohort = build_cohort(scenario, replication, seed)
+    return net, cohort, run_engine(net, cohort)
+
+
+def beds_in_force(net: Network, facility: int, t_h: np.ndarray) -> np.ndarray:
+    """Beds of ``facility`` in force at each hour of ``t_h``: the facility's beds plus every
+    dated change at or before that hour (beds). A change applies at its hour, before any woman
+    arriving then."""
+    t_h = np.asarray(t_h, dtype=float)
+    beds = np.full(t_h.shape, float(net.beds[facility]))
+    for step in net.policy:
+        if step.facility == facility and step.beds:
+            beds += np.where(t_h >= step.t_h, step.beds, 0)
+    return beds
+
+
+def occupancy_at_admissions(net: Network, cohort: Cohort, record: RunRecord
+                            ) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """For each facility, every bed taken during the run (not the women already in bed at the
+    start): (facility, hour taken, women in beds there just after, her included, beds in force
+    then). Women in beds at hour t are the stays with start <= t < end, so a bed freed at t is
+    free for a woman arriving at t, as in the engine."""
+    n_initial = cohort.initial_facility.shape[0]  # the engine records their stays first
+    out = []
+    for f in range(net.n):
+        at_f = record.stay_facility == f
+        starts = np.sort(record.stay_start_h[at_f])
+        ends = np.sort(record.stay_end_h[at_f])
+        taken = record.stay_start_h[n_initial:][record.stay_facility[n_initial:] == f]
+        held = (np.searchsorted(starts, taken, side="right")
+                - np.searchsorted(ends, taken, side="right"))
+        out.append((f, taken, held, beds_in_force(net, f, taken)))
+    return out
+
+
+def assert_beds_never_overfilled(net: Network, cohort: Cohort, record: RunRecord) -> None:
+    """No woman takes a bed unless one is free under the capacity in force: just after any
+    woman takes a bed, the women in beds there, her included, are at most the beds in force.
+    (After a cut the census may stay above the new beds until enough women leave; no one is
+    admitted meanwhile, which this implies.)"""
+    for f, taken, held, beds in occupancy_at_admissions(net, cohort, record):
+        over = np.flatnonzero(held > beds)
+        assert over.size == 0, (
+            f"{net.ids[f]}: {over.size} bed(s) taken with the ward full, first at hour "
+            f"{taken[over[0]]:.3f}: {held[over[0]]} women in {beds[over[0]]:g} beds")
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
-from conftest import COLOURS, FULL, loss_system, run_checked
+from conftest import FULL, engine_run, loss_system, run_checked
 
 from capsim.queueing import erlang_b, erlang_c
 
@@ -65,13 +66,36 @@ def test_erlang_c_probability_of_waiting():
     assert wlo * 0.95 <= expected_wait <= whi * 1.05, (expected_wait, w, wlo, whi)
 
 
+def census_moments(net, record, facility: int = 0) -> tuple[float, float]:
+    """Time-weighted mean and variance of the women in beds at ``facility`` over the reported
+    period, from the bed stays of one replication (women, women squared)."""
+    t0, t1 = net.t_stats_h, net.t_end_h
+    at = record.stay_facility == facility
+    starts, ends = record.stay_start_h[at], record.stay_end_h[at]
+    times = np.concatenate([starts, ends, [t0, t1]])
+    steps = np.concatenate([np.ones_like(starts), -np.ones_like(ends), [0.0, 0.0]])
+    order = np.argsort(times, kind="stable")
+    times, census = times[order], np.cumsum(steps[order])[:-1]
+    inside = (times[:-1] >= t0) & (times[1:] <= t1)
+    hours, census = np.diff(times)[inside], census[inside]
+    mean = float(np.average(census, weights=hours))
+    return mean, float(np.average((census - mean) ** 2, weights=hours))
+
+
 def test_uncapped_ward_occupancy_is_poisson_mean():
-    """With beds never full, the mean census is the offered load (Little's law)."""
+    """With beds never full, the mean census is the offered load (Little's law), and the ward is
+    an M/G/infinity system: its census is Poisson, so its variance equals the load too. The
+    variance, read from the bed stays of each replication, is within 15% of the load (about
+    three standard errors of the mean of 8 replications)."""
     deliveries, los = 1500.0, 2.5
-    res = run_checked(loss_system(200, deliveries, {"dist": "lognormal", "mean": los, "sd": 1}),
-                      replications=8, seed=3)
+    scenario = loss_system(200, deliveries, {"dist": "lognormal", "mean": los, "sd": 1})
+    res = run_checked(scenario, replications=8, seed=3)
     load = deliveries / 365.25 * (los + 0.001 / 24)
     mean, lo, hi = ci(res, "occupancy_mean")
     assert lo * 200 * 0.99 <= load <= hi * 200 * 1.01
     assert ci(res, "turned_away_share")[0] == 0
-    assert COLOURS[0] == "green"
+    moments = np.asarray([census_moments(*engine_run(scenario, r, seed=3)[::2])
+                          for r in range(8)])
+    # The stays give the census the results report: their mean is the occupancy's.
+    assert moments[:, 0].mean() == pytest.approx(mean * 200, rel=1e-6)
+    assert moments[:, 1].mean() == pytest.approx(load, rel=0.15), (moments, load)

@@ -135,7 +135,7 @@ def test_report_holds_every_parameter_target_and_stress_item(nanjiang_inputs, pa
     params = parameter_table(nanjiang_inputs.scenario, NANJIANG)
     targets = nanjiang_inputs.targets
     assert len(targets) > 10
-    for lang, page in pages.items():
+    for page in pages.values():
         doc = parse(page)
         rows = doc.tables["parameters"][1:]
         assert [r[0] for r in rows] == list(params["parameter"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import SCENARIOS, base_dict
+from pydantic import ValidationError
 
 from capsim import ScenarioError, load_scenario, validate_scenario
 from capsim.cli import main
@@ -151,8 +152,23 @@ def test_every_shipped_scenario_is_valid(path):
 
 def test_validated_scenario_is_frozen():
     s = validate_scenario(base_dict())
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="Instance is frozen"):
         s.facilities[0].beds = 3  # type: ignore[misc]
+    assert s.facilities[0].beds == 30
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "capsim.scenario.base.Strict freezes attributes only (pydantic frozen=True): the dict "
+    "fields of a validated scenario (demand.booking, risk_mix, caesarean rates, "
+    "referral.eligibility and order, ...) stay mutable, so a validated scenario can be "
+    "changed into one the validator would reject"))
+def test_validated_scenario_mappings_cannot_be_changed():
+    s = validate_scenario(base_dict())
+    try:
+        s.demand.booking["county"] = 0.5  # booking shares would sum to 0.7
+    except TypeError:
+        pass
+    assert s.demand.booking["county"] == 0.8
 
 
 def test_negative_risk_share_rejected_even_when_the_sum_is_one(tmp_path):

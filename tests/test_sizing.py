@@ -98,14 +98,54 @@ def test_solver_never_returns_a_capacity_that_fails_its_interval_check(sized):
     assert beds[("town", "beds")] > 2
 
 
-def test_one_round_is_confirmed_only_when_every_level_met():
-    result = size(validate_scenario(network()), replications=4, seed=5, workers=1, rounds=1)
+def steady_loss_system() -> dict:
+    """A loss system offered 4 erlangs all year (3-day stays): 5 beds turn about 20% away
+    (Erlang-B), well inside a level of 30%."""
+    return loss_system(30, 4 * 365.25 / 3.0, {"dist": "exponential", "mean": 3.0}, days=365)
+
+
+def january_loss_system() -> dict:
+    """A loss system whose deliveries all fall in January: the year's mean load (about 8
+    erlangs) is a twelfth of January's, so the beds Erlang-B gives for it turn most of
+    January's women away."""
+    d = loss_system(30, 1000, {"dist": "exponential", "mean": 3.0}, days=365)
+    d["demand"]["month_profile"] = [1] + [0] * 11
+    return d
+
+
+def test_one_round_at_the_queueing_start_is_confirmed_when_the_level_is_met():
+    """One round simulates the queueing start (5 beds for 4 erlangs at a 30% no-bed level;
+    Erlang-B 0.20): the interval is within the level, so the answer is confirmed, not shown
+    to be least (4 beds were never tried)."""
+    levels = {"no_bed": 0.3, "occupancy": None}
+    result = size(validate_scenario(steady_loss_system()), levels, replications=4, seed=5,
+                  workers=1, rounds=1)
     assert_conserved(result.results)
-    assert result.confirmed == bool(result.checks["met"].all())
-    assert result.confirmed == bool(result.requirements["met"].all())
-    assert result.confirmed == bool(result.comparison["met"].all())
-    if result.confirmed:
-        assert recheck(result.scenario, result.results, result.levels) == []
+    assert min_servers_loss(4.0, 0.3) == 5
+    beds = result.requirements.set_index("resource").loc["beds"]
+    assert beds["needed"] == beds["queueing"] == 5 and beds["met"] and not beds["least"]
+    assert result.simulations == 1 and set(result.rounds["round"]) == {1}
+    assert result.confirmed and not result.converged and result.checks["met"].all()
+    assert recheck(result.scenario, result.results, result.levels) == []
+    assert not any("no round met" in note for note in result.notes)
+
+
+def test_one_round_is_not_confirmed_when_the_queueing_start_fails_its_level():
+    """Erlang-B at the year's mean load cannot see that every woman comes in January: one
+    round at the queueing start turns most women away, far above a 1% level (the lower end of
+    the interval too), and the answer says it is not confirmed."""
+    levels = {"no_bed": 0.01, "occupancy": None}
+    result = size(validate_scenario(january_loss_system()), levels, replications=4, seed=5,
+                  workers=1, rounds=1)
+    assert_conserved(result.results)
+    beds = result.requirements.set_index("resource").loc["beds"]
+    assert beds["needed"] == beds["queueing"] and not beds["met"]
+    assert result.simulations == 1 and not result.confirmed
+    no_bed = result.checks.set_index("level").loc["no_bed"]
+    assert not no_bed["met"] and no_bed["ci_low"] > 0.5
+    assert recheck(result.scenario, result.results, result.levels) == [
+        f"unit 2021 no_bed: [{no_bed['ci_low']}, {no_bed['ci_high']}]"]
+    assert any("no round met every level" in note for note in result.notes)
 
 
 def test_sized_network_passes_the_service_level_targets_of_capsim_check(sized):
@@ -255,13 +295,28 @@ def test_size_command_writes_the_table_and_rejects_bad_levels(tmp_path, capsys):
     path = tmp_path / "region.yaml"
     path.write_text(yaml.safe_dump(network(), allow_unicode=True), encoding="utf-8")
     out, png = tmp_path / "size.csv", tmp_path / "scale.png"
-    code = main(["size", str(path), "-n", "4", "--seed", "2", "--workers", "1",
-                 "--service-level", "occupancy=off", "--out", str(out), "--plot", str(png)])
+    main(["size", str(path), "-n", "4", "--seed", "2", "--workers", "1",
+          "--service-level", "occupancy=off", "--out", str(out), "--plot", str(png)])
     printed = capsys.readouterr().out
     table = pd.read_csv(out)
     assert list(table.columns) == COLUMNS
-    assert code == (0 if "every level confirmed" in printed else 1)
     assert (table["facility"] == REGION).sum() == 1 and png.stat().st_size > 0
     assert "occupancy" not in printed.split("\n")[0]
     assert main(["size", str(path), "--service-level", "no_bed=1.5"]) == 2
     assert "no_bed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("region", "level", "code", "verdict"), [
+    (steady_loss_system, "no_bed=30%", 0, "every level confirmed"),
+    (january_loss_system, "no_bed=1%", 1, "NOT confirmed"),
+], ids=["confirmed", "not-confirmed"])
+def test_size_command_exits_0_only_when_every_level_is_confirmed(tmp_path, capsys, region,
+                                                                 level, code, verdict):
+    """One round at the queueing start: met for the steady system, far from met for the
+    January one (see the tests of one round above)."""
+    path = tmp_path / "region.yaml"
+    path.write_text(yaml.safe_dump(region()), encoding="utf-8")
+    assert main(["size", str(path), "-n", "4", "--seed", "5", "--workers", "1", "--rounds",
+                 "1", "--service-level", level, "--service-level", "occupancy=off"]) == code
+    printed = capsys.readouterr().out
+    assert verdict in printed and "1 simulation(s) of the region" in printed

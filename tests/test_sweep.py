@@ -256,11 +256,57 @@ def test_parameter_distributions_have_the_moments_asked():
         ParameterDistribution(dist="triangular", low=2, high=5)
 
 
+def assert_design_is_complete(design, spec_) -> None:
+    """The points of a sweep are what its method promises, counted without the sampler:
+    Sobol N x (D + 2) (N x (2D + 2) with second order) and Morris r x (D + 1), as SALib
+    documents; a grid holds every combination of the values each parameter takes, once; a
+    one-at-a-time sweep is its baseline, then each other value of one parameter at a time."""
+    values = design.values
+    d = len(spec_.parameters)
+    n = spec_.sample_size
+    if spec_.method == "sobol":
+        assert design.points == n * ((2 * d + 2) if spec_.second_order else (d + 2))
+        assert design.unit.shape == (design.points, d)
+    elif spec_.method == "morris":
+        assert design.points == n * (d + 1)
+    elif spec_.method == "grid":
+        assert not values.duplicated().any()
+        assert design.points == int(np.prod([values[c].nunique() for c in values]))
+    else:
+        base = values.iloc[0]
+        changed = (values != base).sum(axis=1)
+        assert changed.iloc[0] == 0 and (changed.iloc[1:] == 1).all()
+        assert not values.duplicated().any()
+        assert design.points == 1 + sum(values[c].nunique() - 1 for c in values)
+        assert list(design.varied[1:]) == [values.columns[(values.iloc[k] != base).argmax()]
+                                           for k in range(1, design.points)]
+
+
+@pytest.mark.parametrize(("method", "fields", "points"), [
+    # beds: 3 listed values; deliveries: a range at 2 levels; stay: a range at the sweep's
+    # levels (grid: 3 by default; oat: 2 levels, the ends, neither the scenario's value).
+    ("grid", {}, 3 * 2 * 3),
+    ("oat", {}, 1 + (3 - 1) + 2 + 2),
+    ("morris", {"samples": 3}, 3 * (3 + 1)),
+    ("sobol", {"samples": 4}, 4 * (3 + 2)),
+    ("sobol", {"samples": 4, "second_order": True}, 4 * (2 * 3 + 2)),
+], ids=["grid", "oat", "morris", "sobol", "sobol-second-order"])
+def test_each_method_gives_the_points_it_promises(method, fields, points):
+    levels = {"levels": 2} if method in ("grid", "oat") else {}
+    sweep = prepare_sweep(spec(
+        short_region(),
+        [{"path": "facilities[county].beds", "values": [20, 30, 40]} if method in ("grid", "oat")
+         else {"path": "facilities[county].beds", "range": [20, 40]},
+         {"path": "demand.deliveries", "range": [1500, 2500], **levels},
+         {"path": "pathway.postnatal_los.vaginal.mean", "range": [2.0, 4.0]}],
+        [{"metric": "occupancy_mean"}], method=method, **fields))
+    assert sweep.design.points == points == len(sweep.scenarios)
+    assert_design_is_complete(sweep.design, sweep.spec)
+
+
 @pytest.mark.parametrize("path", sorted(SWEEPS.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_shipped_sweep_spec_is_valid(path):
     sweep = load_sweep(path)
-    spec_ = sweep.spec
-    d = len(spec_.parameters)
-    expected = {"sobol": spec_.sample_size * (d + 2), "morris": spec_.sample_size * (d + 1)}
-    assert sweep.design.points == expected.get(spec_.method, sweep.design.points) > 1
+    assert sweep.design.points > 1
+    assert_design_is_complete(sweep.design, sweep.spec)
     assert len(sweep.scenarios) == sweep.design.points

@@ -224,7 +224,8 @@ def test_target_compared_rounded_as_the_document_does():
     assert rows.loc["nanjiang-40-beds", "value"] == 40
     assert rows.loc["nanjiang-40-beds", "verdict"] == "pass"
     exact = s.targets.local[-1].model_copy(update={"decimals": None, "id": "exact-40"})
-    s2 = s.model_copy(update={"targets": s.targets.model_copy(update={"local": (*s.targets.local, exact)})})
+    local = (*s.targets.local, exact)
+    s2 = s.model_copy(update={"targets": s.targets.model_copy(update={"local": local})})
     rows = check(s2).set_index("target")
     assert rows.loc["exact-40", "value"] == pytest.approx(279 / 7000 * 1000)
     assert rows.loc["exact-40", "verdict"] == "fail"

@@ -190,13 +190,26 @@ def test_thirteenth_plan_reproduces_40_beds_per_1000_in_2020():
 
 
 def test_thirteenth_plan_runs_and_beds_open_on_their_dates():
+    """The plan's new beds are used from their dates and not before: with the plan's demand
+    doubled, so that its two county-level hospitals fill up, each hospital's census stays
+    within its old beds on every day before its new wing opens and goes above them after,
+    within the new total, on every replication."""
     s = load_scenario(SCENARIOS / "nanjiang-13th-fyp.yaml")
     res = simulate(s, replications=1, workers=1)
     assert_conserved(res)
-    daily = res.daily().set_index(["facility", "date"])["beds"]
-    assert daily[("county-hospital", dt.date(2017, 12, 31))] == 80
-    assert daily[("county-hospital", dt.date(2018, 1, 1))] == 110
-    assert daily[("region", dt.date(2020, 12, 31))] == 279
+    d = s.model_dump(mode="json")
+    d["demand"]["deliveries_by_year"] = {y: 2 * n for y, n in
+                                         s.demand.deliveries_by_year.items()}
+    busy = simulate(validate_scenario(d), replications=2, workers=1)
+    assert_conserved(busy)
+    ids = list(busy.network.ids)
+    for fid, opened, before, after in (("county-hospital", dt.date(2018, 1, 1), 80, 110),
+                                       ("county-mch", dt.date(2019, 1, 1), 60, 90)):
+        day = (opened - s.horizon.start).days
+        for rep in busy.replications:
+            census = rep.daily_census[ids.index(fid)]
+            assert before - 1 < census[:day].max() <= before + 1e-4, fid
+            assert before + 1 < census[day:].max() <= after + 1e-4, fid
 
 
 def test_facility_that_starts_deliveries_receives_women_from_its_date():
