@@ -319,7 +319,9 @@ def _occupancy(net: Network, census: np.ndarray, capacity: np.ndarray,
     nf = net.n
     with np.errstate(invalid="ignore", divide="ignore"):
         occ_f = np.where(capacity > 0, census / capacity, np.nan)
-        occ_r = census.sum(axis=0) / capacity.sum(axis=0)
+        region_beds = capacity.sum(axis=0)
+        # A day on which the region has no beds has no occupancy, as for a facility.
+        occ_r = np.where(region_beds > 0, census.sum(axis=0) / region_beds, np.nan)
     mean = np.full((ny + 1, nf + 1), np.nan)
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
@@ -337,9 +339,13 @@ def _occupancy(net: Network, census: np.ndarray, capacity: np.ndarray,
             # rather than one per facility.
             p95[row, :nf][has] = (np.nanpercentile(block, 95, axis=1) if np.isnan(block).any()
                                   else np.percentile(block, 95, axis=1))
-            high[row, :nf][has] = np.nanmean(occ_f[has][:, sel] > HIGH_OCCUPANCY, axis=1)
-        p95[row, nf] = np.percentile(occ_r[sel], 95)
-        high[row, nf] = np.mean(occ_r[sel] > HIGH_OCCUPANCY)
+            # The share of the days with beds (a day without beds is neither high nor low).
+            above = np.where(np.isnan(block), np.nan, block > HIGH_OCCUPANCY)
+            high[row, :nf][has] = np.nanmean(above, axis=1)
+        region = occ_r[sel]
+        if not np.isnan(region).all():
+            p95[row, nf] = np.nanpercentile(region, 95)
+            high[row, nf] = np.mean(region[~np.isnan(region)] > HIGH_OCCUPANCY)
     return {"occupancy_mean": mean, "occupancy_p95": p95, "days_above_85_share": high}
 
 

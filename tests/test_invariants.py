@@ -28,9 +28,9 @@ from hypothesis import strategies as st
 
 from capsim import simulate, validate_scenario
 
-# Regions whose beds are all cut for a while make numpy warn in the region's occupancy
-# percentile (see the expected failure at the end of this file).
-pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+# A region whose beds are all cut for a while has days without occupancy: they must be left
+# out of its figures, not computed as 0/0 (numpy's warning would say so).
+pytestmark = pytest.mark.filterwarnings("error:invalid value encountered:RuntimeWarning")
 
 LEVELS = ("township", "county", "mch", "city_tertiary")
 START = dt.date(2020, 1, 1)
@@ -266,11 +266,6 @@ def test_a_one_facility_region_reports_what_its_facility_reports(data):
                                    rtol=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "capsim.results._occupancy reads the region's daily occupancy as census / beds with no "
-    "guard for days without beds: such days make the region's occupancy_p95 NaN and are "
-    "counted in its days_above_85_share (as above 85% while women remain in beds), while "
-    "the facility's figures leave them out"))
 def test_a_one_facility_region_reports_its_facility_occupancy_through_a_closure():
     """A unit closed (all its beds cut) for February and reopened: the region, which is that
     unit, reports the unit's occupancy figures."""
