@@ -7,9 +7,9 @@ Kept apart from :mod:`capsim.scenario.models` so that the models of a scenario's
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, NoReturn
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 RiskColour = Literal["green", "yellow", "orange", "red", "purple"]
 RISK_COLOURS: tuple[str, ...] = ("green", "yellow", "orange", "red", "purple")
@@ -22,7 +22,30 @@ LEVEL_RANK: dict[str, int] = {"township": 1, "county": 2, "mch": 2, "city_tertia
 Capability = Literal["caesarean", "critical_maternal_care", "neonatal_intensive_care"]
 
 
+class FrozenDict(dict):
+    """A mapping of a validated scenario: reads like a dict, refuses every change (TypeError),
+    so that a validated scenario cannot be turned into one the validator would reject."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a validated scenario cannot be changed; build a new one and validate it")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[dict]]:
+        # Pickled and copied as a plain dict of its items (worker processes, deepcopy).
+        return (type(self), (dict(self),))
+
+
 class Strict(BaseModel):
-    """Base of every scenario model: unknown keys are errors and objects are immutable."""
+    """Base of every scenario model: unknown keys are errors and objects are immutable,
+    their mappings included."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _freeze_mappings(self) -> Strict:
+        for name, value in self.__dict__.items():
+            if isinstance(value, dict) and not isinstance(value, FrozenDict):
+                self.__dict__[name] = FrozenDict(value)
+        return self
