@@ -115,10 +115,10 @@ def build_design(spec: SweepSpec, targets: list[Target], baselines: list[float])
     levels = [sorted(set(used(i, levels_of(p, targets[i], spec.level_count))))
               for i, p in enumerate(params)]
     if spec.method == "grid":
-        rows = list(itertools.product(*levels))
-        return Design("grid", pd.DataFrame(rows, columns=paths))
+        return Design("grid", pd.DataFrame(list(itertools.product(*levels)), columns=paths))
     base = [used(i, [b])[0] for i, b in enumerate(baselines)]
-    rows, varied = [list(base)], [None]
+    rows: list[list[float]] = [list(base)]
+    varied: list[str | None] = [None]
     for i, path in enumerate(paths):
         for v in levels[i]:
             if v != base[i]:

@@ -118,9 +118,17 @@ class _Readings:
         return dict(zip(zip(p["year"], p["scope"], p["metric"], strict=True), p["value"],
                         strict=True))
 
+    @property
+    def replications(self) -> Results:
+        """The results: check() simulates whenever some target uses a simulated reading, so
+        they are there whenever a simulated reading is looked up."""
+        if self.results is None:
+            raise CapsimError("a simulated reading needs replications of the scenario")
+        return self.results
+
     @cached_property
     def simulated(self) -> dict[tuple[int, str, str], tuple[float, float, float, int]]:
-        s = self.results.summary(year=None)
+        s = self.replications.summary(year=None)
         s = s[s["year"] != "all"]
         keys = zip(s["year"].astype(int), s["facility"], s["metric"], strict=True)
         vals = zip(s["mean"], s["ci_low"], s["ci_high"], s["n"], strict=True)
@@ -128,7 +136,7 @@ class _Readings:
 
     @cached_property
     def per_replication(self) -> pd.DataFrame:
-        m = self.results.metrics
+        m = self.replications.metrics
         m = m[m["year"] != "all"]
         return m.pivot_table(index="replication", columns=["metric", "year", "facility"],
                              values="value", aggfunc="first", dropna=False)
