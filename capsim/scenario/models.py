@@ -79,10 +79,12 @@ class Horizon(Strict):
         """The day after the last reported day."""
         if self.days is not None:
             return self.start + timedelta(days=self.days)
+        if self.years is None:  # not past _one_length
+            raise ValueError("give exactly one of 'years' or 'days'")
         try:
-            return self.start.replace(year=self.start.year + self.years)  # type: ignore[operator]
+            return self.start.replace(year=self.start.year + self.years)
         except ValueError:  # 29 February
-            return self.start.replace(year=self.start.year + self.years, day=28)  # type: ignore[operator]
+            return self.start.replace(year=self.start.year + self.years, day=28)
 
     @property
     def sim_start(self) -> date:

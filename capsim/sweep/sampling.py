@@ -87,7 +87,9 @@ def whole_numbers(param: Parameter, target: Target) -> bool:
 def range_ends(param: Parameter, target: Target) -> tuple[float, float]:
     """Lowest and highest value a range gives: for an integer field the whole numbers
     inside it (each then equally likely), else its ends."""
-    lo, hi = param.range  # type: ignore[misc]
+    if param.range is None:
+        raise ValueError(f"{param.path!r} is not given as a range")
+    lo, hi = param.range
     if whole_numbers(param, target):
         return float(math.ceil(lo)), float(math.floor(hi))
     return float(lo), float(hi)
