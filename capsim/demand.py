@@ -19,6 +19,7 @@ from datetime import date
 
 import numpy as np
 
+from capsim.scenario.calendar import horizon_years
 from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario
 from capsim.streams import stream
 
@@ -69,12 +70,10 @@ def expected_daily_deliveries(scenario: Scenario) -> np.ndarray:
     """
     horizon, demand = scenario.horizon, scenario.demand
     dates = day_dates(horizon.sim_start, horizon.end)
-    first_year = int(str(dates[0])[:4])
-    last_year = int(str(dates[-1])[:4])
     lam = np.empty(dates.shape[0])
     month_w = np.asarray(demand.month_profile, dtype=float)
     dow_w = np.asarray(demand.weekday_profile, dtype=float)
-    for year in range(first_year, last_year + 1):
+    for year in horizon_years(horizon, warmup=True):
         year_days = day_dates(date(year, 1, 1), date(year + 1, 1, 1))
         w_year = _day_weights(year_days, month_w, dow_w)
         scale = demand.deliveries_in(year, horizon.start.year) / w_year.sum()

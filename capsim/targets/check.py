@@ -17,13 +17,14 @@ import pandas as pd
 from capsim.errors import CapsimError
 from capsim.metrics import METRICS, RATIO_METRICS
 from capsim.results import REGION, Results
+from capsim.scenario.calendar import horizon_years
 from capsim.scenario.models import Scenario
 from capsim.scenario.targets import Standard
 from capsim.stats import describe
 from capsim.targets.catalogue import active_standards
 from capsim.targets.planned import planned_readings
 from capsim.targets.verdict import NOT_APPLICABLE, judge
-from capsim.timeline import capacity_by_year, horizon_years
+from capsim.timeline import capacity_by_year
 
 #: Columns of the check table, in order.
 COLUMNS: tuple[str, ...] = (
@@ -110,7 +111,7 @@ class _Readings:
     years: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.years = horizon_years(self.scenario)
+        self.years = horizon_years(self.scenario.horizon)
 
     @cached_property
     def planned(self) -> dict[tuple[int, str, str], float]:
