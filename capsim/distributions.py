@@ -58,7 +58,7 @@ class Distribution(BaseModel):
             return 0.0
         if self.dist == "exponential":
             return self.mean
-        if self.sd is None:  # not past _check_shape
+        if self.sd is None:  # only when built unvalidated: _check_shape requires it
             raise ValueError(f"a {self.dist} distribution needs sd > 0")
         return float(self.sd)
 

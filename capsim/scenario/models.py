@@ -79,7 +79,7 @@ class Horizon(Strict):
         """The day after the last reported day."""
         if self.days is not None:
             return self.start + timedelta(days=self.days)
-        if self.years is None:  # not past _one_length
+        if self.years is None:  # only when built unvalidated: _one_length requires one
             raise ValueError("give exactly one of 'years' or 'days'")
         try:
             return self.start.replace(year=self.start.year + self.years)

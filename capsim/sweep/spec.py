@@ -73,13 +73,14 @@ class ParameterDistribution(Strict):
 
     def _moments(self) -> tuple[float, float]:
         """(mean, sd) of a normal or lognormal distribution (unit of the field)."""
-        if self.mean is None or self.sd is None:  # not past _complete
+        if self.mean is None or self.sd is None:  # only when built unvalidated
             raise ValueError(f"a {self.dist} distribution needs mean, sd")
         return self.mean, self.sd
 
     def _triangle(self) -> tuple[float, float, float]:
         """(low, mode, high) of a triangular distribution (unit of the field)."""
-        if self.low is None or self.mode is None or self.high is None:  # not past _complete
+        # Only a model built unvalidated lacks them (_complete requires them).
+        if self.low is None or self.mode is None or self.high is None:
             raise ValueError(f"a {self.dist} distribution needs low, mode, high")
         return self.low, self.mode, self.high
 

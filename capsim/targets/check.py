@@ -120,7 +120,7 @@ class _Readings:
                         strict=True))
 
     @property
-    def replications(self) -> Results:
+    def simulation(self) -> Results:
         """The results: check() simulates whenever some target uses a simulated reading, so
         they are there whenever a simulated reading is looked up."""
         if self.results is None:
@@ -129,7 +129,7 @@ class _Readings:
 
     @cached_property
     def simulated(self) -> dict[tuple[int, str, str], tuple[float, float, float, int]]:
-        s = self.replications.summary(year=None)
+        s = self.simulation.summary(year=None)
         s = s[s["year"] != "all"]
         keys = zip(s["year"].astype(int), s["facility"], s["metric"], strict=True)
         vals = zip(s["mean"], s["ci_low"], s["ci_high"], s["n"], strict=True)
@@ -137,7 +137,7 @@ class _Readings:
 
     @cached_property
     def per_replication(self) -> pd.DataFrame:
-        m = self.replications.metrics
+        m = self.simulation.metrics
         m = m[m["year"] != "all"]
         return m.pivot_table(index="replication", columns=["metric", "year", "facility"],
                              values="value", aggfunc="first", dropna=False)
