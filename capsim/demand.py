@@ -13,12 +13,14 @@ Times are hours since the start of the simulation (the first warm-up day at 00:0
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 
 import numpy as np
 
-from capsim.scenario.models import RISK_COLOURS, Scenario
+from capsim.scenario.calendar import horizon_years
+from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario
 from capsim.streams import stream
 
 HOURS_PER_DAY = 24.0
@@ -68,12 +70,10 @@ def expected_daily_deliveries(scenario: Scenario) -> np.ndarray:
     """
     horizon, demand = scenario.horizon, scenario.demand
     dates = day_dates(horizon.sim_start, horizon.end)
-    first_year = int(str(dates[0])[:4])
-    last_year = int(str(dates[-1])[:4])
     lam = np.empty(dates.shape[0])
     month_w = np.asarray(demand.month_profile, dtype=float)
     dow_w = np.asarray(demand.weekday_profile, dtype=float)
-    for year in range(first_year, last_year + 1):
+    for year in horizon_years(horizon, warmup=True):
         year_days = day_dates(date(year, 1, 1), date(year + 1, 1, 1))
         w_year = _day_weights(year_days, month_w, dow_w)
         scale = demand.deliveries_in(year, horizon.start.year) / w_year.sum()
@@ -155,7 +155,7 @@ def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.
                       len(book_ids) - 1)
     booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[pick]
 
-    def by_risk(rates: dict[str, float]) -> np.ndarray:
+    def by_risk(rates: Mapping[RiskColour, float]) -> np.ndarray:
         return np.asarray([rates[c] for c in RISK_COLOURS])[risk]
 
     u_mode = uniforms("mode", 3)
@@ -208,7 +208,9 @@ def caesarean_rate(scenario: Scenario, kind: str, risk: np.ndarray,
     schedule = scenario.demand.caesarean_schedule(kind)
     table = np.asarray([[rates[c] for c in RISK_COLOURS] for _, rates in schedule])
     day0 = scenario.horizon.sim_start
-    change_h = np.asarray([(when - day0).days * HOURS_PER_DAY for when, _ in schedule[1:]])
+    # Only the first entry is undated (the rates from the start).
+    change_h = np.asarray([(when - day0).days * HOURS_PER_DAY for when, _ in schedule
+                           if when is not None])
     period = np.searchsorted(change_h, onset_h, side="right")
     return table[period, risk]
 

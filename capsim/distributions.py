@@ -58,7 +58,9 @@ class Distribution(BaseModel):
             return 0.0
         if self.dist == "exponential":
             return self.mean
-        return float(self.sd)  # type: ignore[arg-type]
+        if self.sd is None:  # only when built unvalidated: _check_shape requires it
+            raise ValueError(f"a {self.dist} distribution needs sd > 0")
+        return float(self.sd)
 
     @property
     def variance(self) -> float:

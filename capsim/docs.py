@@ -134,7 +134,7 @@ def _json_type(s: dict[str, Any], value_types: set[str]) -> str:
         return " or ".join(dict.fromkeys(parts)) + (" or null" if nullable else "")
     if "const" in s:
         return f"`{s['const']}`"
-    t = s.get("type")
+    t = s.get("type", "")
     if isinstance(t, list):
         return " or ".join(_json_type({**s, "type": x}, value_types) for x in t)
     if t == "string":

@@ -416,8 +416,9 @@ class Results:
         # to that range.
         ranged: dict[tuple[float, float], list[str]] = {}
         for m in out["metric"].unique():
-            if METRICS[m].clip is not None:
-                ranged.setdefault(METRICS[m].clip, []).append(m)
+            clip = METRICS[m].clip
+            if clip is not None:
+                ranged.setdefault(clip, []).append(m)
         for (low, high), ids in ranged.items():
             rows = out["metric"].isin(ids)
             out.loc[rows, "ci_low"] = out.loc[rows, "ci_low"].clip(lower=low)
@@ -455,7 +456,7 @@ class Results:
         h = t_half_width(1.0, reps) * sd if reps > 1 else np.full_like(mean, np.nan)
         p5, p95 = np.percentile(cube, [5, 95], axis=0)
         start = self.scenario.horizon.start
-        dates = [start + timedelta(days=d) for d in range(days)]
+        dates = np.asarray([start + timedelta(days=d) for d in range(days)], dtype=object)
         labels = [*self.network.ids, REGION]
         with np.errstate(invalid="ignore", divide="ignore"):
             occ = np.where(beds > 0, mean / beds, np.nan)

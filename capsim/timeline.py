@@ -18,12 +18,6 @@ from capsim.scenario.calendar import CAPACITY_FIELDS
 from capsim.scenario.models import Scenario
 
 
-def horizon_years(scenario: Scenario) -> list[int]:
-    """Calendar years with at least one reported day (:func:`capsim.scenario.calendar.
-    horizon_years` of the scenario's horizon)."""
-    return calendar.horizon_years(scenario.horizon)
-
-
 def _capacity_frame(scenario: Scenario, capacity: tuple[calendar.Capacity, ...]) -> pd.DataFrame:
     return pd.DataFrame([{"facility": f.id, "level": f.level, "delivers": c.delivers,
                           **{k: getattr(c, k) for k in CAPACITY_FIELDS}}
@@ -57,7 +51,7 @@ def planned_deliveries_by_year(scenario: Scenario) -> pd.DataFrame:
     Returns columns year, deliveries."""
     demand = scenario.demand
     rows = []
-    for year in horizon_years(scenario):
+    for year in calendar.horizon_years(scenario.horizon):
         days = day_dates(date(year, 1, 1), date(year + 1, 1, 1))
         mult = np.ones(days.shape[0])
         for ev in demand.events:

@@ -87,9 +87,9 @@ def write_table(table: pd.DataFrame, path: Path) -> Path:
 def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
     """The check table as text: one block per target with its rows, then the counts."""
     from capsim.plots import facility_names
-    from capsim.timeline import horizon_years
+    from capsim.scenario.calendar import horizon_years
 
-    years = horizon_years(scenario)
+    years = horizon_years(scenario.horizon)
     span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
     lines = [label("check_title", lang, name=scenario.name, years=span)]
     n = table.attrs.get("replications", 0)

@@ -80,7 +80,7 @@ def from_folder(folder: str | Path) -> ReportInputs:
     missing = [n for n in FOLDER_FILES if not (folder / n).is_file()]
     if scen_file is None:
         missing.insert(0, f"{SCENARIO_COPY}.yaml")
-    if missing:
+    if missing or scen_file is None:
         raise CapsimError(f"{folder}: not a results folder of capsim run (missing "
                           f"{', '.join(missing)}); run `capsim run SCENARIO --out {folder}`")
     scenario = load_scenario(scen_file)

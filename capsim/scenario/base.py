@@ -12,7 +12,7 @@ from typing import Any, Literal, NoReturn
 from pydantic import BaseModel, ConfigDict, model_validator
 
 RiskColour = Literal["green", "yellow", "orange", "red", "purple"]
-RISK_COLOURS: tuple[str, ...] = ("green", "yellow", "orange", "red", "purple")
+RISK_COLOURS: tuple[RiskColour, ...] = ("green", "yellow", "orange", "red", "purple")
 
 Level = Literal["township", "county", "mch", "city_tertiary"]
 #: Level of care as a rank: township health centres are level I, county/district and MCH

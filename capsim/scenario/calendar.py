@@ -66,8 +66,9 @@ class Capacity:
 
     def after(self, change: PolicyChange) -> Capacity:
         """This capacity with a policy change applied."""
-        return Capacity(*(getattr(self, k) + getattr(change, k) for k in CAPACITY_FIELDS),
-                        self.delivers if change.delivers is None else change.delivers)
+        added = {k: getattr(self, k) + getattr(change, k) for k in CAPACITY_FIELDS}
+        return Capacity(**added,
+                        delivers=self.delivers if change.delivers is None else change.delivers)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ source (see ``REFERENCE`` notes in the descriptions). The simulation receives on
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -30,8 +31,10 @@ from capsim.scenario.targets import Targets
 
 SHARE_TOLERANCE = 1e-6
 
+_Key = TypeVar("_Key", bound=str)
 
-def _check_shares(values: dict[str, float], what: str) -> None:
+
+def _check_shares(values: Mapping[_Key, float], what: str) -> None:
     negative = {k: v for k, v in values.items() if v < 0}
     if negative:
         k, v = next(iter(negative.items()))
@@ -41,7 +44,7 @@ def _check_shares(values: dict[str, float], what: str) -> None:
         raise ValueError(f"{what} must sum to 1, but they sum to {total:.6g}")
 
 
-def _complete_by_colour(values: dict[str, float], what: str) -> None:
+def _complete_by_colour(values: Mapping[RiskColour, object], what: str) -> None:
     missing = [c for c in RISK_COLOURS if c not in values]
     if missing:
         raise ValueError(f"{what} is missing the risk colour(s) {', '.join(missing)}")
@@ -76,10 +79,12 @@ class Horizon(Strict):
         """The day after the last reported day."""
         if self.days is not None:
             return self.start + timedelta(days=self.days)
+        if self.years is None:  # only when built unvalidated: _one_length requires one
+            raise ValueError("give exactly one of 'years' or 'days'")
         try:
-            return self.start.replace(year=self.start.year + self.years)  # type: ignore[operator]
+            return self.start.replace(year=self.start.year + self.years)
         except ValueError:  # 29 February
-            return self.start.replace(year=self.start.year + self.years, day=28)  # type: ignore[operator]
+            return self.start.replace(year=self.start.year + self.years, day=28)
 
     @property
     def sim_start(self) -> date:
@@ -371,10 +376,11 @@ class AntenatalAdmission(Strict):
     )
 
 
-def _default_antenatal() -> dict[str, AntenatalAdmission]:
+def _default_antenatal() -> dict[RiskColour, AntenatalAdmission]:
     # 13.6-30 antenatal admissions per 100 deliveries abroad (Liu S et al., Matern Child
     # Health J 2007; no Chinese figure found): assumed rising with risk.
-    probs = {"green": 0.10, "yellow": 0.15, "orange": 0.30, "red": 0.50, "purple": 0.30}
+    probs: dict[RiskColour, float] = {
+        "green": 0.10, "yellow": 0.15, "orange": 0.30, "red": 0.50, "purple": 0.30}
     return {c: AntenatalAdmission(probability=p) for c, p in probs.items()}
 
 
@@ -425,6 +431,10 @@ class Roster(Strict):
         return math.ceil(on_duty * self.shifts_per_day / self.availability - 1e-9)
 
 
+def _default_intrapartum_complication() -> dict[RiskColour, float]:
+    return {"green": 0.002, "yellow": 0.005, "orange": 0.02, "red": 0.05, "purple": 0.02}
+
+
 class Pathway(Strict):
     """What happens to one woman, with durations and probabilities."""
 
@@ -440,9 +450,7 @@ class Pathway(Strict):
     )
     postnatal_los: PostnatalStay = Field(default_factory=PostnatalStay)
     intrapartum_complication: dict[RiskColour, float] = Field(
-        default_factory=lambda: {
-            "green": 0.002, "yellow": 0.005, "orange": 0.02, "red": 0.05, "purple": 0.02
-        },
+        default_factory=_default_intrapartum_complication,
         description="Probability of a complication in labour that needs critical maternal care, "
         "by risk colour (probability); an assumption, no published figure found.",
     )
@@ -501,7 +509,7 @@ class Eligibility(Strict):
     )
 
 
-def _default_eligibility() -> dict[str, Eligibility]:
+def _default_eligibility() -> dict[RiskColour, Eligibility]:
     # Seed 002: yellow, orange, red and purple deliver at level-II-or-above hospitals.
     return {
         "green": Eligibility(min_level="township"),
@@ -557,11 +565,11 @@ class Referral(Strict):
         (), description="Eligibility rules changed from given dates on."
     )
 
-    def eligibility_schedule(self) -> list[tuple[date | None, dict[str, Eligibility]]]:
+    def eligibility_schedule(self) -> list[tuple[date | None, dict[RiskColour, Eligibility]]]:
         """The eligibility by colour in force from each date on: the scenario's rules from the
         start (date None), then one entry per change, in date order."""
         rules = dict(self.eligibility)
-        schedule: list[tuple[date | None, dict[str, Eligibility]]] = [(None, dict(rules))]
+        schedule: list[tuple[date | None, dict[RiskColour, Eligibility]]] = [(None, dict(rules))]
         for change in sorted(self.changes, key=lambda c: c.date):
             rules.update(change.eligibility)
             schedule.append((change.date, dict(rules)))

@@ -147,7 +147,9 @@ class ReferralRule:
         facs = scenario.facilities
         self.ids: tuple[str, ...] = tuple(f.id for f in facs)
         self.order = referral_orders(scenario, travel_hours(scenario))
-        self._rules = eligibility_by_date(scenario)
+        (_, self._initial_rules), *changes = eligibility_by_date(scenario)
+        # Only the first entry is undated (in force from the start); every change has a date.
+        self._rule_changes = [(when, flags) for when, flags in changes if when is not None]
         self._capacity = capacity_schedule(scenario)
         self._has_caesarean = tuple("caesarean" in f.capabilities for f in facs)
         self._has_critical_care = tuple("critical_maternal_care" in f.capabilities
@@ -160,7 +162,7 @@ class ReferralRule:
     def change_dates(self) -> list[date]:
         """Dates from which a destination or a walk may differ: changes of the eligibility
         rules, of whether a facility delivers, and of its theatres or obstetricians."""
-        rules = {when for when, _ in self._rules[1:]}
+        rules = {when for when, _ in self._rule_changes}
         return sorted(rules | set(self._capacity.change_dates("delivers", "theatres",
                                                               "obstetricians")))
 
@@ -168,8 +170,8 @@ class ReferralRule:
                                          tuple[bool, ...]]:
         """(eligibility [risk][facility], delivers [facility], can run a caesarean
         [facility]) in force on ``day``."""
-        rules = self._rules[0][1]
-        for when, flags in self._rules[1:]:
+        rules = self._initial_rules
+        for when, flags in self._rule_changes:
             if when > day:
                 break
             rules = flags

@@ -133,15 +133,17 @@ def _notes(sol: solver.Solution, ctxs, levels: ServiceLevels) -> list[str]:
             short.setdefault(fid, []).append(ctx)
             years.setdefault(fid, []).append(year)
     notes = []
+    ddi = levels.ddi
     for fid, found in short.items():
+        assert ddi is not None  # a theatre falls short only of a DDI level that is on
         ceiling = [100 * c.ddi_ceiling for c in found]
         span = f"{min(ceiling):.1f}" + (f"-{max(ceiling):.1f}" if len(found) > 1 else "")
         notes.append(
             f"{fid} ({', '.join(map(str, years[fid]))}): even with a theatre always free only "
             f"{span}% of emergency caesareans are delivered within {levels.ddi_minutes:g} min "
-            f"(preparation time, transfers), below the level of {100 * levels.ddi:g}%; "
+            f"(preparation time, transfers), below the level of {100 * ddi:g}%; "
             f"theatres are sized so that waiting for one costs at most "
-            f"{100 * (1 - levels.ddi):g}% of the lower end of that share's interval.")
+            f"{100 * (1 - ddi):g}% of the lower end of that share's interval.")
     if not sol.confirmed:
         notes.append("no round met every level: the capacities shown are the last tried and "
                      "are not confirmed (allow more rounds or replications)")

@@ -121,8 +121,8 @@ def with_capacity(scenario: Scenario, plan: Plan, name: str | None = None) -> Sc
     Facilities or years the plan leaves out keep the scenario's own capacity in force on 31
     December of that year."""
     full = current_plan(scenario)
-    for fid, years in plan.items():
-        for year, values in years.items():
+    for fid, planned in plan.items():
+        for year, values in planned.items():
             if year in full[fid]:
                 full[fid][year] = {**full[fid][year], **values}
     data = scenario.model_dump()

@@ -17,6 +17,7 @@ from pydantic import Field
 from capsim.errors import ScenarioError
 from capsim.scenario.loader import validate_model
 from capsim.scenario.models import Scenario, Strict
+from capsim.scenario.targets import AssumedSetting
 
 
 class ServiceLevels(Strict):
@@ -120,7 +121,7 @@ def service_levels(overrides: dict[str, Any] | ServiceLevels | None = None,
 
 #: Each level's metric and comparator in the standards catalogue, and for the levels measured
 #: against a time, the pathway setting a standard assumes for it (minutes).
-CATALOGUE_METRICS: dict[str, tuple[str, str, str | None]] = {
+CATALOGUE_METRICS: dict[str, tuple[str, str, AssumedSetting | None]] = {
     "no_bed": ("turned_away_share", "<=", None),
     "occupancy": ("occupancy_mean", "<=", None),
     "midwife": ("midwife_timely_share", ">=", "midwife_wait_target_minutes"),
@@ -143,13 +144,15 @@ def catalogue_defaults(scenario: Scenario | None = None) -> ServiceLevels:
                  else active_standards(scenario))
     values: dict[str, Any] = {}
     for level, (metric, comparator, setting) in CATALOGUE_METRICS.items():
-        found = [s for s in standards if s.metric == metric and s.comparator == comparator
-                 and "facility" in s.scope and s.reading == "simulated"]
+        # (threshold, standard): a standard with a comparator other than a trend has one.
+        found = [(s.threshold, s) for s in standards
+                 if s.metric == metric and s.comparator == comparator
+                 and "facility" in s.scope and s.reading == "simulated"
+                 and s.threshold is not None]
         if not found:
             values[level] = None if scenario is not None else getattr(FALLBACK, level)
             continue
-        pick = (min if comparator == "<=" else max)(found, key=lambda s: s.threshold)
-        values[level] = pick.threshold
+        values[level], pick = (min if comparator == "<=" else max)(found, key=lambda t: t[0])
         if setting is not None:
             default = (getattr(scenario.pathway, setting) if scenario is not None
                        else getattr(FALLBACK, _MINUTES[level]))
@@ -169,5 +172,7 @@ def ratio_standards(scenario: Scenario | None = None) -> RatioStandards:
     standards = {s.id: s for s in load_catalogue().standards}
     if scenario is not None:
         standards.update({s.id: s for s in active_standards(scenario)})
-    values = {k: standards[sid].threshold for k, sid in RATIO_IDS.items() if sid in standards}
+    # Ratio standards compare with >= or <=, so each of them has a threshold.
+    thresholds = {sid: s.threshold for sid, s in standards.items() if s.threshold is not None}
+    values = {k: thresholds[sid] for k, sid in RATIO_IDS.items() if sid in thresholds}
     return RatioStandards(**values)

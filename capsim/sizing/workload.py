@@ -26,8 +26,9 @@ from capsim.scenario.referral import OUT_OF_REGION, ReferralRule
 #: Birthrate Plus casemix categories I-V ("Introducing Birthrate Plus" guide): labour-ward hours
 #: per woman and midwives per woman. ASSUMED mapping of the five colours onto the categories:
 #: green I, yellow II, orange III, purple IV (isolation of infectious disease), red V.
-BIRTHRATE_PLUS = {"green": (6.6, 1.0), "yellow": (7.4, 1.0), "orange": (9.4, 1.2),
-                  "purple": (10.7, 1.3), "red": (16.4, 1.4)}
+BIRTHRATE_PLUS: dict[RiskColour, tuple[float, float]] = {
+    "green": (6.6, 1.0), "yellow": (7.4, 1.0), "orange": (9.4, 1.2), "purple": (10.7, 1.3),
+    "red": (16.4, 1.4)}
 
 #: ASSUMED midwife hours per woman-day on a postnatal ward: one midwife to eight women around
 #: the clock (24 h / 8).
@@ -57,7 +58,7 @@ class CareHours(Strict):
         "day x 6.0 days (Li B et al. 2018).")
 
 
-def _default_hours() -> dict[str, CareHours]:
+def _default_hours() -> dict[RiskColour, CareHours]:
     return {c: CareHours(labour=h * m) for c, (h, m) in BIRTHRATE_PLUS.items()}
 
 
@@ -127,7 +128,8 @@ def planned_casemix(scenario: Scenario) -> pd.DataFrame:
     demand, horizon = scenario.demand, scenario.horizon
     daily = expected_daily_deliveries(scenario)
     planned_rates = demand.caesarean_schedule("planned")
-    changes = sorted(set(rule.change_dates()) | {when for when, _ in planned_rates[1:]})
+    changes = sorted(set(rule.change_dates())
+                     | {when for when, _ in planned_rates if when is not None})
     index = {fid: i for i, fid in enumerate(rule.ids)}
     rows = []
     for year, first, stop in year_spans(horizon):

@@ -102,6 +102,7 @@ class SweepResult:
             elif method == "morris":
                 df = self._morris(y, o.key)
             elif method == "oat":
+                assert summary is not None  # computed above for this method
                 df = self._oat(summary[summary["output"] == o.key])
             else:
                 df = self._grid(y)

@@ -170,7 +170,7 @@ def apply(data: dict[str, Any], target: Target, mode: str, value: float) -> None
             parent[keys[-1]] = new
 
 
-def _set_share(group: dict[str, Any], key: str | int, new: float, path: str) -> None:
+def _set_share(group: dict[str | int, Any], key: str | int, new: float, path: str) -> None:
     if not 0 <= new <= 1:
         raise PathError(f"{path!r}: a share must be from 0 to 1, got {new:g}")
     others = [k for k in group if k != key]

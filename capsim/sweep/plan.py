@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from capsim.errors import ScenarioError
-from capsim.model import compile_network
 from capsim.results import ALL_YEARS, REGION
+from capsim.scenario.calendar import horizon_years
 from capsim.scenario.loader import load_scenario, read_mapping, validate_model, validate_scenario
 from capsim.scenario.models import Scenario
 from capsim.sweep.paths import PathError, Target, apply, resolve
@@ -151,7 +151,7 @@ def _resolve_parameters(spec: SweepSpec, base: dict[str, Any]):
 
 def _check_outputs(spec: SweepSpec, scenario: Scenario) -> list[tuple[str, str]]:
     ids = [f.id for f in scenario.facilities]
-    years = [str(y) for y in compile_network(scenario).years]
+    years = [str(y) for y in horizon_years(scenario.horizon)]
     problems = []
     for i, o in enumerate(spec.outputs):
         if o.facility not in (*ids, REGION):

@@ -87,7 +87,9 @@ def whole_numbers(param: Parameter, target: Target) -> bool:
 def range_ends(param: Parameter, target: Target) -> tuple[float, float]:
     """Lowest and highest value a range gives: for an integer field the whole numbers
     inside it (each then equally likely), else its ends."""
-    lo, hi = param.range  # type: ignore[misc]
+    if param.range is None:
+        raise ValueError(f"{param.path!r} is not given as a range")
+    lo, hi = param.range
     if whole_numbers(param, target):
         return float(math.ceil(lo)), float(math.floor(hi))
     return float(lo), float(hi)
@@ -115,10 +117,10 @@ def build_design(spec: SweepSpec, targets: list[Target], baselines: list[float])
     levels = [sorted(set(used(i, levels_of(p, targets[i], spec.level_count))))
               for i, p in enumerate(params)]
     if spec.method == "grid":
-        rows = list(itertools.product(*levels))
-        return Design("grid", pd.DataFrame(rows, columns=paths))
+        return Design("grid", pd.DataFrame(list(itertools.product(*levels)), columns=paths))
     base = [used(i, [b])[0] for i, b in enumerate(baselines)]
-    rows, varied = [list(base)], [None]
+    rows: list[list[float]] = [list(base)]
+    varied: list[str | None] = [None]
     for i, path in enumerate(paths):
         for v in levels[i]:
             if v != base[i]:

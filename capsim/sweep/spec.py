@@ -62,24 +62,40 @@ class ParameterDistribution(Strict):
         if extra:
             raise ValueError(f"a {self.dist} distribution takes {', '.join(need)}, "
                              f"not {', '.join(extra)}")
-        if self.dist == "triangular" and not (
-                self.low <= self.mode <= self.high and self.low < self.high):  # type: ignore[operator]
-            raise ValueError("a triangular distribution needs low <= mode <= high, low < high")
-        if self.dist == "lognormal" and self.mean <= 0:  # type: ignore[operator]
+        if self.dist == "triangular":
+            low, mode, high = self._triangle()
+            if not (low <= mode <= high and low < high):
+                raise ValueError("a triangular distribution needs low <= mode <= high, "
+                                 "low < high")
+        if self.dist == "lognormal" and self._moments()[0] <= 0:
             raise ValueError("a lognormal distribution needs mean > 0")
         return self
+
+    def _moments(self) -> tuple[float, float]:
+        """(mean, sd) of a normal or lognormal distribution (unit of the field)."""
+        if self.mean is None or self.sd is None:  # only when built unvalidated
+            raise ValueError(f"a {self.dist} distribution needs mean, sd")
+        return self.mean, self.sd
+
+    def _triangle(self) -> tuple[float, float, float]:
+        """(low, mode, high) of a triangular distribution (unit of the field)."""
+        # Only a model built unvalidated lacks them (_complete requires them).
+        if self.low is None or self.mode is None or self.high is None:
+            raise ValueError(f"a {self.dist} distribution needs low, mode, high")
+        return self.low, self.mode, self.high
 
     def ppf(self, q):
         """Return the values at quantiles ``q`` in (0, 1), in the unit of the field."""
         if self.dist == "normal":
-            return stats.norm.ppf(q, loc=self.mean, scale=self.sd)
+            mean, sd = self._moments()
+            return stats.norm.ppf(q, loc=mean, scale=sd)
         if self.dist == "lognormal":
-            mean, sd = float(self.mean), float(self.sd)  # type: ignore[arg-type]
+            mean, sd = (float(x) for x in self._moments())
             sigma2 = math.log1p((sd / mean) ** 2)
             return stats.lognorm.ppf(q, s=math.sqrt(sigma2), scale=mean * math.exp(-sigma2 / 2))
-        width = self.high - self.low  # type: ignore[operator]
-        return stats.triang.ppf(q, c=(self.mode - self.low) / width,  # type: ignore[operator]
-                                loc=self.low, scale=width)
+        low, mode, high = self._triangle()
+        width = high - low
+        return stats.triang.ppf(q, c=(mode - low) / width, loc=low, scale=width)
 
 
 class Parameter(Strict):

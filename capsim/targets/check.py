@@ -17,13 +17,14 @@ import pandas as pd
 from capsim.errors import CapsimError
 from capsim.metrics import METRICS, RATIO_METRICS
 from capsim.results import REGION, Results
+from capsim.scenario.calendar import horizon_years
 from capsim.scenario.models import Scenario
 from capsim.scenario.targets import Standard
 from capsim.stats import describe
 from capsim.targets.catalogue import active_standards
 from capsim.targets.planned import planned_readings
 from capsim.targets.verdict import NOT_APPLICABLE, judge
-from capsim.timeline import capacity_by_year, horizon_years
+from capsim.timeline import capacity_by_year
 
 #: Columns of the check table, in order.
 COLUMNS: tuple[str, ...] = (
@@ -110,7 +111,7 @@ class _Readings:
     years: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.years = horizon_years(self.scenario)
+        self.years = horizon_years(self.scenario.horizon)
 
     @cached_property
     def planned(self) -> dict[tuple[int, str, str], float]:
@@ -118,9 +119,17 @@ class _Readings:
         return dict(zip(zip(p["year"], p["scope"], p["metric"], strict=True), p["value"],
                         strict=True))
 
+    @property
+    def simulation(self) -> Results:
+        """The results: check() simulates whenever some target uses a simulated reading, so
+        they are there whenever a simulated reading is looked up."""
+        if self.results is None:
+            raise CapsimError("a simulated reading needs replications of the scenario")
+        return self.results
+
     @cached_property
     def simulated(self) -> dict[tuple[int, str, str], tuple[float, float, float, int]]:
-        s = self.results.summary(year=None)
+        s = self.simulation.summary(year=None)
         s = s[s["year"] != "all"]
         keys = zip(s["year"].astype(int), s["facility"], s["metric"], strict=True)
         vals = zip(s["mean"], s["ci_low"], s["ci_high"], s["n"], strict=True)
@@ -128,7 +137,7 @@ class _Readings:
 
     @cached_property
     def per_replication(self) -> pd.DataFrame:
-        m = self.results.metrics
+        m = self.simulation.metrics
         m = m[m["year"] != "all"]
         return m.pivot_table(index="replication", columns=["metric", "year", "facility"],
                              values="value", aggfunc="first", dropna=False)

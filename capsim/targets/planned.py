@@ -15,7 +15,7 @@ import math
 
 import pandas as pd
 
-from capsim.metrics import METRICS, PLANNED_METRICS
+from capsim.metrics import METRICS, PLANNED_METRICS, PlannedReading
 from capsim.results import REGION
 from capsim.scenario.models import Scenario
 from capsim.timeline import CAPACITY_FIELDS, capacity_by_year, planned_deliveries_by_year
@@ -47,10 +47,9 @@ def _metric_rows(year: int, scope: str, level: str, counts: dict[str, float],
                  deliveries: float) -> list[dict]:
     quantities = {"deliveries": deliveries, **counts}
 
-    def reading(metric: str) -> float:
+    def reading(how: PlannedReading) -> float:
         # The metric's planned reading (capsim.metrics): numerator × scale ÷ denominator,
         # multiplied first so that 189 * 1000 / 5600 is exactly 33.75.
-        how = METRICS[metric].planned
         value = quantities[how.numerator]
         if how.denominator is None:
             return value
@@ -58,4 +57,5 @@ def _metric_rows(year: int, scope: str, level: str, counts: dict[str, float],
         return value * how.scale / denominator if denominator > 0 else math.nan
 
     return [{"year": int(year), "scope": scope, "level": level, "metric": m,
-             "value": reading(m)} for m in PLANNED_METRICS]
+             "value": reading(how)}
+            for m in PLANNED_METRICS if (how := METRICS[m].planned) is not None]

@@ -21,15 +21,16 @@ _TREND = {"falling": "<", "rising": ">"}
 
 
 def judge(value: float, ci_low: float, ci_high: float, comparator: str,
-          threshold: float) -> tuple[str, float]:
+          threshold: float | None) -> tuple[str, float]:
     """Judge ``value`` (interval ``ci_low``-``ci_high``; NaN bounds: no interval) against
     ``comparator threshold``; for falling/rising, ``value`` is the change from the year before
-    and ``threshold`` is 0.
+    and ``threshold`` is 0. A row that has no value (outside the horizon, or the scenario's
+    assumptions differ) may have no threshold either (None).
 
     Returns (verdict, margin): margin is how far the value lies on the passing side of the
     threshold, in the metric's unit (negative: short by that much); the verdict is
-    ``"not applicable"`` with a NaN margin when ``value`` is NaN."""
-    if value is None or math.isnan(value):
+    ``"not applicable"`` with a NaN margin when ``value`` is NaN or there is no threshold."""
+    if value is None or math.isnan(value) or threshold is None:
         return NOT_APPLICABLE, math.nan
     op = _TREND.get(comparator, comparator)
     if math.isnan(ci_low) or math.isnan(ci_high):
