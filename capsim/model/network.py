@@ -171,7 +171,7 @@ def compile_network(scenario: Scenario) -> Network:
     # state, since a policy may start or stop deliveries.
     schedule = eligibility_by_date(scenario)
     elig = schedule[0][1]
-    elig_changes = tuple((hours_since(t0, when), m) for when, m in schedule[1:])
+    elig_changes = tuple((hours_since(t0, when), m) for when, m in schedule if when is not None)
     capacity = capacity_schedule(scenario)
     policy = tuple(
         PolicyStep(hours_since(t0, step.date), step.facility, step.change.beds,
