@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from capsim.model.pathway import NetworkArrays
 from capsim.scenario.models import (
     LEVEL_RANK,
     RISK_COLOURS,
@@ -94,14 +95,14 @@ class Network:
         return min(theatres, self.on_duty(obstetricians) // self.obstetricians_per_caesarean)
 
     @cached_property
-    def kernel_inputs(self) -> tuple:
-        """The network as the compiled loop takes it, in the order of
-        :func:`capsim.model.kernel.new_state`: facility counters (free beds, women in labour
-        the on-duty midwives can care for, caesareans that can run at once), whether each
-        facility delivers (as now, and as built), caesarean and critical-care capability,
-        travel hours, referral orders, eligibility [risk, facility], the policy steps with the
-        capacity changes each makes worked out from the head-counts before it, and the
-        referral-rule changes (hours, eligibility). Worked out once per network."""
+    def kernel_inputs(self) -> NetworkArrays:
+        """The network as the compiled loop takes it (:class:`~capsim.model.pathway.NetworkArrays`,
+        by name): facility counters (free beds, women in labour the on-duty midwives can care
+        for, caesareans that can run at once), whether each facility delivers (as now, and as
+        built), caesarean and critical-care capability, travel hours, referral orders,
+        eligibility [risk, facility], the policy steps with the capacity changes each makes
+        worked out from the head-counts before it, and the referral-rule changes (hours,
+        eligibility). Worked out once per network."""
         nf = self.n
         theatres = list(self.theatres)
         headcount_mw, headcount_ob = list(self.midwives), list(self.obstetricians)
@@ -126,28 +127,28 @@ class Network:
                 pol[key].append(value)
         n_risk = len(self.eligible)
         ints, flags = np.int64, bool
-        return (
-            np.asarray(self.beds, dtype=ints),
-            np.asarray([self.labour_capacity(m) for m in self.midwives], dtype=ints),
-            np.asarray(th_cap, dtype=ints),
-            np.asarray(self.delivers, dtype=flags),
-            np.asarray(self.delivers, dtype=flags),
-            np.asarray([c > 0 for c in th_cap], dtype=flags),
-            np.asarray(self.has_critical_care, dtype=flags),
-            self.travel_h,
-            self.order,
-            np.asarray(self.eligible, dtype=flags).reshape(n_risk, nf),
-            np.asarray(pol["t"], dtype=float),
-            np.asarray(pol["f"], dtype=ints),
-            np.asarray(pol["beds"], dtype=ints),
-            np.asarray(pol["mw_changed"], dtype=flags),
-            np.asarray(pol["mw"], dtype=ints),
-            np.asarray(pol["th_changed"], dtype=flags),
-            np.asarray(pol["th"], dtype=ints),
-            np.asarray(pol["can_cs"], dtype=flags),
-            np.asarray(pol["delivers"], dtype=ints),
-            np.asarray([t for t, _ in self.eligibility_changes], dtype=float),
-            np.asarray([m for _, m in self.eligibility_changes], dtype=flags).reshape(
+        return NetworkArrays(
+            free_beds=np.asarray(self.beds, dtype=ints),
+            free_mw=np.asarray([self.labour_capacity(m) for m in self.midwives], dtype=ints),
+            free_th=np.asarray(th_cap, dtype=ints),
+            accepting=np.asarray(self.delivers, dtype=flags),
+            delivers=np.asarray(self.delivers, dtype=flags),
+            can_cs=np.asarray([c > 0 for c in th_cap], dtype=flags),
+            has_cc=np.asarray(self.has_critical_care, dtype=flags),
+            travel=self.travel_h,
+            order=self.order,
+            elig=np.asarray(self.eligible, dtype=flags).reshape(n_risk, nf),
+            pol_t=np.asarray(pol["t"], dtype=float),
+            pol_f=np.asarray(pol["f"], dtype=ints),
+            pol_beds=np.asarray(pol["beds"], dtype=ints),
+            pol_mw_changed=np.asarray(pol["mw_changed"], dtype=flags),
+            pol_mw=np.asarray(pol["mw"], dtype=ints),
+            pol_th_changed=np.asarray(pol["th_changed"], dtype=flags),
+            pol_th=np.asarray(pol["th"], dtype=ints),
+            pol_can_cs=np.asarray(pol["can_cs"], dtype=flags),
+            pol_delivers=np.asarray(pol["delivers"], dtype=ints),
+            elig_t=np.asarray([t for t, _ in self.eligibility_changes], dtype=float),
+            elig_m=np.asarray([m for _, m in self.eligibility_changes], dtype=flags).reshape(
                 len(self.eligibility_changes), n_risk, nf),
         )
 
