@@ -97,7 +97,7 @@ class NetworkArrays(NamedTuple):
     policy steps and referral-rule changes."""
 
     free_beds: np.ndarray       # int64 [facility]: beds
-    free_mw: np.ndarray         # int64 [facility]: women in labour the midwives on duty can care for
+    free_mw: np.ndarray         # int64 [facility]: labour places (midwives on duty × women each)
     free_th: np.ndarray         # int64 [facility]: caesareans that can run at once
     accepting: np.ndarray       # bool [facility]: delivers now
     delivers: np.ndarray        # bool [facility]: delivers as built (for the referral reason)
