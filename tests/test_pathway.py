@@ -9,6 +9,7 @@ and the compiled run in a child process.
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -184,6 +185,15 @@ def test_planned_destination_is_kept_apart_for_every_risk_colour():
     assert out.plan_why.tolist() == np.where(sent, pw.RISK_REFERRAL, pw.NO_REFERRAL).tolist()
     assert out.delivered_at.tolist() == out.plan_to.tolist()  # beds to spare: no diversion
     assert out.arrived == n
+
+
+def test_every_function_of_the_engine_says_what_it_does():
+    undocumented = [
+        f"{path.name}:{node.name}"
+        for path in sorted((ROOT / "capsim" / "model").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and not ast.get_docstring(node)]
+    assert undocumented == []
 
 
 def test_state_fields_are_named_once():

@@ -53,6 +53,8 @@ class PlainRecord:
     FIELDS: tuple[str, ...] = ()
 
     def __init__(self, **values) -> None:
+        """Set every field from ``values`` (keywords only), refusing a missing or unknown
+        name."""
         check_fields(type(self).__name__, self.FIELDS, values)
         for name, value in values.items():
             setattr(self, name, value)
