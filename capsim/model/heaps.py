@@ -12,6 +12,10 @@ loop in a debugger or measure its coverage), a plain Python class with the same 
 structref proxies cannot run uncompiled. Both are built by keyword only, and a missing, extra
 or misspelt field is refused: compiled, when the calling function is compiled; uncompiled, at
 the call.
+
+numba's disk cache checks only the file of each cached function: after editing this file,
+remove ``capsim/model/__pycache__`` (or touch ``pathway.py``), or the loop keeps the old
+structures compiled into it.
 """
 
 from __future__ import annotations

@@ -290,7 +290,7 @@ def add_stay(s, f, start, end):
 
 # --- the referral rule ---------------------------------------------------------------------
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def may_deliver(s, g, risk, by_risk, cs, cc):
     """Whether facility ``g`` may take a woman under the rules in force: it delivers now
     (``s.accepting``), and, as asked, her risk colour ``risk`` is eligible there
@@ -300,7 +300,7 @@ def may_deliver(s, g, risk, by_risk, cs, cc):
             and (not cc or s.has_cc[g]))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def first_in_order(s, start, risk, by_risk, cs, cc, needs_bed, t):
     """The referral rule: the first facility in ``start``'s referral order (``s.order``, the
     others by preference) that may take her (:func:`may_deliver` with ``risk``, ``by_risk``,
