@@ -196,6 +196,34 @@ def test_every_function_of_the_engine_says_what_it_does():
     assert undocumented == []
 
 
+def test_labour_places_owed_after_a_cut_are_repaid_before_anyone_waiting_is_served():
+    # Two labour places, both taken; at hour 1 a cut takes both away, so the two in use are
+    # owed. A third woman starts labour at hour 2 and waits. The places freed at hours 10 and
+    # 12 repay the debt; she is served only when a step adds a place back, at hour 20.
+    admit = np.asarray([0.0, 0.5, 2.0])
+    n = admit.size
+    no = np.zeros(n, dtype=np.bool_)
+    women = pw.WomenArrays(admit=admit, event_at=admit, risk=np.zeros(n, dtype=np.int8),
+                           booked=np.zeros(n, dtype=np.int32), planned=no, needs_cs=no,
+                           needs_cc=no, labour_h=np.asarray([10.0, 12.0, 5.0]),
+                           los_vaginal=np.full(n, 48.0), los_caesarean=np.full(n, 72.0),
+                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5))
+    steps = 2
+    network = tiny_network(1, np.ones((1, 2), dtype=np.bool_))._replace(
+        free_mw=np.asarray([2, 2], dtype=np.int64),
+        pol_t=np.asarray([1.0, 20.0]), pol_f=np.zeros(steps, dtype=np.int64),
+        pol_beds=np.zeros(steps, dtype=np.int64), pol_mw_changed=np.ones(steps, dtype=np.bool_),
+        pol_mw=np.asarray([-2, 1], dtype=np.int64),
+        pol_th_changed=np.zeros(steps, dtype=np.bool_), pol_th=np.zeros(steps, dtype=np.int64),
+        pol_can_cs=np.ones(steps, dtype=np.bool_),
+        pol_delivers=np.full(steps, -1, dtype=np.int64))
+    out = pw.simulate(women=women, network=network,
+                      initial_facility=np.zeros(0, dtype=np.int32),
+                      initial_release=np.zeros(0), first_counted=0, t_end=200.0)
+    assert out.wait_h.tolist() == [0.0, 0.0, 18.0]
+    assert out.delivered_h.tolist() == [10.0, 12.5, 25.0]
+
+
 def test_state_fields_are_named_once():
     assert len(set(pw.STATE_FIELDS)) == len(pw.STATE_FIELDS)
     assert set(pw.WomenArrays._fields) <= set(pw.STATE_FIELDS)
