@@ -72,6 +72,7 @@ from capsim.model.pathway import (  # noqa: F401  (modes and reasons, for the re
     VAGINAL,
     WomenArrays,
 )
+from capsim.scenario.models import RISK_COLOURS
 
 assert len(REASONS) == 4 and REASONS[EMERGENCY_TRANSFER] == "emergency_transfer"
 
@@ -181,11 +182,9 @@ WARM_UP_SCENARIO = {
                     "capabilities": ["caesarean"]}],
     "demand": {
         "deliveries": 1000,
-        "risk_mix": {"green": 1, "yellow": 0, "orange": 0, "red": 0, "purple": 0},
-        "planned_caesarean_rate": {c: 0.1 for c in ("green", "yellow", "orange", "red",
-                                                    "purple")},
-        "emergency_caesarean_rate": {c: 0.1 for c in ("green", "yellow", "orange", "red",
-                                                      "purple")},
+        "risk_mix": {c: float(k == 0) for k, c in enumerate(RISK_COLOURS)},
+        "planned_caesarean_rate": dict.fromkeys(RISK_COLOURS, 0.1),
+        "emergency_caesarean_rate": dict.fromkeys(RISK_COLOURS, 0.1),
         "booking": {"unit": 1},
     },
 }
