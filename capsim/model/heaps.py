@@ -30,7 +30,7 @@ from numba.experimental import structref
 UNCOMPILED = bool(config.DISABLE_JIT)
 
 
-class _Struct(types.StructRef):
+class RecordType(types.StructRef):
     """A structref type whose fields are typed without literal values, so that a record built
     from a constant and one built from a variable are the same type."""
 
@@ -75,7 +75,7 @@ def plain_record(name: str, fields: Sequence[str], doc: str, base: type | None =
 def record_class(name: str, type_class: type, fields: Sequence[str], doc: str,
                  base: type | None = None) -> type:
     """The class of a record named ``name`` with ``fields``: a structref proxy bound to
-    ``type_class`` (a registered :class:`_Struct`), or, uncompiled, :func:`plain_record`'s
+    ``type_class`` (a registered :class:`RecordType`), or, uncompiled, :func:`plain_record`'s
     plain class. ``base`` adds Python-side properties (such as the sizes of the rows).
     One field list serves both variants, so they cannot drift apart."""
     if UNCOMPILED:
@@ -117,17 +117,17 @@ class _RowQueues:
 
 
 @structref.register
-class HeapsType(_Struct):
+class HeapsType(RecordType):
     """The numba type of :class:`Heaps`."""
 
 
 @structref.register
-class TimesType(_Struct):
+class TimesType(RecordType):
     """The numba type of :class:`Times`."""
 
 
 @structref.register
-class QueuesType(_Struct):
+class QueuesType(RecordType):
     """The numba type of :class:`Queues`."""
 
 

@@ -35,7 +35,7 @@ from numba import njit
 from numba.experimental import structref
 
 from capsim.model.heaps import (
-    _Struct,
+    RecordType,
     grown,
     heap_due,
     heap_pop,
@@ -177,7 +177,7 @@ STATE_FIELDS = (
 
 
 @structref.register
-class StateType(_Struct):
+class StateType(RecordType):
     """The numba type of :class:`State`."""
 
 
