@@ -1,6 +1,6 @@
 """The simulation of one replication: every woman of a cohort through the pathway.
 
-The pathway, in the planner's terms (one function per step in :mod:`capsim.model.kernel`):
+The pathway, in the planner's terms (one function per step in :mod:`capsim.model.pathway`):
 
 1. ``arrive`` — she needs a bed (labour onset, planned caesarean, or an antenatal admission).
    Her delivery facility is where she booked, unless the risk rule, the facility's capabilities
@@ -39,9 +39,11 @@ rules in force (again after a policy or referral change), and the planned and ri
 are counted after the run. The result is the same as with one calendar for everything, woman
 by woman (checked against the plain simpy model in ``benchmarks/obvious_simpy.py``).
 
-The loop itself is compiled with numba (:mod:`capsim.model.kernel`), its state plain arrays;
-this module prepares its inputs and turns its outputs into a :class:`RunRecord`. The first run
-on a machine compiles it (under a minute) and caches the machine code on disk.
+The loop itself is compiled with numba (:mod:`capsim.model.pathway`, its data structures in
+:mod:`capsim.model.heaps`), its state plain arrays addressed by name; this module prepares its
+inputs and turns its :class:`~capsim.model.pathway.Outcome` into a :class:`RunRecord`. The
+first run on a machine compiles it (under a minute) and caches the machine code on disk. With
+``NUMBA_DISABLE_JIT=1`` it runs uncompiled, as plain Python, with the same results.
 
 Statistics are reduced after the run from compact per-woman arrays and bed-stay intervals (see
 :mod:`capsim.results`).
@@ -56,8 +58,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from capsim.demand import Cohort
-from capsim.model import kernel
-from capsim.model.kernel import (  # noqa: F401  (modes and reasons, for the results)
+from capsim.model import pathway
+from capsim.model.heaps import UNCOMPILED
+from capsim.model.network import REASONS, Network
+from capsim.model.pathway import (  # noqa: F401  (modes and reasons, for the results)
     EMERGENCY_CS,
     EMERGENCY_TRANSFER,
     NO_BED,
@@ -66,8 +70,9 @@ from capsim.model.kernel import (  # noqa: F401  (modes and reasons, for the res
     PLANNED_REFERRAL,
     RISK_REFERRAL,
     VAGINAL,
+    WomenArrays,
 )
-from capsim.model.network import REASONS, Network
+from capsim.scenario.models import RISK_COLOURS
 
 assert len(REASONS) == 4 and REASONS[EMERGENCY_TRANSFER] == "emergency_transfer"
 
@@ -112,71 +117,116 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
     """Simulate one replication of ``cohort`` on ``net``; return its :class:`RunRecord`."""
     n = len(cohort)
     first_counted = int(np.searchsorted(cohort.admit_h, net.t_stats_h, side="left"))
-    women = (cohort.admit_h, cohort.event_h, cohort.risk, cohort.booked, cohort.planned_cs,
-             cohort.emergency_cs, cohort.complication, cohort.labour_h, cohort.los_vaginal_h,
-             cohort.los_caesarean_h, cohort.theatre_h, cohort.preparation_h)
-    (arrived, events, own_events, bed_at, labour_start, labour_fac, facility, mode, delivered_h,
-     turned_away, out_of_region, wait_h, ddi_min, plan_to, plan_why, stay_fac, stay_start,
-     stay_end, flow_t, flow_src, flow_dst, flow_why) = _simulate(
-        women, net.kernel_inputs, cohort.initial_facility, cohort.initial_release_h,
-        first_counted, float(net.t_end_h))
+    out = _simulate(
+        women=women_arrays(cohort), network=net.kernel_inputs,
+        initial_facility=np.asarray(cohort.initial_facility, dtype=np.int32),
+        initial_release=np.asarray(cohort.initial_release_h, dtype=np.float64),
+        first_counted=first_counted, t_end=float(net.t_end_h))
     year_starts = np.asarray(net.year_starts_h, dtype=float)
     flows: dict[tuple[int, int, int, int], int] = {}
-    _add_moves(flows, np.searchsorted(year_starts, flow_t, side="right") - 1, flow_src,
-               flow_dst, flow_why)
-    _count_referrals(flows, cohort, plan_to, plan_why, first_counted, arrived, year_starts)
+    _add_moves(flows, np.searchsorted(year_starts, out.flow_t, side="right") - 1, out.flow_src,
+               out.flow_dst, out.flow_why)
+    _count_referrals(flows, cohort, out.plan_to, out.plan_why, first_counted, out.arrived,
+                     year_starts)
     return RunRecord(
         admit_h=cohort.admit_h,
-        first=plan_to,  # -1 for women who never arrived (none in the region)
-        facility=facility,
-        mode=mode,
-        delivered_h=delivered_h,
-        turned_away=turned_away,
-        out_of_region=out_of_region,
-        midwife_wait_h=wait_h,
-        labour_facility=labour_fac,
-        labour_start_h=labour_start,
-        ddi_min=ddi_min,
-        in_bed_at_end=bed_at >= 0,
-        stay_facility=stay_fac,
-        stay_start_h=stay_start,
-        stay_end_h=stay_end,
+        first=out.plan_to,  # -1 for women who never arrived (none in the region)
+        facility=out.delivered_at,
+        mode=out.mode,
+        delivered_h=out.delivered_h,
+        turned_away=out.turned_away,
+        out_of_region=out.out_of_region,
+        midwife_wait_h=out.wait_h,
+        labour_facility=out.labour_fac,
+        labour_start_h=out.labour_start,
+        ddi_min=out.ddi_min,
+        in_bed_at_end=out.bed_at >= 0,
+        stay_facility=out.stay_fac,
+        stay_start_h=out.stay_start,
+        stay_end_h=out.stay_end,
         flows=flows,
         first_counted=first_counted,
-        events=int(events + own_events) + n,
+        events=int(out.region_events + out.own_events) + n,
     )
+
+
+def women_arrays(cohort: Cohort) -> WomenArrays:
+    """The cohort's per-woman arrays as the loop takes them, by name and with the types it is
+    compiled for (no copy when a cohort array has them already)."""
+    floats = np.float64
+    return WomenArrays(
+        admit=np.asarray(cohort.admit_h, dtype=floats),
+        event_at=np.asarray(cohort.event_h, dtype=floats),
+        risk=np.asarray(cohort.risk, dtype=np.int8),
+        booked=np.asarray(cohort.booked, dtype=np.int32),
+        planned=np.asarray(cohort.planned_cs, dtype=np.bool_),
+        needs_cs=np.asarray(cohort.emergency_cs, dtype=np.bool_),
+        needs_cc=np.asarray(cohort.complication, dtype=np.bool_),
+        labour_h=np.asarray(cohort.labour_h, dtype=floats),
+        los_vaginal=np.asarray(cohort.los_vaginal_h, dtype=floats),
+        los_caesarean=np.asarray(cohort.los_caesarean_h, dtype=floats),
+        theatre_h=np.asarray(cohort.theatre_h, dtype=floats),
+        prep_h=np.asarray(cohort.preparation_h, dtype=floats),
+    )
+
+
+#: The region the engine is compiled on before the first real run: one delivering facility,
+#: a few women over two days. Small enough to validate and simulate in milliseconds; the
+#: compiled loop is the same whatever the region.
+WARM_UP_SCENARIO = {
+    "name": "warm-up",
+    "horizon": {"start": "2025-01-01", "days": 2, "warmup_days": 1},
+    "run": {"replications": 1, "seed": 1},
+    "facilities": [{"id": "unit", "name": "unit", "level": "county", "beds": 4,
+                    "midwives": 4, "obstetricians": 2, "theatres": 1,
+                    "capabilities": ["caesarean"]}],
+    "demand": {
+        "deliveries": 1000,
+        "risk_mix": {c: float(k == 0) for k, c in enumerate(RISK_COLOURS)},
+        "planned_caesarean_rate": dict.fromkeys(RISK_COLOURS, 0.1),
+        "emergency_caesarean_rate": dict.fromkeys(RISK_COLOURS, 0.1),
+        "booking": {"unit": 1},
+    },
+}
+
+
+def compiled() -> bool:
+    """Whether the event loop is ready to run without compiling: compiled in this process or
+    loaded from the disk cache, or running uncompiled (``NUMBA_DISABLE_JIT=1``)."""
+    return UNCOMPILED or bool(pathway.simulate.signatures)
 
 
 def ensure_compiled() -> None:
     """Compile the event loop in this process (or load it from the disk cache) if it is not
-    ready yet, by simulating a one-facility region for a day. Called before local worker
-    processes start, so that they inherit or load it rather than each compiling it at once."""
-    if kernel.simulate.signatures:
+    ready yet, by simulating :data:`WARM_UP_SCENARIO`. Called before local worker processes
+    start, so that they inherit or load it rather than each compiling it at once."""
+    if compiled():
         return
     from capsim.demand import build_cohort
     from capsim.model.network import compile_network
-    from capsim.province import province_scenario
+    from capsim.scenario import validate_scenario
 
-    scenario = province_scenario(1, 100.0, days=1)
+    scenario = validate_scenario(WARM_UP_SCENARIO, source="<engine warm-up>")
     run_engine(compile_network(scenario), build_cohort(scenario, 0, 0))
 
 
-def _simulate(*args):
-    """``kernel.simulate(*args)``; when it has to compile first (the first run after an install
-    or upgrade) and that takes more than two seconds, say so on stderr."""
-    if kernel.simulate.signatures:
-        return kernel.simulate(*args)
+def _simulate(**inputs) -> pathway.Outcome:
+    """``pathway.simulate(**inputs)``; when it has to compile first (the first run after an
+    install or upgrade) and that takes more than two seconds, say so on stderr."""
+    if compiled():
+        return pathway.simulate(**inputs)
     timer = threading.Timer(2.0, _say_compiling)
     timer.daemon = True
     timer.start()
     try:
-        return kernel.simulate(*args)
+        return pathway.simulate(**inputs)
     finally:
         timer.cancel()
 
 
 def _say_compiling() -> None:
-    if not kernel.simulate.signatures:
+    """Warn that the engine is being compiled, unless it is ready by now."""
+    if not compiled():
         logging.getLogger("capsim").warning(
             "capsim: compiling the simulation engine for this machine (once after an install "
             "or upgrade; under a minute)...")

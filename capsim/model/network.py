@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from capsim.model.pathway import NetworkArrays
 from capsim.scenario.calendar import (
     CapacitySchedule,
     caesarean_slots,
@@ -97,60 +98,60 @@ class Network:
                                self.on_duty(obstetricians), self.obstetricians_per_caesarean)
 
     @cached_property
-    def kernel_inputs(self) -> tuple:
-        """The network as the compiled loop takes it, in the order of
-        :func:`capsim.model.kernel.new_state`: facility counters (free beds, women in labour
-        the on-duty midwives can care for, caesareans that can run at once), whether each
-        facility delivers (as now, and as built), caesarean and critical-care capability,
-        travel hours, referral orders, eligibility [risk, facility], the policy steps with the
-        capacity changes each makes worked out from the head-counts before it, and the
-        referral-rule changes (hours, eligibility). Worked out once per network."""
+    def kernel_inputs(self) -> NetworkArrays:
+        """The network as the compiled loop takes it (:class:`~capsim.model.pathway.NetworkArrays`,
+        by name): facility counters (free beds, women in labour the on-duty midwives can care
+        for, caesareans that can run at once), whether each facility delivers (as now, and as
+        built), caesarean and critical-care capability, travel hours, referral orders,
+        eligibility [risk, facility], the policy steps with the capacity changes each makes
+        worked out from the head-counts before it, and the referral-rule changes (hours,
+        eligibility). Worked out once per network."""
         nf = self.n
-        theatres = list(self.theatres)
-        headcount_mw, headcount_ob = list(self.midwives), list(self.obstetricians)
-        th_cap = [self.theatre_capacity(f, theatres[f], headcount_ob[f]) for f in range(nf)]
+        th_cap = [self.theatre_capacity(f, c.theatres, c.obstetricians)
+                  for f, c in enumerate(self.capacity.built)]
         pol: dict[str, list] = {k: [] for k in ("t", "f", "beds", "mw_changed", "mw",
                                                 "th_changed", "th", "can_cs", "delivers")}
-        for step in self.policy:
-            f = step.facility
-            mw_old = self.labour_capacity(headcount_mw[f])
-            headcount_mw[f] += step.midwives
-            th_old = self.theatre_capacity(f, theatres[f], headcount_ob[f])
-            headcount_ob[f] += step.obstetricians
-            theatres[f] += step.theatres
-            th_new = self.theatre_capacity(f, theatres[f], headcount_ob[f])
-            for key, value in (("t", step.t_h), ("f", f), ("beds", step.beds),
-                               ("mw_changed", bool(step.midwives)),
-                               ("mw", self.labour_capacity(headcount_mw[f]) - mw_old),
-                               ("th_changed", bool(step.obstetricians or step.theatres)),
-                               ("th", th_new - th_old), ("can_cs", th_new > 0),
-                               ("delivers", -1 if step.delivers is None
-                                else int(step.delivers))):
+        # The capacity over time is the calendar's (one place); the kernel takes each step as
+        # the change in what can run at once, worked out from the head-counts before and after.
+        for policy_step, step in zip(self.policy, self.capacity.steps, strict=True):
+            f, old, new = step.facility, step.before, step.after
+            th_new = self.theatre_capacity(f, new.theatres, new.obstetricians)
+            for key, value in (
+                    ("t", policy_step.t_h), ("f", f), ("beds", new.beds - old.beds),
+                    ("mw_changed", new.midwives != old.midwives),
+                    ("mw", self.labour_capacity(new.midwives)
+                     - self.labour_capacity(old.midwives)),
+                    ("th_changed", (new.obstetricians, new.theatres)
+                     != (old.obstetricians, old.theatres)),
+                    ("th", th_new - self.theatre_capacity(f, old.theatres, old.obstetricians)),
+                    ("can_cs", th_new > 0),
+                    ("delivers", -1 if step.change.delivers is None
+                     else int(step.change.delivers))):
                 pol[key].append(value)
         n_risk = len(self.eligible)
         ints, flags = np.int64, bool
-        return (
-            np.asarray(self.beds, dtype=ints),
-            np.asarray([self.labour_capacity(m) for m in self.midwives], dtype=ints),
-            np.asarray(th_cap, dtype=ints),
-            np.asarray(self.delivers, dtype=flags),
-            np.asarray(self.delivers, dtype=flags),
-            np.asarray([c > 0 for c in th_cap], dtype=flags),
-            np.asarray(self.has_critical_care, dtype=flags),
-            self.travel_h,
-            self.order,
-            np.asarray(self.eligible, dtype=flags).reshape(n_risk, nf),
-            np.asarray(pol["t"], dtype=float),
-            np.asarray(pol["f"], dtype=ints),
-            np.asarray(pol["beds"], dtype=ints),
-            np.asarray(pol["mw_changed"], dtype=flags),
-            np.asarray(pol["mw"], dtype=ints),
-            np.asarray(pol["th_changed"], dtype=flags),
-            np.asarray(pol["th"], dtype=ints),
-            np.asarray(pol["can_cs"], dtype=flags),
-            np.asarray(pol["delivers"], dtype=ints),
-            np.asarray([t for t, _ in self.eligibility_changes], dtype=float),
-            np.asarray([m for _, m in self.eligibility_changes], dtype=flags).reshape(
+        return NetworkArrays(
+            free_beds=np.asarray(self.beds, dtype=ints),
+            free_mw=np.asarray([self.labour_capacity(m) for m in self.midwives], dtype=ints),
+            free_th=np.asarray(th_cap, dtype=ints),
+            accepting=np.asarray(self.delivers, dtype=flags),
+            delivers=np.asarray(self.delivers, dtype=flags),
+            can_cs=np.asarray([c > 0 for c in th_cap], dtype=flags),
+            has_cc=np.asarray(self.has_critical_care, dtype=flags),
+            travel=self.travel_h,
+            order=self.order,
+            elig=np.asarray(self.eligible, dtype=flags).reshape(n_risk, nf),
+            pol_t=np.asarray(pol["t"], dtype=float),
+            pol_f=np.asarray(pol["f"], dtype=ints),
+            pol_beds=np.asarray(pol["beds"], dtype=ints),
+            pol_mw_changed=np.asarray(pol["mw_changed"], dtype=flags),
+            pol_mw=np.asarray(pol["mw"], dtype=ints),
+            pol_th_changed=np.asarray(pol["th_changed"], dtype=flags),
+            pol_th=np.asarray(pol["th"], dtype=ints),
+            pol_can_cs=np.asarray(pol["can_cs"], dtype=flags),
+            pol_delivers=np.asarray(pol["delivers"], dtype=ints),
+            elig_t=np.asarray([t for t, _ in self.eligibility_changes], dtype=float),
+            elig_m=np.asarray([m for _, m in self.eligibility_changes], dtype=flags).reshape(
                 len(self.eligibility_changes), n_risk, nf),
         )
 
