@@ -29,7 +29,7 @@ from capsim.scenario.models import Scenario
 #: The engines that simulate one replication, by name: ``"compiled"``, the event loop
 #: compiled with numba (:mod:`capsim.model.engine`), fast; ``"simpy"``, the plain simpy
 #: model of the same pathway, one process per woman (:mod:`capsim.model.simpy_model`),
-#: readable and tens of times slower. Given the same seed they give the same results.
+#: readable and more than ten times slower. Given the same seed they give the same results.
 ENGINES: dict[str, Callable[[Network, Cohort], RunRecord]] = {
     "compiled": run_engine,
     "simpy": run_simpy,

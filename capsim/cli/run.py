@@ -43,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
                    help="what simulates each replication: compiled, the fast compiled engine "
                    "(default), or simpy, the readable simpy model of the same pathway, one "
-                   "process per woman (capsim/model/simpy_model.py): the same results, tens "
-                   "of times slower")
+                   "process per woman (capsim/model/simpy_model.py): the same results, more "
+                   "than ten times slower")
     p.set_defaults(func=run)
 
 

@@ -2,8 +2,8 @@
 
 This is the readable statement of the pathway, for planners and reviewers who want to see what
 the simulation does to a woman, and the place to try a change of the pathway before it is made
-fast. The compiled engine (:mod:`capsim.model.engine`) simulates the same pathway tens of
-times faster; given the same women the two agree woman by woman, so this model is also the
+fast. The compiled engine (:mod:`capsim.model.engine`) simulates the same pathway more than
+ten times faster; given the same women the two agree woman by woman, so this model is also the
 independent check of the engine (``tests/test_engine_vs_simpy.py``). Run it with
 ``capsim.simulate(scenario, engine="simpy")`` or ``capsim run SCENARIO --engine simpy``.
 
