@@ -286,13 +286,13 @@ class SimpyModel:
             f, there_h = target, env.now
         else:
             self.turned_away[w] = True
-            f = next((g for g in self.order[target]
-                      if self.may_deliver(w, g) and self.beds[g].has_free()), None)
-            if f is None:
+            elsewhere = next((g for g in self.order[target]
+                              if self.may_deliver(w, g) and self.beds[g].has_free()), None)
+            if elsewhere is None:
                 self.leave_region(w, target, NO_BED)
                 return
-            self.count_move(w, target, f, NO_BED)
-            there_h = env.now + self.travel_h[target][f]
+            self.count_move(w, target, elsewhere, NO_BED)
+            f, there_h = elsewhere, env.now + self.travel_h[target][elsewhere]
         self.take_bed(w, f)
 
         # 3. Her labour (or planned caesarean), not before she reaches her bed.
