@@ -163,7 +163,7 @@ def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: 
     if trace_dir is not None:       # absolute, so that workers elsewhere write to the same folder
         trace_dir = Path(trace_dir).resolve()
     tasks = [ReplicationTask(scenario, r, seed, trace_dir, engine) for r in replications]
-    if client is None and engine == "compiled":
+    if client is None and engine == "compiled":  # the simpy model needs no compiling
         ensure_compiled()  # once here, not in every local worker at the same time
     try:
         yield from map_unordered(_call, tasks, workers, client=client, retries=retries)

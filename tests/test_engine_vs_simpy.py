@@ -35,8 +35,8 @@ from capsim.province import province_scenario
 from capsim.results import reduce_replication
 from capsim.scenario.models import LEVEL_RANK
 
-TOLERANCE = 1e-9  # relative, for summaries and daily census built on times
-assert TIME_RTOL == TOLERANCE
+#: Relative, for summaries and daily census built on times: that of the times themselves.
+TOLERANCE = TIME_RTOL
 #: Absolute, for the same values where they are zero: a census or a share computed from times
 #: an ulp apart may leave a residue of 1e-15 instead of 0.
 RESIDUE = 1e-9
