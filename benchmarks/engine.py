@@ -4,10 +4,10 @@
 
 (a) capsim on the Jizhou scenario: simulated deliveries (women) per second of wall time, the
     cohort drawn and the engine run (``build_cohort`` + ``run_engine``).
-(b) the obvious simpy model of the same pathway (``benchmarks/obvious_simpy.py``: a process per
-    woman, ``simpy.Resource`` beds and midwives) on the same cohorts, the cohort not timed; its
-    results must equal capsim's woman by woman (times to a rounding error), or the benchmark
-    fails.
+(b) the obvious simpy model of the same pathway (:mod:`capsim.model.simpy_model`: a process per
+    woman, simpy events for beds, midwives and theatres) on the same cohorts, the cohort not
+    timed; its results must equal capsim's woman by woman (times to a rounding error), or the
+    benchmark fails.
 (c) capsim on generated provinces (:mod:`capsim.province`) of 10, 100 and 1,000 facilities
     with the same load per facility (600 deliveries a year each): cost per delivery
     (microseconds, cohort + engine as in (a)), and its growth from 10 to 1,000 facilities.
@@ -48,17 +48,16 @@ import sys
 import time
 from pathlib import Path
 
+from capsim import load_scenario, run_replication
+from capsim.demand import build_cohort
+from capsim.model import compile_network, run_engine
+from capsim.model.simpy_model import differences
+from capsim.model.simpy_model import run_simpy as run_obvious
+from capsim.province import province_scenario
+from capsim.results import reduce_replication
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from obvious_simpy import differences, run_obvious  # noqa: E402
-
-from capsim import load_scenario, run_replication  # noqa: E402
-from capsim.demand import build_cohort  # noqa: E402
-from capsim.model import compile_network, run_engine  # noqa: E402
-from capsim.province import province_scenario  # noqa: E402
-from capsim.results import reduce_replication  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "jizhou-alliance.yaml"
 OUT = HERE / "results" / "engine.json"

@@ -39,7 +39,9 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     daily = results.daily()
     daily.to_csv(out / "daily.csv", index=False)
     paths["daily"] = out / "daily.csv"
-    results.accounting.to_csv(out / "replications.csv", index=False)
+    # Each replication's accounting and seed, and the engine that simulated it.
+    accounting = results.accounting.assign(engine=[r.engine for r in results.replications])
+    accounting.to_csv(out / "replications.csv", index=False)
     paths["replications"] = out / "replications.csv"
     names = plots.facility_names(results.scenario, lang)
     title = results.scenario.name

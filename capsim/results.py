@@ -39,7 +39,8 @@ class ReplicationResult:
     count the women of the reported period (first bed request inside it) by their fate at
     the end, each counted on its own (``in_progress``: not delivered, not transferred out,
     and holding a bed when the horizon ends), so that arrivals = delivered + out_of_region +
-    in_progress is a check of the model, not an identity.
+    in_progress is a check of the model, not an identity. ``engine``: the engine that
+    simulated it (``"compiled"`` or ``"simpy"``, see :data:`capsim.run.ENGINES`).
     """
 
     replication: int
@@ -53,6 +54,7 @@ class ReplicationResult:
     in_progress: int
     events: int
     wall_seconds: float = 0.0
+    engine: str = "compiled"
 
 
 def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:
@@ -398,6 +400,12 @@ class Results:
             "delivered": r.delivered, "out_of_region": r.out_of_region,
             "in_progress": r.in_progress, "events": r.events,
         } for r in self.replications])
+
+    @property
+    def engine(self) -> str:
+        """The engine that simulated the replications (``"compiled"`` or ``"simpy"``; names
+        joined by ", " should they differ)."""
+        return ", ".join(sorted({r.engine for r in self.replications}))
 
     def summary(self, year: str | None = ALL_YEARS) -> pd.DataFrame:
         """Metrics summarised over replications, one row per (year, facility, metric).

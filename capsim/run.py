@@ -5,6 +5,10 @@ in this process, on local processes or on a dask.distributed cluster (see
 The seed of replication ``r`` is derived from (scenario seed, r) only, so results are
 bit-identical whether they ran serially, on any number of local processes or on a cluster,
 and in whatever order they finished.
+
+Two engines simulate a replication (``engine=``, see :data:`ENGINES`): the compiled event loop
+(the default) and the plain simpy model of the same pathway, which gives the same results
+woman by woman, slower.
 """
 
 from __future__ import annotations
@@ -15,11 +19,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from capsim.demand import build_cohort
-from capsim.model import compile_network, ensure_compiled, run_engine
+from capsim.demand import Cohort, build_cohort
+from capsim.errors import CapsimError
+from capsim.model import Network, RunRecord, compile_network, ensure_compiled, run_engine, run_simpy
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication
 from capsim.scenario.models import Scenario
+
+#: The engines that simulate one replication, by name: ``"compiled"``, the event loop
+#: compiled with numba (:mod:`capsim.model.engine`), fast; ``"simpy"``, the plain simpy
+#: model of the same pathway, one process per woman (:mod:`capsim.model.simpy_model`),
+#: readable and more than ten times slower. Given the same seed they give the same results.
+ENGINES: dict[str, Callable[[Network, Cohort], RunRecord]] = {
+    "compiled": run_engine,
+    "simpy": run_simpy,
+}
+DEFAULT_ENGINE = "compiled"
+
+
+def engine_function(engine: str) -> Callable[[Network, Cohort], RunRecord]:
+    """The function that simulates one replication with ``engine`` (a name of
+    :data:`ENGINES`); an unknown name is a :class:`~capsim.errors.CapsimError` naming the
+    choices."""
+    try:
+        return ENGINES[engine]
+    except (KeyError, TypeError):
+        raise CapsimError(f"unknown engine {engine!r}: choose one of "
+                          f"{', '.join(map(repr, ENGINES))}") from None
 
 
 class ReplicationError(RuntimeError):
@@ -40,18 +66,21 @@ class ReplicationError(RuntimeError):
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int | None = None,
-                    trace_dir: str | Path | None = None) -> ReplicationResult:
+                    trace_dir: str | Path | None = None,
+                    engine: str = DEFAULT_ENGINE) -> ReplicationResult:
     """Simulate replication ``replication`` of ``scenario``; return its compact results.
 
     ``seed`` defaults to the scenario's seed. With ``trace_dir``, a per-woman record of the
     replication is written there as ``trace-<replication>.csv.gz`` (not kept in memory).
+    ``engine`` names the engine that simulates it (see :data:`ENGINES`); the result records it.
     """
     seed = scenario.run.seed if seed is None else seed
+    simulate_one = engine_function(engine)
     started = time.perf_counter()
     try:
         net = compile_network(scenario)
         cohort = build_cohort(scenario, replication, seed)
-        record = run_engine(net, cohort)
+        record = simulate_one(net, cohort)
         if trace_dir is not None:
             write_trace(net, cohort, record, Path(trace_dir), replication)
         del cohort  # the record keeps what the results need; this bounds the peak memory
@@ -59,6 +88,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     except Exception as exc:  # report which replication, with its seed
         raise ReplicationError(scenario.name, replication, seed, exc) from exc
     result.wall_seconds = time.perf_counter() - started
+    result.engine = engine
     return result
 
 
@@ -102,9 +132,11 @@ class ReplicationTask:
     replication: int
     seed: int
     trace_dir: str | Path | None = None
+    engine: str = DEFAULT_ENGINE
 
     def __call__(self) -> ReplicationResult:
-        return run_replication(self.scenario, self.replication, self.seed, self.trace_dir)
+        return run_replication(self.scenario, self.replication, self.seed, self.trace_dir,
+                               self.engine)
 
     def __str__(self) -> str:
         return (f"scenario {self.scenario.name!r}, replication {self.replication}, "
@@ -117,19 +149,21 @@ def _call(task: Callable[[], ReplicationResult]) -> ReplicationResult:
 
 def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: int,
                          workers: int | None = 1, trace_dir: str | Path | None = None, *,
-                         client: Any = None,
-                         retries: int = DEFAULT_RETRIES) -> Iterator[ReplicationResult]:
+                         client: Any = None, retries: int = DEFAULT_RETRIES,
+                         engine: str = DEFAULT_ENGINE) -> Iterator[ReplicationResult]:
     """Yield the results of the given replications as they finish (any order).
 
     Where they run: as :func:`capsim.parallel.map_unordered` (``client``: a dask Client or
     scheduler address). Each result is yielded as soon as it is ready, so a caller can store
     it at once. A replication that fails, or whose worker process dies ``retries + 1`` times,
-    raises :class:`ReplicationError` naming its scenario, index and seed.
+    raises :class:`ReplicationError` naming its scenario, index and seed. ``engine`` names the
+    engine every replication runs with (see :data:`ENGINES`).
     """
+    engine_function(engine)  # an unknown engine stops here, before any worker starts
     if trace_dir is not None:       # absolute, so that workers elsewhere write to the same folder
         trace_dir = Path(trace_dir).resolve()
-    tasks = [ReplicationTask(scenario, r, seed, trace_dir) for r in replications]
-    if client is None:
+    tasks = [ReplicationTask(scenario, r, seed, trace_dir, engine) for r in replications]
+    if client is None and engine == "compiled":  # the simpy model needs no compiling
         ensure_compiled()  # once here, not in every local worker at the same time
     try:
         yield from map_unordered(_call, tasks, workers, client=client, retries=retries)
@@ -140,7 +174,8 @@ def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
              workers: int | None = None, progress: bool | Callable[[int, int], None] = False,
-             trace_dir: str | Path | None = None, client: Any = None) -> Results:
+             trace_dir: str | Path | None = None, client: Any = None,
+             engine: str = DEFAULT_ENGINE) -> Results:
     """Simulate ``replications`` independent replications of ``scenario``.
 
     Returns :class:`~capsim.results.Results` with replications in index order, identical
@@ -150,7 +185,11 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     replications run on that dask cluster and ``workers`` is ignored; ``trace_dir`` must then
     be a folder every dask worker can write to. ``progress=True`` shows a progress bar once a
     run lasts more than two seconds; a callable receives (done, total) after each replication.
+    ``engine`` names the engine (see :data:`ENGINES`): ``"compiled"`` (default) or ``"simpy"``,
+    the plain simpy model of the same pathway; an unknown name is a
+    :class:`~capsim.errors.CapsimError`. Each replication records the engine that ran it.
     """
+    engine_function(engine)
     n = scenario.run.replications if replications is None else int(replications)
     if n <= 0:
         raise ValueError(f"replications must be positive, got {n}")
@@ -159,7 +198,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     workers = default_workers() if workers is None else int(workers)
     done: dict[int, ReplicationResult] = {}
-    if client is None:
+    if client is None and engine == "compiled":
         ensure_compiled()  # before the progress bar, whose rate would count the first compile
     bar = None
     if progress is True:
@@ -168,7 +207,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
         bar = tqdm(total=n, desc=scenario.name, unit="rep", delay=2.0, leave=False)
     try:
         for res in iterate_replications(scenario, range(n), seed, workers, trace_dir,
-                                        client=client):
+                                        client=client, engine=engine):
             done[res.replication] = res
             if bar is not None:
                 bar.update(1)

@@ -13,6 +13,7 @@ from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options, run_options
 from capsim.formatting import fmt_value
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
+from capsim.run import DEFAULT_ENGINE, ENGINES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the plots")
     p.add_argument("--trace", action="store_true",
                    help="also write one row per woman and replication to DIR/trace/")
+    p.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
+                   help="what simulates each replication: compiled, the fast compiled engine "
+                   "(default), or simpy, the readable simpy model of the same pathway, one "
+                   "process per woman (capsim/model/simpy_model.py): the same results, more "
+                   "than ten times slower")
     p.set_defaults(func=run)
 
 
@@ -40,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("capsim-results") / Path(args.scenario).stem
     started = time.perf_counter()
     results = simulate(scenario, **run_options(args), progress=True,
-                       trace_dir=out / "trace" if args.trace else None)
+                       trace_dir=out / "trace" if args.trace else None, engine=args.engine)
     elapsed = time.perf_counter() - started
     print(format_summary(results, elapsed))
     paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario)
@@ -61,6 +67,7 @@ def format_summary(results, elapsed: float) -> str:
     scen = results.scenario
     lines = [
         f"{scen.name}: {len(results.replications)} replications, seed {results.seed}, "
+        f"{results.engine} engine, "
         f"{scen.horizon.start} to {scen.horizon.end} (warm-up {scen.horizon.warmup_days} days "
         f"discarded), {elapsed:.1f} s",
         f"Women accounted for (mean per replication): {acc['arrivals'].mean():.0f} arrived = "
