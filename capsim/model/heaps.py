@@ -27,7 +27,7 @@ from numba import config, njit, types
 from numba.experimental import structref
 
 #: True when numba compiles nothing (``NUMBA_DISABLE_JIT=1``): records are plain classes.
-UNCOMPILED = bool(config.DISABLE_JIT)
+UNCOMPILED = bool(config.DISABLE_JIT)  # type: ignore[attr-defined]  # set at run time
 
 
 class RecordType(types.StructRef):
