@@ -152,7 +152,7 @@ def tiny_network(n_risk: int, elig: np.ndarray) -> pw.NetworkArrays:
     return pw.NetworkArrays(
         free_beds=np.asarray([50, 50], dtype=ints), free_mw=np.asarray([50, 50], dtype=ints),
         free_th=np.asarray([1, 1], dtype=ints), accepting=np.ones(2, dtype=flags),
-        delivers=np.ones(2, dtype=flags), can_cs=np.ones(2, dtype=flags),
+        can_cs=np.ones(2, dtype=flags),
         has_cc=np.ones(2, dtype=flags), travel=travel, order=order, elig=elig,
         pol_t=np.zeros(0), pol_f=none, pol_beds=none, pol_mw_changed=np.zeros(0, dtype=flags),
         pol_mw=none, pol_th_changed=np.zeros(0, dtype=flags), pol_th=none,

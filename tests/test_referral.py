@@ -151,17 +151,20 @@ def test_risk_referral_and_diversion_follow_the_rules_in_force():
     assert rule.change_dates() == [date(2020, 7, 1), date(2020, 9, 1)]
 
 
-def test_a_facility_started_by_policy_is_not_a_risk_referral():
-    # The township centre starts deliveries later; a yellow woman booked there is sent on
-    # because it may not take her colour, but it did not deliver as built.
+def test_a_facility_started_by_policy_refers_by_risk_once_it_delivers():
+    # The township centre starts deliveries on 1 March. Before, a woman booked there is sent
+    # on because it does not deliver (a planned referral); from then on, a yellow woman is
+    # sent on because it may not take her colour (a risk referral), like at any facility
+    # that delivers.
     town = 1
     rule = _rule(facilities=[*base_dict()["facilities"][:1],
                              {**base_dict()["facilities"][1], "delivers": False}],
                  policy=[{"date": "2020-03-01", "facility": "town", "delivers": True}])
     assert rule.destination(town, "green", False, date(2020, 2, 1)).reason == "planned_referral"
     assert rule.destination(town, "green", False, date(2020, 3, 1)).reason == "none"
-    assert rule.destination(town, "yellow", False, date(2020, 3, 1)).reason == \
+    assert rule.destination(town, "yellow", False, date(2020, 2, 1)).reason == \
         "planned_referral"
+    assert rule.destination(town, "yellow", False, date(2020, 3, 1)).reason == "risk_referral"
 
 
 def test_a_colour_no_facility_may_take_is_rejected():

@@ -101,8 +101,7 @@ class Network:
     def kernel_inputs(self) -> NetworkArrays:
         """The network as the compiled loop takes it (:class:`~capsim.model.pathway.NetworkArrays`,
         by name): facility counters (free beds, women in labour the on-duty midwives can care
-        for, caesareans that can run at once), whether each facility delivers (as now, and as
-        built), caesarean and critical-care capability, travel hours, referral orders,
+        for, caesareans that can run at once), whether each facility delivers now, caesarean and critical-care capability, travel hours, referral orders,
         eligibility [risk, facility], the policy steps with the capacity changes each makes
         worked out from the head-counts before it, and the referral-rule changes (hours,
         eligibility). Worked out once per network."""
@@ -135,7 +134,6 @@ class Network:
             free_mw=np.asarray([self.labour_capacity(m) for m in self.midwives], dtype=ints),
             free_th=np.asarray(th_cap, dtype=ints),
             accepting=np.asarray(self.delivers, dtype=flags),
-            delivers=np.asarray(self.delivers, dtype=flags),
             can_cs=np.asarray([c > 0 for c in th_cap], dtype=flags),
             has_cc=np.asarray(self.has_critical_care, dtype=flags),
             travel=self.travel_h,

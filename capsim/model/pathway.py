@@ -100,7 +100,6 @@ class NetworkArrays(NamedTuple):
     free_mw: np.ndarray         # int64 [facility]: labour places (midwives on duty × women each)
     free_th: np.ndarray         # int64 [facility]: caesareans that can run at once
     accepting: np.ndarray       # bool [facility]: delivers now
-    delivers: np.ndarray        # bool [facility]: delivers as built (for the referral reason)
     can_cs: np.ndarray          # bool [facility]: caesarean capability with a theatre team
     has_cc: np.ndarray          # bool [facility]: critical maternal care
     travel: np.ndarray          # float64 [from, to]: hours
@@ -337,15 +336,15 @@ def planned_target(s, w):
     caesarean) under the rules in force and kept in ``s.plan_cache_to`` and
     ``s.plan_cache_why`` (cleared when a rule changes); recorded for her in ``s.plan_to``
     and ``s.plan_why`` with the reason when it is not where she booked: a risk referral when
-    her booked facility delivers as built and as now but her risk is not eligible there,
-    else a planned referral."""
+    her booked facility delivers now but her risk is not eligible there, else a planned
+    referral (it does not deliver now, or cannot do her planned caesarean)."""
     b, r, p = np.int64(s.booked[w]), np.int64(s.risk[w]), bool(s.planned[w])
     k = np.int64(p)
     if s.plan_cache_to[b, r, k] == UNPLANNED:
         if may_deliver(s, b, r, YES, p, NO):
             s.plan_cache_to[b, r, k], s.plan_cache_why[b, r, k] = b, NO_REFERRAL
         else:
-            if s.accepting[b] and s.delivers[b] and not s.elig[r, b]:
+            if s.accepting[b] and not s.elig[r, b]:
                 s.plan_cache_why[b, r, k] = RISK_REFERRAL
             else:
                 s.plan_cache_why[b, r, k] = PLANNED_REFERRAL
@@ -730,7 +729,7 @@ def new_state(women, network, first_counted, t_end, stay_room):
         plan_why=np.full(n, NO_REFERRAL, dtype=np.int8),
         free_beds=network.free_beds.copy(), free_mw=network.free_mw.copy(),
         free_th=network.free_th.copy(), accepting=network.accepting.copy(),
-        delivers=network.delivers, can_cs=network.can_cs.copy(), has_cc=network.has_cc,
+        can_cs=network.can_cs.copy(), has_cc=network.has_cc,
         travel=network.travel, order=network.order, elig=network.elig.copy(),
         pol_t=network.pol_t, pol_f=network.pol_f, pol_beds=network.pol_beds,
         pol_mw_changed=network.pol_mw_changed, pol_mw=network.pol_mw,

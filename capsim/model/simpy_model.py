@@ -106,6 +106,7 @@ class Pool:
     """
 
     def __init__(self, env: simpy.Environment, capacity: int, priorities: int = 1):
+        """A pool of ``capacity`` units, none in use, with ``priorities`` empty queues."""
         self.env = env
         self.capacity = capacity
         self.in_use = 0
@@ -152,6 +153,7 @@ class SimpyModel:
     rules in force, and one simpy process per woman (:meth:`woman`)."""
 
     def __init__(self, net: Network, cohort: Cohort):
+        """The region ``net`` as built, with the women of ``cohort`` still to arrive."""
         self.net = net
         # The women's attributes as plain lists (cohort order): cheaper to index than numpy.
         self.c = SimpleNamespace(**{k: v.tolist() for k, v in vars(cohort).items()})
@@ -209,10 +211,9 @@ class SimpyModel:
         booked = self.c.booked[w]
         if self.may_deliver(w, booked):
             return booked, None
-        # The risk rule alone: her booked facility delivers (now, and as built) but not for
-        # her colour. Otherwise it does not deliver or cannot do her planned caesarean.
-        risk_rule = (self.accepting[booked] and self.net.delivers[booked]
-                     and not self.eligible[self.c.risk[w]][booked])
+        # The risk rule alone: her booked facility delivers now, but not for her colour.
+        # Otherwise it does not deliver now or cannot do her planned caesarean.
+        risk_rule = self.accepting[booked] and not self.eligible[self.c.risk[w]][booked]
         target = next((g for g in self.order[booked] if self.may_deliver(w, g)), OUT_OF_REGION)
         return target, RISK_REFERRAL if risk_rule else PLANNED_REFERRAL
 

@@ -10,8 +10,8 @@ sent when her facility has no free bed or lacks what an emergency needs.
   obstetrician); otherwise at the first facility of her booked facility's referral order
   that satisfies the same, or out of the region when none does
   (:meth:`ReferralRule.destination`). The move is a *risk referral* when her booked facility
-  delivers (as built, and on that day) but her colour may not deliver there, and a *planned
-  referral* otherwise.
+  delivers on that day but her colour may not deliver there, and a *planned referral*
+  otherwise (it does not deliver that day, or cannot run her planned caesarean).
 * **Walks along the referral order** (:func:`referral_orders`): with no free bed where she
   goes, the facilities where she may deliver, in order (:meth:`ReferralRule.diversion`); for
   an emergency caesarean or a complication her facility cannot treat, the delivering
@@ -196,8 +196,7 @@ class ReferralRule:
         if self.may_deliver(booked, colour, planned_caesarean, day):
             return Destination(booked, "none")
         rules, delivers, _ = self._in_force(day)
-        risk = (delivers[booked] and self._capacity.built[booked].delivers
-                and not rules[RISK_COLOURS.index(colour)][booked])
+        risk = delivers[booked] and not rules[RISK_COLOURS.index(colour)][booked]
         reason = "risk_referral" if risk else "planned_referral"
         to = next((int(g) for g in self.order[booked]
                    if self.may_deliver(int(g), colour, planned_caesarean, day)), OUT_OF_REGION)
