@@ -723,7 +723,7 @@ class Scenario(Strict):
         if women > limits.MAX_WOMEN_SIMULATED:
             raise ValueError(
                 f"run: about {women:.3g} women would be simulated (deliveries x years x "
-                f"replications), more than the {limits.MAX_WOMEN_SIMULATED:.0e} a run may "
+                f"replications), more than the {limits.MAX_WOMEN_SIMULATED:,} a run may "
                 "simulate: fewer replications or a shorter horizon")
 
     def _check_policy_capacities(self) -> None:
