@@ -160,7 +160,8 @@ def hostile_files(draw: st.DrawFn) -> tuple[dict[str, bytes], str]:
             child["extends"] = "base-gbk.yaml"
         elif attack == "repeat":
             fac = RAW[base].get("facilities") or RAW["nanjiang-2016.yaml"]["facilities"]
-            child["facilities"] = [{"id": fac[0]["id"], "beds": 8}, {"id": fac[0]["id"], "beds": 80}]
+            fid = fac[0]["id"]
+            child["facilities"] = [{"id": fid, "beds": 8}, {"id": fid, "beds": 80}]
         elif attack == "symlink":
             files["link-a.yaml"] = SYMLINK + b"link-b.yaml"
             files["link-b.yaml"] = SYMLINK + b"link-a.yaml"

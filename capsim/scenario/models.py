@@ -149,17 +149,18 @@ class Facility(Strict):
     delivers: bool = Field(
         True, description="False for facilities that give antenatal care only."
     )
-    beds: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY, description="Obstetric beds, one pool for antenatal, labour and "
-                      "postnatal care (beds)."
-                      + bound(limits.MAX_CAPACITY))
-    midwives: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY, description="Midwives, head-count (persons)."
-                      + bound(limits.MAX_CAPACITY))
-    obstetricians: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY, description="Obstetricians (OB/GYN doctors), head-count "
-                               "(persons)."
-                      + bound(limits.MAX_CAPACITY))
-    theatres: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY, description="Operating theatres available to obstetrics "
-                          "(theatres)."
-                      + bound(limits.MAX_CAPACITY))
+    beds: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
+                        description="Obstetric beds, one pool for antenatal, labour and "
+                        "postnatal care (beds)." + bound(limits.MAX_CAPACITY))
+    midwives: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
+                            description="Midwives, head-count (persons)."
+                            + bound(limits.MAX_CAPACITY))
+    obstetricians: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
+                                 description="Obstetricians (OB/GYN doctors), head-count "
+                                 "(persons)." + bound(limits.MAX_CAPACITY))
+    theatres: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
+                            description="Operating theatres available to obstetrics "
+                            "(theatres)." + bound(limits.MAX_CAPACITY))
     capabilities: tuple[Capability, ...] = Field(
         (), description="caesarean, critical_maternal_care, neonatal_intensive_care."
     )

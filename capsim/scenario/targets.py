@@ -19,9 +19,9 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
+from capsim import limits
 from capsim.errors import ScenarioError
 from capsim.metrics import METRICS, PLANNED_METRICS
-from capsim import limits
 from capsim.scenario.base import Capability, Level, Real, Strict, Whole, Year
 
 Comparator = Literal[">=", "<=", ">", "<", "falling", "rising"]

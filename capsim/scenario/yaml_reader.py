@@ -32,14 +32,14 @@ class BoundedLoader(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:
             if self._depth > limits.MAX_DEPTH:
                 raise yaml.composer.ComposerError(
                     None, None, f"nested more than {limits.MAX_DEPTH} levels deep",
                     self.peek_event().start_mark)
-            return super().compose_node(parent, index)  # type: ignore[misc]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -50,7 +50,7 @@ class BoundedLoader(yaml.SafeLoader):
             raise
         except (ValueError, TypeError, AttributeError, OverflowError, KeyError) as exc:
             # A scalar whose tag's constructor cannot read it, such as !!int x.
-            value = node.value if isinstance(node, ScalarNode) else node.id
+            value = node.value if isinstance(node, ScalarNode) else type(node).__name__
             raise ConstructorError(None, None, f"cannot read {shown(value)} as "
                                    f"{node.tag.rsplit(':', 1)[-1]} ({exc})",
                                    node.start_mark) from None
