@@ -279,3 +279,13 @@ def test_fuzzed_shipped_scenarios_fail_only_with_capsim_errors(tmp_path_factory,
     except CapsimError as exc:
         assert "\x1b" not in str(exc)
         assert all(len(line) < 2000 for line in str(exc).splitlines())
+
+
+def test_report_reads_the_comments_of_a_gbk_scenario(tmp_path):
+    from capsim.report.comments import read_file_comments
+
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes(BASE.replace("  beds: 30", "  # 床位：2016 年统计年鉴\n  beds: 30")
+                     .encode("gbk"))
+    comments = read_file_comments(path)
+    assert comments.for_path("facilities[county].beds")[0] == ["床位：2016 年统计年鉴"]

@@ -36,6 +36,9 @@ from capsim.scenario.targets import Targets
 
 SHARE_TOLERANCE = 1e-6
 
+Longitude = Annotated[Real, Field(ge=-180, le=180)]
+Latitude = Annotated[Real, Field(ge=-90, le=90)]
+
 _Key = TypeVar("_Key", bound=str)
 
 
@@ -164,7 +167,7 @@ class Facility(Strict):
     capabilities: tuple[Capability, ...] = Field(
         (), description="caesarean, critical_maternal_care, neonatal_intensive_care."
     )
-    location: tuple[Real, Real] | None = Field(
+    location: tuple[Longitude, Latitude] | None = Field(
         None, description="Longitude and latitude, for the referral-flow map (degrees)."
     )
     initial_census: Whole = Field(

@@ -104,7 +104,7 @@ class Parameter(Strict):
     """One scenario parameter that the sweep varies, given by a path into the scenario."""
 
     path: str = Field(
-        ..., min_length=1,
+        ..., min_length=1, max_length=limits.MAX_NAME_CHARS,
         description="Path into the scenario, e.g. facilities[county-hospital].beds, "
         "demand.deliveries, pathway.postnatal_los.caesarean.mean; [id] picks a list item by "
         "its id (or [2] by position) and * every key or item.")
@@ -155,7 +155,9 @@ class Output(Strict):
     metric: str = Field(..., description="A metric of capsim.metrics.METRICS.")
     facility: str = Field(REGION, description="Facility id, or 'region'.")
     year: str = Field(ALL_YEARS, description="A calendar year of the horizon, or 'all'.")
-    name: str | None = Field(None, description="Column name (default facility.metric[.year]).")
+    name: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                             description="Column name (default facility.metric[.year])."
+                             + bound(limits.MAX_NAME_CHARS, "characters"))
 
     @field_validator("year", mode="before")
     @classmethod
