@@ -268,7 +268,7 @@ def test_messages_clip_and_escape_what_they_echo():
     assert "\n" not in str(err) and len(str(err)) < 700
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hostile_files())
 def test_fuzzed_shipped_scenarios_fail_only_with_capsim_errors(tmp_path_factory, case):
     files, target = case
