@@ -337,8 +337,10 @@ def file_limits(kind: str) -> list[str]:
         ]
     else:
         lines += [
-            f"- Work of a sweep: at most {limits.MAX_POINTS:,} points and "
-            f"{limits.MAX_RUNS:,} simulations (points x replications).",
+            f"- Work of a sweep: at most {limits.MAX_POINTS:,} points, "
+            f"{limits.MAX_RUNS:,} simulations (points x replications) and about "
+            f"{limits.MAX_WOMEN_SIMULATED:,} women (the scenario's deliveries a year x years x "
+            "simulations).",
         ]
     return [*lines, ""]
 

@@ -247,9 +247,14 @@ SWEEP = {"name": "s", "scenario": "base.yaml", "method": "sobol", "replications"
      "parameters[0].range[1]: Input should be a finite number"),
     ({"replications": True}, "replications: Input should be a valid integer"),
     ({"samples": 8192, "replications": 200}, "simulations (points x replications)"),
+    # 500,000 a year x 395 days / 365 x 4,096 x (2 + 2) points x 50 replications.
+    ({"samples": 4096, "replications": 50, "scenario": "big.yaml"},
+     "the sweep would simulate about 4.43e+11 women"),
 ])
 def test_sweep_spec_bounds(tmp_path, change, fragment):
     (tmp_path / "base.yaml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "big.yaml").write_text(BASE.replace("deliveries: 2000", "deliveries: 500000"),
+                                       encoding="utf-8")
     path = tmp_path / "sweep.yaml"
     path.write_text(yaml.safe_dump({**SWEEP, **change}), encoding="utf-8")
     with pytest.raises(ScenarioError) as exc:

@@ -720,15 +720,21 @@ class Scenario(Strict):
 
     def _check_work(self) -> None:
         # Refused before anything is allocated: the women a run of the file simulates.
-        h = self.horizon
-        years = horizon_years(h, warmup=True)
-        women = sum(self.demand.deliveries_in(y, h.start.year) for y in years) * \
-            self.run.replications * (h.length_days + h.warmup_days) / (365 * len(years))
+        women = self.women_per_replication * self.run.replications
         if women > limits.MAX_WOMEN_SIMULATED:
             raise ValueError(
                 f"run: about {women:.3g} women would be simulated (deliveries x years x "
                 f"replications), more than the {limits.MAX_WOMEN_SIMULATED:,} a run may "
                 "simulate: fewer replications or a shorter horizon")
+
+    @property
+    def women_per_replication(self) -> float:
+        """Women one replication simulates, about: the expected deliveries over the horizon
+        and its warm-up, before demand events (women)."""
+        h = self.horizon
+        years = horizon_years(h, warmup=True)
+        yearly = math.fsum(self.demand.deliveries_in(y, h.start.year) for y in years) / len(years)
+        return yearly * (h.length_days + h.warmup_days) / 365
 
     def _check_policy_capacities(self) -> None:
         for step in capacity_schedule(self).steps:
