@@ -9,13 +9,17 @@ uniform number, so a longer mean stay gives *her* a longer stay, not a different
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from scipy import special
 
+from capsim.limits import MAX_DURATION, bound
+
 DistributionKind = Literal["fixed", "exponential", "lognormal", "gamma"]
+#: A number (an int or a float, never a boolean or a text), as scenario fields take them.
+_Real = Annotated[float, Strict()]
 
 
 class Distribution(BaseModel):
@@ -25,20 +29,23 @@ class Distribution(BaseModel):
     the field's description says which.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Finite numbers only, as in every scenario model.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     dist: DistributionKind = Field(
         "lognormal",
         description="Family: fixed (always the mean), exponential (sd = mean), "
         "lognormal or gamma (both need sd).",
     )
-    mean: float = Field(..., gt=0, description="Mean (unit of the field).")
-    sd: float | None = Field(
+    mean: _Real = Field(..., gt=0, le=MAX_DURATION,
+                        description="Mean (unit of the field)." + bound(MAX_DURATION))
+    sd: _Real | None = Field(
         None,
         ge=0,
+        le=MAX_DURATION,
         description="Standard deviation (unit of the field); sets the shape at a fixed "
         "mean. Required for lognormal and gamma; must equal the mean (or be left out) for "
-        "exponential; ignored for fixed.",
+        "exponential; ignored for fixed." + bound(MAX_DURATION),
     )
 
     @model_validator(mode="after")

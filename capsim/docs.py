@@ -280,6 +280,7 @@ def render_reference(kind: str = "scenario") -> str:
         f"an editor: [`{kind}.schema.json`]({kind}.schema.json) (or `capsim schema`).",
         "",
     ]
+    lines += file_limits(kind)
     for section in build_sections(schema):
         title = section.heading if section.heading == "Top level" or section.used_by \
             else f"`{section.heading}`"
@@ -299,6 +300,49 @@ def render_reference(kind: str = "scenario") -> str:
                  _cell(r.allowed), _cell(r.description)]) + " |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def file_limits(kind: str) -> list[str]:
+    """Lines of the reference's section on what a file may be (:mod:`capsim.limits`): its
+    size, encodings, nesting, aliases, ``extends`` chain, and the work of a run or sweep."""
+    from capsim import limits
+
+    lines = [
+        "## Limits of a file",
+        "",
+        "A file past one of these limits is refused before anything is simulated, in one line "
+        "naming the file, the field (or line) and the reason. The bounds of single fields "
+        "are in the tables below (**allowed**).",
+        "",
+        f"- Size: at most {limits.MAX_FILE_BYTES // 2**20} MiB.",
+        "- Encoding: UTF-8 (with or without a byte-order mark); UTF-16 or UTF-32 with a "
+        "byte-order mark; GB18030, which includes GBK (a note on the error output says so). "
+        "A file with NUL bytes is taken as binary and refused.",
+        f"- Nesting: at most {limits.MAX_DEPTH} levels of mappings and lists.",
+        f"- YAML aliases: at most {limits.MAX_VALUES:,} values once every alias is expanded "
+        f"where it is used; at most {limits.MAX_MERGE_KEYS} merge keys (`<<`); a value may not "
+        "contain itself.",
+        "- YAML keys: a mapping may not repeat a key (the error gives the line of both).",
+        "- Numbers: finite (`.nan` and `.inf` are refused); `true`/`false` and quoted numbers "
+        "are not numbers; a whole number (beds, days) is written without a decimal point.",
+        f"- Dates: real calendar days (`2016-02-30` is refused), the start in the years "
+        f"{limits.FIRST_YEAR} to {limits.LAST_YEAR}.",
+    ]
+    if kind == "scenario":
+        lines += [
+            f"- `extends`: a chain of at most {limits.MAX_EXTENDS} files; a list merged by id "
+            "may not repeat an id.",
+            f"- Work of a run: about {limits.MAX_WOMEN_SIMULATED:,} women at most "
+            "(deliveries a year x years x replications).",
+        ]
+    else:
+        lines += [
+            f"- Work of a sweep: at most {limits.MAX_POINTS:,} points, "
+            f"{limits.MAX_RUNS:,} simulations (points x replications) and about "
+            f"{limits.MAX_WOMEN_SIMULATED:,} women (the scenario's deliveries a year x years x "
+            "simulations).",
+        ]
+    return [*lines, ""]
 
 
 def generated_files() -> dict[str, str]:

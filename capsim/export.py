@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from capsim import plots
+from capsim.formatting import spreadsheet_safe
 from capsim.results import Results
 
 SUMMARY_COLUMNS = ["facility", "year", "metric", "unit", "mean", "ci_low", "ci_high",
@@ -30,18 +31,18 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
         shutil.copyfile(src, paths["scenario"])
     for name, table in run_tables(results).items():
         paths[name] = out / f"{name}.csv"
-        table.to_csv(paths[name], index=False)
+        spreadsheet_safe(table).to_csv(paths[name], index=False)
     summary = results.summary(year=None)
-    summary[SUMMARY_COLUMNS].to_csv(out / "summary.csv", index=False)
+    spreadsheet_safe(summary[SUMMARY_COLUMNS]).to_csv(out / "summary.csv", index=False)
     paths["summary"] = out / "summary.csv"
-    results.flow_summary().to_csv(out / "flows.csv", index=False)
+    spreadsheet_safe(results.flow_summary()).to_csv(out / "flows.csv", index=False)
     paths["flows"] = out / "flows.csv"
     daily = results.daily()
-    daily.to_csv(out / "daily.csv", index=False)
+    spreadsheet_safe(daily).to_csv(out / "daily.csv", index=False)
     paths["daily"] = out / "daily.csv"
     # Each replication's accounting and seed, and the engine that simulated it.
     accounting = results.accounting.assign(engine=[r.engine for r in results.replications])
-    accounting.to_csv(out / "replications.csv", index=False)
+    spreadsheet_safe(accounting).to_csv(out / "replications.csv", index=False)
     paths["replications"] = out / "replications.csv"
     names = plots.facility_names(results.scenario, lang)
     title = results.scenario.name

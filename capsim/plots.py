@@ -33,7 +33,8 @@ def label(key: str, lang: str = "en", **fmt) -> str:
 def use_fonts(lang: str) -> None:
     """Select fonts that have the glyphs of ``lang``: the CJK font first for Chinese; for
     English, DejaVu Sans first and the CJK font for the Chinese names of facilities without
-    an English one (matplotlib falls back glyph by glyph along the list)."""
+    an English one (matplotlib falls back glyph by glyph along the list). Text is drawn as
+    written: a name with dollar signs is not read as TeX (mathtext)."""
     from capsim.fonts import cjk_font_family
 
     family = cjk_font_family()
@@ -43,6 +44,9 @@ def use_fonts(lang: str) -> None:
     else:
         plt.rcParams["font.family"] = ["DejaVu Sans", *cjk]
     plt.rcParams["axes.unicode_minus"] = False
+    # Facility, scenario and parameter names reach titles, ticks and legends; "$...$" in
+    # them is text, and invalid TeX would otherwise stop the plot.
+    plt.rcParams["text.parse_math"] = False
 
 
 def facility_names(scenario, lang: str = "en") -> dict[str, str]:

@@ -80,7 +80,9 @@ def write_table(table: pd.DataFrame, path: Path) -> Path:
         path.write_text(table.to_json(orient="records", force_ascii=False, indent=2),
                         encoding="utf-8")
     else:
-        table.to_csv(path, index=False)
+        from capsim.formatting import spreadsheet_safe
+
+        spreadsheet_safe(table).to_csv(path, index=False)
     return path
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options
-from capsim.formatting import fmt_value
+from capsim.formatting import fmt_value, spreadsheet_safe
 
 #: Region metrics printed and plotted year by year.
 KEY_METRICS = ("deliveries_per_year", "beds_per_1000_deliveries", "occupancy_mean",
@@ -76,8 +76,8 @@ def write_comparison(comparison, out_dir: str | Path, lang: str = "en") -> dict[
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"differences": out / "differences.csv", "scenarios": out / "scenarios.csv"}
-    comparison.differences.to_csv(paths["differences"], index=False)
-    comparison.levels.to_csv(paths["scenarios"], index=False)
+    spreadsheet_safe(comparison.differences).to_csv(paths["differences"], index=False)
+    spreadsheet_safe(comparison.levels).to_csv(paths["scenarios"], index=False)
     names = plots.facility_names(comparison.results[comparison.baseline].scenario, lang)
     levels: pd.DataFrame = comparison.levels
     for metric in PLOT_METRICS:

@@ -167,11 +167,15 @@ def read_comments(text: str) -> FileComments:
 
 
 def read_file_comments(path: str | Path) -> FileComments:
-    """Comments of the scenario file at ``path`` (empty for TOML or unreadable files)."""
+    """Comments of the scenario file at ``path`` (empty for TOML or unreadable files), read
+    in the encoding the scenario loader reads it in."""
+    from capsim.errors import CapsimError
+    from capsim.scenario.decoding import decode
+
     p = Path(path)
     if p.suffix.lower() not in (".yaml", ".yml"):
         return FileComments()
     try:
-        return read_comments(p.read_text(encoding="utf-8"))
-    except OSError:
+        return read_comments(decode(p.read_bytes(), str(p))[0])
+    except (OSError, CapsimError):
         return FileComments()

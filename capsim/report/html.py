@@ -22,12 +22,11 @@ from capsim.report.inputs import ReportInputs
 from capsim.report.parameters import chain_comments, parameter_table
 from capsim.report.stress import STRESS_CITATION, RunFacts, stress_items
 
-#: Family name of the CJK glyphs embedded in the page, and where its rule goes. It comes first
-#: in the font lists: it holds only the page's non-ASCII characters, so Latin text falls
-#: through to the next family, and Chromium leaves some CJK runs as boxes when the family
-#: that has their glyphs comes after one that lacks them.
+#: Family name of the CJK glyphs embedded in the page (its rule opens the page's style). It
+#: comes first in the font lists: it holds only the page's non-ASCII characters, so Latin
+#: text falls through to the next family, and Chromium leaves some CJK runs as boxes when the
+#: family that has their glyphs comes after one that lacks them.
 EMBEDDED_FAMILY = "capsim CJK"
-FONT_SLOT = "/*capsim-font*/"
 
 STYLE = """
 body{font-family:"capsim CJK","DejaVu Sans",Arial,"Noto Sans CJK SC","Noto Sans SC",
@@ -285,7 +284,10 @@ def render(inputs: ReportInputs, lang: str = "en") -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(t("title", lang, name=s.name))}</title>
-<style>{FONT_SLOT}{STYLE}</style>
+<style>"""
+    # The font is joined in where the style starts, never substituted into the page: the
+    # page holds the planner's text, which may hold anything.
+    rest = f"""{STYLE}</style>
 <script>{CHECK_IMAGES}</script>
 </head>
 <body>
@@ -297,7 +299,7 @@ def render(inputs: ReportInputs, lang: str = "en") -> str:
 </body>
 </html>
 """
-    return page.replace(FONT_SLOT, embedded_font_css(page), 1)
+    return page + embedded_font_css(page + rest) + rest
 
 
 def embedded_font_css(page: str) -> str:

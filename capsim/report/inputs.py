@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from capsim.errors import CapsimError
+from capsim.formatting import spreadsheet_restored
 from capsim.results import Results
 from capsim.scenario.models import Scenario
 
@@ -89,9 +90,9 @@ def from_folder(folder: str | Path) -> ReportInputs:
     daily = pd.read_csv(folder / "daily.csv", parse_dates=["date"])
     daily["date"] = daily["date"].dt.date
     flows = pd.read_csv(folder / "flows.csv", dtype=keep)
-    targets = pd.read_csv(folder / "targets.csv", keep_default_na=False,
-                          na_values={c: [""] for c in ("value", "ci_low", "ci_high",
-                                                        "threshold", "margin")})
+    targets = spreadsheet_restored(pd.read_csv(
+        folder / "targets.csv", keep_default_na=False,
+        na_values={c: [""] for c in ("value", "ci_low", "ci_high", "threshold", "margin")}))
     return ReportInputs(
         scenario=scenario, scenario_file=scen_file,
         seed=int(acc["seed"].iloc[0]), replications=len(acc),

@@ -7,9 +7,12 @@ Kept apart from :mod:`capsim.scenario.models` so that the models of a scenario's
 
 from __future__ import annotations
 
-from typing import Any, Literal, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import Strict as StrictType
+
+from capsim.limits import FIRST_YEAR, LAST_YEAR
 
 RiskColour = Literal["green", "yellow", "orange", "red", "purple"]
 RISK_COLOURS: tuple[RiskColour, ...] = ("green", "yellow", "orange", "red", "purple")
@@ -20,6 +23,22 @@ Level = Literal["township", "county", "mch", "city_tertiary"]
 LEVEL_RANK: dict[str, int] = {"township": 1, "county": 2, "mch": 2, "city_tertiary": 3}
 
 Capability = Literal["caesarean", "critical_maternal_care", "neonatal_intensive_care"]
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # YAML reads yes/no/true/false as booleans, which Python counts as 1 and 0.
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {str(value).lower()}")
+    return value
+
+
+#: A number where a number is meant: an int or a float, never a boolean or a text; finite
+#: (every :class:`Strict` model refuses NaN and infinities).
+Real = Annotated[float, StrictType()]
+#: A whole number where one is meant: an int, never a boolean, a text or a float such as 2.0.
+Whole = Annotated[int, StrictType()]
+#: A calendar year as a mapping key (TOML keys are texts, so "2030" is read as 2030).
+Year = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
 class FrozenDict(dict):
@@ -38,10 +57,11 @@ class FrozenDict(dict):
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: unknown keys are errors and objects are immutable,
-    their mappings included."""
+    """Base of every scenario model: unknown keys are errors, numbers are finite (NaN and
+    infinities are refused wherever a float is meant) and objects are immutable, their
+    mappings included."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _freeze_mappings(self) -> Strict:

@@ -9,7 +9,9 @@ mapping, itself possibly extending another, and overrides it:
 - a key written with a trailing ``+`` (``policy+:``) appends its list to the base's list;
 - any other value (a number, a string, a list without ids, ``null``) replaces the base's.
 
-The merged mapping is then validated like any scenario, with errors naming the file.
+The merged mapping is then validated like any scenario, with errors naming the file. A chain
+of files is at most :data:`capsim.limits.MAX_EXTENDS` long, and a list merged by id may not
+repeat an id (in the base or in the file that overrides it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from capsim.errors import ScenarioError
+from capsim import limits
+from capsim.errors import ScenarioError, shown
 from capsim.scenario.loader import read_mapping
 
 EXTENDS_KEY = "extends"
@@ -39,16 +42,27 @@ def _read_chain(path: Path, seen: list[Path]) -> tuple[dict[str, Any], list[Path
     ref = data.pop(EXTENDS_KEY, None)
     if ref is None:
         return data, [path]
-    if not isinstance(ref, str) or not ref.strip():
+    if not isinstance(ref, str) or not ref.strip() or "\x00" in ref:
         raise ScenarioError(str(path), [(EXTENDS_KEY, "must be the name of a scenario file, "
                                                       "relative to this file")])
     base = path.parent / ref
     here = [*seen, path]
-    if any(base.resolve() == p.resolve() for p in here):
+    if len(here) >= limits.MAX_EXTENDS:
+        raise ScenarioError(str(path), [(EXTENDS_KEY, f"a chain of more than "
+                                                      f"{limits.MAX_EXTENDS} files extending "
+                                                      "each other")])
+    try:
+        resolved = base.resolve(strict=True)
+        looping = any(resolved == p.resolve() for p in here)
+        found = base.is_file()
+    except (OSError, RuntimeError):  # a missing file, or a loop of symbolic links
+        looping, found = False, False
+    if looping:
         loop = " → ".join(str(p) for p in [*here, base])
         raise ScenarioError(str(path), [(EXTENDS_KEY, f"a cycle of extends: {loop}")])
-    if not base.is_file():
-        raise ScenarioError(str(path), [(EXTENDS_KEY, f"the base file {ref!r} is not found "
+    if not found:
+        raise ScenarioError(str(path), [(EXTENDS_KEY, f"the base file {shown(ref)} is not "
+                                                      f"found, or not a readable file "
                                                       f"(looked for {base})")])
     base_data, chain = _read_chain(base, here)
     try:
@@ -76,7 +90,9 @@ def merge(base: Any, override: Any, where: str = "") -> Any:
                 field = f"{where}.{name}" if where else name
                 out[key] = merge(out[key], value, field) if key in out else value
         return out
-    if _id_list(base) and _id_list(override):
+    if _id_list(base, where) and _id_list(override, where):
+        _unique_ids(base, where, "the base file")
+        _unique_ids(override, where, "this file")
         items = {item["id"]: item for item in base}
         for item in override:
             items[item["id"]] = merge(items.get(item["id"], {}), item, f"{where}[{item['id']}]")
@@ -84,6 +100,23 @@ def merge(base: Any, override: Any, where: str = "") -> Any:
     return override
 
 
-def _id_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(item, dict) and "id" in item for item in value)
+def _id_list(value: Any, where: str) -> bool:
+    """True for a non-empty list of mappings that all carry an id; ValueError when an id is
+    not a text or a number (a list, a mapping: it cannot name an item)."""
+    if not (isinstance(value, list) and value
+            and all(isinstance(item, dict) and "id" in item for item in value)):
+        return False
+    for item in value:
+        if not isinstance(item["id"], (str, int, float)):
+            raise ValueError(f"{where}[{shown(item['id'])}].id: an id is a text, not "
+                             f"{type(item['id']).__name__}")
+    return True
+
+
+def _unique_ids(items: list[dict[str, Any]], where: str, whose: str) -> None:
+    seen: set[Any] = set()
+    for item in items:
+        if item["id"] in seen:
+            raise ValueError(f"{where}[{shown(item['id'])}]: the id is given twice in {whose}; "
+                             "give each item once")
+        seen.add(item["id"])

@@ -4,6 +4,7 @@ name the file, the field path (facilities by their id) and the reason."""
 from __future__ import annotations
 
 import difflib
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,27 +12,33 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from capsim.errors import ScenarioError
+from capsim import limits
+from capsim.errors import LINE_CHARS, SHOWN_CHARS, ScenarioError, clipped, shown
+from capsim.scenario.decoding import decode
 from capsim.scenario.models import Scenario
+from capsim.scenario.yaml_reader import check_shape, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_mapping(path: str | Path) -> dict[str, Any]:
-    """Return the top-level mapping of a YAML or TOML file, or raise ScenarioError."""
+    """Return the top-level mapping of a YAML or TOML file, or raise ScenarioError.
+
+    The file is bounded before it is read (:mod:`capsim.limits`: its size, its nesting, the
+    values its YAML aliases expand to), read as UTF-8, UTF-16 or GB18030 (a note on stderr
+    says which when it is not UTF-8), and a YAML mapping may not repeat a key."""
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(source, [("", "file not found")]) from None
-    except OSError as exc:
-        raise ScenarioError(source, [("", f"cannot read the file ({exc.strerror})")]) from None
+    raw = _read_bytes(path, source)
+    text, encoding = decode(raw, source)
+    if encoding is not None:
+        print(f"note: {clipped(source, LINE_CHARS)} is not UTF-8; read it as {encoding}",
+              file=sys.stderr)
     try:
         if path.suffix.lower() == ".toml":
             data = tomllib.loads(text)
         else:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -39,9 +46,36 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(source, [(where, f"not valid YAML: {problem}")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, [("", f"not valid TOML: {exc}")]) from None
+    except RecursionError:
+        raise ScenarioError(source, [("", f"nested more than {limits.MAX_DEPTH} levels "
+                                          "deep")]) from None
+    problem = check_shape(data)
+    if problem:
+        raise ScenarioError(source, [("", problem)])
     if not isinstance(data, dict):
         raise ScenarioError(source, [("", "the file must hold a mapping of fields (key: value)")])
     return data
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    """The bytes of the file, refused past :data:`capsim.limits.MAX_FILE_BYTES` before they
+    are read."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(limits.MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError(source, [("", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError(source, [("", "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise ScenarioError(source, [("", f"cannot read the file ({exc.strerror})")]) from None
+    except ValueError as exc:  # a NUL character in the name
+        raise ScenarioError(source, [("", f"cannot read the file ({exc})")]) from None
+    if len(raw) > limits.MAX_FILE_BYTES:
+        raise ScenarioError(source, [("", f"the file is larger than "
+                                          f"{limits.MAX_FILE_BYTES // 2**20} MiB, the most a "
+                                          "scenario or sweep file may be")])
+    return raw
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -86,7 +120,7 @@ def readable_problems(
         elif err["type"] == "missing":
             reason = "required field is missing"
         elif "input" in err and err["type"] not in ("value_error", "assertion_error"):
-            reason = f"{reason} (got {err['input']!r})"
+            reason = f"{reason} (got {shown(err['input'])})"
         problems.append((path, reason))
     return problems
 
@@ -100,26 +134,26 @@ def field_path(loc: tuple[Any, ...], data: Any) -> str:
         if isinstance(key, int):
             item = node[key] if isinstance(node, list) and key < len(node) else None
             if isinstance(item, dict) and "id" in item:
-                parts.append(f"[{item['id']}]")
+                parts.append(f"[{clipped(str(item['id']))}]")
             else:
                 parts.append(f"[{key}]")
             node = item
         else:
             if key in ("function-after", "function-before") or "[" in str(key):
                 continue
-            parts.append(("." if parts else "") + str(key))
+            parts.append(("." if parts else "") + clipped(str(key)))
             node = node.get(key) if isinstance(node, dict) else None
     return "".join(parts)
 
 
 def _unknown_key_reason(loc: tuple[Any, ...], model: type[BaseModel]) -> str:
-    key = str(loc[-1])
+    key = str(loc[-1])[:SHOWN_CHARS]
     allowed = _fields_at(model, loc[:-1])
     hint = ""
     if allowed:
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
-    return f"unknown field {key!r}{hint}"
+    return f"unknown field {shown(key)}{hint}"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -15,14 +15,19 @@ from typing import Annotated, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
+from capsim import limits
 from capsim.distributions import Distribution
+from capsim.limits import bound
 from capsim.scenario.base import (
     LEVEL_RANK,  # noqa: F401  (re-exported: capsim.scenario)
     RISK_COLOURS,
     Capability,
     Level,
+    Real,
     RiskColour,
     Strict,
+    Whole,
+    Year,
 )
 from capsim.scenario.calendar import CAPACITY_FIELDS, capacity_schedule, horizon_years
 from capsim.scenario.projection import NationalTrend, PopulationProjection
@@ -30,6 +35,9 @@ from capsim.scenario.referral import check_every_colour_has_a_facility
 from capsim.scenario.targets import Targets
 
 SHARE_TOLERANCE = 1e-6
+
+Longitude = Annotated[Real, Field(ge=-180, le=180)]
+Latitude = Annotated[Real, Field(ge=-90, le=90)]
 
 _Key = TypeVar("_Key", bound=str)
 
@@ -53,20 +61,32 @@ def _complete_by_colour(values: Mapping[RiskColour, object], what: str) -> None:
 class Horizon(Strict):
     """The simulated period."""
 
-    start: date = Field(..., description="First day whose results are reported (YYYY-MM-DD).")
-    years: int | None = Field(
-        None, gt=0, le=30, description="Length from the start date (calendar years)."
-    )
-    days: int | None = Field(
-        None, gt=0, description="Length, instead of years (days)."
-    )
-    warmup_days: int = Field(
+    start: date = Field(..., description="First day whose results are reported (YYYY-MM-DD), "
+                        f"in the years {limits.FIRST_YEAR} to {limits.LAST_YEAR}.")
+    years: Whole | None = Field(
+        None, gt=0, le=limits.MAX_HORIZON_YEARS,
+        description="Length from the start date (calendar years)."
+        + bound(limits.MAX_HORIZON_YEARS))
+    days: Whole | None = Field(
+        None, gt=0, le=limits.MAX_HORIZON_DAYS, description="Length, instead of years (days)."
+        + bound(limits.MAX_HORIZON_DAYS))
+    warmup_days: Whole = Field(
         42,
         ge=0,
+        le=limits.MAX_WARMUP_DAYS,
         description="Days simulated before the start and then discarded, so that the beds "
         "are not empty at the start (days). The default, 42 days, is several times the "
-        "longest usual stay.",
+        "longest usual stay." + bound(limits.MAX_WARMUP_DAYS),
     )
+
+    @field_validator("start")
+    @classmethod
+    def _in_calendar(cls, v: date) -> date:
+        # Keeps the warm-up, the horizon and every date of a run inside the calendar.
+        if not limits.FIRST_YEAR <= v.year <= limits.LAST_YEAR:
+            raise ValueError(f"must be in the years {limits.FIRST_YEAR} to {limits.LAST_YEAR}, "
+                             f"got {v.isoformat()}")
+        return v
 
     @model_validator(mode="after")
     def _one_length(self) -> Horizon:
@@ -100,11 +120,13 @@ class Horizon(Strict):
 class RunSettings(Strict):
     """How many replications and which seed; the command line may override both."""
 
-    replications: int = Field(20, gt=0, description="Independent replications of the horizon "
-                              "(replications).")
-    seed: int = Field(
-        12345, ge=0, description="Scenario seed; every random stream derives from it (no unit)."
-    )
+    replications: Whole = Field(20, gt=0, le=limits.MAX_REPLICATIONS,
+                                description="Independent replications of the horizon "
+                                "(replications)." + bound(limits.MAX_REPLICATIONS))
+    seed: Whole = Field(
+        12345, ge=0, le=limits.MAX_SEED,
+        description="Scenario seed; every random stream derives from it (no unit)."
+        + bound(limits.MAX_SEED))
 
 
 class Facility(Strict):
@@ -113,10 +135,16 @@ class Facility(Strict):
     id: str = Field(
         ...,
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="Short identifier used in rules and outputs (lower case, digits, - and _).",
+        max_length=limits.MAX_ID_CHARS,
+        description="Short identifier used in rules and outputs (lower case, digits, - and _)."
+        + bound(limits.MAX_ID_CHARS, "characters"),
     )
-    name: str = Field(..., min_length=1, description="Display name (Chinese allowed).")
-    name_en: str | None = Field(None, description="English display name.")
+    name: str = Field(..., min_length=1, max_length=limits.MAX_NAME_CHARS,
+                      description="Display name (Chinese allowed)."
+                      + bound(limits.MAX_NAME_CHARS, "characters"))
+    name_en: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                                description="English display name."
+                                + bound(limits.MAX_NAME_CHARS, "characters"))
     level: Level = Field(
         ...,
         description="township (level I), county or mch (level II), city_tertiary (level III).",
@@ -124,22 +152,28 @@ class Facility(Strict):
     delivers: bool = Field(
         True, description="False for facilities that give antenatal care only."
     )
-    beds: int = Field(0, ge=0, description="Obstetric beds, one pool for antenatal, labour and "
-                      "postnatal care (beds).")
-    midwives: int = Field(0, ge=0, description="Midwives, head-count (persons).")
-    obstetricians: int = Field(0, ge=0, description="Obstetricians (OB/GYN doctors), head-count "
-                               "(persons).")
-    theatres: int = Field(0, ge=0, description="Operating theatres available to obstetrics "
-                          "(theatres).")
+    beds: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
+                        description="Obstetric beds, one pool for antenatal, labour and "
+                        "postnatal care (beds)." + bound(limits.MAX_CAPACITY))
+    midwives: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
+                            description="Midwives, head-count (persons)."
+                            + bound(limits.MAX_CAPACITY))
+    obstetricians: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
+                                 description="Obstetricians (OB/GYN doctors), head-count "
+                                 "(persons)." + bound(limits.MAX_CAPACITY))
+    theatres: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
+                            description="Operating theatres available to obstetrics "
+                            "(theatres)." + bound(limits.MAX_CAPACITY))
     capabilities: tuple[Capability, ...] = Field(
         (), description="caesarean, critical_maternal_care, neonatal_intensive_care."
     )
-    location: tuple[float, float] | None = Field(
+    location: tuple[Longitude, Latitude] | None = Field(
         None, description="Longitude and latitude, for the referral-flow map (degrees)."
     )
-    initial_census: int = Field(
+    initial_census: Whole = Field(
         0,
         ge=0,
+        le=limits.MAX_CAPACITY,
         description="Women already in beds at the start of the simulation, instead of or "
         "besides a warm-up (women).",
     )
@@ -170,8 +204,9 @@ class DemandEvent(Strict):
     """A demand multiplier applied from a date on (for example a birth subsidy, +10%)."""
 
     date: Annotated[date, Field(description="First day of the multiplier (YYYY-MM-DD).")]
-    multiplier: float = Field(..., gt=0, description="Factor on deliveries from this date on "
-                              "(factor).")
+    multiplier: Real = Field(..., gt=0, le=limits.MAX_MULTIPLIER,
+                             description="Factor on deliveries from this date on (factor)."
+                             + bound(limits.MAX_MULTIPLIER))
 
 
 class CaesareanRateChange(Strict):
@@ -181,11 +216,11 @@ class CaesareanRateChange(Strict):
     numbers, so a change only moves the women near the threshold (common random numbers)."""
 
     date: Annotated[date, Field(description="First day of the new rates (YYYY-MM-DD).")]
-    planned: dict[RiskColour, float] = Field(
+    planned: dict[RiskColour, Real] = Field(
         default_factory=dict,
         description="New planned (pre-labour) caesarean rates by colour (probability).",
     )
-    emergency: dict[RiskColour, float] = Field(
+    emergency: dict[RiskColour, Real] = Field(
         default_factory=dict, description="New emergency caesarean rates by colour (probability)."
     )
     note: str = Field("", description="Why (source or reasoning).")
@@ -204,13 +239,16 @@ class CaesareanRateChange(Strict):
 class Demand(Strict):
     """Who arrives, when, at which risk, and where she books."""
 
-    deliveries: float | None = Field(
+    deliveries: Real | None = Field(
         None,
         gt=0,
+        le=limits.MAX_DELIVERIES,
         description="Expected deliveries in the region in the start year, or in "
-        "trend.base_year with a trend (deliveries/year). Required unless 'population' is given.",
+        "trend.base_year with a trend (deliveries/year). Required unless 'population' is given."
+        + bound(limits.MAX_DELIVERIES) + " The same bound holds for every year's deliveries, "
+        "demand events included.",
     )
-    deliveries_by_year: dict[int, float] = Field(
+    deliveries_by_year: dict[Year, Real] = Field(
         default_factory=dict,
         description="Expected deliveries in given calendar years (deliveries/year); they take "
         "precedence over every projection. Years not listed use the population projection, or "
@@ -227,54 +265,58 @@ class Demand(Strict):
         "fertility rates x a policy multiplier x the share delivered in the region.",
     )
     caesarean_changes: tuple[CaesareanRateChange, ...] = Field(
-        (), description="Caesarean rates changed from given dates on."
+        (), max_length=limits.MAX_EVENTS,
+        description="Caesarean rates changed from given dates on." + bound(limits.MAX_EVENTS)
     )
-    annual_growth: float = Field(
+    annual_growth: Real = Field(
         0.0,
         gt=-1,
+        le=limits.MAX_GROWTH,
         description="Yearly growth rate of deliveries after the start year, 0.02 = +2% a "
-        "year (rate per year).",
+        "year (rate per year)." + bound(limits.MAX_GROWTH),
     )
-    month_profile: tuple[float, ...] = Field(
+    month_profile: tuple[Real, ...] = Field(
         (1.0,) * 12,
         description="Relative deliveries per day in each month, January first; 12 numbers "
         "(relative weight).",
     )
-    weekday_profile: tuple[float, ...] = Field(
+    weekday_profile: tuple[Real, ...] = Field(
         (1.0,) * 7,
         description="Relative labour onsets per weekday, Monday first; 7 numbers (relative "
         "weight).",
     )
-    hour_profile: tuple[float, ...] = Field(
+    hour_profile: tuple[Real, ...] = Field(
         (1.0,) * 24,
         description="Relative labour onsets per hour of day, 00:00 first; 24 numbers "
         "(relative weight).",
     )
-    planned_caesarean_hours: tuple[int, ...] = Field(
+    planned_caesarean_hours: tuple[Whole, ...] = Field(
         (8, 9, 10, 11),
         description="Hours at which planned caesareans start (hour of day); they are moved to the "
         "weekday before a weekend. Default: 08:00-12:00 (Martin et al., PLoS One 2018).",
     )
-    risk_mix: dict[RiskColour, float] = Field(
+    risk_mix: dict[RiskColour, Real] = Field(
         ..., description="Share of women in each risk colour, summing to 1 (share)."
     )
-    planned_caesarean_rate: dict[RiskColour, float] = Field(
+    planned_caesarean_rate: dict[RiskColour, Real] = Field(
         ..., description="Probability of a planned (pre-labour) caesarean, by risk colour "
         "(probability)."
     )
-    emergency_caesarean_rate: dict[RiskColour, float] = Field(
+    emergency_caesarean_rate: dict[RiskColour, Real] = Field(
         ...,
         description="Probability that a woman in labour needs an emergency caesarean, by risk "
         "colour (probability).",
     )
-    booking: dict[str, float] = Field(
+    booking: dict[str, Real] = Field(
         ...,
         description="Share of women who book at each facility, by facility id, summing to 1 "
         "(share). "
         "Antenatal-care-only facilities may be listed: their women are referred to deliver.",
     )
     events: tuple[DemandEvent, ...] = Field(
-        (), description="Demand multipliers from given dates on."
+        (), max_length=limits.MAX_EVENTS,
+        description="Demand multipliers from given dates on; they multiply each other."
+        + bound(limits.MAX_EVENTS)
     )
 
     @field_validator("month_profile")
@@ -303,8 +345,9 @@ class Demand(Strict):
     @classmethod
     def _positive_years(cls, v: dict[int, float]) -> dict[int, float]:
         for year, n in v.items():
-            if n <= 0:
-                raise ValueError(f"deliveries in {year} must be > 0, got {n}")
+            if not 0 < n <= limits.MAX_DELIVERIES:
+                raise ValueError(f"deliveries in {year} must be > 0 and at most "
+                                 f"{limits.MAX_DELIVERIES:,}, got {n:g}")
         return v
 
     @model_validator(mode="after")
@@ -362,13 +405,16 @@ def _profile(v: tuple[float, ...], n: int, what: str) -> tuple[float, ...]:
         raise ValueError(f"needs {n} numbers (one per {what[:-1]}), got {len(v)}")
     if any(x < 0 for x in v) or sum(v) <= 0:
         raise ValueError("weights must be >= 0 and not all zero")
+    if max(v) > limits.MAX_INDEX:
+        raise ValueError(f"weights are relative: each at most {limits.MAX_INDEX:g}, "
+                         f"got {max(v):g}")
     return v
 
 
 class AntenatalAdmission(Strict):
     """Admission to an obstetric bed before labour (days)."""
 
-    probability: float = Field(0.0, ge=0, le=1, description="Probability of admission before "
+    probability: Real = Field(0.0, ge=0, le=1, description="Probability of admission before "
                                "labour (probability).")
     days: Distribution = Field(
         Distribution(dist="exponential", mean=2.0),
@@ -402,10 +448,12 @@ class PostnatalStay(Strict):
 class Roster(Strict):
     """Turns head-counts into staff on duty at any moment."""
 
-    shifts_per_day: int = Field(
-        3, gt=0, description="Shifts covering 24 hours, 3 = 8-hour shifts (shifts)."
+    shifts_per_day: Whole = Field(
+        3, gt=0, le=24,
+        description="Shifts covering 24 hours, 3 = 8-hour shifts (shifts). At most 24 (one an "
+        "hour)."
     )
-    availability: float = Field(
+    availability: Real = Field(
         0.65,
         gt=0,
         le=1,
@@ -449,7 +497,7 @@ class Pathway(Strict):
         description="Admission before labour, by risk colour.",
     )
     postnatal_los: PostnatalStay = Field(default_factory=PostnatalStay)
-    intrapartum_complication: dict[RiskColour, float] = Field(
+    intrapartum_complication: dict[RiskColour, Real] = Field(
         default_factory=_default_intrapartum_complication,
         description="Probability of a complication in labour that needs critical maternal care, "
         "by risk colour (probability); an assumption, no published figure found.",
@@ -467,22 +515,28 @@ class Pathway(Strict):
     one_to_one_midwife: bool = Field(
         True, description="A woman in active labour needs a midwife to herself."
     )
-    women_per_midwife: int = Field(
-        2, gt=0, description="Women in labour one midwife cares for when one_to_one_midwife is "
-        "false (women)."
+    women_per_midwife: Whole = Field(
+        2, gt=0, le=limits.MAX_PER_PERSON,
+        description="Women in labour one midwife cares for when one_to_one_midwife is "
+        "false (women)." + bound(limits.MAX_PER_PERSON)
     )
-    midwife_wait_target_minutes: float = Field(
-        15.0, gt=0, description="A midwife within this many minutes counts as timely (minutes)."
+    midwife_wait_target_minutes: Real = Field(
+        15.0, gt=0, le=limits.MAX_DURATION,
+        description="A midwife within this many minutes counts as timely (minutes)."
+        + bound(limits.MAX_DURATION)
     )
-    ddi_target_minutes: float = Field(
+    ddi_target_minutes: Real = Field(
         30.0,
         gt=0,
+        le=limits.MAX_DURATION,
         description="Decision-to-delivery interval target for emergency caesareans (minutes); "
-        "seed 002.",
+        "seed 002." + bound(limits.MAX_DURATION),
     )
     roster: Roster = Field(default_factory=Roster)
-    obstetricians_per_caesarean: int = Field(
-        1, gt=0, description="On-duty obstetricians a caesarean needs at the same time (persons)."
+    obstetricians_per_caesarean: Whole = Field(
+        1, gt=0, le=limits.MAX_PER_PERSON,
+        description="On-duty obstetricians a caesarean needs at the same time (persons)."
+        + bound(limits.MAX_PER_PERSON)
     )
 
     @model_validator(mode="after")
@@ -535,7 +589,8 @@ class Transfer(Strict):
     """Travel time between two facilities, both ways (minutes)."""
 
     between: tuple[str, str] = Field(..., description="Two facility ids.")
-    minutes: float = Field(..., gt=0, description="Travel time (minutes).")
+    minutes: Real = Field(..., gt=0, le=limits.MAX_DURATION,
+                          description="Travel time (minutes)." + bound(limits.MAX_DURATION))
 
 
 class Referral(Strict):
@@ -547,13 +602,17 @@ class Referral(Strict):
         "Default from seed 002: yellow and above at level II or above.",
     )
     transfers: tuple[Transfer, ...] = Field(
-        (), description="Travel times between facilities (minutes)."
+        (), max_length=limits.MAX_TRANSFERS,
+        description="Travel times between facilities (minutes)." + bound(limits.MAX_TRANSFERS,
+                                                                          "pairs")
     )
-    default_transfer_minutes: float = Field(
+    default_transfer_minutes: Real = Field(
         60.0,
         gt=0,
+        le=limits.MAX_DURATION,
         description="Travel time for pairs not listed (minutes). 48-84 min from level-I "
-        "hospitals to a critical-care centre in Nanning (Wu X 2017).",
+        "hospitals to a critical-care centre in Nanning (Wu X 2017)."
+        + bound(limits.MAX_DURATION),
     )
     order: dict[str, tuple[str, ...]] = Field(
         default_factory=dict,
@@ -562,7 +621,8 @@ class Referral(Strict):
         "nearest first. Out of the region is always the last resort.",
     )
     changes: tuple[ReferralChange, ...] = Field(
-        (), description="Eligibility rules changed from given dates on."
+        (), max_length=limits.MAX_EVENTS,
+        description="Eligibility rules changed from given dates on." + bound(limits.MAX_EVENTS)
     )
 
     def eligibility_schedule(self) -> list[tuple[date | None, dict[RiskColour, Eligibility]]]:
@@ -576,17 +636,25 @@ class Referral(Strict):
         return schedule
 
 
+_CHANGE_BOUND = f" At most {limits.MAX_CAPACITY:,} either way."
+
+
 class PolicyChange(Strict):
     """A dated change at one facility: capacity added or removed, or deliveries stopped/started."""
 
     date: Annotated[date, Field(description="Day the change takes effect (YYYY-MM-DD).")]
     facility: str = Field(..., description="Facility id.")
-    beds: int = Field(0, description="Beds added, negative: removed (beds).")
-    midwives: int = Field(0, description="Midwives added, head-count, negative: removed "
-                          "(persons).")
-    obstetricians: int = Field(0, description="Obstetricians added, head-count, negative: "
-                               "removed (persons).")
-    theatres: int = Field(0, description="Theatres added, negative: removed (theatres).")
+    beds: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
+                        description="Beds added, negative: removed (beds)." + _CHANGE_BOUND)
+    midwives: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
+                            description="Midwives added, head-count, negative: removed "
+                            "(persons)." + _CHANGE_BOUND)
+    obstetricians: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
+                                 description="Obstetricians added, head-count, negative: "
+                                 "removed (persons)." + _CHANGE_BOUND)
+    theatres: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
+                            description="Theatres added, negative: removed (theatres)."
+                            + _CHANGE_BOUND)
     delivers: bool | None = Field(None, description="true: starts deliveries; false: stops them.")
     note: str = Field("", description="Why (source or reasoning).")
 
@@ -594,15 +662,22 @@ class PolicyChange(Strict):
 class Scenario(Strict):
     """A region and a policy: everything one simulation needs."""
 
-    name: str = Field(..., min_length=1, description="Scenario name.")
-    description: str = Field("", description="What the scenario represents and its sources.")
+    name: str = Field(..., min_length=1, max_length=limits.MAX_NAME_CHARS,
+                      description="Scenario name." + bound(limits.MAX_NAME_CHARS, "characters"))
+    description: str = Field("", max_length=limits.MAX_TEXT_CHARS,
+                             description="What the scenario represents and its sources."
+                             + bound(limits.MAX_TEXT_CHARS, "characters"))
     horizon: Horizon
     run: RunSettings = Field(default_factory=RunSettings)
-    facilities: tuple[Facility, ...] = Field(..., min_length=1)
+    facilities: tuple[Facility, ...] = Field(
+        ..., min_length=1, max_length=limits.MAX_FACILITIES,
+        description="The facilities of the region." + bound(limits.MAX_FACILITIES))
     demand: Demand
     pathway: Pathway = Field(default_factory=Pathway)
     referral: Referral = Field(default_factory=Referral)
-    policy: tuple[PolicyChange, ...] = Field((), description="Dated changes at facilities.")
+    policy: tuple[PolicyChange, ...] = Field(
+        (), max_length=limits.MAX_EVENTS,
+        description="Dated changes at facilities." + bound(limits.MAX_EVENTS))
     targets: Targets = Field(
         default_factory=Targets,
         description="Standards and targets `capsim check` judges: the catalogue's, switched "
@@ -640,7 +715,26 @@ class Scenario(Strict):
         self._check_policy_capacities()
         check_every_colour_has_a_facility(self)
         self._check_demand_years()
+        self._check_work()
         return self
+
+    def _check_work(self) -> None:
+        # Refused before anything is allocated: the women a run of the file simulates.
+        women = self.women_per_replication * self.run.replications
+        if women > limits.MAX_WOMEN_SIMULATED:
+            raise ValueError(
+                f"run: about {women:.3g} women would be simulated (deliveries x years x "
+                f"replications), more than the {limits.MAX_WOMEN_SIMULATED:,} a run may "
+                "simulate: fewer replications or a shorter horizon")
+
+    @property
+    def women_per_replication(self) -> float:
+        """Women one replication simulates, about: the expected deliveries over the horizon
+        and its warm-up, before demand events (women)."""
+        h = self.horizon
+        years = horizon_years(h, warmup=True)
+        yearly = math.fsum(self.demand.deliveries_in(y, h.start.year) for y in years) / len(years)
+        return yearly * (h.length_days + h.warmup_days) / 365
 
     def _check_policy_capacities(self) -> None:
         for step in capacity_schedule(self).steps:
@@ -655,15 +749,24 @@ class Scenario(Strict):
 
     def _check_demand_years(self) -> None:
         h = self.horizon
+        # Demand events multiply each other: the most they can raise a year's deliveries.
+        events = math.prod(max(1.0, ev.multiplier) for ev in self.demand.events)
         for year in horizon_years(h, warmup=True):
             try:
-                self.demand.deliveries_in(year, h.start.year)
+                deliveries = self.demand.deliveries_in(year, h.start.year)
             except KeyError:
                 idx = self.demand.trend.index if self.demand.trend else {}
                 raise ValueError(
                     f"demand.trend: the index covers {min(idx)}-{max(idx)} but the horizon "
                     f"(warm-up included) simulates {year}"
                 ) from None
+            except OverflowError:
+                deliveries = math.inf
+            if not deliveries * events <= limits.MAX_DELIVERIES:
+                raise ValueError(
+                    f"demand: {year} would have {deliveries * events:.4g} deliveries (demand "
+                    f"events included), more than the {limits.MAX_DELIVERIES:,} a scenario "
+                    "may have in a year")
 
     def facility(self, fid: str) -> Facility:
         """Return the facility with id ``fid``."""

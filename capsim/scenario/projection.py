@@ -9,7 +9,9 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from capsim.scenario.base import Strict
+from capsim import limits
+from capsim.limits import bound
+from capsim.scenario.base import Real, Strict, Year
 
 #: Five-year age groups of women of reproductive age, as fertility rates are published.
 AGE_GROUPS: tuple[str, ...] = ("15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49")
@@ -25,12 +27,12 @@ class NationalTrend(Strict):
         "medium variant to 2030) or china-births-low (the same actuals, then a low "
         "projection); see capsim.reference.",
     )
-    index: dict[int, float] = Field(
+    index: dict[Year, Real] = Field(
         default_factory=dict,
         description="Index by calendar year, such as births a year (any unit); filled from "
-        "'series' when not given.",
+        "'series' when not given." + bound(limits.MAX_INDEX),
     )
-    base_year: int = Field(..., description="The year whose deliveries are 'demand.deliveries' "
+    base_year: Year = Field(..., description="The year whose deliveries are 'demand.deliveries' "
                            "(calendar year).")
 
     @model_validator(mode="before")
@@ -46,9 +48,11 @@ class NationalTrend(Strict):
     def _usable(self) -> NationalTrend:
         if not self.index:
             raise ValueError("give 'series' (a shipped series) or 'index' (values by year)")
-        bad = {y: v for y, v in self.index.items() if not v > 0}
+        bad = {y: v for y, v in self.index.items() if not 0 < v <= limits.MAX_INDEX}
         if bad:
-            raise ValueError(f"index values must be > 0; got {bad}")
+            year, value = next(iter(bad.items()))
+            raise ValueError(f"index values must be > 0 and at most {limits.MAX_INDEX:g}; "
+                             f"got {value:g} in {year}")
         if self.base_year not in self.index:
             raise ValueError(f"base_year {self.base_year} is not in the index "
                              f"({min(self.index)}-{max(self.index)})")
@@ -63,27 +67,30 @@ class PopulationProjection(Strict):
     """Deliveries derived from the population: women by five-year age group x age-specific
     fertility rate x a policy multiplier of the year x the share delivered in the region."""
 
-    women: dict[int, dict[str, float]] = Field(
+    women: dict[Year, dict[str, Real]] = Field(
         ...,
         description="Women of reproductive age by calendar year and five-year age group "
         "(persons). Years between listed ones are interpolated linearly; years before the "
-        "first or after the last take the nearest listed year (an assumption to state).",
+        "first or after the last take the nearest listed year (an assumption to state)."
+        + bound(limits.MAX_WOMEN, "women an age group"),
     )
-    fertility: dict[str, float] = Field(
+    fertility: dict[str, Real] = Field(
         ...,
         description="Age-specific fertility rates by five-year age group (births per 1,000 "
-        "women a year).",
+        "women a year)." + bound(limits.MAX_FERTILITY),
     )
-    fertility_multiplier: dict[int, float] = Field(
+    fertility_multiplier: dict[Year, Real] = Field(
         default_factory=dict,
         description="Policy multiplier on fertility by calendar year, 1.1 = +10% such as a "
-        "birth subsidy (factor); years not listed use 1.",
+        "birth subsidy (factor); years not listed use 1." + bound(limits.MAX_MULTIPLIER),
     )
-    delivered_in_region: float = Field(
+    delivered_in_region: Real = Field(
         1.0,
         gt=0,
+        le=limits.MAX_DELIVERED_SHARE,
         description="Deliveries in the region per birth to its women (share); below 1 when "
-        "women deliver elsewhere, above 1 when women from outside deliver in the region.",
+        "women deliver elsewhere, above 1 when women from outside deliver in the region."
+        + bound(limits.MAX_DELIVERED_SHARE),
     )
 
     @field_validator("women")
@@ -93,23 +100,24 @@ class PopulationProjection(Strict):
             raise ValueError("give the women of at least one year")
         for year, groups in v.items():
             _known_groups(groups, f"women.{year}")
-            if any(n < 0 for n in groups.values()):
-                raise ValueError(f"women.{year}: counts must be >= 0")
+            if any(not 0 <= n <= limits.MAX_WOMEN for n in groups.values()):
+                raise ValueError(f"women.{year}: counts must be from 0 to {limits.MAX_WOMEN:,}")
         return v
 
     @field_validator("fertility")
     @classmethod
     def _rates(cls, v: dict[str, float]) -> dict[str, float]:
         _known_groups(v, "fertility")
-        if any(r < 0 for r in v.values()):
-            raise ValueError("fertility rates must be >= 0")
+        if any(not 0 <= r <= limits.MAX_FERTILITY for r in v.values()):
+            raise ValueError(f"fertility rates must be from 0 to {limits.MAX_FERTILITY:g} "
+                             "births per 1,000 women")
         return v
 
     @field_validator("fertility_multiplier")
     @classmethod
     def _multipliers(cls, v: dict[int, float]) -> dict[int, float]:
-        if any(not m > 0 for m in v.values()):
-            raise ValueError("multipliers must be > 0")
+        if any(not 0 < m <= limits.MAX_MULTIPLIER for m in v.values()):
+            raise ValueError(f"multipliers must be > 0 and at most {limits.MAX_MULTIPLIER:g}")
         return v
 
     @model_validator(mode="after")

@@ -19,9 +19,10 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
+from capsim import limits
 from capsim.errors import ScenarioError
 from capsim.metrics import METRICS, PLANNED_METRICS
-from capsim.scenario.base import Capability, Level, Strict
+from capsim.scenario.base import Capability, Level, Real, Strict, Whole, Year
 
 Comparator = Literal[">=", "<=", ">", "<", "falling", "rising"]
 #: Comparators that judge the change from one year to the next rather than a level.
@@ -52,7 +53,7 @@ def _known_standard(sid: str) -> str:
 
 MetricName = Annotated[str, AfterValidator(_known_metric)]
 StandardId = Annotated[str, AfterValidator(_known_standard)]
-Years = tuple[int, ...] | Literal["all"]
+Years = tuple[Year, ...] | Literal["all"]
 
 
 class Names(Strict):
@@ -88,7 +89,7 @@ class Source(Strict):
 class Standard(Strict):
     """One standard or target: the metric, how it is compared, where and when it applies."""
 
-    id: str = Field(..., pattern=r"^[a-z0-9][a-z0-9_-]*$",
+    id: str = Field(..., pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=limits.MAX_ID_CHARS,
                     description="Stable identifier (lower case, digits, - and _).")
     kind: Kind = Field(
         "plan_target",
@@ -99,7 +100,7 @@ class Standard(Strict):
     comparator: Comparator = Field(
         ..., description=">=, <=, >, < against the threshold; falling or rising: the value "
         "must fall (rise) from each year to the next.")
-    threshold: float | None = Field(
+    threshold: Real | None = Field(
         None, description="Threshold, shares as fractions; none for falling/rising (unit of "
         "the metric).")
     scope: tuple[ScopeKind, ...] = Field(
@@ -114,11 +115,11 @@ class Standard(Strict):
     reading: Reading = Field(
         ..., description="planned: from the scenario's own figures; simulated: from the "
         "replications, with a 95% interval.")
-    assumes: dict[AssumedSetting, float] = Field(
+    assumes: dict[AssumedSetting, Real] = Field(
         default_factory=dict,
         description="Pathway settings the metric must be measured with (minutes); a scenario "
         "that sets them otherwise gets 'not applicable'.")
-    decimals: int | None = Field(
+    decimals: Whole | None = Field(
         None, ge=0, le=6,
         description="Round the value and its interval to this many decimals (decimal places) "
         "before comparing, as the source document does (0: 39.86 beds per 1,000 counts as "
@@ -188,7 +189,7 @@ class StandardOverride(Strict):
     """Changes a scenario makes to one catalogue standard; unset fields keep the catalogue's."""
 
     enabled: bool = Field(True, description="false switches the standard off.")
-    threshold: float | None = Field(
+    threshold: Real | None = Field(
         None, description="Replaces the catalogue's threshold (unit of the metric).")
     scope: tuple[ScopeKind, ...] | None = Field(
         None, description="Replaces the scope: region and/or facility.")
@@ -213,7 +214,8 @@ class Targets(Strict):
         default_factory=dict,
         description="By catalogue id: true, false, or an override (threshold, scope, levels, "
         "capabilities, years, reading).")
-    local: tuple[Standard, ...] = Field((), description="The scenario's own targets.")
+    local: tuple[Standard, ...] = Field((), max_length=limits.MAX_EVENTS,
+                                        description="The scenario's own targets.")
 
     @field_validator("local")
     @classmethod

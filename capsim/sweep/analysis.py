@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from capsim.errors import CapsimError
+from capsim.formatting import spreadsheet_safe
 from capsim.metrics import METRICS
 from capsim.stats import CONFIDENCE, summarise
 from capsim.sweep.plan import Sweep
@@ -228,12 +229,12 @@ class SweepResult:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         paths = {"indices": out / "indices.csv"}
-        self.indices().to_csv(paths["indices"], index=False)
+        spreadsheet_safe(self.indices()).to_csv(paths["indices"], index=False)
         paths["summary"] = out / "summary.csv"
-        self.summary().to_csv(paths["summary"], index=False)
+        spreadsheet_safe(self.summary()).to_csv(paths["summary"], index=False)
         if self.sweep.spec.second_order:
             paths["indices_s2"] = out / "indices_s2.csv"
-            self.second_order().to_csv(paths["indices_s2"], index=False)
+            spreadsheet_safe(self.second_order()).to_csv(paths["indices_s2"], index=False)
         fig = self.plot(lang)
         if fig is not None:
             name = PLOT_NAMES[self.sweep.spec.method]

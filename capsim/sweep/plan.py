@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from capsim import limits
 from capsim.errors import ScenarioError
 from capsim.results import ALL_YEARS, REGION
 from capsim.scenario.calendar import horizon_years
@@ -92,6 +93,12 @@ def prepare_sweep(spec: SweepSpec | dict[str, Any], source: str = "<sweep>",
         scenario = load_scenario(Path(base_dir or ".") / spec.scenario)
     else:
         scenario = validate_scenario(spec.scenario, source=f"{source}: scenario")
+    women = scenario.women_per_replication * spec.most_points * spec.replications
+    if women > limits.MAX_WOMEN_SIMULATED:
+        raise ScenarioError(source, [("", f"the sweep would simulate about {women:.3g} women "
+                                          "(deliveries x years x points x replications), more "
+                                          f"than the {limits.MAX_WOMEN_SIMULATED:,} a sweep "
+                                          "may simulate")])
     base = scenario.model_dump(mode="json")
     targets, problems = _resolve_parameters(spec, base)
     problems += _check_outputs(spec, scenario)

@@ -16,9 +16,11 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 from scipy import stats
 
+from capsim import limits
+from capsim.limits import bound
 from capsim.metrics import METRICS
 from capsim.results import ALL_YEARS, REGION
-from capsim.scenario.models import Strict
+from capsim.scenario.base import Real, Strict, Whole
 
 Method = Literal["oat", "grid", "morris", "sobol"]
 
@@ -39,15 +41,15 @@ class ParameterDistribution(Strict):
     dist: Literal["normal", "lognormal", "triangular"] = Field(
         ..., description="normal (mean, sd), lognormal (mean, sd of the value itself) or "
         "triangular (low, mode, high).")
-    mean: float | None = Field(None, description="Mean, normal and lognormal (unit of the "
+    mean: Real | None = Field(None, description="Mean, normal and lognormal (unit of the "
                                "scenario field).")
-    sd: float | None = Field(None, gt=0, description="Standard deviation, normal and lognormal "
+    sd: Real | None = Field(None, gt=0, description="Standard deviation, normal and lognormal "
                              "(unit of the scenario field).")
-    low: float | None = Field(None, description="Lowest value, triangular (unit of the scenario "
+    low: Real | None = Field(None, description="Lowest value, triangular (unit of the scenario "
                               "field).")
-    mode: float | None = Field(None, description="Most likely value, triangular (unit of the "
+    mode: Real | None = Field(None, description="Most likely value, triangular (unit of the "
                                "scenario field).")
-    high: float | None = Field(None, description="Highest value, triangular (unit of the "
+    high: Real | None = Field(None, description="Highest value, triangular (unit of the "
                                "scenario field).")
 
     @model_validator(mode="after")
@@ -102,28 +104,31 @@ class Parameter(Strict):
     """One scenario parameter that the sweep varies, given by a path into the scenario."""
 
     path: str = Field(
-        ..., min_length=1,
+        ..., min_length=1, max_length=limits.MAX_NAME_CHARS,
         description="Path into the scenario, e.g. facilities[county-hospital].beds, "
         "demand.deliveries, pathway.postnatal_los.caesarean.mean; [id] picks a list item by "
         "its id (or [2] by position) and * every key or item.")
-    label: str | None = Field(None, description="Name shown in tables and plots (default: "
-                              "the path).")
+    label: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                              description="Name shown in tables and plots (default: the path)."
+                              + bound(limits.MAX_NAME_CHARS, "characters"))
     mode: Literal["set", "multiply"] = Field(
         "set", description="set: the value replaces the scenario's; multiply: it multiplies "
         "the scenario's value at every place the path names (1 = unchanged).")
-    range: tuple[float, float] | None = Field(
+    range: tuple[Real, Real] | None = Field(
         None, description="Lowest and highest value, sampled uniformly between them; for an "
         "integer field such as beds the whole numbers inside, each equally likely; a factor "
         "in multiply mode (unit of the scenario field).")
-    values: tuple[float, ...] | None = Field(
-        None, min_length=1, description="A list of values, each equally likely (unit of the "
-        "scenario field).")
+    values: tuple[Real, ...] | None = Field(
+        None, min_length=1, max_length=limits.MAX_LIST,
+        description="A list of values, each equally likely (unit of the scenario field)."
+        + bound(limits.MAX_LIST, "values"))
     distribution: ParameterDistribution | None = Field(
         None, description="A distribution of the value.")
-    levels: int | None = Field(
-        None, ge=2, description="Values taken from a range or distribution in a one-at-a-time "
-        "or grid sweep (count); default: the sweep's levels.")
-    baseline: float | None = Field(
+    levels: Whole | None = Field(
+        None, ge=2, le=limits.MAX_LEVELS,
+        description="Values taken from a range or distribution in a one-at-a-time "
+        "or grid sweep (count); default: the sweep's levels." + bound(limits.MAX_LEVELS))
+    baseline: Real | None = Field(
         None, description="Value of the one-at-a-time baseline (default: the scenario's value; "
         "1 for multiply) (unit of the scenario field).")
 
@@ -150,7 +155,9 @@ class Output(Strict):
     metric: str = Field(..., description="A metric of capsim.metrics.METRICS.")
     facility: str = Field(REGION, description="Facility id, or 'region'.")
     year: str = Field(ALL_YEARS, description="A calendar year of the horizon, or 'all'.")
-    name: str | None = Field(None, description="Column name (default facility.metric[.year]).")
+    name: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                             description="Column name (default facility.metric[.year])."
+                             + bound(limits.MAX_NAME_CHARS, "characters"))
 
     @field_validator("year", mode="before")
     @classmethod
@@ -186,25 +193,36 @@ class SweepSpec(Strict):
     method: Method = Field(
         ..., description="oat (one at a time, tornado chart), grid (every combination), "
         "morris (elementary effects) or sobol (variance-based indices).")
-    samples: int | None = Field(
-        None, gt=0, description="sobol: base sample N, a power of 2 (points = N x (D + 2), or "
+    samples: Whole | None = Field(
+        None, gt=0, le=limits.MAX_SAMPLES,
+        description="sobol: base sample N, a power of 2 (points = N x (D + 2), or "
         "N x (2D + 2) with second_order); morris: trajectories (points = r x (D + 1)). "
-        "Defaults: sobol 64, morris 10 (count).")
-    levels: int | None = Field(
-        None, ge=2, description="morris: levels of its grid (default 4); oat and grid: values "
-        "taken from each range or distribution (count); defaults 2 and 3.")
+        "Defaults: sobol 64, morris 10 (count)." + bound(limits.MAX_SAMPLES))
+    levels: Whole | None = Field(
+        None, ge=2, le=limits.MAX_LEVELS,
+        description="morris: levels of its grid (default 4); oat and grid: values "
+        "taken from each range or distribution (count); defaults 2 and 3."
+        + bound(limits.MAX_LEVELS))
     second_order: bool = Field(False, description="sobol: also second-order indices.")
-    replications: int = Field(2, gt=0, description="Replications per point (replications).")
-    seed: int = Field(12345, ge=0, description="Sweep seed: samples and replications derive "
-                      "from it (no unit).")
+    replications: Whole = Field(2, gt=0, le=limits.MAX_REPLICATIONS,
+                                description="Replications per point (replications)."
+                                + bound(limits.MAX_REPLICATIONS))
+    seed: Whole = Field(12345, ge=0, le=limits.MAX_SEED,
+                        description="Sweep seed: samples and replications derive from it (no "
+                        "unit)." + bound(limits.MAX_SEED))
     common_random_numbers: bool = Field(
         True, description="true: replication r of every point uses the same random numbers "
         "(seed = sweep seed), so differences between points are the parameters' doing; "
         "false: each point has its own seed derived from (sweep seed, point).")
-    resamples: int = Field(1000, ge=100, description="Bootstrap resamples of the index "
-                           "intervals, morris and sobol (count).")
-    parameters: tuple[Parameter, ...] = Field(..., description="At least one parameter.")
-    outputs: tuple[Output, ...] = Field(..., description="At least one output.")
+    resamples: Whole = Field(1000, ge=100, le=limits.MAX_RESAMPLES,
+                             description="Bootstrap resamples of the index intervals, morris "
+                             "and sobol (count)." + bound(limits.MAX_RESAMPLES))
+    parameters: tuple[Parameter, ...] = Field(..., max_length=limits.MAX_LIST,
+                                              description="At least one parameter."
+                                              + bound(limits.MAX_LIST))
+    outputs: tuple[Output, ...] = Field(..., max_length=limits.MAX_LIST,
+                                        description="At least one output."
+                                        + bound(limits.MAX_LIST))
 
     @model_validator(mode="after")
     def _consistent(self) -> SweepSpec:
@@ -231,6 +249,15 @@ class SweepSpec(Strict):
                 raise ValueError("sobol needs at least two parameters")
         if self.second_order and self.method != "sobol":
             raise ValueError("second_order applies to method sobol only")
+        points = self.most_points
+        if points > limits.MAX_POINTS:
+            raise ValueError(f"the sweep would have up to {points:,} points, more than the "
+                             f"{limits.MAX_POINTS:,} a sweep may have: fewer samples, levels "
+                             "or parameters")
+        if points * self.replications > limits.MAX_RUNS:
+            raise ValueError(f"the sweep would run up to {points * self.replications:,} "
+                             f"simulations (points x replications), more than the "
+                             f"{limits.MAX_RUNS:,} a sweep may run")
         if self.method in ("morris", "sobol"):
             for p in self.parameters:
                 if p.levels is not None or p.baseline is not None:
@@ -242,6 +269,21 @@ class SweepSpec(Strict):
     def sample_size(self) -> int:
         """Sobol base sample or Morris trajectories (the default when not given)."""
         return self.samples if self.samples is not None else DEFAULT_SAMPLES.get(self.method, 0)
+
+    @property
+    def most_points(self) -> int:
+        """Points of the sweep at most, from the spec alone (points): a whole-number range
+        may give fewer values, and a one-at-a-time value equal to the baseline is skipped."""
+        d = len(self.parameters)
+        if self.method == "sobol":
+            return self.sample_size * ((2 * d + 2) if self.second_order else (d + 2))
+        if self.method == "morris":
+            return self.sample_size * (d + 1)
+        counts = [len(p.values) if p.values is not None else (p.levels or self.level_count)
+                  for p in self.parameters]
+        if self.method == "grid":
+            return math.prod(counts)
+        return 1 + sum(counts)
 
     @property
     def level_count(self) -> int:
