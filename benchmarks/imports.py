@@ -88,7 +88,9 @@ def main() -> int:
         "rounds": args.rounds,
         "python": platform.python_version(),
         "machine": platform.machine(),
-        "commands": {name: " ".join(argv) for name, argv in commands().items()},
+        # The programs by name, not by where this machine keeps them.
+        "commands": {name: " ".join([Path(argv[0]).name, *argv[1:]])
+                     for name, argv in commands().items()},
         "results": rows,
         "samples_s": {name: [round(t, 4) for t in times] for name, times in samples.items()},
     }, indent=2) + "\n", encoding="utf-8")
