@@ -17,6 +17,7 @@ from typing import Any
 
 from capsim.demand import build_cohort
 from capsim.model import compile_network, ensure_compiled, run_engine
+from capsim.output import write_csv
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication
 from capsim.scenario.models import Scenario
@@ -89,9 +90,7 @@ def write_trace(net, cohort, record, folder: Path, replication: int) -> Path:
         "midwife_wait_h": record.midwife_wait_h,
         "ddi_min": record.ddi_min,
     })
-    path = folder / f"trace-{replication:05d}.csv.gz"
-    df.to_csv(path, index=False)
-    return path
+    return write_csv(df, folder / f"trace-{replication:05d}.csv.gz")
 
 
 @dataclass(frozen=True)

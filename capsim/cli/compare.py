@@ -39,12 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
     from capsim.comparison import compare
+    from capsim.output import check_out_dir
 
     from capsim.cli.common import run_options
 
+    out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
+    check_out_dir(out)      # before simulating: the comparison must have somewhere to go
     comparison = compare(args.base, args.variants, **run_options(args))
     print(format_comparison(comparison))
-    out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
     paths = write_comparison(comparison, out, lang=args.lang)
     print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")
     return 0
@@ -73,11 +75,11 @@ def write_comparison(comparison, out_dir: str | Path, lang: str = "en") -> dict[
     ``out_dir``; return their paths by name."""
     from capsim import plots
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"differences": out / "differences.csv", "scenarios": out / "scenarios.csv"}
-    comparison.differences.to_csv(paths["differences"], index=False)
-    comparison.levels.to_csv(paths["scenarios"], index=False)
+    from capsim.output import check_out_dir, write_csv
+
+    out = check_out_dir(out_dir)
+    paths = {"differences": write_csv(comparison.differences, out / "differences.csv"),
+             "scenarios": write_csv(comparison.levels, out / "scenarios.csv")}
     names = plots.facility_names(comparison.results[comparison.baseline].scenario, lang)
     levels: pd.DataFrame = comparison.levels
     for metric in PLOT_METRICS:

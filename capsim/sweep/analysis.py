@@ -225,15 +225,13 @@ class SweepResult:
         from capsim import plots as base_plots
         from capsim.sweep.plots import PLOT_NAMES
 
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {"indices": out / "indices.csv"}
-        self.indices().to_csv(paths["indices"], index=False)
-        paths["summary"] = out / "summary.csv"
-        self.summary().to_csv(paths["summary"], index=False)
+        from capsim.output import check_out_dir, write_csv
+
+        out = check_out_dir(out)
+        paths = {"indices": write_csv(self.indices(), out / "indices.csv"),
+                 "summary": write_csv(self.summary(), out / "summary.csv")}
         if self.sweep.spec.second_order:
-            paths["indices_s2"] = out / "indices_s2.csv"
-            self.second_order().to_csv(paths["indices_s2"], index=False)
+            paths["indices_s2"] = write_csv(self.second_order(), out / "indices_s2.csv")
         fig = self.plot(lang)
         if fig is not None:
             name = PLOT_NAMES[self.sweep.spec.method]
