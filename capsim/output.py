@@ -36,6 +36,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     is removed and ``path`` keeps its previous content. Raises :class:`CapsimError` naming
     ``path`` when the folder cannot be written (read-only, full, not a folder)."""
     path = Path(path)
+    if path.is_symlink():               # write the file it points to, keep the link
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        raise CapsimError(f"{path}: exists and is not a regular file; give another name")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
