@@ -24,21 +24,23 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     """Write summary.csv, flows.csv, daily.csv, replications.csv, ratios.csv (planned and
     simulated ratios), targets.csv (the check of the scenario's standards and targets),
     census.png, occupancy.png and flows.png (the referral-flow map) to ``out_dir``, and a
-    copy of ``scenario_file`` as scenario.<suffix> (so ``capsim report`` can read the folder
-    back); return their paths by name.
+    copy of ``scenario_file`` as scenario.yaml or scenario.toml (so ``capsim report`` can
+    read the folder back); return their paths by name.
 
     Each file is written whole or not at all (:mod:`capsim.output`). A folder written by an
     earlier run is brought up to date: a scenario copy of another name and, with ``trace``
     given, trace files this run did not write are removed, so that the folder never mixes
     two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
     leave the trace folder alone)."""
-    from capsim.report.inputs import SCENARIO_COPY, run_tables
+    from capsim.report.inputs import SCENARIO_COPY, SCENARIO_SUFFIXES, run_tables
 
     out = check_out_dir(out_dir)
     paths: dict[str, Path] = {}
     if scenario_file is not None:
         src = Path(scenario_file)
-        paths["scenario"] = copy_file(src, out / f"{SCENARIO_COPY}{src.suffix}")
+        # Any suffix but .toml is read as YAML: the copy's name says how it is read.
+        suffix = src.suffix.lower() if src.suffix.lower() in SCENARIO_SUFFIXES else ".yaml"
+        paths["scenario"] = copy_file(src, out / f"{SCENARIO_COPY}{suffix}")
     for name, table in run_tables(results).items():
         paths[name] = write_csv(table, out / f"{name}.csv")
     summary = results.summary(year=None)
@@ -66,9 +68,10 @@ def _stale_files(out: Path, scenario_copy: Path | None, trace: bool | None,
     """Files of an earlier run in ``out`` that this run did not write: scenario copies other
     than ``scenario_copy`` (the report would describe the wrong scenario) and, unless
     ``trace`` is None, trace files of replications this run did not trace."""
-    from capsim.report.inputs import SCENARIO_COPY
+    from capsim.report.inputs import SCENARIO_COPY, SCENARIO_SUFFIXES
 
-    stale = [p for p in out.glob(f"{SCENARIO_COPY}.*") if p != scenario_copy and p.is_file()]
+    stale = [p for p in out.glob(f"{SCENARIO_COPY}.*") if p != scenario_copy and p.is_file()
+             and p.suffix.lower() in SCENARIO_SUFFIXES]
     if trace is not None:
         for p in (out / TRACE_DIR).glob("trace-*.csv.gz"):
             m = TRACE_FILE.fullmatch(p.name)

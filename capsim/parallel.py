@@ -125,6 +125,9 @@ def _worker_start(parent: int) -> None:
     """Set up a local worker process: leave Ctrl-C to the parent (which stops the workers
     itself, so no worker prints a traceback), and end this process when the parent ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the command line's SIGTERM handler; the parent stops its
+    # workers with SIGTERM, which must end them at once, silently.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         _die_with_parent_linux()
     if os.getppid() != parent:      # the parent ended before this process was set up

@@ -215,9 +215,10 @@ def test_a_reused_results_folder_keeps_no_stale_scenario_copy_or_trace(
     out.mkdir()
     # An older run of another scenario, saved as TOML, sorts before scenario.yaml.
     (out / "scenario.toml").write_text('name = "another scenario"\n', encoding="utf-8")
+    (out / "scenario.md").write_text("the planner's notes\n", encoding="utf-8")
     assert main(["run", str(scenario_file), "-n", "3", "--workers", "1", "--out", str(out),
                  "--trace"]) == 0
-    assert sorted(p.name for p in out.glob("scenario.*")) == ["scenario.yaml"]
+    assert sorted(p.name for p in out.glob("scenario.*")) == ["scenario.md", "scenario.yaml"]
     traces = sorted(p.name for p in (out / "trace").iterdir())
     assert traces == [f"trace-{r:05d}.csv.gz" for r in range(3)]
     assert main(["run", str(scenario_file), "-n", "2", "--workers", "1", "--out", str(out),

@@ -17,6 +17,8 @@ FOLDER_FILES = ("summary.csv", "flows.csv", "daily.csv", "replications.csv", "ra
                 "targets.csv")
 #: Name of the copy of the scenario file in a results folder (with the file's own suffix).
 SCENARIO_COPY = "scenario"
+#: Suffixes of that copy: another file called ``scenario`` (a planner's notes, a PDF) is not it.
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".toml")
 
 
 @dataclass
@@ -65,7 +67,8 @@ def from_results(results: Results, scenario_file: str | Path | None = None) -> R
 
 def scenario_copy(folder: str | Path) -> Path | None:
     """The copy of the scenario file in a results folder, or None."""
-    found = sorted(Path(folder).glob(f"{SCENARIO_COPY}.*"))
+    found = sorted(p for p in Path(folder).glob(f"{SCENARIO_COPY}.*")
+                   if p.suffix.lower() in SCENARIO_SUFFIXES)
     return found[0] if found else None
 
 
