@@ -8,21 +8,26 @@ a full tmpfs in a private mount namespace)."""
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 from conftest import ROOT, base_dict
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import capsim.run
 import capsim.sweep.runner
 from capsim.cli import main
+from capsim.cli.common import MAX_SEED, non_negative_int, positive_int
 from capsim.errors import CapsimError
 from capsim.output import TEMP_PREFIX, atomic_path, write_csv, write_text
 
@@ -121,6 +126,16 @@ def test_an_out_of_range_option_is_refused_in_one_line(command, options, named, 
     assert one_error_line(err).startswith(f"error: capsim {command}: argument {named}")
 
 
+@given(st.integers(min_value=-2**70, max_value=2**70))
+def test_count_and_seed_options_accept_exactly_their_range(n):
+    for parse, lowest, highest in ((positive_int, 1, None), (non_negative_int, 0, MAX_SEED)):
+        if n >= lowest and (highest is None or n <= highest):
+            assert parse(str(n)) == n
+        else:
+            with pytest.raises(argparse.ArgumentTypeError):
+                parse(str(n))
+
+
 # --- output places refused before simulating ----------------------------------------------
 
 def _unwritable(tmp_path: Path) -> dict[str, Path]:
@@ -177,6 +192,31 @@ def test_a_write_that_fails_halfway_keeps_the_previous_file_and_leaves_no_part(t
         write_csv(FullDisk(), path)
     assert path.read_text(encoding="utf-8") == "previous\n"
     assert os.listdir(tmp_path) == ["summary.csv"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(old=st.none() | st.binary(max_size=300), new=st.binary(max_size=300),
+       fail_after=st.none() | st.integers(min_value=0, max_value=300))
+def test_a_file_holds_its_old_or_its_new_content_never_a_mixture(old, new, fail_after):
+    """Whether the writer fails (after writing ``fail_after`` bytes) or not, the file is the
+    previous one (or absent) or the new one, and no temporary file is left."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "table.csv"
+        if old is not None:
+            path.write_bytes(old)
+        failed = fail_after is not None and fail_after <= len(new)
+        try:
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(new[:fail_after] if failed else new)
+                if failed:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        except CapsimError:
+            assert failed
+        if failed:
+            assert (path.read_bytes() if path.exists() else None) == old
+        else:
+            assert path.read_bytes() == new
+        assert os.listdir(folder) == (["table.csv"] if path.exists() else [])
 
 
 def test_an_interrupted_write_keeps_the_previous_file(tmp_path):
