@@ -98,7 +98,9 @@ def map_unordered(fn: Callable, items: Iterable, workers: int | None = 1, *,
     :class:`WorkerLostError` once lost ``retries + 1`` times (locally, the last time alone in
     the pool, so that it is surely the culprit; on dask, counting the scheduler's
     ``KilledWorker`` verdicts). An error raised by ``fn`` is raised here unchanged, after the
-    results that finished beside it. Closing the iterator early cancels the unfinished tasks.
+    results that finished beside it. Closing the iterator early (or an error, or an
+    interruption) cancels the unfinished tasks; local worker processes running one are
+    stopped rather than awaited.
     """
     items = list(items)
     if retries < 0:
@@ -173,6 +175,7 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
     window = IN_FLIGHT_PER_WORKER * workers
     running: dict[Future, int] = {}
     pool = _pool(workers)
+    finished = False
     try:
         while todo or running:
             broken = False
@@ -214,12 +217,12 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                 todo.extend(reversed(lost))
                 pool.shutdown(wait=True)
                 pool = _pool(workers)
-    except KeyboardInterrupt:
-        # Interrupted (Ctrl-C, or SIGTERM in the command line): abandon the running tasks
-        # rather than wait for them.
-        _stop_workers(pool)
-        raise
+        finished = True
     finally:
+        if not finished:
+            # Left early (an error, Ctrl-C or SIGTERM here or in the caller, the iterator
+            # closed): the running tasks' results are not wanted, so do not wait for them.
+            _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -61,10 +61,23 @@ def start(argv: list[str], cwd: Path) -> tuple[subprocess.Popen, list[psutil.Pro
 
 
 def assert_gone(workers: list[psutil.Process]) -> None:
-    _, alive = psutil.wait_procs(workers, timeout=ORPHAN_GRACE_S)
+    """The workers have ended within the grace time (a zombie has ended: it holds no memory
+    and no open file, and waits only for its parent to collect its exit status)."""
+    deadline = time.monotonic() + ORPHAN_GRACE_S
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if _running(p)]
+        time.sleep(0.1)
     for p in alive:
         p.kill()
     assert not alive, f"workers outlived their parent: {[p.pid for p in alive]}"
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def test_workers_die_with_a_killed_parent_and_release_its_output(tmp_path):
