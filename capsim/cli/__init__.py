@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any, TextIO
 
+from capsim.cli.terminal import PipeSafeOutput, Terminated, one_line, sigterm_as_interrupt
 from capsim.errors import CapsimError
 
 #: Command modules under capsim.cli, with their line of ``--help``, in the order it lists them.
@@ -60,69 +55,6 @@ class OneLineErrorParser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM reached the command: it stops as on Ctrl-C, keeping what finished."""
-
-
-def _terminate(signum: int, frame: Any) -> None:
-    raise Terminated
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` (in the main thread only, where
-    Python delivers signals)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-class _PipeSafeOutput:
-    """Standard output that goes quiet once its reader has gone (``capsim run ... | head``):
-    the command still finishes its work and writes its files, and nothing is printed about
-    the closed pipe."""
-
-    def __init__(self, stream: TextIO):
-        self._stream, self.closed_pipe = stream, False
-
-    def write(self, text: str) -> int:
-        if not self.closed_pipe:
-            try:
-                return self._stream.write(text)
-            except BrokenPipeError:
-                self._close()
-        return len(text)
-
-    def flush(self) -> None:
-        if not self.closed_pipe:
-            try:
-                self._stream.flush()
-            except BrokenPipeError:
-                self._close()
-
-    def _close(self) -> None:
-        self.closed_pipe = True
-        try:    # later writes by the interpreter (its flush at exit) go nowhere, quietly
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self._stream.fileno())
-            os.close(devnull)
-        except (OSError, ValueError, AttributeError):
-            pass
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
-def one_line(message: str) -> str:
-    """``message`` on one line (its line breaks and runs of spaces as single spaces)."""
-    return " ".join(message.split())
-
-
 def _is_run_failure(exc: RuntimeError) -> bool:
     """Whether ``exc`` is a failed replication or a task that kept killing its worker (looked
     up without importing the simulation modules, which a failed run has imported already)."""
@@ -150,9 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     stdout = sys.stdout
-    sys.stdout = _PipeSafeOutput(stdout)  # type: ignore[assignment]
+    sys.stdout = PipeSafeOutput(stdout)  # type: ignore[assignment]
     try:
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             code = int(args.func(args) or 0)
             sys.stdout.flush()
             return code

@@ -38,10 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
+    from capsim.cli.common import run_options
     from capsim.comparison import compare
     from capsim.output import check_out_dir
-
-    from capsim.cli.common import run_options
 
     out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
     check_out_dir(out)      # before simulating: the comparison must have somewhere to go
@@ -74,7 +73,6 @@ def write_comparison(comparison, out_dir: str | Path, lang: str = "en") -> dict[
     """Write differences.csv, scenarios.csv and one PNG per metric of :data:`PLOT_METRICS` to
     ``out_dir``; return their paths by name."""
     from capsim import plots
-
     from capsim.output import check_out_dir, write_csv
 
     out = check_out_dir(out_dir)

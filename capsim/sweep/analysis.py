@@ -223,9 +223,8 @@ class SweepResult:
         """Write summary.csv, indices.csv (and indices_s2.csv for second-order Sobol) and the
         method's PNG chart to ``out``; return their paths by name."""
         from capsim import plots as base_plots
-        from capsim.sweep.plots import PLOT_NAMES
-
         from capsim.output import check_out_dir, write_csv
+        from capsim.sweep.plots import PLOT_NAMES
 
         out = check_out_dir(out)
         paths = {"indices": write_csv(self.indices(), out / "indices.csv"),
