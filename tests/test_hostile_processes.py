@@ -102,7 +102,10 @@ def test_sigterm_stops_a_run_like_ctrl_c_in_one_line(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_ctrl_c_stops_a_sweep_keeping_its_work_without_worker_tracebacks(tmp_path):
+@pytest.mark.parametrize(("stop", "code", "last_line"), [("ctrl-c", 130, "interrupted"),
+                                                         ("sigterm", 143, "terminated")])
+def test_a_stopped_sweep_keeps_its_work_without_worker_tracebacks(tmp_path, stop, code,
+                                                                  last_line):
     long_file(tmp_path)
     spec = tmp_path / "sweep.yaml"
     spec.write_text(yaml.safe_dump({
@@ -113,14 +116,17 @@ def test_ctrl_c_stops_a_sweep_keeping_its_work_without_worker_tracebacks(tmp_pat
     }), encoding="utf-8")
     out = tmp_path / "out"
     proc, workers = start(["sweep", str(spec), "--workers", "2", "--out", str(out)], tmp_path)
-    os.killpg(proc.pid, signal.SIGINT)      # Ctrl-C reaches the whole foreground group
+    if stop == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    else:
+        proc.send_signal(signal.SIGTERM)    # `kill` reaches the command only
     assert_gone(workers)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130
+    assert proc.returncode == code
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     lines = err.rstrip().splitlines()
     assert lines[-2].endswith("run the same command again to resume.")
-    assert lines[-1] == "interrupted"
+    assert lines[-1] == last_line
     with sqlite3.connect(out / STORE_NAME) as con:
         (kept,) = con.execute("SELECT count(*) FROM runs").fetchone()
     assert 0 < kept < 240
