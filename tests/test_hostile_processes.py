@@ -150,6 +150,19 @@ def test_a_closed_output_pipe_ends_the_command_quietly_with_its_files_written(
     assert (tmp_path / "out" / "flows.png").is_file()
 
 
+def test_a_closed_pipe_for_both_outputs_ends_a_long_run_quietly(tmp_path):
+    """`capsim run ... 2>&1 | head -1` while the progress bar is still being drawn."""
+    proc = subprocess.Popen([sys.executable, "-m", "capsim", "run", str(long_file(tmp_path)),
+                             "-n", "40", "--workers", "1", "--out", str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env=os.environ | {"PYTHONPATH": str(ROOT)})
+    assert proc.stdout is not None
+    assert proc.stdout.read(1)              # the progress bar's first character, after 2 s
+    proc.stdout.close()
+    assert proc.wait(timeout=300) == 0
+    assert (tmp_path / "out" / "flows.png").is_file()
+
+
 # --- sweep stores ------------------------------------------------------------------------
 
 @pytest.fixture

@@ -81,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    stdout = sys.stdout
+    stdout, stderr = sys.stdout, sys.stderr
+    # Both, for `capsim run ... 2>&1 | head`: the progress bar writes to standard error.
     sys.stdout = PipeSafeOutput(stdout)  # type: ignore[assignment]
+    sys.stderr = PipeSafeOutput(stderr)  # type: ignore[assignment]
     try:
         with sigterm_as_interrupt():
             code = int(args.func(args) or 0)
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     finally:
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 if __name__ == "__main__":  # pragma: no cover
