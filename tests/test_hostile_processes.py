@@ -228,7 +228,9 @@ def test_a_second_sweep_into_a_busy_store_is_refused_in_one_line(
 def test_a_second_sweep_process_is_refused_while_the_first_writes(tmp_path, sweep_file):
     """Two processes, as two planners would start them: the second ends at once."""
     spec = yaml.safe_load(sweep_file.read_text(encoding="utf-8"))
-    sweep_file.write_text(yaml.safe_dump(spec | {"replications": 30}), encoding="utf-8")
+    # Long enough (some 15 s) that the first is still writing when the second starts.
+    spec |= {"scenario": long_file(tmp_path).name, "replications": 30}
+    sweep_file.write_text(yaml.safe_dump(spec), encoding="utf-8")
     out = tmp_path / "out"
     env = os.environ | {"PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-m", "capsim", "sweep", str(sweep_file), "--workers", "1",
@@ -241,7 +243,7 @@ def test_a_second_sweep_process_is_refused_while_the_first_writes(tmp_path, swee
                 first.communicate()[1][-2000:]
             time.sleep(0.1)
         second = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
-        assert second.returncode == 2
+        assert second.returncode == 2, f"first sweep's exit code: {first.poll()}"
         assert "another sweep" in one_error_line(second.stderr)
     finally:
         first.kill()

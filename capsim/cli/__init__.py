@@ -10,7 +10,6 @@ import argparse
 import importlib
 import sys
 
-from capsim.cli.terminal import PipeSafeOutput, Terminated, one_line, sigterm_as_interrupt
 from capsim.errors import CapsimError
 
 #: Command modules under capsim.cli, with their line of ``--help``, in the order it lists them.
@@ -81,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    from capsim.cli.terminal import PipeSafeOutput, Terminated, one_line, sigterm_as_interrupt
+
     stdout, stderr = sys.stdout, sys.stderr
     # Both, for `capsim run ... 2>&1 | head`: the progress bar writes to standard error.
     sys.stdout = PipeSafeOutput(stdout)  # type: ignore[assignment]
