@@ -158,11 +158,18 @@ def _watch_parent(parent: int) -> None:
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End the worker processes of ``pool`` now (their unfinished tasks are abandoned)."""
+    """End the worker processes of ``pool`` now (their unfinished tasks are abandoned), so
+    that ``pool.shutdown`` returns at once."""
     processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         if process.is_alive():
             process.terminate()
+    # A worker stopped halfway through sending a result would leave the pool's reader waiting
+    # for the rest of it for ever, since this process holds the pipe's writing end too:
+    # closing that end turns the wait into an end of file, which the pool takes as broken.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -> Iterator:

@@ -299,3 +299,43 @@ def test_a_scheduler_without_workers_ends_within_the_timeout(tmp_path, scenario_
     line = one_error_line(capsys.readouterr().err)
     assert "no dask worker joined within 2 s" in line
 
+
+
+HALF_SENT_RESULT = '''
+import gc, multiprocessing.queues, os, signal, struct, sys, time
+from capsim.parallel import map_unordered
+
+def half_sent(x):
+    if x == 0:      # a worker stopped halfway through sending its result: only the length
+        queue = next(o for o in gc.get_objects()
+                     if type(o) is multiprocessing.queues.SimpleQueue)
+        os.write(queue._writer.fileno(), struct.pack("!i", 1 << 20))
+        time.sleep(600)
+    time.sleep(0.05)
+    return x
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGALRM, interrupt)
+signal.alarm(2)
+started = time.monotonic()
+try:
+    for _ in map_unordered(half_sent, range(40), workers=2):
+        pass
+except KeyboardInterrupt:
+    print(f"stopped in {time.monotonic() - started:.1f} s")
+'''
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks its workers (Linux)")
+def test_an_interrupted_pool_ends_even_with_a_result_half_sent(tmp_path):
+    """A worker stopped while sending its result leaves part of a message in the pool's pipe;
+    stopping the pool must not wait for the rest of it for ever."""
+    script = tmp_path / "half_sent.py"
+    script.write_text(HALF_SENT_RESULT, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=os.environ | {"PYTHONPATH": str(ROOT)}, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("stopped in"), done.stdout
+    assert float(done.stdout.split()[2]) < 2 + ORPHAN_GRACE_S
