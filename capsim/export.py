@@ -2,48 +2,55 @@
 
 from __future__ import annotations
 
-import shutil
+import re
 from pathlib import Path
 
 from capsim import plots
-from capsim.formatting import spreadsheet_safe
+from capsim.output import check_out_dir, copy_file, remove_stale, write_csv
 from capsim.results import Results
 
 SUMMARY_COLUMNS = ["facility", "year", "metric", "unit", "mean", "ci_low", "ci_high",
                    "ci_half_width", "sd", "p5", "p50", "p95", "n", "replications_to_halve_ci"]
 
 
+#: Folder of a run's per-woman trace files, and their names (``trace-<replication>.csv.gz``).
+TRACE_DIR = "trace"
+TRACE_FILE = re.compile(r"trace-(\d+)\.csv\.gz")
+
+
 def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
-                  scenario_file: str | Path | None = None) -> dict[str, Path]:
+                  scenario_file: str | Path | None = None,
+                  trace: bool | None = None) -> dict[str, Path]:
     """Write summary.csv, flows.csv, daily.csv, replications.csv, ratios.csv (planned and
     simulated ratios), targets.csv (the check of the scenario's standards and targets),
     census.png, occupancy.png and flows.png (the referral-flow map) to ``out_dir``, and a
-    copy of ``scenario_file`` as scenario.<suffix> (so ``capsim report`` can read the folder
-    back); return their paths by name."""
-    from capsim.report.inputs import SCENARIO_COPY, run_tables
+    copy of ``scenario_file`` as scenario.yaml or scenario.toml (so ``capsim report`` can
+    read the folder back); return their paths by name.
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    Each file is written whole or not at all (:mod:`capsim.output`). A folder written by an
+    earlier run is brought up to date: a scenario copy of another name and, with ``trace``
+    given, trace files this run did not write are removed, so that the folder never mixes
+    two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
+    leave the trace folder alone)."""
+    from capsim.report.inputs import SCENARIO_COPY, SCENARIO_SUFFIXES, run_tables
+
+    out = check_out_dir(out_dir)
     paths: dict[str, Path] = {}
     if scenario_file is not None:
         src = Path(scenario_file)
-        paths["scenario"] = out / f"{SCENARIO_COPY}{src.suffix}"
-        shutil.copyfile(src, paths["scenario"])
+        # Any suffix but .toml is read as YAML: the copy's name says how it is read.
+        suffix = src.suffix.lower() if src.suffix.lower() in SCENARIO_SUFFIXES else ".yaml"
+        paths["scenario"] = copy_file(src, out / f"{SCENARIO_COPY}{suffix}")
     for name, table in run_tables(results).items():
-        paths[name] = out / f"{name}.csv"
-        spreadsheet_safe(table).to_csv(paths[name], index=False)
+        paths[name] = write_csv(table, out / f"{name}.csv")
     summary = results.summary(year=None)
-    spreadsheet_safe(summary[SUMMARY_COLUMNS]).to_csv(out / "summary.csv", index=False)
-    paths["summary"] = out / "summary.csv"
-    spreadsheet_safe(results.flow_summary()).to_csv(out / "flows.csv", index=False)
-    paths["flows"] = out / "flows.csv"
+    paths["summary"] = write_csv(summary[SUMMARY_COLUMNS], out / "summary.csv")
+    paths["flows"] = write_csv(results.flow_summary(), out / "flows.csv")
     daily = results.daily()
-    spreadsheet_safe(daily).to_csv(out / "daily.csv", index=False)
-    paths["daily"] = out / "daily.csv"
+    paths["daily"] = write_csv(daily, out / "daily.csv")
     # Each replication's accounting and seed, and the engine that simulated it.
     accounting = results.accounting.assign(engine=[r.engine for r in results.replications])
-    spreadsheet_safe(accounting).to_csv(out / "replications.csv", index=False)
-    paths["replications"] = out / "replications.csv"
+    paths["replications"] = write_csv(accounting, out / "replications.csv")
     names = plots.facility_names(results.scenario, lang)
     title = results.scenario.name
     paths["census"] = plots.save(plots.census_plot(daily, names, lang, title_name=title),
@@ -54,4 +61,22 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     paths["flow_map"] = plots.save(
         plots.flow_map(results.flow_summary(), results.scenario, names, lang,
                        replications=len(results.replications)), out / "flows.png")
+    remove_stale(_stale_files(out, paths.get("scenario"), trace, len(results.replications)))
     return paths
+
+
+def _stale_files(out: Path, scenario_copy: Path | None, trace: bool | None,
+                 replications: int) -> list[Path]:
+    """Files of an earlier run in ``out`` that this run did not write: scenario copies other
+    than ``scenario_copy`` (the report would describe the wrong scenario) and, unless
+    ``trace`` is None, trace files of replications this run did not trace."""
+    from capsim.report.inputs import SCENARIO_COPY, SCENARIO_SUFFIXES
+
+    stale = [p for p in out.glob(f"{SCENARIO_COPY}.*") if p != scenario_copy and p.is_file()
+             and p.suffix.lower() in SCENARIO_SUFFIXES]
+    if trace is not None:
+        for p in (out / TRACE_DIR).glob("trace-*.csv.gz"):
+            m = TRACE_FILE.fullmatch(p.name)
+            if m and (not trace or int(m.group(1)) >= replications):
+                stale.append(p)
+    return stale

@@ -6,6 +6,15 @@ is ready, so a caller can store finished work at once (a crash later loses nothi
 yielded). Tasks must not depend on which worker runs them or in which order: capsim's
 replications draw every random number from (scenario seed, replication, stream name).
 
+Workers never outlive the process that started them: each watches its parent and exits when
+the parent is gone (on Linux the kernel also kills it at once), so a killed run leaves no
+process behind holding its output open. Ctrl-C (and SIGTERM in the command line) reaches only
+the parent, which stops the workers and keeps what finished.
+
+A dask scheduler given by address is reached, and its first worker awaited, within stated
+times (:class:`SchedulerAddress`); a silent port or a cluster without workers ends in an error
+saying what was waited for, never in a hang.
+
 Faults: a worker process that dies loses only the tasks it was running, which are run again;
 a task that keeps killing its worker stops the run with :class:`WorkerLostError` after
 ``retries`` reruns. A task that raises an error is not retried (a seeded replication would
@@ -14,11 +23,17 @@ fail the same way) and its error reaches the caller unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from capsim.errors import CapsimError
@@ -30,8 +45,27 @@ DEFAULT_RETRIES = 2
 #: few enough that a broken pool loses little and results do not pile up in memory.
 IN_FLIGHT_PER_WORKER = 2
 
-#: Seconds to wait for a dask scheduler given by address.
-CONNECT_TIMEOUT_S = 30
+#: Seconds to wait for a dask scheduler given by address to answer.
+CONNECT_TIMEOUT_S = 30.0
+
+#: Seconds to wait for the first worker of a dask cluster once its scheduler answered.
+WORKERS_TIMEOUT_S = 60.0
+
+#: Seconds between a worker process's checks that its parent is still there.
+PARENT_CHECK_S = 0.5
+
+
+@dataclass(frozen=True)
+class SchedulerAddress:
+    """A dask scheduler's address with the longest waits to reach it (``connect_timeout``)
+    and then for its first worker (``workers_timeout``), in seconds."""
+
+    address: str
+    connect_timeout: float = CONNECT_TIMEOUT_S
+    workers_timeout: float = WORKERS_TIMEOUT_S
+
+    def __str__(self) -> str:
+        return self.address
 
 
 class WorkerLostError(RuntimeError):
@@ -64,7 +98,9 @@ def map_unordered(fn: Callable, items: Iterable, workers: int | None = 1, *,
     :class:`WorkerLostError` once lost ``retries + 1`` times (locally, the last time alone in
     the pool, so that it is surely the culprit; on dask, counting the scheduler's
     ``KilledWorker`` verdicts). An error raised by ``fn`` is raised here unchanged, after the
-    results that finished beside it. Closing the iterator early cancels the unfinished tasks.
+    results that finished beside it. Closing the iterator early (or an error, or an
+    interruption) cancels the unfinished tasks; local worker processes running one are
+    stopped rather than awaited.
     """
     items = list(items)
     if retries < 0:
@@ -83,7 +119,57 @@ def map_unordered(fn: Callable, items: Iterable, workers: int | None = 1, *,
 def _pool(workers: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_worker_start, initargs=(os.getpid(),))
+
+
+def _worker_start(parent: int) -> None:
+    """Set up a local worker process: leave Ctrl-C to the parent (which stops the workers
+    itself, so no worker prints a traceback), and end this process when the parent ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the command line's SIGTERM handler; the parent stops its
+    # workers with SIGTERM, which must end them at once, silently.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        _die_with_parent_linux()
+    if os.getppid() != parent:      # the parent ended before this process was set up
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="capsim-parent-watch",
+                     daemon=True).start()
+
+
+def _die_with_parent_linux() -> None:
+    """Ask the Linux kernel to kill this process when its parent ends (PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):       # no prctl: the watching thread is enough
+        pass
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker process at once when its parent is gone (it is then adopted, so its
+    parent id changes): portable, where the kernel does not do it."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes of ``pool`` now (their unfinished tasks are abandoned), so
+    that ``pool.shutdown`` returns at once."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.terminate()
+    # A worker stopped halfway through sending a result would leave the pool's reader waiting
+    # for the rest of it for ever, since this process holds the pipe's writing end too:
+    # closing that end turns the wait into an end of file, which the pool takes as broken.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -> Iterator:
@@ -96,6 +182,7 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
     window = IN_FLIGHT_PER_WORKER * workers
     running: dict[Future, int] = {}
     pool = _pool(workers)
+    finished = False
     try:
         while todo or running:
             broken = False
@@ -137,15 +224,22 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                 todo.extend(reversed(lost))
                 pool.shutdown(wait=True)
                 pool = _pool(workers)
+        finished = True
     finally:
+        if not finished:
+            # Left early (an error, Ctrl-C or SIGTERM here or in the caller, the iterator
+            # closed): the running tasks' results are not wanted, so do not wait for them.
+            _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
 def connect(client: Any):
-    """Yield a ``dask.distributed.Client``: ``client`` itself, or a new one connected to the
-    scheduler address ``client`` and closed afterwards. Raises :class:`CapsimError` when
-    dask is not installed or the scheduler cannot be reached."""
+    """Yield a ``dask.distributed.Client`` with at least one worker: ``client`` itself, or a
+    new one connected to the scheduler ``client`` names (an address, or a
+    :class:`SchedulerAddress` with its waits) and closed afterwards. Raises
+    :class:`CapsimError` when dask is not installed, the scheduler does not answer within
+    ``connect_timeout`` seconds, or no worker joins within ``workers_timeout`` seconds."""
     try:
         from distributed import Client
         from distributed.comm import get_address_host_port
@@ -153,22 +247,97 @@ def connect(client: Any):
         raise CapsimError("running on a dask cluster needs dask.distributed: "
                           "pip install 'capsim[dask]'") from exc
     if isinstance(client, Client):
+        _await_workers(client, str(client.scheduler.address), WORKERS_TIMEOUT_S)
         yield client
         return
-    if not isinstance(client, str) or not client.strip():
+    if isinstance(client, str):
+        client = SchedulerAddress(client)
+    if not isinstance(client, SchedulerAddress) or not client.address.strip():
         raise CapsimError("scheduler: expected a dask Client or an address such as "
                           f"tcp://host:8786, got {client!r}")
+    address = client.address.strip()
     try:
         # Checked first: a Client built on a malformed address hangs when collected.
-        get_address_host_port(client.strip())
-        own = Client(client.strip(), timeout=CONNECT_TIMEOUT_S, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise CapsimError(f"scheduler {client}: cannot connect to the dask scheduler "
-                          f"({type(exc).__name__}: {exc})") from exc
+        get_address_host_port(address)
+    except ValueError as exc:
+        raise CapsimError(f"scheduler {address}: cannot connect to the dask scheduler "
+                          f"(ValueError: {exc})") from None
+    _probe_scheduler(address, client.connect_timeout)
     try:
+        own = Client(address, timeout=client.connect_timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CapsimError(f"scheduler {address}: cannot connect to the dask scheduler "
+                          f"({type(exc).__name__}: {exc})") from None
+    try:
+        _await_workers(own, address, client.workers_timeout)
         yield own
     finally:
         own.close()
+
+
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Return when a dask scheduler answers at ``address`` within ``timeout`` seconds; raise
+    :class:`CapsimError` saying what was waited for otherwise. (A dask Client would wait for
+    ever on a port that accepts connections but never answers.)"""
+    from distributed.comm import connect as open_comm
+    from distributed.security import Security
+
+    async def ask_identity() -> None:
+        comm = await open_comm(address, timeout=timeout,
+                               **Security().get_connection_args("client"))
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            await comm.read()
+        finally:
+            await comm.close()
+
+    try:
+        _run_async(ask_identity(), timeout)
+    except TimeoutError:
+        raise CapsimError(f"scheduler {address}: no dask scheduler answered within "
+                          f"{timeout:g} s (is the address right, and the scheduler "
+                          "running? --scheduler-timeout sets the wait)") from None
+    except TypeError as exc:
+        if address.startswith("tls://"):
+            raise CapsimError(f"scheduler {address}: tls:// needs TLS settings (dask's "
+                              "distributed.comm.tls configuration: CA file, client certificate "
+                              "and key)") from None
+        raise CapsimError(f"scheduler {address}: cannot connect ({exc})") from None
+    except Exception as exc:
+        raise CapsimError(f"scheduler {address}: cannot connect to the dask scheduler "
+                          f"({type(exc).__name__}: {exc})") from None
+
+
+def _run_async(coro: Coroutine, timeout: float) -> None:
+    """Run ``coro`` to its end on a new event loop in a thread of its own (the caller may be
+    inside a running loop, e.g. a notebook); raise TimeoutError after ``timeout`` seconds."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(asyncio.wait_for(coro, timeout))
+            outcome.append(None)
+        except BaseException as exc:        # handed to the caller's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="capsim-scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 5)
+    if not outcome:
+        raise TimeoutError(f"no answer within {timeout:g} s")
+    if outcome[0] is not None:
+        raise outcome[0]
+
+
+def _await_workers(client: Any, address: str, timeout: float) -> None:
+    """Return when the cluster of ``client`` has a worker; raise :class:`CapsimError` after
+    ``timeout`` seconds without one."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        raise CapsimError(f"scheduler {address}: no dask worker joined within {timeout:g} s "
+                          f"(start one with `dask worker {address}`; --scheduler-timeout sets "
+                          "the wait)") from None
 
 
 def _on_dask(fn: Callable, items: list, client: Any, retries: int) -> Iterator:

@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 
 from capsim import metrics  # noqa: E402
 from capsim.i18n import STRINGS, t  # noqa: E402
+from capsim.output import atomic_path  # noqa: E402
 
 
 def label(key: str, lang: str = "en", **fmt) -> str:
@@ -352,7 +353,9 @@ def year_comparison_plot(summary: pd.DataFrame, metric: str, facility: str = "re
 def save(fig: plt.Figure, path: str | Path, dpi: int = 120) -> Path:
     """Write ``fig`` as a PNG at ``path``, close it, and return the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi)
-    plt.close(fig)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format="png")
+    finally:
+        plt.close(fig)
     return path

@@ -22,6 +22,7 @@ from typing import Any
 from capsim.demand import Cohort, build_cohort
 from capsim.errors import CapsimError
 from capsim.model import Network, RunRecord, compile_network, ensure_compiled, run_engine, run_simpy
+from capsim.output import write_csv
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication
 from capsim.scenario.models import Scenario
@@ -119,9 +120,7 @@ def write_trace(net, cohort, record, folder: Path, replication: int) -> Path:
         "midwife_wait_h": record.midwife_wait_h,
         "ddi_min": record.ddi_min,
     })
-    path = folder / f"trace-{replication:05d}.csv.gz"
-    df.to_csv(path, index=False)
-    return path
+    return write_csv(df, folder / f"trace-{replication:05d}.csv.gz")
 
 
 @dataclass(frozen=True)

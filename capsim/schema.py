@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
 from capsim.errors import CapsimError
+from capsim.output import check_out_dir, write_text
 
 #: Kind of file -> (model that validates it as "module:Class", title of its schema).
 FILE_KINDS: dict[str, tuple[str, str]] = {
@@ -129,11 +130,5 @@ def schema_text(kind: str = "scenario") -> str:
 
 def write_schemas(out_dir: str | Path) -> list[Path]:
     """Write ``<kind>.schema.json`` for every kind of file into ``out_dir``; return the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for kind in file_kinds():
-        path = out / f"{kind}.schema.json"
-        path.write_text(schema_text(kind), encoding="utf-8")
-        paths.append(path)
-    return paths
+    out = check_out_dir(out_dir)
+    return [write_text(out / f"{kind}.schema.json", schema_text(kind)) for kind in file_kinds()]

@@ -49,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         raise CapsimError(f"--out {out}: give a file ending in .csv or .json")
+    if out is not None:
+        from capsim.output import check_out_file
+
+        check_out_file(out)
     scenario = load_scenario(args.scenario)
     results = _simulate_if_needed(scenario, args)
     table = check(scenario, results)
@@ -75,15 +79,11 @@ def _simulate_if_needed(scenario, args: argparse.Namespace):
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:
     """Write the check table as CSV or JSON (a list of rows; NaN as null), by the suffix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".json":
-        path.write_text(table.to_json(orient="records", force_ascii=False, indent=2),
-                        encoding="utf-8")
-    else:
-        from capsim.formatting import spreadsheet_safe
+    from capsim.output import write_csv, write_text
 
-        spreadsheet_safe(table).to_csv(path, index=False)
-    return path
+    if path.suffix.lower() == ".json":
+        return write_text(path, table.to_json(orient="records", force_ascii=False, indent=2))
+    return write_csv(table, path)
 
 
 def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options
-from capsim.formatting import fmt_value, spreadsheet_safe
+from capsim.formatting import fmt_value
 
 #: Region metrics printed and plotted year by year.
 KEY_METRICS = ("deliveries_per_year", "beds_per_1000_deliveries", "occupancy_mean",
@@ -38,13 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
-    from capsim.comparison import compare
-
     from capsim.cli.common import run_options
+    from capsim.comparison import compare
+    from capsim.output import check_out_dir
 
+    out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
+    check_out_dir(out)      # before simulating: the comparison must have somewhere to go
     comparison = compare(args.base, args.variants, **run_options(args))
     print(format_comparison(comparison))
-    out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
     paths = write_comparison(comparison, out, lang=args.lang)
     print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")
     return 0
@@ -72,12 +73,11 @@ def write_comparison(comparison, out_dir: str | Path, lang: str = "en") -> dict[
     """Write differences.csv, scenarios.csv and one PNG per metric of :data:`PLOT_METRICS` to
     ``out_dir``; return their paths by name."""
     from capsim import plots
+    from capsim.output import check_out_dir, write_csv
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"differences": out / "differences.csv", "scenarios": out / "scenarios.csv"}
-    spreadsheet_safe(comparison.differences).to_csv(paths["differences"], index=False)
-    spreadsheet_safe(comparison.levels).to_csv(paths["scenarios"], index=False)
+    out = check_out_dir(out_dir)
+    paths = {"differences": write_csv(comparison.differences, out / "differences.csv"),
+             "scenarios": write_csv(comparison.levels, out / "scenarios.csv")}
     names = plots.facility_names(comparison.results[comparison.baseline].scenario, lang)
     levels: pd.DataFrame = comparison.levels
     for metric in PLOT_METRICS:

@@ -30,11 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate (or read the folder), write the report; return 0."""
+    from capsim.output import check_out_file
     from capsim.report import from_folder, from_results, write_report
 
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm"):
         raise CapsimError(f"--out {out}: give a file ending in .html")
+    check_out_file(out)
     source = Path(args.scenario)
     if source.is_dir():
         if args.replications is not None or args.seed is not None:

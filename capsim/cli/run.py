@@ -39,17 +39,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
     from capsim.export import write_outputs
+    from capsim.output import check_out_dir
     from capsim.run import simulate
     from capsim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     out = Path(args.out) if args.out else Path("capsim-results") / Path(args.scenario).stem
+    check_out_dir(out)      # before simulating: a run's results must have somewhere to go
     started = time.perf_counter()
     results = simulate(scenario, **run_options(args), progress=True,
                        trace_dir=out / "trace" if args.trace else None, engine=args.engine)
     elapsed = time.perf_counter() - started
     print(format_summary(results, elapsed))
-    paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario)
+    paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario,
+                          trace=args.trace)
     print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")
     return 0
 

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_run_options
+from capsim.cli.common import add_run_options, positive_int, scheduler
 from capsim.errors import CapsimError
 
 #: Columns of the printed table, with short headers.
@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plot", default=None, metavar="FILE.png",
                    help="write the plot of beds per 1,000 deliveries against facility size")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the plot")
-    p.add_argument("--rounds", type=int, default=None, metavar="N",
+    p.add_argument("--rounds", type=positive_int, default=None, metavar="N",
                    help="most rounds of simulation after the ample-capacity run (default 10)")
     add_run_options(p)
     p.set_defaults(func=run)
@@ -50,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Size, print and write; return 0 when every level was confirmed, else 1."""
+    from capsim.output import check_out_file, write_csv
     from capsim.plots import save
     from capsim.scenario import load_scenario
     from capsim.sizing import parse_assignments, service_levels, size
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out and Path(args.out).suffix.lower() != ".csv":
         raise CapsimError(f"--out {args.out}: give a file ending in .csv")
+    for path in (args.out, args.plot):
+        if path:
+            check_out_file(path)
     scenario = load_scenario(args.scenario)
     levels = service_levels(parse_assignments(args.service_level), scenario,
                             source="--service-level")
@@ -64,13 +68,10 @@ def run(args: argparse.Namespace) -> int:
     if rounds < 1:
         raise CapsimError(f"--rounds must be at least 1, got {rounds}")
     result = size(scenario, levels, replications=args.replications, seed=args.seed,
-                  workers=args.workers, client=getattr(args, "scheduler", None), rounds=rounds)
+                  workers=args.workers, client=scheduler(args), rounds=rounds)
     print(format_result(result))
     if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        result.comparison.to_csv(out, index=False)
-        print(f"\nWrote {out}")
+        print(f"\nWrote {write_csv(result.comparison, args.out)}")
     if args.plot:
         print(f"Wrote {save(result.plot(args.lang), args.plot)}")
     return 0 if result.confirmed else 1

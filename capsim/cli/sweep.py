@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_worker_options
+from capsim.cli.common import add_worker_options, scheduler
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,11 +34,13 @@ def run(args: argparse.Namespace) -> int:
     """Run (or only analyse) the sweep, print its indices and write the tables; return 0."""
     import pandas as pd
 
+    from capsim.output import check_out_dir
     from capsim.sweep import load_sweep, open_sweep, run_sweep
     from capsim.sweep.store import store_path
 
     sweep = load_sweep(args.spec)
     out = Path(args.out) if args.out else Path("capsim-results") / Path(args.spec).stem
+    check_out_dir(out)
     store = store_path(out)
     done = len(open_sweep(out, sweep).runs) if store.exists() else 0
     spec = sweep.spec
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         try:
             result = run_sweep(sweep, out, workers=args.workers, progress=True,
-                               client=args.scheduler)
+                               client=scheduler(args))
         except KeyboardInterrupt:
             print(f"Finished simulations are kept in {store}; run the same command again "
                   "to resume.", file=sys.stderr)

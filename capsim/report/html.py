@@ -17,6 +17,7 @@ from capsim import metrics, plots
 from capsim.formatting import fmt_value
 from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
+from capsim.output import write_text
 from capsim.report.comments import FileComments
 from capsim.report.inputs import ReportInputs
 from capsim.report.parameters import chain_comments, parameter_table
@@ -317,7 +318,4 @@ def embedded_font_css(page: str) -> str:
 
 def write_report(inputs: ReportInputs, out: str | Path, lang: str = "en") -> Path:
     """Write the report of ``inputs`` to ``out`` (an .html file); return its path."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(inputs, lang), encoding="utf-8")
-    return out
+    return write_text(out, render(inputs, lang))

@@ -18,6 +18,8 @@ FOLDER_FILES = ("summary.csv", "flows.csv", "daily.csv", "replications.csv", "ra
                 "targets.csv")
 #: Name of the copy of the scenario file in a results folder (with the file's own suffix).
 SCENARIO_COPY = "scenario"
+#: Suffixes of that copy: another file called ``scenario`` (a planner's notes, a PDF) is not it.
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".toml")
 
 
 @dataclass
@@ -66,7 +68,8 @@ def from_results(results: Results, scenario_file: str | Path | None = None) -> R
 
 def scenario_copy(folder: str | Path) -> Path | None:
     """The copy of the scenario file in a results folder, or None."""
-    found = sorted(Path(folder).glob(f"{SCENARIO_COPY}.*"))
+    found = sorted(p for p in Path(folder).glob(f"{SCENARIO_COPY}.*")
+                   if p.suffix.lower() in SCENARIO_SUFFIXES)
     return found[0] if found else None
 
 
@@ -86,15 +89,38 @@ def from_folder(folder: str | Path) -> ReportInputs:
                           f"{', '.join(missing)}); run `capsim run SCENARIO --out {folder}`")
     scenario = load_scenario(scen_file)
     keep = {"year": str}
-    acc = pd.read_csv(folder / "replications.csv")
-    daily = pd.read_csv(folder / "daily.csv", parse_dates=["date"])
+    acc = _read_table(folder, "replications.csv", need=("seed",))
+    daily = _read_table(folder, "daily.csv", need=("date",), parse_dates=["date"])
     daily["date"] = daily["date"].dt.date
-    flows = pd.read_csv(folder / "flows.csv", dtype=keep)
-    targets = spreadsheet_restored(pd.read_csv(
-        folder / "targets.csv", keep_default_na=False,
+    flows = _read_table(folder, "flows.csv", dtype=keep)
+    targets = spreadsheet_restored(_read_table(
+        folder, "targets.csv", rows=False, keep_default_na=False,
         na_values={c: [""] for c in ("value", "ci_low", "ci_high", "threshold", "margin")}))
     return ReportInputs(
         scenario=scenario, scenario_file=scen_file,
         seed=int(acc["seed"].iloc[0]), replications=len(acc),
-        summary=pd.read_csv(folder / "summary.csv", dtype=keep), flows=flows, daily=daily,
-        accounting=acc, ratios=pd.read_csv(folder / "ratios.csv"), targets=targets)
+        summary=_read_table(folder, "summary.csv", dtype=keep), flows=flows, daily=daily,
+        accounting=acc, ratios=_read_table(folder, "ratios.csv", rows=False), targets=targets)
+
+
+def _read_table(folder: Path, name: str, need: tuple[str, ...] = (), rows: bool = True,
+                **options) -> pd.DataFrame:
+    """The table ``name`` of a results folder. Raises CapsimError naming the file when it is
+    empty, lacks a column of ``need``, has no rows (when ``rows``) or cannot be read."""
+    path = folder / name
+    try:
+        table = pd.read_csv(path, **options)
+    except pd.errors.EmptyDataError:
+        problem = "is empty"
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError, OSError) as exc:
+        problem = f"cannot be read ({type(exc).__name__})"
+    else:
+        missing = [c for c in need if c not in table.columns]
+        if missing:
+            problem = f"has no column {', '.join(missing)}"
+        elif rows and table.empty:
+            problem = "has no rows"
+        else:
+            return table
+    raise CapsimError(f"{path}: {problem}; this results folder is incomplete: run `capsim run "
+                      f"SCENARIO --out {folder}` again")

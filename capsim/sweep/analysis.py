@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from capsim.errors import CapsimError
-from capsim.formatting import spreadsheet_safe
 from capsim.metrics import METRICS
 from capsim.stats import CONFIDENCE, summarise
 from capsim.sweep.plan import Sweep
@@ -224,17 +223,14 @@ class SweepResult:
         """Write summary.csv, indices.csv (and indices_s2.csv for second-order Sobol) and the
         method's PNG chart to ``out``; return their paths by name."""
         from capsim import plots as base_plots
+        from capsim.output import check_out_dir, write_csv
         from capsim.sweep.plots import PLOT_NAMES
 
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {"indices": out / "indices.csv"}
-        spreadsheet_safe(self.indices()).to_csv(paths["indices"], index=False)
-        paths["summary"] = out / "summary.csv"
-        spreadsheet_safe(self.summary()).to_csv(paths["summary"], index=False)
+        out = check_out_dir(out)
+        paths = {"indices": write_csv(self.indices(), out / "indices.csv"),
+                 "summary": write_csv(self.summary(), out / "summary.csv")}
         if self.sweep.spec.second_order:
-            paths["indices_s2"] = out / "indices_s2.csv"
-            spreadsheet_safe(self.second_order()).to_csv(paths["indices_s2"], index=False)
+            paths["indices_s2"] = write_csv(self.second_order(), out / "indices_s2.csv")
         fig = self.plot(lang)
         if fig is not None:
             name = PLOT_NAMES[self.sweep.spec.method]

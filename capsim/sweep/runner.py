@@ -34,6 +34,9 @@ class PointRun:
     scenario: Scenario
     outputs: tuple[tuple[str, str, str], ...]
 
+    def __str__(self) -> str:
+        return f"point {self.point}, replication {self.replication}, seed {self.seed}"
+
 
 def run_point(task: PointRun) -> RunValues:
     """Simulate one replication of one point; return its outputs and counts of women."""
