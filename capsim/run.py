@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from capsim import limits
 from capsim.demand import Cohort, build_cohort
 from capsim.errors import CapsimError
 from capsim.model import Network, RunRecord, compile_network, ensure_compiled, run_engine, run_simpy
@@ -171,6 +172,25 @@ def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: 
         raise ReplicationError(task.scenario.name, task.replication, task.seed, exc) from exc
 
 
+def check_run_size(scenario: Scenario, replications: int) -> None:
+    """Refuse, before anything is allocated, a run of ``replications`` replications that is
+    empty or larger than :mod:`capsim.limits` allows (replications, and women simulated:
+    deliveries x years x replications), with a :class:`~capsim.errors.CapsimError` that names
+    the figure and the limit. The scenario's own ``run.replications`` is checked when it is
+    validated; this checks a count given on the command line or in Python."""
+    if replications <= 0:
+        raise CapsimError(f"replications must be positive, got {replications}")
+    if replications > limits.MAX_REPLICATIONS:
+        raise CapsimError(f"{replications:,} replications asked, more than the "
+                          f"{limits.MAX_REPLICATIONS:,} a run may have")
+    women = scenario.women_per_replication * replications
+    if women > limits.MAX_WOMEN_SIMULATED:
+        raise CapsimError(
+            f"about {women:.3g} women would be simulated (deliveries x years x "
+            f"{replications:,} replications), more than the {limits.MAX_WOMEN_SIMULATED:,} a "
+            "run may simulate: fewer replications or a shorter horizon")
+
+
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
              workers: int | None = None, progress: bool | Callable[[int, int], None] = False,
              trace_dir: str | Path | None = None, client: Any = None,
@@ -190,11 +210,10 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     """
     engine_function(engine)
     n = scenario.run.replications if replications is None else int(replications)
-    if n <= 0:
-        raise ValueError(f"replications must be positive, got {n}")
+    check_run_size(scenario, n)
     seed = scenario.run.seed if seed is None else int(seed)
     if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+        raise CapsimError(f"seed must be a non-negative integer, got {seed}")
     workers = default_workers() if workers is None else int(workers)
     done: dict[int, ReplicationResult] = {}
     if client is None and engine == "compiled":

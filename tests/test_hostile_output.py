@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import capsim.run
 import capsim.sweep.runner
+from capsim import validate_scenario
 from capsim.cli import main
 from capsim.cli.common import MAX_SEED, non_negative_int, positive_int
 from capsim.errors import CapsimError
@@ -402,3 +403,28 @@ def test_a_read_only_folder_is_refused_before_simulating(tmp_path, scenario_file
     assert f"{folder}/out" in line and "Read-only file system" in line
     assert "replications" not in done.stdout        # nothing was simulated
     assert list(folder.iterdir()) == []
+
+
+# --- the size of a run given on the command line ---------------------------------------------
+
+@pytest.mark.parametrize("deliveries, replications, figure", [
+    (2000, 20_000, "20,000 replications asked, more than the 10,000"),
+    (4_000_000, 5_000, "women would be simulated"),
+])
+def test_a_run_too_large_for_the_command_line_count_is_refused_before_simulating(
+        tmp_path, capsys, no_simulation, deliveries, replications, figure):
+    """The file's own ``run.replications`` is checked at validation; a count given with
+    ``-n`` is checked against the same limits before anything is simulated."""
+    path = tmp_path / "big.yaml"
+    path.write_text(yaml.safe_dump(base_dict(demand={"deliveries": deliveries}),
+                                   allow_unicode=True), encoding="utf-8")
+    assert main(["run", str(path), "-n", str(replications), "--workers", "1",
+                 "--out", str(tmp_path / "results")]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert figure in line
+    assert not (tmp_path / "results" / "summary.csv").exists()
+
+
+def test_simulate_refuses_no_replications_in_one_line():
+    with pytest.raises(CapsimError, match="replications must be positive, got 0"):
+        capsim.run.simulate(validate_scenario(short()), replications=0, workers=1)
