@@ -103,19 +103,43 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
     lam_day = expected_daily_deliveries(scenario)
     hour_w = np.asarray(scenario.demand.hour_profile, dtype=float)
     hour_w = hour_w / hour_w.sum()
-    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
-    parts = []
-    for year in np.unique(years):
-        days = np.flatnonzero(years == year)
-        parts.append(_women_of_year(scenario, seed, replication, int(year), days, lam_day, hour_w))
-    # One attribute at a time, letting go of each part as it is used: a five-year province
-    # holds millions of women, and two copies of them at once would double the peak memory.
-    merged = {k: np.concatenate([p.pop(k) for p in parts]) for k in list(parts[0])}
-    order = np.argsort(merged["admit_h"], kind="stable")
-    for k in merged:
-        merged[k] = merged[k][order]
+    day_years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    years = [int(y) for y in np.unique(day_years)]
+    onsets = [_onsets(stream(seed, replication, "arrivals", year),
+                      np.flatnonzero(day_years == year), lam_day, hour_w) for year in years]
+    draws = YearStreams(seed, replication, years, [o.shape[0] for o in onsets])
+    women = _women(scenario, np.concatenate(onsets), draws)
+    del onsets
+    # One attribute at a time, letting go of each unsorted array as it is replaced: a five-year
+    # province holds millions of women, and two copies of them at once would double the peak.
+    order = np.argsort(women["admit_h"], kind="stable")
+    for k in women:
+        women[k] = women[k][order]
     init_fac, init_rel = _initial_census(scenario, seed, replication)
-    return Cohort(initial_facility=init_fac, initial_release_h=init_rel, **merged)
+    return Cohort(initial_facility=init_fac, initial_release_h=init_rel, **women)
+
+
+@dataclass(frozen=True)
+class YearStreams:
+    """The named streams of one replication's women, a stream per calendar year: the
+    ``sizes[i]`` women of ``years[i]`` come after those of the earlier years."""
+
+    seed: int
+    replication: int
+    years: list[int]
+    sizes: list[int]
+
+    def uniforms(self, name: str, k: int) -> np.ndarray:
+        """Array [woman, k] of uniform numbers in [0, 1) from stream ``name``: each year's
+        women take theirs from that year's stream, so the k-th woman of a year keeps her
+        numbers whatever the other years hold."""
+        out = np.empty((sum(self.sizes), k))
+        at = 0
+        for year, size in zip(self.years, self.sizes, strict=True):
+            stream(self.seed, self.replication, name, year).random((size, k),
+                                                                   out=out[at:at + size])
+            at += size
+        return out
 
 
 def _onsets(rng: np.random.Generator, days: np.ndarray, lam_day: np.ndarray,
@@ -135,34 +159,37 @@ def _onsets(rng: np.random.Generator, days: np.ndarray, lam_day: np.ndarray,
     return np.interp(unit_times, cum, edges)
 
 
-def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.ndarray,
-                   lam_day: np.ndarray, hour_w: np.ndarray) -> dict[str, np.ndarray]:
+def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[str, np.ndarray]:
+    """The attributes of the women with labour onsets ``onset`` (hours, in year order), each
+    computed in one pass over all of them from its own stream; arrays in ``onset`` order.
+
+    Every step is element by element, so a woman's values are those she would have if her
+    year were drawn alone."""
     demand, pathway = scenario.demand, scenario.pathway
-    onset = _onsets(stream(seed, rep, "arrivals", year), days, lam_day, hour_w)
     n = onset.shape[0]
 
-    def uniforms(name: str, k: int) -> np.ndarray:
-        return stream(seed, rep, name, year).random((n, k))
+    def one(name: str) -> np.ndarray:
+        return draws.uniforms(name, 1)[:, 0]
 
     risk_cum = np.cumsum([demand.risk_mix[c] for c in RISK_COLOURS])
-    risk = np.minimum(np.searchsorted(risk_cum, uniforms("risk", 1)[:, 0], side="right"),
+    risk = np.minimum(np.searchsorted(risk_cum, one("risk"), side="right"),
                       len(RISK_COLOURS) - 1).astype(np.int8)
 
     ids = [f.id for f in scenario.facilities]
     book_ids = list(demand.booking)
     book_cum = np.cumsum([demand.booking[i] for i in book_ids])
-    pick = np.minimum(np.searchsorted(book_cum, uniforms("booking", 1)[:, 0], side="right"),
+    pick = np.minimum(np.searchsorted(book_cum, one("booking"), side="right"),
                       len(book_ids) - 1)
     booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[pick]
+    del pick
 
     def by_risk(rates: Mapping[RiskColour, float]) -> np.ndarray:
         return np.asarray([rates[c] for c in RISK_COLOURS])[risk]
 
-    u_mode = uniforms("mode", 3)
+    u_mode = draws.uniforms("mode", 3)
     planned = u_mode[:, 0] < caesarean_rate(scenario, "planned", risk, onset)
-    emergency = (uniforms("emergency", 1)[:, 0]
-                 < caesarean_rate(scenario, "emergency", risk, onset)) & ~planned
-    complication = uniforms("complication", 1)[:, 0] < by_risk(pathway.intrapartum_complication)
+    emergency = (one("emergency") < caesarean_rate(scenario, "emergency", risk, onset)) & ~planned
+    complication = one("complication") < by_risk(pathway.intrapartum_complication)
 
     event = onset.copy()
     if planned.any():
@@ -172,18 +199,27 @@ def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.
         hours = np.asarray(demand.planned_caesarean_hours, dtype=float)
         pick_h = np.minimum((u_mode[planned, 1] * hours.size).astype(int), hours.size - 1)
         event[planned] = np.maximum(0.0, day * HOURS_PER_DAY + hours[pick_h] + u_mode[planned, 2])
+    del u_mode
 
-    u_ante = uniforms("antenatal", 2)
+    u_ante = draws.uniforms("antenatal", 2)
     ante_days = np.zeros(n)
     for k, colour in enumerate(RISK_COLOURS):
         rule = pathway.antenatal[colour]
         mask = (risk == k) & (u_ante[:, 0] < rule.probability)
         if mask.any():
             ante_days[mask] = rule.days.ppf(u_ante[mask, 1])
+    del u_ante
     admit = np.maximum(0.0, event - ante_days * HOURS_PER_DAY)
+    del ante_days
 
-    u_post = uniforms("postnatal", 2)
-    u_theatre = uniforms("theatre", 2)
+    u_post = draws.uniforms("postnatal", 2)
+    los_vaginal = pathway.postnatal_los.vaginal.ppf(u_post[:, 0]) * HOURS_PER_DAY
+    los_caesarean = pathway.postnatal_los.caesarean.ppf(u_post[:, 1]) * HOURS_PER_DAY
+    del u_post
+    u_theatre = draws.uniforms("theatre", 2)
+    theatre = pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0
+    preparation = pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0
+    del u_theatre
     return {
         "admit_h": admit,
         "event_h": event,
@@ -192,11 +228,11 @@ def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.
         "planned_cs": planned,
         "emergency_cs": emergency,
         "complication": complication,
-        "labour_h": pathway.labour.ppf(uniforms("labour", 1)[:, 0]),
-        "los_vaginal_h": pathway.postnatal_los.vaginal.ppf(u_post[:, 0]) * HOURS_PER_DAY,
-        "los_caesarean_h": pathway.postnatal_los.caesarean.ppf(u_post[:, 1]) * HOURS_PER_DAY,
-        "theatre_h": pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0,
-        "preparation_h": pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0,
+        "labour_h": pathway.labour.ppf(one("labour")),
+        "los_vaginal_h": los_vaginal,
+        "los_caesarean_h": los_caesarean,
+        "theatre_h": theatre,
+        "preparation_h": preparation,
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -58,78 +59,73 @@ class ReplicationResult:
 
 
 def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:
-    """Turn one replication's :class:`RunRecord` into a :class:`ReplicationResult`."""
+    """Turn one replication's :class:`RunRecord` into a :class:`ReplicationResult`.
+
+    Each group of women is placed once in its cells (period, facility); every count of the
+    group comes from one ``np.bincount`` of those cells, and the sums of minutes keep the
+    women's order, so each value is the same to the last bit however it is grouped."""
     nf = net.n
-    years = net.years
-    ny = len(years)
-    starts = np.asarray(net.year_starts_h)
-    t0, t1 = net.t_stats_h, net.t_end_h
-    ends = np.append(starts[1:], t1)
-    period_days = np.append((ends - starts) / 24.0, (t1 - t0) / 24.0)
+    ny = len(net.years)
+    cal = _calendar(net)
+    period_days = cal.period_days
 
-    def period_index(t: np.ndarray) -> np.ndarray:
-        """Year index of each time; -1 outside the reported window."""
-        idx = np.searchsorted(starts, t, side="right") - 1
-        return np.where((t >= t0) & (t < t1), idx, -1)
-
-    def tally(fac: np.ndarray, t: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Sum of weights by (period, facility): shape (years + 1, facilities + 1), the last
-        row all years and the last column the region."""
-        p = period_index(t)
-        ok = p >= 0
-        col = np.where(fac[ok] >= 0, fac[ok], nf)
-        w = None if weights is None else weights[ok]
-        out = np.bincount(p[ok] * (nf + 1) + col, weights=w,
-                          minlength=ny * (nf + 1)).reshape(ny, nf + 1).astype(float)
-        out[:, nf] = out.sum(axis=1)
-        return np.vstack([out, out.sum(axis=0)])
-
-    n = rec.first.shape[0]
-    counted = np.arange(n) >= rec.first_counted
     # Women are counted in the period of their first bed request; later events (deliveries,
-    # labours) in the period they happen.
-    arr_t = np.where(counted, rec.admit_h, -1.0)
+    # labours) in the period they happen. Women before ``first_counted`` are warm-up.
+    n0 = rec.first_counted
+    cells = _cells(cal, rec.first[n0:], rec.admit_h[n0:])
+    fate = (rec.turned_away[n0:].astype(np.int64)
+            | (rec.out_of_region[n0:].astype(np.int64) << 1))
+    by_fate = _counts(cal, cells, fate, 4)  # [fate, row, column]: 1 turned away, 2 out of region
+    arrivals = by_fate.sum(axis=0)
+    turned = by_fate[1] + by_fate[3]
+    outs = by_fate[2] + by_fate[3]
+    diverted = by_fate[1]  # turned away and placed in the region
+    del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
 
-    arrivals = tally(rec.first, arr_t)
-    turned = tally(rec.first, arr_t, rec.turned_away.astype(float))
-    outs = tally(rec.first, arr_t, rec.out_of_region.astype(float))
-    diverted = turned - tally(rec.first, arr_t, (rec.turned_away & rec.out_of_region).astype(float))
-    del arr_t  # each per-woman temporary goes once used: a province has millions of women
+    # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
+    cells = _cells(cal, rec.facility, rec.delivered_h)
+    is_ecs = rec.mode == EMERGENCY_CS
+    kind = ((rec.facility >= 0).astype(np.int64)
+            | (((rec.mode == PLANNED_CS) | is_ecs).astype(np.int64) << 1)
+            | (is_ecs.astype(np.int64) << 2)
+            | ((rec.ddi_min <= net.ddi_target_min).astype(np.int64) << 3))
+    by_kind = _counts(cal, cells, kind, 16)  # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
+    del kind
+    deliveries = by_kind[1::2].sum(axis=0)
+    cs = by_kind[3::4].sum(axis=0)
+    ecs = by_kind[4:8].sum(axis=0) + by_kind[12:16].sum(axis=0)
+    ddi_in = by_kind[12:16].sum(axis=0)
+    del by_kind
+    is_ecs &= cells >= 0
+    ddi = rec.ddi_min[is_ecs]
+    ddi_sum = _sums(cal, cells[is_ecs], np.where(np.isfinite(ddi), ddi, 0.0))
+    del cells, is_ecs, ddi
 
-    delivered_t = np.where(rec.facility >= 0, rec.delivered_h, -1.0)
-    deliveries = tally(rec.facility, delivered_t)
-    is_cs = (rec.mode == PLANNED_CS) | (rec.mode == EMERGENCY_CS)
-    cs = tally(rec.facility, delivered_t, is_cs.astype(float))
-    del delivered_t, is_cs
-    ecs_t = np.where(rec.mode == EMERGENCY_CS, rec.delivered_h, -1.0)
-    ecs = tally(rec.facility, ecs_t)
-
-    lab_t = np.where(rec.labour_facility >= 0, rec.labour_start_h, -1.0)
-    wait_min = np.nan_to_num(rec.midwife_wait_h, nan=np.inf) * 60.0
-    labours = tally(rec.labour_facility, lab_t)
-    done_wait = np.isfinite(wait_min)
-    served_t = np.where(done_wait, lab_t, -1.0)  # labours whose midwife came before the end
-    no_wait = tally(rec.labour_facility, served_t, (wait_min == 0).astype(float))
-    timely = tally(rec.labour_facility, lab_t,
-                   (wait_min <= net.midwife_wait_target_min).astype(float))
-    wait_sum = tally(rec.labour_facility, served_t, np.where(done_wait, wait_min, 0.0))
-    waited = tally(rec.labour_facility, served_t)
-    wait_p95 = _wait_p95(net, rec, lab_t, wait_min, period_index, ny)
-    del lab_t, wait_min, done_wait, served_t
-
-    ddi_ok = np.isfinite(rec.ddi_min)
-    ddi_sum = tally(rec.facility, ecs_t, np.where(ddi_ok, rec.ddi_min, 0.0))
-    ddi_in = tally(rec.facility, ecs_t, (np.nan_to_num(rec.ddi_min, nan=np.inf)
-                                         <= net.ddi_target_min).astype(float))
-    del ecs_t, ddi_ok
+    # Labours, placed by the facility and time of labour care; waits in minutes.
+    labouring = rec.labour_facility >= 0
+    cells = _cells(cal, rec.labour_facility, np.where(labouring, rec.labour_start_h, -1.0))
+    del labouring
+    wait_min = rec.midwife_wait_h * 60.0  # NaN: no midwife before the horizon's end
+    served = np.isfinite(wait_min)
+    care = (served.astype(np.int64)
+            | ((wait_min == 0).astype(np.int64) << 1)
+            | ((wait_min <= net.midwife_wait_target_min).astype(np.int64) << 2))
+    by_care = _counts(cal, cells, care, 8)  # bits: 1 served, 2 no wait, 4 within target
+    del care
+    labours = by_care.sum(axis=0)
+    waited = by_care[1::2].sum(axis=0)
+    no_wait = by_care[3::4].sum(axis=0)
+    timely = by_care[4:].sum(axis=0)
+    del by_care
+    keep = served & (cells >= 0)
+    served_cells, wait_min = cells[keep], wait_min[keep]
+    del cells, served, keep
+    wait_sum = _sums(cal, served_cells, wait_min)
+    wait_p95 = _wait_p95(cal, served_cells, wait_min)
+    del served_cells, wait_min
 
     census = daily_census(net, rec)
-    capacity = capacity_by_day(net)
-    occ = _occupancy(net, census, capacity, ny)
-
-    staff = {name: _by_period_mean(net, capacity if name == "beds"
-                                   else capacity_by_day(net, name), ny)
-             for name in ("beds", "midwives", "obstetricians", "theatres")}
+    occ = _occupancy(cal, census)
 
     flows_df = _flows_frame(net, rec.flows, replication)
     # Emergency transfers by (year, facility they leave), with the all-years row and region column.
@@ -140,6 +136,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
                 em[row, src] += count
                 em[row, nf] += count
 
+    staff = cal.staff
     with np.errstate(invalid="ignore", divide="ignore"):
         per_year = deliveries / period_days[:, None] * DAYS_PER_YEAR
         values = {
@@ -166,27 +163,16 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
             "obstetricians_per_1000_deliveries": staff["obstetricians"] / per_year * 1000,
             "obstetricians_per_bed": staff["obstetricians"] / staff["beds"],
         }
-    year_labels = [str(y) for y in years] + [ALL_YEARS]
-    fac_labels = [*net.ids, REGION]
-    frames = []
-    for metric, arr in values.items():
-        arr = np.where(np.isfinite(arr), arr, np.nan)
-        frames.append(pd.DataFrame({
-            "year": np.repeat(year_labels, nf + 1),
-            "facility": np.tile(fac_labels, ny + 1),
-            "metric": metric,
-            "value": arr.ravel(),
-        }))
-    metrics = pd.concat(frames, ignore_index=True)
-    metrics.insert(0, "replication", replication)
+    metrics = _metrics_frame(cal, values, replication)
 
     delivered_w = rec.facility >= 0
-    delivered = int(np.count_nonzero(delivered_w & counted))
-    out = int(np.count_nonzero(rec.out_of_region & counted))
+    counted = slice(n0, None)
+    delivered = int(np.count_nonzero(delivered_w[counted]))
+    out = int(np.count_nonzero(rec.out_of_region[counted]))
     # Counted independently: a woman lost by the engine would break the balance.
-    in_care = int(np.count_nonzero(counted & ~delivered_w & ~rec.out_of_region
-                                   & rec.in_bed_at_end))
-    total = int(np.count_nonzero(counted))
+    in_care = int(np.count_nonzero(~delivered_w[counted] & ~rec.out_of_region[counted]
+                                   & rec.in_bed_at_end[counted]))
+    total = max(0, rec.first.shape[0] - n0)
     return ReplicationResult(
         replication=replication,
         seed=seed,
@@ -201,28 +187,135 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     )
 
 
-def _wait_p95(net: Network, rec: RunRecord, lab_t: np.ndarray, wait_min: np.ndarray,
-              period_index, ny: int) -> np.ndarray:
-    nf = net.n
+@dataclass(frozen=True)
+class _Calendar:
+    """What the reduction of every replication of one network shares: its periods, its
+    reported days by period and whatever depends on the capacities alone (read-only)."""
+
+    facilities: int
+    years: int
+    year_starts_h: np.ndarray
+    t0: float
+    t1: float
+    period_days: np.ndarray         # days of each year, then of the whole reported period
+    day_rows: tuple[tuple[int, np.ndarray, int], ...]  # (row, days of the row, same as row)
+    beds: np.ndarray                # [facility, day]
+    region_beds: np.ndarray         # [day]
+    row_beds: np.ndarray            # [row, facility]: bed-days of the row's days
+    row_region_beds: np.ndarray     # [row]
+    staff: dict[str, np.ndarray]    # by-period means of beds and head-counts, [row, column]
+    labels: tuple[tuple[str, ...], tuple[str, ...]]  # year rows, facility columns
+
+
+def _calendar(net: Network) -> _Calendar:
+    """The :class:`_Calendar` of ``net``, worked out once for networks with equal periods and
+    capacities (the replications of a scenario compile equal networks)."""
+    return _calendar_of(net.ids, net.years, net.year_starts_h, net.t_stats_h, net.t_end_h,
+                        net.capacity)
+
+
+@lru_cache(maxsize=4)
+def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
+    nf, ny = len(ids), len(years)
+    starts = np.asarray(year_starts_h, dtype=float)
+    ends = np.append(starts[1:], t1)
+    period_days = np.append((ends - starts) / 24.0, (t1 - t0) / 24.0)
+    days = int(round((t1 - t0) / 24.0))
+    mid = t0 + 24.0 * np.arange(days) + 12.0
+    day_year = np.searchsorted(starts, mid, side="right") - 1
+    rows = []
+    for row in range(ny + 1):
+        sel = day_year == row if row < ny else np.ones_like(day_year, dtype=bool)
+        # A row with the same days as an earlier one (the only year of a one-year horizon and
+        # the whole period) has the same values: they are worked out once.
+        same = next((r for r, s, _ in rows if np.array_equal(s, sel)), row)
+        rows.append((row, sel, same))
+    beds = capacity.by_day("beds")
+    region_beds = beds.sum(axis=0)
+    row_beds = np.zeros((ny + 1, nf))
+    row_region_beds = np.zeros(ny + 1)
+    for row, sel, _ in rows:
+        row_beds[row] = beds[:, sel].sum(axis=1)
+        row_region_beds[row] = beds[:, sel].sum()
+    staff = {}
+    for name in ("beds", "midwives", "obstetricians", "theatres"):
+        per_day = beds if name == "beds" else capacity.by_day(name)
+        out = np.full((ny + 1, nf + 1), np.nan)
+        region = per_day.sum(axis=0)
+        for row, sel, _ in rows:
+            if sel.any():
+                out[row, :nf] = per_day[:, sel].mean(axis=1)
+                out[row, nf] = region[sel].mean()
+        staff[name] = out
+    for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values()):
+        arr.setflags(write=False)
+    return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), beds, region_beds,
+                     row_beds, row_region_beds, staff,
+                     ((*map(str, years), ALL_YEARS), (*ids, REGION)))
+
+
+def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The cell of each event at time ``t`` (hours) in facility ``fac``: year index x
+    (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
+    -1 for an event outside the reported years."""
+    nf = cal.facilities
+    year = np.full(t.shape, -1, dtype=np.int64)
+    for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
+        year += t >= start
+    year *= nf + 1
+    year += np.where(fac >= 0, fac, nf)
+    return np.where((t >= cal.t0) & (t < cal.t1) & (year >= 0), year, -1)
+
+
+def _counts(cal: _Calendar, cells: np.ndarray, kind: np.ndarray, kinds: int) -> np.ndarray:
+    """Events by kind and cell: float array [kind, row, column] with ``kinds`` kinds (``kind``
+    an int per event in 0 .. kinds - 1), a row per year then the all-years row, a column per
+    facility then the region (every event of its row, with a facility or not)."""
+    nf, ny = cal.facilities, cal.years
+    ok = cells >= 0
+    flat = np.bincount(kind[ok] * (ny * (nf + 1)) + cells[ok], minlength=kinds * ny * (nf + 1))
+    out = np.zeros((kinds, ny + 1, nf + 1), dtype=np.int64)
+    out[:, :ny] = flat.reshape(kinds, ny, nf + 1)
+    out[:, :ny, nf] = out[:, :ny].sum(axis=2)
+    out[:, ny] = out[:, :ny].sum(axis=1)
+    return out.astype(float)  # counts are exact in floats, whatever the order of the sums
+
+
+def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sum of ``weights`` by cell, [row, column] as :func:`_counts`; ``cells`` all inside the
+    reported years. The additions run in the events' order, then over facilities (region)
+    and over years (all-years row), so that the sums do not depend on how events are grouped."""
+    nf, ny = cal.facilities, cal.years
+    out = np.bincount(cells, weights=weights, minlength=ny * (nf + 1)).reshape(ny, nf + 1)
+    out[:, nf] = out.sum(axis=1)
+    return np.vstack([out, out.sum(axis=0)])
+
+
+def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.ndarray:
+    """95th percentile of the waits by cell, [row, column] as :func:`_counts` (NaN where no
+    woman waited); the waits are sorted once for all the groupings."""
+    nf, ny = cal.facilities, cal.years
     out = np.full((ny + 1, nf + 1), np.nan)
-    p = period_index(lab_t)
-    ok = (p >= 0) & np.isfinite(wait_min)
-    if not ok.any():
+    if not cells.shape[0]:
         return out
-    fac, per, w = rec.labour_facility[ok].astype(np.int64), p[ok], wait_min[ok]
-    out[:ny, :nf] = _p95_by_group(per * nf + fac, w, ny * nf).reshape(ny, nf)
-    out[:ny, nf] = _p95_by_group(per, w, ny)
-    out[ny, :nf] = _p95_by_group(fac, w, nf)
-    out[ny, nf] = np.percentile(w, 95)
+    order = np.argsort(wait_min, kind="stable")
+    per, fac = np.divmod(cells, nf + 1)
+    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, order).reshape(ny, nf)
+    out[:ny, nf] = _p95_by_group(per, wait_min, ny, order)
+    out[ny, :nf] = _p95_by_group(fac, wait_min, nf, order)
+    out[ny, nf] = _p95_sorted(wait_min[order][None, :], np.asarray([cells.shape[0]]))[0]
     return out
 
 
-def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
+                  order: np.ndarray | None = None) -> np.ndarray:
     """95th percentile of ``values`` within each group ``0 .. groups - 1`` (NaN when empty).
 
     The same numbers as ``np.percentile(values[group == g], 95)`` (its default linear method,
-    step by step), for all groups with one sort instead of a call per group."""
-    order = np.argsort(values, kind="stable")
+    step by step), for all groups with one sort instead of a call per group. ``order``, when
+    given, is ``np.argsort(values, kind="stable")``, shared between groupings."""
+    if order is None:
+        order = np.argsort(values, kind="stable")
     small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
     order = order[np.argsort(group[order].astype(small), kind="stable")]
     v = values[order]
@@ -230,14 +323,27 @@ def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndar
     start = np.concatenate([[0], np.cumsum(count)[:-1]])
     out = np.full(groups, np.nan)
     has = count > 0
-    virtual = (count[has] - 1) * 0.95
+    out[has] = _lerp95(v, start[has], count[has])
+    return out
+
+
+def _lerp95(v: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The 95th percentiles of the sorted runs ``v[start : start + count]`` (count >= 1), as
+    numpy's default linear method works them out, to the last bit."""
+    virtual = (count - 1) * 0.95
     below = np.floor(virtual).astype(np.int64)
     gamma = virtual - below
-    a = v[start[has] + below]
-    b = v[start[has] + np.minimum(below + 1, count[has] - 1)]
+    a = v[start + below]
+    b = v[start + np.minimum(below + 1, count - 1)]
     diff = b - a
-    out[has] = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
-    return out
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+
+
+def _p95_sorted(rows: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """95th percentile of each row of ``rows`` whose first ``count`` values are sorted (the
+    rest NaN): ``np.nanpercentile(rows, 95, axis=1)`` for rows with a value."""
+    width = rows.shape[1]
+    return _lerp95(rows.ravel(), np.arange(rows.shape[0]) * width, count)
 
 
 def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
@@ -290,65 +396,72 @@ def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
     return net.capacity.by_day(name)
 
 
-def _day_year_index(net: Network) -> np.ndarray:
-    t0, t1 = net.t_stats_h, net.t_end_h
-    days = int(round((t1 - t0) / 24.0))
-    mid = t0 + 24.0 * np.arange(days) + 12.0
-    return np.searchsorted(np.asarray(net.year_starts_h), mid, side="right") - 1
-
-
-def _day_masks(net: Network, ny: int):
-    """Yield (row, mask of reported days) for each year, then the all-years row ``ny``."""
-    yi = _day_year_index(net)
-    for row in range(ny + 1):
-        yield row, (yi == row if row < ny else np.ones_like(yi, dtype=bool))
-
-
-def _by_period_mean(net: Network, per_day: np.ndarray, ny: int) -> np.ndarray:
-    """Mean over days of each period; the region column sums facilities first."""
-    nf = net.n
-    out = np.full((ny + 1, nf + 1), np.nan)
-    region = per_day.sum(axis=0)
-    for row, sel in _day_masks(net, ny):
-        if sel.any():
-            out[row, :nf] = per_day[:, sel].mean(axis=1)
-            out[row, nf] = region[sel].mean()
-    return out
-
-
-def _occupancy(net: Network, census: np.ndarray, capacity: np.ndarray,
-               ny: int) -> dict[str, np.ndarray]:
-    nf = net.n
+def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean and 95th-percentile bed occupancy and the share of days above
+    :data:`HIGH_OCCUPANCY`, [row, column] as :func:`_counts` (shares of beds, of days)."""
+    nf, ny = cal.facilities, cal.years
+    capacity = cal.beds
     with np.errstate(invalid="ignore", divide="ignore"):
         occ_f = np.where(capacity > 0, census / capacity, np.nan)
-        region_beds = capacity.sum(axis=0)
         # A day on which the region has no beds has no occupancy, as for a facility.
-        occ_r = np.where(region_beds > 0, census.sum(axis=0) / region_beds, np.nan)
+        occ_r = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds, np.nan)
     mean = np.full((ny + 1, nf + 1), np.nan)
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
-    for row, sel in _day_masks(net, ny):
+    for row, sel, same in cal.day_rows:
+        if same != row:
+            for table in (mean, p95, high):
+                table[row] = table[same]
+            continue
         if not sel.any():
             continue
+        cap = cal.row_beds[row]
         with np.errstate(invalid="ignore", divide="ignore"):
-            cap = capacity[:, sel].sum(axis=1)
             mean[row, :nf] = np.where(cap > 0, census[:, sel].sum(axis=1) / cap, np.nan)
-            mean[row, nf] = census[:, sel].sum() / capacity[:, sel].sum()
-        has = capacity[:, sel].sum(axis=1) > 0
+            mean[row, nf] = census[:, sel].sum() / cal.row_region_beds[row]
+        has = cap > 0
         if has.any():
-            block = occ_f[has][:, sel]
-            # Without NaN (no day without beds) percentile gives the same numbers, in one call
-            # rather than one per facility.
-            p95[row, :nf][has] = (np.nanpercentile(block, 95, axis=1) if np.isnan(block).any()
-                                  else np.percentile(block, 95, axis=1))
+            # Each facility's days sorted once (days without beds, NaN, last): the percentile
+            # and the days above the threshold both come from the sorted rows.
+            block = np.sort(occ_f[has][:, sel], axis=1)
+            valid = np.count_nonzero(~np.isnan(block), axis=1)
+            p95[row, :nf][has] = _p95_sorted(block, valid)
             # The share of the days with beds (a day without beds is neither high nor low).
-            above = np.where(np.isnan(block), np.nan, block > HIGH_OCCUPANCY)
-            high[row, :nf][has] = np.nanmean(above, axis=1)
+            high[row, :nf][has] = np.count_nonzero(block > HIGH_OCCUPANCY, axis=1) / valid
         region = occ_r[sel]
-        if not np.isnan(region).all():
-            p95[row, nf] = np.nanpercentile(region, 95)
-            high[row, nf] = np.mean(region[~np.isnan(region)] > HIGH_OCCUPANCY)
+        region = region[~np.isnan(region)]
+        if region.shape[0]:
+            region.sort()
+            p95[row, nf] = _p95_sorted(region[None, :], np.asarray([region.shape[0]]))[0]
+            high[row, nf] = np.count_nonzero(region > HIGH_OCCUPANCY) / region.shape[0]
     return {"occupancy_mean": mean, "occupancy_p95": p95, "days_above_85_share": high}
+
+
+def _metrics_frame(cal: _Calendar, values: dict[str, np.ndarray],
+                   replication: int) -> pd.DataFrame:
+    """The long table replication, year, facility, metric, value of ``values`` ({metric:
+    [row, column]}), non-finite values as NaN, built in one piece."""
+    year, facility, metric = _label_columns(*cal.labels, tuple(values))
+    value = np.stack(list(values.values())).ravel()
+    value = np.where(np.isfinite(value), value, np.nan)
+    return pd.DataFrame({"replication": np.full(value.shape[0], replication, dtype=np.int64),
+                         "year": year, "facility": facility, "metric": metric,
+                         "value": value})
+
+
+@lru_cache(maxsize=16)
+def _label_columns(years: tuple[str, ...], facilities: tuple[str, ...],
+                   metrics: tuple[str, ...]) -> tuple:
+    """The year, facility and metric columns of the long metrics table, as pandas builds them
+    from strings (the frame built from them copies them)."""
+    block = len(years) * len(facilities)
+    frame = pd.DataFrame({
+        "year": np.tile(np.repeat(np.asarray(years, dtype=object), len(facilities)),
+                        len(metrics)),
+        "facility": np.tile(np.asarray(facilities, dtype=object), len(years) * len(metrics)),
+        "metric": np.repeat(np.asarray(metrics, dtype=object), block),
+    })
+    return frame["year"].array, frame["facility"].array, frame["metric"].array
 
 
 def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
