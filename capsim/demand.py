@@ -21,7 +21,7 @@ import numpy as np
 
 from capsim.scenario.calendar import horizon_years
 from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario
-from capsim.streams import stream
+from capsim.streams import stream, streams
 
 HOURS_PER_DAY = 24.0
 
@@ -105,9 +105,10 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
     hour_w = hour_w / hour_w.sum()
     day_years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
     years = [int(y) for y in np.unique(day_years)]
-    onsets = [_onsets(stream(seed, replication, "arrivals", year),
-                      np.flatnonzero(day_years == year), lam_day, hour_w) for year in years]
-    draws = YearStreams(seed, replication, years, [o.shape[0] for o in onsets])
+    generators = YearStreams.seeded(seed, replication, years)
+    onsets = [_onsets(rng, np.flatnonzero(day_years == year), lam_day, hour_w)
+              for rng, year in zip(generators.pop("arrivals"), years, strict=True)]
+    draws = YearStreams(generators, [o.shape[0] for o in onsets])
     women = _women(scenario, np.concatenate(onsets), draws)
     del onsets
     # One attribute at a time, letting go of each unsorted array as it is replaced: a five-year
@@ -121,13 +122,26 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
 
 @dataclass(frozen=True)
 class YearStreams:
-    """The named streams of one replication's women, a stream per calendar year: the
-    ``sizes[i]`` women of ``years[i]`` come after those of the earlier years."""
+    """The named streams of one replication's women, a generator per calendar year
+    (``generators[name][i]`` for the ``sizes[i]`` women of the i-th year, who come after those
+    of the earlier years)."""
 
-    seed: int
-    replication: int
-    years: list[int]
+    #: The streams each woman draws from, besides her labour onset's ("arrivals").
+    NAMES = ("risk", "booking", "mode", "emergency", "complication", "antenatal", "postnatal",
+             "theatre", "labour")
+
+    generators: dict[str, list[np.random.Generator]]
     sizes: list[int]
+
+    @classmethod
+    def seeded(cls, seed: int, replication: int,
+               years: list[int]) -> dict[str, list[np.random.Generator]]:
+        """The generators of "arrivals" and of :attr:`NAMES`, one per year of ``years``,
+        seeded together (see :func:`capsim.streams.streams`)."""
+        names = ("arrivals", *cls.NAMES)
+        made = iter(streams(seed, replication, [(name, year) for name in names
+                                                for year in years]))
+        return {name: [next(made) for _ in years] for name in names}
 
     def uniforms(self, name: str, k: int) -> np.ndarray:
         """Array [woman, k] of uniform numbers in [0, 1) from stream ``name``: each year's
@@ -135,9 +149,8 @@ class YearStreams:
         numbers whatever the other years hold."""
         out = np.empty((sum(self.sizes), k))
         at = 0
-        for year, size in zip(self.years, self.sizes, strict=True):
-            stream(self.seed, self.replication, name, year).random((size, k),
-                                                                   out=out[at:at + size])
+        for rng, size in zip(self.generators[name], self.sizes, strict=True):
+            rng.random((size, k), out=out[at:at + size])
             at += size
         return out
 

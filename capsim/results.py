@@ -198,7 +198,15 @@ class _Calendar:
     t0: float
     t1: float
     period_days: np.ndarray         # days of each year, then of the whole reported period
-    day_rows: tuple[tuple[int, np.ndarray, int], ...]  # (row, days of the row, same as row)
+    # The rows worked out, with their days; a row with the same days as an earlier one (the
+    # only year of a one-year horizon and the whole period) is a copy of it (row, copied row).
+    day_rows: tuple[tuple[int, np.ndarray], ...]
+    day_spans: np.ndarray           # [row worked out, 2]: its first day and the day after
+    copies: tuple[tuple[int, int], ...]
+    row_valid: np.ndarray           # [column, row worked out]: days with beds
+    # The rows of similar lengths: their numbers, the days of each row padded by the index
+    # ``days``, and the days with beds of each column in each row, [column, row].
+    row_batches: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     beds: np.ndarray                # [facility, day]
     region_beds: np.ndarray         # [day]
     row_beds: np.ndarray            # [row, facility]: bed-days of the row's days
@@ -223,18 +231,41 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     days = int(round((t1 - t0) / 24.0))
     mid = t0 + 24.0 * np.arange(days) + 12.0
     day_year = np.searchsorted(starts, mid, side="right") - 1
-    rows = []
+    rows: list[tuple[int, np.ndarray]] = []
+    copies = []
     for row in range(ny + 1):
         sel = day_year == row if row < ny else np.ones_like(day_year, dtype=bool)
-        # A row with the same days as an earlier one (the only year of a one-year horizon and
-        # the whole period) has the same values: they are worked out once.
-        same = next((r for r, s, _ in rows if np.array_equal(s, sel)), row)
-        rows.append((row, sel, same))
+        same = next((r for r, s in rows if np.array_equal(s, sel)), None)
+        if same is None:
+            rows.append((row, sel))
+        else:
+            copies.append((row, same))
+    # Days are in time order, so the days of a row are a run: [first, stop).
+    spans = []
+    for _, sel in rows:
+        on = np.flatnonzero(sel)
+        first, stop = (int(on[0]), int(on[-1]) + 1) if on.shape[0] else (0, 0)
+        assert stop - first == on.shape[0]
+        spans.append((first, stop))
     beds = capacity.by_day("beds")
     region_beds = beds.sum(axis=0)
+    # Days with beds of each column (facilities, then the region) in each row worked out.
+    with_beds = np.vstack([beds > 0, region_beds > 0])
+    row_valid = np.stack([with_beds[:, sel].sum(axis=1) for _, sel in rows], axis=1)
+    # Years in one batch, the whole period (when it is not a copy) in another.
+    batches = []
+    for part in ([r for r in rows if r[0] < ny], [r for r in rows if r[0] == ny]):
+        if part:
+            width = max(1, max(int(sel.sum()) for _, sel in part))
+            idx = np.full((len(part), width), days, dtype=np.int64)
+            for i, (_, sel) in enumerate(part):
+                on = np.flatnonzero(sel)
+                idx[i, :on.shape[0]] = on
+            in_part = [i for i, (r, _) in enumerate(rows) if r in {p for p, _ in part}]
+            batches.append((np.asarray([r for r, _ in part]), idx, row_valid[:, in_part]))
     row_beds = np.zeros((ny + 1, nf))
     row_region_beds = np.zeros(ny + 1)
-    for row, sel, _ in rows:
+    for row, sel in rows:
         row_beds[row] = beds[:, sel].sum(axis=1)
         row_region_beds[row] = beds[:, sel].sum()
     staff = {}
@@ -242,14 +273,18 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
         per_day = beds if name == "beds" else capacity.by_day(name)
         out = np.full((ny + 1, nf + 1), np.nan)
         region = per_day.sum(axis=0)
-        for row, sel, _ in rows:
+        for row, sel in rows:
             if sel.any():
                 out[row, :nf] = per_day[:, sel].mean(axis=1)
                 out[row, nf] = region[sel].mean()
+        for row, same in copies:
+            out[row] = out[same]
         staff[name] = out
     for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values()):
         arr.setflags(write=False)
-    return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), beds, region_beds,
+    return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
+                     tuple(copies), row_valid,
+                     tuple(batches), beds, region_beds,
                      row_beds, row_region_beds, staff,
                      ((*map(str, years), ALL_YEARS), (*ids, REGION)))
 
@@ -340,10 +375,13 @@ def _lerp95(v: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
 
 
 def _p95_sorted(rows: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """95th percentile of each row of ``rows`` whose first ``count`` values are sorted (the
-    rest NaN): ``np.nanpercentile(rows, 95, axis=1)`` for rows with a value."""
-    width = rows.shape[1]
-    return _lerp95(rows.ravel(), np.arange(rows.shape[0]) * width, count)
+    """95th percentile of each row (last axis) of ``rows`` whose first ``count`` values are
+    sorted (the rest NaN): ``np.nanpercentile(rows, 95, axis=-1)``, NaN where count is 0."""
+    width = rows.shape[-1]
+    out = np.full(count.shape, np.nan)
+    has = count > 0
+    out[has] = _lerp95(rows.ravel(), np.flatnonzero(has) * width, count[has])
+    return out
 
 
 def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
@@ -401,39 +439,46 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     :data:`HIGH_OCCUPANCY`, [row, column] as :func:`_counts` (shares of beds, of days)."""
     nf, ny = cal.facilities, cal.years
     capacity = cal.beds
+    rows = np.asarray([row for row, _ in cal.day_rows])
+    sums = np.empty((rows.shape[0], nf))
+    totals = np.empty(rows.shape[0])
+    for i, (first, stop) in enumerate(cal.day_spans):
+        # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add
+        # in the same order and give the same bits.
+        part = np.asfortranarray(census[:, first:stop])
+        sums[i] = part.sum(axis=1)
+        totals[i] = part.sum()
+    # Occupancy per facility and day, then the region's, and a last day without beds for
+    # padding: [column, day].
+    daily = np.empty((nf + 1, census.shape[1] + 1))
+    daily[:, -1] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        occ_f = np.where(capacity > 0, census / capacity, np.nan)
+        np.divide(census, capacity, out=daily[:nf, :-1])
+        daily[:nf, :-1][capacity <= 0] = np.nan
         # A day on which the region has no beds has no occupancy, as for a facility.
-        occ_r = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds, np.nan)
-    mean = np.full((ny + 1, nf + 1), np.nan)
+        daily[nf, :-1] = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds,
+                                  np.nan)
+        cap = cal.row_beds[rows]
+        mean = np.full((ny + 1, nf + 1), np.nan)
+        mean[rows, :nf] = np.where(cap > 0, sums / cap, np.nan)
+        mean[rows, nf] = totals / cal.row_region_beds[rows]
+    # Days above the threshold, cumulated over days: the count in a row is a difference.
+    above = np.zeros((nf + 1, census.shape[1] + 1), dtype=np.int64)
+    np.cumsum(daily[:, :-1] > HIGH_OCCUPANCY, axis=1, out=above[:, 1:])
+    high_days = above[:, cal.day_spans[:, 1]] - above[:, cal.day_spans[:, 0]]  # [column, row]
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
-    for row, sel, same in cal.day_rows:
-        if same != row:
-            for table in (mean, p95, high):
-                table[row] = table[same]
-            continue
-        if not sel.any():
-            continue
-        cap = cal.row_beds[row]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean[row, :nf] = np.where(cap > 0, census[:, sel].sum(axis=1) / cap, np.nan)
-            mean[row, nf] = census[:, sel].sum() / cal.row_region_beds[row]
-        has = cap > 0
-        if has.any():
-            # Each facility's days sorted once (days without beds, NaN, last): the percentile
-            # and the days above the threshold both come from the sorted rows.
-            block = np.sort(occ_f[has][:, sel], axis=1)
-            valid = np.count_nonzero(~np.isnan(block), axis=1)
-            p95[row, :nf][has] = _p95_sorted(block, valid)
-            # The share of the days with beds (a day without beds is neither high nor low).
-            high[row, :nf][has] = np.count_nonzero(block > HIGH_OCCUPANCY, axis=1) / valid
-        region = occ_r[sel]
-        region = region[~np.isnan(region)]
-        if region.shape[0]:
-            region.sort()
-            p95[row, nf] = _p95_sorted(region[None, :], np.asarray([region.shape[0]]))[0]
-            high[row, nf] = np.count_nonzero(region > HIGH_OCCUPANCY) / region.shape[0]
+    for batch, days, valid in cal.row_batches:
+        # Each column's days of each row sorted (days without beds, NaN, last) for the
+        # percentile. A column with no day with beds in a row has neither percentile nor
+        # share of days above the threshold (a day without beds is neither high nor low).
+        p95[batch] = _p95_sorted(np.sort(daily[:, days], axis=2), valid).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = high_days / cal.row_valid
+    high[rows] = np.where(cal.row_valid > 0, share, np.nan).T
+    for row, same in cal.copies:
+        for table in (mean, p95, high):
+            table[row] = table[same]
     return {"occupancy_mean": mean, "occupancy_p95": p95, "days_above_85_share": high}
 
 
