@@ -73,12 +73,17 @@ def expected_daily_deliveries(scenario: Scenario) -> np.ndarray:
     lam = np.empty(dates.shape[0])
     month_w = np.asarray(demand.month_profile, dtype=float)
     dow_w = np.asarray(demand.weekday_profile, dtype=float)
-    for year in horizon_years(horizon, warmup=True):
-        year_days = day_dates(date(year, 1, 1), date(year + 1, 1, 1))
-        w_year = _day_weights(year_days, month_w, dow_w)
-        scale = demand.deliveries_in(year, horizon.start.year) / w_year.sum()
-        in_year = (dates >= year_days[0]) & (dates <= year_days[-1])
-        lam[in_year] = _day_weights(dates[in_year], month_w, dow_w) * scale
+    years = horizon_years(horizon, warmup=True)
+    # The weights of every day of the calendar years touched, worked out once; the simulated
+    # days start ``skip`` days into them.
+    first = date(years[0], 1, 1)
+    weights = _day_weights(day_dates(first, date(years[-1] + 1, 1, 1)), month_w, dow_w)
+    skip = (horizon.sim_start - first).days
+    for year in years:
+        start, stop = (date(year, 1, 1) - first).days, (date(year + 1, 1, 1) - first).days
+        scale = demand.deliveries_in(year, horizon.start.year) / weights[start:stop].sum()
+        lo, hi = max(start, skip), min(stop, skip + lam.shape[0])
+        lam[lo - skip:hi - skip] = weights[lo:hi] * scale
     for ev in demand.events:
         lam[dates >= np.datetime64(ev.date, "D")] *= ev.multiplier
     return lam
@@ -172,6 +177,19 @@ def _onsets(rng: np.random.Generator, days: np.ndarray, lam_day: np.ndarray,
     return np.interp(unit_times, cum, edges)
 
 
+def _category(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The category of each uniform number ``u`` given the cumulative shares ``cum`` (the
+    number of shares up to it, at most the last category):
+    ``np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)``."""
+    if cum.shape[0] > 8:
+        return np.minimum(np.searchsorted(cum, u, side="right"), cum.shape[0] - 1)
+    # A few categories: one comparison per boundary beats a binary search per number.
+    out = np.zeros(u.shape, dtype=np.intp)
+    for bound in cum[:-1]:
+        out += u >= bound
+    return out
+
+
 def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[str, np.ndarray]:
     """The attributes of the women with labour onsets ``onset`` (hours, in year order), each
     computed in one pass over all of them from its own stream; arrays in ``onset`` order.
@@ -185,16 +203,13 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
         return draws.uniforms(name, 1)[:, 0]
 
     risk_cum = np.cumsum([demand.risk_mix[c] for c in RISK_COLOURS])
-    risk = np.minimum(np.searchsorted(risk_cum, one("risk"), side="right"),
-                      len(RISK_COLOURS) - 1).astype(np.int8)
+    risk = _category(risk_cum, one("risk")).astype(np.int8)
 
     ids = [f.id for f in scenario.facilities]
     book_ids = list(demand.booking)
     book_cum = np.cumsum([demand.booking[i] for i in book_ids])
-    pick = np.minimum(np.searchsorted(book_cum, one("booking"), side="right"),
-                      len(book_ids) - 1)
-    booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[pick]
-    del pick
+    booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[
+        _category(book_cum, one("booking"))]
 
     def by_risk(rates: Mapping[RiskColour, float]) -> np.ndarray:
         return np.asarray([rates[c] for c in RISK_COLOURS])[risk]
