@@ -222,8 +222,10 @@ def _calendar(net: Network) -> _Calendar:
                         net.capacity)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
+    """The :class:`_Calendar` of a network given by its facility ids, years, period bounds
+    (hours) and capacity schedule."""
     nf, ny = len(ids), len(years)
     starts = np.asarray(year_starts_h, dtype=float)
     ends = np.append(starts[1:], t1)
@@ -252,17 +254,18 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     # Days with beds of each column (facilities, then the region) in each row worked out.
     with_beds = np.vstack([beds > 0, region_beds > 0])
     row_valid = np.stack([with_beds[:, sel].sum(axis=1) for _, sel in rows], axis=1)
-    # Years in one batch, the whole period (when it is not a copy) in another.
+    # Rows of similar lengths sorted together: the years in one batch, the whole period (when
+    # it is not a copy) in another. Each row's days padded with ``days``, a day without beds.
     batches = []
-    for part in ([r for r in rows if r[0] < ny], [r for r in rows if r[0] == ny]):
+    for part in ([i for i, (r, _) in enumerate(rows) if r < ny],
+                 [i for i, (r, _) in enumerate(rows) if r == ny]):
         if part:
-            width = max(1, max(int(sel.sum()) for _, sel in part))
+            width = max(1, max(stop - first for first, stop in (spans[i] for i in part)))
             idx = np.full((len(part), width), days, dtype=np.int64)
-            for i, (_, sel) in enumerate(part):
-                on = np.flatnonzero(sel)
-                idx[i, :on.shape[0]] = on
-            in_part = [i for i, (r, _) in enumerate(rows) if r in {p for p, _ in part}]
-            batches.append((np.asarray([r for r, _ in part]), idx, row_valid[:, in_part]))
+            for k, i in enumerate(part):
+                first, stop = spans[i]
+                idx[k, :stop - first] = np.arange(first, stop)
+            batches.append((np.asarray([rows[i][0] for i in part]), idx, row_valid[:, part]))
     row_beds = np.zeros((ny + 1, nf))
     row_region_beds = np.zeros(ny + 1)
     for row, sel in rows:
