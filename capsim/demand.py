@@ -231,12 +231,17 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
 
     u_ante = draws.uniforms("antenatal", 2)
     ante_days = np.zeros(n)
-    for k, colour in enumerate(RISK_COLOURS):
-        rule = pathway.antenatal[colour]
-        mask = (risk == k) & (u_ante[:, 0] < rule.probability)
+    admitted = u_ante[:, 0] < by_risk({c: pathway.antenatal[c].probability
+                                       for c in RISK_COLOURS})
+    # Colours with the same length of stay drawn together (the draw is woman by woman).
+    lengths: dict = {}
+    for colour in RISK_COLOURS:
+        lengths.setdefault(pathway.antenatal[colour].days, []).append(colour)
+    for days, colours in lengths.items():
+        mask = admitted & np.asarray([c in colours for c in RISK_COLOURS])[risk]
         if mask.any():
-            ante_days[mask] = rule.days.ppf(u_ante[mask, 1])
-    del u_ante
+            ante_days[mask] = days.ppf(u_ante[mask, 1])
+    del u_ante, admitted
     admit = np.maximum(0.0, event - ante_days * HOURS_PER_DAY)
     del ante_days
 

@@ -338,10 +338,13 @@ def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.nda
         return out
     order = np.argsort(wait_min, kind="stable")
     per, fac = np.divmod(cells, nf + 1)
-    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, order).reshape(ny, nf)
-    out[:ny, nf] = _p95_by_group(per, wait_min, ny, order)
     out[ny, :nf] = _p95_by_group(fac, wait_min, nf, order)
     out[ny, nf] = _p95_sorted(wait_min[order][None, :], np.asarray([cells.shape[0]]))[0]
+    if ny == 1:  # the year holds the same waits as the whole period
+        out[0] = out[1]
+        return out
+    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, order).reshape(ny, nf)
+    out[:ny, nf] = _p95_by_group(per, wait_min, ny, order)
     return out
 
 
