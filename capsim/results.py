@@ -427,10 +427,26 @@ def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, fi: np
     cum = np.empty(times.shape[0] + 1)
     cum[0] = 0.0
     np.cumsum(times, out=cum[1:])
-    k = np.searchsorted(times, x, side="left")
+    k = _count_below(times, x)
     base = np.searchsorted(times, np.arange(nf) * span, side="left")[fi]
     n = k - base
     return n * (x - off) - (cum[k] - cum[base] - n * off)
+
+
+#: Up to this many stays and grid points, the stays before each grid point are counted by
+#: merging the two sorted arrays (linear time); beyond, by a binary search per point, which
+#: needs no copy of a province's stays.
+MERGE_LIMIT = 1 << 20
+
+
+def _count_below(times: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """For each of the increasing ``x``, how many of the sorted ``times`` are below it:
+    ``np.searchsorted(times, x, side="left")``."""
+    if times.shape[0] + x.shape[0] > MERGE_LIMIT:
+        return np.searchsorted(times, x, side="left")
+    # A stable sort of both keeps each grid point before the times equal to it.
+    order = np.argsort(np.concatenate([x, times]), kind="stable")
+    return np.flatnonzero(order < x.shape[0]) - np.arange(x.shape[0])
 
 
 def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:

@@ -17,9 +17,11 @@ from hypothesis.extra.numpy import arrays
 from capsim import validate_scenario
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine
+from capsim import results
 from capsim.results import (
     ALL_YEARS,
     REGION,
+    _count_below,
     _lerp95,
     _p95_by_group,
     _p95_sorted,
@@ -105,6 +107,29 @@ def test_group_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
 
 def test_lerp_of_a_single_value_is_that_value():
     assert _lerp95(np.asarray([3.5]), np.asarray([0]), np.asarray([1]))[0] == 3.5
+
+
+@settings(max_examples=80, deadline=None)
+@given(times=arrays(np.float64, st.integers(0, 50), elements=st.integers(0, 30).map(float)),
+       x=st.lists(st.integers(0, 32), min_size=1, max_size=40, unique=True))
+def test_counts_below_grid_points_are_binary_searches(monkeypatch_limit, times, x):
+    times, grid = np.sort(times), np.asarray(sorted(x), dtype=float)
+    want = np.searchsorted(times, grid, side="left")  # ties: a time at a point is not below it
+    for limit in (10**9, 0):  # merged, then searched
+        monkeypatch_limit(limit)
+        assert np.array_equal(_count_below(times, grid), want)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_limit():
+    """Set :data:`capsim.results.MERGE_LIMIT` for a test; restored afterwards."""
+    saved = results.MERGE_LIMIT
+
+    def set_limit(value: int) -> None:
+        results.MERGE_LIMIT = value
+
+    yield set_limit
+    results.MERGE_LIMIT = saved
 
 
 # ---------------------------------------------------------------------------- whole replication
