@@ -222,7 +222,7 @@ def _calendar(net: Network) -> _Calendar:
                         net.capacity)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=8)
 def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     """The :class:`_Calendar` of a network given by its facility ids, years, period bounds
     (hours) and capacity schedule."""
@@ -271,18 +271,20 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     for row, sel in rows:
         row_beds[row] = beds[:, sel].sum(axis=1)
         row_region_beds[row] = beds[:, sel].sum()
-    staff = {}
-    for name in ("beds", "midwives", "obstetricians", "theatres"):
-        per_day = beds if name == "beds" else capacity.by_day(name)
-        out = np.full((ny + 1, nf + 1), np.nan)
-        region = per_day.sum(axis=0)
-        for row, sel in rows:
-            if sel.any():
-                out[row, :nf] = per_day[:, sel].mean(axis=1)
-                out[row, nf] = region[sel].mean()
-        for row, same in copies:
-            out[row] = out[same]
-        staff[name] = out
+    # Mean beds and head-counts of each row, every kind at once: [kind x facility, day] and
+    # [kind, day] for the region (its facilities summed day by day, as for one kind alone).
+    names = ("beds", "midwives", "obstetricians", "theatres")
+    per_day = np.stack([beds if name == "beds" else capacity.by_day(name) for name in names])
+    region = per_day.sum(axis=1)
+    per_day = per_day.reshape(len(names) * nf, -1)
+    means = np.full((len(names), ny + 1, nf + 1), np.nan)
+    for row, sel in rows:
+        if sel.any():
+            means[:, row, :nf] = per_day[:, sel].mean(axis=1).reshape(len(names), nf)
+            means[:, row, nf] = region[:, sel].mean(axis=1)
+    for row, same in copies:
+        means[:, row] = means[:, same]
+    staff = dict(zip(names, means, strict=True))
     for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values()):
         arr.setflags(write=False)
     return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
