@@ -13,6 +13,7 @@ Times are hours since the start of the simulation (the first warm-up day at 00:0
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
@@ -103,15 +104,10 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
     """
     if seed is None:
         seed = scenario.run.seed
-    horizon = scenario.horizon
-    dates = day_dates(horizon.sim_start, horizon.end)
-    lam_day = expected_daily_deliveries(scenario)
-    hour_w = np.asarray(scenario.demand.hour_profile, dtype=float)
-    hour_w = hour_w / hour_w.sum()
-    day_years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
-    years = [int(y) for y in np.unique(day_years)]
+    intensity = _year_intensities(scenario)
+    years = list(intensity)
     generators = YearStreams.seeded(seed, replication, years)
-    onsets = [_onsets(rng, np.flatnonzero(day_years == year), lam_day, hour_w)
+    onsets = [_onsets(rng, *intensity[year])
               for rng, year in zip(generators.pop("arrivals"), years, strict=True)]
     draws = YearStreams(generators, [o.shape[0] for o in onsets])
     women = _women(scenario, np.concatenate(onsets), draws)
@@ -160,13 +156,47 @@ class YearStreams:
         return out
 
 
-def _onsets(rng: np.random.Generator, days: np.ndarray, lam_day: np.ndarray,
-            hour_w: np.ndarray) -> np.ndarray:
-    """Onset times (hours) of a Poisson process with the given intensity, by inversion."""
-    hourly = (lam_day[days][:, None] * hour_w[None, :]).ravel()
-    cum = np.concatenate([[0.0], np.cumsum(hourly)])
+#: The hourly intensities of the scenarios drawn last, by identity, each kept with its
+#: scenario (immutable, and alive so that its identity is not reused): the replications of a
+#: scenario draw different women from the same intensity.
+_INTENSITIES: OrderedDict[int, tuple[Scenario, dict[int, tuple[np.ndarray, np.ndarray]]]] = (
+    OrderedDict())
+_INTENSITIES_KEPT = 8
+
+
+def _year_intensities(scenario: Scenario) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """For each calendar year of the simulation (warm-up included), in order: the cumulative
+    expected labour onsets at each hour of its simulated days from the first (women), and
+    those hours (hours since the simulation start); read-only arrays."""
+    kept = _INTENSITIES.get(id(scenario))
+    if kept is not None and kept[0] is scenario:
+        _INTENSITIES.move_to_end(id(scenario))
+        return kept[1]
+    horizon = scenario.horizon
+    dates = day_dates(horizon.sim_start, horizon.end)
+    lam_day = expected_daily_deliveries(scenario)
+    hour_w = np.asarray(scenario.demand.hour_profile, dtype=float)
+    hour_w = hour_w / hour_w.sum()
+    day_years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    out = {}
+    for year in np.unique(day_years):
+        days = np.flatnonzero(day_years == year)
+        hourly = (lam_day[days][:, None] * hour_w[None, :]).ravel()
+        cum = np.concatenate([[0.0], np.cumsum(hourly)])
+        edges = days[0] * HOURS_PER_DAY + np.arange(cum.shape[0], dtype=float)
+        cum.setflags(write=False)
+        edges.setflags(write=False)
+        out[int(year)] = (cum, edges)
+    _INTENSITIES[id(scenario)] = (scenario, out)
+    while len(_INTENSITIES) > _INTENSITIES_KEPT:
+        _INTENSITIES.popitem(last=False)
+    return out
+
+
+def _onsets(rng: np.random.Generator, cum: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Onset times (hours) of a Poisson process with the cumulative intensity ``cum`` at the
+    hours ``edges``, by inversion."""
     total = cum[-1]
-    edges = days[0] * HOURS_PER_DAY + np.arange(cum.shape[0], dtype=float)
     chunk = int(total + 6 * np.sqrt(total) + 16)
     gaps = rng.standard_exponential(chunk)
     unit_times = np.cumsum(gaps)
