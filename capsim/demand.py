@@ -14,9 +14,11 @@ Times are hours since the start of the simulation (the first warm-up day at 00:0
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import wraps
+from typing import TypeVar
 
 import numpy as np
 
@@ -25,6 +27,7 @@ from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario
 from capsim.streams import stream, streams
 
 HOURS_PER_DAY = 24.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -156,22 +159,37 @@ class YearStreams:
         return out
 
 
-#: The hourly intensities of the scenarios drawn last, by identity, each kept with its
-#: scenario (immutable, and alive so that its identity is not reused): the replications of a
-#: scenario draw different women from the same intensity.
-_INTENSITIES: OrderedDict[int, tuple[Scenario, dict[int, tuple[np.ndarray, np.ndarray]]]] = (
-    OrderedDict())
-_INTENSITIES_KEPT = 8
+#: How many scenarios :func:`per_scenario` keeps the values of.
+SCENARIOS_KEPT = 8
 
 
+def per_scenario(fn: Callable[[Scenario], T]) -> Callable[[Scenario], T]:
+    """``fn(scenario)`` worked out once per scenario object: scenarios are immutable, and
+    the replications of one draw different women from the same figures. The values of the
+    last :data:`SCENARIOS_KEPT` scenarios are kept by identity, each with its scenario, so
+    that the identity is not reused while kept."""
+    kept: OrderedDict[int, tuple[Scenario, T]] = OrderedDict()
+
+    @wraps(fn)
+    def cached(scenario: Scenario) -> T:
+        hit = kept.get(id(scenario))
+        if hit is not None and hit[0] is scenario:
+            kept.move_to_end(id(scenario))
+            return hit[1]
+        value = fn(scenario)
+        kept[id(scenario)] = (scenario, value)
+        while len(kept) > SCENARIOS_KEPT:
+            kept.popitem(last=False)
+        return value
+
+    return cached
+
+
+@per_scenario
 def _year_intensities(scenario: Scenario) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """For each calendar year of the simulation (warm-up included), in order: the cumulative
     expected labour onsets at each hour of its simulated days from the first (women), and
     those hours (hours since the simulation start); read-only arrays."""
-    kept = _INTENSITIES.get(id(scenario))
-    if kept is not None and kept[0] is scenario:
-        _INTENSITIES.move_to_end(id(scenario))
-        return kept[1]
     horizon = scenario.horizon
     dates = day_dates(horizon.sim_start, horizon.end)
     lam_day = expected_daily_deliveries(scenario)
@@ -187,9 +205,24 @@ def _year_intensities(scenario: Scenario) -> dict[int, tuple[np.ndarray, np.ndar
         cum.setflags(write=False)
         edges.setflags(write=False)
         out[int(year)] = (cum, edges)
-    _INTENSITIES[id(scenario)] = (scenario, out)
-    while len(_INTENSITIES) > _INTENSITIES_KEPT:
-        _INTENSITIES.popitem(last=False)
+    return out
+
+
+@per_scenario
+def _caesarean_tables(scenario: Scenario) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For "planned" and "emergency" caesareans: the rates [period, risk colour]
+    (probabilities) and the hours at which each period after the first starts."""
+    day0 = scenario.horizon.sim_start
+    out = {}
+    for kind in ("planned", "emergency"):
+        schedule = scenario.demand.caesarean_schedule(kind)
+        table = np.asarray([[rates[c] for c in RISK_COLOURS] for _, rates in schedule])
+        # Only the first entry is undated (the rates from the start).
+        change_h = np.asarray([(when - day0).days * HOURS_PER_DAY for when, _ in schedule
+                               if when is not None], dtype=float)
+        table.setflags(write=False)
+        change_h.setflags(write=False)
+        out[kind] = (table, change_h)
     return out
 
 
@@ -304,12 +337,9 @@ def caesarean_rate(scenario: Scenario, kind: str, risk: np.ndarray,
     """The ``kind`` ("planned" or "emergency") caesarean rate of each woman (probability): the
     rate of her risk colour in force on the day of her labour onset, after the scenario's
     dated caesarean-rate changes. ``onset_h`` is in hours since the simulation start."""
-    schedule = scenario.demand.caesarean_schedule(kind)
-    table = np.asarray([[rates[c] for c in RISK_COLOURS] for _, rates in schedule])
-    day0 = scenario.horizon.sim_start
-    # Only the first entry is undated (the rates from the start).
-    change_h = np.asarray([(when - day0).days * HOURS_PER_DAY for when, _ in schedule
-                           if when is not None])
+    table, change_h = _caesarean_tables(scenario)[kind]
+    if not change_h.shape[0]:  # one set of rates throughout
+        return table[0][risk]
     period = np.searchsorted(change_h, onset_h, side="right")
     return table[period, risk]
 
