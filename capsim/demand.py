@@ -164,23 +164,31 @@ SCENARIOS_KEPT = 8
 
 
 def per_scenario(fn: Callable[[Scenario], T]) -> Callable[[Scenario], T]:
-    """``fn(scenario)`` worked out once per scenario object: scenarios are immutable, and
-    the replications of one draw different women from the same figures. The values of the
-    last :data:`SCENARIOS_KEPT` scenarios are kept by identity, each with its scenario, so
-    that the identity is not reused while kept."""
-    kept: OrderedDict[int, tuple[Scenario, T]] = OrderedDict()
+    """``fn(scenario)`` worked out once per scenario: the replications of a scenario draw
+    different women from the same figures. Values are kept by the scenario's content (its
+    JSON form), so that copies of one scenario share them (a worker process unpickles its own
+    copy for each replication), for the last :data:`SCENARIOS_KEPT` scenarios; a scenario
+    object seen last is known by identity (scenarios are immutable; each is kept with its
+    key, so that its identity is not reused while kept)."""
+    values: OrderedDict[str, T] = OrderedDict()
+    keys: OrderedDict[int, tuple[Scenario, str]] = OrderedDict()
 
     @wraps(fn)
     def cached(scenario: Scenario) -> T:
-        hit = kept.get(id(scenario))
-        if hit is not None and hit[0] is scenario:
-            kept.move_to_end(id(scenario))
-            return hit[1]
-        value = fn(scenario)
-        kept[id(scenario)] = (scenario, value)
-        while len(kept) > SCENARIOS_KEPT:
-            kept.popitem(last=False)
-        return value
+        known = keys.get(id(scenario))
+        if known is not None and known[0] is scenario:
+            key = known[1]
+        else:
+            key = scenario.model_dump_json()
+            keys[id(scenario)] = (scenario, key)
+            while len(keys) > SCENARIOS_KEPT:
+                keys.popitem(last=False)
+        if key not in values:
+            values[key] = fn(scenario)
+            while len(values) > SCENARIOS_KEPT:
+                values.popitem(last=False)
+        values.move_to_end(key)
+        return values[key]
 
     return cached
 

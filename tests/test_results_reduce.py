@@ -237,3 +237,22 @@ def test_replications_of_equal_networks_share_their_calendar_but_not_their_table
     for other in (b, c):
         assert other.metrics.loc[0, "facility"] == "county"
         assert other.metrics.loc[0, "value"] >= 0
+
+
+# ---------------------------------------------------------------------------- cohort figures
+
+
+def test_cohorts_of_copies_and_variants_of_a_scenario():
+    """The figures a cohort is drawn from are kept per scenario: copies share them, a variant
+    (more deliveries, another caesarean rate) gets its own."""
+    data = base_dict(horizon={"start": "2020-01-01", "days": 400, "warmup_days": 10})
+    one, copy = validate_scenario(data), validate_scenario(data)
+    a, b = build_cohort(one, 2), build_cohort(copy, 2)
+    assert np.array_equal(a.admit_h, b.admit_h) and np.array_equal(a.planned_cs, b.planned_cs)
+    busier = build_cohort(validate_scenario(base_dict(
+        horizon=data["horizon"], demand={"deliveries": 4000})), 2)
+    assert len(busier) > 1.5 * len(a)
+    rate = {c: 0.9 for c in data["demand"]["planned_caesarean_rate"]}
+    planned = build_cohort(validate_scenario(base_dict(
+        horizon=data["horizon"], demand={"planned_caesarean_rate": rate})), 2)
+    assert planned.planned_cs.mean() > 0.8 > a.planned_cs.mean()
