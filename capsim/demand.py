@@ -182,13 +182,13 @@ def per_scenario(fn: Callable[[Scenario], T]) -> Callable[[Scenario], T]:
             key = scenario.model_dump_json()
             keys[id(scenario)] = (scenario, key)
             while len(keys) > SCENARIOS_KEPT:
-                keys.popitem(last=False)
-        if key not in values:
-            values[key] = fn(scenario)
+                keys.popitem(last=False)  # the oldest first
+        value = values.get(key)
+        if value is None:
+            value = values[key] = fn(scenario)
             while len(values) > SCENARIOS_KEPT:
                 values.popitem(last=False)
-        values.move_to_end(key)
-        return values[key]
+        return value
 
     return cached
 
