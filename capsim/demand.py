@@ -163,26 +163,33 @@ class YearStreams:
 SCENARIOS_KEPT = 8
 
 
+#: The content keys of the scenario objects seen last, by identity, each with its scenario
+#: (scenarios are immutable; kept alive, so that an identity is not reused while kept).
+_KEYS: OrderedDict[int, tuple[Scenario, str]] = OrderedDict()
+
+
+def _content_key(scenario: Scenario) -> str:
+    """The scenario's JSON form, worked out once per scenario object."""
+    known = _KEYS.get(id(scenario))
+    if known is not None and known[0] is scenario:
+        return known[1]
+    key = scenario.model_dump_json()
+    _KEYS[id(scenario)] = (scenario, key)
+    while len(_KEYS) > SCENARIOS_KEPT:
+        _KEYS.popitem(last=False)  # the oldest first
+    return key
+
+
 def per_scenario(fn: Callable[[Scenario], T]) -> Callable[[Scenario], T]:
     """``fn(scenario)`` worked out once per scenario: the replications of a scenario draw
     different women from the same figures. Values are kept by the scenario's content (its
     JSON form), so that copies of one scenario share them (a worker process unpickles its own
-    copy for each replication), for the last :data:`SCENARIOS_KEPT` scenarios; a scenario
-    object seen last is known by identity (scenarios are immutable; each is kept with its
-    key, so that its identity is not reused while kept)."""
+    copy for each replication), for the last :data:`SCENARIOS_KEPT` scenarios."""
     values: OrderedDict[str, T] = OrderedDict()
-    keys: OrderedDict[int, tuple[Scenario, str]] = OrderedDict()
 
     @wraps(fn)
     def cached(scenario: Scenario) -> T:
-        known = keys.get(id(scenario))
-        if known is not None and known[0] is scenario:
-            key = known[1]
-        else:
-            key = scenario.model_dump_json()
-            keys[id(scenario)] = (scenario, key)
-            while len(keys) > SCENARIOS_KEPT:
-                keys.popitem(last=False)  # the oldest first
+        key = _content_key(scenario)
         value = values.get(key)
         if value is None:
             value = values[key] = fn(scenario)
