@@ -73,8 +73,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     # labours) in the period they happen. Women before ``first_counted`` are warm-up.
     n0 = rec.first_counted
     cells = _cells(cal, rec.first[n0:], rec.admit_h[n0:])
-    fate = (rec.turned_away[n0:].astype(np.int64)
-            | (rec.out_of_region[n0:].astype(np.int64) << 1))
+    fate = _bits(rec.turned_away[n0:], rec.out_of_region[n0:])
     by_fate = _counts(cal, cells, fate, 4)  # [fate, row, column]: 1 turned away, 2 out of region
     arrivals = by_fate.sum(axis=0)
     turned = by_fate[1] + by_fate[3]
@@ -85,10 +84,8 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
     cells = _cells(cal, rec.facility, rec.delivered_h)
     is_ecs = rec.mode == EMERGENCY_CS
-    kind = ((rec.facility >= 0).astype(np.int64)
-            | (((rec.mode == PLANNED_CS) | is_ecs).astype(np.int64) << 1)
-            | (is_ecs.astype(np.int64) << 2)
-            | ((rec.ddi_min <= net.ddi_target_min).astype(np.int64) << 3))
+    kind = _bits(rec.facility >= 0, (rec.mode == PLANNED_CS) | is_ecs, is_ecs,
+                 rec.ddi_min <= net.ddi_target_min)
     by_kind = _counts(cal, cells, kind, 16)  # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
     del kind
     deliveries = by_kind[1::2].sum(axis=0)
@@ -107,9 +104,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     del labouring
     wait_min = rec.midwife_wait_h * 60.0  # NaN: no midwife before the horizon's end
     served = np.isfinite(wait_min)
-    care = (served.astype(np.int64)
-            | ((wait_min == 0).astype(np.int64) << 1)
-            | ((wait_min <= net.midwife_wait_target_min).astype(np.int64) << 2))
+    care = _bits(served, wait_min == 0, wait_min <= net.midwife_wait_target_min)
     by_care = _counts(cal, cells, care, 8)  # bits: 1 served, 2 no wait, 4 within target
     del care
     labours = by_care.sum(axis=0)
@@ -307,13 +302,23 @@ def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.where((t >= cal.t0) & (t < cal.t1) & (year >= 0), year, -1)
 
 
+def _bits(*flags: np.ndarray) -> np.ndarray:
+    """The boolean arrays ``flags`` as the bits of one small number per event (the first flag
+    the lowest bit): uint8."""
+    out = np.asarray(flags[0], dtype=bool).view(np.uint8).copy()
+    for bit, flag in enumerate(flags[1:], start=1):
+        out |= np.asarray(flag, dtype=bool).view(np.uint8) << bit
+    return out
+
+
 def _counts(cal: _Calendar, cells: np.ndarray, kind: np.ndarray, kinds: int) -> np.ndarray:
     """Events by kind and cell: float array [kind, row, column] with ``kinds`` kinds (``kind``
     an int per event in 0 .. kinds - 1), a row per year then the all-years row, a column per
     facility then the region (every event of its row, with a facility or not)."""
     nf, ny = cal.facilities, cal.years
     ok = cells >= 0
-    flat = np.bincount(kind[ok] * (ny * (nf + 1)) + cells[ok], minlength=kinds * ny * (nf + 1))
+    flat = np.bincount(kind[ok].astype(np.int64) * (ny * (nf + 1)) + cells[ok],
+                       minlength=kinds * ny * (nf + 1))
     out = np.zeros((kinds, ny + 1, nf + 1), dtype=np.int64)
     out[:, :ny] = flat.reshape(kinds, ny, nf + 1)
     out[:, :ny, nf] = out[:, :ny].sum(axis=2)
