@@ -538,13 +538,34 @@ def _label_columns(years: tuple[str, ...], facilities: tuple[str, ...],
     return frame["year"].array, frame["facility"].array, frame["metric"].array
 
 
+FLOW_COLUMNS = ["replication", "year", "from", "to", "reason", "count"]
+
+
 def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
-    rows = [
-        (replication, net.years[y], net.ids[src] if src >= 0 else OUT_OF_REGION_ID,
-         net.ids[dst] if dst != OUT_OF_REGION else OUT_OF_REGION_ID, REASONS[reason], count)
-        for (y, src, dst, reason), count in sorted(flows.items()) if y >= 0
-    ]
-    return pd.DataFrame(rows, columns=["replication", "year", "from", "to", "reason", "count"])
+    """The flows of the reported years as a table (:data:`FLOW_COLUMNS`), in key order."""
+    items = sorted((key, count) for key, count in flows.items() if key[0] >= 0)
+    if not items:
+        return pd.DataFrame([], columns=FLOW_COLUMNS)
+    year, src, dst, why = np.asarray([key for key, _ in items], dtype=np.int64).T
+    places, reasons = _flow_labels(net.ids)
+    outside = len(net.ids)  # the last place: out of the region
+    return pd.DataFrame({
+        "replication": np.full(year.shape[0], replication, dtype=np.int64),
+        "year": np.asarray(net.years, dtype=np.int64)[year],
+        "from": places.take(np.where(src >= 0, src, outside)),
+        "to": places.take(np.where(dst != OUT_OF_REGION, dst, outside)),
+        "reason": reasons.take(why),
+        "count": np.asarray([count for _, count in items], dtype=np.int64),
+    })
+
+
+@lru_cache(maxsize=16)
+def _flow_labels(ids: tuple[str, ...]) -> tuple:
+    """The places (facility ids, then out of the region) and the reasons of flows, as the
+    arrays pandas builds from strings."""
+    frame = pd.DataFrame({"place": np.asarray([*ids, OUT_OF_REGION_ID], dtype=object)})
+    reasons = pd.DataFrame({"reason": np.asarray(REASONS, dtype=object)})
+    return frame["place"].array, reasons["reason"].array
 
 
 @dataclass
