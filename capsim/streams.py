@@ -63,7 +63,8 @@ def streams(seed: int, replication: int,
         states = _seed_words(pools)
         for row, i in enumerate(same):
             seeded = _SeededSequence(entropy[i], pools[row], states[row])
-            out[i] = np.random.Generator(np.random.PCG64(seeded))
+            # numpy takes any ISeedSequence; its type stubs name SeedSequence only.
+            out[i] = np.random.Generator(np.random.PCG64(seeded))  # type: ignore[arg-type]
     return out  # type: ignore[return-value]
 
 
@@ -93,14 +94,14 @@ def _mixed_pools(entropy: np.ndarray) -> np.ndarray:
     hash_const = [_INIT_A]
 
     def hashmix(value: np.ndarray) -> np.ndarray:
-        value = value ^ hash_const[0]
+        value = np.bitwise_xor(value, hash_const[0])
         hash_const[0] = hash_const[0] * _MULT_A
-        value = value * hash_const[0]
-        return value ^ (value >> _XSHIFT)
+        value = np.multiply(value, hash_const[0])
+        return np.bitwise_xor(value, np.right_shift(value, _XSHIFT))
 
     def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        result = _MIX_MULT_L * x - _MIX_MULT_R * y
-        return result ^ (result >> _XSHIFT)
+        result = np.subtract(np.multiply(_MIX_MULT_L, x), np.multiply(_MIX_MULT_R, y))
+        return np.bitwise_xor(result, np.right_shift(result, _XSHIFT))
 
     keys, length = entropy.shape
     with np.errstate(over="ignore"):  # the arithmetic is modulo 2**32 on purpose

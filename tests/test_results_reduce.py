@@ -14,10 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from capsim import validate_scenario
+from capsim import results, validate_scenario
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine
-from capsim import results
 from capsim.results import (
     ALL_YEARS,
     REGION,
