@@ -104,8 +104,8 @@ def time_sweep(workers: int = 2) -> dict:
     """Wall seconds of ``capsim sweep`` of :data:`SWEEP` with ``workers`` into a new folder, as
     a whole command, and the simulations' own seconds as the command reports them."""
     with tempfile.TemporaryDirectory(prefix="capsim-study-") as tmp:
-        cmd = [sys.executable, "-m", "capsim", "sweep", str(SWEEP), "--out", tmp,
-               "--workers", str(workers)]
+        cmd = [sys.executable, "-m", "capsim", "sweep", str(SWEEP.relative_to(ROOT)), "--out",
+               tmp, "--workers", str(workers)]
         started = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
         wall = time.perf_counter() - started
