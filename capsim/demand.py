@@ -13,17 +13,21 @@ Times are hours since the start of the simulation (the first warm-up day at 00:0
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import wraps
+from typing import TypeVar
 
 import numpy as np
 
 from capsim.scenario.calendar import horizon_years
 from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario
-from capsim.streams import stream
+from capsim.streams import stream, streams
 
 HOURS_PER_DAY = 24.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,12 +77,17 @@ def expected_daily_deliveries(scenario: Scenario) -> np.ndarray:
     lam = np.empty(dates.shape[0])
     month_w = np.asarray(demand.month_profile, dtype=float)
     dow_w = np.asarray(demand.weekday_profile, dtype=float)
-    for year in horizon_years(horizon, warmup=True):
-        year_days = day_dates(date(year, 1, 1), date(year + 1, 1, 1))
-        w_year = _day_weights(year_days, month_w, dow_w)
-        scale = demand.deliveries_in(year, horizon.start.year) / w_year.sum()
-        in_year = (dates >= year_days[0]) & (dates <= year_days[-1])
-        lam[in_year] = _day_weights(dates[in_year], month_w, dow_w) * scale
+    years = horizon_years(horizon, warmup=True)
+    # The weights of every day of the calendar years touched, worked out once; the simulated
+    # days start ``skip`` days into them.
+    first = date(years[0], 1, 1)
+    weights = _day_weights(day_dates(first, date(years[-1] + 1, 1, 1)), month_w, dow_w)
+    skip = (horizon.sim_start - first).days
+    for year in years:
+        start, stop = (date(year, 1, 1) - first).days, (date(year + 1, 1, 1) - first).days
+        scale = demand.deliveries_in(year, horizon.start.year) / weights[start:stop].sum()
+        lo, hi = max(start, skip), min(stop, skip + lam.shape[0])
+        lam[lo - skip:hi - skip] = weights[lo:hi] * scale
     for ev in demand.events:
         lam[dates >= np.datetime64(ev.date, "D")] *= ev.multiplier
     return lam
@@ -98,33 +107,144 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
     """
     if seed is None:
         seed = scenario.run.seed
+    intensity = _year_intensities(scenario)
+    years = list(intensity)
+    generators = YearStreams.seeded(seed, replication, years)
+    onsets = [_onsets(rng, *intensity[year])
+              for rng, year in zip(generators.pop("arrivals"), years, strict=True)]
+    draws = YearStreams(generators, [o.shape[0] for o in onsets])
+    women = _women(scenario, np.concatenate(onsets), draws)
+    del onsets
+    # One attribute at a time, letting go of each unsorted array as it is replaced: a five-year
+    # province holds millions of women, and two copies of them at once would double the peak.
+    order = np.argsort(women["admit_h"], kind="stable")
+    for k in women:
+        women[k] = women[k][order]
+    init_fac, init_rel = _initial_census(scenario, seed, replication)
+    return Cohort(initial_facility=init_fac, initial_release_h=init_rel, **women)
+
+
+@dataclass(frozen=True)
+class YearStreams:
+    """The named streams of one replication's women, a generator per calendar year
+    (``generators[name][i]`` for the ``sizes[i]`` women of the i-th year, who come after those
+    of the earlier years)."""
+
+    #: The streams each woman draws from, besides her labour onset's ("arrivals").
+    NAMES = ("risk", "booking", "mode", "emergency", "complication", "antenatal", "postnatal",
+             "theatre", "labour")
+
+    generators: dict[str, list[np.random.Generator]]
+    sizes: list[int]
+
+    @classmethod
+    def seeded(cls, seed: int, replication: int,
+               years: list[int]) -> dict[str, list[np.random.Generator]]:
+        """The generators of "arrivals" and of :attr:`NAMES`, one per year of ``years``,
+        seeded together (see :func:`capsim.streams.streams`)."""
+        names = ("arrivals", *cls.NAMES)
+        made = iter(streams(seed, replication, [(name, year) for name in names
+                                                for year in years]))
+        return {name: [next(made) for _ in years] for name in names}
+
+    def uniforms(self, name: str, k: int) -> np.ndarray:
+        """Array [woman, k] of uniform numbers in [0, 1) from stream ``name``: each year's
+        women take theirs from that year's stream, so the k-th woman of a year keeps her
+        numbers whatever the other years hold."""
+        out = np.empty((sum(self.sizes), k))
+        at = 0
+        for rng, size in zip(self.generators[name], self.sizes, strict=True):
+            rng.random((size, k), out=out[at:at + size])
+            at += size
+        return out
+
+
+#: How many scenarios :func:`per_scenario` keeps the values of.
+SCENARIOS_KEPT = 8
+
+
+#: The content keys of the scenario objects seen last, by identity, each with its scenario
+#: (scenarios are immutable; kept alive, so that an identity is not reused while kept).
+_KEYS: OrderedDict[int, tuple[Scenario, str]] = OrderedDict()
+
+
+def _content_key(scenario: Scenario) -> str:
+    """The scenario's JSON form, worked out once per scenario object."""
+    known = _KEYS.get(id(scenario))
+    if known is not None and known[0] is scenario:
+        return known[1]
+    key = scenario.model_dump_json()
+    _KEYS[id(scenario)] = (scenario, key)
+    while len(_KEYS) > SCENARIOS_KEPT:
+        _KEYS.popitem(last=False)  # the oldest first
+    return key
+
+
+def per_scenario(fn: Callable[[Scenario], T]) -> Callable[[Scenario], T]:
+    """``fn(scenario)`` worked out once per scenario: the replications of a scenario draw
+    different women from the same figures. Values are kept by the scenario's content (its
+    JSON form), so that copies of one scenario share them (a worker process unpickles its own
+    copy for each replication), for the last :data:`SCENARIOS_KEPT` scenarios."""
+    values: OrderedDict[str, T] = OrderedDict()
+
+    @wraps(fn)
+    def cached(scenario: Scenario) -> T:
+        key = _content_key(scenario)
+        value = values.get(key)
+        if value is None:
+            value = values[key] = fn(scenario)
+            while len(values) > SCENARIOS_KEPT:
+                values.popitem(last=False)
+        return value
+
+    return cached
+
+
+@per_scenario
+def _year_intensities(scenario: Scenario) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """For each calendar year of the simulation (warm-up included), in order: the cumulative
+    expected labour onsets at each hour of its simulated days from the first (women), and
+    those hours (hours since the simulation start); read-only arrays."""
     horizon = scenario.horizon
     dates = day_dates(horizon.sim_start, horizon.end)
     lam_day = expected_daily_deliveries(scenario)
     hour_w = np.asarray(scenario.demand.hour_profile, dtype=float)
     hour_w = hour_w / hour_w.sum()
-    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
-    parts = []
-    for year in np.unique(years):
-        days = np.flatnonzero(years == year)
-        parts.append(_women_of_year(scenario, seed, replication, int(year), days, lam_day, hour_w))
-    # One attribute at a time, letting go of each part as it is used: a five-year province
-    # holds millions of women, and two copies of them at once would double the peak memory.
-    merged = {k: np.concatenate([p.pop(k) for p in parts]) for k in list(parts[0])}
-    order = np.argsort(merged["admit_h"], kind="stable")
-    for k in merged:
-        merged[k] = merged[k][order]
-    init_fac, init_rel = _initial_census(scenario, seed, replication)
-    return Cohort(initial_facility=init_fac, initial_release_h=init_rel, **merged)
+    day_years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    out = {}
+    for year in np.unique(day_years):
+        days = np.flatnonzero(day_years == year)
+        hourly = (lam_day[days][:, None] * hour_w[None, :]).ravel()
+        cum = np.concatenate([[0.0], np.cumsum(hourly)])
+        edges = days[0] * HOURS_PER_DAY + np.arange(cum.shape[0], dtype=float)
+        cum.setflags(write=False)
+        edges.setflags(write=False)
+        out[int(year)] = (cum, edges)
+    return out
 
 
-def _onsets(rng: np.random.Generator, days: np.ndarray, lam_day: np.ndarray,
-            hour_w: np.ndarray) -> np.ndarray:
-    """Onset times (hours) of a Poisson process with the given intensity, by inversion."""
-    hourly = (lam_day[days][:, None] * hour_w[None, :]).ravel()
-    cum = np.concatenate([[0.0], np.cumsum(hourly)])
+@per_scenario
+def _caesarean_tables(scenario: Scenario) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For "planned" and "emergency" caesareans: the rates [period, risk colour]
+    (probabilities) and the hours at which each period after the first starts."""
+    day0 = scenario.horizon.sim_start
+    out = {}
+    for kind in ("planned", "emergency"):
+        schedule = scenario.demand.caesarean_schedule(kind)
+        table = np.asarray([[rates[c] for c in RISK_COLOURS] for _, rates in schedule])
+        # Only the first entry is undated (the rates from the start).
+        change_h = np.asarray([(when - day0).days * HOURS_PER_DAY for when, _ in schedule
+                               if when is not None], dtype=float)
+        table.setflags(write=False)
+        change_h.setflags(write=False)
+        out[kind] = (table, change_h)
+    return out
+
+
+def _onsets(rng: np.random.Generator, cum: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Onset times (hours) of a Poisson process with the cumulative intensity ``cum`` at the
+    hours ``edges``, by inversion."""
     total = cum[-1]
-    edges = days[0] * HOURS_PER_DAY + np.arange(cum.shape[0], dtype=float)
     chunk = int(total + 6 * np.sqrt(total) + 16)
     gaps = rng.standard_exponential(chunk)
     unit_times = np.cumsum(gaps)
@@ -135,34 +255,47 @@ def _onsets(rng: np.random.Generator, days: np.ndarray, lam_day: np.ndarray,
     return np.interp(unit_times, cum, edges)
 
 
-def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.ndarray,
-                   lam_day: np.ndarray, hour_w: np.ndarray) -> dict[str, np.ndarray]:
+def _category(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The category of each uniform number ``u`` given the cumulative shares ``cum`` (the
+    number of shares up to it, at most the last category):
+    ``np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)``."""
+    if cum.shape[0] > 8:
+        return np.minimum(np.searchsorted(cum, u, side="right"), cum.shape[0] - 1)
+    # A few categories: one comparison per boundary beats a binary search per number.
+    out = np.zeros(u.shape, dtype=np.intp)
+    for bound in cum[:-1]:
+        out += u >= bound
+    return out
+
+
+def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[str, np.ndarray]:
+    """The attributes of the women with labour onsets ``onset`` (hours, in year order), each
+    computed in one pass over all of them from its own stream; arrays in ``onset`` order.
+
+    Every step is element by element, so a woman's values are those she would have if her
+    year were drawn alone."""
     demand, pathway = scenario.demand, scenario.pathway
-    onset = _onsets(stream(seed, rep, "arrivals", year), days, lam_day, hour_w)
     n = onset.shape[0]
 
-    def uniforms(name: str, k: int) -> np.ndarray:
-        return stream(seed, rep, name, year).random((n, k))
+    def one(name: str) -> np.ndarray:
+        return draws.uniforms(name, 1)[:, 0]
 
     risk_cum = np.cumsum([demand.risk_mix[c] for c in RISK_COLOURS])
-    risk = np.minimum(np.searchsorted(risk_cum, uniforms("risk", 1)[:, 0], side="right"),
-                      len(RISK_COLOURS) - 1).astype(np.int8)
+    risk = _category(risk_cum, one("risk")).astype(np.int8)
 
     ids = [f.id for f in scenario.facilities]
     book_ids = list(demand.booking)
     book_cum = np.cumsum([demand.booking[i] for i in book_ids])
-    pick = np.minimum(np.searchsorted(book_cum, uniforms("booking", 1)[:, 0], side="right"),
-                      len(book_ids) - 1)
-    booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[pick]
+    booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[
+        _category(book_cum, one("booking"))]
 
     def by_risk(rates: Mapping[RiskColour, float]) -> np.ndarray:
         return np.asarray([rates[c] for c in RISK_COLOURS])[risk]
 
-    u_mode = uniforms("mode", 3)
+    u_mode = draws.uniforms("mode", 3)
     planned = u_mode[:, 0] < caesarean_rate(scenario, "planned", risk, onset)
-    emergency = (uniforms("emergency", 1)[:, 0]
-                 < caesarean_rate(scenario, "emergency", risk, onset)) & ~planned
-    complication = uniforms("complication", 1)[:, 0] < by_risk(pathway.intrapartum_complication)
+    emergency = (one("emergency") < caesarean_rate(scenario, "emergency", risk, onset)) & ~planned
+    complication = one("complication") < by_risk(pathway.intrapartum_complication)
 
     event = onset.copy()
     if planned.any():
@@ -172,18 +305,32 @@ def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.
         hours = np.asarray(demand.planned_caesarean_hours, dtype=float)
         pick_h = np.minimum((u_mode[planned, 1] * hours.size).astype(int), hours.size - 1)
         event[planned] = np.maximum(0.0, day * HOURS_PER_DAY + hours[pick_h] + u_mode[planned, 2])
+    del u_mode
 
-    u_ante = uniforms("antenatal", 2)
+    u_ante = draws.uniforms("antenatal", 2)
     ante_days = np.zeros(n)
-    for k, colour in enumerate(RISK_COLOURS):
-        rule = pathway.antenatal[colour]
-        mask = (risk == k) & (u_ante[:, 0] < rule.probability)
+    admitted = u_ante[:, 0] < by_risk({c: pathway.antenatal[c].probability
+                                       for c in RISK_COLOURS})
+    # Colours with the same length of stay drawn together (the draw is woman by woman).
+    lengths: dict = {}
+    for colour in RISK_COLOURS:
+        lengths.setdefault(pathway.antenatal[colour].days, []).append(colour)
+    for days, colours in lengths.items():
+        mask = admitted & np.asarray([c in colours for c in RISK_COLOURS])[risk]
         if mask.any():
-            ante_days[mask] = rule.days.ppf(u_ante[mask, 1])
+            ante_days[mask] = days.ppf(u_ante[mask, 1])
+    del u_ante, admitted
     admit = np.maximum(0.0, event - ante_days * HOURS_PER_DAY)
+    del ante_days
 
-    u_post = uniforms("postnatal", 2)
-    u_theatre = uniforms("theatre", 2)
+    u_post = draws.uniforms("postnatal", 2)
+    los_vaginal = pathway.postnatal_los.vaginal.ppf(u_post[:, 0]) * HOURS_PER_DAY
+    los_caesarean = pathway.postnatal_los.caesarean.ppf(u_post[:, 1]) * HOURS_PER_DAY
+    del u_post
+    u_theatre = draws.uniforms("theatre", 2)
+    theatre = pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0
+    preparation = pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0
+    del u_theatre
     return {
         "admit_h": admit,
         "event_h": event,
@@ -192,11 +339,11 @@ def _women_of_year(scenario: Scenario, seed: int, rep: int, year: int, days: np.
         "planned_cs": planned,
         "emergency_cs": emergency,
         "complication": complication,
-        "labour_h": pathway.labour.ppf(uniforms("labour", 1)[:, 0]),
-        "los_vaginal_h": pathway.postnatal_los.vaginal.ppf(u_post[:, 0]) * HOURS_PER_DAY,
-        "los_caesarean_h": pathway.postnatal_los.caesarean.ppf(u_post[:, 1]) * HOURS_PER_DAY,
-        "theatre_h": pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0,
-        "preparation_h": pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0,
+        "labour_h": pathway.labour.ppf(one("labour")),
+        "los_vaginal_h": los_vaginal,
+        "los_caesarean_h": los_caesarean,
+        "theatre_h": theatre,
+        "preparation_h": preparation,
     }
 
 
@@ -205,12 +352,9 @@ def caesarean_rate(scenario: Scenario, kind: str, risk: np.ndarray,
     """The ``kind`` ("planned" or "emergency") caesarean rate of each woman (probability): the
     rate of her risk colour in force on the day of her labour onset, after the scenario's
     dated caesarean-rate changes. ``onset_h`` is in hours since the simulation start."""
-    schedule = scenario.demand.caesarean_schedule(kind)
-    table = np.asarray([[rates[c] for c in RISK_COLOURS] for _, rates in schedule])
-    day0 = scenario.horizon.sim_start
-    # Only the first entry is undated (the rates from the start).
-    change_h = np.asarray([(when - day0).days * HOURS_PER_DAY for when, _ in schedule
-                           if when is not None])
+    table, change_h = _caesarean_tables(scenario)[kind]
+    if not change_h.shape[0]:  # one set of rates throughout
+        return table[0][risk]
     period = np.searchsorted(change_h, onset_h, side="right")
     return table[period, risk]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -58,78 +59,68 @@ class ReplicationResult:
 
 
 def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:
-    """Turn one replication's :class:`RunRecord` into a :class:`ReplicationResult`."""
+    """Turn one replication's :class:`RunRecord` into a :class:`ReplicationResult`.
+
+    Each group of women is placed once in its cells (period, facility); every count of the
+    group comes from one ``np.bincount`` of those cells, and the sums of minutes keep the
+    women's order, so each value is the same to the last bit however it is grouped."""
     nf = net.n
-    years = net.years
-    ny = len(years)
-    starts = np.asarray(net.year_starts_h)
-    t0, t1 = net.t_stats_h, net.t_end_h
-    ends = np.append(starts[1:], t1)
-    period_days = np.append((ends - starts) / 24.0, (t1 - t0) / 24.0)
+    ny = len(net.years)
+    cal = _calendar(net)
+    period_days = cal.period_days
 
-    def period_index(t: np.ndarray) -> np.ndarray:
-        """Year index of each time; -1 outside the reported window."""
-        idx = np.searchsorted(starts, t, side="right") - 1
-        return np.where((t >= t0) & (t < t1), idx, -1)
-
-    def tally(fac: np.ndarray, t: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Sum of weights by (period, facility): shape (years + 1, facilities + 1), the last
-        row all years and the last column the region."""
-        p = period_index(t)
-        ok = p >= 0
-        col = np.where(fac[ok] >= 0, fac[ok], nf)
-        w = None if weights is None else weights[ok]
-        out = np.bincount(p[ok] * (nf + 1) + col, weights=w,
-                          minlength=ny * (nf + 1)).reshape(ny, nf + 1).astype(float)
-        out[:, nf] = out.sum(axis=1)
-        return np.vstack([out, out.sum(axis=0)])
-
-    n = rec.first.shape[0]
-    counted = np.arange(n) >= rec.first_counted
     # Women are counted in the period of their first bed request; later events (deliveries,
-    # labours) in the period they happen.
-    arr_t = np.where(counted, rec.admit_h, -1.0)
+    # labours) in the period they happen. Women before ``first_counted`` are warm-up.
+    n0 = rec.first_counted
+    cells = _cells(cal, rec.first[n0:], rec.admit_h[n0:])
+    fate = _bits(rec.turned_away[n0:], rec.out_of_region[n0:])
+    by_fate = _counts(cal, cells, fate, 4)  # [fate, row, column]: 1 turned away, 2 out of region
+    arrivals = by_fate.sum(axis=0)
+    turned = by_fate[1] + by_fate[3]
+    outs = by_fate[2] + by_fate[3]
+    diverted = by_fate[1]  # turned away and placed in the region
+    del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
 
-    arrivals = tally(rec.first, arr_t)
-    turned = tally(rec.first, arr_t, rec.turned_away.astype(float))
-    outs = tally(rec.first, arr_t, rec.out_of_region.astype(float))
-    diverted = turned - tally(rec.first, arr_t, (rec.turned_away & rec.out_of_region).astype(float))
-    del arr_t  # each per-woman temporary goes once used: a province has millions of women
+    # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
+    cells = _cells(cal, rec.facility, rec.delivered_h)
+    is_ecs = rec.mode == EMERGENCY_CS
+    kind = _bits(rec.facility >= 0, (rec.mode == PLANNED_CS) | is_ecs, is_ecs,
+                 rec.ddi_min <= net.ddi_target_min)
+    by_kind = _counts(cal, cells, kind, 16)  # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
+    del kind
+    deliveries = by_kind[1::2].sum(axis=0)
+    cs = by_kind[3::4].sum(axis=0)
+    ecs = by_kind[4:8].sum(axis=0) + by_kind[12:16].sum(axis=0)
+    ddi_in = by_kind[12:16].sum(axis=0)
+    del by_kind
+    is_ecs &= cells >= 0
+    ddi = rec.ddi_min[is_ecs]
+    ddi_sum = _sums(cal, cells[is_ecs], np.where(np.isfinite(ddi), ddi, 0.0))
+    del cells, is_ecs, ddi
 
-    delivered_t = np.where(rec.facility >= 0, rec.delivered_h, -1.0)
-    deliveries = tally(rec.facility, delivered_t)
-    is_cs = (rec.mode == PLANNED_CS) | (rec.mode == EMERGENCY_CS)
-    cs = tally(rec.facility, delivered_t, is_cs.astype(float))
-    del delivered_t, is_cs
-    ecs_t = np.where(rec.mode == EMERGENCY_CS, rec.delivered_h, -1.0)
-    ecs = tally(rec.facility, ecs_t)
-
-    lab_t = np.where(rec.labour_facility >= 0, rec.labour_start_h, -1.0)
-    wait_min = np.nan_to_num(rec.midwife_wait_h, nan=np.inf) * 60.0
-    labours = tally(rec.labour_facility, lab_t)
-    done_wait = np.isfinite(wait_min)
-    served_t = np.where(done_wait, lab_t, -1.0)  # labours whose midwife came before the end
-    no_wait = tally(rec.labour_facility, served_t, (wait_min == 0).astype(float))
-    timely = tally(rec.labour_facility, lab_t,
-                   (wait_min <= net.midwife_wait_target_min).astype(float))
-    wait_sum = tally(rec.labour_facility, served_t, np.where(done_wait, wait_min, 0.0))
-    waited = tally(rec.labour_facility, served_t)
-    wait_p95 = _wait_p95(net, rec, lab_t, wait_min, period_index, ny)
-    del lab_t, wait_min, done_wait, served_t
-
-    ddi_ok = np.isfinite(rec.ddi_min)
-    ddi_sum = tally(rec.facility, ecs_t, np.where(ddi_ok, rec.ddi_min, 0.0))
-    ddi_in = tally(rec.facility, ecs_t, (np.nan_to_num(rec.ddi_min, nan=np.inf)
-                                         <= net.ddi_target_min).astype(float))
-    del ecs_t, ddi_ok
+    # Labours, placed by the facility and time of labour care; waits in minutes.
+    labouring = rec.labour_facility >= 0
+    cells = _cells(cal, rec.labour_facility, np.where(labouring, rec.labour_start_h, -1.0))
+    del labouring
+    wait_min = rec.midwife_wait_h * 60.0  # NaN: no midwife before the horizon's end
+    served = np.isfinite(wait_min)
+    care = _bits(served, wait_min == 0, wait_min <= net.midwife_wait_target_min)
+    by_care = _counts(cal, cells, care, 8)  # bits: 1 served, 2 no wait, 4 within target
+    del care
+    labours = by_care.sum(axis=0)
+    waited = by_care[1::2].sum(axis=0)
+    no_wait = by_care[3::4].sum(axis=0)
+    timely = by_care[4:].sum(axis=0)
+    del by_care
+    keep = served & (cells >= 0)
+    served_cells, wait_min = cells[keep], wait_min[keep]
+    del cells, served, keep
+    wait_sum = _sums(cal, served_cells, wait_min)
+    wait_p95 = _wait_p95(cal, served_cells, wait_min)
+    del served_cells, wait_min
 
     census = daily_census(net, rec)
-    capacity = capacity_by_day(net)
-    occ = _occupancy(net, census, capacity, ny)
-
-    staff = {name: _by_period_mean(net, capacity if name == "beds"
-                                   else capacity_by_day(net, name), ny)
-             for name in ("beds", "midwives", "obstetricians", "theatres")}
+    occ = _occupancy(cal, census)
 
     flows_df = _flows_frame(net, rec.flows, replication)
     # Emergency transfers by (year, facility they leave), with the all-years row and region column.
@@ -140,6 +131,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
                 em[row, src] += count
                 em[row, nf] += count
 
+    staff = cal.staff
     with np.errstate(invalid="ignore", divide="ignore"):
         per_year = deliveries / period_days[:, None] * DAYS_PER_YEAR
         values = {
@@ -166,27 +158,16 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
             "obstetricians_per_1000_deliveries": staff["obstetricians"] / per_year * 1000,
             "obstetricians_per_bed": staff["obstetricians"] / staff["beds"],
         }
-    year_labels = [str(y) for y in years] + [ALL_YEARS]
-    fac_labels = [*net.ids, REGION]
-    frames = []
-    for metric, arr in values.items():
-        arr = np.where(np.isfinite(arr), arr, np.nan)
-        frames.append(pd.DataFrame({
-            "year": np.repeat(year_labels, nf + 1),
-            "facility": np.tile(fac_labels, ny + 1),
-            "metric": metric,
-            "value": arr.ravel(),
-        }))
-    metrics = pd.concat(frames, ignore_index=True)
-    metrics.insert(0, "replication", replication)
+    metrics = _metrics_frame(cal, values, replication)
 
     delivered_w = rec.facility >= 0
-    delivered = int(np.count_nonzero(delivered_w & counted))
-    out = int(np.count_nonzero(rec.out_of_region & counted))
+    counted = slice(n0, None)
+    delivered = int(np.count_nonzero(delivered_w[counted]))
+    out = int(np.count_nonzero(rec.out_of_region[counted]))
     # Counted independently: a woman lost by the engine would break the balance.
-    in_care = int(np.count_nonzero(counted & ~delivered_w & ~rec.out_of_region
-                                   & rec.in_bed_at_end))
-    total = int(np.count_nonzero(counted))
+    in_care = int(np.count_nonzero(~delivered_w[counted] & ~rec.out_of_region[counted]
+                                   & rec.in_bed_at_end[counted]))
+    total = max(0, rec.first.shape[0] - n0)
     return ReplicationResult(
         replication=replication,
         seed=seed,
@@ -201,28 +182,188 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     )
 
 
-def _wait_p95(net: Network, rec: RunRecord, lab_t: np.ndarray, wait_min: np.ndarray,
-              period_index, ny: int) -> np.ndarray:
-    nf = net.n
-    out = np.full((ny + 1, nf + 1), np.nan)
-    p = period_index(lab_t)
-    ok = (p >= 0) & np.isfinite(wait_min)
-    if not ok.any():
-        return out
-    fac, per, w = rec.labour_facility[ok].astype(np.int64), p[ok], wait_min[ok]
-    out[:ny, :nf] = _p95_by_group(per * nf + fac, w, ny * nf).reshape(ny, nf)
-    out[:ny, nf] = _p95_by_group(per, w, ny)
-    out[ny, :nf] = _p95_by_group(fac, w, nf)
-    out[ny, nf] = np.percentile(w, 95)
+@dataclass(frozen=True)
+class _Calendar:
+    """What the reduction of every replication of one network shares: its periods, its
+    reported days by period and whatever depends on the capacities alone (read-only)."""
+
+    facilities: int
+    years: int
+    year_starts_h: np.ndarray
+    t0: float
+    t1: float
+    period_days: np.ndarray         # days of each year, then of the whole reported period
+    # The rows worked out, with their days; a row with the same days as an earlier one (the
+    # only year of a one-year horizon and the whole period) is a copy of it (row, copied row).
+    day_rows: tuple[tuple[int, np.ndarray], ...]
+    day_spans: np.ndarray           # [row worked out, 2]: its first day and the day after
+    copies: tuple[tuple[int, int], ...]
+    row_valid: np.ndarray           # [column, row worked out]: days with beds
+    # The rows of similar lengths: their numbers, the days of each row padded by the index
+    # ``days``, and the days with beds of each column in each row, [column, row].
+    row_batches: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
+    beds: np.ndarray                # [facility, day]
+    region_beds: np.ndarray         # [day]
+    row_beds: np.ndarray            # [row, facility]: bed-days of the row's days
+    row_region_beds: np.ndarray     # [row]
+    staff: dict[str, np.ndarray]    # by-period means of beds and head-counts, [row, column]
+    labels: tuple[tuple[str, ...], tuple[str, ...]]  # year rows, facility columns
+
+
+def _calendar(net: Network) -> _Calendar:
+    """The :class:`_Calendar` of ``net``, worked out once for networks with equal periods and
+    capacities (the replications of a scenario compile equal networks)."""
+    return _calendar_of(net.ids, net.years, net.year_starts_h, net.t_stats_h, net.t_end_h,
+                        net.capacity)
+
+
+@lru_cache(maxsize=8)
+def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
+    """The :class:`_Calendar` of a network given by its facility ids, years, period bounds
+    (hours) and capacity schedule."""
+    nf, ny = len(ids), len(years)
+    starts = np.asarray(year_starts_h, dtype=float)
+    ends = np.append(starts[1:], t1)
+    period_days = np.append((ends - starts) / 24.0, (t1 - t0) / 24.0)
+    days = int(round((t1 - t0) / 24.0))
+    mid = t0 + 24.0 * np.arange(days) + 12.0
+    day_year = np.searchsorted(starts, mid, side="right") - 1
+    rows: list[tuple[int, np.ndarray]] = []
+    copies = []
+    for row in range(ny + 1):
+        sel = day_year == row if row < ny else np.ones_like(day_year, dtype=bool)
+        same = next((r for r, s in rows if np.array_equal(s, sel)), None)
+        if same is None:
+            rows.append((row, sel))
+        else:
+            copies.append((row, same))
+    # Days are in time order, so the days of a row are a run: [first, stop).
+    spans = []
+    for _, sel in rows:
+        on = np.flatnonzero(sel)
+        first, stop = (int(on[0]), int(on[-1]) + 1) if on.shape[0] else (0, 0)
+        assert stop - first == on.shape[0]
+        spans.append((first, stop))
+    beds = capacity.by_day("beds")
+    region_beds = beds.sum(axis=0)
+    # Days with beds of each column (facilities, then the region) in each row worked out.
+    with_beds = np.vstack([beds > 0, region_beds > 0])
+    row_valid = np.stack([with_beds[:, sel].sum(axis=1) for _, sel in rows], axis=1)
+    # Rows of similar lengths sorted together: the years in one batch, the whole period (when
+    # it is not a copy) in another. Each row's days padded with ``days``, a day without beds.
+    batches = []
+    for part in ([i for i, (r, _) in enumerate(rows) if r < ny],
+                 [i for i, (r, _) in enumerate(rows) if r == ny]):
+        if part:
+            width = max(1, max(stop - first for first, stop in (spans[i] for i in part)))
+            idx = np.full((len(part), width), days, dtype=np.int64)
+            for k, i in enumerate(part):
+                first, stop = spans[i]
+                idx[k, :stop - first] = np.arange(first, stop)
+            batches.append((np.asarray([rows[i][0] for i in part]), idx, row_valid[:, part]))
+    row_beds = np.zeros((ny + 1, nf))
+    row_region_beds = np.zeros(ny + 1)
+    for row, sel in rows:
+        row_beds[row] = beds[:, sel].sum(axis=1)
+        row_region_beds[row] = beds[:, sel].sum()
+    # Mean beds and head-counts of each row, every kind at once: [kind x facility, day] and
+    # [kind, day] for the region (its facilities summed day by day, as for one kind alone).
+    names = ("beds", "midwives", "obstetricians", "theatres")
+    per_day = np.stack([beds if name == "beds" else capacity.by_day(name) for name in names])
+    region = per_day.sum(axis=1)
+    per_day = per_day.reshape(len(names) * nf, -1)
+    means = np.full((len(names), ny + 1, nf + 1), np.nan)
+    for row, sel in rows:
+        if sel.any():
+            means[:, row, :nf] = per_day[:, sel].mean(axis=1).reshape(len(names), nf)
+            means[:, row, nf] = region[:, sel].mean(axis=1)
+    for row, same in copies:
+        means[:, row] = means[:, same]
+    staff = dict(zip(names, means, strict=True))
+    for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values()):
+        arr.setflags(write=False)
+    return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
+                     tuple(copies), row_valid,
+                     tuple(batches), beds, region_beds,
+                     row_beds, row_region_beds, staff,
+                     ((*map(str, years), ALL_YEARS), (*ids, REGION)))
+
+
+def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The cell of each event at time ``t`` (hours) in facility ``fac``: year index x
+    (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
+    -1 for an event outside the reported years."""
+    nf = cal.facilities
+    year = np.full(t.shape, -1, dtype=np.int64)
+    for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
+        year += t >= start
+    year *= nf + 1
+    year += np.where(fac >= 0, fac, nf)
+    return np.where((t >= cal.t0) & (t < cal.t1) & (year >= 0), year, -1)
+
+
+def _bits(*flags: np.ndarray) -> np.ndarray:
+    """The boolean arrays ``flags`` as the bits of one small number per event (the first flag
+    the lowest bit): uint8."""
+    out = np.asarray(flags[0], dtype=bool).view(np.uint8).copy()
+    for bit, flag in enumerate(flags[1:], start=1):
+        out |= np.asarray(flag, dtype=bool).view(np.uint8) << bit
     return out
 
 
-def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+def _counts(cal: _Calendar, cells: np.ndarray, kind: np.ndarray, kinds: int) -> np.ndarray:
+    """Events by kind and cell: float array [kind, row, column] with ``kinds`` kinds (``kind``
+    an int per event in 0 .. kinds - 1), a row per year then the all-years row, a column per
+    facility then the region (every event of its row, with a facility or not)."""
+    nf, ny = cal.facilities, cal.years
+    ok = cells >= 0
+    flat = np.bincount(kind[ok].astype(np.int64) * (ny * (nf + 1)) + cells[ok],
+                       minlength=kinds * ny * (nf + 1))
+    out = np.zeros((kinds, ny + 1, nf + 1), dtype=np.int64)
+    out[:, :ny] = flat.reshape(kinds, ny, nf + 1)
+    out[:, :ny, nf] = out[:, :ny].sum(axis=2)
+    out[:, ny] = out[:, :ny].sum(axis=1)
+    return out.astype(float)  # counts are exact in floats, whatever the order of the sums
+
+
+def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sum of ``weights`` by cell, [row, column] as :func:`_counts`; ``cells`` all inside the
+    reported years. The additions run in the events' order, then over facilities (region)
+    and over years (all-years row), so that the sums do not depend on how events are grouped."""
+    nf, ny = cal.facilities, cal.years
+    out = np.bincount(cells, weights=weights, minlength=ny * (nf + 1)).reshape(ny, nf + 1)
+    out[:, nf] = out.sum(axis=1)
+    return np.vstack([out, out.sum(axis=0)])
+
+
+def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.ndarray:
+    """95th percentile of the waits by cell, [row, column] as :func:`_counts` (NaN where no
+    woman waited); the waits are sorted once for all the groupings."""
+    nf, ny = cal.facilities, cal.years
+    out = np.full((ny + 1, nf + 1), np.nan)
+    if not cells.shape[0]:
+        return out
+    order = np.argsort(wait_min, kind="stable")
+    per, fac = np.divmod(cells, nf + 1)
+    out[ny, :nf] = _p95_by_group(fac, wait_min, nf, order)
+    out[ny, nf] = _p95_sorted(wait_min[order][None, :], np.asarray([cells.shape[0]]))[0]
+    if ny == 1:  # the year holds the same waits as the whole period
+        out[0] = out[1]
+        return out
+    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, order).reshape(ny, nf)
+    out[:ny, nf] = _p95_by_group(per, wait_min, ny, order)
+    return out
+
+
+def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
+                  order: np.ndarray | None = None) -> np.ndarray:
     """95th percentile of ``values`` within each group ``0 .. groups - 1`` (NaN when empty).
 
     The same numbers as ``np.percentile(values[group == g], 95)`` (its default linear method,
-    step by step), for all groups with one sort instead of a call per group."""
-    order = np.argsort(values, kind="stable")
+    step by step), for all groups with one sort instead of a call per group. ``order``, when
+    given, is ``np.argsort(values, kind="stable")``, shared between groupings."""
+    if order is None:
+        order = np.argsort(values, kind="stable")
     small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
     order = order[np.argsort(group[order].astype(small), kind="stable")]
     v = values[order]
@@ -230,13 +371,29 @@ def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndar
     start = np.concatenate([[0], np.cumsum(count)[:-1]])
     out = np.full(groups, np.nan)
     has = count > 0
-    virtual = (count[has] - 1) * 0.95
+    out[has] = _lerp95(v, start[has], count[has])
+    return out
+
+
+def _lerp95(v: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The 95th percentiles of the sorted runs ``v[start : start + count]`` (count >= 1), as
+    numpy's default linear method works them out, to the last bit."""
+    virtual = (count - 1) * 0.95
     below = np.floor(virtual).astype(np.int64)
     gamma = virtual - below
-    a = v[start[has] + below]
-    b = v[start[has] + np.minimum(below + 1, count[has] - 1)]
+    a = v[start + below]
+    b = v[start + np.minimum(below + 1, count - 1)]
     diff = b - a
-    out[has] = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+
+
+def _p95_sorted(rows: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """95th percentile of each row (last axis) of ``rows`` whose first ``count`` values are
+    sorted (the rest NaN): ``np.nanpercentile(rows, 95, axis=-1)``, NaN where count is 0."""
+    width = rows.shape[-1]
+    out = np.full(count.shape, np.nan)
+    has = count > 0
+    out[has] = _lerp95(rows.ravel(), np.flatnonzero(has) * width, count[has])
     return out
 
 
@@ -277,10 +434,26 @@ def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, fi: np
     cum = np.empty(times.shape[0] + 1)
     cum[0] = 0.0
     np.cumsum(times, out=cum[1:])
-    k = np.searchsorted(times, x, side="left")
+    k = _count_below(times, x)
     base = np.searchsorted(times, np.arange(nf) * span, side="left")[fi]
     n = k - base
     return n * (x - off) - (cum[k] - cum[base] - n * off)
+
+
+#: Up to this many stays and grid points, the stays before each grid point are counted by
+#: merging the two sorted arrays (linear time); beyond, by a binary search per point, which
+#: needs no copy of a province's stays.
+MERGE_LIMIT = 1 << 20
+
+
+def _count_below(times: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """For each of the increasing ``x``, how many of the sorted ``times`` are below it:
+    ``np.searchsorted(times, x, side="left")``."""
+    if times.shape[0] + x.shape[0] > MERGE_LIMIT:
+        return np.searchsorted(times, x, side="left")
+    # A stable sort of both keeps each grid point before the times equal to it.
+    order = np.argsort(np.concatenate([x, times]), kind="stable")
+    return np.flatnonzero(order < x.shape[0]) - np.arange(x.shape[0])
 
 
 def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
@@ -290,74 +463,109 @@ def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
     return net.capacity.by_day(name)
 
 
-def _day_year_index(net: Network) -> np.ndarray:
-    t0, t1 = net.t_stats_h, net.t_end_h
-    days = int(round((t1 - t0) / 24.0))
-    mid = t0 + 24.0 * np.arange(days) + 12.0
-    return np.searchsorted(np.asarray(net.year_starts_h), mid, side="right") - 1
-
-
-def _day_masks(net: Network, ny: int):
-    """Yield (row, mask of reported days) for each year, then the all-years row ``ny``."""
-    yi = _day_year_index(net)
-    for row in range(ny + 1):
-        yield row, (yi == row if row < ny else np.ones_like(yi, dtype=bool))
-
-
-def _by_period_mean(net: Network, per_day: np.ndarray, ny: int) -> np.ndarray:
-    """Mean over days of each period; the region column sums facilities first."""
-    nf = net.n
-    out = np.full((ny + 1, nf + 1), np.nan)
-    region = per_day.sum(axis=0)
-    for row, sel in _day_masks(net, ny):
-        if sel.any():
-            out[row, :nf] = per_day[:, sel].mean(axis=1)
-            out[row, nf] = region[sel].mean()
-    return out
-
-
-def _occupancy(net: Network, census: np.ndarray, capacity: np.ndarray,
-               ny: int) -> dict[str, np.ndarray]:
-    nf = net.n
+def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean and 95th-percentile bed occupancy and the share of days above
+    :data:`HIGH_OCCUPANCY`, [row, column] as :func:`_counts` (shares of beds, of days)."""
+    nf, ny = cal.facilities, cal.years
+    capacity = cal.beds
+    rows = np.asarray([row for row, _ in cal.day_rows])
+    sums = np.empty((rows.shape[0], nf))
+    totals = np.empty(rows.shape[0])
+    for i, (first, stop) in enumerate(cal.day_spans):
+        # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add
+        # in the same order and give the same bits.
+        part = np.asfortranarray(census[:, first:stop])
+        sums[i] = part.sum(axis=1)
+        totals[i] = part.sum()
+    # Occupancy per facility and day, then the region's, and a last day without beds for
+    # padding: [column, day].
+    daily = np.empty((nf + 1, census.shape[1] + 1))
+    daily[:, -1] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        occ_f = np.where(capacity > 0, census / capacity, np.nan)
-        region_beds = capacity.sum(axis=0)
+        np.divide(census, capacity, out=daily[:nf, :-1])
+        daily[:nf, :-1][capacity <= 0] = np.nan
         # A day on which the region has no beds has no occupancy, as for a facility.
-        occ_r = np.where(region_beds > 0, census.sum(axis=0) / region_beds, np.nan)
-    mean = np.full((ny + 1, nf + 1), np.nan)
+        daily[nf, :-1] = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds,
+                                  np.nan)
+        cap = cal.row_beds[rows]
+        mean = np.full((ny + 1, nf + 1), np.nan)
+        mean[rows, :nf] = np.where(cap > 0, sums / cap, np.nan)
+        mean[rows, nf] = totals / cal.row_region_beds[rows]
+    # Days above the threshold, cumulated over days: the count in a row is a difference.
+    above = np.zeros((nf + 1, census.shape[1] + 1), dtype=np.int64)
+    np.cumsum(daily[:, :-1] > HIGH_OCCUPANCY, axis=1, out=above[:, 1:])
+    high_days = above[:, cal.day_spans[:, 1]] - above[:, cal.day_spans[:, 0]]  # [column, row]
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
-    for row, sel in _day_masks(net, ny):
-        if not sel.any():
-            continue
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cap = capacity[:, sel].sum(axis=1)
-            mean[row, :nf] = np.where(cap > 0, census[:, sel].sum(axis=1) / cap, np.nan)
-            mean[row, nf] = census[:, sel].sum() / capacity[:, sel].sum()
-        has = capacity[:, sel].sum(axis=1) > 0
-        if has.any():
-            block = occ_f[has][:, sel]
-            # Without NaN (no day without beds) percentile gives the same numbers, in one call
-            # rather than one per facility.
-            p95[row, :nf][has] = (np.nanpercentile(block, 95, axis=1) if np.isnan(block).any()
-                                  else np.percentile(block, 95, axis=1))
-            # The share of the days with beds (a day without beds is neither high nor low).
-            above = np.where(np.isnan(block), np.nan, block > HIGH_OCCUPANCY)
-            high[row, :nf][has] = np.nanmean(above, axis=1)
-        region = occ_r[sel]
-        if not np.isnan(region).all():
-            p95[row, nf] = np.nanpercentile(region, 95)
-            high[row, nf] = np.mean(region[~np.isnan(region)] > HIGH_OCCUPANCY)
+    for batch, days, valid in cal.row_batches:
+        # Each column's days of each row sorted (days without beds, NaN, last) for the
+        # percentile. A column with no day with beds in a row has neither percentile nor
+        # share of days above the threshold (a day without beds is neither high nor low).
+        p95[batch] = _p95_sorted(np.sort(daily[:, days], axis=2), valid).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = high_days / cal.row_valid
+    high[rows] = np.where(cal.row_valid > 0, share, np.nan).T
+    for row, same in cal.copies:
+        for table in (mean, p95, high):
+            table[row] = table[same]
     return {"occupancy_mean": mean, "occupancy_p95": p95, "days_above_85_share": high}
 
 
+def _metrics_frame(cal: _Calendar, values: dict[str, np.ndarray],
+                   replication: int) -> pd.DataFrame:
+    """The long table replication, year, facility, metric, value of ``values`` ({metric:
+    [row, column]}), non-finite values as NaN, built in one piece."""
+    year, facility, metric = _label_columns(*cal.labels, tuple(values))
+    value = np.stack(list(values.values())).ravel()
+    value = np.where(np.isfinite(value), value, np.nan)
+    return pd.DataFrame({"replication": np.full(value.shape[0], replication, dtype=np.int64),
+                         "year": year, "facility": facility, "metric": metric,
+                         "value": value})
+
+
+@lru_cache(maxsize=16)
+def _label_columns(years: tuple[str, ...], facilities: tuple[str, ...],
+                   metrics: tuple[str, ...]) -> tuple:
+    """The year, facility and metric columns of the long metrics table, as pandas builds them
+    from strings (the frame built from them copies them)."""
+    block = len(years) * len(facilities)
+    frame = pd.DataFrame({
+        "year": np.tile(np.repeat(np.asarray(years, dtype=object), len(facilities)),
+                        len(metrics)),
+        "facility": np.tile(np.asarray(facilities, dtype=object), len(years) * len(metrics)),
+        "metric": np.repeat(np.asarray(metrics, dtype=object), block),
+    })
+    return frame["year"].array, frame["facility"].array, frame["metric"].array
+
+
+FLOW_COLUMNS = ["replication", "year", "from", "to", "reason", "count"]
+
+
 def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
-    rows = [
-        (replication, net.years[y], net.ids[src] if src >= 0 else OUT_OF_REGION_ID,
-         net.ids[dst] if dst != OUT_OF_REGION else OUT_OF_REGION_ID, REASONS[reason], count)
-        for (y, src, dst, reason), count in sorted(flows.items()) if y >= 0
-    ]
-    return pd.DataFrame(rows, columns=["replication", "year", "from", "to", "reason", "count"])
+    """The flows of the reported years as a table (:data:`FLOW_COLUMNS`), in key order."""
+    items = sorted((key, count) for key, count in flows.items() if key[0] >= 0)
+    if not items:
+        return pd.DataFrame([], columns=FLOW_COLUMNS)
+    year, src, dst, why = np.asarray([key for key, _ in items], dtype=np.int64).T
+    places, reasons = _flow_labels(net.ids)
+    outside = len(net.ids)  # the last place: out of the region
+    return pd.DataFrame({
+        "replication": np.full(year.shape[0], replication, dtype=np.int64),
+        "year": np.asarray(net.years, dtype=np.int64)[year],
+        "from": places.take(np.where(src >= 0, src, outside)),
+        "to": places.take(np.where(dst != OUT_OF_REGION, dst, outside)),
+        "reason": reasons.take(why),
+        "count": np.asarray([count for _, count in items], dtype=np.int64),
+    })
+
+
+@lru_cache(maxsize=16)
+def _flow_labels(ids: tuple[str, ...]) -> tuple:
+    """The places (facility ids, then out of the region) and the reasons of flows, as the
+    arrays pandas builds from strings."""
+    frame = pd.DataFrame({"place": np.asarray([*ids, OUT_OF_REGION_ID], dtype=object)})
+    reasons = pd.DataFrame({"reason": np.asarray(REASONS, dtype=object)})
+    return frame["place"].array, reasons["reason"].array
 
 
 @dataclass

@@ -1,0 +1,216 @@
+"""Where the time of a whole study goes: the phases of one replication of every shipped
+scenario, a Sobol sweep on two cores, the first compile and the import, in one run.
+
+    python benchmarks/study.py [--quick] [--rounds N]
+
+(a) For each shipped scenario (``scenarios/*.yaml``), the phases of one replication in this
+    process, one after the other on one core, the engine compiled beforehand: load + validate
+    (``capsim.load_scenario``), network (``capsim.model.compile_network``), cohort
+    (``capsim.demand.build_cohort``), engine (``capsim.model.run_engine``) and results
+    (``capsim.results.reduce_replication``); milliseconds, means over ``--rounds`` replications
+    (10; quick 3). Each round times one replication of every scenario in turn, so that a change
+    in the machine's load falls on all of them. ``engine share`` is the engine's part of the
+    five phases; ``replication/engine`` is (cohort + engine + results) / engine, what a
+    replication of an already loaded scenario costs for each unit of simulation.
+(b) ``capsim sweep scenarios/sweeps/nanjiang-beds.yaml`` (Sobol, 576 runs) with 2 workers into a
+    temporary folder, as a whole command: wall seconds (skipped by ``--quick``).
+(c) The first compile: ``capsim.model.ensure_compiled()`` in a fresh process whose numba cache
+    folder (``NUMBA_CACHE_DIR``) is new and empty: seconds inside that process.
+(d) ``python -c "import capsim"``: median wall seconds of whole processes, timed as
+    ``benchmarks/imports.py`` times them.
+
+Targets: replication/engine at most 2 on every shipped scenario; the sweep in at most 10 s;
+the first compile in at most 15 s; the import in at most 0.3 s. Writes
+``benchmarks/results/study.json``; the last line reads ``replication/engine: X.XX, sobol-576 on
+2 cores: Y.Y s, first compile: Z.Z s, import: W.WW s`` (the worst scenario's ratio). Exit code 1
+when a full run misses a target.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One core: numpy's own threads would blur the per-phase times (set before numpy loads).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from imports import commands, wall_seconds  # noqa: E402  (benchmarks/imports.py)
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "results" / "study.json"
+SWEEP = ROOT / "scenarios" / "sweeps" / "nanjiang-beds.yaml"
+PHASES = ("load + validate", "network", "cohort", "engine", "results")
+#: Targets: replication/engine, sweep seconds, first-compile seconds, import seconds.
+TARGETS = {"replication_over_engine": 2.0, "sobol_576_s": 10.0, "first_compile_s": 15.0,
+           "import_s": 0.3}
+
+
+def scenario_files() -> list[Path]:
+    """The shipped scenario files, sorted by name."""
+    return sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def time_phases(path: Path, replication: int) -> dict[str, float]:
+    """Seconds of each phase of one replication of the scenario at ``path``."""
+    from capsim import load_scenario
+    from capsim.demand import build_cohort
+    from capsim.model import compile_network, run_engine
+    from capsim.results import reduce_replication
+
+    clock = time.perf_counter
+    t0 = clock()
+    scenario = load_scenario(path)
+    t1 = clock()
+    net = compile_network(scenario)
+    t2 = clock()
+    cohort = build_cohort(scenario, replication, scenario.run.seed)
+    t3 = clock()
+    record = run_engine(net, cohort)
+    t4 = clock()
+    del cohort  # as capsim.run does before reducing
+    reduce_replication(net, record, replication, scenario.run.seed)
+    t5 = clock()
+    return dict(zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True))
+
+
+def measure_phases(paths: list[Path], rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Seconds of every phase per scenario (by file stem) and round; replication k in round k."""
+    from capsim.model import ensure_compiled
+
+    ensure_compiled()
+    for path in paths:
+        time_phases(path, 0)  # first calls (imports, caches) are not timed
+    samples = {p.stem: {phase: [] for phase in PHASES} for p in paths}
+    for k in range(rounds):
+        for path in paths:
+            for phase, seconds in time_phases(path, k).items():
+                samples[path.stem][phase].append(seconds)
+    return samples
+
+
+def time_sweep(workers: int = 2) -> dict:
+    """Wall seconds of ``capsim sweep`` of :data:`SWEEP` with ``workers`` into a new folder, as
+    a whole command, and the simulations' own seconds as the command reports them."""
+    with tempfile.TemporaryDirectory(prefix="capsim-study-") as tmp:
+        cmd = [sys.executable, "-m", "capsim", "sweep", str(SWEEP.relative_to(ROOT)), "--out",
+               tmp, "--workers", str(workers)]
+        started = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+        wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"the sweep failed:\n{done.stderr[-2000:]}")
+    said = re.search(r"(\d+) simulations in ([\d.]+) s", done.stdout)
+    return {"command": " ".join(["capsim", *cmd[3:5], "--out", "<temporary folder>",
+                                 "--workers", str(workers)]),
+            "wall_s": wall, "runs": int(said.group(1)) if said else None,
+            "simulations_s": float(said.group(2)) if said else None}
+
+
+def time_first_compile() -> float:
+    """Seconds of ``ensure_compiled()`` in a fresh process with an empty numba cache folder."""
+    code = ("import time\nfrom capsim.model import ensure_compiled\n"
+            "t = time.perf_counter()\nensure_compiled()\nprint(time.perf_counter() - t)")
+    with tempfile.TemporaryDirectory(prefix="capsim-numba-") as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"the first compile failed:\n{done.stderr[-2000:]}")
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def time_import(rounds: int) -> list[float]:
+    """Wall seconds of ``python -c "import capsim"`` per round (one untimed run first)."""
+    argv = commands()["import capsim"]
+    wall_seconds(argv)  # writes bytecode caches; not timed
+    return [wall_seconds(argv) for _ in range(rounds)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, print the table, write the JSON; return 1 if a full run misses a target."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true",
+                   help="fewer rounds and no sweep: a fast check (its figures are not the "
+                   "targets')")
+    p.add_argument("--rounds", type=int, default=None,
+                   help="replications timed per scenario (default 10; quick 3)")
+    args = p.parse_args(argv)
+    quick = args.quick
+    rounds = args.rounds or (3 if quick else 10)
+    load_before = os.getloadavg()
+
+    paths = scenario_files()
+    samples = measure_phases(paths, rounds)
+    mean_ms = {name: {phase: statistics.fmean(v) * 1e3 for phase, v in phases.items()}
+               for name, phases in samples.items()}
+    rows = {}
+    for name, ms in mean_ms.items():
+        total = sum(ms.values())
+        rows[name] = {**{f"{phase}_ms": ms[phase] for phase in PHASES},
+                      "engine_share": ms["engine"] / total,
+                      "replication_over_engine":
+                          (ms["cohort"] + ms["engine"] + ms["results"]) / ms["engine"]}
+    worst = max(row["replication_over_engine"] for row in rows.values())
+
+    sweep = None if quick else time_sweep()
+    first_compile = time_first_compile()
+    imports = time_import(5 if quick else 15)
+    import_s = statistics.median(imports)
+    load_after = os.getloadavg()
+
+    figures = {"replication_over_engine": worst,
+               "sobol_576_s": sweep["wall_s"] if sweep else None,
+               "first_compile_s": first_compile, "import_s": import_s}
+    met = {k: None if figures[k] is None else figures[k] <= TARGETS[k] for k in TARGETS}
+
+    width = max(len(n) for n in rows)
+    head = (f"{'scenario':<{width}}  {'load + validate':>15}  {'network':>7}  {'cohort':>6}  "
+            f"{'engine':>6}  {'results':>7}  {'engine share':>12}  {'replication/engine':>18}")
+    lines = [f"capsim study benchmark ({'quick' if quick else 'full'}; means of {rounds} "
+             f"replications on one core, ms; load average {load_before[0]:.1f} before, "
+             f"{load_after[0]:.1f} after)", "", head]
+    for name, row in rows.items():
+        lines.append(f"{name:<{width}}  {row['load + validate_ms']:15.1f}  "
+                     f"{row['network_ms']:7.1f}  {row['cohort_ms']:6.1f}  "
+                     f"{row['engine_ms']:6.1f}  {row['results_ms']:7.1f}  "
+                     f"{row['engine_share']:12.0%}  {row['replication_over_engine']:18.2f}")
+    lines += ["", "targets: " + ", ".join(
+        f"{k} <= {TARGETS[k]:g} {'-' if v is None else ('yes' if v else 'NO')}"
+        for k, v in met.items())]
+    print("\n".join(lines))
+
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({
+        "command": "python benchmarks/study.py" + (" --quick" if quick else ""),
+        "quick": quick, "rounds": rounds,
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "load_average_before": load_before,
+                    "load_average_after": load_after},
+        "phases_ms": rows,
+        "phase_samples_s": samples,
+        "sweep": sweep,
+        "first_compile_s": first_compile,
+        "import_samples_s": imports,
+        "figures": figures, "targets": TARGETS, "met": met,
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}")
+    sobol = "skipped" if sweep is None else f"{sweep['wall_s']:.1f} s"
+    print(f"replication/engine: {worst:.2f}, sobol-576 on 2 cores: {sobol}, "
+          f"first compile: {first_compile:.1f} s, import: {import_s:.2f} s")
+    return 0 if quick or all(met.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

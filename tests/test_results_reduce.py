@@ -1,0 +1,257 @@
+"""The shared-pass reduction of a replication agrees with the plain definitions of its metrics,
+and the helpers it rests on agree with the numpy functions they stand in for, to the last bit.
+
+The golden snapshot checks the shipped scenarios; these tests check the same facts on cases the
+scenarios do not reach (a closed facility, several years, groups without events, large seeds).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import base_dict
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from capsim import results, validate_scenario
+from capsim.demand import build_cohort
+from capsim.model import compile_network, run_engine
+from capsim.results import (
+    ALL_YEARS,
+    REGION,
+    _count_below,
+    _lerp95,
+    _p95_by_group,
+    _p95_sorted,
+    capacity_by_day,
+    daily_census,
+    reduce_replication,
+)
+from capsim.streams import STREAM_NAMES, stream, streams
+
+# ---------------------------------------------------------------------------- random streams
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**70), replication=st.integers(0, 2**40),
+       keys=st.lists(st.tuples(st.sampled_from(STREAM_NAMES),
+                               st.one_of(st.integers(0, 3000), st.integers(0, 2**80))),
+                     min_size=1, max_size=12))
+def test_streams_seeded_together_are_the_streams_seeded_one_by_one(seed, replication, keys):
+    together = streams(seed, replication, keys)
+    for key, rng in zip(keys, together, strict=True):
+        alone = stream(seed, replication, *key)
+        assert rng.bit_generator.state == alone.bit_generator.state
+        assert np.array_equal(rng.random(3), alone.random(3))
+
+
+def test_streams_without_extra_numbers_and_of_mixed_lengths():
+    keys = [("initial",), ("risk", 2030), ("labour", 2**33), ("province",)]
+    for key, rng in zip(keys, streams(5, 2, keys), strict=True):
+        assert np.array_equal(rng.random(4), stream(5, 2, *key).random(4))
+
+
+def test_a_seeded_stream_gives_numpy_any_number_of_state_words():
+    (rng,) = streams(11, 3, [("mode", 2024)])
+    reference = np.random.SeedSequence([11, 3, *stream_key_tail("mode", 2024)])
+    seeded = rng.bit_generator.seed_seq
+    for n in (1, 4, 9):
+        for dtype in (np.uint32, np.uint64):
+            assert np.array_equal(seeded.generate_state(n, dtype),
+                                  reference.generate_state(n, dtype))
+
+
+def stream_key_tail(name: str, *extra: int) -> list[int]:
+    """The entropy words of a stream after (seed, replication)."""
+    from capsim.streams import stream_key
+
+    return stream_key(0, 0, name, *extra)[2:]
+
+
+# ---------------------------------------------------------------------------- percentiles
+
+
+@settings(max_examples=80, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 40)),
+              elements=st.one_of(st.floats(0, 5, allow_nan=False), st.just(np.nan))))
+def test_row_percentiles_of_sorted_rows_are_nanpercentile(rows):
+    block = np.sort(rows, axis=1)
+    valid = np.count_nonzero(~np.isnan(block), axis=1)
+    got = _p95_sorted(block, valid)
+    for i, row in enumerate(rows):
+        if valid[i] == 0:
+            assert np.isnan(got[i])
+        else:
+            want = np.percentile(row[~np.isnan(row)], 95)
+            assert got[i].tobytes() == np.float64(want).tobytes()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_group_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
+    n = data.draw(st.integers(1, 60))
+    groups = data.draw(st.integers(1, 6))
+    values = data.draw(arrays(np.float64, n, elements=st.floats(0, 200, allow_nan=False)))
+    group = data.draw(arrays(np.int64, n, elements=st.integers(0, groups - 1)))
+    order = np.argsort(values, kind="stable")
+    for got in (_p95_by_group(group, values, groups), _p95_by_group(group, values, groups, order)):
+        for g in range(groups):
+            if (group == g).any():
+                want = np.percentile(values[group == g], 95)
+                assert got[g].tobytes() == np.float64(want).tobytes()
+            else:
+                assert np.isnan(got[g])
+
+
+def test_lerp_of_a_single_value_is_that_value():
+    assert _lerp95(np.asarray([3.5]), np.asarray([0]), np.asarray([1]))[0] == 3.5
+
+
+@settings(max_examples=80, deadline=None)
+@given(times=arrays(np.float64, st.integers(0, 50), elements=st.integers(0, 30).map(float)),
+       x=st.lists(st.integers(0, 32), min_size=1, max_size=40, unique=True))
+def test_counts_below_grid_points_are_binary_searches(monkeypatch_limit, times, x):
+    times, grid = np.sort(times), np.asarray(sorted(x), dtype=float)
+    want = np.searchsorted(times, grid, side="left")  # ties: a time at a point is not below it
+    for limit in (10**9, 0):  # merged, then searched
+        monkeypatch_limit(limit)
+        assert np.array_equal(_count_below(times, grid), want)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_limit():
+    """Set :data:`capsim.results.MERGE_LIMIT` for a test; restored afterwards."""
+    saved = results.MERGE_LIMIT
+
+    def set_limit(value: int) -> None:
+        results.MERGE_LIMIT = value
+
+    yield set_limit
+    results.MERGE_LIMIT = saved
+
+
+# ---------------------------------------------------------------------------- whole replication
+
+
+@pytest.fixture(scope="module")
+def closing_region():
+    """Two years and a half, busy beds, the township unit closed for most of a year (no beds),
+    then open again; one replication and its record."""
+    data = base_dict(
+        horizon={"start": "2020-01-01", "days": 900, "warmup_days": 20},
+        demand={"deliveries": 2600},
+        policy=[{"date": "2020-06-01", "facility": "town", "beds": -5, "delivers": False},
+                {"date": "2021-04-01", "facility": "town", "beds": 5, "delivers": True}],
+    )
+    data["facilities"][0]["beds"] = 16
+    scenario = validate_scenario(data)
+    net = compile_network(scenario)
+    record = run_engine(net, build_cohort(scenario, 0, 3))
+    return net, record, reduce_replication(net, record, 0, 3)
+
+
+def table(result, metric):
+    """{(year, facility): value} of one metric of a replication."""
+    m = result.metrics[result.metrics["metric"] == metric]
+    return {(y, f): v for y, f, v in zip(m["year"], m["facility"], m["value"], strict=True)}
+
+
+def year_days(net):
+    """{year label: boolean mask of the reported days}, the whole period included."""
+    t0 = net.t_stats_h
+    days = int(round((net.t_end_h - t0) / 24.0))
+    mid = t0 + 24.0 * np.arange(days) + 12.0
+    index = np.searchsorted(np.asarray(net.year_starts_h), mid, side="right") - 1
+    out = {str(y): index == i for i, y in enumerate(net.years)}
+    out[ALL_YEARS] = np.ones(days, dtype=bool)
+    return out
+
+
+def test_occupancy_is_its_definition_day_by_day(closing_region):
+    net, record, result = closing_region
+    census, beds = daily_census(net, record), capacity_by_day(net)
+    assert (beds[1] == 0).any() and (beds[1] > 0).any()  # the case the test is about
+    p95, high, mean = (table(result, m) for m in
+                       ("occupancy_p95", "days_above_85_share", "occupancy_mean"))
+    for label, days in year_days(net).items():
+        for f, fid in enumerate(net.ids):
+            open_days = days & (beds[f] > 0)
+            if not open_days.any():
+                assert np.isnan(p95[label, fid]) and np.isnan(high[label, fid])
+                continue
+            occ = census[f, open_days] / beds[f, open_days]
+            assert p95[label, fid] == np.percentile(occ, 95)
+            assert high[label, fid] == np.mean(occ > 0.85)
+            assert mean[label, fid] == pytest.approx(census[f, days].sum() / beds[f, days].sum(),
+                                                     rel=1e-12)
+        region = census[:, days].sum(axis=0) / beds[:, days].sum(axis=0)
+        assert p95[label, REGION] == np.percentile(region, 95)
+        assert high[label, REGION] == np.mean(region > 0.85)
+    # The closed unit is busy when open: some days above the threshold, so the shares differ.
+    assert 0 < high[ALL_YEARS, REGION] < 1
+
+
+def test_counts_and_waits_are_their_definitions(closing_region):
+    net, record, result = closing_region
+    arrivals, deliveries, cs_share, wait_mean, wait_p95 = (
+        table(result, m) for m in ("arrivals", "deliveries", "caesarean_share",
+                                   "midwife_wait_mean_min", "midwife_wait_p95_min"))
+    counted = np.arange(record.first.shape[0]) >= record.first_counted
+    starts = list(net.year_starts_h) + [net.t_end_h]
+    periods = {str(y): (starts[i], starts[i + 1]) for i, y in enumerate(net.years)}
+    periods[ALL_YEARS] = (net.t_stats_h, net.t_end_h)
+    wait = record.midwife_wait_h * 60.0
+    for label, (lo, hi) in periods.items():
+        came = counted & (record.admit_h >= lo) & (record.admit_h < hi)
+        assert arrivals[label, REGION] == np.count_nonzero(came)
+        for f, fid in enumerate(net.ids):
+            assert arrivals[label, fid] == np.count_nonzero(came & (record.first == f))
+            born = ((record.facility == f) & (record.delivered_h >= lo)
+                    & (record.delivered_h < hi))
+            assert deliveries[label, fid] == np.count_nonzero(born)
+            cs = np.count_nonzero(born & (record.mode >= 1))
+            assert cs_share[label, fid] == cs / np.count_nonzero(born)
+            cared = ((record.labour_facility == f) & (record.labour_start_h >= lo)
+                     & (record.labour_start_h < hi) & np.isfinite(wait))
+            if cared.any():
+                assert wait_p95[label, fid] == np.percentile(wait[cared], 95)
+                assert wait_mean[label, fid] == pytest.approx(wait[cared].mean(), rel=1e-12)
+            else:
+                assert np.isnan(wait_p95[label, fid])
+    assert result.arrivals == result.delivered + result.out_of_region + result.in_progress
+
+
+def test_replications_of_equal_networks_share_their_calendar_but_not_their_tables():
+    scenario = validate_scenario(base_dict(run={"seed": 2}))
+    a, b = (reduce_replication(net, run_engine(net, build_cohort(scenario, r)), r, 2)
+            for r, net in enumerate([compile_network(scenario), compile_network(scenario)]))
+    assert table(a, "beds") == table(b, "beds")  # capacities alone
+    assert table(a, "occupancy_mean") != table(b, "occupancy_mean")
+    # A caller's edit of one table stays in that table.
+    a.metrics.loc[0, "facility"] = "edited"
+    a.metrics.loc[0, "value"] = -1.0
+    c = reduce_replication(compile_network(scenario), run_engine(
+        compile_network(scenario), build_cohort(scenario, 1)), 1, 2)
+    for other in (b, c):
+        assert other.metrics.loc[0, "facility"] == "county"
+        assert other.metrics.loc[0, "value"] >= 0
+
+
+# ---------------------------------------------------------------------------- cohort figures
+
+
+def test_cohorts_of_copies_and_variants_of_a_scenario():
+    """The figures a cohort is drawn from are kept per scenario: copies share them, a variant
+    (more deliveries, another caesarean rate) gets its own."""
+    data = base_dict(horizon={"start": "2020-01-01", "days": 400, "warmup_days": 10})
+    one, copy = validate_scenario(data), validate_scenario(data)
+    a, b = build_cohort(one, 2), build_cohort(copy, 2)
+    assert np.array_equal(a.admit_h, b.admit_h) and np.array_equal(a.planned_cs, b.planned_cs)
+    busier = build_cohort(validate_scenario(base_dict(
+        horizon=data["horizon"], demand={"deliveries": 4000})), 2)
+    assert len(busier) > 1.5 * len(a)
+    rate = {c: 0.9 for c in data["demand"]["planned_caesarean_rate"]}
+    planned = build_cohort(validate_scenario(base_dict(
+        horizon=data["horizon"], demand={"planned_caesarean_rate": rate})), 2)
+    assert planned.planned_cs.mean() > 0.8 > a.planned_cs.mean()
