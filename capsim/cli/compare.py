@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "compare", help=COMMANDS["compare"],
         description="Simulate a baseline and its variants with the same seed and replications "
         "(common random numbers), print each variant's difference from the baseline per year "
-        "with a 95%% interval from paired replications, and write differences.csv, "
+        "with a 95% interval from paired replications, and write differences.csv, "
         "scenarios.csv and one PNG per key metric (a line per scenario, by year).")
     p.add_argument("base", help="baseline scenario file (YAML or TOML)")
     p.add_argument("variants", nargs="+", metavar="VARIANT", help="variant scenario files")
