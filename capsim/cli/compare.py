@@ -56,7 +56,7 @@ def format_comparison(comparison) -> str:
     lines = [f"Baseline {comparison.baseline!r}; {comparison.replications} replications, "
              f"seed {comparison.seed} for every scenario (common random numbers).",
              "Paired difference variant - baseline, region, mean [95% CI]; shares in "
-             "percentage points."]
+             "percentage points.", *comparison.notes]
     for name in comparison.variants:
         d = comparison.differences
         d = d[(d["scenario"] == name) & (d["facility"] == "region")
