@@ -67,7 +67,25 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     written_sources = [p for name, p in paths.items() if name.startswith(f"{SOURCES_DIR}/")]
     remove_stale(_stale_files(out, paths.get("scenario"), trace, len(results.replications))
                  + _stale_sources(out, written_sources))
+    if not written_sources:
+        _remove_empty_folders(out / SOURCES_DIR)
     return paths
+
+
+def _remove_empty_folders(folder: Path) -> None:
+    """Remove ``folder`` and the folders under it when no file is left in them (an earlier
+    run's sources); anything that cannot be removed is left."""
+    if not folder.is_dir():
+        return
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        try:
+            sub.rmdir()
+        except OSError:
+            continue
+    try:
+        folder.rmdir()
+    except OSError:
+        return
 
 
 def _write_scenario_copy(src: Path, out: Path) -> dict[str, Path]:

@@ -40,3 +40,14 @@ def load_yaml_keys(path: Path) -> set[str]:
     import yaml
 
     return set(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def test_a_later_run_of_a_plain_scenario_removes_the_sources(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert main(["run", str(PLAN), "-n", "2", "--out", str(out)]) == 0
+    assert (out / "sources").is_dir()
+    baseline = ROOT / "scenarios" / "nanjiang-2016.yaml"
+    assert main(["run", str(baseline), "-n", "2", "--out", str(out)]) == 0
+    assert not (out / "sources").exists()
+    assert (out / "scenario.yaml").read_bytes() == baseline.read_bytes()
+    assert from_folder(out).scenario_file == out / "scenario.yaml"
