@@ -12,15 +12,19 @@ independent runs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 
+from capsim.errors import CapsimError
 from capsim.metrics import METRICS
 from capsim.results import Results
 from capsim.run import simulate
 from capsim.scenario import Scenario, load_scenario
+from capsim.scenario.calendar import year_spans
+from capsim.scenario.models import Horizon
 from capsim.stats import summarise
 
 ScenarioLike = Scenario | str | Path
@@ -37,6 +41,8 @@ class Comparison:
     ci_high, ci_half_width, sd, p5, p50, p95, n (in the metric's unit; shares as fractions).
     ``levels``: each scenario's own summary (:meth:`Results.summary` for every year and the
     whole period) with a ``scenario`` column. Years are strings, "all" the whole period.
+    ``notes``: one sentence per variant whose horizon differs from the baseline's: only the
+    years both report in full are paired, and the whole period is not (it is not the same).
     """
 
     baseline: str
@@ -45,6 +51,7 @@ class Comparison:
     results: dict[str, Results]
     differences: pd.DataFrame
     levels: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
 
     @property
     def variants(self) -> list[str]:
@@ -84,20 +91,60 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
         while unique in named:
             unique, k = f"{name} ({k})", k + 1
         named[unique] = scen
+    paired = {name: _paired_years(base_name, base_scen.horizon, name, scen.horizon)
+              for name, scen in named.items() if name != base_name}
+    notes = [f"{name} covers {horizon_text(named[name].horizon)} and the baseline "
+             f"{horizon_text(base_scen.horizon)}: only {', '.join(years)} is compared, not the "
+             "whole period."
+             for name, years in paired.items() if years is not None]
     n = base_scen.run.replications if replications is None else int(replications)
     seed = base_scen.run.seed if seed is None else int(seed)
     results = {name: simulate(scen, replications=n, seed=seed, workers=workers,
                                    client=client)
                for name, scen in named.items()}
-    diffs = [paired_differences(results[base_name], res).assign(scenario=name)
-             for name, res in results.items() if name != base_name]
+    diffs = [_kept_years(paired_differences(results[base_name], res), paired[name])
+             .assign(scenario=name) for name, res in results.items() if name != base_name]
     differences = pd.concat(diffs, ignore_index=True)
     differences = differences[["scenario", *[c for c in differences.columns if c != "scenario"]]]
     levels = pd.concat([res.summary(year=None).assign(scenario=name)
                         for name, res in results.items()], ignore_index=True)
     levels = levels[["scenario", *[c for c in levels.columns if c != "scenario"]]]
     return Comparison(baseline=base_name, seed=seed, replications=n, results=results,
-                      differences=differences, levels=levels)
+                      differences=differences, levels=levels, notes=notes)
+
+
+def horizon_text(horizon: Horizon) -> str:
+    """The reported years of ``horizon`` as a planner reads them: "2016", "2026-2030", or
+    first and last reported day when the horizon does not cover whole years (text)."""
+    spans = year_spans(horizon)
+    whole = all(first.month == first.day == 1 and stop.month == stop.day == 1
+                for _, first, stop in spans)
+    if not whole:
+        return f"{horizon.start.isoformat()} to {(horizon.end - timedelta(days=1)).isoformat()}"
+    first_year, last_year = spans[0][0], spans[-1][0]
+    return str(first_year) if first_year == last_year else f"{first_year}-{last_year}"
+
+
+def _paired_years(base_name: str, base: Horizon, name: str, variant: Horizon
+                  ) -> list[str] | None:
+    """The years (strings) whose reported days are the same in both horizons, or None when
+    the horizons are the same (every year and the whole period pair). Raises CapsimError
+    naming both horizons when no year is reported alike in both."""
+    if year_spans(base) == year_spans(variant):
+        return None
+    common = [str(span[0]) for span in year_spans(variant) if span in set(year_spans(base))]
+    if not common:
+        raise CapsimError(f"{name} covers {horizon_text(variant)} and the baseline {base_name} "
+                          f"covers {horizon_text(base)}: no year in common to compare; give the "
+                          "variant the baseline's horizon")
+    return common
+
+
+def _kept_years(differences: pd.DataFrame, years: list[str] | None) -> pd.DataFrame:
+    """``differences`` restricted to ``years`` (None: all of them, the whole period too)."""
+    if years is None:
+        return differences
+    return differences[differences["year"].isin(years)].reset_index(drop=True)
 
 
 def paired_differences(base: Results, variant: Results) -> pd.DataFrame:

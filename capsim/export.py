@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
+import yaml
+
 from capsim import plots
-from capsim.output import check_out_dir, copy_file, remove_stale, write_csv
+from capsim.output import check_out_dir, copy_file, remove_stale, write_csv, write_text
 from capsim.results import Results
 
 SUMMARY_COLUMNS = ["facility", "year", "metric", "unit", "mean", "ci_low", "ci_high",
@@ -25,22 +28,22 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     simulated ratios), targets.csv (the check of the scenario's standards and targets),
     census.png, occupancy.png and flows.png (the referral-flow map) to ``out_dir``, and a
     copy of ``scenario_file`` as scenario.yaml or scenario.toml (so ``capsim report`` can
-    read the folder back); return their paths by name.
+    read the folder back); return their paths by name. A file that ``extends`` another is
+    written merged, as a scenario.yaml that needs no other file, and the file with the files
+    it extends is copied unchanged under ``SOURCES_DIR`` (their comments give the
+    parameters' sources), so that the folder stands on its own wherever it is moved.
 
     Each file is written whole or not at all (:mod:`capsim.output`). A folder written by an
     earlier run is brought up to date: a scenario copy of another name and, with ``trace``
     given, trace files this run did not write are removed, so that the folder never mixes
     two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
     leave the trace folder alone)."""
-    from capsim.report.inputs import SCENARIO_COPY, SCENARIO_SUFFIXES, run_tables
+    from capsim.report.inputs import SOURCES_DIR, run_tables
 
     out = check_out_dir(out_dir)
     paths: dict[str, Path] = {}
     if scenario_file is not None:
-        src = Path(scenario_file)
-        # Any suffix but .toml is read as YAML: the copy's name says how it is read.
-        suffix = src.suffix.lower() if src.suffix.lower() in SCENARIO_SUFFIXES else ".yaml"
-        paths["scenario"] = copy_file(src, out / f"{SCENARIO_COPY}{suffix}")
+        paths.update(_write_scenario_copy(Path(scenario_file), out))
     for name, table in run_tables(results).items():
         paths[name] = write_csv(table, out / f"{name}.csv")
     summary = results.summary(year=None)
@@ -61,8 +64,65 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     paths["flow_map"] = plots.save(
         plots.flow_map(results.flow_summary(), results.scenario, names, lang,
                        replications=len(results.replications)), out / "flows.png")
-    remove_stale(_stale_files(out, paths.get("scenario"), trace, len(results.replications)))
+    written_sources = [p for name, p in paths.items() if name.startswith(f"{SOURCES_DIR}/")]
+    remove_stale(_stale_files(out, paths.get("scenario"), trace, len(results.replications))
+                 + _stale_sources(out, written_sources))
+    if not written_sources:
+        _remove_empty_folders(out / SOURCES_DIR)
     return paths
+
+
+def _remove_empty_folders(folder: Path) -> None:
+    """Remove ``folder`` and the folders under it when no file is left in them (an earlier
+    run's sources); anything that cannot be removed is left."""
+    if not folder.is_dir():
+        return
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        try:
+            sub.rmdir()
+        except OSError:
+            continue
+    try:
+        folder.rmdir()
+    except OSError:
+        return
+
+
+def _write_scenario_copy(src: Path, out: Path) -> dict[str, Path]:
+    """Write the scenario copy of ``src`` to ``out`` (see :func:`write_outputs`); return the
+    paths written by name: ``scenario`` and, for a file that extends another,
+    ``sources/<path>`` per original file."""
+    from capsim.report.inputs import SCENARIO_COPY, SCENARIO_SUFFIXES, SOURCES_DIR
+    from capsim.scenario.extends import extends_chain, read_extended
+
+    chain = extends_chain(src)
+    if len(chain) == 1:
+        # Any suffix but .toml is read as YAML: the copy's name says how it is read.
+        suffix = src.suffix.lower() if src.suffix.lower() in SCENARIO_SUFFIXES else ".yaml"
+        return {"scenario": copy_file(src, out / f"{SCENARIO_COPY}{suffix}")}
+    # The copies keep their places relative to each other, so each one's extends still finds
+    # its base inside the folder.
+    top = Path(os.path.commonpath([p.resolve().parent for p in chain]))
+    paths: dict[str, Path] = {}
+    for p in chain:
+        rel = p.resolve().relative_to(top).as_posix()
+        paths[f"{SOURCES_DIR}/{rel}"] = copy_file(p, out / SOURCES_DIR / rel)
+    main_rel = chain[0].resolve().relative_to(top).as_posix()
+    merged, _ = read_extended(src)
+    header = (f"# {src.name} merged with the files it extends; the original files are in "
+              f"{SOURCES_DIR}/ ({main_rel} first).\n")
+    text = header + yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
+    paths["scenario"] = write_text(out / f"{SCENARIO_COPY}.yaml", text)
+    return paths
+
+
+def _stale_sources(out: Path, written: list[Path]) -> list[Path]:
+    """Files under ``SOURCES_DIR`` of ``out`` that this run did not write (an earlier run's
+    originals would otherwise be read as this run's)."""
+    from capsim.report.inputs import SOURCES_DIR
+
+    keep = {p.resolve() for p in written}
+    return [p for p in (out / SOURCES_DIR).rglob("*") if p.is_file() and p.resolve() not in keep]
 
 
 def _stale_files(out: Path, scenario_copy: Path | None, trace: bool | None,

@@ -26,15 +26,25 @@ def t_half_width(sd: float, n: int, confidence: float = CONFIDENCE) -> float:
 def replications_to_halve(n: np.ndarray | int, confidence: float = CONFIDENCE) -> np.ndarray:
     """Replications needed to halve a t interval now based on ``n`` replications (counts).
 
-    Halving the half-width t(n-1) sd / sqrt(n) needs about four times the replications, a
-    little fewer because the t quantile shrinks: n' = ceil(4 n (t(4n-1) / t(n-1))^2).
+    The half-width is t(m-1) sd / sqrt(m); the answer is the smallest m with
+    t(m-1) / sqrt(m) <= t(n-1) / sqrt(n) / 2 for the same sd. The t quantile shrinks as m
+    grows, so m is at most 4n, and far below it for small runs (n = 3 needs 5, not 12).
     NaN where n < 2.
     """
     n = np.asarray(n, dtype=float)
-    safe = np.maximum(n, 2)
+    out = np.full(n.shape, np.nan)
+    for value in np.unique(n[np.isfinite(n) & (n >= 2)]):
+        out[n == value] = _smallest_halving(int(value), confidence)
+    return out
+
+
+def _smallest_halving(n: int, confidence: float) -> int:
+    """Smallest m whose t half-width factor is at most half of that of ``n`` (a count)."""
     p = 0.5 + confidence / 2
-    ratio = stats.t.ppf(p, 4 * safe - 1) / stats.t.ppf(p, safe - 1)
-    return np.where(n >= 2, np.ceil(4 * safe * ratio**2), np.nan)
+    target = stats.t.ppf(p, n - 1) / math.sqrt(n) / 2
+    m = np.arange(n + 1, 4 * n + 1)
+    factor = stats.t.ppf(p, m - 1) / np.sqrt(m)
+    return int(m[np.argmax(factor <= target)])
 
 
 def describe(values: np.ndarray, confidence: float = CONFIDENCE) -> dict[str, float]:

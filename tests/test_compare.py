@@ -89,3 +89,39 @@ def test_cli_compare_writes_tables_and_plots(tmp_path, capsys):
     names = {p.name for p in out.iterdir()}
     assert {"differences.csv", "scenarios.csv", "occupancy_mean-by-year.png"} <= names
     assert main(["compare", str(base), str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_horizons_without_a_common_year_are_refused_naming_both(tmp_path, capsys):
+    import pytest
+
+    from capsim.errors import CapsimError
+
+    base = validate_scenario(base_dict(horizon={"start": "2016-01-01", "days": None,
+                                                "years": 1}))
+    later = validate_scenario(base_dict(horizon={"start": "2026-01-01", "days": None,
+                                                 "years": 5}))
+    with pytest.raises(CapsimError, match=r"2026-2030.*2016"):
+        compare(base, {"plan": later}, replications=2, seed=3, workers=1)
+    files = []
+    for name, scen in (("base", base), ("plan", later)):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump(scen.model_dump(mode="json"), allow_unicode=True),
+                        encoding="utf-8")
+        files.append(str(path))
+    assert main(["compare", *files, "-n", "2", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "2016" in err and "2026-2030" in err
+
+
+def test_different_horizons_pair_only_their_common_years():
+    base = validate_scenario(base_dict(horizon={"start": "2020-01-01", "days": None,
+                                                "years": 1}))
+    longer = validate_scenario(base_dict(horizon={"start": "2020-01-01", "days": None,
+                                                  "years": 2}))
+    c = compare(base, {"longer": longer}, replications=2, seed=3, workers=1)
+    for res in c.results.values():
+        assert_conserved(res)
+    assert set(c.differences["year"]) == {"2020"}
+    assert len(c.notes) == 1 and "2020-2021" in c.notes[0] and "only 2020" in c.notes[0]
+    # The variant's own levels keep every year it reports.
+    assert {"2020", "2021", "all"} <= set(c.levels[c.levels["scenario"] == "longer"]["year"])

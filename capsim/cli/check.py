@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check", help=COMMANDS["check"],
         description="Check a scenario against the catalogue of standards and its own targets: "
-        "value, 95%% interval, threshold, margin and verdict (pass, fail, uncertain, not "
+        "value, 95% interval, threshold, margin and verdict (pass, fail, uncertain, not "
         "applicable) per target, scope and year. Simulates only when a target needs a "
         "simulated reading. Exit 0 when no target fails, 1 when one does, 2 on bad input.")
     p.add_argument("scenario", help="scenario file (YAML or TOML)")

@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "compare", help=COMMANDS["compare"],
         description="Simulate a baseline and its variants with the same seed and replications "
         "(common random numbers), print each variant's difference from the baseline per year "
-        "with a 95%% interval from paired replications, and write differences.csv, "
+        "with a 95% interval from paired replications, and write differences.csv, "
         "scenarios.csv and one PNG per key metric (a line per scenario, by year).")
     p.add_argument("base", help="baseline scenario file (YAML or TOML)")
     p.add_argument("variants", nargs="+", metavar="VARIANT", help="variant scenario files")
@@ -56,7 +56,7 @@ def format_comparison(comparison) -> str:
     lines = [f"Baseline {comparison.baseline!r}; {comparison.replications} replications, "
              f"seed {comparison.seed} for every scenario (common random numbers).",
              "Paired difference variant - baseline, region, mean [95% CI]; shares in "
-             "percentage points."]
+             "percentage points.", *comparison.notes]
     for name in comparison.variants:
         d = comparison.differences
         d = d[(d["scenario"] == name) & (d["facility"] == "region")

@@ -53,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     print(format_summary(results, elapsed))
     paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario,
                           trace=args.trace)
-    print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")
+    # Files under sources/ are named with their folder, so a planner sees where they are.
+    print(f"\nWrote {', '.join(p.relative_to(out).as_posix() for p in paths.values())} to {out}/")
     return 0
 
 

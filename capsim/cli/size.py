@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "size", help=COMMANDS["size"],
         description="Find the least beds, on-duty midwives (and head-count) and theatres of "
         "each facility and year that meet the service levels, starting from queueing theory "
-        "and confirming by simulating the whole region (a level is met only when its 95%% "
+        "and confirming by simulating the whole region (a level is met only when its 95% "
         "interval is within it). Prints them beside today's capacity, the ratio standards "
         "and the workload establishment. Exit 0 when every level was confirmed, 1 when not, "
         "2 on bad input.")

@@ -20,6 +20,8 @@ FOLDER_FILES = ("summary.csv", "flows.csv", "daily.csv", "replications.csv", "ra
 SCENARIO_COPY = "scenario"
 #: Suffixes of that copy: another file called ``scenario`` (a planner's notes, a PDF) is not it.
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".toml")
+#: Folder of the original files of a run whose scenario extends another (the copy is merged).
+SOURCES_DIR = "sources"
 
 
 @dataclass
@@ -73,6 +75,23 @@ def scenario_copy(folder: str | Path) -> Path | None:
     return found[0] if found else None
 
 
+def original_file(folder: str | Path) -> Path | None:
+    """The original scenario file copied under ``sources/`` of a results folder (the one no
+    other file there extends), or None when the run's scenario extended no other file."""
+    from capsim.scenario.extends import EXTENDS_KEY
+    from capsim.scenario.loader import read_mapping
+
+    files = sorted(p for p in (Path(folder) / SOURCES_DIR).rglob("*")
+                   if p.is_file() and p.suffix.lower() in SCENARIO_SUFFIXES)
+    extended = set()
+    for p in files:
+        ref = read_mapping(p).get(EXTENDS_KEY)
+        if isinstance(ref, str):
+            extended.add((p.parent / ref).resolve())
+    leaves = [p for p in files if p.resolve() not in extended]
+    return leaves[0] if len(leaves) == 1 else None
+
+
 def from_folder(folder: str | Path) -> ReportInputs:
     """Report inputs read back from a folder written by ``capsim run``.
 
@@ -88,6 +107,8 @@ def from_folder(folder: str | Path) -> ReportInputs:
         raise CapsimError(f"{folder}: not a results folder of capsim run (missing "
                           f"{', '.join(missing)}); run `capsim run SCENARIO --out {folder}`")
     scenario = load_scenario(scen_file)
+    # A merged copy documents nothing itself: the comments are in the original files.
+    scen_file = original_file(folder) or scen_file
     keep = {"year": str}
     acc = _read_table(folder, "replications.csv", need=("seed",))
     daily = _read_table(folder, "daily.csv", need=("date",), parse_dates=["date"])

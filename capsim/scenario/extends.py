@@ -37,6 +37,13 @@ def read_extended(path: str | Path) -> tuple[dict[str, Any], str]:
     return data, source
 
 
+def extends_chain(path: str | Path) -> list[Path]:
+    """The scenario file ``path`` followed by the files it extends, nearest first (paths as
+    the file names them, relative to the file that names them). Raises ScenarioError as
+    :func:`read_extended` does."""
+    return _read_chain(Path(path), [])[1]
+
+
 def _read_chain(path: Path, seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
     data = read_mapping(path)
     ref = data.pop(EXTENDS_KEY, None)
