@@ -11,15 +11,16 @@ independent runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from capsim.metrics import METRICS
+from capsim.model import ensure_compiled
 from capsim.results import Results
-from capsim.run import simulate
+from capsim.run import StudyProgress, simulate
 from capsim.scenario import Scenario, load_scenario
 from capsim.stats import summarise
 
@@ -61,7 +62,8 @@ class Comparison:
 
 def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, ScenarioLike],
             replications: int | None = None, seed: int | None = None,
-            workers: int | None = None, client=None) -> Comparison:
+            workers: int | None = None, client=None,
+            progress: bool | Callable[[int, int], None] = False) -> Comparison:
     """Simulate a baseline and its variants with common random numbers; return the
     :class:`Comparison`.
 
@@ -70,7 +72,9 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
     ``replications`` and ``seed`` default to the baseline's run settings and are used for every
     scenario, so that replication ``r`` of each sees the same women; ``workers`` as in
     :func:`capsim.simulate`; ``client`` (a dask Client or scheduler address) runs them on a
-    dask cluster.
+    dask cluster. ``progress=True`` shows one progress bar over every replication of every
+    scenario once the comparison lasts more than two seconds; a callable receives (done, total)
+    after each replication, total being scenarios x replications.
     """
     base_name, base_scen = _named(base)
     items = list(variants.items()) if isinstance(variants, Mapping) else [
@@ -86,9 +90,12 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
         named[unique] = scen
     n = base_scen.run.replications if replications is None else int(replications)
     seed = base_scen.run.seed if seed is None else int(seed)
-    results = {name: simulate(scen, replications=n, seed=seed, workers=workers,
-                                   client=client)
-               for name, scen in named.items()}
+    if client is None:
+        ensure_compiled()  # before the progress bar, whose rate would count the first compile
+    with StudyProgress(progress, n * len(named), f"compare {base_name}") as bar:
+        results = {name: simulate(scen, replications=n, seed=seed, workers=workers,
+                                  client=client, progress=bar)
+                   for name, scen in named.items()}
     diffs = [paired_differences(results[base_name], res).assign(scenario=name)
              for name, res in results.items() if name != base_name]
     differences = pd.concat(diffs, ignore_index=True)

@@ -89,3 +89,17 @@ def test_cli_compare_writes_tables_and_plots(tmp_path, capsys):
     names = {p.name for p in out.iterdir()}
     assert {"differences.csv", "scenarios.csv", "occupancy_mean-by-year.png"} <= names
     assert main(["compare", str(base), str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_progress_counts_every_replication_of_every_scenario(capsys):
+    """One count over the study: scenarios x replications, each replication once, in order,
+    and the results are those of a run without progress."""
+    base = validate_scenario(base_dict())
+    more = validate_scenario(base_dict(demand={"deliveries": 2400}))
+    calls: list[tuple[int, int]] = []
+    c = compare(base, [more], replications=3, seed=4, workers=1,
+                progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(k, 6) for k in range(1, 7)]
+    quiet = compare(base, [more], replications=3, seed=4, workers=1)
+    assert c.differences.equals(quiet.differences)
+    assert capsys.readouterr().err == ""  # a callable replaces the bar
