@@ -225,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
                      f"{row['engine_ms']:6.1f}  {row['results_ms']:7.1f}  "
                      f"{row['engine_share']:12.0%}  {row['replication_over_engine']:18.2f}")
     lines += ["", "targets: " + ", ".join(
-        f"{k} {'>=' if k in AT_LEAST else '<='} {TARGETS[k]:g} {'-' if v is None else ('yes' if v else 'NO')}"
+        f"{k} {'>=' if k in AT_LEAST else '<='} {TARGETS[k]:g} "
+        f"{'-' if v is None else ('yes' if v else 'NO')}"
         for k, v in met.items())]
     print("\n".join(lines))
 
