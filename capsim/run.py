@@ -13,6 +13,7 @@ woman by woman, slower.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -141,6 +142,25 @@ class ReplicationTask:
     def __str__(self) -> str:
         return (f"scenario {self.scenario.name!r}, replication {self.replication}, "
                 f"seed {self.seed}")
+
+    def __reduce__(self):
+        # The scenario travels as its own pickle, which a worker rebuilds once: rebuilding the
+        # validated model costs about a tenth of a replication, paid otherwise by every task.
+        return _rebuild_task, (pickle.dumps(self.scenario, pickle.HIGHEST_PROTOCOL),
+                               self.replication, self.seed, self.trace_dir, self.engine)
+
+
+#: The scenario a worker process rebuilt last, by its pickle: the tasks of a run share it.
+_last_scenario: tuple[bytes, Scenario] | None = None
+
+
+def _rebuild_task(scenario: bytes, replication: int, seed: int,
+                  trace_dir: str | Path | None, engine: str) -> ReplicationTask:
+    global _last_scenario
+    last = _last_scenario  # read once: a dask worker's threads may replace it meanwhile
+    if last is None or last[0] != scenario:
+        last = _last_scenario = (scenario, pickle.loads(scenario))
+    return ReplicationTask(last[1], replication, seed, trace_dir, engine)
 
 
 def _call(task: Callable[[], ReplicationResult]) -> ReplicationResult:
