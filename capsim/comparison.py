@@ -11,7 +11,7 @@ independent runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,8 +20,9 @@ import pandas as pd
 
 from capsim.errors import CapsimError
 from capsim.metrics import METRICS
+from capsim.model import ensure_compiled
 from capsim.results import Results
-from capsim.run import simulate
+from capsim.run import StudyProgress, simulate
 from capsim.scenario import Scenario, load_scenario
 from capsim.scenario.calendar import year_spans
 from capsim.scenario.models import Horizon
@@ -68,7 +69,8 @@ class Comparison:
 
 def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, ScenarioLike],
             replications: int | None = None, seed: int | None = None,
-            workers: int | None = None, client=None) -> Comparison:
+            workers: int | None = None, client=None,
+            progress: bool | Callable[[int, int], None] = False) -> Comparison:
     """Simulate a baseline and its variants with common random numbers; return the
     :class:`Comparison`.
 
@@ -77,7 +79,9 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
     ``replications`` and ``seed`` default to the baseline's run settings and are used for every
     scenario, so that replication ``r`` of each sees the same women; ``workers`` as in
     :func:`capsim.simulate`; ``client`` (a dask Client or scheduler address) runs them on a
-    dask cluster.
+    dask cluster. ``progress=True`` shows one progress bar over every replication of every
+    scenario once the comparison lasts more than two seconds; a callable receives (done, total)
+    after each replication, total being scenarios x replications.
     """
     base_name, base_scen = _named(base)
     items = list(variants.items()) if isinstance(variants, Mapping) else [
@@ -99,9 +103,12 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
              for name, years in paired.items() if years is not None]
     n = base_scen.run.replications if replications is None else int(replications)
     seed = base_scen.run.seed if seed is None else int(seed)
-    results = {name: simulate(scen, replications=n, seed=seed, workers=workers,
-                                   client=client)
-               for name, scen in named.items()}
+    if client is None:
+        ensure_compiled()  # before the progress bar, whose rate would count the first compile
+    with StudyProgress(progress, n * len(named), f"compare {base_name}") as bar:
+        results = {name: simulate(scen, replications=n, seed=seed, workers=workers,
+                                  client=client, progress=bar)
+                   for name, scen in named.items()}
     diffs = [_kept_years(paired_differences(results[base_name], res), paired[name])
              .assign(scenario=name) for name, res in results.items() if name != base_name]
     differences = pd.concat(diffs, ignore_index=True)

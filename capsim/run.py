@@ -13,6 +13,7 @@ woman by woman, slower.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -142,6 +143,25 @@ class ReplicationTask:
         return (f"scenario {self.scenario.name!r}, replication {self.replication}, "
                 f"seed {self.seed}")
 
+    def __reduce__(self):
+        # The scenario travels as its own pickle, which a worker rebuilds once: rebuilding the
+        # validated model costs about a tenth of a replication, paid otherwise by every task.
+        return _rebuild_task, (pickle.dumps(self.scenario, pickle.HIGHEST_PROTOCOL),
+                               self.replication, self.seed, self.trace_dir, self.engine)
+
+
+#: The scenario a worker process rebuilt last, by its pickle: the tasks of a run share it.
+_last_scenario: tuple[bytes, Scenario] | None = None
+
+
+def _rebuild_task(scenario: bytes, replication: int, seed: int,
+                  trace_dir: str | Path | None, engine: str) -> ReplicationTask:
+    global _last_scenario
+    last = _last_scenario  # read once: a dask worker's threads may replace it meanwhile
+    if last is None or last[0] != scenario:
+        last = _last_scenario = (scenario, pickle.loads(scenario))
+    return ReplicationTask(last[1], replication, seed, trace_dir, engine)
+
 
 def _call(task: Callable[[], ReplicationResult]) -> ReplicationResult:
     return task()
@@ -191,6 +211,58 @@ def check_run_size(scenario: Scenario, replications: int) -> None:
             "run may simulate: fewer replications or a shorter horizon")
 
 
+class StudyProgress:
+    """Counts the replications a run or a study of several runs has finished.
+
+    ``progress=True`` shows a progress bar on standard error once the count lasts more than
+    two seconds (so a short run prints nothing); a callable receives (done, total) after each
+    replication; False counts silently. An instance is itself such a callable, so a study
+    passes it as the ``progress`` of each :func:`simulate` it makes and one bar covers them
+    all. ``total`` may be an upper bound: :meth:`finish` closes it at the count reached.
+    """
+
+    def __init__(self, progress: bool | Callable[[int, int], None], total: int,
+                 desc: str = "") -> None:
+        self.done, self.total = 0, int(total)
+        self._report = progress if callable(progress) else None
+        self._bar = None
+        if progress is True:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=self.total, desc=desc, unit="rep", delay=2.0, leave=False)
+
+    def advance(self, *_: int) -> None:
+        """Count one more finished replication (arguments, a run's own count, are ignored)."""
+        self.done += 1
+        if self._bar is not None:
+            self._bar.update(1)
+        elif self._report is not None:
+            self._report(self.done, self.total)
+
+    __call__ = advance
+
+    def finish(self) -> None:
+        """Close the count at what was done, when ``total`` was only an upper bound."""
+        if self.done != self.total:
+            self.total = self.done
+            if self._bar is not None:
+                self._bar.total = self.done
+                self._bar.refresh()
+            elif self._report is not None:
+                self._report(self.done, self.total)
+
+    def close(self) -> None:
+        """Remove the bar, if one is shown."""
+        if self._bar is not None:
+            self._bar.close()
+
+    def __enter__(self) -> StudyProgress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
              workers: int | None = None, progress: bool | Callable[[int, int], None] = False,
              trace_dir: str | Path | None = None, client: Any = None,
@@ -218,21 +290,10 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     done: dict[int, ReplicationResult] = {}
     if client is None and engine == "compiled":
         ensure_compiled()  # before the progress bar, whose rate would count the first compile
-    bar = None
-    if progress is True:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=n, desc=scenario.name, unit="rep", delay=2.0, leave=False)
-    try:
+    with StudyProgress(progress, n, scenario.name) as bar:
         for res in iterate_replications(scenario, range(n), seed, workers, trace_dir,
                                         client=client, engine=engine):
             done[res.replication] = res
-            if bar is not None:
-                bar.update(1)
-            elif callable(progress):
-                progress(len(done), n)
-    finally:
-        if bar is not None:
-            bar.close()
+            bar.advance()
     return Results(scenario=scenario, network=compile_network(scenario), seed=seed,
                    replications=[done[r] for r in range(n)])

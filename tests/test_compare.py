@@ -125,3 +125,17 @@ def test_different_horizons_pair_only_their_common_years():
     assert len(c.notes) == 1 and "2020-2021" in c.notes[0] and "only 2020" in c.notes[0]
     # The variant's own levels keep every year it reports.
     assert {"2020", "2021", "all"} <= set(c.levels[c.levels["scenario"] == "longer"]["year"])
+
+
+def test_progress_counts_every_replication_of_every_scenario(capsys):
+    """One count over the study: scenarios x replications, each replication once, in order,
+    and the results are those of a run without progress."""
+    base = validate_scenario(base_dict())
+    more = validate_scenario(base_dict(demand={"deliveries": 2400}))
+    calls: list[tuple[int, int]] = []
+    c = compare(base, [more], replications=3, seed=4, workers=1,
+                progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(k, 6) for k in range(1, 7)]
+    quiet = compare(base, [more], replications=3, seed=4, workers=1)
+    assert c.differences.equals(quiet.differences)
+    assert capsys.readouterr().err == ""  # a callable replaces the bar

@@ -207,3 +207,16 @@ def test_many_short_tasks_on_dask_go_several_to_a_task_and_all_come_back(dask_cl
     here = gather(scenario, SEED, map_unordered(call, tasks, workers=1))
     assert [r.replication for r in on_dask.replications] == list(range(40))
     assert_identical(on_dask, here)
+
+
+def test_pickled_tasks_of_one_scenario_share_the_rebuilt_scenario():
+    """A worker rebuilds a run's scenario once, not once per task; a different scenario is
+    rebuilt as itself."""
+    import pickle
+
+    first, other = validate_scenario(base_dict()), validate_scenario(base_dict(name="other region"))
+    a, b = (pickle.loads(pickle.dumps(ReplicationTask(first, r, 7))) for r in (0, 1))
+    assert a == ReplicationTask(first, 0, 7) and b.replication == 1
+    assert a.scenario is b.scenario and a.scenario is not first
+    c = pickle.loads(pickle.dumps(ReplicationTask(other, 0, 7)))
+    assert c.scenario == other and c.scenario != first

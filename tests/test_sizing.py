@@ -320,3 +320,16 @@ def test_size_command_exits_0_only_when_every_level_is_confirmed(tmp_path, capsy
                  "1", "--service-level", level, "--service-level", "occupancy=off"]) == code
     printed = capsys.readouterr().out
     assert verdict in printed and "1 simulation(s) of the region" in printed
+
+
+def test_progress_counts_the_replications_of_every_simulation_sizing_ran():
+    """One count over the ample-capacity run and every distinct round; its total starts as the
+    most the rounds could run and closes at what they ran."""
+    calls: list[tuple[int, int]] = []
+    result = size(validate_scenario(steady_loss_system()), {"no_bed": 0.3, "occupancy": None},
+                  replications=3, seed=5, workers=1, rounds=4,
+                  progress=lambda done, total: calls.append((done, total)))
+    ran = 3 * (1 + result.simulations)
+    assert [done for done, _ in calls[:ran]] == list(range(1, ran + 1))
+    assert all(total == 3 * 5 for _, total in calls[:ran])
+    assert calls[-1] == (ran, ran)

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
     check_out_dir(out)      # before simulating: the comparison must have somewhere to go
-    comparison = compare(args.base, args.variants, **run_options(args))
+    comparison = compare(args.base, args.variants, **run_options(args), progress=True)
     print(format_comparison(comparison))
     paths = write_comparison(comparison, out, lang=args.lang)
     print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")

@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if rounds < 1:
         raise CapsimError(f"--rounds must be at least 1, got {rounds}")
     result = size(scenario, levels, replications=args.replications, seed=args.seed,
-                  workers=args.workers, client=scheduler(args), rounds=rounds)
+                  workers=args.workers, client=scheduler(args), rounds=rounds,
+                  progress=True)
     print(format_result(result))
     if args.out:
         print(f"\nWrote {write_csv(result.comparison, args.out)}")

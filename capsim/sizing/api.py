@@ -4,12 +4,15 @@ establishment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from capsim.model import ensure_compiled
 from capsim.results import Results
+from capsim.run import StudyProgress
 from capsim.scenario.models import Scenario
 from capsim.sizing import requirements as req
 from capsim.sizing import solver
@@ -72,7 +75,8 @@ class SizingResult:
 def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = None, *,
          replications: int | None = None, seed: int | None = None,
          workers: int | None = None, client: Any = None, rounds: int = solver.DEFAULT_ROUNDS,
-         workload: Workload | None = None) -> SizingResult:
+         workload: Workload | None = None,
+         progress: bool | Callable[[int, int], None] = False) -> SizingResult:
     """Find the least beds, on-duty midwives (and head-count) and theatres of every facility
     and year of ``scenario`` that meet the service levels.
 
@@ -81,14 +85,23 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
     targets set them. ``replications`` and ``seed`` default to the scenario's run settings
     (at least 2 replications); ``workers`` and ``client`` as in :func:`capsim.simulate`. At
     most ``rounds`` simulations of the whole region follow the ample-capacity one. Returns a
-    :class:`SizingResult`; ``confirmed`` is False when no round met every level."""
+    :class:`SizingResult`; ``confirmed`` is False when no round met every level.
+    ``progress=True`` shows one progress bar over the replications of every simulation once
+    sizing lasts more than two seconds; a callable receives (done, total) after each
+    replication. Its total is the most the rounds could run (replications x (rounds + 1)) until
+    the rounds end, then what they ran."""
     n = scenario.run.replications if replications is None else int(replications)
     seed = scenario.run.seed if seed is None else int(seed)
-    run = solver.runner(n, seed, workers, client)
+    solver.check_replications(n)
     levels = service_levels(levels, scenario)
-    scen, levels, ample, base = solver.baseline(scenario, levels, run)
-    loads, ctxs, keys = solver.offered(scen, levels, base)
-    sol = solver.solve(scen, levels, ctxs, keys, ample, run, rounds)
+    if client is None:
+        ensure_compiled()  # before the progress bar, whose rate would count the first compile
+    with StudyProgress(progress, n * (rounds + 1), f"size {scenario.name}") as bar:
+        run = solver.runner(n, seed, workers, client, progress=bar)
+        scen, levels, ample, base = solver.baseline(scenario, levels, run)
+        loads, ctxs, keys = solver.offered(scen, levels, base)
+        sol = solver.solve(scen, levels, ctxs, keys, ample, run, rounds)
+        bar.finish()
     sized = sol.results.scenario
     needs = _requirements(scen, sol, ctxs, levels)
     counts = loads[["year", "facility", "deliveries", "labours", "caesareans"]]

@@ -279,16 +279,22 @@ def offered(scen: Scenario, levels: ServiceLevels, base: Results):
     return loads, ctxs, sized_keys(scen, ctxs, levels)
 
 
-def runner(replications: int, seed: int, workers: int | None,
-           client: Any = None) -> Callable[[Scenario], Results]:
-    """A function that simulates a scenario with fixed replications, seed and workers (or on
-    the dask ``client``), through :func:`capsim.simulate`."""
+def check_replications(replications: int) -> None:
+    """Refuse, with a :class:`~capsim.errors.ScenarioError`, fewer than 2 replications: every
+    level is decided by an interval."""
     if replications < 2:
         raise ScenarioError("sizing", [("replications", "needs at least 2 replications, so "
                                         f"that every level has an interval (got {replications})")])
+
+
+def runner(replications: int, seed: int, workers: int | None, client: Any = None,
+           progress: bool | Callable[[int, int], None] = False) -> Callable[[Scenario], Results]:
+    """A function that simulates a scenario with fixed replications, seed and workers (or on
+    the dask ``client``), through :func:`capsim.simulate`, passing it ``progress``."""
+    check_replications(replications)
     where = {"workers": workers} if client is None else {"workers": workers, "client": client}
 
     def run(s: Scenario) -> Results:
-        return simulate(s, replications=replications, seed=seed, **where)
+        return simulate(s, replications=replications, seed=seed, progress=progress, **where)
 
     return run
