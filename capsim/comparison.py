@@ -20,9 +20,8 @@ import pandas as pd
 
 from capsim.errors import CapsimError
 from capsim.metrics import METRICS
-from capsim.model import ensure_compiled
 from capsim.results import Results
-from capsim.run import StudyProgress, simulate
+from capsim.run import StudyProgress, ready_engine, simulate
 from capsim.scenario import Scenario, load_scenario
 from capsim.scenario.calendar import year_spans
 from capsim.scenario.models import Horizon
@@ -103,8 +102,7 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
              for name, years in paired.items() if years is not None]
     n = base_scen.run.replications if replications is None else int(replications)
     seed = base_scen.run.seed if seed is None else int(seed)
-    if client is None:
-        ensure_compiled()  # before the progress bar, whose rate would count the first compile
+    ready_engine(client=client)
     with StudyProgress(progress, n * len(named), f"compare {base_name}") as bar:
         results = {name: simulate(scen, replications=n, seed=seed, workers=workers,
                                   client=client, progress=bar)

@@ -183,8 +183,7 @@ def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: 
     if trace_dir is not None:       # absolute, so that workers elsewhere write to the same folder
         trace_dir = Path(trace_dir).resolve()
     tasks = [ReplicationTask(scenario, r, seed, trace_dir, engine) for r in replications]
-    if client is None and engine == "compiled":  # the simpy model needs no compiling
-        ensure_compiled()  # once here, not in every local worker at the same time
+    ready_engine(engine, client)
     try:
         yield from map_unordered(_call, tasks, workers, client=client, retries=retries)
     except WorkerLostError as exc:
@@ -209,6 +208,16 @@ def check_run_size(scenario: Scenario, replications: int) -> None:
             f"about {women:.3g} women would be simulated (deliveries x years x "
             f"{replications:,} replications), more than the {limits.MAX_WOMEN_SIMULATED:,} a "
             "run may simulate: fewer replications or a shorter horizon")
+
+
+def ready_engine(engine: str = DEFAULT_ENGINE, client: Any = None) -> None:
+    """Compile the compiled engine in this process (or load it from the disk cache) when
+    replications are to run here or on local workers: once here, not in every worker at the
+    same time, and before a progress bar starts, whose rate would otherwise count the first
+    compile. Nothing for the simpy model, nor for a dask cluster (``client``), whose workers
+    compile for themselves."""
+    if client is None and engine == "compiled":
+        ensure_compiled()
 
 
 class StudyProgress:
@@ -288,8 +297,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
         raise CapsimError(f"seed must be a non-negative integer, got {seed}")
     workers = default_workers() if workers is None else int(workers)
     done: dict[int, ReplicationResult] = {}
-    if client is None and engine == "compiled":
-        ensure_compiled()  # before the progress bar, whose rate would count the first compile
+    ready_engine(engine, client)
     with StudyProgress(progress, n, scenario.name) as bar:
         for res in iterate_replications(scenario, range(n), seed, workers, trace_dir,
                                         client=client, engine=engine):

@@ -10,9 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from capsim.model import ensure_compiled
 from capsim.results import Results
-from capsim.run import StudyProgress
+from capsim.run import StudyProgress, ready_engine
 from capsim.scenario.models import Scenario
 from capsim.sizing import requirements as req
 from capsim.sizing import solver
@@ -94,8 +93,7 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
     seed = scenario.run.seed if seed is None else int(seed)
     solver.check_replications(n)
     levels = service_levels(levels, scenario)
-    if client is None:
-        ensure_compiled()  # before the progress bar, whose rate would count the first compile
+    ready_engine(client=client)
     with StudyProgress(progress, n * (rounds + 1), f"size {scenario.name}") as bar:
         run = solver.runner(n, seed, workers, client, progress=bar)
         scen, levels, ample, base = solver.baseline(scenario, levels, run)

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim.model import ensure_compiled
-from capsim.run import default_workers, map_unordered, run_replication
+from capsim.run import default_workers, map_unordered, ready_engine, run_replication
 from capsim.scenario.models import Scenario
 from capsim.sweep.analysis import SweepResult
 from capsim.sweep.plan import Sweep, load_sweep, prepare_sweep
@@ -83,10 +82,8 @@ def run_sweep(sweep: Sweep | str | Path, out: str | Path, workers: int | None = 
         done = store.done()
         todo = pending(sweep, done)
         total, count = sweep.runs, len(done)
-        if client is None and todo:
-            # Once here, not in every local worker at the same time; before the progress bar,
-            # whose rate would otherwise count the first compile as a simulation.
-            ensure_compiled()
+        if todo:
+            ready_engine(client=client)
         bar = None
         if progress is True and todo:
             from tqdm.auto import tqdm
