@@ -52,11 +52,6 @@ class Network:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     levels: tuple[str, ...]
-    delivers: tuple[bool, ...]
-    beds: tuple[int, ...]
-    midwives: tuple[int, ...]
-    obstetricians: tuple[int, ...]
-    theatres: tuple[int, ...]
     has_caesarean: tuple[bool, ...]
     has_critical_care: tuple[bool, ...]
     eligible: tuple[tuple[bool, ...], ...]   # [risk][facility]: level and capabilities allow her
@@ -74,8 +69,9 @@ class Network:
     obstetricians_per_caesarean: int
     midwife_wait_target_min: float
     ddi_target_min: float
-    # Beds, head-counts, theatres and deliveries of each facility from each policy change on.
-    capacity: CapacitySchedule = field(compare=False)
+    # Beds, head-counts, theatres and deliveries of each facility as built, then from each
+    # policy change on: the one statement of capacity over time.
+    capacity: CapacitySchedule
     # Referral-rule changes: (hours, eligible[risk][facility] from then on), in time order.
     eligibility_changes: tuple[tuple[float, tuple[tuple[bool, ...], ...]], ...] = ()
 
@@ -83,6 +79,31 @@ class Network:
     def n(self) -> int:
         """Number of facilities."""
         return len(self.ids)
+
+    @property
+    def delivers(self) -> tuple[bool, ...]:
+        """Whether each facility delivers as built."""
+        return tuple(c.delivers for c in self.capacity.built)
+
+    @property
+    def beds(self) -> tuple[int, ...]:
+        """Beds of each facility as built."""
+        return tuple(c.beds for c in self.capacity.built)
+
+    @property
+    def midwives(self) -> tuple[int, ...]:
+        """Midwives of each facility as built (head-count, persons)."""
+        return tuple(c.midwives for c in self.capacity.built)
+
+    @property
+    def obstetricians(self) -> tuple[int, ...]:
+        """Obstetricians of each facility as built (head-count, persons)."""
+        return tuple(c.obstetricians for c in self.capacity.built)
+
+    @property
+    def theatres(self) -> tuple[int, ...]:
+        """Operating theatres of each facility as built."""
+        return tuple(c.theatres for c in self.capacity.built)
 
     def on_duty(self, headcount: int) -> int:
         """Staff on duty at any moment for a head-count (persons)."""
@@ -99,12 +120,14 @@ class Network:
 
     @cached_property
     def kernel_inputs(self) -> NetworkArrays:
-        """The network as the compiled loop takes it (:class:`~capsim.model.pathway.NetworkArrays`,
-        by name): facility counters (free beds, women in labour the on-duty midwives can care
-        for, caesareans that can run at once), whether each facility delivers now, caesarean and critical-care capability, travel hours, referral orders,
-        eligibility [risk, facility], the policy steps with the capacity changes each makes
-        worked out from the head-counts before it, and the referral-rule changes (hours,
-        eligibility). Worked out once per network."""
+        """The network as the compiled loop takes it
+        (:class:`~capsim.model.pathway.NetworkArrays`, by name): facility counters (free beds,
+        women in labour the on-duty midwives can care for, caesareans that can run at once),
+        whether each facility delivers now, caesarean and critical-care capability, travel
+        hours, referral orders, eligibility [risk, facility], the policy steps with the
+        capacity changes each makes worked out from the head-counts before and after it
+        (:attr:`capacity`), and the referral-rule changes (hours, eligibility). Worked out
+        once per network."""
         nf = self.n
         th_cap = [self.theatre_capacity(f, c.theatres, c.obstetricians)
                   for f, c in enumerate(self.capacity.built)]
@@ -183,11 +206,6 @@ def compile_network(scenario: Scenario) -> Network:
         ids=tuple(f.id for f in facs),
         names=tuple(f.name for f in facs),
         levels=tuple(f.level for f in facs),
-        delivers=tuple(f.delivers for f in facs),
-        beds=tuple(f.beds for f in facs),
-        midwives=tuple(f.midwives for f in facs),
-        obstetricians=tuple(f.obstetricians for f in facs),
-        theatres=tuple(f.theatres for f in facs),
         has_caesarean=tuple("caesarean" in f.capabilities for f in facs),
         has_critical_care=tuple("critical_maternal_care" in f.capabilities for f in facs),
         eligible=elig,

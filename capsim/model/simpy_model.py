@@ -161,17 +161,17 @@ class SimpyModel:
         self.order: list[list[int]] = net.order.tolist()
         self.travel_h: list[list[float]] = net.travel_h.tolist()
         self.env = env = simpy.Environment()
-        nf, n = net.n, len(cohort)
+        n = len(cohort)
 
         # What each facility has (head-counts change with the policy steps) and the rules in
         # force: whether it takes women to deliver now, and who may deliver where.
-        self.headcount = [{"midwives": net.midwives[f], "obstetricians": net.obstetricians[f],
-                           "theatres": net.theatres[f]} for f in range(nf)]
-        self.beds = [Pool(env, net.beds[f]) for f in range(nf)]
-        self.midwives = [Pool(env, net.labour_capacity(net.midwives[f])) for f in range(nf)]
-        self.theatres = [Pool(env, net.theatre_capacity(f, net.theatres[f],
-                                                        net.obstetricians[f]), priorities=2)
-                         for f in range(nf)]
+        built = net.capacity.built
+        self.headcount = [{"midwives": c.midwives, "obstetricians": c.obstetricians,
+                           "theatres": c.theatres} for c in built]
+        self.beds = [Pool(env, c.beds) for c in built]
+        self.midwives = [Pool(env, net.labour_capacity(c.midwives)) for c in built]
+        self.theatres = [Pool(env, net.theatre_capacity(f, c.theatres, c.obstetricians),
+                              priorities=2) for f, c in enumerate(built)]
         self.accepting = list(net.delivers)
         self.eligible = [list(row) for row in net.eligible]
         self.first_counted = int(np.searchsorted(cohort.admit_h, net.t_stats_h, side="left"))
@@ -271,7 +271,7 @@ class SimpyModel:
     def woman(self, w: int):
         """Woman ``w``'s pathway, from her first need of a bed to her discharge (steps 1-6 of
         the module's description)."""
-        env, net, c = self.env, self.net, self.c
+        env, c = self.env, self.c
 
         # 1. Where she plans to deliver.
         target, reason = self.planned_facility(w)
