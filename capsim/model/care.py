@@ -64,7 +64,8 @@ class CareRecord:
     ``t_h`` (hours since the simulation's start), ``origin`` (facility where the need arose),
     ``need`` (index of ``network.needs``), ``group`` (condition group index; 0 for
     newborns), ``with_mother`` (mother travels along). ``born`` (newborns only): per birth in
-    the region, its facility and time, so that every baby is accounted for."""
+    the region, its facility and time and whether it needs a cot, so that every baby is
+    accounted for."""
 
     network: CareNetwork
     t_h: np.ndarray
@@ -75,6 +76,7 @@ class CareRecord:
     admitted: Admitted
     born_facility: np.ndarray
     born_h: np.ndarray
+    born_needs_care: np.ndarray
 
 
 def newborn_network(scenario: Scenario, net: Network) -> CareNetwork:
@@ -152,7 +154,7 @@ def simulate_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: 
     return CareRecord(network, t_h, origin, need[sel].astype(np.int64),
                       np.zeros(sel.shape[0], dtype=np.int64), with_mother, admitted,
                       record.facility[born].astype(np.int64),
-                      record.delivered_h[born].astype(np.float64))
+                      record.delivered_h[born].astype(np.float64), need[born] >= 0)
 
 
 def month_spans(start: date, end: date) -> list[tuple[int, int, date, date]]:
@@ -223,4 +225,5 @@ def simulate_children(scenario: Scenario, net: Network, replication: int,
                      network.eligible, network.order, network.travel_h, network.down_need)
     empty = np.empty(0, dtype=np.int64)
     return CareRecord(network, t_h, origin.astype(np.int64), severity, group,
-                      np.zeros(n, dtype=bool), admitted, empty, np.empty(0))
+                      np.zeros(n, dtype=bool), admitted, empty, np.empty(0),
+                      np.empty(0, dtype=bool))
