@@ -28,6 +28,11 @@ STRINGS: dict[str, dict[str, str]] = {
                      "zh": "新生儿救治——各次重复的均值[95%置信区间]，全期"},
     "care_paediatric": {"en": "Paediatric line — mean [95% CI] over replications, whole period",
                         "zh": "儿科服务——各次重复的均值[95%置信区间]，全期"},
+    "care_cots_sized": {
+        "en": "Newborn cots by level for the no-bed and occupancy levels (each unit alone; "
+              "the region as one pool); offered load = cots busy on average:",
+        "zh": "按无床与使用率服务水平测算的各级新生儿床位（各机构独立；全区域合并为一池）；"
+              "负荷 = 平均占用床位数："},
     "care_trend": {"en": "Out-of-region share by year (region):",
                    "zh": "逐年外转比例（全区域）："},
     "care_accounted_newborn": {

@@ -272,3 +272,27 @@ def test_loop_runs_uncompiled_with_the_same_results() -> None:
     plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env={**env, "NUMBA_DISABLE_JIT": "1"}, check=True).stdout
     assert compiled == plain and "1" in compiled
+
+
+def test_cot_sizing_shows_the_economy_of_scale() -> None:
+    """Cots sized by the service-level method: the large unit needs fewer special-care cots
+    per 1,000 births than the small one, the region's pool fewer than its units apart, and
+    each need meets the Erlang-B no-bed level at its offered load while one cot fewer
+    would not."""
+    from capsim.sizing.cots import size_cots
+    from capsim.sizing.levels import ServiceLevels
+
+    scenario = validate_scenario(deep_update(base_dict(), {"newborn": NEWBORN}))
+    levels = ServiceLevels(no_bed=0.01, occupancy=None)
+    table = size_cots(scenario, levels, replications=2).set_index(["facility", "level"])
+    special = table.xs("special", level="level")
+    assert special.loc["county", "births_per_year"] > 3 * special.loc["town", "births_per_year"]
+    per_1000 = special["cots_needed_per_1000_births"]
+    assert per_1000["county"] < per_1000["town"]
+    assert special.loc["region", "cots_needed"] <= special.loc[["county", "town"],
+                                                               "cots_needed"].sum()
+    for _, row in table.iterrows():
+        c, a = int(row["cots_needed"]), float(row["offered_load"])
+        if a > 0:
+            assert erlang_b(c, a) <= 0.01
+            assert c == 1 or erlang_b(c - 1, a) > 0.01
