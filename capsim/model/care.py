@@ -129,7 +129,7 @@ def simulate_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: 
     assert care is not None
     network = newborn_network(scenario, net)
     rng = stream(seed, replication, "newborn")
-    n = record.facility.shape[0]
+    n = int(record.facility.shape[0])
     u_need, u_stay, u_mother = rng.random(n), rng.random(n), rng.random(n)
     born = record.facility >= 0
     p_special = np.asarray([care.need.special[c] for c in RISK_COLOURS])[cohort.risk]
@@ -204,7 +204,7 @@ def simulate_children(scenario: Scenario, net: Network, replication: int,
     group = np.concatenate(groups) if groups else np.empty(0, dtype=np.int64)
     order = np.argsort(t_h, kind="stable")
     t_h, group = t_h[order], group[order]
-    n = t_h.shape[0]
+    n = int(t_h.shape[0])
     u_sev, u_where, u_stay = rng.random(n), rng.random(n), rng.random(n)
     severity = np.empty(n, dtype=np.int64)
     stay = np.empty(n)

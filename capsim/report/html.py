@@ -17,8 +17,8 @@ from capsim import metrics, plots
 from capsim.formatting import fmt_value
 from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
-from capsim.report.care import care_tables
 from capsim.output import write_text
+from capsim.report.care import care_tables
 from capsim.report.comments import FileComments
 from capsim.report.inputs import ReportInputs
 from capsim.report.parameters import chain_comments, parameter_table

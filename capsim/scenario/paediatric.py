@@ -65,7 +65,8 @@ class ConditionGroup(Strict):
         if unknown:
             raise ValueError(f"severity: unknown {', '.join(unknown)} (known: "
                              f"{', '.join(SEVERITIES)})")
-        if any(s < 0 for s in self.severity.values()) or abs(sum(self.severity.values()) - 1) > 1e-6:
+        shares = self.severity.values()
+        if any(s < 0 for s in shares) or abs(sum(shares) - 1) > 1e-6:
             raise ValueError("severity shares must be non-negative and sum to 1")
         return self
 
