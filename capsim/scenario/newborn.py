@@ -47,16 +47,17 @@ class NewbornNeed(Strict):
     special: dict[RiskColour, _Real] = Field(
         default_factory=lambda: dict(_SPECIAL),
         description="Probability that a baby needs special care (a level II cot), by the "
-        "mother's risk colour, after a vaginal birth. Default ASSUMED (guidance), rising "
+        "mother's risk colour, after a vaginal birth (probability). Default ASSUMED (guidance), rising "
         "with risk.")
     intensive: dict[RiskColour, _Real] = Field(
         default_factory=lambda: dict(_INTENSIVE),
         description="Probability that a baby needs intensive care (a level III cot), by the "
-        "mother's risk colour, after a vaginal birth. Default ASSUMED (guidance) so that "
+        "mother's risk colour, after a vaginal birth (probability). Default ASSUMED (guidance) so that "
         "about 1 intensive cot per 1,000 births is busy (Field DJ et al., BMJ 1989).")
     caesarean_factor: _Real = Field(
         1.5, ge=0, le=limits.MAX_MULTIPLIER,
-        description="Both probabilities are multiplied by this after a caesarean birth. "
+        description="Both probabilities are multiplied by this after a caesarean birth "
+        "(factor). "
         "Default 1.5 ASSUMED (guidance)." + bound(limits.MAX_MULTIPLIER))
 
     @model_validator(mode="after")
@@ -97,10 +98,10 @@ class NewbornStay(Strict):
 
     special: Distribution = Field(
         Distribution(dist="lognormal", mean=7.0, sd=5.0),
-        description="Days in a special-care cot. Default mean 7 d, sd 5 d: ASSUMED (guidance).")
+        description="Time in a special-care cot (days). Default mean 7 d, sd 5 d: ASSUMED (guidance).")
     intensive: Distribution = Field(
         Distribution(dist="lognormal", mean=14.0, sd=12.0),
-        description="Days in an intensive-care cot. Default mean 14 d, sd 12 d: ASSUMED "
+        description="Time in an intensive-care cot (days). Default mean 14 d, sd 12 d: ASSUMED "
         "(guidance).")
 
 
@@ -121,7 +122,7 @@ class NewbornCare(Strict):
     mother_accompanies: _Real = Field(
         0.0, ge=0, le=1,
         description="Probability that the mother travels with her transferred baby "
-        "(counted; her own bed is not modelled here, so the mothers' results do not move).")
+        "(probability); counted only: her own bed is not modelled here, so the mothers' results do not move).")
 
     @model_validator(mode="after")
     def _centres_have_cots(self) -> NewbornCare:

@@ -41,15 +41,15 @@ class ConditionGroup(Strict):
                     description="Short identifier (lower case, digits, - and _).")
     admissions: _Real = Field(
         ..., ge=0, le=limits.MAX_DELIVERIES,
-        description="Children admitted a year in the region, before growth (children)."
+        description="Children admitted a year in the region, before growth (rate per year)."
         + bound(limits.MAX_DELIVERIES))
     month_profile: tuple[_Real, ...] = Field(
         (1.0,) * 12,
-        description="Relative admissions by month, January first (12 numbers, scaled to a "
-        "mean of 1).")
+        description="Admissions by month, January first: 12 numbers scaled to a mean of 1 "
+        "(relative weight).")
     severity: dict[str, _Real] = Field(
-        ..., description="Shares of mild, moderate and severe cases (sum to 1).")
-    stay: Distribution = Field(..., description="Days in a paediatric bed.")
+        ..., description="Shares of mild, moderate and severe cases, summing to 1 (share).")
+    stay: Distribution = Field(..., description="Time in a paediatric bed (days).")
 
     @field_validator("month_profile")
     @classmethod
@@ -80,18 +80,19 @@ class PaediatricLine(Strict):
     beds: dict[str, Whole] = Field(
         ..., description="Paediatric beds by facility id (beds); a facility not listed has none.")
     presentation: dict[str, _Real] = Field(
-        ..., description="Where children first present: shares by facility id (sum to 1).")
+        ..., description="Where children first present: shares by facility id, summing to 1 "
+        "(share).")
     severity_level: dict[str, Level] = Field(
         default_factory=_default_levels,
         description="Lowest facility level that admits each severity.")
     down_referral_after: _Real | None = Field(
         0.5, gt=0, lt=1,
-        description="Share of the stay after which a child referred up is stabilised and "
-        "returns to where she presented, when it has a free bed (none: she stays). Default "
-        "0.5 ASSUMED.")
+        description="Part of the stay after which a child referred up is stabilised and "
+        "returns to where she presented, when it has a free bed; none: she stays (share). "
+        "Default 0.5 ASSUMED.")
     annual_growth: _Real = Field(
         0.0, ge=-limits.MAX_GROWTH, le=limits.MAX_GROWTH,
-        description="Yearly growth of admissions from the horizon's first year (fraction)."
+        description="Yearly growth of admissions from the horizon's first year (share)."
         + bound(limits.MAX_GROWTH))
 
     @model_validator(mode="after")
