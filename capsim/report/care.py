@@ -76,8 +76,11 @@ def care_text(summary: pd.DataFrame, scenario: Scenario, lang: str = "en") -> st
 
 
 def care_accounting_text(accounting: pd.DataFrame, lang: str = "en") -> list[str]:
-    """One line per line of care: its patients accounted for, mean per replication."""
-    out = []
+    """One line per line of care: its patients accounted for, mean per replication (none
+    when the results hold no accounting of newborns or children)."""
+    out: list[str] = []
+    if accounting.empty:
+        return out
     for line, acc in accounting.groupby("line", sort=False):
         out.append(t(f"care_accounted_{line}", lang,
                      arrivals=f"{acc['arrivals'].mean():.0f}",
