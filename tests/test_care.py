@@ -46,6 +46,7 @@ def _poisson(rate_h: float, hours: float, rng: np.random.Generator) -> np.ndarra
 
 
 @pytest.mark.parametrize(("cots", "load"), [(2, 1.0), (6, 4.5), (12, 10.0)])
+@pytest.mark.quick
 def test_cots_alone_block_as_erlang_b(cots: int, load: float) -> None:
     """One facility's special-care cots alone, Poisson arrivals and exponential stays: the
     share sent out of the region is Erlang-B(cots, load) (a loss system; no other unit)."""
@@ -105,6 +106,7 @@ def test_loop_never_overfills_and_follows_the_walk(rows) -> None:
                 t[i] + net.travel_h[f, out.placed[i]] + stay[i])
 
 
+@pytest.mark.quick
 def test_newborn_care_leaves_the_mothers_untouched() -> None:
     """Switching newborn care on adds newborn rows and changes nothing of the mothers:
     every maternity metric, flow and count is the same to the last bit; every newborn and
@@ -124,6 +126,7 @@ def test_newborn_care_leaves_the_mothers_untouched() -> None:
     assert (acc["discharged"] > 0).all()
 
 
+@pytest.mark.quick
 def test_newborn_results_follow_the_cots() -> None:
     """Cots per 1,000 births read the cots over the simulated births; intensive care goes
     only to the named centre; a facility without cots of a level transfers every baby who
@@ -153,6 +156,7 @@ def _infinite_server(seed: int, stay: dict, admissions: float) -> dict:
         "down_referral_after": None}})
 
 
+@pytest.mark.quick
 def test_paediatric_census_is_the_seasonal_infinite_server_census() -> None:
     """With ample beds the paediatric line is an infinite-server queue with a monthly rate:
     the mean census of each month is the arrival rate x the mean stay (up to the lag of one
@@ -211,6 +215,7 @@ def monthly_census(res, scenario) -> list[tuple[tuple[float, float], float]]:
     return out
 
 
+@pytest.mark.quick
 def test_paediatric_line_refers_up_and_down_and_is_conserved() -> None:
     """Along the alliance: severe and moderate children presenting at the township centre
     are referred up; once stabilised some come back down; every child is accounted for;
@@ -274,6 +279,7 @@ def test_loop_runs_uncompiled_with_the_same_results() -> None:
     assert compiled == plain and "1" in compiled
 
 
+@pytest.mark.quick
 def test_cot_sizing_shows_the_economy_of_scale() -> None:
     """Cots sized by the service-level method: the large unit needs fewer special-care cots
     per 1,000 births than the small one, the region's pool fewer than its units apart, and
@@ -296,3 +302,25 @@ def test_cot_sizing_shows_the_economy_of_scale() -> None:
         if a > 0:
             assert erlang_b(c, a) <= 0.01
             assert c == 1 or erlang_b(c - 1, a) > 0.01
+
+
+def test_run_and_report_show_the_newborn_and_paediatric_results(tmp_path, capsys) -> None:
+    """`capsim run` on the paediatric alliance prints both lines with intervals and the
+    out-of-region share by year; `capsim report` shows them in the HTML in both languages."""
+    from capsim.cli import main
+
+    path = ROOT / "scenarios" / "jizhou-paediatric-alliance.yaml"
+    assert main(["run", str(path), "-n", "2", "--workers", "1",
+                 "--out", str(tmp_path / "run")]) == 0
+    printed = capsys.readouterr().out
+    for heading in ("Newborn care", "Paediatric line", "Out-of-region share by year",
+                    "Newborns accounted for", "Children accounted for"):
+        assert heading in printed
+    line = next(x for x in printed.splitlines() if x.strip().startswith("city-childrens"))
+    assert "[" in line and "]" in line
+    for lang, heading in (("en", "Paediatric line"), ("zh", "儿科服务")):
+        out = tmp_path / f"report-{lang}.html"
+        assert main(["report", str(path), "-n", "2", "--workers", "1", "--lang", lang,
+                     "--out", str(out)]) == 0
+        html = out.read_text(encoding="utf-8")
+        assert heading in html and "city-childrens" in html
