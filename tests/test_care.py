@@ -324,3 +324,12 @@ def test_run_and_report_show_the_newborn_and_paediatric_results(tmp_path, capsys
                      "--out", str(out)]) == 0
         html = out.read_text(encoding="utf-8")
         assert heading in html and "city-childrens" in html
+
+
+@pytest.mark.quick
+def test_paediatric_growth_beyond_the_limit_is_refused_before_any_simulation() -> None:
+    data = deep_update(base_dict(horizon={"start": "2020-01-01", "days": 3650}),
+                       {"paediatric": deep_update(CHILDREN, {"annual_growth": 1.0})})
+    data["paediatric"]["groups"][0]["admissions"] = 1_000_000
+    with pytest.raises(ScenarioError, match="admissions, more than the"):
+        validate_scenario(data)

@@ -721,6 +721,9 @@ class Scenario(Strict):
             for where, fid in () if care is None else care.facility_ids():
                 if fid not in known:
                     raise unknown(where, fid)
+        if self.paediatric is not None:
+            self.paediatric.check_years(horizon_years(self.horizon, warmup=True),
+                                        self.horizon.start.year)
         self._check_policy_capacities()
         check_every_colour_has_a_facility(self)
         self._check_demand_years()

@@ -78,9 +78,9 @@ class PaediatricLine(Strict):
         ..., min_length=1, max_length=limits.MAX_LIST,
         description="Condition groups." + bound(limits.MAX_LIST))
     beds: dict[str, Whole] = Field(
-        ..., description="Paediatric beds by facility id (beds); a facility not listed has none.")
+        ..., max_length=limits.MAX_FACILITIES, description="Paediatric beds by facility id (beds); a facility not listed has none.")
     presentation: dict[str, _Real] = Field(
-        ..., description="Where children first present: shares by facility id, summing to 1 "
+        ..., max_length=limits.MAX_FACILITIES, description="Where children first present: shares by facility id, summing to 1 "
         "(share).")
     severity_level: dict[str, Level] = Field(
         default_factory=_default_levels,
@@ -106,10 +106,27 @@ class PaediatricLine(Strict):
         missing = [s for s in SEVERITIES if s not in self.severity_level]
         if missing:
             raise ValueError(f"severity_level: no level for {', '.join(missing)}")
+        total = sum(g.admissions for g in self.groups)
+        if total > limits.MAX_DELIVERIES:
+            raise ValueError(f"groups: {total:,.0f} admissions a year in all, more than the "
+                             f"{limits.MAX_DELIVERIES:,} a scenario may have")
         ids = [g.id for g in self.groups]
         if len(set(ids)) != len(ids):
             raise ValueError("groups: ids must be unique")
         return self
+
+    def check_years(self, years: Iterable[int], first: int) -> None:
+        """Raise ValueError when growth from ``first`` takes a simulated year's admissions
+        above :data:`capsim.limits.MAX_DELIVERIES`."""
+        total = sum(g.admissions for g in self.groups)
+        for year in years:
+            try:
+                grown = total * (1.0 + self.annual_growth) ** (year - first)
+            except OverflowError:
+                grown = float("inf")
+            if not grown <= limits.MAX_DELIVERIES:
+                raise ValueError(f"{year} would have {grown:.4g} admissions, more than the "
+                                 f"{limits.MAX_DELIVERIES:,} a scenario may have in a year")
 
     def facility_ids(self) -> Iterable[tuple[str, str]]:
         """(field, facility id) of every facility the section names, for the scenario's check
