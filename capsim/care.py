@@ -19,11 +19,7 @@ import pandas as pd
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
 from capsim.model.network import Network
-from capsim.results import ReplicationResult, Results
-
-REGION = "region"
-ALL_YEARS = "all"
-DAYS_PER_YEAR = 365.25
+from capsim.results import ALL_YEARS, DAYS_PER_YEAR, REGION, ReplicationResult, Results
 
 #: Columns of the monthly rows (:func:`monthly_rows`).
 MONTHLY_COLUMNS = ["replication", "facility", "year", "month", "measure", "value"]

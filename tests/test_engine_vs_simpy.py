@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 import capsim
 from capsim import CapsimError, Results, load_scenario, validate_scenario
-from capsim.cli import main as cli_main
 from capsim.care import add_care
+from capsim.cli import main as cli_main
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine, run_simpy
 from capsim.model.care import simulate_care

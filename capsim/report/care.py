@@ -11,10 +11,8 @@ from capsim import metrics
 from capsim.formatting import fmt_value
 from capsim.i18n import t
 from capsim.metrics import NEWBORN_METRICS, PAEDIATRIC_METRICS
+from capsim.results import ALL_YEARS, REGION
 from capsim.scenario.models import Scenario
-
-REGION = "region"
-ALL_YEARS = "all"
 
 #: The lines of care: (scenario section, metrics, its out-of-region share, heading key).
 LINES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (

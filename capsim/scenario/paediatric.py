@@ -78,9 +78,11 @@ class PaediatricLine(Strict):
         ..., min_length=1, max_length=limits.MAX_LIST,
         description="Condition groups." + bound(limits.MAX_LIST))
     beds: dict[str, Whole] = Field(
-        ..., max_length=limits.MAX_FACILITIES, description="Paediatric beds by facility id (beds); a facility not listed has none.")
+        ..., max_length=limits.MAX_FACILITIES,
+        description="Paediatric beds by facility id (beds); a facility not listed has none.")
     presentation: dict[str, _Real] = Field(
-        ..., max_length=limits.MAX_FACILITIES, description="Where children first present: shares by facility id, summing to 1 "
+        ..., max_length=limits.MAX_FACILITIES,
+        description="Where children first present: shares by facility id, summing to 1 "
         "(share).")
     severity_level: dict[str, Level] = Field(
         default_factory=_default_levels,

@@ -20,12 +20,11 @@ from capsim.demand import build_cohort
 from capsim.errors import CapsimError
 from capsim.model import compile_network, run_engine
 from capsim.model.care import simulate_newborns
+from capsim.results import DAYS_PER_YEAR, REGION
 from capsim.scenario.models import Scenario
 from capsim.scenario.newborn import NEWBORN_LEVELS
 from capsim.sizing.levels import ServiceLevels
 
-REGION = "region"
-DAYS_PER_YEAR = 365.25
 COLUMNS = ["facility", "level", "births_per_year", "offered_load", "cots", "cots_needed",
            "cots_needed_per_1000_births"]
 
