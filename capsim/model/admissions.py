@@ -93,6 +93,9 @@ def _free_bed_at(free, eligible, nd, b, g):
 @njit(cache=True)
 def _loop(t_h, origin, need, stay_h, down_share, beds, bed_of_need, eligible, order,
           travel_h, down_need):
+    """The compiled loop of :func:`admit`: its arrays (placed, reason, end, referral back
+    and its time, then the stays' facility, bed type, start and end, with room for two stays
+    an admission) and the number of stays used."""
     n = t_h.shape[0]
     free = beds.copy()
     placed = np.full(n, -1, dtype=np.int64)
