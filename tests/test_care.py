@@ -333,3 +333,36 @@ def test_paediatric_growth_beyond_the_limit_is_refused_before_any_simulation() -
     data["paediatric"]["groups"][0]["admissions"] = 1_000_000
     with pytest.raises(ScenarioError, match="admissions, more than the"):
         validate_scenario(data)
+
+
+@pytest.mark.quick
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 300), st.integers(0, 1), st.integers(0, 2),
+                          st.floats(1, 120)), min_size=1, max_size=80),
+       st.floats(0.1, 0.9))
+def test_referrals_back_never_overfill_a_bed_and_keep_every_stay(rows, share) -> None:
+    """Children referred up and back down: at no time does a facility hold more children
+    than it has beds, a child's stays follow one another without a gap other than the
+    travel, and a child referred back returns where she presented."""
+    scenario = validate_scenario(deep_update(base_dict(), {"paediatric": CHILDREN}))
+    net = paediatric_network(scenario, compile_network(scenario))
+    rows = sorted(rows)
+    t = np.asarray([r[0] for r in rows])
+    origin = np.asarray([r[1] for r in rows], dtype=np.int64)
+    need = np.asarray([r[2] for r in rows], dtype=np.int64)
+    stay = np.asarray([r[3] for r in rows])
+    out = admit(t, origin, need, stay, np.full(len(rows), share), net.beds, net.bed_of_need,
+                net.eligible, net.order, net.travel_h, net.down_need)
+    # Bed counts over time from the stays: +1 at a start, -1 at an end (ends first).
+    for g in range(net.beds.shape[0]):
+        mine = out.stay_facility == g
+        events = sorted([(e, -1) for e in out.stay_end_h[mine]]
+                        + [(s, 1) for s in out.stay_start_h[mine]])
+        held = np.cumsum([d for _, d in events]) if events else np.zeros(1)
+        assert held.max(initial=0) <= net.beds[g, 0]
+    placed = out.placed >= 0
+    assert out.stay_facility.shape[0] == placed.sum() + (out.down_to >= 0).sum()
+    back = out.down_to >= 0
+    assert (out.down_to[back] == origin[back]).all()
+    assert (out.placed[back] != origin[back]).all()
+    assert (out.down_h[back] < out.end_h[back]).all()
