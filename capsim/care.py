@@ -123,6 +123,7 @@ def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFram
         occupancy = occupied / (total_beds[None, :] * hours[:, None])
         if rec.network.line == "newborn":
             needing = periods.count(rec.origin, rec.t_h)
+            transfers = periods.count(rec.origin[moved], rec.t_h[moved])
             births = periods.count(rec.born_facility, rec.born_h)
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = np.broadcast_to(total_beds, occupancy.shape)
@@ -134,7 +135,10 @@ def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFram
                 "cots_per_1000_births": cots / per_year * 1000.0,
                 "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
                 "cot_occupancy_mean": occupancy,
-                "newborn_transfers": periods.count(rec.origin[moved], rec.t_h[moved]),
+                "newborn_transfers": transfers,
+                "newborn_transfer_minutes_mean": periods.count(
+                    rec.origin[moved], rec.t_h[moved],
+                    rec.network.travel_h[rec.origin[moved], placed[moved]] * 60.0) / transfers,
                 "newborn_transfers_with_mother": periods.count(
                     rec.origin[rec.with_mother], rec.t_h[rec.with_mother]),
                 "newborn_out_of_region_share": periods.count(rec.origin[out], rec.t_h[out])

@@ -180,6 +180,9 @@ _ALL = (
     Metric("newborn_transfers", "newborns", "count",
            "newborns transferred to another facility of the region (by facility of birth)",
            "转往本区域其他机构的新生儿（按出生机构）", "newborn transfers", "新生儿转诊"),
+    Metric("newborn_transfer_minutes_mean", "minutes", "minutes",
+           "mean travel time of a newborn transfer (by facility of birth)",
+           "新生儿转诊平均途中时间（按出生机构）", "transfer time", "转诊途中时间"),
     Metric("newborn_transfers_with_mother", "newborns", "count",
            "newborns transferred with their mother (by facility of birth)",
            "母亲随同转诊的新生儿（按出生机构）", "with mother", "母婴同转"),
@@ -246,7 +249,7 @@ FACILITY_METRICS: tuple[str, ...] = (
 NEWBORN_METRICS: tuple[str, ...] = (
     "births_needing_cot", "newborn_admissions", "cots", "cots_per_1000_births",
     "intensive_cots_per_1000_births", "cot_occupancy_mean", "newborn_transfers",
-    "newborn_transfers_with_mother", "newborn_out_of_region_share",
+    "newborn_transfer_minutes_mean", "newborn_transfers_with_mother", "newborn_out_of_region_share",
 )
 PAEDIATRIC_METRICS: tuple[str, ...] = (
     "paediatric_admissions", "paediatric_beds", "paediatric_census_mean",

@@ -141,6 +141,9 @@ def test_newborn_results_follow_the_cots() -> None:
     assert s[("town", "newborn_transfers")] == pytest.approx(
         s[("town", "births_needing_cot")])
     assert s[("town", "newborn_admissions")] == 0
+    # Every baby of the township centre travels the one road to the county hospital.
+    assert s[("town", "newborn_transfer_minutes_mean")] == pytest.approx(
+        res.network.travel_h[1, 0] * 60)
     assert 0 < s[("county", "cot_occupancy_mean")] < 1
 
 
