@@ -31,7 +31,7 @@ UNITS: tuple[str, ...] = (
     "women", "beds", "persons", "theatres", "shifts", "share", "probability", "relative weight",
     "hour of day", "degrees", "factor", "rate per year", "births per 1,000 women a year",
     "replications", "count", "decimal places", "unit of the field", "unit of the scenario field",
-    "unit of the metric", "per 1,000 deliveries", "persons/bed", "any unit", "no unit",
+    "unit of the metric", "per 1,000 deliveries", "persons/bed", "any unit", "no unit", "cots",
 )
 
 #: Where ``python -m capsim.docs`` writes, relative to the folder it runs in.

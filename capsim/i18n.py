@@ -23,6 +23,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "occupancy_bar": {"en": "Mean occupancy with 95% CI", "zh": "平均使用率及95%置信区间"},
     "guidance_85": {"en": "85% planning guidance", "zh": "85% 规划参考线"},
     "region": {"en": "Region", "zh": "全区域"},
+    # newborn care and the paediatric line (capsim.report.care)
+    "care_newborn": {"en": "Newborn care — mean [95% CI] over replications, whole period",
+                     "zh": "新生儿救治——各次重复的均值[95%置信区间]，全期"},
+    "care_paediatric": {"en": "Paediatric line — mean [95% CI] over replications, whole period",
+                        "zh": "儿科服务——各次重复的均值[95%置信区间]，全期"},
+    "care_cots_sized": {
+        "en": "Newborn cots by level for the no-bed and occupancy levels (each unit alone; "
+              "the region as one pool); offered load = cots busy on average:",
+        "zh": "按无床与使用率服务水平测算的各级新生儿床位（各机构独立；全区域合并为一池）；"
+              "负荷 = 平均占用床位数："},
+    "care_trend": {"en": "Out-of-region share by year (region):",
+                   "zh": "逐年外转比例（全区域）："},
+    "care_accounted_newborn": {
+        "en": "Newborns accounted for (mean per replication): {arrivals} born = {well} "
+              "needing no cot + {discharged} discharged + {in_care} still in a cot + {out} "
+              "out of region",
+        "zh": "新生儿核算（每次重复均值）：出生{arrivals} = 无需住院{well} + 出院{discharged} + "
+              "仍在院{in_care} + 外转{out}"},
+    "care_accounted_paediatric": {
+        "en": "Children accounted for (mean per replication): {arrivals} needing a bed = "
+              "{discharged} discharged + {in_care} still in a bed + {out} out of region",
+        "zh": "儿科患儿核算（每次重复均值）：需住院{arrivals} = 出院{discharged} + 仍在院{in_care} + "
+              "外转{out}"},
     # capsim check: standards and targets
     "check_title": {"en": "{name}: standards and targets, {years}",
                     "zh": "{name}：配置标准与目标核对，{years}年"},

@@ -155,6 +155,64 @@ _ALL = (
            "obstetricians/bed", "产科医师/床",
            "Obstetricians per obstetric bed (persons/bed)", "每张产科床位产科医师数（人/张）",
            PlannedReading("obstetricians", "beds")),
+    # Newborn care (capsim.scenario.newborn): newborns by the facility of birth, cots and
+    # admissions by the facility that admits them.
+    Metric("births_needing_cot", "newborns", "count",
+           "newborns needing a special or intensive care cot (by facility of birth)",
+           "需新生儿病房或重症监护床位的新生儿（按出生机构）", "newborns in need", "需住院新生儿"),
+    Metric("newborn_admissions", "newborns", "count",
+           "newborns admitted to a cot (by facility admitting)", "新生儿住院人数（按收治机构）",
+           "newborn admissions", "新生儿收治"),
+    Metric("cots", "cots", "capacity", "newborn cots, special and intensive care",
+           "新生儿床位（含重症监护）", "cots", "新生儿床位"),
+    Metric("cots_per_1000_births", "cots/1000 births", "ratio",
+           "newborn cots per 1,000 simulated births a year", "每千模拟出生数新生儿床位数",
+           "cots/1000", "床位/千出生",
+           "Newborn cots per 1,000 births a year (cots)", "每千出生数新生儿床位数（张）"),
+    Metric("intensive_cots_per_1000_births", "cots/1000 births", "ratio",
+           "newborn intensive care cots per 1,000 simulated births a year",
+           "每千模拟出生数新生儿重症监护床位数", "NICU cots/1000", "NICU床位/千出生",
+           "Intensive care cots per 1,000 births a year (cots)",
+           "每千出生数新生儿重症监护床位数（张）"),
+    Metric("cot_occupancy_mean", "share", "share", "mean newborn cot occupancy",
+           "新生儿床位平均使用率", "cot occupancy", "新生儿床位使用率",
+           "Mean newborn cot occupancy (%)", "新生儿床位平均使用率（%）"),
+    Metric("newborn_transfers", "newborns", "count",
+           "newborns transferred to another facility of the region (by facility of birth)",
+           "转往本区域其他机构的新生儿（按出生机构）", "newborn transfers", "新生儿转诊"),
+    Metric("newborn_transfer_minutes_mean", "minutes", "minutes",
+           "mean travel time of a newborn transfer (by facility of birth)",
+           "新生儿转诊平均途中时间（按出生机构）", "transfer time", "转诊途中时间"),
+    Metric("newborn_transfers_with_mother", "newborns", "count",
+           "newborns transferred with their mother (by facility of birth)",
+           "母亲随同转诊的新生儿（按出生机构）", "with mother", "母婴同转"),
+    Metric("newborn_out_of_region_share", "share", "share",
+           "newborns needing a cot who left the region (by facility of birth)",
+           "需住院新生儿中转出本区域的比例（按出生机构）", "newborns out", "新生儿外转",
+           "Newborns needing a cot who left the region (%)", "需住院新生儿外转比例（%）"),
+    # The paediatric line (capsim.scenario.paediatric): admissions and beds by the facility
+    # that admits, referrals by the facility left, out of region by where children presented.
+    Metric("paediatric_admissions", "children", "count",
+           "children admitted to a paediatric bed (by facility admitting)",
+           "儿科住院人数（按收治机构）", "paediatric admissions", "儿科收治"),
+    Metric("paediatric_beds", "beds", "capacity", "paediatric beds", "儿科床位",
+           "paediatric beds", "儿科床位"),
+    Metric("paediatric_census_mean", "children", "capacity",
+           "mean children in paediatric beds", "儿科平均在床患儿数", "paediatric census",
+           "儿科在床"),
+    Metric("paediatric_occupancy_mean", "share", "share", "mean paediatric bed occupancy",
+           "儿科床位平均使用率", "paediatric occupancy", "儿科床位使用率",
+           "Mean paediatric bed occupancy (%)", "儿科床位平均使用率（%）"),
+    Metric("paediatric_referrals_up", "children", "count",
+           "children referred up to another facility (by facility left)",
+           "上转患儿（按转出机构）", "referred up", "上转"),
+    Metric("paediatric_referrals_down", "children", "count",
+           "children referred back down once stabilised (by facility left)",
+           "病情稳定后下转患儿（按转出机构）", "referred down", "下转"),
+    Metric("paediatric_out_of_region_share", "share", "share",
+           "children who left the region for a bed (by facility where they presented)",
+           "转出本区域住院的患儿比例（按首诊机构）", "children out", "儿科外转",
+           "Children who left the region for a bed (%)", "儿科患儿外转比例（%）"),
 )
 
 #: Every metric by id, in the order results list them.
@@ -165,7 +223,8 @@ UNIT_ZH: dict[str, str] = {
     "women": "人", "deliveries": "例", "deliveries/year": "例/年", "share": "比例",
     "operations": "台", "minutes": "分钟", "beds": "张", "persons": "人", "theatres": "间",
     "beds/1000 deliveries": "张/千例分娩", "persons/1000 deliveries": "人/千例分娩",
-    "persons/bed": "人/张",
+    "persons/bed": "人/张", "newborns": "人", "children": "人", "cots": "张",
+    "cots/1000 births": "张/千例出生",
 }
 
 #: Metrics with a planned reading, in registry order.
@@ -184,6 +243,18 @@ SUMMARY_METRICS: tuple[str, ...] = (
 FACILITY_METRICS: tuple[str, ...] = (
     "deliveries_per_year", "beds", "beds_per_1000_deliveries", "occupancy_mean",
     "turned_away_share", "midwife_timely_share", "ddi_within_target_share",
+)
+#: Metrics of newborn care and of the paediatric line in a run's summary and the report, in
+#: order (shown when the scenario has them).
+NEWBORN_METRICS: tuple[str, ...] = (
+    "births_needing_cot", "newborn_admissions", "cots", "cots_per_1000_births",
+    "intensive_cots_per_1000_births", "cot_occupancy_mean", "newborn_transfers",
+    "newborn_transfer_minutes_mean", "newborn_transfers_with_mother", "newborn_out_of_region_share",
+)
+PAEDIATRIC_METRICS: tuple[str, ...] = (
+    "paediatric_admissions", "paediatric_beds", "paediatric_census_mean",
+    "paediatric_occupancy_mean", "paediatric_referrals_up", "paediatric_referrals_down",
+    "paediatric_out_of_region_share",
 )
 
 

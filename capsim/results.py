@@ -56,6 +56,9 @@ class ReplicationResult:
     events: int
     wall_seconds: float = 0.0
     engine: str = "compiled"
+    # Newborn care and the paediatric line (capsim.care), when the scenario has them.
+    care_accounting: dict[str, dict[str, int]] = field(default_factory=dict)
+    care_monthly: pd.DataFrame | None = None
 
 
 def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:
@@ -608,6 +611,14 @@ class Results:
             "delivered": r.delivered, "out_of_region": r.out_of_region,
             "in_progress": r.in_progress, "events": r.events,
         } for r in self.replications])
+
+    @property
+    def care_accounting(self) -> pd.DataFrame:
+        """Newborns and children of the reported period by fate, per replication and line
+        (columns replication, line, then :data:`capsim.care.FATES`); empty without them."""
+        return pd.DataFrame([{"replication": r.replication, "line": line, **counts}
+                             for r in self.replications
+                             for line, counts in r.care_accounting.items()])
 
     @property
     def engine(self) -> str:

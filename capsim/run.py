@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from capsim import limits
+from capsim.care import add_care
 from capsim.demand import Cohort, build_cohort
 from capsim.errors import CapsimError
 from capsim.model import Network, RunRecord, compile_network, ensure_compiled, run_engine, run_simpy
+from capsim.model.care import simulate_care
 from capsim.output import write_csv
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication
@@ -86,8 +88,10 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
         record = simulate_one(net, cohort)
         if trace_dir is not None:
             write_trace(net, cohort, record, Path(trace_dir), replication)
+        care = simulate_care(scenario, net, cohort, record, replication, seed)
         del cohort  # the record keeps what the results need; this bounds the peak memory
-        result = reduce_replication(net, record, replication, seed)
+        result = add_care(reduce_replication(net, record, replication, seed), net, care,
+                          scenario.horizon.sim_start)
     except Exception as exc:  # report which replication, with its seed
         raise ReplicationError(scenario.name, replication, seed, exc) from exc
     result.wall_seconds = time.perf_counter() - started

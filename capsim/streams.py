@@ -29,6 +29,8 @@ STREAM_NAMES: tuple[str, ...] = (
     "theatre",       # caesarean duration and emergency preparation time
     "initial",       # women in beds at the start
     "province",      # layout of a generated province (capsim.province)
+    "newborn",       # a newborn's need of a cot, its stay, and whether the mother goes along
+    "paediatric",    # children's admissions: counts, times, groups, severity, where, stays
 )
 
 

@@ -104,11 +104,31 @@ def loss_system(beds: int, deliveries: float, los: dict, days: int = 365,
 
 
 def assert_conserved(results: Results) -> None:
-    """Every woman is accounted for: arrivals = delivered + out of region + in progress."""
+    """Every woman is accounted for: arrivals = delivered + out of region + in progress; and,
+    with newborn care or the paediatric line, every newborn and every child: arrivals = no
+    cot needed + discharged + in care at the end + out of region, newborns being the births
+    the maternity results count (region deliveries of the whole period)."""
     acc = results.accounting
     assert (acc["arrivals"] > 0).all()
     assert (acc["arrivals"] == acc["delivered"] + acc["out_of_region"] + acc["in_progress"]).all()
     assert (acc[["delivered", "out_of_region", "in_progress"]] >= 0).all().all()
+    care = results.care_accounting
+    lines = {line for line, section in (("newborn", results.scenario.newborn),
+                                        ("paediatric", results.scenario.paediatric))
+             if section is not None}
+    assert set(care.get("line", [])) == lines
+    if care.empty:
+        return
+    fates = care[["no_care_needed", "discharged", "in_care", "out_of_region"]]
+    assert (fates >= 0).all().all()
+    assert (care["arrivals"] == fates.sum(axis=1)).all()
+    births = care[care["line"] == "newborn"]
+    if not births.empty:
+        m = results.metrics
+        deliveries = m[(m["metric"] == "deliveries") & (m["facility"] == "region")
+                       & (m["year"] == "all")].set_index("replication")["value"]
+        assert (births.set_index("replication")["arrivals"]
+                == deliveries.reindex(births["replication"])).all()
 
 
 def run_checked(data: dict, **kwargs) -> Results:

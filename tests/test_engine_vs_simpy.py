@@ -25,9 +25,11 @@ from hypothesis import strategies as st
 
 import capsim
 from capsim import CapsimError, Results, load_scenario, validate_scenario
+from capsim.care import add_care
 from capsim.cli import main as cli_main
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine, run_simpy
+from capsim.model.care import simulate_care
 from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS
 from capsim.model.network import hours_since
 from capsim.model.simpy_model import TIME_RTOL, SimpyModel, differences
@@ -70,7 +72,10 @@ def both(scenario, replications: int, seed: int):
         for k, run in enumerate((run_engine, run_simpy)):
             rec = run(net, cohort)
             records[k].append(rec)
-            results[k].append(reduce_replication(net, rec, rep, seed))
+            # Newborns and children (when the scenario has them) follow each model's births.
+            results[k].append(add_care(reduce_replication(net, rec, rep, seed), net,
+                                       simulate_care(scenario, net, cohort, rec, rep, seed),
+                                       scenario.horizon.sim_start))
     return records, [Results(scenario, net, seed, r) for r in results]
 
 

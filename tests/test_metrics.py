@@ -18,9 +18,17 @@ from capsim.metrics import METRICS
 
 @pytest.fixture(scope="module")
 def run():
-    """Two replications of the two-facility region over 60 days."""
-    return run_checked(base_dict(horizon={"days": 60, "warmup_days": 10}), replications=2,
-                       seed=11)
+    """Two replications of the two-facility region over 60 days, with newborn care and a
+    paediatric line, so that every metric is produced."""
+    return run_checked(base_dict(
+        horizon={"days": 60, "warmup_days": 10},
+        newborn={"cots": {"county": {"special": 4, "intensive": 1}}},
+        paediatric={"groups": [{"id": "all", "admissions": 500,
+                                "severity": {"mild": 0.7, "moderate": 0.3},
+                                "stay": {"dist": "exponential", "mean": 4}}],
+                    "beds": {"county": 6, "town": 2},
+                    "presentation": {"county": 0.5, "town": 0.5}}),
+        replications=2, seed=11)
 
 
 def has_chinese(text: str) -> bool:

@@ -13,6 +13,7 @@ from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options, run_options
 from capsim.formatting import fmt_value
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
+from capsim.report.care import care_accounting_text, care_text
 from capsim.run import DEFAULT_ENGINE, ENGINES
 
 
@@ -106,4 +107,7 @@ def format_summary(results, elapsed: float) -> str:
             row[metrics.heading(m)] = fmt_value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
         table.append(row)
     lines.append(pd.DataFrame(table).to_string(index=False))
-    return "\n".join(lines)
+    # Newborn care and the paediatric line, when the scenario has them.
+    lines += care_accounting_text(results.care_accounting)
+    lines.append(care_text(results.summary(year=None), scen))
+    return "\n".join(lines).rstrip("\n")

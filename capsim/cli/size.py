@@ -9,6 +9,7 @@ from pathlib import Path
 from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options, positive_int, scheduler
 from capsim.errors import CapsimError
+from capsim.i18n import t
 
 #: Columns of the printed table, with short headers.
 SHOWN = {
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from capsim.plots import save
     from capsim.scenario import load_scenario
     from capsim.sizing import parse_assignments, service_levels, size
+    from capsim.sizing.cots import size_cots
     from capsim.sizing.solver import DEFAULT_ROUNDS
 
     if args.out and Path(args.out).suffix.lower() != ".csv":
@@ -71,11 +73,23 @@ def run(args: argparse.Namespace) -> int:
                   workers=args.workers, client=scheduler(args), rounds=rounds,
                   progress=True)
     print(format_result(result))
+    if scenario.newborn is not None:  # newborn cots by the same service levels
+        print(format_cots(size_cots(scenario, levels, replications=args.replications,
+                                    seed=args.seed)))
     if args.out:
         print(f"\nWrote {write_csv(result.comparison, args.out)}")
     if args.plot:
         print(f"Wrote {save(result.plot(args.lang), args.plot)}")
     return 0 if result.confirmed else 1
+
+
+def format_cots(table) -> str:
+    """The newborn cots needed (:func:`capsim.sizing.cots.size_cots`) as text."""
+    shown = table.copy()
+    for col, digits in (("births_per_year", 0), ("offered_load", 2),
+                        ("cots_needed_per_1000_births", 1)):
+        shown[col] = shown[col].round(digits)
+    return "\n" + t("care_cots_sized") + "\n" + shown.to_string(index=False, na_rep="-")
 
 
 def format_result(result) -> str:

@@ -18,6 +18,7 @@ from capsim.formatting import fmt_value
 from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.output import write_text
+from capsim.report.care import care_tables
 from capsim.report.comments import FileComments
 from capsim.report.inputs import ReportInputs
 from capsim.report.parameters import chain_comments, parameter_table
@@ -165,6 +166,18 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
     return "\n".join(parts)
 
 
+def _care_section(inputs: ReportInputs, lang: str) -> str:
+    """Newborn care and the paediatric line (:mod:`capsim.report.care`); "" without them."""
+    parts = []
+    for heading, table, trend in care_tables(inputs.summary, inputs.scenario, lang):
+        parts.append(f"<h3>{escape(heading)}</h3>")
+        for ident, frame in ((f"care-{len(parts)}", table), (f"care-trend-{len(parts)}", trend)):
+            parts.append(_table(ident, list(frame.columns),
+                                [[escape(str(v)) for v in row] for row in frame.to_numpy()],
+                                cell_classes=[""] + ["num"] * (frame.shape[1] - 1)))
+    return "\n".join(parts)
+
+
 def _targets_section(inputs: ReportInputs, lang: str) -> str:
     tab = inputs.targets
     if tab is None or tab.empty:
@@ -264,7 +277,8 @@ def render(inputs: ReportInputs, lang: str = "en") -> str:
                     for r in methods.itertuples(index=False)]
     sections = [
         ("scenario", t("h_scenario", lang), "\n".join(scenario_html)),
-        ("results", t("h_summary", lang), _summary_section(inputs, lang)),
+        ("results", t("h_summary", lang), _summary_section(inputs, lang)
+         + _care_section(inputs, lang)),
         ("standards", t("h_targets", lang), _targets_section(inputs, lang)),
         ("charts", t("h_plots", lang),
          "\n".join(_img(png, cap, ident) for ident, cap, png in figures)),

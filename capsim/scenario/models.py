@@ -30,6 +30,8 @@ from capsim.scenario.base import (
     Year,
 )
 from capsim.scenario.calendar import CAPACITY_FIELDS, capacity_schedule, horizon_years
+from capsim.scenario.newborn import NewbornCare
+from capsim.scenario.paediatric import PaediatricLine
 from capsim.scenario.projection import NationalTrend, PopulationProjection
 from capsim.scenario.referral import check_every_colour_has_a_facility
 from capsim.scenario.targets import Targets
@@ -682,6 +684,9 @@ class Scenario(Strict):
         default_factory=Targets,
         description="Standards and targets `capsim check` judges: the catalogue's, switched "
         "on/off or overridden, and local ones (capsim.scenario.targets).")
+    newborn: NewbornCare | None = Field(None, description="Newborn care (capsim.scenario.newborn).")
+    paediatric: PaediatricLine | None = Field(
+        None, description="The paediatric service line (capsim.scenario.paediatric).")
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -712,6 +717,13 @@ class Scenario(Strict):
         for ev in self.policy:
             if ev.facility not in known:
                 raise unknown("policy", ev.facility)
+        for care in (self.newborn, self.paediatric):
+            for where, fid in () if care is None else care.facility_ids():
+                if fid not in known:
+                    raise unknown(where, fid)
+        if self.paediatric is not None:
+            self.paediatric.check_years(horizon_years(self.horizon, warmup=True),
+                                        self.horizon.start.year)
         self._check_policy_capacities()
         check_every_colour_has_a_facility(self)
         self._check_demand_years()

@@ -218,3 +218,32 @@ class ReferralRule:
         return [int(g) for g in self.order[facility]
                 if delivers[g] and (not caesarean or can_cs[g])
                 and (not critical_care or self._has_critical_care[g])]
+
+
+# --- Newborn cots and paediatric beds --------------------------------------------------------
+
+def care_eligibility(scenario: Scenario, beds: np.ndarray, min_levels: tuple[str, ...],
+                     bed_of_need: tuple[int, ...],
+                     only: tuple[frozenset[int] | None, ...]) -> np.ndarray:
+    """Which facilities may admit each need of a line of care (newborn cots, paediatric
+    beds): read-only bool array [need, facility]. A facility admits a need when it has beds
+    of the need's type (``beds`` [facility, bed type], ``bed_of_need``), its level is at
+    least the need's minimum (``min_levels``) and, when ``only`` names facilities for the
+    need (a role such as a newborn critical care centre), it is one of them."""
+    rank = np.asarray([LEVEL_RANK[f.level] for f in scenario.facilities])
+    out = np.zeros((len(min_levels), rank.shape[0]), dtype=bool)
+    for k, (level, b, allowed) in enumerate(zip(min_levels, bed_of_need, only, strict=True)):
+        out[k] = (beds[:, b] > 0) & (rank >= LEVEL_RANK[level])
+        if allowed is not None:
+            out[k] &= np.isin(np.arange(rank.shape[0]), sorted(allowed))
+    out.setflags(write=False)
+    return out
+
+
+def care_walk(order: np.ndarray, eligible: np.ndarray, facility: int, need: int) -> list[int]:
+    """The facilities a patient whose ``need`` her ``facility`` cannot meet (no such care, or
+    no free bed) is sent to, in order: those of its referral order (``order``, as
+    :func:`referral_orders` gives it) that admit the need (``eligible`` [need, facility], as
+    :func:`care_eligibility` gives it). Beds are the admissions loop's to count
+    (:mod:`capsim.model.admissions`): it takes the first with a free bed."""
+    return [int(g) for g in order[facility] if eligible[need, g]]

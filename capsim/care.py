@@ -1,0 +1,262 @@
+"""Results of newborn care and of the paediatric line: metric rows by year and facility, the
+accounting of every newborn and child, and monthly rows.
+
+One replication's :class:`~capsim.model.care.CareRecord` of each line is reduced to rows of
+the same long table as the maternity metrics (replication, year, facility, metric, value;
+ids of :data:`capsim.metrics.NEWBORN_METRICS` and :data:`~capsim.metrics.PAEDIATRIC_METRICS`),
+appended to the replication's metrics, so summaries, checks and reports read them as any
+other. Counts and shares are placed in the year of the event (birth, admission, referral)
+inside the reported period; occupancy is time-weighted over each year's reported hours.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from capsim.model.admissions import LEVEL, NO_BED
+from capsim.model.care import CareRecord
+from capsim.model.network import Network
+from capsim.results import ALL_YEARS, DAYS_PER_YEAR, REGION, ReplicationResult, Results
+
+#: Columns of the monthly rows (:func:`monthly_rows`).
+MONTHLY_COLUMNS = ["replication", "facility", "year", "month", "measure", "value"]
+#: Measures of the monthly rows, by line: what each counts and by which facility.
+MONTHLY_MEASURES: dict[str, tuple[str, ...]] = {
+    "newborn": ("newborn_transfers", "newborns_out_of_region"),
+    "paediatric": ("paediatric_admissions", "paediatric_referrals_up",
+                   "paediatric_referrals_down", "paediatric_out_of_region"),
+}
+#: The fates every newborn and child is counted in, each on its own (see :func:`accounting`).
+FATES = ("arrivals", "no_care_needed", "discharged", "in_care", "out_of_region")
+
+
+class _Periods:
+    """The reported years of a network and the whole period: bounds (hours) and labels."""
+
+    def __init__(self, net: Network) -> None:
+        starts = np.asarray(net.year_starts_h, dtype=float)
+        self.t0, self.t1 = float(net.t_stats_h), float(net.t_end_h)
+        self.starts = starts
+        self.bounds = [(float(a), float(b)) for a, b in zip(starts, [*starts[1:], self.t1],
+                                                            strict=True)]
+        self.bounds.append((self.t0, self.t1))
+        self.labels = [*map(str, net.years), ALL_YEARS]
+        self.days = np.asarray([(b - a) / 24.0 for a, b in self.bounds])
+        self.ids = net.ids
+
+    def rows(self, t: np.ndarray) -> np.ndarray:
+        """Year index of each time (hours); -1 outside the reported period."""
+        year = np.searchsorted(self.starts, t, side="right") - 1
+        return np.where((t >= self.t0) & (t < self.t1), year, -1)
+
+    def count(self, fac: np.ndarray, t: np.ndarray, weight: np.ndarray | None = None
+              ) -> np.ndarray:
+        """Events at facility ``fac`` (-1: none, counted for the region only) and time ``t``
+        (hours), summed by [period row, facility column] (the last column the region, the
+        last row the whole period)."""
+        nf, ny = len(self.ids), len(self.bounds) - 1
+        out = np.zeros((ny + 1, nf + 1))
+        year = self.rows(t)
+        ok = year >= 0
+        w = np.ones(t.shape[0]) if weight is None else weight
+        col = np.where(fac >= 0, fac, nf)
+        np.add.at(out, (year[ok], col[ok]), w[ok])
+        out[ny] = out[:ny].sum(axis=0)
+        out[:, nf] = out[:, :nf].sum(axis=1) if nf else 0.0
+        # Events without a facility count for the region only.
+        none = ok & (fac < 0)
+        if none.any():
+            extra = np.bincount(year[none], weights=w[none], minlength=ny)
+            out[:ny, nf] += extra
+            out[ny, nf] += extra.sum()
+        return out
+
+    def bed_hours(self, fac: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Hours of bed stays at ``fac`` from ``start`` to ``end`` inside each period, by
+        [period row, facility column] (the region last)."""
+        nf = len(self.ids)
+        out = np.zeros((len(self.bounds), nf + 1))
+        for row, (a, b) in enumerate(self.bounds):
+            overlap = np.clip(np.minimum(end, b) - np.maximum(start, a), 0.0, None)
+            out[row, :nf] = np.bincount(fac, weights=overlap, minlength=nf)[:nf]
+        out[:, nf] = out[:, :nf].sum(axis=1)
+        return out
+
+    def frame(self, values: dict[str, np.ndarray], replication: int) -> pd.DataFrame:
+        """The long table replication, year, facility, metric, value of ``values``."""
+        cols = [*self.ids, REGION]
+        parts = []
+        for metric, table in values.items():
+            rows, columns = np.meshgrid(np.arange(len(self.labels)), np.arange(len(cols)),
+                                        indexing="ij")
+            value = table.ravel()
+            parts.append(pd.DataFrame({
+                "replication": np.full(value.shape[0], replication, dtype=np.int64),
+                "year": np.asarray(self.labels, dtype=object)[rows.ravel()],
+                "facility": np.asarray(cols, dtype=object)[columns.ravel()],
+                "metric": metric,
+                "value": np.where(np.isfinite(value), value, np.nan),
+            }))
+        return pd.concat(parts, ignore_index=True)
+
+
+def _with_region(beds: np.ndarray) -> np.ndarray:
+    """Beds by facility with the region's total appended."""
+    return np.append(beds.astype(float), beds.sum())
+
+
+def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFrame:
+    """The metric rows of one line of one replication (see the module's text)."""
+    periods = _Periods(net)
+    adm = rec.admitted
+    placed = adm.placed
+    moved = (placed != rec.origin) & (placed >= 0)
+    out = placed < 0
+    beds = rec.network.beds
+    hours = periods.days * 24.0
+    occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
+    total_beds = _with_region(beds.sum(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        occupancy = occupied / (total_beds[None, :] * hours[:, None])
+        if rec.network.line == "newborn":
+            needing = periods.count(rec.origin, rec.t_h)
+            transfers = periods.count(rec.origin[moved], rec.t_h[moved])
+            births = periods.count(rec.born_facility, rec.born_h)
+            per_year = births / periods.days[:, None] * DAYS_PER_YEAR
+            cots = np.broadcast_to(total_beds, occupancy.shape)
+            intensive = np.broadcast_to(_with_region(beds[:, 1]), occupancy.shape)
+            values = {
+                "births_needing_cot": needing,
+                "newborn_admissions": periods.count(placed[~out], rec.t_h[~out]),
+                "cots": cots,
+                "cots_per_1000_births": cots / per_year * 1000.0,
+                "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
+                "cot_occupancy_mean": occupancy,
+                "newborn_transfers": transfers,
+                "newborn_transfer_minutes_mean": periods.count(
+                    rec.origin[moved], rec.t_h[moved],
+                    rec.network.travel_h[rec.origin[moved], placed[moved]] * 60.0) / transfers,
+                "newborn_transfers_with_mother": periods.count(
+                    rec.origin[rec.with_mother], rec.t_h[rec.with_mother]),
+                "newborn_out_of_region_share": periods.count(rec.origin[out], rec.t_h[out])
+                / needing,
+            }
+        else:
+            presented = periods.count(rec.origin, rec.t_h)
+            up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
+            down = adm.down_to >= 0
+            values = {
+                "paediatric_admissions": periods.count(placed[~out], rec.t_h[~out]),
+                "paediatric_beds": np.broadcast_to(total_beds, occupancy.shape),
+                "paediatric_census_mean": occupied / hours[:, None],
+                "paediatric_occupancy_mean": occupancy,
+                "paediatric_referrals_up": periods.count(rec.origin[up], rec.t_h[up]),
+                "paediatric_referrals_down": periods.count(placed[down], adm.down_h[down]),
+                "paediatric_out_of_region_share": periods.count(rec.origin[out], rec.t_h[out])
+                / presented,
+            }
+    return periods.frame(values, replication)
+
+
+def accounting(net: Network, rec: CareRecord) -> dict[str, int]:
+    """Every newborn (every birth of the reported period) or child (every admission asked for
+    in it) by fate, each fate counted on its own from the record: ``no_care_needed``
+    (newborns without a cot), ``discharged`` by the horizon's end, ``in_care`` at the end,
+    ``out_of_region``; so that arrivals = the sum of the fates is a check of the loop."""
+    t0, t1 = float(net.t_stats_h), float(net.t_end_h)
+    adm = rec.admitted
+    counted = (rec.t_h >= t0) & (rec.t_h < t1)
+    in_region = adm.placed >= 0
+    if rec.network.line == "newborn":
+        born = (rec.born_h >= t0) & (rec.born_h < t1)
+        arrivals = int(np.count_nonzero(born))
+        well = int(np.count_nonzero(born & ~rec.born_needs_care))
+    else:
+        arrivals, well = int(np.count_nonzero(counted)), 0
+    return {
+        "arrivals": arrivals,
+        "no_care_needed": well,
+        "discharged": int(np.count_nonzero(counted & in_region & (adm.end_h <= t1))),
+        "in_care": int(np.count_nonzero(counted & in_region & (adm.end_h > t1))),
+        "out_of_region": int(np.count_nonzero(counted & ~in_region)),
+    }
+
+
+def month_of_hours(sim_start: date, t_h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and month (1-12) of each time ``t_h`` (hours since 00:00 of
+    ``sim_start``)."""
+    days = np.floor(t_h / 24.0).astype(np.int64).astype("timedelta64[D]")
+    months = (np.datetime64(sim_start, "D") + days).astype("datetime64[M]").astype(np.int64)
+    return months // 12 + 1970, months % 12 + 1
+
+
+def care_monthly(net: Network, rec: CareRecord, sim_start: date,
+                 replication: int) -> pd.DataFrame:
+    """Monthly rows of one line of one replication (:data:`MONTHLY_COLUMNS`): each measure
+    of :data:`MONTHLY_MEASURES` by facility and calendar month of the reported period, counted
+    in the month of the event (``sim_start``: the day of hour 0); months and facilities
+    without events have no row."""
+    adm = rec.admitted
+    placed = adm.placed
+    t0, t1 = float(net.t_stats_h), float(net.t_end_h)
+    moved = (placed != rec.origin) & (placed >= 0)
+    out = placed < 0
+    if rec.network.line == "newborn":
+        events = {"newborn_transfers": (rec.origin[moved], rec.t_h[moved]),
+                  "newborns_out_of_region": (rec.origin[out], rec.t_h[out])}
+    else:
+        down = adm.down_to >= 0
+        events = {"paediatric_admissions": (placed[~out], rec.t_h[~out]),
+                  "paediatric_referrals_up": (rec.origin[moved], rec.t_h[moved]),
+                  "paediatric_referrals_down": (placed[down], adm.down_h[down]),
+                  "paediatric_out_of_region": (rec.origin[out], rec.t_h[out])}
+    parts = []
+    for measure, (fac, t) in events.items():
+        keep = (t >= t0) & (t < t1)
+        fac, t = fac[keep], t[keep]
+        if not t.shape[0]:
+            continue
+        year, month = month_of_hours(sim_start, t)
+        frame = pd.DataFrame({"facility": np.asarray(net.ids, dtype=object)[fac],
+                              "year": year, "month": month})
+        counts = frame.value_counts(["facility", "year", "month"]).sort_index().reset_index()
+        counts.insert(0, "replication", replication)
+        counts.insert(4, "measure", measure)
+        parts.append(counts.rename(columns={"count": "value"}))
+    if not parts:
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[MONTHLY_COLUMNS]
+
+
+def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
+             sim_start: date) -> ReplicationResult:
+    """``result`` with the metric rows, accounting and monthly rows of each line of care in
+    ``records`` added (``sim_start``: the day of hour 0); unchanged without any."""
+    if not records:
+        return result
+    frames = [result.metrics]
+    monthly = []
+    for rec in records:
+        frames.append(care_metrics(net, rec, result.replication))
+        result.care_accounting[rec.network.line] = accounting(net, rec)
+        monthly.append(care_monthly(net, rec, sim_start, result.replication))
+    result.metrics = pd.concat(frames, ignore_index=True)
+    result.care_monthly = pd.concat(monthly, ignore_index=True)
+    return result
+
+
+def monthly_rows(results: Results) -> pd.DataFrame:
+    """The monthly rows of newborn care and the paediatric line of every replication, as a
+    tidy long table (:data:`MONTHLY_COLUMNS`: replication, facility, year, month, measure,
+    value): newborn transfers and newborns out of the region by facility of birth; paediatric
+    admissions by facility admitting; referrals up by facility left, down by facility left;
+    out of the region by facility where the child presented. Counts of children or newborns;
+    months without an event have no row. Empty when the scenario has neither line."""
+    frames = [r.care_monthly for r in results.replications
+              if r.care_monthly is not None and not r.care_monthly.empty]
+    if not frames:
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
