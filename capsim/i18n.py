@@ -446,10 +446,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "ms_deliveries": {"en": "deliveries", "zh": "分娩量"},
     "ms_referrals_up": {"en": "referrals up", "zh": "上转人数"},
     "ms_referrals_down": {"en": "referrals down", "zh": "下转人数"},
+    "ms_referrals_same_level": {"en": "referrals at the same level", "zh": "同级转诊人数"},
     "ms_out_of_region": {"en": "out-of-region transfers", "zh": "转出本区域人数"},
     "ms_newborn_transfers": {"en": "newborn transfers", "zh": "新生儿转运人数"},
     "ms_paediatric_admissions": {"en": "paediatric admissions", "zh": "儿科住院人数"},
     "ms_paediatric_referrals": {"en": "paediatric referrals", "zh": "儿科转诊人数"},
+    "h_monthly": {"en": "Monthly statistics", "zh": "运转情况月统计"},
+    "fig_monthly": {"en": "Monthly statistics: region and busiest facilities, mean and 5-95% "
+                          "band over replications",
+                    "zh": "月统计：全区域及分娩量最大的机构，各次重复的平均值及5-95%区间"},
+    "ms_report_note": {"en": "The region's months (mean over replications, 5th-95th "
+                             "percentile in brackets); every facility's months are in "
+                             "monthly-form.csv and monthly.csv of the results folder.",
+                       "zh": "全区域各月（各次重复的平均值，括号内为第5-95百分位）；各机构的月数据见结果文件夹中的 "
+                             "monthly-form.csv 与 monthly.csv。"},
     "ms_title": {"en": "Monthly statistics by facility: {name}",
                  "zh": "各机构运转情况月统计表：{name}"},
     "ms_chart_title": {"en": "{measure} by month: {name}", "zh": "各月{measure}：{name}"},

@@ -56,6 +56,8 @@ class ReplicationResult:
     events: int
     wall_seconds: float = 0.0
     engine: str = "compiled"
+    #: Monthly counts [measure, facility then region, month] (capsim.monthly), or None.
+    monthly: np.ndarray | None = None
 
 
 def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "size": "least beds, midwives and theatres per facility for the service levels",
     "report": "write one self-contained HTML report of a scenario's run",
     "import": "turn a facility table (CSV or Excel) into a scenario file",
+    "observed": "set monthly statistics as reported against a run's simulated band",
 }
 #: Command modules whose name differs from the command's (``import`` is a Python keyword).
 MODULES: dict[str, str] = {"import": "import_table"}

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -90,7 +90,8 @@ class RunRecord:
     emergency caesarean).
     Per bed stay: ``stay_facility``, ``stay_start_h``, ``stay_end_h`` (stays open at the end
     close at the horizon end). ``flows`` counts moves as {(year_index, from, to, reason): n}
-    for counted women (to = -1: out of region).
+    for counted women (to = -1: out of region); ``moves`` lists the same moves one by one,
+    with their times, for tables finer than a year.
     """
 
     admit_h: np.ndarray
@@ -111,6 +112,25 @@ class RunRecord:
     flows: dict[tuple[int, int, int, int], int]
     first_counted: int
     events: int
+    moves: Moves = field(default_factory=lambda: Moves.of([]))
+
+
+@dataclass(frozen=True)
+class Moves:
+    """The moves of a replication's counted women, one entry each, in no set order: the time
+    (hours), the facility she left, the one she went to (-1: out of the region) and the reason
+    (index into :data:`~capsim.model.network.REASONS`). They add up to ``RunRecord.flows``."""
+
+    t_h: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    why: np.ndarray
+
+    @classmethod
+    def of(cls, moves: list[tuple[float, int, int, int]]) -> Moves:
+        """The moves listed as (time, from, to, reason) tuples."""
+        table = np.asarray(moves, dtype=float).reshape(-1, 4)
+        return cls(table[:, 0], *(table[:, k].astype(np.int64) for k in (1, 2, 3)))
 
 
 def run_engine(net: Network, cohort: Cohort) -> RunRecord:
@@ -126,8 +146,13 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
     flows: dict[tuple[int, int, int, int], int] = {}
     _add_moves(flows, np.searchsorted(year_starts, out.flow_t, side="right") - 1, out.flow_src,
                out.flow_dst, out.flow_why)
-    _count_referrals(flows, cohort, out.plan_to, out.plan_why, first_counted, out.arrived,
-                     year_starts)
+    referred = _count_referrals(flows, cohort, out.plan_to, out.plan_why, first_counted,
+                                out.arrived, year_starts)
+    moves = Moves(
+        t_h=np.concatenate([out.flow_t, cohort.admit_h[referred]]),
+        src=np.concatenate([out.flow_src, cohort.booked[referred]]).astype(np.int64),
+        dst=np.concatenate([out.flow_dst, out.plan_to[referred]]).astype(np.int64),
+        why=np.concatenate([out.flow_why, out.plan_why[referred]]).astype(np.int64))
     return RunRecord(
         admit_h=cohort.admit_h,
         first=out.plan_to,  # -1 for women who never arrived (none in the region)
@@ -147,6 +172,7 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
         flows=flows,
         first_counted=first_counted,
         events=int(out.region_events + out.own_events) + n,
+        moves=moves,
     )
 
 
@@ -250,9 +276,11 @@ def _add_moves(flows: dict, year: np.ndarray, src: np.ndarray, dst: np.ndarray,
 
 
 def _count_referrals(flows: dict, cohort: Cohort, to: np.ndarray, why: np.ndarray,
-                     start: int, stop: int, year_starts: np.ndarray) -> None:
-    """Add to ``flows`` the planned and risk referrals of women ``start`` to ``stop - 1``."""
+                     start: int, stop: int, year_starts: np.ndarray) -> np.ndarray:
+    """Add to ``flows`` the planned and risk referrals of women ``start`` to ``stop - 1``;
+    return the referred women (cohort indices)."""
     sel = np.flatnonzero(why[start:stop] >= 0) + start
     year = np.searchsorted(year_starts, cohort.admit_h[sel], side="right") - 1
     _add_moves(flows, year, cohort.booked[sel].astype(np.int64), to[sel].astype(np.int64),
                why[sel].astype(np.int64))
+    return sel

@@ -77,6 +77,7 @@ from capsim.model.engine import (
     PLANNED_REFERRAL,
     RISK_REFERRAL,
     VAGINAL,
+    Moves,
     RunRecord,
 )
 from capsim.model.network import OUT_OF_REGION, Network, PolicyStep
@@ -191,6 +192,7 @@ class SimpyModel:
         self.bed_since = [0.0] * n
         self.stays: list[tuple[int, float, float]] = []  # (facility, start, end hours)
         self.flows: dict[tuple[int, int, int, int], int] = {}
+        self.moves: list[tuple[float, int, int, int]] = []  # (hours, from, to, reason)
 
     # --- the rules in force ------------------------------------------------------------------
 
@@ -226,6 +228,7 @@ class SimpyModel:
             year = bisect_right(self.net.year_starts_h, self.env.now) - 1
             key = (year, src, dst, reason)
             self.flows[key] = self.flows.get(key, 0) + 1
+            self.moves.append((self.env.now, src, dst, reason))
 
     def leave_region(self, w: int, src: int, reason: int) -> None:
         """Woman ``w`` is transferred out of the region from ``src``, for ``reason``."""
@@ -450,6 +453,7 @@ class SimpyModel:
             flows=self.flows,
             first_counted=self.first_counted,
             events=events,
+            moves=Moves.of(self.moves),
         )
 
 

@@ -1,0 +1,154 @@
+"""The alliances' monthly statistics: a table per facility per month, as the monthly forms of
+an alliance (运转情况月统计表) report them, simulated.
+
+Each replication counts, per facility and calendar month of the reported period: deliveries
+(where and when she gave birth), referrals up, down and at the same level (moves to a facility
+of a higher, lower or the same level of care, counted at the facility she left, whatever the
+reason), and transfers out of the region. The counts are kept compact, an array per
+replication (:func:`monthly_counts`), and given as a tidy long table (replication, facility,
+year, month, measure, value: :func:`monthly_table`), to which other service lines append rows
+of their own measures (newborn transfers, paediatric admissions and referrals). Over
+replications, :func:`monthly_summary` gives the mean and the 5-95% band of each cell, and
+:func:`monthly_form` the form: a row per facility and month, a column per measure.
+
+Months and years follow the reported period: a horizon starting mid-month starts with a part
+month, and the months of a year add up to that year's results.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from capsim.i18n import t
+from capsim.model.engine import RunRecord
+from capsim.model.network import Network
+from capsim.results import REGION, Results
+from capsim.scenario.base import LEVEL_RANK
+from capsim.scenario.models import Scenario
+
+#: Measures of the monthly form, in its column order, with the catalogue key of each label.
+MEASURES: dict[str, str] = {
+    "deliveries": "ms_deliveries",
+    "referrals_up": "ms_referrals_up",
+    "referrals_down": "ms_referrals_down",
+    "referrals_same_level": "ms_referrals_same_level",
+    "out_of_region": "ms_out_of_region",
+    "newborn_transfers": "ms_newborn_transfers",
+    "paediatric_admissions": "ms_paediatric_admissions",
+    "paediatric_referrals": "ms_paediatric_referrals",
+}
+#: The measures the maternity pathway counts (:func:`monthly_counts`), in array order; the
+#: others come from the service lines that add them.
+COUNTED = ("deliveries", "referrals_up", "referrals_down", "referrals_same_level",
+           "out_of_region")
+#: Columns of the tidy long table.
+LONG_COLUMNS = ["replication", "facility", "year", "month", "measure", "value"]
+#: The band of the simulated months: 5th and 95th percentiles over replications.
+BAND = (0.05, 0.95)
+
+
+def month_edges(scenario: Scenario) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The reported months: their edges in hours since the simulation start (one more than
+    the months: each month's start, then the end of the horizon) and (year, month) of each."""
+    h = scenario.horizon
+    day0 = h.sim_start
+    edges, labels = [], []
+    first = h.start
+    while first < h.end:
+        edges.append((first - day0).days * 24.0)
+        labels.append((first.year, first.month))
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    edges.append((h.end - day0).days * 24.0)
+    return np.asarray(edges), labels
+
+
+def monthly_counts(scenario: Scenario, net: Network, rec: RunRecord) -> np.ndarray:
+    """The monthly counts of one replication: float array [measure of :data:`COUNTED`,
+    facility then the region, month of :func:`month_edges`] (women)."""
+    edges, labels = month_edges(scenario)
+    nf, nm = net.n, len(labels)
+    out = np.zeros((len(COUNTED), nf + 1, nm))
+
+    def add(measure: int, facility: np.ndarray, t_h: np.ndarray) -> None:
+        month = np.searchsorted(edges, t_h, side="right") - 1
+        ok = (facility >= 0) & (month >= 0) & (month < nm) & (t_h < edges[-1])
+        counts = np.bincount(facility[ok] * nm + month[ok], minlength=nf * nm)
+        out[measure, :nf] += counts.reshape(nf, nm)
+
+    delivered = rec.facility >= 0
+    add(0, rec.facility[delivered].astype(np.int64), rec.delivered_h[delivered])
+    moves = rec.moves
+    rank = np.asarray([LEVEL_RANK[level] for level in net.levels])
+    inside = moves.dst >= 0
+    src_rank = rank[moves.src]
+    dst_rank = np.where(inside, rank[np.where(inside, moves.dst, 0)], 0)
+    for measure, chosen in ((1, inside & (dst_rank > src_rank)),
+                            (2, inside & (dst_rank < src_rank)),
+                            (3, inside & (dst_rank == src_rank)),
+                            (4, ~inside)):
+        add(measure, moves.src[chosen], moves.t_h[chosen])
+    out[:, nf] = out[:, :nf].sum(axis=1)
+    return out
+
+
+def monthly_table(results: Results) -> pd.DataFrame:
+    """The tidy long table of every replication: columns replication, facility (ids, then
+    ``region``), year, month, measure (ids of :data:`COUNTED`), value (women). Replications
+    without monthly counts (results made before they existed) give no rows."""
+    _, labels = month_edges(results.scenario)
+    columns = [*results.network.ids, REGION]
+    years = np.asarray([y for y, _ in labels])
+    months = np.asarray([m for _, m in labels])
+    parts = []
+    for rep in results.replications:
+        counts = rep.monthly
+        if counts is None:
+            continue
+        k, nf1, nm = counts.shape
+        parts.append(pd.DataFrame({
+            "replication": rep.replication,
+            "facility": np.repeat(np.tile(columns, k), nm),
+            "year": np.tile(years, k * nf1),
+            "month": np.tile(months, k * nf1),
+            "measure": np.repeat(COUNTED, nf1 * nm),
+            "value": counts.ravel().astype(float),
+        }))
+    if not parts:
+        return pd.DataFrame(columns=LONG_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[LONG_COLUMNS]
+
+
+def monthly_summary(long: pd.DataFrame) -> pd.DataFrame:
+    """Each (facility, year, month, measure) of a long table over its replications: columns
+    facility, year, month, measure, mean, p5, p95 (women) and n (replications)."""
+    keys = ["facility", "year", "month", "measure"]
+    if long.empty:
+        return pd.DataFrame(columns=[*keys, "mean", "p5", "p95", "n"])
+    g = long.groupby(keys, sort=False)["value"]
+    out = g.agg(mean="mean", n="count")
+    q = g.quantile(list(BAND)).unstack()
+    out["p5"], out["p95"] = q[BAND[0]], q[BAND[1]]
+    return out.reset_index()[[*keys, "mean", "p5", "p95", "n"]]
+
+
+def monthly_form(summary: pd.DataFrame, lang: str = "en",
+                 names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The monthly form: a row per facility and month (facilities in the summary's order),
+    a column per measure of :data:`MEASURES` with its mean over replications (blank where no
+    service line counts it), headed in ``lang``; ``names`` gives facility display names."""
+    head = {k: t(f"ms_{k}", lang) for k in ("facility", "year", "month")}
+    if summary.empty:
+        return pd.DataFrame(columns=[*head.values(), *(t(v, lang) for v in MEASURES.values())])
+    wide = summary.pivot_table(index=["facility", "year", "month"], columns="measure",
+                               values="mean", sort=False)
+    wide = wide.reindex(columns=list(MEASURES)).reset_index()
+    order = {f: k for k, f in enumerate(dict.fromkeys(summary["facility"]))}
+    wide = wide.sort_values(["facility", "year", "month"],
+                            key=lambda c: c.map(order) if c.name == "facility" else c,
+                            kind="stable", ignore_index=True)
+    if names:
+        wide["facility"] = wide["facility"].map(lambda f: names.get(f, f))
+    return wide.rename(columns={**head, **{k: t(v, lang) for k, v in MEASURES.items()}})
