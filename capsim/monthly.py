@@ -134,6 +134,30 @@ def monthly_summary(long: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[[*keys, "mean", "p5", "p95", "n"]]
 
 
+def counted_summary(results: Results) -> pd.DataFrame:
+    """:func:`monthly_summary` of the measures the maternity pathway counts, worked out from
+    the replications' arrays without the long table (a province's long table of every
+    replication would hold tens of millions of rows); the same values."""
+    arrays = [rep.monthly for rep in results.replications if rep.monthly is not None]
+    if not arrays:
+        return monthly_summary(pd.DataFrame(columns=LONG_COLUMNS))
+    counts = np.stack(arrays).astype(float)  # [replication, measure, column, month]
+    _, labels = month_edges(results.scenario)
+    k, nf1, nm = counts.shape[1:]
+    columns = [*results.network.ids, REGION]
+    low, high = np.quantile(counts, BAND, axis=0)
+    return pd.DataFrame({
+        "facility": np.repeat(np.tile(columns, k), nm),
+        "year": np.tile([y for y, _ in labels], k * nf1),
+        "month": np.tile([m for _, m in labels], k * nf1),
+        "measure": np.repeat(COUNTED, nf1 * nm),
+        "mean": counts.mean(axis=0).ravel(),
+        "p5": low.ravel(),
+        "p95": high.ravel(),
+        "n": counts.shape[0],
+    })
+
+
 def monthly_form(summary: pd.DataFrame, lang: str = "en",
                  names: dict[str, str] | None = None) -> pd.DataFrame:
     """The monthly form: a row per facility and month (facilities in the summary's order),

@@ -109,6 +109,15 @@ def test_the_summary_band_holds_the_mean_and_the_form_has_every_measure(results)
         (2020, 7), (2020, 8), (2020, 9), (2020, 10), (2020, 11), (2020, 12), (2021, 1)]
 
 
+def test_the_summary_from_the_arrays_is_the_summary_of_the_long_table(results):
+    from capsim.monthly import counted_summary
+
+    keys = ["facility", "year", "month", "measure"]
+    fast = counted_summary(results).sort_values(keys, ignore_index=True)
+    slow = monthly_summary(monthly_table(results)).sort_values(keys, ignore_index=True)
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False, rtol=1e-12)
+
+
 def test_other_service_lines_append_rows_to_the_long_table(results):
     long = monthly_table(results)
     extra = long[long.measure == "deliveries"].assign(measure="newborn_transfers",

@@ -55,11 +55,11 @@ def run_tables(results: Results) -> dict[str, pd.DataFrame]:
     """The ratio readings, the targets check (may be an empty table when no standard
     applies) and the monthly statistics (mean and 5-95% band) of ``results``."""
     from capsim import targets
-    from capsim.monthly import monthly_summary, monthly_table
+    from capsim.monthly import counted_summary
 
     return {"ratios": targets.ratio_readings(results.scenario, results),
             "targets": targets.check(results.scenario, results),
-            "monthly": monthly_summary(monthly_table(results))}
+            "monthly": counted_summary(results)}
 
 
 def from_results(results: Results, scenario_file: str | Path | None = None) -> ReportInputs:
