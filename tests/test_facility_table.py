@@ -217,3 +217,24 @@ def test_a_file_that_is_not_a_table_says_why(tmp_path, capsys, name, data, words
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
     assert not (tmp_path / "s.yaml").exists()
+
+
+def test_a_hostile_cell_is_echoed_escaped_and_cut(tmp_path):
+    rows = [dict(r) for r in GOOD]
+    rows[0]["level"] = "\x1b[31mred\n" + "x" * 500
+    with pytest.raises(TableError) as err:
+        read_facility_table(write_csv_table(tmp_path / "t.csv", rows))
+    message = str(err.value)
+    assert "\x1b" not in message and "\\x1b" in message
+    assert len(message.splitlines()) == 1 and len(message) < 600
+
+
+def test_a_table_of_too_many_rows_is_refused(tmp_path):
+    from capsim import limits
+
+    path = tmp_path / "big.csv"
+    lines = ["id,name,level,ward beds,deliveries"]
+    lines += [f"f{k},f,county,1,1" for k in range(limits.MAX_TABLE_ROWS + 1)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(TableError, match=f"more than the {limits.MAX_TABLE_ROWS:,} rows"):
+        read_facility_table(path)
