@@ -80,16 +80,15 @@ def monthly_counts(scenario: Scenario, net: Network, rec: RunRecord) -> np.ndarr
 
     delivered = rec.facility >= 0
     add(0, rec.facility[delivered].astype(np.int64), rec.delivered_h[delivered])
-    moves = rec.moves
     rank = np.asarray([LEVEL_RANK[level] for level in net.levels])
-    inside = moves.dst >= 0
-    src_rank = rank[moves.src]
-    dst_rank = np.where(inside, rank[np.where(inside, moves.dst, 0)], 0)
+    inside = rec.move_dst >= 0
+    src_rank = rank[rec.move_src]
+    dst_rank = np.where(inside, rank[np.where(inside, rec.move_dst, 0)], 0)
     for measure, chosen in ((1, inside & (dst_rank > src_rank)),
                             (2, inside & (dst_rank < src_rank)),
                             (3, inside & (dst_rank == src_rank)),
                             (4, ~inside)):
-        add(measure, moves.src[chosen], moves.t_h[chosen])
+        add(measure, rec.move_src[chosen], rec.move_t_h[chosen])
     out[:, nf] = out[:, :nf].sum(axis=1)
     return out
 

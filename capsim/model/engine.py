@@ -90,8 +90,8 @@ class RunRecord:
     emergency caesarean).
     Per bed stay: ``stay_facility``, ``stay_start_h``, ``stay_end_h`` (stays open at the end
     close at the horizon end). ``flows`` counts moves as {(year_index, from, to, reason): n}
-    for counted women (to = -1: out of region); ``moves`` lists the same moves one by one,
-    with their times, for tables finer than a year.
+    for counted women (to = -1: out of region); ``move_t_h``, ``move_src``, ``move_dst`` and
+    ``move_why`` list the same moves one by one, with their times.
     """
 
     admit_h: np.ndarray
@@ -112,25 +112,12 @@ class RunRecord:
     flows: dict[tuple[int, int, int, int], int]
     first_counted: int
     events: int
-    moves: Moves = field(default_factory=lambda: Moves.of([]))
-
-
-@dataclass(frozen=True)
-class Moves:
-    """The moves of a replication's counted women, one entry each, in no set order: the time
-    (hours), the facility she left, the one she went to (-1: out of the region) and the reason
-    (index into :data:`~capsim.model.network.REASONS`). They add up to ``RunRecord.flows``."""
-
-    t_h: np.ndarray
-    src: np.ndarray
-    dst: np.ndarray
-    why: np.ndarray
-
-    @classmethod
-    def of(cls, moves: list[tuple[float, int, int, int]]) -> Moves:
-        """The moves listed as (time, from, to, reason) tuples."""
-        table = np.asarray(moves, dtype=float).reshape(-1, 4)
-        return cls(table[:, 0], *(table[:, k].astype(np.int64) for k in (1, 2, 3)))
+    # The same moves one by one, for tables finer than a year (in no set order): the time
+    # (hours), the facility she left, the one she went to (-1: out of the region), the reason.
+    move_t_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    move_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    move_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    move_why: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def run_engine(net: Network, cohort: Cohort) -> RunRecord:
@@ -148,11 +135,6 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
                out.flow_dst, out.flow_why)
     referred = _count_referrals(flows, cohort, out.plan_to, out.plan_why, first_counted,
                                 out.arrived, year_starts)
-    moves = Moves(
-        t_h=np.concatenate([out.flow_t, cohort.admit_h[referred]]),
-        src=np.concatenate([out.flow_src, cohort.booked[referred]]).astype(np.int64),
-        dst=np.concatenate([out.flow_dst, out.plan_to[referred]]).astype(np.int64),
-        why=np.concatenate([out.flow_why, out.plan_why[referred]]).astype(np.int64))
     return RunRecord(
         admit_h=cohort.admit_h,
         first=out.plan_to,  # -1 for women who never arrived (none in the region)
@@ -172,7 +154,10 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
         flows=flows,
         first_counted=first_counted,
         events=int(out.region_events + out.own_events) + n,
-        moves=moves,
+        move_t_h=np.concatenate([out.flow_t, cohort.admit_h[referred]]),
+        move_src=np.concatenate([out.flow_src, cohort.booked[referred]]).astype(np.int64),
+        move_dst=np.concatenate([out.flow_dst, out.plan_to[referred]]).astype(np.int64),
+        move_why=np.concatenate([out.flow_why, out.plan_why[referred]]).astype(np.int64),
     )
 
 

@@ -77,7 +77,6 @@ from capsim.model.engine import (
     PLANNED_REFERRAL,
     RISK_REFERRAL,
     VAGINAL,
-    Moves,
     RunRecord,
 )
 from capsim.model.network import OUT_OF_REGION, Network, PolicyStep
@@ -434,6 +433,7 @@ class SimpyModel:
         open_w = np.flatnonzero(still >= 0)
         stays = np.asarray(self.stays, dtype=float).reshape(-1, 3)
         since = np.asarray(self.bed_since, dtype=float)
+        moves = np.asarray(self.moves, dtype=float).reshape(-1, 4)
         return RunRecord(
             admit_h=self.admit_h,
             first=np.asarray(self.first, dtype=np.int32),
@@ -453,7 +453,10 @@ class SimpyModel:
             flows=self.flows,
             first_counted=self.first_counted,
             events=events,
-            moves=Moves.of(self.moves),
+            move_t_h=moves[:, 0],
+            move_src=moves[:, 1].astype(np.int64),
+            move_dst=moves[:, 2].astype(np.int64),
+            move_why=moves[:, 3].astype(np.int64),
         )
 
 
