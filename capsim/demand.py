@@ -280,22 +280,45 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
     def one(name: str) -> np.ndarray:
         return draws.uniforms(name, 1)[:, 0]
 
-    risk_cum = np.cumsum([demand.risk_mix[c] for c in RISK_COLOURS])
-    risk = _category(risk_cum, one("risk")).astype(np.int8)
-
     ids = [f.id for f in scenario.facilities]
     book_ids = list(demand.booking)
     book_cum = np.cumsum([demand.booking[i] for i in book_ids])
     booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[
         _category(book_cum, one("booking"))]
+    # Facilities with their own casemix: the women booked at each (cohort indices, found with
+    # one sort, not a mask per facility), whose figures replace the region's.
+    casemix = {k: f.casemix for k, f in enumerate(scenario.facilities) if f.casemix is not None}
+    members = _members(booked, list(casemix))
+
+    risk_cum = np.cumsum([demand.risk_mix[c] for c in RISK_COLOURS])
+    u_risk = one("risk")
+    risk = _category(risk_cum, u_risk).astype(np.int8)
+    for k, mix in casemix.items():
+        if mix.risk_mix:
+            own_cum = np.cumsum([mix.risk_mix[c] for c in RISK_COLOURS])
+            risk[members[k]] = _category(own_cum, u_risk[members[k]])
+    del u_risk
 
     def by_risk(rates: Mapping[RiskColour, float]) -> np.ndarray:
         return np.asarray([rates[c] for c in RISK_COLOURS])[risk]
 
+    def own(rate: np.ndarray, field: str) -> np.ndarray:
+        """``rate`` (a probability per woman) with the casemix ``field`` of the facilities
+        that give one put in for their women of the colours listed."""
+        rate = rate.copy() if casemix else rate
+        for k, mix in casemix.items():
+            women = members[k]
+            for colour, p in getattr(mix, field).items():
+                rate[women[risk[women] == RISK_COLOURS.index(colour)]] = p
+        return rate
+
     u_mode = draws.uniforms("mode", 3)
-    planned = u_mode[:, 0] < caesarean_rate(scenario, "planned", risk, onset)
-    emergency = (one("emergency") < caesarean_rate(scenario, "emergency", risk, onset)) & ~planned
-    complication = one("complication") < by_risk(pathway.intrapartum_complication)
+    planned = u_mode[:, 0] < own(caesarean_rate(scenario, "planned", risk, onset),
+                                 "planned_caesarean_rate")
+    emergency = (one("emergency") < own(caesarean_rate(scenario, "emergency", risk, onset),
+                                        "emergency_caesarean_rate")) & ~planned
+    complication = one("complication") < own(by_risk(pathway.intrapartum_complication),
+                                             "intrapartum_complication")
 
     event = onset.copy()
     if planned.any():
@@ -326,7 +349,24 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
     u_post = draws.uniforms("postnatal", 2)
     los_vaginal = pathway.postnatal_los.vaginal.ppf(u_post[:, 0]) * HOURS_PER_DAY
     los_caesarean = pathway.postnatal_los.caesarean.ppf(u_post[:, 1]) * HOURS_PER_DAY
+    for k, mix in casemix.items():
+        at = members[k]
+        if mix.postnatal_vaginal is not None:
+            los_vaginal[at] = mix.postnatal_vaginal.ppf(u_post[at, 0]) * HOURS_PER_DAY
+        if mix.postnatal_caesarean is not None:
+            los_caesarean[at] = mix.postnatal_caesarean.ppf(u_post[at, 1]) * HOURS_PER_DAY
     del u_post
+    u_labour = one("labour")
+    labour = pathway.labour.ppf(u_labour)
+    for k, mix in casemix.items():
+        women = members[k]
+        for c, colour in enumerate(RISK_COLOURS):
+            for complicated in (False, True):
+                dist = mix.labour_for(colour, complicated)
+                if dist is not None:
+                    at = women[(risk[women] == c) & (complication[women] == complicated)]
+                    labour[at] = dist.ppf(u_labour[at])
+    del u_labour
     u_theatre = draws.uniforms("theatre", 2)
     theatre = pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0
     preparation = pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0
@@ -339,12 +379,23 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
         "planned_cs": planned,
         "emergency_cs": emergency,
         "complication": complication,
-        "labour_h": pathway.labour.ppf(one("labour")),
+        "labour_h": labour,
         "los_vaginal_h": los_vaginal,
         "los_caesarean_h": los_caesarean,
         "theatre_h": theatre,
         "preparation_h": preparation,
     }
+
+
+def _members(booked: np.ndarray, facilities: list[int]) -> dict[int, np.ndarray]:
+    """The women booked at each of ``facilities`` (cohort indices, in cohort order), from one
+    stable sort of the bookings."""
+    if not facilities:
+        return {}
+    order = np.argsort(booked, kind="stable")
+    ranked = booked[order]
+    return {k: order[np.searchsorted(ranked, k, "left"):np.searchsorted(ranked, k, "right")]
+            for k in facilities}
 
 
 def caesarean_rate(scenario: Scenario, kind: str, risk: np.ndarray,

@@ -26,7 +26,9 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
                   trace: bool | None = None) -> dict[str, Path]:
     """Write summary.csv, flows.csv, daily.csv, replications.csv, ratios.csv (planned and
     simulated ratios), targets.csv (the check of the scenario's standards and targets),
-    census.png, occupancy.png and flows.png (the referral-flow map) to ``out_dir``, and a
+    monthly.csv and monthly-form.csv (the monthly statistics, :mod:`capsim.monthly`),
+    census.png, occupancy.png, flows.png (the referral-flow map) and monthly.png to
+    ``out_dir``, and a
     copy of ``scenario_file`` as scenario.yaml or scenario.toml (so ``capsim report`` can
     read the folder back); return their paths by name. A file that ``extends`` another is
     written merged, as a scenario.yaml that needs no other file, and the file with the files
@@ -44,7 +46,8 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     paths: dict[str, Path] = {}
     if scenario_file is not None:
         paths.update(_write_scenario_copy(Path(scenario_file), out))
-    for name, table in run_tables(results).items():
+    tables = run_tables(results)
+    for name, table in tables.items():
         paths[name] = write_csv(table, out / f"{name}.csv")
     summary = results.summary(year=None)
     paths["summary"] = write_csv(summary[SUMMARY_COLUMNS], out / "summary.csv")
@@ -64,12 +67,29 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     paths["flow_map"] = plots.save(
         plots.flow_map(results.flow_summary(), results.scenario, names, lang,
                        replications=len(results.replications)), out / "flows.png")
+    paths.update(_write_monthly(tables["monthly"], out, names, lang, title,
+                                len(results.replications)))
     written_sources = [p for name, p in paths.items() if name.startswith(f"{SOURCES_DIR}/")]
     remove_stale(_stale_files(out, paths.get("scenario"), trace, len(results.replications))
                  + _stale_sources(out, written_sources))
     if not written_sources:
         _remove_empty_folders(out / SOURCES_DIR)
     return paths
+
+
+def _write_monthly(summary, out: Path, names: dict[str, str], lang: str, title: str,
+                   replications: int) -> dict[str, Path]:
+    """Write the monthly form (monthly-form.csv, headed in ``lang``) and its chart
+    (monthly.png); return their paths by name."""
+    from capsim.monthly import monthly_form
+    from capsim.monthly_chart import monthly_chart
+
+    return {
+        "monthly_form": write_csv(monthly_form(summary, lang, names), out / "monthly-form.csv"),
+        "monthly_chart": plots.save(monthly_chart(summary, names, lang, title_name=title,
+                                                  replications=replications),
+                                    out / "monthly.png"),
+    }
 
 
 def _remove_empty_folders(folder: Path) -> None:

@@ -100,6 +100,10 @@ MAX_RUNS = 1_000_000
 #: years x replications x points). 10^10 women take days on a workstation.
 MAX_WOMEN_SIMULATED = 10_000_000_000
 
+#: Rows of a table read from CSV or Excel (a facility table, monthly statistics as reported):
+#: a month of every facility of a large province over a few years.
+MAX_TABLE_ROWS = 100_000
+
 
 def bound(limit: float, unit: str = "") -> str:
     """The sentence a field's description ends with to state its bound (text)."""

@@ -19,6 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from capsim.scenario.facility_table import (
+    REGION_EMERGENCY_CS,
+    REGION_PLANNED_CS,
+    REGION_RISK_MIX,
+)
 from capsim.scenario.loader import validate_scenario
 from capsim.scenario.models import RISK_COLOURS, Pathway, Scenario
 from capsim.streams import stream
@@ -30,9 +35,7 @@ COUNTIES_PER_CITY = 10
 #: Relative bookings by role (township = 1).
 BOOKING_WEIGHT = {"hospital": 3.0, "mch": 2.5, "township": 1.0}
 #: Risk mix and caesarean rates of the shipped Jizhou scenario (Zhang & Suo 2022; Li HT 2020).
-RISK_MIX = {"green": 0.477, "yellow": 0.390, "orange": 0.122, "red": 0.011, "purple": 0.0}
-PLANNED_CS = {"green": 0.10, "yellow": 0.16, "orange": 0.28, "red": 0.45, "purple": 0.20}
-EMERGENCY_CS = {"green": 0.16, "yellow": 0.22, "orange": 0.26, "red": 0.30, "purple": 0.20}
+RISK_MIX, PLANNED_CS, EMERGENCY_CS = REGION_RISK_MIX, REGION_PLANNED_CS, REGION_EMERGENCY_CS
 COUNTY_SPACING_KM = 60.0
 MINUTES_PER_KM = 1.5
 FAR_MINUTES = 180.0  # between counties that have no listed route

@@ -59,6 +59,8 @@ class ReplicationResult:
     # Newborn care and the paediatric line (capsim.care), when the scenario has them.
     care_accounting: dict[str, dict[str, int]] = field(default_factory=dict)
     care_monthly: pd.DataFrame | None = None
+    #: Monthly counts [measure, facility then region, month] (capsim.monthly), or None.
+    monthly: np.ndarray | None = None
 
 
 def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:

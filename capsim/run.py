@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from capsim import limits
 from capsim.care import add_care
 from capsim.demand import Cohort, build_cohort
 from capsim.errors import CapsimError
 from capsim.model import Network, RunRecord, compile_network, ensure_compiled, run_engine, run_simpy
 from capsim.model.care import simulate_care
+from capsim.monthly import monthly_counts
 from capsim.output import write_csv
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication
@@ -92,6 +95,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
         del cohort  # the record keeps what the results need; this bounds the peak memory
         result = add_care(reduce_replication(net, record, replication, seed), net, care,
                           scenario.horizon.sim_start)
+        result.monthly = monthly_counts(scenario, net, record).astype(np.float32)
     except Exception as exc:  # report which replication, with its seed
         raise ReplicationError(scenario.name, replication, seed, exc) from exc
     result.wall_seconds = time.perf_counter() - started

@@ -18,6 +18,7 @@ from conftest import SCENARIOS, assert_conserved, base_dict
 
 from capsim import load_scenario, simulate
 from capsim.cli import main
+from capsim.monthly import month_edges
 from capsim.report import from_results, parameter_table, render
 from capsim.report.comments import read_comments
 from capsim.report.parameters import flatten
@@ -145,7 +146,13 @@ def test_report_holds_every_parameter_target_and_stress_item(nanjiang_inputs, pa
         for cells, tgt in zip(target_rows, targets.itertuples(index=False), strict=True):
             assert tgt.target in cells[0] and str(tgt.year) == cells[2]
         assert [r[0] for r in doc.tables["stress"][1:]] == [num for num, _ in ITEMS]
-        assert len(doc.images) == 5 and all(s.startswith("data:image/png;base64,")
+        # the region's months, each with its deliveries
+        months = month_edges(nanjiang_inputs.scenario)[1]
+        monthly = doc.tables["monthly"][1:]
+        assert [(int(r[0]), int(r[1])) for r in monthly] == months
+        assert all("[" in r[2] for r in monthly)
+        # census, occupancy, two ratios, the flow map, the monthly statistics
+        assert len(doc.images) == 6 and all(s.startswith("data:image/png;base64,")
                                             for s in doc.images)
         # self-contained: nothing is fetched from anywhere
         assert not re.search(r'(src|href)="(?!data:|#)', page)
@@ -207,7 +214,7 @@ def test_report_loads_in_headless_chromium(pages, tmp_path):
     body = re.search(r"<body([^>]*)>", dom)
     assert body, dom[:500]
     # set by the page's own script on "load": every image decoded
-    assert 'data-images="5"' in body.group(1) and 'data-broken-images="0"' in body.group(1)
+    assert 'data-images="6"' in body.group(1) and 'data-broken-images="0"' in body.group(1)
     doc = parse(dom)
     assert len(doc.tables["targets"]) > 10
     assert "parameters" in doc.tables and "stress" in doc.tables

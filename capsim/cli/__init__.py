@@ -22,7 +22,11 @@ COMMANDS: dict[str, str] = {
     "compare": "compare variants with a baseline, paired by common random numbers",
     "size": "least beds, midwives and theatres per facility for the service levels",
     "report": "write one self-contained HTML report of a scenario's run",
+    "import": "turn a facility table (CSV or Excel) into a scenario file",
+    "observed": "set monthly statistics as reported against a run's simulated band",
 }
+#: Command modules whose name differs from the command's (``import`` is a Python keyword).
+MODULES: dict[str, str] = {"import": "import_table"}
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -40,7 +44,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     wanted = COMMANDS if argv is None else {_command_in(argv)}
     for name, line in COMMANDS.items():
         if name in wanted:
-            importlib.import_module(f"capsim.cli.{name}").register(sub)
+            importlib.import_module(f"capsim.cli.{MODULES.get(name, name)}").register(sub)
         else:
             sub.add_parser(name, help=line)
     return parser

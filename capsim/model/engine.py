@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -90,7 +90,8 @@ class RunRecord:
     emergency caesarean).
     Per bed stay: ``stay_facility``, ``stay_start_h``, ``stay_end_h`` (stays open at the end
     close at the horizon end). ``flows`` counts moves as {(year_index, from, to, reason): n}
-    for counted women (to = -1: out of region).
+    for counted women (to = -1: out of region); ``move_t_h``, ``move_src``, ``move_dst`` and
+    ``move_why`` list the same moves one by one, with their times.
     """
 
     admit_h: np.ndarray
@@ -111,6 +112,12 @@ class RunRecord:
     flows: dict[tuple[int, int, int, int], int]
     first_counted: int
     events: int
+    # The same moves one by one, for tables finer than a year (in no set order): the time
+    # (hours), the facility she left, the one she went to (-1: out of the region), the reason.
+    move_t_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    move_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    move_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    move_why: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def run_engine(net: Network, cohort: Cohort) -> RunRecord:
@@ -126,8 +133,8 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
     flows: dict[tuple[int, int, int, int], int] = {}
     _add_moves(flows, np.searchsorted(year_starts, out.flow_t, side="right") - 1, out.flow_src,
                out.flow_dst, out.flow_why)
-    _count_referrals(flows, cohort, out.plan_to, out.plan_why, first_counted, out.arrived,
-                     year_starts)
+    referred = _count_referrals(flows, cohort, out.plan_to, out.plan_why, first_counted,
+                                out.arrived, year_starts)
     return RunRecord(
         admit_h=cohort.admit_h,
         first=out.plan_to,  # -1 for women who never arrived (none in the region)
@@ -147,6 +154,10 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
         flows=flows,
         first_counted=first_counted,
         events=int(out.region_events + out.own_events) + n,
+        move_t_h=np.concatenate([out.flow_t, cohort.admit_h[referred]]),
+        move_src=np.concatenate([out.flow_src, cohort.booked[referred]]).astype(np.int64),
+        move_dst=np.concatenate([out.flow_dst, out.plan_to[referred]]).astype(np.int64),
+        move_why=np.concatenate([out.flow_why, out.plan_why[referred]]).astype(np.int64),
     )
 
 
@@ -250,9 +261,11 @@ def _add_moves(flows: dict, year: np.ndarray, src: np.ndarray, dst: np.ndarray,
 
 
 def _count_referrals(flows: dict, cohort: Cohort, to: np.ndarray, why: np.ndarray,
-                     start: int, stop: int, year_starts: np.ndarray) -> None:
-    """Add to ``flows`` the planned and risk referrals of women ``start`` to ``stop - 1``."""
+                     start: int, stop: int, year_starts: np.ndarray) -> np.ndarray:
+    """Add to ``flows`` the planned and risk referrals of women ``start`` to ``stop - 1``;
+    return the referred women (cohort indices)."""
     sel = np.flatnonzero(why[start:stop] >= 0) + start
     year = np.searchsorted(year_starts, cohort.admit_h[sel], side="right") - 1
     _add_moves(flows, year, cohort.booked[sel].astype(np.int64), to[sel].astype(np.int64),
                why[sel].astype(np.int64))
+    return sel

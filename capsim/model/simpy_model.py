@@ -191,6 +191,7 @@ class SimpyModel:
         self.bed_since = [0.0] * n
         self.stays: list[tuple[int, float, float]] = []  # (facility, start, end hours)
         self.flows: dict[tuple[int, int, int, int], int] = {}
+        self.moves: list[tuple[float, int, int, int]] = []  # (hours, from, to, reason)
 
     # --- the rules in force ------------------------------------------------------------------
 
@@ -226,6 +227,7 @@ class SimpyModel:
             year = bisect_right(self.net.year_starts_h, self.env.now) - 1
             key = (year, src, dst, reason)
             self.flows[key] = self.flows.get(key, 0) + 1
+            self.moves.append((self.env.now, src, dst, reason))
 
     def leave_region(self, w: int, src: int, reason: int) -> None:
         """Woman ``w`` is transferred out of the region from ``src``, for ``reason``."""
@@ -431,6 +433,7 @@ class SimpyModel:
         open_w = np.flatnonzero(still >= 0)
         stays = np.asarray(self.stays, dtype=float).reshape(-1, 3)
         since = np.asarray(self.bed_since, dtype=float)
+        moves = np.asarray(self.moves, dtype=float).reshape(-1, 4)
         return RunRecord(
             admit_h=self.admit_h,
             first=np.asarray(self.first, dtype=np.int32),
@@ -450,6 +453,10 @@ class SimpyModel:
             flows=self.flows,
             first_counted=self.first_counted,
             events=events,
+            move_t_h=moves[:, 0],
+            move_src=moves[:, 1].astype(np.int64),
+            move_dst=moves[:, 2].astype(np.int64),
+            move_why=moves[:, 3].astype(np.int64),
         )
 
 

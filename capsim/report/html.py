@@ -21,6 +21,7 @@ from capsim.output import write_text
 from capsim.report.care import care_tables
 from capsim.report.comments import FileComments
 from capsim.report.inputs import ReportInputs
+from capsim.report.monthly import monthly_html
 from capsim.report.parameters import chain_comments, parameter_table
 from capsim.report.stress import STRESS_CITATION, RunFacts, stress_items
 
@@ -123,6 +124,11 @@ def charts(inputs: ReportInputs, lang: str) -> list[tuple[str, str, bytes]]:
             inputs.ratios, metric, _standard(inputs, metric), names, lang, title_name=s.name))))
     out.append(("flows", t("fig_flows", lang), figure_png(plots.flow_map(
         inputs.flows, s, names, lang, replications=inputs.replications))))
+    if inputs.monthly is not None and not inputs.monthly.empty:
+        from capsim.monthly_chart import monthly_chart
+
+        out.append(("monthly", t("fig_monthly", lang), figure_png(monthly_chart(
+            inputs.monthly, names, lang, title_name=s.name, replications=inputs.replications))))
     return out
 
 
@@ -278,7 +284,7 @@ def render(inputs: ReportInputs, lang: str = "en") -> str:
     sections = [
         ("scenario", t("h_scenario", lang), "\n".join(scenario_html)),
         ("results", t("h_summary", lang), _summary_section(inputs, lang)
-         + _care_section(inputs, lang)),
+         + _care_section(inputs, lang) + monthly_html(inputs.monthly, lang)),
         ("standards", t("h_targets", lang), _targets_section(inputs, lang)),
         ("charts", t("h_plots", lang),
          "\n".join(_img(png, cap, ident) for ident, cap, png in figures)),

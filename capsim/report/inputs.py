@@ -16,6 +16,8 @@ from capsim.scenario.models import Scenario
 #: Files of a results folder the report reads (written by capsim.export.write_outputs).
 FOLDER_FILES = ("summary.csv", "flows.csv", "daily.csv", "replications.csv", "ratios.csv",
                 "targets.csv")
+#: Columns the report reads from a results folder's monthly.csv (optional in a folder).
+MONTHLY_COLUMNS = ("facility", "year", "month", "measure", "mean", "p5", "p95")
 #: Name of the copy of the scenario file in a results folder (with the file's own suffix).
 SCENARIO_COPY = "scenario"
 #: Suffixes of that copy: another file called ``scenario`` (a planner's notes, a PDF) is not it.
@@ -45,15 +47,19 @@ class ReportInputs:
     accounting: pd.DataFrame
     ratios: pd.DataFrame
     targets: pd.DataFrame | None
+    #: :func:`capsim.monthly.monthly_summary` (None: a folder written before it existed).
+    monthly: pd.DataFrame | None = None
 
 
 def run_tables(results: Results) -> dict[str, pd.DataFrame]:
-    """The ratio readings and the targets check of ``results`` (targets may be an empty
-    table when no standard applies)."""
+    """The ratio readings, the targets check (may be an empty table when no standard
+    applies) and the monthly statistics (mean and 5-95% band) of ``results``."""
     from capsim import targets
+    from capsim.monthly import counted_summary
 
     return {"ratios": targets.ratio_readings(results.scenario, results),
-            "targets": targets.check(results.scenario, results)}
+            "targets": targets.check(results.scenario, results),
+            "monthly": counted_summary(results)}
 
 
 def from_results(results: Results, scenario_file: str | Path | None = None) -> ReportInputs:
@@ -65,7 +71,7 @@ def from_results(results: Results, scenario_file: str | Path | None = None) -> R
         seed=results.seed, replications=len(results.replications),
         summary=results.summary(year=None), flows=results.flow_summary(),
         daily=results.daily(), accounting=results.accounting,
-        ratios=tables["ratios"], targets=tables["targets"])
+        ratios=tables["ratios"], targets=tables["targets"], monthly=tables["monthly"])
 
 
 def scenario_copy(folder: str | Path) -> Path | None:
@@ -121,7 +127,9 @@ def from_folder(folder: str | Path) -> ReportInputs:
         scenario=scenario, scenario_file=scen_file,
         seed=int(acc["seed"].iloc[0]), replications=len(acc),
         summary=_read_table(folder, "summary.csv", dtype=keep), flows=flows, daily=daily,
-        accounting=acc, ratios=_read_table(folder, "ratios.csv", rows=False), targets=targets)
+        accounting=acc, ratios=_read_table(folder, "ratios.csv", rows=False), targets=targets,
+        monthly=(_read_table(folder, "monthly.csv", need=MONTHLY_COLUMNS)
+                 if (folder / "monthly.csv").is_file() else None))
 
 
 def _read_table(folder: Path, name: str, need: tuple[str, ...] = (), rows: bool = True,

@@ -32,6 +32,7 @@ from capsim.scenario.base import (
 from capsim.scenario.calendar import CAPACITY_FIELDS, capacity_schedule, horizon_years
 from capsim.scenario.newborn import NewbornCare
 from capsim.scenario.paediatric import PaediatricLine
+from capsim.scenario.casemix import FacilityCasemix
 from capsim.scenario.projection import NationalTrend, PopulationProjection
 from capsim.scenario.referral import check_every_colour_has_a_facility
 from capsim.scenario.targets import Targets
@@ -179,6 +180,10 @@ class Facility(Strict):
         description="Women already in beds at the start of the simulation, instead of or "
         "besides a warm-up (women).",
     )
+    casemix: FacilityCasemix | None = Field(
+        None, description="The casemix of the women who book here, where it differs from the "
+        "region's: risk mix, caesarean rates, stays, labour, complications "
+        "(capsim.scenario.casemix).")
 
     @model_validator(mode="after")
     def _consistent(self) -> Facility:
