@@ -102,11 +102,12 @@ def monthly_table(results: Results) -> pd.DataFrame:
     ``region``), year, month, measure (ids of :data:`COUNTED`, then those of newborn care and
     the paediatric line when the scenario has them), value (women, newborns or children).
     Replications without monthly counts (results made before they existed) give no rows."""
-    kept = [rep for rep in results.replications if rep.monthly is not None]
+    kept = [(rep.replication, rep.monthly) for rep in results.replications
+            if rep.monthly is not None]
     if not kept:
         return pd.DataFrame(columns=LONG_COLUMNS)
-    parts = [_array_long(results, [r.replication for r in kept],
-                         np.stack([r.monthly for r in kept]).astype(float), COUNTED)]
+    parts = [_array_long(results, [r for r, _ in kept],
+                         np.stack([counts for _, counts in kept]).astype(float), COUNTED)]
     care = care_counts(results)
     if care is not None:
         parts.append(_array_long(results, [r.replication for r in results.replications],
@@ -181,7 +182,7 @@ def care_counts(results: Results) -> tuple[np.ndarray, tuple[str, ...]] | None:
         month_at = {label: k for k, label in enumerate(labels)}
         keep = rows["measure"].isin(measure_at) & rows["replication"].isin(rep_at)
         rows = rows[keep]
-        months = [month_at[(int(y), int(m))] for y, m in zip(rows["year"], rows["month"])]
+        months = [month_at[(int(y), int(m))] for y, m in zip(rows["year"], rows["month"], strict=True)]
         np.add.at(counts, (rows["replication"].map(rep_at).to_numpy(),
                            rows["measure"].map(measure_at).to_numpy(),
                            rows["facility"].map(facility_at).to_numpy(),
