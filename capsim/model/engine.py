@@ -87,7 +87,8 @@ class RunRecord:
     facility), ``out_of_region``, ``midwife_wait_h`` (NaN when she had no labour care),
     ``labour_facility`` and ``labour_start_h`` (-1 and 0 without labour care),
     ``in_bed_at_end`` (holds a bed when the horizon ends), ``ddi_min`` (NaN unless she had an
-    emergency caesarean).
+    emergency caesarean), ``booked`` the facility where she booked (the cohort's, kept for the
+    travel from it to where she delivered; None when not kept).
     Per bed stay: ``stay_facility``, ``stay_start_h``, ``stay_end_h`` (stays open at the end
     close at the horizon end). ``flows`` counts moves as {(year_index, from, to, reason): n}
     for counted women (to = -1: out of region).
@@ -111,6 +112,7 @@ class RunRecord:
     flows: dict[tuple[int, int, int, int], int]
     first_counted: int
     events: int
+    booked: np.ndarray | None = None
 
 
 def run_engine(net: Network, cohort: Cohort) -> RunRecord:
@@ -147,6 +149,7 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
         flows=flows,
         first_counted=first_counted,
         events=int(out.region_events + out.own_events) + n,
+        booked=cohort.booked,
     )
 
 

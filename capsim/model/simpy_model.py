@@ -450,6 +450,7 @@ class SimpyModel:
             flows=self.flows,
             first_counted=self.first_counted,
             events=events,
+            booked=np.asarray(self.c.booked, dtype=np.int32),
         )
 
 
