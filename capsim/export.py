@@ -39,6 +39,7 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
     leave the trace folder alone)."""
     from capsim.report.inputs import SOURCES_DIR, run_tables
+    from capsim.report.years import occupancy_rows
 
     out = check_out_dir(out_dir)
     paths: dict[str, Path] = {}
@@ -59,7 +60,7 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     paths["census"] = plots.save(plots.census_plot(daily, names, lang, title_name=title),
                                  out / "census.png")
     paths["occupancy"] = plots.save(
-        plots.occupancy_plot(results.summary(), names, lang, title_name=title),
+        plots.occupancy_plot(occupancy_rows(summary), names, lang, title_name=title),
         out / "occupancy.png")
     paths["flow_map"] = plots.save(
         plots.flow_map(results.flow_summary(), results.scenario, names, lang,

@@ -25,6 +25,17 @@ def fmt_value(mean: float, lo: float, hi: float, unit: str) -> str:
     return core
 
 
+def fmt_pm(mean: float, half_width: float, unit: str) -> str:
+    """A mean with the half-width of its 95% interval, "mean ±half", in the metric's unit
+    (shares as percentages; text, "-" for a missing mean, no "±" for a missing or zero
+    half-width): the short form of :func:`fmt_value` for tables of several years."""
+    nan = math.nan
+    core = fmt_value(mean, nan, nan, unit)
+    if core == "-" or half_width is None or not math.isfinite(half_width) or half_width == 0:
+        return core
+    return f"{core} ±{fmt_value(half_width, nan, nan, unit)}"
+
+
 def fmt_num(x: float) -> str:
     """A count or measure for text: thousands separated, 0-2 decimals by size ("-" if NaN)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):

@@ -148,6 +148,28 @@ STRINGS: dict[str, dict[str, str]] = {
                               "percentile).",
                        "zh": "全区域：各次重复的均值及95%置信区间，以及单次重复的分布范围（第5-95百分位）。"},
     "facility_results": {"en": "By facility (mean [95% CI])", "zh": "各机构（均值 [95%置信区间]）"},
+    "region_by_year": {"en": "Region by year: mean ± half-width of its 95% confidence interval "
+                              "over replications; the last column is the whole period.",
+                       "zh": "全区域逐年结果：各次重复的均值 ± 95%置信区间半宽；最后一列为整个规划期。"},
+    "facility_by_year": {"en": "By facility and year (mean ± half-width of the 95% CI); a year "
+                                "without beds is shown as closed, not averaged in.",
+                         "zh": "各机构逐年结果（均值 ± 95%置信区间半宽）；无床位的年份标为停办，不计入平均。"},
+    "closed": {"en": "closed (no beds this year)", "zh": "停办（本年无床位）"},
+    "region_by_year_ci": {"en": "Region by year: mean over replications with its 95% "
+                                 "confidence interval; the last column is the whole period.",
+                          "zh": "全区域逐年结果：各次重复的均值及95%置信区间；最后一列为整个规划期。"},
+    "closed_note": {"en": "Mean [95% CI] of each year; a year in which a facility had no beds "
+                          "is shown as closed rather than averaged in.",
+                    "zh": "逐年均值 [95%置信区间]；某机构无床位的年份标为停办，不计入平均。"},
+    "booking_facility": {"en": "Facility of booking", "zh": "建册机构"},
+    "travel_heading": {"en": "Travel and access", "zh": "路程与可及性"},
+    "travel_intro": {"en": "Travel time from the facility where a woman booked to the facility "
+                           "where she delivered, from the scenario's transfer minutes (0 when "
+                           "she delivered where she booked), by facility of booking and year of "
+                           "delivery; women transferred out of the region are not counted. "
+                           "Mean [95% CI] over replications.",
+                     "zh": "产妇从建册机构到分娩机构的路程时间（按方案中的转运时间计算；在建册机构分娩为0），"
+                           "按建册机构和分娩年份统计；转出本区域的产妇不计入。各次重复的均值 [95%置信区间]。"},
     "metric": {"en": "Metric", "zh": "指标"},
     "description": {"en": "Description", "zh": "说明"},
     "unit": {"en": "Unit", "zh": "单位"},

@@ -192,7 +192,7 @@ SUMMARY_METRICS: tuple[str, ...] = (
     "deliveries_per_year", "beds", "beds_per_1000_deliveries", "midwives_per_1000_deliveries",
     "obstetricians_per_bed", "occupancy_mean", "occupancy_p95", "days_above_85_share",
     "turned_away_share", "diverted_share", "out_of_region_share", "midwife_timely_share",
-    "midwife_wait_p95_min", "ddi_within_target_share",
+    "midwife_wait_p95_min", "ddi_within_target_share", "travel_mean_min", "travel_over_30_share",
 )
 #: Travel and access, by the facility where women booked (the report's travel table).
 TRAVEL_METRICS: tuple[str, ...] = ("travel_mean_min", "travel_p95_min", "travel_over_30_share",

@@ -11,7 +11,8 @@ import pandas as pd
 from capsim import metrics
 from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options, run_options
-from capsim.formatting import fmt_value
+from capsim.formatting import fmt_pm, fmt_value
+from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.run import DEFAULT_ENGINE, ENGINES
 
@@ -64,8 +65,11 @@ def region_halve(summary: pd.DataFrame) -> int | None:
     return int(vals.max()) if not vals.empty else None
 
 
-def format_summary(results, elapsed: float) -> str:
-    """A readable summary: the region, then one line per facility (text)."""
+def format_summary(results, elapsed: float, lang: str = "en") -> str:
+    """A readable summary: the region, then one line per facility (text); for a run of
+    several years, both year by year (:func:`format_years`)."""
+    from capsim.report.years import several_years
+
     s = results.summary()
     acc = results.accounting
     scen = results.scenario
@@ -78,12 +82,15 @@ def format_summary(results, elapsed: float) -> str:
         f"{acc['delivered'].mean():.0f} delivered in region + {acc['out_of_region'].mean():.0f} "
         f"transferred out of region + {acc['in_progress'].mean():.1f} still in care",
         "",
-        "Region — mean [95% confidence interval] over replications, ± half-width, and the "
-        "spread of single replications (p5-p95: one year's outcome can fall anywhere in it).",
     ]
     halve = region_halve(s)
-    if halve:
-        lines.append(f"About {halve} replications would halve every interval.")
+    halving = [f"About {halve} replications would halve every interval."] if halve else []
+    if several_years(results.summary(year=None)):
+        return "\n".join([*lines, *halving, format_years(results, lang)])
+    lines.append("Region — mean [95% confidence interval] over replications, ± half-width, "
+                 "and the spread of single replications (p5-p95: one year's outcome can fall "
+                 "anywhere in it).")
+    lines += halving
     region = s[s["facility"] == "region"].set_index("metric")
     for m in SUMMARY_METRICS:
         if m not in region.index:
@@ -107,3 +114,35 @@ def format_summary(results, elapsed: float) -> str:
         table.append(row)
     lines.append(pd.DataFrame(table).to_string(index=False))
     return "\n".join(lines)
+
+
+def format_years(results, lang: str = "en") -> str:
+    """The region's metrics year by year, side by side with the whole period, then each
+    delivering facility's metrics year by year, a year without beds shown as closed (text).
+    Every facility that delivers in some year of the horizon is listed."""
+    from capsim.plots import facility_names
+    from capsim.report.years import facilities_by_year, region_by_year
+
+    summary = results.summary(year=None)
+
+    def cell(r: pd.Series) -> str:
+        return fmt_pm(r["mean"], r["ci_half_width"], r["unit"])
+
+    region = region_by_year(summary, SUMMARY_METRICS, cell)
+    region.index = [metrics.heading(m, lang) for m in region.index]
+    lines = [t("region_by_year", lang), region.to_string(), "", t("facility_by_year", lang)]
+    names = facility_names(results.scenario, lang)
+    rows = []
+    for fid, year, cells in facilities_by_year(summary, delivering_ids(results.scenario),
+                                               FACILITY_METRICS, cell, t("closed", lang)):
+        heads = [metrics.heading(m, lang) for m in FACILITY_METRICS]
+        rows.append({t("facility", lang): names[fid], t("year", lang): year,
+                     **dict(zip(heads, cells + [""] * (len(heads) - len(cells)), strict=True))})
+    lines.append(pd.DataFrame(rows).to_string(index=False))
+    return "\n".join(lines)
+
+
+def delivering_ids(scenario) -> list[str]:
+    """Ids of the facilities that deliver at the start or after a dated change, in file order."""
+    opened = {e.facility for e in scenario.policy if getattr(e, "delivers", None)}
+    return [f.id for f in scenario.facilities if f.delivers or f.id in opened]

@@ -16,12 +16,19 @@ import pandas as pd
 from capsim import metrics, plots
 from capsim.formatting import fmt_value
 from capsim.i18n import t
-from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
+from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS, TRAVEL_METRICS
 from capsim.output import write_text
 from capsim.report.comments import FileComments
 from capsim.report.inputs import ReportInputs
 from capsim.report.parameters import chain_comments, parameter_table
 from capsim.report.stress import STRESS_CITATION, RunFacts, stress_items
+from capsim.report.years import (
+    facilities_by_year,
+    occupancy_rows,
+    region_by_year,
+    reported_years,
+    several_years,
+)
 
 #: Family name of the CJK glyphs embedded in the page (its rule opens the page's style). It
 #: comes first in the font lists: it holds only the page's non-ASCII characters, so Latin
@@ -109,20 +116,96 @@ def charts(inputs: ReportInputs, lang: str) -> list[tuple[str, str, bytes]]:
     """The report's charts as (id, caption, PNG bytes)."""
     s = inputs.scenario
     names = plots.facility_names(s, lang)
-    overall = inputs.summary[inputs.summary["year"].astype(str) == "all"]
     out = [
         ("census", t("fig_census", lang),
          figure_png(plots.census_plot(inputs.daily, names, lang, title_name=s.name))),
         ("occupancy", t("fig_occupancy", lang),
-         figure_png(plots.occupancy_plot(overall, names, lang, title_name=s.name))),
+         figure_png(plots.occupancy_plot(occupancy_rows(inputs.summary), names, lang,
+                                         title_name=s.name))),
     ]
     for metric, key in (("beds_per_1000_deliveries", "fig_ratio"),
                         ("midwives_per_1000_deliveries", "fig_midwife_ratio")):
-        out.append((metric, t(key, lang), figure_png(plots.ratio_plot(
+        out.append((metric, t(key, lang), figure_png(plots.ratio_years_plot(
             inputs.ratios, metric, _standard(inputs, metric), names, lang, title_name=s.name))))
     out.append(("flows", t("fig_flows", lang), figure_png(plots.flow_map(
         inputs.flows, s, names, lang, replications=inputs.replications))))
     return out
+
+
+def _cell(r: pd.Series) -> str:
+    """A summary row's mean and 95% interval as escaped HTML."""
+    return _value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
+
+
+def _years_tables(inputs: ReportInputs, lang: str) -> list[str]:
+    """The region's metrics year by year beside the whole period, and each delivering
+    facility's year by year (a year without beds shown as closed), as HTML."""
+    summary = inputs.summary
+    region = region_by_year(summary, SUMMARY_METRICS, _cell)
+    rows = [[escape(metrics.name(m, lang)), escape(_unit(m, lang)), *region.loc[m]]
+            for m in region.index]
+    parts = [f"<p>{escape(t('region_by_year_ci', lang))}</p>",
+             _table("summary-years", [t("metric", lang), t("unit", lang), *region.columns],
+                    rows, cell_classes=["", ""] + ["num"] * len(region.columns)),
+             f"<h3>{escape(t('facility_results', lang))}</h3>",
+             f"<p>{escape(t('closed_note', lang))}</p>"]
+    parts.append(_facility_years_table("facility-summary", inputs, FACILITY_METRICS,
+                                       _delivering(inputs.scenario), lang))
+    return parts
+
+
+def _facility_years_table(ident: str, inputs: ReportInputs, metric_ids: tuple[str, ...],
+                          facility_ids: list[str], lang: str) -> str:
+    """A table of ``metric_ids`` with a row per facility and year (HTML)."""
+    names = plots.facility_names(inputs.scenario, lang)
+    rows, classes = [], []
+    width = len(metric_ids)
+    for fid, year, cells in facilities_by_year(inputs.summary, facility_ids, metric_ids,
+                                               _cell, escape(t("closed", lang))):
+        if len(cells) == 1 and width > 1:
+            rows.append([escape(names[fid]), escape(year), cells[0]] + [""] * (width - 1))
+            classes.append("closed")
+        else:
+            rows.append([escape(names[fid]), escape(year), *cells])
+            classes.append("open")
+    heads = [t("facility", lang), t("year", lang)] + [metrics.name(m, lang) for m in metric_ids]
+    return _table(ident, heads, rows, classes,
+                  cell_classes=["", "nowrap"] + ["num"] * width)
+
+
+def _delivering(scenario) -> list[str]:
+    """Ids of the facilities that deliver at the start or from a dated change on."""
+    opened = {e.facility for e in scenario.policy if getattr(e, "delivers", None)}
+    return [f.id for f in scenario.facilities if f.delivers or f.id in opened]
+
+
+def _unit(metric_id: str, lang: str) -> str:
+    u = metrics.unit(metric_id)
+    return metrics.unit_name("%" if u == "share" else u, lang)
+
+
+def _travel_section(inputs: ReportInputs, lang: str) -> str:
+    """Travel from the booking facility to the facility of delivery, by booking facility and
+    year (HTML; "" when the run has no travel readings)."""
+    s = inputs.summary
+    if not s["metric"].isin(TRAVEL_METRICS).any():
+        return ""
+    booked = [f.id for f in inputs.scenario.facilities]
+    rows, names = [], plots.facility_names(inputs.scenario, lang)
+    idx = s.assign(year=s["year"].astype(str)).set_index(["facility", "year", "metric"])
+    for fid in [*booked, "region"]:
+        for year in reported_years(s):
+            if not all((fid, year, m) in idx.index for m in TRAVEL_METRICS):
+                continue
+            vals = [idx.loc[(fid, year, m)] for m in TRAVEL_METRICS]
+            if pd.isna(vals[0]["mean"]):
+                continue    # nobody booked here delivered in this year
+            rows.append([escape(names.get(fid, fid)), escape(year), *(_cell(v) for v in vals)])
+    heads = [t("booking_facility", lang), t("year", lang)] + \
+        [metrics.name(m, lang) for m in TRAVEL_METRICS]
+    return (f"<h3>{escape(t('travel_heading', lang))}</h3>"
+            f"<p>{escape(t('travel_intro', lang))}</p>" +
+            _table("travel", heads, rows, cell_classes=["", "nowrap"] + ["num"] * 4))
 
 
 def _summary_section(inputs: ReportInputs, lang: str) -> str:
@@ -132,6 +215,9 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
     balance = t("accounting", lang, arrivals=f"{acc.arrivals.mean():.0f}",
                 delivered=f"{acc.delivered.mean():.0f}", out=f"{acc.out_of_region.mean():.0f}",
                 progress=f"{acc.in_progress.mean():.1f}")
+    if several_years(inputs.summary):
+        return "\n".join([f"<p>{escape(balance)}</p>", *_years_tables(inputs, lang),
+                          _travel_section(inputs, lang)])
     parts = [f"<p>{escape(balance)}</p>", f"<p>{escape(t('region_results', lang))}</p>"]
     region = s[s["facility"] == "region"].set_index("metric")
     rows = []
@@ -162,6 +248,7 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
     heads = [t("facility", lang)] + [metrics.name(m, lang) for m in FACILITY_METRICS]
     parts.append(_table("facility-summary", heads, rows,
                         cell_classes=[""] + ["num"] * len(FACILITY_METRICS)))
+    parts.append(_travel_section(inputs, lang))
     return "\n".join(parts)
 
 
