@@ -11,10 +11,7 @@ import yaml
 from capsim import plots
 from capsim.output import check_out_dir, copy_file, remove_stale, write_csv, write_text
 from capsim.results import Results
-
-SUMMARY_COLUMNS = ["facility", "year", "metric", "unit", "mean", "ci_low", "ci_high",
-                   "ci_half_width", "sd", "p5", "p50", "p95", "n", "replications_to_halve_ci"]
-
+from capsim.workbook import WORKBOOK, write_workbook
 
 #: Folder of a run's per-woman trace files, and their names (``trace-<replication>.csv.gz``).
 TRACE_DIR = "trace"
@@ -26,6 +23,7 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
                   trace: bool | None = None) -> dict[str, Path]:
     """Write summary.csv, flows.csv, daily.csv, replications.csv, ratios.csv (planned and
     simulated ratios), targets.csv (the check of the scenario's standards and targets),
+    results.xlsx (the same tables with names and units, for reading),
     census.png, occupancy.png and flows.png (the referral-flow map) to ``out_dir``, and a
     copy of ``scenario_file`` as scenario.yaml or scenario.toml (so ``capsim report`` can
     read the folder back); return their paths by name. A file that ``extends`` another is
@@ -38,23 +36,23 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     given, trace files this run did not write are removed, so that the folder never mixes
     two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
     leave the trace folder alone)."""
-    from capsim.report.inputs import SOURCES_DIR, run_tables
+    from capsim.report.inputs import SOURCES_DIR, rounded_tables, run_tables
     from capsim.report.years import occupancy_rows
 
     out = check_out_dir(out_dir)
     paths: dict[str, Path] = {}
     if scenario_file is not None:
         paths.update(_write_scenario_copy(Path(scenario_file), out))
-    for name, table in run_tables(results).items():
-        paths[name] = write_csv(table, out / f"{name}.csv")
     summary = results.summary(year=None)
-    paths["summary"] = write_csv(summary[SUMMARY_COLUMNS], out / "summary.csv")
-    paths["flows"] = write_csv(results.flow_summary(), out / "flows.csv")
     daily = results.daily()
-    paths["daily"] = write_csv(daily, out / "daily.csv")
+    tables = rounded_tables(results, run_tables(results), summary, daily)
+    for name in ("ratios", "targets", "summary", "flows", "daily"):
+        paths[name] = write_csv(tables[name], out / f"{name}.csv")
     # Each replication's accounting and seed, and the engine that simulated it.
     accounting = results.accounting.assign(engine=[r.engine for r in results.replications])
     paths["replications"] = write_csv(accounting, out / "replications.csv")
+    paths["workbook"] = write_workbook(tables, results.scenario, out / WORKBOOK, lang=lang,
+                                       monthly=_monthly(out))
     names = plots.facility_names(results.scenario, lang)
     title = results.scenario.name
     paths["census"] = plots.save(plots.census_plot(daily, names, lang, title_name=title),
@@ -71,6 +69,19 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     if not written_sources:
         _remove_empty_folders(out / SOURCES_DIR)
     return paths
+
+
+def _monthly(out: Path):
+    """The monthly table of a results folder (``monthly.csv``), or None when there is none."""
+    import pandas as pd
+
+    path = out / "monthly.csv"
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError):
+        return None
 
 
 def _remove_empty_folders(folder: Path) -> None:

@@ -155,6 +155,18 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "without beds is shown as closed, not averaged in.",
                          "zh": "各机构逐年结果（均值 ± 95%置信区间半宽）；无床位的年份标为停办，不计入平均。"},
     "closed": {"en": "closed (no beds this year)", "zh": "停办（本年无床位）"},
+    # results.xlsx: sheet names (31 characters at most) and headings
+    "xl_by_year": {"en": "By year", "zh": "逐年结果"},
+    "xl_summary": {"en": "Summary with intervals", "zh": "汇总及置信区间"},
+    "xl_facilities": {"en": "Facilities", "zh": "机构"},
+    "xl_targets": {"en": "Standards and targets", "zh": "标准与目标"},
+    "xl_flows": {"en": "Referral flows", "zh": "转诊流向"},
+    "xl_travel": {"en": "Travel and access", "zh": "路程与可及性"},
+    "xl_monthly": {"en": "Monthly", "zh": "逐月结果"},
+    "xl_delivers": {"en": "Delivers at the start", "zh": "期初是否助产"},
+    "xl_yes": {"en": "yes", "zh": "是"},
+    "xl_no": {"en": "no", "zh": "否"},
+    "xl_reason": {"en": "Reason", "zh": "原因"},
     "region_by_year_ci": {"en": "Region by year: mean over replications with its 95% "
                                  "confidence interval; the last column is the whole period.",
                           "zh": "全区域逐年结果：各次重复的均值及95%置信区间；最后一列为整个规划期。"},

@@ -113,7 +113,8 @@ def occupancy_plot(summary: pd.DataFrame, names: dict[str, str] | None = None,
     facs = list(dict.fromkeys(occ["facility"]))
     x = np.arange(len(facs))
     width = 0.8 / len(years)
-    fig, ax = plt.subplots(figsize=(min(13.0, max(6.0, (0.8 + 0.12 * (len(years) - 1)) * len(facs) + 2)), 4.5))
+    per_facility = 0.8 + 0.12 * (len(years) - 1)
+    fig, ax = plt.subplots(figsize=(min(13.0, max(6.0, per_facility * len(facs) + 2)), 4.5))
     colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, len(years))) \
         if len(years) > 1 else ["tab:blue"]
     for i, (year, colour) in enumerate(zip(years, colours, strict=True)):

@@ -9,13 +9,19 @@ from pathlib import Path
 import pandas as pd
 
 from capsim.errors import CapsimError
-from capsim.formatting import spreadsheet_restored
+from capsim.formatting import rounded_for_reading, spreadsheet_restored
 from capsim.results import Results
 from capsim.scenario.models import Scenario
 
 #: Files of a results folder the report reads (written by capsim.export.write_outputs).
 FOLDER_FILES = ("summary.csv", "flows.csv", "daily.csv", "replications.csv", "ratios.csv",
                 "targets.csv")
+#: Columns of summary.csv, in order.
+SUMMARY_COLUMNS = ["facility", "facility_name", "facility_name_en", "year", "metric", "unit",
+                   "mean", "ci_low", "ci_high", "ci_half_width", "sd", "p5", "p50", "p95", "n",
+                   "replications_to_halve_ci"]
+#: Columns of each table that are rounded for reading (:func:`rounded_tables`).
+STATISTICS = ("mean", "ci_low", "ci_high", "ci_half_width", "sd", "p5", "p50", "p95")
 #: Name of the copy of the scenario file in a results folder (with the file's own suffix).
 SCENARIO_COPY = "scenario"
 #: Suffixes of that copy: another file called ``scenario`` (a planner's notes, a PDF) is not it.
@@ -57,15 +63,48 @@ def run_tables(results: Results) -> dict[str, pd.DataFrame]:
 
 
 def from_results(results: Results, scenario_file: str | Path | None = None) -> ReportInputs:
-    """Report inputs from a run in memory; ``scenario_file`` is the file it was loaded from."""
-    tables = run_tables(results)
+    """Report inputs from a run in memory; ``scenario_file`` is the file it was loaded from.
+    The tables are those a results folder holds (:func:`rounded_tables`)."""
+    tables = rounded_tables(results, run_tables(results), results.summary(year=None),
+                            results.daily())
     return ReportInputs(
         scenario=results.scenario,
         scenario_file=Path(scenario_file) if scenario_file is not None else None,
         seed=results.seed, replications=len(results.replications),
-        summary=results.summary(year=None), flows=results.flow_summary(),
-        daily=results.daily(), accounting=results.accounting,
+        summary=tables["summary"], flows=tables["flows"],
+        daily=tables["daily"], accounting=results.accounting,
         ratios=tables["ratios"], targets=tables["targets"])
+
+
+def rounded_tables(results: Results, run: dict, summary, daily) -> dict:
+    """The tables of a results folder as written: summary (with the facilities' names),
+    flows, daily, ratios and targets, each value rounded to its unit's reading precision
+    (:func:`capsim.formatting.reading_decimals`). Nothing is lost that a reader or the
+    report shows, and a report drawn from a run in memory reads these same numbers, so it
+    is the report of the folder to the last digit; the per-woman trace files keep every
+    digit. ``run`` is :func:`run_tables`, ``summary`` :meth:`Results.summary` with
+    ``year=None`` and ``daily`` :meth:`Results.daily` of ``results``."""
+    from capsim.plots import facility_names
+
+    scenario = results.scenario
+    zh = facility_names(scenario, "zh")
+    en = facility_names(scenario, "en")
+    summary = summary.assign(facility_name=summary["facility"].map(zh),
+                             facility_name_en=summary["facility"].map(en))[SUMMARY_COLUMNS]
+    daily = rounded_for_reading(daily, ["census_mean", "ci_low", "ci_high", "p5", "p95"],
+                                unit="women")
+    daily = rounded_for_reading(daily, ["occupancy_mean"], unit="share")
+    targets = run["targets"]
+    return {
+        "summary": rounded_for_reading(summary, STATISTICS),
+        "flows": rounded_for_reading(results.flow_summary(), STATISTICS, unit="women"),
+        "daily": daily,
+        "ratios": rounded_for_reading(run["ratios"], ["planned", "simulated", "ci_low",
+                                                      "ci_high"]),
+        "targets": rounded_for_reading(targets, ["value", "ci_low", "ci_high", "threshold",
+                                                 "margin"])
+        if isinstance(targets, pd.DataFrame) else targets,
+    }
 
 
 def scenario_copy(folder: str | Path) -> Path | None:
