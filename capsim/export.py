@@ -20,10 +20,11 @@ TRACE_FILE = re.compile(r"trace-(\d+)\.csv\.gz")
 
 def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
                   scenario_file: str | Path | None = None,
-                  trace: bool | None = None) -> dict[str, Path]:
+                  trace: bool | None = None, run: dict | None = None) -> dict[str, Path]:
     """Write summary.csv, flows.csv, daily.csv, replications.csv, ratios.csv (planned and
     simulated ratios), targets.csv (the check of the scenario's standards and targets),
-    results.xlsx (the same tables with names and units, for reading),
+    needs.csv (the queueing estimate of what each facility needs), results.xlsx (the same
+    tables with names and units, for reading),
     census.png, occupancy.png and flows.png (the referral-flow map) to ``out_dir``, and a
     copy of ``scenario_file`` as scenario.yaml or scenario.toml (so ``capsim report`` can
     read the folder back); return their paths by name. A file that ``extends`` another is
@@ -35,7 +36,8 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     earlier run is brought up to date: a scenario copy of another name and, with ``trace``
     given, trace files this run did not write are removed, so that the folder never mixes
     two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
-    leave the trace folder alone)."""
+    leave the trace folder alone). ``run``: :func:`capsim.report.inputs.run_tables` of
+    ``results`` when the caller has them already."""
     from capsim.report.inputs import SOURCES_DIR, rounded_tables, run_tables
     from capsim.report.years import occupancy_rows
 
@@ -45,8 +47,8 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
         paths.update(_write_scenario_copy(Path(scenario_file), out))
     summary = results.summary(year=None)
     daily = results.daily()
-    tables = rounded_tables(results, run_tables(results), summary, daily)
-    for name in ("ratios", "targets", "summary", "flows", "daily"):
+    tables = rounded_tables(results, run or run_tables(results), summary, daily)
+    for name in ("ratios", "targets", "needs", "summary", "flows", "daily"):
         paths[name] = write_csv(tables[name], out / f"{name}.csv")
     # Each replication's accounting and seed, and the engine that simulated it.
     accounting = results.accounting.assign(engine=[r.engine for r in results.replications])

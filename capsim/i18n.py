@@ -155,6 +155,45 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "without beds is shown as closed, not averaged in.",
                          "zh": "各机构逐年结果（均值 ± 95%置信区间半宽）；无床位的年份标为停办，不计入平均。"},
     "closed": {"en": "closed (no beds this year)", "zh": "停办（本年无床位）"},
+    # the summary on one page (report and capsim run)
+    "one_title": {"en": "Summary on one page", "zh": "一页摘要"},
+    "one_join": {"en": " ", "zh": ""},
+    "one_sep": {"en": "; ", "zh": "；"},
+    "one_colon": {"en": ": ", "zh": "："},
+    "one_comma": {"en": ", ", "zh": "，"},
+    "one_h_verdicts": {"en": "The region's standards and targets, year by year",
+                       "zh": "全区域标准与目标逐年核对"},
+    "one_h_gaps": {"en": "The three largest gaps", "zh": "差距最大的三项"},
+    "one_h_needs": {"en": "What sizing says is needed", "zh": "测算所需配置"},
+    "one_no_targets": {"en": "No standard or target applies to this scenario.",
+                       "zh": "本方案没有适用的标准或目标。"},
+    "one_year_verdicts": {"en": "{year}: of the region's {n} readings, {passed} pass, "
+                                "{failed} fail and {uncertain} are uncertain.",
+                          "zh": "{year}年：全区域共{n}项读数，达标{passed}项，未达标{failed}项，"
+                                "不确定{uncertain}项。"},
+    "one_failing": {"en": "Failing: {names}.", "zh": "未达标：{names}。"},
+    "one_no_gaps": {"en": "No reading fails its standard or target.",
+                    "zh": "没有读数未达到其标准或目标。"},
+    "one_gap": {"en": "{name}: furthest short at {where} in {year} ({reading}); "
+                      "{n} facilities fall short of it.",
+                "zh": "{name}：{where}{year}年差距最大（{reading}）；共{n}个机构未达到。"},
+    "one_needs": {"en": "Queueing theory at the loads this run carried, for the default "
+                        "service levels, finds short: {items}. capsim size confirms these "
+                        "figures by simulation.",
+                  "zh": "按本次模拟承载的负荷和默认服务水平，排队论测算不足的有：{items}。"
+                        "可用 capsim size 通过模拟确认。"},
+    "one_needs_more": {"en": "{n} more facilities are short of something.",
+                       "zh": "另有{n}个机构存在不足。"},
+    "one_needs_none": {"en": "Queueing theory at the loads this run carried finds every "
+                             "facility's beds, midwives and theatres enough for the default "
+                             "service levels.",
+                       "zh": "按本次模拟承载的负荷，排队论测算各机构的床位、助产士和手术室均满足默认服务水平。"},
+    "one_need_beds": {"en": "{needed} beds in {year} (has {now})",
+                      "zh": "{year}年需床位{needed}张（现有{now}张）"},
+    "one_need_midwives": {"en": "{needed} midwives in {year} (has {now})",
+                          "zh": "{year}年需助产士{needed}人（现有{now}人）"},
+    "one_need_theatres": {"en": "{needed} theatres in {year} (has {now})",
+                          "zh": "{year}年需手术室{needed}间（现有{now}间）"},
     # results.xlsx: sheet names (31 characters at most) and headings
     "xl_by_year": {"en": "By year", "zh": "逐年结果"},
     "xl_summary": {"en": "Summary with intervals", "zh": "汇总及置信区间"},

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
     from capsim.export import write_outputs
     from capsim.output import check_out_dir
+    from capsim.report.inputs import run_tables
     from capsim.run import simulate
     from capsim.scenario import load_scenario
 
@@ -52,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
                        trace_dir=out / "trace" if args.trace else None, engine=args.engine)
     elapsed = time.perf_counter() - started
     print(format_summary(results, elapsed))
+    tables = run_tables(results)
+    print("\n" + format_one_page(results, tables, args.lang))
     paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario,
-                          trace=args.trace)
+                          trace=args.trace, run=tables)
     # Files under sources/ are named with their folder, so a planner sees where they are.
     print(f"\nWrote {', '.join(p.relative_to(out).as_posix() for p in paths.values())} to {out}/")
     return 0
@@ -140,6 +143,17 @@ def format_years(results, lang: str = "en") -> str:
                      **dict(zip(heads, cells + [""] * (len(heads) - len(cells)), strict=True))})
     lines.append(pd.DataFrame(rows).to_string(index=False))
     return "\n".join(lines)
+
+
+def format_one_page(results, tables: dict, lang: str = "en") -> str:
+    """The summary on one page of a run (:mod:`capsim.report.onepage`) as text; ``tables``
+    is :func:`capsim.report.inputs.run_tables` of ``results``."""
+    from capsim.plots import facility_names
+    from capsim.report.onepage import one_page, one_page_text
+
+    parts = one_page(tables["targets"], tables["needs"],
+                     facility_names(results.scenario, lang), lang)
+    return one_page_text(parts, lang)
 
 
 def delivering_ids(scenario) -> list[str]:

@@ -20,7 +20,8 @@ from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS, TRAVEL_METRICS
 from capsim.output import write_text
 from capsim.report.comments import FileComments
 from capsim.report.inputs import ReportInputs
-from capsim.report.parameters import chain_comments, parameter_table
+from capsim.report.onepage import one_page
+from capsim.report.parameters import chain_comments, collapse_facilities, parameter_table
 from capsim.report.stress import STRESS_CITATION, RunFacts, stress_items
 from capsim.report.years import (
     facilities_by_year,
@@ -51,6 +52,14 @@ td.path,code,pre{font-family:"DejaVu Sans Mono",Consolas,"capsim CJK",monospace}
 td.path,td.nowrap{white-space:nowrap}.muted{color:#666}
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#444}pre{white-space:pre-wrap;background:#f7f7f7;padding:.6em}
+#one-page{border:2px solid #444;padding:.2em 1em 1em;margin:1em 0}#one-page h3{margin:.8em 0 .3em}
+#one-page ul{margin:.2em 0;padding-left:1.3em}tr.closed td{color:#777}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{max-width:none;margin:0;padding:0;font-size:9.5pt}nav{display:none}
+#one-page{page-break-after:always;border:none;padding:0}h2{page-break-after:avoid}
+table{font-size:7.5pt;page-break-inside:auto}tr,figure{page-break-inside:avoid}
+thead{display:table-header-group}figure img{max-width:100%;max-height:240mm;border:none}
+section{page-break-before:always}a{color:inherit;text-decoration:none}}
 """
 
 # Marks images that failed to load, so a browser (or a test) can tell a broken page.
@@ -252,6 +261,19 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
     return "\n".join(parts)
 
 
+def _one_page_section(inputs: ReportInputs, lang: str) -> str:
+    """The summary on one page (:mod:`capsim.report.onepage`) as HTML."""
+    parts = one_page(inputs.targets, inputs.needs, plots.facility_names(inputs.scenario, lang),
+                     lang)
+    html = []
+    for key in ("verdicts", "gaps", "needs"):
+        if parts[key]:
+            items = "".join(f"<li>{escape(sentence)}</li>" for sentence in parts[key])
+            html.append(f'<h3>{escape(t(f"one_h_{key}", lang))}</h3><ul id="one-{key}">'
+                        f"{items}</ul>")
+    return "\n".join(html)
+
+
 def _targets_section(inputs: ReportInputs, lang: str) -> str:
     tab = inputs.targets
     if tab is None or tab.empty:
@@ -293,6 +315,7 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
 
 
 def _parameters_section(params: pd.DataFrame, lang: str) -> str:
+    params = collapse_facilities(params)
     rows = []
     for r in params.itertuples(index=False):
         if r.source:
@@ -350,6 +373,7 @@ def render(inputs: ReportInputs, lang: str = "en") -> str:
     methods_rows = [[escape(r.item), escape(r.section), escape(r.name), escape(r.text)]
                     for r in methods.itertuples(index=False)]
     sections = [
+        ("one-page", t("one_title", lang), _one_page_section(inputs, lang)),
         ("scenario", t("h_scenario", lang), "\n".join(scenario_html)),
         ("results", t("h_summary", lang), _summary_section(inputs, lang)),
         ("standards", t("h_targets", lang), _targets_section(inputs, lang)),

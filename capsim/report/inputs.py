@@ -22,6 +22,8 @@ SUMMARY_COLUMNS = ["facility", "facility_name", "facility_name_en", "year", "met
                    "replications_to_halve_ci"]
 #: Columns of each table that are rounded for reading (:func:`rounded_tables`).
 STATISTICS = ("mean", "ci_low", "ci_high", "ci_half_width", "sd", "p5", "p50", "p95")
+#: The queueing estimate of what each facility needs; optional (older folders lack it).
+NEEDS_FILE = "needs.csv"
 #: Name of the copy of the scenario file in a results folder (with the file's own suffix).
 SCENARIO_COPY = "scenario"
 #: Suffixes of that copy: another file called ``scenario`` (a planner's notes, a PDF) is not it.
@@ -37,8 +39,9 @@ class ReportInputs:
     ``summary``: :meth:`Results.summary` with ``year=None``; ``flows``:
     :meth:`Results.flow_summary`; ``daily``: :meth:`Results.daily`; ``accounting``:
     :attr:`Results.accounting`; ``ratios``: :func:`capsim.targets.ratio_readings`;
-    ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked).
-    ``scenario_file`` is the file whose comments give the parameters' sources (None: none).
+    ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked);
+    ``needs``: :func:`capsim.report.onepage.sizing_estimate` (None for a results folder
+    written before it was). ``scenario_file`` is the file whose comments give the parameters' sources (None: none).
     """
 
     scenario: Scenario
@@ -51,15 +54,19 @@ class ReportInputs:
     accounting: pd.DataFrame
     ratios: pd.DataFrame
     targets: pd.DataFrame | None
+    needs: pd.DataFrame | None = None
 
 
 def run_tables(results: Results) -> dict[str, pd.DataFrame]:
-    """The ratio readings and the targets check of ``results`` (targets may be an empty
+    """The ratio readings, the targets check and the queueing estimate of what is needed
+    (:func:`capsim.report.onepage.sizing_estimate`) of ``results`` (targets may be an empty
     table when no standard applies)."""
     from capsim import targets
+    from capsim.report.onepage import sizing_estimate
 
     return {"ratios": targets.ratio_readings(results.scenario, results),
-            "targets": targets.check(results.scenario, results)}
+            "targets": targets.check(results.scenario, results),
+            "needs": sizing_estimate(results)}
 
 
 def from_results(results: Results, scenario_file: str | Path | None = None) -> ReportInputs:
@@ -73,7 +80,7 @@ def from_results(results: Results, scenario_file: str | Path | None = None) -> R
         seed=results.seed, replications=len(results.replications),
         summary=tables["summary"], flows=tables["flows"],
         daily=tables["daily"], accounting=results.accounting,
-        ratios=tables["ratios"], targets=tables["targets"])
+        ratios=tables["ratios"], targets=tables["targets"], needs=tables["needs"])
 
 
 def rounded_tables(results: Results, run: dict, summary, daily) -> dict:
@@ -104,6 +111,7 @@ def rounded_tables(results: Results, run: dict, summary, daily) -> dict:
         "targets": rounded_for_reading(targets, ["value", "ci_low", "ci_high", "threshold",
                                                  "margin"])
         if isinstance(targets, pd.DataFrame) else targets,
+        "needs": run["needs"],
     }
 
 
@@ -160,7 +168,9 @@ def from_folder(folder: str | Path) -> ReportInputs:
         scenario=scenario, scenario_file=scen_file,
         seed=int(acc["seed"].iloc[0]), replications=len(acc),
         summary=_read_table(folder, "summary.csv", dtype=keep), flows=flows, daily=daily,
-        accounting=acc, ratios=_read_table(folder, "ratios.csv", rows=False), targets=targets)
+        accounting=acc, ratios=_read_table(folder, "ratios.csv", rows=False), targets=targets,
+        needs=_read_table(folder, NEEDS_FILE, rows=False)
+        if (folder / NEEDS_FILE).is_file() else None)
 
 
 def _read_table(folder: Path, name: str, need: tuple[str, ...] = (), rows: bool = True,
