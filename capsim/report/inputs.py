@@ -41,7 +41,8 @@ class ReportInputs:
     :attr:`Results.accounting`; ``ratios``: :func:`capsim.targets.ratio_readings`;
     ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked);
     ``needs``: :func:`capsim.report.onepage.sizing_estimate` (None for a results folder
-    written before it was). ``scenario_file`` is the file whose comments give the parameters' sources (None: none).
+    written before it was). ``scenario_file`` is the file whose comments give the
+    parameters' sources (None: none).
     """
 
     scenario: Scenario

@@ -92,7 +92,7 @@ def gap_sentences(targets: pd.DataFrame | None, names: dict[str, str], lang: str
     fail["short"] = fail["margin"].abs() / scale
     fail = fail.sort_values("short", ascending=False, kind="stable")
     out = []
-    for target, rows in list(fail.groupby("target", sort=False))[:GAPS]:
+    for _, rows in list(fail.groupby("target", sort=False))[:GAPS]:
         worst = rows.iloc[0]
         facilities = [s for s in dict.fromkeys(rows["scope"]) if s != REGION]
         where = names.get(worst["scope"], worst["scope"])

@@ -171,10 +171,12 @@ def collapse_facilities(params: pd.DataFrame) -> pd.DataFrame:
     ``facilities[a, b, c].field``, at the place of its first facility. Rows of other
     parameters, and values a facility gives alone, are kept as they are."""
     groups: dict[tuple, list[int]] = {}
+    ids: dict[int, str] = {}
     for i, r in enumerate(params.itertuples(index=False)):
         m = _FACILITY_PARAMETER.fullmatch(str(r.parameter))
         if m is None:
             continue
+        ids[i] = m["id"]
         source_at = str(r.source_at or "").replace(f"[{m['id']}]", "[]")
         key = (m["field"], r.value, r.given, r.source, source_at)
         groups.setdefault(key, []).append(i)
@@ -183,9 +185,8 @@ def collapse_facilities(params: pd.DataFrame) -> pd.DataFrame:
     for (fld, *_), members in groups.items():
         if len(members) < 2:
             continue
-        ids = [_FACILITY_PARAMETER.fullmatch(rows[i]["parameter"])["id"] for i in members]
         first = rows[members[0]]
-        joined = f"facilities[{', '.join(ids)}]"
+        joined = f"facilities[{', '.join(ids[i] for i in members)}]"
         if first["source_at"]:
             first["source_at"] = re.sub(r"^facilities\[[^\]]+\]", joined, first["source_at"])
         first["parameter"] = f"{joined}.{fld}"
