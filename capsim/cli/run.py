@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     results = simulate(scenario, **run_options(args), progress=True,
                        trace_dir=out / "trace" if args.trace else None, engine=args.engine)
     elapsed = time.perf_counter() - started
-    print(format_summary(results, elapsed))
+    print(format_summary(results, elapsed, args.lang))
     tables = run_tables(results)
     print("\n" + format_one_page(results, tables, args.lang))
     paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario,
