@@ -157,7 +157,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "closed": {"en": "closed (no beds this year)", "zh": "停办（本年无床位）"},
     # the summary on one page (report and capsim run)
     "one_title": {"en": "Summary on one page", "zh": "一页摘要"},
-    "one_join": {"en": " ", "zh": ""},
     "one_sep": {"en": "; ", "zh": "；"},
     "one_colon": {"en": ": ", "zh": "："},
     "one_comma": {"en": ", ", "zh": "，"},
@@ -171,7 +170,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "{failed} fail and {uncertain} are uncertain.",
                           "zh": "{year}年：全区域共{n}项读数，达标{passed}项，未达标{failed}项，"
                                 "不确定{uncertain}项。"},
-    "one_failing": {"en": "Failing: {names}.", "zh": "未达标：{names}。"},
+    # Follows a sentence: its leading space (none in Chinese) parts the two.
+    "one_failing": {"en": " Failing: {names}.", "zh": "未达标：{names}。"},
     "one_no_gaps": {"en": "No reading fails its standard or target.",
                     "zh": "没有读数未达到其标准或目标。"},
     "one_gap": {"en": "{name}: furthest short at {where} in {year} ({reading}); "
@@ -182,7 +182,7 @@ STRINGS: dict[str, dict[str, str]] = {
                         "figures by simulation.",
                   "zh": "按本次模拟承载的负荷和默认服务水平，排队论测算不足的有：{items}。"
                         "可用 capsim size 通过模拟确认。"},
-    "one_needs_more": {"en": "{n} more facilities are short of something.",
+    "one_needs_more": {"en": " {n} more facilities are short of something.",
                        "zh": "另有{n}个机构存在不足。"},
     "one_needs_none": {"en": "Queueing theory at the loads this run carried finds every "
                              "facility's beds, midwives and theatres enough for the default "

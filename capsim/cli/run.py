@@ -124,7 +124,7 @@ def format_years(results, lang: str = "en") -> str:
     delivering facility's metrics year by year, a year without beds shown as closed (text).
     Every facility that delivers in some year of the horizon is listed."""
     from capsim.plots import facility_names
-    from capsim.report.years import facilities_by_year, region_by_year
+    from capsim.report.years import delivering_facilities, facilities_by_year, region_by_year
 
     summary = results.summary(year=None)
 
@@ -136,7 +136,7 @@ def format_years(results, lang: str = "en") -> str:
     lines = [t("region_by_year", lang), region.to_string(), "", t("facility_by_year", lang)]
     names = facility_names(results.scenario, lang)
     rows = []
-    for fid, year, cells in facilities_by_year(summary, delivering_ids(results.scenario),
+    for fid, year, cells in facilities_by_year(summary, delivering_facilities(results.scenario),
                                                FACILITY_METRICS, cell, t("closed", lang)):
         heads = [metrics.heading(m, lang) for m in FACILITY_METRICS]
         rows.append({t("facility", lang): names[fid], t("year", lang): year,
@@ -155,8 +155,3 @@ def format_one_page(results, tables: dict, lang: str = "en") -> str:
                      facility_names(results.scenario, lang), lang)
     return one_page_text(parts, lang)
 
-
-def delivering_ids(scenario) -> list[str]:
-    """Ids of the facilities that deliver at the start or after a dated change, in file order."""
-    opened = {e.facility for e in scenario.policy if getattr(e, "delivers", None)}
-    return [f.id for f in scenario.facilities if f.delivers or f.id in opened]

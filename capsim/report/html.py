@@ -24,6 +24,7 @@ from capsim.report.onepage import one_page
 from capsim.report.parameters import chain_comments, collapse_facilities, parameter_table
 from capsim.report.stress import STRESS_CITATION, RunFacts, stress_items
 from capsim.report.years import (
+    delivering_facilities,
     facilities_by_year,
     occupancy_rows,
     region_by_year,
@@ -159,7 +160,7 @@ def _years_tables(inputs: ReportInputs, lang: str) -> list[str]:
              f"<h3>{escape(t('facility_results', lang))}</h3>",
              f"<p>{escape(t('closed_note', lang))}</p>"]
     parts.append(_facility_years_table("facility-summary", inputs, FACILITY_METRICS,
-                                       _delivering(inputs.scenario), lang))
+                                       delivering_facilities(inputs.scenario), lang))
     return parts
 
 
@@ -180,12 +181,6 @@ def _facility_years_table(ident: str, inputs: ReportInputs, metric_ids: tuple[st
     heads = [t("facility", lang), t("year", lang)] + [metrics.name(m, lang) for m in metric_ids]
     return _table(ident, heads, rows, classes,
                   cell_classes=["", "nowrap"] + ["num"] * width)
-
-
-def _delivering(scenario) -> list[str]:
-    """Ids of the facilities that deliver at the start or from a dated change on."""
-    opened = {e.facility for e in scenario.policy if getattr(e, "delivers", None)}
-    return [f.id for f in scenario.facilities if f.delivers or f.id in opened]
 
 
 def _unit(metric_id: str, lang: str) -> str:

@@ -36,8 +36,9 @@ SOURCES_DIR = "sources"
 class ReportInputs:
     """A scenario and the tables of one run of it.
 
-    ``summary``: :meth:`Results.summary` with ``year=None``; ``flows``:
-    :meth:`Results.flow_summary`; ``daily``: :meth:`Results.daily`; ``accounting``:
+    ``summary``: :meth:`Results.summary` with ``year=None`` and the facilities' names;
+    ``flows``: :meth:`Results.flow_summary`; ``daily``: :meth:`Results.daily`, each rounded
+    as a results folder holds it (:func:`rounded_tables`); ``accounting``:
     :attr:`Results.accounting`; ``ratios``: :func:`capsim.targets.ratio_readings`;
     ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked);
     ``needs``: :func:`capsim.report.onepage.sizing_estimate` (None for a results folder

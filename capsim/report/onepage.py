@@ -73,8 +73,7 @@ def verdict_sentences(targets: pd.DataFrame | None, lang: str) -> list[str]:
         if not failing.empty:
             named = [f"{_target_name(r, lang)} ({_reading(r)})"
                      for _, r in failing.drop_duplicates("target").iterrows()]
-            sentence += t("one_join", lang) + t("one_failing", lang,
-                                                names=t("one_sep", lang).join(named))
+            sentence += t("one_failing", lang, names=t("one_sep", lang).join(named))
         out.append(sentence)
     return out
 
@@ -120,8 +119,7 @@ def need_sentences(needs: pd.DataFrame | None, names: dict[str, str], lang: str)
              for fid, items in list(per_facility.items())[:NEEDS_NAMED]]
     sentence = t("one_needs", lang, items=t("one_sep", lang).join(parts))
     if len(per_facility) > NEEDS_NAMED:
-        sentence += t("one_join", lang) + t("one_needs_more", lang,
-                                            n=len(per_facility) - NEEDS_NAMED)
+        sentence += t("one_needs_more", lang, n=len(per_facility) - NEEDS_NAMED)
     return [sentence]
 
 

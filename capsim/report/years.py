@@ -36,6 +36,13 @@ def period_label(years: list[str]) -> str:
     return years[0] if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
+def delivering_facilities(scenario) -> list[str]:
+    """Ids of the facilities that deliver at the start or from a dated change on, in the
+    order of the file: the facilities a table year by year lists."""
+    opened = {change.facility for change in scenario.policy if change.delivers}
+    return [f.id for f in scenario.facilities if f.delivers or f.id in opened]
+
+
 def _indexed(summary: pd.DataFrame) -> pd.DataFrame:
     s = summary.assign(year=summary["year"].astype(str))
     return s.set_index(["facility", "year", "metric"]).sort_index()
