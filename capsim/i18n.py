@@ -202,6 +202,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "xl_flows": {"en": "Referral flows", "zh": "转诊流向"},
     "xl_travel": {"en": "Travel and access", "zh": "路程与可及性"},
     "xl_monthly": {"en": "Monthly", "zh": "逐月结果"},
+    "xl_needs": {"en": "Needs (queueing estimate)", "zh": "所需配置（排队论测算）"},
     "xl_delivers": {"en": "Delivers at the start", "zh": "期初是否助产"},
     "xl_yes": {"en": "yes", "zh": "是"},
     "xl_no": {"en": "no", "zh": "否"},

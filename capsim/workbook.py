@@ -2,7 +2,8 @@
 
 Sheets: the region's and each facility's metrics year by year (means), the full summary with
 its intervals, the facilities, the standards and targets, the referral flows, travel by
-booking facility and year, and the monthly table when the results folder has one. Every
+booking facility and year, what queueing theory says each facility needs, and the monthly
+table when the results folder has one. Every
 sheet names facilities and metrics in words beside their ids and gives each value's unit;
 values are those of the CSV files (already rounded for reading), shares shown as
 percentages by the cell's number format, so the stored number is the CSV's.
@@ -55,6 +56,9 @@ def write_workbook(tables: dict[str, Any], scenario, path: str | Path, lang: str
     if not travel.empty:
         shares = tuple(c for c in travel.columns if str(c).endswith("(%)"))
         sheets.append((t("xl_travel", lang), travel, shares))
+    needs = tables.get("needs")
+    if isinstance(needs, pd.DataFrame) and not needs.empty:
+        sheets.append((t("xl_needs", lang), _needs(needs, names, lang), ()))
     if monthly is not None and not monthly.empty:
         sheets.append((t("xl_monthly", lang), monthly, ()))
     book = Workbook()
@@ -141,6 +145,18 @@ def _flows(flows: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFram
     out.insert(out.columns.get_loc("reason") + 1, t("xl_reason", lang),
                out["reason"].map(lambda r: t(r, lang)))
     out["unit"] = _unit_text("women", lang)
+    return out
+
+
+def _needs(needs: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """The queueing estimate with the facilities' names, each resource's unit and the gap
+    (needed minus what the facility has; positive: capacity to add)."""
+    out = needs.copy()
+    out.insert(out.columns.get_loc("facility") + 1, t("facility", lang),
+               out["facility"].map(lambda f: names.get(f, f)))
+    out["unit"] = out["resource"].map(
+        lambda r: _unit_text("persons" if r == "midwives" else str(r), lang))
+    out["gap"] = out["needed"] - out["now"]
     return out
 
 

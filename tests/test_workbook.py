@@ -90,6 +90,10 @@ def test_workbook_rereads_with_the_csv_numbers(folder):
     flows = pd.read_csv(out / "flows.csv")
     assert book[t("xl_flows", "en")]["mean"].tolist() == flows["mean"].tolist()
     assert book[t("xl_monthly", "en")]["deliveries"].tolist() == [150.0, 140.5]
+    needs = pd.read_csv(out / "needs.csv")
+    sheet = book[t("xl_needs", "en")]
+    assert sheet["needed"].tolist() == needs["needed"].tolist()
+    assert (sheet["gap"] == needs["needed"] - needs["now"]).all()
 
 
 def test_workbook_names_units_and_formats_shares_as_percentages(folder):

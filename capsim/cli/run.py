@@ -133,15 +133,17 @@ def format_years(results, lang: str = "en") -> str:
 
     region = region_by_year(summary, SUMMARY_METRICS, cell)
     region.index = [metrics.heading(m, lang) for m in region.index]
-    lines = [t("region_by_year", lang), region.to_string(), "", t("facility_by_year", lang)]
     names = facility_names(results.scenario, lang)
     rows = []
+    heads = [metrics.heading(m, lang) for m in FACILITY_METRICS]
     for fid, year, cells in facilities_by_year(summary, delivering_facilities(results.scenario),
                                                FACILITY_METRICS, cell, t("closed", lang)):
-        heads = [metrics.heading(m, lang) for m in FACILITY_METRICS]
         rows.append({t("facility", lang): names[fid], t("year", lang): year,
                      **dict(zip(heads, cells + [""] * (len(heads) - len(cells)), strict=True))})
-    lines.append(pd.DataFrame(rows).to_string(index=False))
+    # Chinese characters take two columns of a terminal: pandas pads by that width when asked.
+    with pd.option_context("display.unicode.east_asian_width", True):
+        lines = [t("region_by_year", lang), region.to_string(), "",
+                 t("facility_by_year", lang), pd.DataFrame(rows).to_string(index=False)]
     return "\n".join(lines)
 
 
