@@ -28,9 +28,8 @@ from capsim.results import ALL_YEARS, REGION
 WORKBOOK = "results.xlsx"
 #: Widest column (characters) the workbook sets; longer texts wrap in Excel's cell.
 MAX_WIDTH = 48
-#: Number formats by unit kind: shares as percentages, others with their reading decimals.
+#: Number format of shares: percentages (the cell keeps the fraction of the CSV file).
 SHARE_FORMAT = "0.0%"
-NUMBER_FORMAT = "#,##0.0##"
 
 
 def write_workbook(tables: dict[str, Any], scenario, path: str | Path, lang: str = "en",
@@ -61,9 +60,7 @@ def write_workbook(tables: dict[str, Any], scenario, path: str | Path, lang: str
         sheets.append((t("xl_needs", lang), _needs(needs, names, lang), ()))
     if monthly is not None and not monthly.empty:
         sheets.append((t("xl_monthly", lang), monthly, ()))
-    book = Workbook()
-    for blank in list(book.worksheets):
-        book.remove(blank)
+    book = Workbook(write_only=True)
     for title, frame, share_columns in sheets:
         _sheet(book, title, frame, share_columns)
     with atomic_path(path) as tmp:
@@ -183,34 +180,47 @@ def _heading(metric_id: str, lang: str) -> str:
 
 
 def _sheet(book, title: str, frame: pd.DataFrame, share_columns: tuple[str, ...] = ()) -> None:
-    """Add ``frame`` to ``book`` as a sheet called ``title``: a bold frozen heading row with
-    a filter, shares (rows whose metric is a share, and ``share_columns``) formatted as
-    percentages, columns as wide as their text."""
+    """Add ``frame`` to ``book`` (a write-only workbook) as a sheet called ``title``: a bold
+    frozen heading row with a filter, shares (rows whose metric is a share, and
+    ``share_columns``) formatted as percentages, columns as wide as their text. Other
+    numbers keep Excel's general format, which shows them as rounded in the CSV files."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     ws = book.create_sheet(_sheet_title(title))
     frame = spreadsheet_safe(frame.reset_index(drop=True))
-    ws.append([str(c) for c in frame.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    shares = _share_rows(frame)
-    # Whole numbers (years, counts of replications) keep Excel's general format.
-    numeric = [frame[c].dtype.kind == "f" for c in frame.columns]
-    for i, row in enumerate(frame.itertuples(index=False)):
-        ws.append([_cell(v) for v in row])
-        for j, is_number in enumerate(numeric):
-            if is_number:
-                col = frame.columns[j]
-                share = (shares[i] and _is_statistic(col)) or col in share_columns
-                ws.cell(row=i + 2, column=j + 1).number_format = \
-                    SHARE_FORMAT if share else NUMBER_FORMAT
     for j, col in enumerate(frame.columns, start=1):
         width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(500)])
         ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, width + 2)
     ws.freeze_panes = "A2"
     if len(frame.columns):
-        ws.auto_filter.ref = ws.dimensions
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    bold = Font(bold=True)
+
+    def heading(text: str) -> Any:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = bold
+        return cell
+
+    ws.append([heading(str(c)) for c in frame.columns])
+    shares = _share_rows(frame)
+    row_share = [j for j, c in enumerate(frame.columns)
+                 if frame[c].dtype.kind == "f" and _is_statistic(c)]
+    always = [j for j, c in enumerate(frame.columns) if c in share_columns]
+
+    def percent(value: Any) -> Any:
+        if value is None:
+            return None
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = SHARE_FORMAT
+        return cell
+
+    for i, row in enumerate(frame.itertuples(index=False)):
+        values = [_cell(v) for v in row]
+        for j in (row_share if shares[i] else []) + always:
+            values[j] = percent(values[j])
+        ws.append(values)
 
 
 def _sheet_title(title: str) -> str:
