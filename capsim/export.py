@@ -11,10 +11,7 @@ import yaml
 from capsim import plots
 from capsim.output import check_out_dir, copy_file, remove_stale, write_csv, write_text
 from capsim.results import Results
-
-SUMMARY_COLUMNS = ["facility", "year", "metric", "unit", "mean", "ci_low", "ci_high",
-                   "ci_half_width", "sd", "p5", "p50", "p95", "n", "replications_to_halve_ci"]
-
+from capsim.workbook import WORKBOOK, write_workbook
 
 #: Folder of a run's per-woman trace files, and their names (``trace-<replication>.csv.gz``).
 TRACE_DIR = "trace"
@@ -23,12 +20,13 @@ TRACE_FILE = re.compile(r"trace-(\d+)\.csv\.gz")
 
 def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
                   scenario_file: str | Path | None = None,
-                  trace: bool | None = None) -> dict[str, Path]:
+                  trace: bool | None = None, run: dict | None = None) -> dict[str, Path]:
     """Write summary.csv, flows.csv, daily.csv, replications.csv, ratios.csv (planned and
     simulated ratios), targets.csv (the check of the scenario's standards and targets),
-    monthly.csv and monthly-form.csv (the monthly statistics, :mod:`capsim.monthly`),
-    census.png, occupancy.png, flows.png (the referral-flow map) and monthly.png to
-    ``out_dir``, and a
+    needs.csv (the queueing estimate of what each facility needs), monthly.csv and
+    monthly-form.csv (the monthly statistics, :mod:`capsim.monthly`), results.xlsx (the same
+    tables with names and units, for reading), census.png, occupancy.png, flows.png (the
+    referral-flow map) and monthly.png to ``out_dir``, and a
     copy of ``scenario_file`` as scenario.yaml or scenario.toml (so ``capsim report`` can
     read the folder back); return their paths by name. A file that ``extends`` another is
     written merged, as a scenario.yaml that needs no other file, and the file with the files
@@ -39,57 +37,48 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     earlier run is brought up to date: a scenario copy of another name and, with ``trace``
     given, trace files this run did not write are removed, so that the folder never mixes
     two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
-    leave the trace folder alone)."""
-    from capsim.report.inputs import SOURCES_DIR, run_tables
+    leave the trace folder alone). ``run``: :func:`capsim.report.inputs.run_tables` of
+    ``results`` when the caller has them already."""
+    from capsim.monthly import monthly_form
+    from capsim.monthly_chart import monthly_chart
+    from capsim.report.inputs import SOURCES_DIR, rounded_tables, run_tables
+    from capsim.report.years import occupancy_rows
 
     out = check_out_dir(out_dir)
     paths: dict[str, Path] = {}
     if scenario_file is not None:
         paths.update(_write_scenario_copy(Path(scenario_file), out))
-    tables = run_tables(results)
-    for name, table in tables.items():
-        paths[name] = write_csv(table, out / f"{name}.csv")
     summary = results.summary(year=None)
-    paths["summary"] = write_csv(summary[SUMMARY_COLUMNS], out / "summary.csv")
-    paths["flows"] = write_csv(results.flow_summary(), out / "flows.csv")
     daily = results.daily()
-    paths["daily"] = write_csv(daily, out / "daily.csv")
+    tables = rounded_tables(results, run or run_tables(results), summary, daily)
+    for name in ("ratios", "targets", "needs", "monthly", "summary", "flows", "daily"):
+        paths[name] = write_csv(tables[name], out / f"{name}.csv")
     # Each replication's accounting and seed, and the engine that simulated it.
     accounting = results.accounting.assign(engine=[r.engine for r in results.replications])
     paths["replications"] = write_csv(accounting, out / "replications.csv")
     names = plots.facility_names(results.scenario, lang)
     title = results.scenario.name
+    form = monthly_form(tables["monthly"], lang, names)
+    paths["monthly_form"] = write_csv(form, out / "monthly-form.csv")
+    paths["monthly_chart"] = plots.save(
+        monthly_chart(tables["monthly"], names, lang, title_name=title,
+                      replications=len(results.replications)), out / "monthly.png")
+    paths["workbook"] = write_workbook(tables, results.scenario, out / WORKBOOK, lang=lang,
+                                       monthly=form)
     paths["census"] = plots.save(plots.census_plot(daily, names, lang, title_name=title),
                                  out / "census.png")
     paths["occupancy"] = plots.save(
-        plots.occupancy_plot(results.summary(), names, lang, title_name=title),
+        plots.occupancy_plot(occupancy_rows(summary), names, lang, title_name=title),
         out / "occupancy.png")
     paths["flow_map"] = plots.save(
         plots.flow_map(results.flow_summary(), results.scenario, names, lang,
                        replications=len(results.replications)), out / "flows.png")
-    paths.update(_write_monthly(tables["monthly"], out, names, lang, title,
-                                len(results.replications)))
     written_sources = [p for name, p in paths.items() if name.startswith(f"{SOURCES_DIR}/")]
     remove_stale(_stale_files(out, paths.get("scenario"), trace, len(results.replications))
                  + _stale_sources(out, written_sources))
     if not written_sources:
         _remove_empty_folders(out / SOURCES_DIR)
     return paths
-
-
-def _write_monthly(summary, out: Path, names: dict[str, str], lang: str, title: str,
-                   replications: int) -> dict[str, Path]:
-    """Write the monthly form (monthly-form.csv, headed in ``lang``) and its chart
-    (monthly.png); return their paths by name."""
-    from capsim.monthly import monthly_form
-    from capsim.monthly_chart import monthly_chart
-
-    return {
-        "monthly_form": write_csv(monthly_form(summary, lang, names), out / "monthly-form.csv"),
-        "monthly_chart": plots.save(monthly_chart(summary, names, lang, title_name=title,
-                                                  replications=replications),
-                                    out / "monthly.png"),
-    }
 
 
 def _remove_empty_folders(folder: Path) -> None:

@@ -25,12 +25,56 @@ def fmt_value(mean: float, lo: float, hi: float, unit: str) -> str:
     return core
 
 
+def fmt_pm(mean: float, half_width: float, unit: str) -> str:
+    """A mean with the half-width of its 95% interval, "mean ±half", in the metric's unit
+    (shares as percentages; text, "-" for a missing mean, no "±" for a missing or zero
+    half-width): the short form of :func:`fmt_value` for tables of several years."""
+    nan = math.nan
+    core = fmt_value(mean, nan, nan, unit)
+    if core == "-" or half_width is None or not math.isfinite(half_width) or half_width == 0:
+        return core
+    return f"{core} ±{fmt_value(half_width, nan, nan, unit)}"
+
+
 def fmt_num(x: float) -> str:
     """A count or measure for text: thousands separated, 0-2 decimals by size ("-" if NaN)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     digits = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2
     return f"{x:,.{digits}f}"
+
+
+def reading_decimals(unit: str) -> int:
+    """Decimals a value in ``unit`` keeps in a file meant for reading: 4 for a share (a
+    hundredth of a percent), 3 for a ratio ("beds/1000 deliveries", "persons/bed"), 2 for
+    counts, rates, minutes and capacities. Every figure the report shows survives it."""
+    if unit == "share":
+        return 4
+    return 3 if "/" in unit and unit != "deliveries/year" else 2
+
+
+def rounded_for_reading(table: Any, columns: list[str] | tuple[str, ...],
+                        unit: str | None = None, unit_column: str = "unit") -> Any:
+    """A copy of ``table`` (a DataFrame) with its numeric ``columns`` rounded to
+    :func:`reading_decimals` of ``unit``, or of each row's ``unit_column`` when ``unit`` is
+    None; columns it lacks are skipped."""
+    import pandas as pd
+
+    out = table.copy()
+    cols = [c for c in columns if c in out.columns]
+    if not cols or out.empty:
+        return out
+    if unit is not None:
+        decimals = pd.Series(reading_decimals(unit), index=out.index)
+    else:
+        decimals = out[unit_column].map(lambda u: reading_decimals(str(u)))
+    for col in cols:
+        values = pd.to_numeric(out[col], errors="coerce").astype(float)
+        for d in decimals.unique():
+            rows = decimals == d
+            values[rows] = values[rows].round(int(d))
+        out[col] = values
+    return out
 
 
 #: First characters with which a spreadsheet reads a cell as a formula (OWASP, CSV

@@ -171,6 +171,80 @@ STRINGS: dict[str, dict[str, str]] = {
                               "percentile).",
                        "zh": "全区域：各次重复的均值及95%置信区间，以及单次重复的分布范围（第5-95百分位）。"},
     "facility_results": {"en": "By facility (mean [95% CI])", "zh": "各机构（均值 [95%置信区间]）"},
+    "region_by_year": {"en": "Region by year: mean ± half-width of its 95% confidence interval "
+                              "over replications; the last column is the whole period.",
+                       "zh": "全区域逐年结果：各次重复的均值 ± 95%置信区间半宽；最后一列为整个规划期。"},
+    "facility_by_year": {"en": "By facility and year (mean ± half-width of the 95% CI); a year "
+                                "without beds is shown as closed, not averaged in.",
+                         "zh": "各机构逐年结果（均值 ± 95%置信区间半宽）；无床位的年份标为停办，不计入平均。"},
+    "closed": {"en": "closed (no beds this year)", "zh": "停办（本年无床位）"},
+    # the summary on one page (report and capsim run)
+    "one_title": {"en": "Summary on one page", "zh": "一页摘要"},
+    "one_sep": {"en": "; ", "zh": "；"},
+    "one_colon": {"en": ": ", "zh": "："},
+    "one_comma": {"en": ", ", "zh": "，"},
+    "one_h_verdicts": {"en": "The region's standards and targets, year by year",
+                       "zh": "全区域标准与目标逐年核对"},
+    "one_h_gaps": {"en": "The three largest gaps", "zh": "差距最大的三项"},
+    "one_h_needs": {"en": "What sizing says is needed", "zh": "测算所需配置"},
+    "one_no_targets": {"en": "No standard or target applies to this scenario.",
+                       "zh": "本方案没有适用的标准或目标。"},
+    "one_year_verdicts": {"en": "{year}: of the region's {n} readings, {passed} pass, "
+                                "{failed} fail and {uncertain} are uncertain.",
+                          "zh": "{year}年：全区域共{n}项读数，达标{passed}项，未达标{failed}项，"
+                                "不确定{uncertain}项。"},
+    # Follows a sentence: its leading space (none in Chinese) parts the two.
+    "one_failing": {"en": " Failing: {names}.", "zh": "未达标：{names}。"},
+    "one_no_gaps": {"en": "No reading fails its standard or target.",
+                    "zh": "没有读数未达到其标准或目标。"},
+    "one_gap": {"en": "{name}: furthest short at {where} in {year} ({reading}); "
+                      "{n} facilities fall short of it.",
+                "zh": "{name}：{where}{year}年差距最大（{reading}）；共{n}个机构未达到。"},
+    "one_needs": {"en": "Queueing theory at the loads this run carried, for the default "
+                        "service levels, finds short: {items}. capsim size confirms these "
+                        "figures by simulation.",
+                  "zh": "按本次模拟承载的负荷和默认服务水平，排队论测算不足的有：{items}。"
+                        "可用 capsim size 通过模拟确认。"},
+    "one_needs_more": {"en": " {n} more facilities are short of something.",
+                       "zh": "另有{n}个机构存在不足。"},
+    "one_needs_none": {"en": "Queueing theory at the loads this run carried finds every "
+                             "facility's beds, midwives and theatres enough for the default "
+                             "service levels.",
+                       "zh": "按本次模拟承载的负荷，排队论测算各机构的床位、助产士和手术室均满足默认服务水平。"},
+    "one_need_beds": {"en": "{needed} beds in {year} (has {now})",
+                      "zh": "{year}年需床位{needed}张（现有{now}张）"},
+    "one_need_midwives": {"en": "{needed} midwives in {year} (has {now})",
+                          "zh": "{year}年需助产士{needed}人（现有{now}人）"},
+    "one_need_theatres": {"en": "{needed} theatres in {year} (has {now})",
+                          "zh": "{year}年需手术室{needed}间（现有{now}间）"},
+    # results.xlsx: sheet names (31 characters at most) and headings
+    "xl_by_year": {"en": "By year", "zh": "逐年结果"},
+    "xl_summary": {"en": "Summary with intervals", "zh": "汇总及置信区间"},
+    "xl_facilities": {"en": "Facilities", "zh": "机构"},
+    "xl_targets": {"en": "Standards and targets", "zh": "标准与目标"},
+    "xl_flows": {"en": "Referral flows", "zh": "转诊流向"},
+    "xl_travel": {"en": "Travel and access", "zh": "路程与可及性"},
+    "xl_monthly": {"en": "Monthly", "zh": "逐月结果"},
+    "xl_needs": {"en": "Needs (queueing estimate)", "zh": "所需配置（排队论测算）"},
+    "xl_delivers": {"en": "Delivers at the start", "zh": "期初是否助产"},
+    "xl_yes": {"en": "yes", "zh": "是"},
+    "xl_no": {"en": "no", "zh": "否"},
+    "xl_reason": {"en": "Reason", "zh": "原因"},
+    "region_by_year_ci": {"en": "Region by year: mean over replications with its 95% "
+                                 "confidence interval; the last column is the whole period.",
+                          "zh": "全区域逐年结果：各次重复的均值及95%置信区间；最后一列为整个规划期。"},
+    "closed_note": {"en": "Mean [95% CI] of each year; a year in which a facility had no beds "
+                          "is shown as closed rather than averaged in.",
+                    "zh": "逐年均值 [95%置信区间]；某机构无床位的年份标为停办，不计入平均。"},
+    "booking_facility": {"en": "Facility of booking", "zh": "建册机构"},
+    "travel_heading": {"en": "Travel and access", "zh": "路程与可及性"},
+    "travel_intro": {"en": "Travel time from the facility where a woman booked to the facility "
+                           "where she delivered, from the scenario's transfer minutes (0 when "
+                           "she delivered where she booked), by facility of booking and year of "
+                           "delivery; women transferred out of the region are not counted. "
+                           "Mean [95% CI] over replications.",
+                     "zh": "产妇从建册机构到分娩机构的路程时间（按方案中的转运时间计算；在建册机构分娩为0），"
+                           "按建册机构和分娩年份统计；转出本区域的产妇不计入。各次重复的均值 [95%置信区间]。"},
     "metric": {"en": "Metric", "zh": "指标"},
     "description": {"en": "Description", "zh": "说明"},
     "unit": {"en": "Unit", "zh": "单位"},

@@ -114,6 +114,20 @@ _ALL = (
     Metric("ddi_within_target_share", "share", "share",
            "emergency caesareans within the DDI target", "DDI 在目标内的紧急剖宫产比例",
            "DDI<=target", "DDI达标"),
+    Metric("travel_mean_min", "minutes", "minutes",
+           "mean travel from the booking facility to the facility of delivery",
+           "从建册机构到分娩机构的平均路程时间", "travel", "平均路程",
+           "Travel from booking to delivery facility (minutes)",
+           "建册机构至分娩机构路程时间（分钟）"),
+    Metric("travel_p95_min", "minutes", "minutes",
+           "95th percentile of the travel from the booking facility to the facility of delivery",
+           "从建册机构到分娩机构路程时间的第95百分位", "travel p95", "路程P95"),
+    Metric("travel_over_30_share", "share", "share",
+           "deliveries more than 30 minutes from the booking facility",
+           "分娩机构距建册机构超过30分钟的比例", "travel >30 min", "路程超30分钟"),
+    Metric("travel_over_60_share", "share", "share",
+           "deliveries more than 60 minutes from the booking facility",
+           "分娩机构距建册机构超过60分钟的比例", "travel >60 min", "路程超60分钟"),
     Metric("occupancy_mean", "share", "share",
            "mean bed occupancy", "平均床位使用率", "occupancy", "床位使用率",
            "Mean bed occupancy (%)", "平均床位使用率（%）"),
@@ -237,8 +251,11 @@ SUMMARY_METRICS: tuple[str, ...] = (
     "deliveries_per_year", "beds", "beds_per_1000_deliveries", "midwives_per_1000_deliveries",
     "obstetricians_per_bed", "occupancy_mean", "occupancy_p95", "days_above_85_share",
     "turned_away_share", "diverted_share", "out_of_region_share", "midwife_timely_share",
-    "midwife_wait_p95_min", "ddi_within_target_share",
+    "midwife_wait_p95_min", "ddi_within_target_share", "travel_mean_min", "travel_over_30_share",
 )
+#: Travel and access, by the facility where women booked (the report's travel table).
+TRAVEL_METRICS: tuple[str, ...] = ("travel_mean_min", "travel_p95_min", "travel_over_30_share",
+                                   "travel_over_60_share")
 #: Metrics of the per-facility tables of a run's summary and of the report, in order.
 FACILITY_METRICS: tuple[str, ...] = (
     "deliveries_per_year", "beds", "beds_per_1000_deliveries", "occupancy_mean",

@@ -84,12 +84,28 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 def write_csv(table: Any, path: str | Path, **options: Any) -> Path:
     """Write a pandas table as CSV (``index=False`` unless ``options`` say otherwise) to
     ``path`` atomically, its text cells made safe to open in a spreadsheet
-    (:func:`capsim.formatting.spreadsheet_safe`); return the path."""
+    (:func:`capsim.formatting.spreadsheet_safe`); return the path. A table holding text
+    beyond ASCII (Chinese names) is written as UTF-8 with a byte-order mark, without which
+    Excel reads the file in the system's legacy code page and garbles it; others as plain
+    UTF-8 (an ``encoding`` option overrides both). pandas and Python's ``utf-8-sig`` read
+    either."""
     from capsim.formatting import spreadsheet_safe
 
+    safe = spreadsheet_safe(table)
+    options = {"index": False, "encoding": "utf-8-sig" if holds_non_ascii(safe) else "utf-8"} \
+        | options
     with atomic_path(path) as tmp:
-        spreadsheet_safe(table).to_csv(tmp, **({"index": False} | options))
+        safe.to_csv(tmp, **options)
     return Path(path)
+
+
+def holds_non_ascii(table: Any) -> bool:
+    """Whether a DataFrame's column names or text cells hold a character beyond ASCII."""
+    texts = [str(c) for c in table.columns]
+    for col in table.columns:
+        if table[col].dtype.kind not in "biufcmM":
+            texts.extend(str(v) for v in table[col].dropna().unique())
+    return any(not t.isascii() for t in texts)
 
 
 def copy_file(src: str | Path, dst: str | Path) -> Path:

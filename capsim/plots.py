@@ -100,23 +100,38 @@ def census_plot(daily: pd.DataFrame, names: dict[str, str] | None = None, lang: 
 def occupancy_plot(summary: pd.DataFrame, names: dict[str, str] | None = None,
                    lang: str = "en", title_name: str = "") -> plt.Figure:
     """Mean bed occupancy per facility with its 95% confidence interval and the 85% line.
-    ``summary`` is :meth:`Results.summary` (one year or all)."""
+    ``summary`` is :meth:`Results.summary` (one year or all); given the rows of several
+    calendar years (``year=None`` without the "all" rows), one bar per year beside each
+    facility, a year without beds left out."""
     use_fonts(lang)
     names = names or {}
     occ = summary[(summary["metric"] == "occupancy_mean")].dropna(subset=["mean"])
-    occ = occ.drop_duplicates("facility")
-    x = np.arange(len(occ))
-    fig, ax = plt.subplots(figsize=(max(6, 0.8 * len(occ) + 2), 4.5))
-    err = np.vstack([occ["mean"] - occ["ci_low"], occ["ci_high"] - occ["mean"]]) * 100
-    ax.bar(x, occ["mean"] * 100, yerr=np.nan_to_num(err), capsize=3, color="tab:blue",
-           label=label("occupancy_bar", lang))
+    years = list(dict.fromkeys(occ["year"].astype(str))) if "year" in occ else []
+    if len(years) <= 1:
+        occ = occ.drop_duplicates("facility")
+        years = years[:1] or [""]
+    facs = list(dict.fromkeys(occ["facility"]))
+    x = np.arange(len(facs))
+    width = 0.8 / len(years)
+    per_facility = 0.8 + 0.12 * (len(years) - 1)
+    fig, ax = plt.subplots(figsize=(min(13.0, max(6.0, per_facility * len(facs) + 2)), 4.5))
+    colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, len(years))) \
+        if len(years) > 1 else ["tab:blue"]
+    for i, (year, colour) in enumerate(zip(years, colours, strict=True)):
+        d = occ[occ["year"].astype(str) == year] if len(years) > 1 else occ
+        d = d.set_index("facility").reindex(facs)
+        err = np.vstack([d["mean"] - d["ci_low"], d["ci_high"] - d["mean"]]) * 100
+        ax.bar(x + (i - (len(years) - 1) / 2) * width, d["mean"] * 100, width=width,
+               yerr=np.nan_to_num(err), capsize=2 if len(years) > 1 else 3, color=colour,
+               label=year if len(years) > 1 else label("occupancy_bar", lang))
     ax.axhline(85, color="tab:red", ls="--", label=label("guidance_85", lang))
-    ax.set_xticks(x, [names.get(f, f) for f in occ["facility"]], rotation=35, ha="right")
+    ax.set_xticks(x, [names.get(f, f) for f in facs], rotation=35, ha="right")
     ax.set_xlabel(label("facility", lang))
     ax.set_ylabel(label("occupancy_pct", lang))
     ax.set_ylim(0, max(100, float(np.nanmax(occ["ci_high"] * 100)) + 5 if len(occ) else 100))
     ax.set_title(label("occupancy_title", lang, name=title_name))
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, ncol=2 if len(years) > 3 else 1,
+              title=label("occupancy_bar", lang) if len(years) > 1 else None, title_fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -280,16 +295,69 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
     ``ratios`` is :func:`capsim.targets.ratio_readings` (columns year, scope, metric, planned,
     simulated, ci_low, ci_high); ``metric`` picks the ratio, in the unit of
     :data:`capsim.metrics.METRICS`; ``year`` the horizon year (default: the last);
-    ``standard`` the threshold to draw (none: no line)."""
+    ``standard`` the threshold to draw (none: no line). :func:`ratio_years_plot` draws
+    every year."""
     use_fonts(lang)
     names = names or {}
     d = ratios[ratios["metric"] == metric]
     year = int(d["year"].max()) if year is None else int(year)
-    d = d[d["year"] == year]
-    scopes = [s for s in dict.fromkeys(d["scope"]) if s != "region"] + ["region"]
+    scopes = _ratio_scopes(d[d["year"] == year])
+    fig, ax = plt.subplots(figsize=(max(6.5, 0.9 * len(scopes) + 2.5), 4.8))
+    _ratio_axes(ax, d[d["year"] == year], scopes, standard, names, lang)
+    what = metrics.axis_label(metric, lang)
+    ax.set_ylabel(what)
+    ax.set_title(label("ratio_title", lang, what=_short(what), year=year, name=title_name),
+                 fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def ratio_years_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
+                     standard: float | None = None, names: dict[str, str] | None = None,
+                     lang: str = "en", title_name: str = "") -> plt.Figure:
+    """:func:`ratio_plot` for every year of ``ratios``, one panel per year (each on its own
+    scale); a facility without a reading in a year (closed) has no bars there."""
+    use_fonts(lang)
+    names = names or {}
+    d = ratios[ratios["metric"] == metric]
+    years = sorted(int(y) for y in d["year"].unique())
+    scopes = _ratio_scopes(d)
+    ncols = min(len(years), 3) or 1
+    nrows = max(1, int(np.ceil(len(years) / ncols)))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(4.5, 0.55 * len(scopes) + 1.5) * ncols,
+                                                    3.9 * nrows + 0.9),
+                             squeeze=False)
+    # Each year on its own scale: a small unit's ratio in one year would flatten the others.
+    for ax, year in zip(axes.ravel(), years, strict=False):
+        _ratio_axes(ax, d[d["year"] == year], scopes, standard, names, lang)
+        ax.set_title(str(year), fontsize=10)
+        ax.set_xlabel("")
+    for ax in axes.ravel()[len(years):]:
+        ax.set_visible(False)
+    what = metrics.axis_label(metric, lang)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(what, fontsize=8)
+    handles, labels_ = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels_, loc="lower center", ncol=3, fontsize=8)
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}" if years else ""
+    fig.suptitle(label("ratio_title", lang, what=_short(what), year=span, name=title_name),
+                 fontsize=10)
+    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    return fig
+
+
+def _ratio_scopes(d: pd.DataFrame) -> list[str]:
+    """The scopes of ratio readings in order, the region last."""
+    return [s for s in dict.fromkeys(d["scope"]) if s != "region"] + ["region"]
+
+
+def _ratio_axes(ax, d: pd.DataFrame, scopes: list[str], standard: float | None,
+                names: dict[str, str], lang: str) -> None:
+    """Planned and simulated bars of the readings ``d`` (one year) over ``scopes``, with the
+    standard's line, on ``ax``."""
     d = d.set_index("scope").reindex(scopes)
     x = np.arange(len(scopes))
-    fig, ax = plt.subplots(figsize=(max(6.5, 0.9 * len(scopes) + 2.5), 4.8))
     ax.bar(x - 0.2, d["planned"], width=0.4, color="0.8", hatch="//", edgecolor="0.3",
            label=label("planned", lang))
     if d["simulated"].notna().any():
@@ -304,13 +372,6 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
     ax.set_ylim(0, top * 1.15 if np.isfinite(top) and top > 0 else 1)
     ax.set_xticks(x, [names.get(s, s) for s in scopes], rotation=35, ha="right")
     ax.set_xlabel(label("facility", lang))
-    what = metrics.axis_label(metric, lang)
-    ax.set_ylabel(what)
-    ax.set_title(label("ratio_title", lang, what=_short(what), year=year, name=title_name),
-                 fontsize=10)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
 
 
 def _short(axis_label: str) -> str:

@@ -28,6 +28,9 @@ ALL_YEARS = "all"
 OUT_OF_REGION_ID = "out-of-region"
 HIGH_OCCUPANCY = 0.85
 DAYS_PER_YEAR = 365.25
+#: Travel times (minutes) whose share of deliveries is reported: half an hour and an hour, the
+#: times a consolidation plan is first asked about.
+TRAVEL_THRESHOLDS_MIN = (30.0, 60.0)
 
 @dataclass
 class ReplicationResult:
@@ -124,6 +127,8 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     wait_p95 = _wait_p95(cal, served_cells, wait_min)
     del served_cells, wait_min
 
+    travel = _travel(net, cal, rec)
+
     census = daily_census(net, rec)
     occ = _occupancy(cal, census)
 
@@ -156,6 +161,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
             "midwife_wait_p95_min": wait_p95,
             "ddi_mean_min": ddi_sum / ecs,
             "ddi_within_target_share": ddi_in / ecs,
+            **travel,
             **occ,
             **staff,
             "beds_per_1000_deliveries": staff["beds"] / per_year * 1000,
@@ -294,6 +300,37 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
                      ((*map(str, years), ALL_YEARS), (*ids, REGION)))
 
 
+def _travel(net: Network, cal: _Calendar, rec: RunRecord) -> dict[str, np.ndarray]:
+    """Travel from each woman's booking facility to the facility where she delivered, by the
+    year of her delivery and her booking facility (the region column: every delivery): mean
+    and 95th percentile (minutes), and the shares over each of :data:`TRAVEL_THRESHOLDS_MIN`,
+    [row, column] as :func:`_counts`. Travel times are the scenario's transfer minutes
+    (:func:`capsim.scenario.referral.travel_hours`), 0 for a delivery where she booked.
+    Women who delivered out of the region are not counted (where they delivered is not
+    modelled); all NaN when the record keeps no booking facilities."""
+    nf, ny = cal.facilities, cal.years
+    names = ("travel_mean_min", "travel_p95_min",
+             *(f"travel_over_{m:g}_share" for m in TRAVEL_THRESHOLDS_MIN))
+    if rec.booked is None:
+        return {name: np.full((ny + 1, nf + 1), np.nan) for name in names}
+    booked = np.asarray(rec.booked, dtype=np.int64)
+    delivered = (rec.facility >= 0) & (booked >= 0)
+    cells = _cells(cal, np.where(delivered, booked, -1),
+                   np.where(delivered, rec.delivered_h, -1.0))
+    keep = cells >= 0
+    cells = cells[keep]
+    minutes = net.travel_h[booked[keep], rec.facility[keep]] * 60.0
+    over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
+                   1 << len(TRAVEL_THRESHOLDS_MIN))
+    women = over.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = {names[0]: _sums(cal, cells, minutes) / women,
+               names[1]: _wait_p95(cal, cells, minutes)}
+        for bit, name in enumerate(names[2:]):
+            out[name] = over[[k for k in range(over.shape[0]) if k >> bit & 1]].sum(axis=0) / women
+    return out
+
+
 def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The cell of each event at time ``t`` (hours) in facility ``fac``: year index x
     (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
@@ -342,8 +379,8 @@ def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.ndarray:
-    """95th percentile of the waits by cell, [row, column] as :func:`_counts` (NaN where no
-    woman waited); the waits are sorted once for all the groupings."""
+    """95th percentile of the waits (or any times) by cell, [row, column] as :func:`_counts`
+    (NaN where no woman waited); the waits are sorted once for all the groupings."""
     nf, ny = cal.facilities, cal.years
     out = np.full((ny + 1, nf + 1), np.nan)
     if not cells.shape[0]:

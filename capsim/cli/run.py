@@ -11,7 +11,8 @@ import pandas as pd
 from capsim import metrics
 from capsim.cli import COMMANDS
 from capsim.cli.common import add_run_options, run_options
-from capsim.formatting import fmt_value
+from capsim.formatting import fmt_pm, fmt_value
+from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.report.care import care_accounting_text, care_text
 from capsim.run import DEFAULT_ENGINE, ENGINES
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
     from capsim.export import write_outputs
     from capsim.output import check_out_dir
+    from capsim.report.inputs import run_tables
     from capsim.run import simulate
     from capsim.scenario import load_scenario
 
@@ -51,9 +53,11 @@ def run(args: argparse.Namespace) -> int:
     results = simulate(scenario, **run_options(args), progress=True,
                        trace_dir=out / "trace" if args.trace else None, engine=args.engine)
     elapsed = time.perf_counter() - started
-    print(format_summary(results, elapsed))
+    print(format_summary(results, elapsed, args.lang))
+    tables = run_tables(results)
+    print("\n" + format_one_page(results, tables, args.lang))
     paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario,
-                          trace=args.trace)
+                          trace=args.trace, run=tables)
     # Files under sources/ are named with their folder, so a planner sees where they are.
     print(f"\nWrote {', '.join(p.relative_to(out).as_posix() for p in paths.values())} to {out}/")
     return 0
@@ -65,8 +69,11 @@ def region_halve(summary: pd.DataFrame) -> int | None:
     return int(vals.max()) if not vals.empty else None
 
 
-def format_summary(results, elapsed: float) -> str:
-    """A readable summary: the region, then one line per facility (text)."""
+def format_summary(results, elapsed: float, lang: str = "en") -> str:
+    """A readable summary: the region, then one line per facility (text); for a run of
+    several years, both year by year (:func:`format_years`)."""
+    from capsim.report.years import several_years
+
     s = results.summary()
     acc = results.accounting
     scen = results.scenario
@@ -79,12 +86,16 @@ def format_summary(results, elapsed: float) -> str:
         f"{acc['delivered'].mean():.0f} delivered in region + {acc['out_of_region'].mean():.0f} "
         f"transferred out of region + {acc['in_progress'].mean():.1f} still in care",
         "",
-        "Region — mean [95% confidence interval] over replications, ± half-width, and the "
-        "spread of single replications (p5-p95: one year's outcome can fall anywhere in it).",
     ]
     halve = region_halve(s)
-    if halve:
-        lines.append(f"About {halve} replications would halve every interval.")
+    halving = [f"About {halve} replications would halve every interval."] if halve else []
+    if several_years(results.summary(year=None)):
+        return "\n".join([*lines, *halving, format_years(results, lang),
+                          *_care_lines(results)]).rstrip("\n")
+    lines.append("Region — mean [95% confidence interval] over replications, ± half-width, "
+                 "and the spread of single replications (p5-p95: one year's outcome can fall "
+                 "anywhere in it).")
+    lines += halving
     region = s[s["facility"] == "region"].set_index("metric")
     for m in SUMMARY_METRICS:
         if m not in region.index:
@@ -107,7 +118,50 @@ def format_summary(results, elapsed: float) -> str:
             row[metrics.heading(m)] = fmt_value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
         table.append(row)
     lines.append(pd.DataFrame(table).to_string(index=False))
-    # Newborn care and the paediatric line, when the scenario has them.
-    lines += care_accounting_text(results.care_accounting)
-    lines.append(care_text(results.summary(year=None), scen))
-    return "\n".join(lines).rstrip("\n")
+    return "\n".join(lines + _care_lines(results)).rstrip("\n")
+
+
+def _care_lines(results) -> list[str]:
+    """Newborn care and the paediatric line, when the scenario has them (lines of text;
+    none without)."""
+    return [*care_accounting_text(results.care_accounting),
+            care_text(results.summary(year=None), results.scenario)]
+
+
+def format_years(results, lang: str = "en") -> str:
+    """The region's metrics year by year, side by side with the whole period, then each
+    delivering facility's metrics year by year, a year without beds shown as closed (text).
+    Every facility that delivers in some year of the horizon is listed."""
+    from capsim.plots import facility_names
+    from capsim.report.years import delivering_facilities, facilities_by_year, region_by_year
+
+    summary = results.summary(year=None)
+
+    def cell(r: pd.Series) -> str:
+        return fmt_pm(r["mean"], r["ci_half_width"], r["unit"])
+
+    region = region_by_year(summary, SUMMARY_METRICS, cell)
+    region.index = [metrics.heading(m, lang) for m in region.index]
+    names = facility_names(results.scenario, lang)
+    rows = []
+    heads = [metrics.heading(m, lang) for m in FACILITY_METRICS]
+    for fid, year, cells in facilities_by_year(summary, delivering_facilities(results.scenario),
+                                               FACILITY_METRICS, cell, t("closed", lang)):
+        rows.append({t("facility", lang): names[fid], t("year", lang): year,
+                     **dict(zip(heads, cells + [""] * (len(heads) - len(cells)), strict=True))})
+    # Chinese characters take two columns of a terminal: pandas pads by that width when asked.
+    with pd.option_context("display.unicode.east_asian_width", True):
+        lines = [t("region_by_year", lang), region.to_string(), "",
+                 t("facility_by_year", lang), pd.DataFrame(rows).to_string(index=False)]
+    return "\n".join(lines)
+
+
+def format_one_page(results, tables: dict, lang: str = "en") -> str:
+    """The summary on one page of a run (:mod:`capsim.report.onepage`) as text; ``tables``
+    is :func:`capsim.report.inputs.run_tables` of ``results``."""
+    from capsim.plots import facility_names
+    from capsim.report.onepage import one_page, one_page_text
+
+    parts = one_page(tables["targets"], tables["needs"],
+                     facility_names(results.scenario, lang), lang)
+    return one_page_text(parts, lang)

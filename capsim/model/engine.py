@@ -87,7 +87,8 @@ class RunRecord:
     facility), ``out_of_region``, ``midwife_wait_h`` (NaN when she had no labour care),
     ``labour_facility`` and ``labour_start_h`` (-1 and 0 without labour care),
     ``in_bed_at_end`` (holds a bed when the horizon ends), ``ddi_min`` (NaN unless she had an
-    emergency caesarean).
+    emergency caesarean), ``booked`` the facility where she booked (the cohort's, kept for the
+    travel from it to where she delivered; None when not kept).
     Per bed stay: ``stay_facility``, ``stay_start_h``, ``stay_end_h`` (stays open at the end
     close at the horizon end). ``flows`` counts moves as {(year_index, from, to, reason): n}
     for counted women (to = -1: out of region); ``move_t_h``, ``move_src``, ``move_dst`` and
@@ -118,6 +119,7 @@ class RunRecord:
     move_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     move_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     move_why: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    booked: np.ndarray | None = None
 
 
 def run_engine(net: Network, cohort: Cohort) -> RunRecord:
@@ -158,6 +160,7 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
         move_src=np.concatenate([out.flow_src, cohort.booked[referred]]).astype(np.int64),
         move_dst=np.concatenate([out.flow_dst, out.plan_to[referred]]).astype(np.int64),
         move_why=np.concatenate([out.flow_why, out.plan_why[referred]]).astype(np.int64),
+        booked=cohort.booked,
     )
 
 

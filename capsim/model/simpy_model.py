@@ -457,6 +457,7 @@ class SimpyModel:
             move_src=moves[:, 1].astype(np.int64),
             move_dst=moves[:, 2].astype(np.int64),
             move_why=moves[:, 3].astype(np.int64),
+            booked=np.asarray(self.c.booked, dtype=np.int32),
         )
 
 

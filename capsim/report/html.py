@@ -16,14 +16,23 @@ import pandas as pd
 from capsim import metrics, plots
 from capsim.formatting import fmt_value
 from capsim.i18n import t
-from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
+from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS, TRAVEL_METRICS
 from capsim.output import write_text
 from capsim.report.care import care_tables
 from capsim.report.comments import FileComments
 from capsim.report.inputs import ReportInputs
 from capsim.report.monthly import monthly_html
-from capsim.report.parameters import chain_comments, parameter_table
+from capsim.report.onepage import one_page
+from capsim.report.parameters import chain_comments, collapse_facilities, parameter_table
 from capsim.report.stress import STRESS_CITATION, RunFacts, stress_items
+from capsim.report.years import (
+    delivering_facilities,
+    facilities_by_year,
+    occupancy_rows,
+    region_by_year,
+    reported_years,
+    several_years,
+)
 
 #: Family name of the CJK glyphs embedded in the page (its rule opens the page's style). It
 #: comes first in the font lists: it holds only the page's non-ASCII characters, so Latin
@@ -46,6 +55,14 @@ td.path,code,pre{font-family:"DejaVu Sans Mono",Consolas,"capsim CJK",monospace}
 td.path,td.nowrap{white-space:nowrap}.muted{color:#666}
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#444}pre{white-space:pre-wrap;background:#f7f7f7;padding:.6em}
+#one-page{border:2px solid #444;padding:.2em 1em 1em;margin:1em 0}#one-page h3{margin:.8em 0 .3em}
+#one-page ul{margin:.2em 0;padding-left:1.3em}tr.closed td{color:#777}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{max-width:none;margin:0;padding:0;font-size:9.5pt}nav{display:none}
+#one-page{page-break-after:always;border:none;padding:0}h2{page-break-after:avoid}
+table{font-size:7.5pt;page-break-inside:auto}tr,figure{page-break-inside:avoid}
+thead{display:table-header-group}figure img{max-width:100%;max-height:240mm;border:none}
+section{page-break-before:always}a{color:inherit;text-decoration:none}}
 """
 
 # Marks images that failed to load, so a browser (or a test) can tell a broken page.
@@ -111,16 +128,16 @@ def charts(inputs: ReportInputs, lang: str) -> list[tuple[str, str, bytes]]:
     """The report's charts as (id, caption, PNG bytes)."""
     s = inputs.scenario
     names = plots.facility_names(s, lang)
-    overall = inputs.summary[inputs.summary["year"].astype(str) == "all"]
     out = [
         ("census", t("fig_census", lang),
          figure_png(plots.census_plot(inputs.daily, names, lang, title_name=s.name))),
         ("occupancy", t("fig_occupancy", lang),
-         figure_png(plots.occupancy_plot(overall, names, lang, title_name=s.name))),
+         figure_png(plots.occupancy_plot(occupancy_rows(inputs.summary), names, lang,
+                                         title_name=s.name))),
     ]
     for metric, key in (("beds_per_1000_deliveries", "fig_ratio"),
                         ("midwives_per_1000_deliveries", "fig_midwife_ratio")):
-        out.append((metric, t(key, lang), figure_png(plots.ratio_plot(
+        out.append((metric, t(key, lang), figure_png(plots.ratio_years_plot(
             inputs.ratios, metric, _standard(inputs, metric), names, lang, title_name=s.name))))
     out.append(("flows", t("fig_flows", lang), figure_png(plots.flow_map(
         inputs.flows, s, names, lang, replications=inputs.replications))))
@@ -132,6 +149,76 @@ def charts(inputs: ReportInputs, lang: str) -> list[tuple[str, str, bytes]]:
     return out
 
 
+def _cell(r: pd.Series) -> str:
+    """A summary row's mean and 95% interval as escaped HTML."""
+    return _value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
+
+
+def _years_tables(inputs: ReportInputs, lang: str) -> list[str]:
+    """The region's metrics year by year beside the whole period, and each delivering
+    facility's year by year (a year without beds shown as closed), as HTML."""
+    summary = inputs.summary
+    region = region_by_year(summary, SUMMARY_METRICS, _cell)
+    rows = [[escape(metrics.name(m, lang)), escape(_unit(m, lang)), *region.loc[m]]
+            for m in region.index]
+    parts = [f"<p>{escape(t('region_by_year_ci', lang))}</p>",
+             _table("summary-years", [t("metric", lang), t("unit", lang), *region.columns],
+                    rows, cell_classes=["", ""] + ["num"] * len(region.columns)),
+             f"<h3>{escape(t('facility_results', lang))}</h3>",
+             f"<p>{escape(t('closed_note', lang))}</p>"]
+    parts.append(_facility_years_table("facility-summary", inputs, FACILITY_METRICS,
+                                       delivering_facilities(inputs.scenario), lang))
+    return parts
+
+
+def _facility_years_table(ident: str, inputs: ReportInputs, metric_ids: tuple[str, ...],
+                          facility_ids: list[str], lang: str) -> str:
+    """A table of ``metric_ids`` with a row per facility and year (HTML)."""
+    names = plots.facility_names(inputs.scenario, lang)
+    rows, classes = [], []
+    width = len(metric_ids)
+    for fid, year, cells in facilities_by_year(inputs.summary, facility_ids, metric_ids,
+                                               _cell, escape(t("closed", lang))):
+        if len(cells) == 1 and width > 1:
+            rows.append([escape(names[fid]), escape(year), cells[0]] + [""] * (width - 1))
+            classes.append("closed")
+        else:
+            rows.append([escape(names[fid]), escape(year), *cells])
+            classes.append("open")
+    heads = [t("facility", lang), t("year", lang)] + [metrics.name(m, lang) for m in metric_ids]
+    return _table(ident, heads, rows, classes,
+                  cell_classes=["", "nowrap"] + ["num"] * width)
+
+
+def _unit(metric_id: str, lang: str) -> str:
+    u = metrics.unit(metric_id)
+    return metrics.unit_name("%" if u == "share" else u, lang)
+
+
+def _travel_section(inputs: ReportInputs, lang: str) -> str:
+    """Travel from the booking facility to the facility of delivery, by booking facility and
+    year (HTML; "" when the run has no travel readings)."""
+    s = inputs.summary
+    if not s["metric"].isin(TRAVEL_METRICS).any():
+        return ""
+    booked = [f.id for f in inputs.scenario.facilities]
+    rows, names = [], plots.facility_names(inputs.scenario, lang)
+    idx = s.assign(year=s["year"].astype(str)).set_index(["facility", "year", "metric"])
+    for fid in [*booked, "region"]:
+        for year in reported_years(s):
+            if not all((fid, year, m) in idx.index for m in TRAVEL_METRICS):
+                continue
+            vals = [idx.loc[(fid, year, m)] for m in TRAVEL_METRICS]
+            if pd.isna(vals[0]["mean"]):
+                continue    # nobody booked here delivered in this year
+            rows.append([escape(names.get(fid, fid)), escape(year), *(_cell(v) for v in vals)])
+    heads = [t("booking_facility", lang), t("year", lang)] + \
+        [metrics.name(m, lang) for m in TRAVEL_METRICS]
+    return (f"<h3>{escape(t('travel_heading', lang))}</h3>"
+            f"<p>{escape(t('travel_intro', lang))}</p>" +
+            _table("travel", heads, rows, cell_classes=["", "nowrap"] + ["num"] * 4))
+
+
 def _summary_section(inputs: ReportInputs, lang: str) -> str:
     s = inputs.summary
     s = s[s["year"].astype(str) == "all"]
@@ -139,6 +226,9 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
     balance = t("accounting", lang, arrivals=f"{acc.arrivals.mean():.0f}",
                 delivered=f"{acc.delivered.mean():.0f}", out=f"{acc.out_of_region.mean():.0f}",
                 progress=f"{acc.in_progress.mean():.1f}")
+    if several_years(inputs.summary):
+        return "\n".join([f"<p>{escape(balance)}</p>", *_years_tables(inputs, lang),
+                          _travel_section(inputs, lang)])
     parts = [f"<p>{escape(balance)}</p>", f"<p>{escape(t('region_results', lang))}</p>"]
     region = s[s["facility"] == "region"].set_index("metric")
     rows = []
@@ -169,6 +259,7 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
     heads = [t("facility", lang)] + [metrics.name(m, lang) for m in FACILITY_METRICS]
     parts.append(_table("facility-summary", heads, rows,
                         cell_classes=[""] + ["num"] * len(FACILITY_METRICS)))
+    parts.append(_travel_section(inputs, lang))
     return "\n".join(parts)
 
 
@@ -182,6 +273,19 @@ def _care_section(inputs: ReportInputs, lang: str) -> str:
                                 [[escape(str(v)) for v in row] for row in frame.to_numpy()],
                                 cell_classes=[""] + ["num"] * (frame.shape[1] - 1)))
     return "\n".join(parts)
+
+
+def _one_page_section(inputs: ReportInputs, lang: str) -> str:
+    """The summary on one page (:mod:`capsim.report.onepage`) as HTML."""
+    parts = one_page(inputs.targets, inputs.needs, plots.facility_names(inputs.scenario, lang),
+                     lang)
+    html = []
+    for key in ("verdicts", "gaps", "needs"):
+        if parts[key]:
+            items = "".join(f"<li>{escape(sentence)}</li>" for sentence in parts[key])
+            html.append(f'<h3>{escape(t(f"one_h_{key}", lang))}</h3><ul id="one-{key}">'
+                        f"{items}</ul>")
+    return "\n".join(html)
 
 
 def _targets_section(inputs: ReportInputs, lang: str) -> str:
@@ -225,6 +329,7 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
 
 
 def _parameters_section(params: pd.DataFrame, lang: str) -> str:
+    params = collapse_facilities(params)
     rows = []
     for r in params.itertuples(index=False):
         if r.source:
@@ -282,6 +387,7 @@ def render(inputs: ReportInputs, lang: str = "en") -> str:
     methods_rows = [[escape(r.item), escape(r.section), escape(r.name), escape(r.text)]
                     for r in methods.itertuples(index=False)]
     sections = [
+        ("one-page", t("one_title", lang), _one_page_section(inputs, lang)),
         ("scenario", t("h_scenario", lang), "\n".join(scenario_html)),
         ("results", t("h_summary", lang), _summary_section(inputs, lang)
          + _care_section(inputs, lang) + monthly_html(inputs.monthly, lang)),

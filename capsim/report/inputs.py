@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from capsim.errors import CapsimError
-from capsim.formatting import spreadsheet_restored
+from capsim.formatting import rounded_for_reading, spreadsheet_restored
 from capsim.results import Results
 from capsim.scenario.models import Scenario
 
@@ -18,6 +18,14 @@ FOLDER_FILES = ("summary.csv", "flows.csv", "daily.csv", "replications.csv", "ra
                 "targets.csv")
 #: Columns the report reads from a results folder's monthly.csv (optional in a folder).
 MONTHLY_COLUMNS = ("facility", "year", "month", "measure", "mean", "p5", "p95")
+#: Columns of summary.csv, in order.
+SUMMARY_COLUMNS = ["facility", "facility_name", "facility_name_en", "year", "metric", "unit",
+                   "mean", "ci_low", "ci_high", "ci_half_width", "sd", "p5", "p50", "p95", "n",
+                   "replications_to_halve_ci"]
+#: Columns of each table that are rounded for reading (:func:`rounded_tables`).
+STATISTICS = ("mean", "ci_low", "ci_high", "ci_half_width", "sd", "p5", "p50", "p95")
+#: The queueing estimate of what each facility needs; optional (older folders lack it).
+NEEDS_FILE = "needs.csv"
 #: Name of the copy of the scenario file in a results folder (with the file's own suffix).
 SCENARIO_COPY = "scenario"
 #: Suffixes of that copy: another file called ``scenario`` (a planner's notes, a PDF) is not it.
@@ -30,11 +38,14 @@ SOURCES_DIR = "sources"
 class ReportInputs:
     """A scenario and the tables of one run of it.
 
-    ``summary``: :meth:`Results.summary` with ``year=None``; ``flows``:
-    :meth:`Results.flow_summary`; ``daily``: :meth:`Results.daily`; ``accounting``:
+    ``summary``: :meth:`Results.summary` with ``year=None`` and the facilities' names;
+    ``flows``: :meth:`Results.flow_summary`; ``daily``: :meth:`Results.daily`, each rounded
+    as a results folder holds it (:func:`rounded_tables`); ``accounting``:
     :attr:`Results.accounting`; ``ratios``: :func:`capsim.targets.ratio_readings`;
-    ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked).
-    ``scenario_file`` is the file whose comments give the parameters' sources (None: none).
+    ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked);
+    ``needs``: :func:`capsim.report.onepage.sizing_estimate` (None for a results folder
+    written before it was). ``scenario_file`` is the file whose comments give the
+    parameters' sources (None: none).
     """
 
     scenario: Scenario
@@ -47,31 +58,72 @@ class ReportInputs:
     accounting: pd.DataFrame
     ratios: pd.DataFrame
     targets: pd.DataFrame | None
+    needs: pd.DataFrame | None = None
     #: :func:`capsim.monthly.monthly_summary` (None: a folder written before it existed).
     monthly: pd.DataFrame | None = None
 
 
 def run_tables(results: Results) -> dict[str, pd.DataFrame]:
-    """The ratio readings, the targets check (may be an empty table when no standard
-    applies) and the monthly statistics (mean and 5-95% band) of ``results``."""
+    """The ratio readings, the targets check, the queueing estimate of what is needed
+    (:func:`capsim.report.onepage.sizing_estimate`) and the monthly statistics (mean and 5-95%
+    band, :func:`capsim.monthly.counted_summary`) of ``results`` (targets may be an empty
+    table when no standard applies)."""
     from capsim import targets
     from capsim.monthly import counted_summary
+    from capsim.report.onepage import sizing_estimate
 
     return {"ratios": targets.ratio_readings(results.scenario, results),
             "targets": targets.check(results.scenario, results),
+            "needs": sizing_estimate(results),
             "monthly": counted_summary(results)}
 
 
 def from_results(results: Results, scenario_file: str | Path | None = None) -> ReportInputs:
-    """Report inputs from a run in memory; ``scenario_file`` is the file it was loaded from."""
-    tables = run_tables(results)
+    """Report inputs from a run in memory; ``scenario_file`` is the file it was loaded from.
+    The tables are those a results folder holds (:func:`rounded_tables`)."""
+    tables = rounded_tables(results, run_tables(results), results.summary(year=None),
+                            results.daily())
     return ReportInputs(
         scenario=results.scenario,
         scenario_file=Path(scenario_file) if scenario_file is not None else None,
         seed=results.seed, replications=len(results.replications),
-        summary=results.summary(year=None), flows=results.flow_summary(),
-        daily=results.daily(), accounting=results.accounting,
-        ratios=tables["ratios"], targets=tables["targets"], monthly=tables["monthly"])
+        summary=tables["summary"], flows=tables["flows"],
+        daily=tables["daily"], accounting=results.accounting,
+        ratios=tables["ratios"], targets=tables["targets"], needs=tables["needs"],
+        monthly=tables["monthly"])
+
+
+def rounded_tables(results: Results, run: dict, summary, daily) -> dict:
+    """The tables of a results folder as written: summary (with the facilities' names),
+    flows, daily, ratios, targets and the monthly statistics, each value rounded to its unit's reading precision
+    (:func:`capsim.formatting.reading_decimals`). Nothing is lost that a reader or the
+    report shows, and a report drawn from a run in memory reads these same numbers, so it
+    is the report of the folder to the last digit; the per-woman trace files keep every
+    digit. ``run`` is :func:`run_tables`, ``summary`` :meth:`Results.summary` with
+    ``year=None`` and ``daily`` :meth:`Results.daily` of ``results``."""
+    from capsim.plots import facility_names
+
+    scenario = results.scenario
+    zh = facility_names(scenario, "zh")
+    en = facility_names(scenario, "en")
+    summary = summary.assign(facility_name=summary["facility"].map(zh),
+                             facility_name_en=summary["facility"].map(en))[SUMMARY_COLUMNS]
+    daily = rounded_for_reading(daily, ["census_mean", "ci_low", "ci_high", "p5", "p95"],
+                                unit="women")
+    daily = rounded_for_reading(daily, ["occupancy_mean"], unit="share")
+    targets = run["targets"]
+    return {
+        "summary": rounded_for_reading(summary, STATISTICS),
+        "flows": rounded_for_reading(results.flow_summary(), STATISTICS, unit="women"),
+        "daily": daily,
+        "ratios": rounded_for_reading(run["ratios"], ["planned", "simulated", "ci_low",
+                                                      "ci_high"]),
+        "targets": rounded_for_reading(targets, ["value", "ci_low", "ci_high", "threshold",
+                                                 "margin"])
+        if isinstance(targets, pd.DataFrame) else targets,
+        "needs": run["needs"],
+        "monthly": rounded_for_reading(run["monthly"], ["mean", "p5", "p95"], unit="women"),
+    }
 
 
 def scenario_copy(folder: str | Path) -> Path | None:
@@ -128,6 +180,8 @@ def from_folder(folder: str | Path) -> ReportInputs:
         seed=int(acc["seed"].iloc[0]), replications=len(acc),
         summary=_read_table(folder, "summary.csv", dtype=keep), flows=flows, daily=daily,
         accounting=acc, ratios=_read_table(folder, "ratios.csv", rows=False), targets=targets,
+        needs=_read_table(folder, NEEDS_FILE, rows=False)
+        if (folder / NEEDS_FILE).is_file() else None,
         monthly=(_read_table(folder, "monthly.csv", need=MONTHLY_COLUMNS)
                  if (folder / "monthly.csv").is_file() else None))
 

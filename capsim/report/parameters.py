@@ -9,6 +9,7 @@ documentation, which cites the published figure behind the default where there i
 
 from __future__ import annotations
 
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -158,3 +159,37 @@ def parameter_table(scenario: Scenario, scenario_file: str | Path | None = None,
                      "given": "file" if in_file else "default", "source": " ".join(lines),
                      "source_at": at or "", "documentation": field_documentation(path)})
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+#: A facility's parameter in the table: ``facilities[<id>].<field>``.
+_FACILITY_PARAMETER = re.compile(r"facilities\[(?P<id>[^\]]+)\]\.(?P<field>.+)")
+
+
+def collapse_facilities(params: pd.DataFrame) -> pd.DataFrame:
+    """:func:`parameter_table` with a facility parameter that several facilities give alike
+    (the same value, given the same way, from the same source) shown once, as
+    ``facilities[a, b, c].field``, at the place of its first facility. Rows of other
+    parameters, and values a facility gives alone, are kept as they are."""
+    groups: dict[tuple, list[int]] = {}
+    ids: dict[int, str] = {}
+    for i, r in enumerate(params.itertuples(index=False)):
+        m = _FACILITY_PARAMETER.fullmatch(str(r.parameter))
+        if m is None:
+            continue
+        ids[i] = m["id"]
+        source_at = str(r.source_at or "").replace(f"[{m['id']}]", "[]")
+        key = (m["field"], r.value, r.given, r.source, source_at)
+        groups.setdefault(key, []).append(i)
+    rows = params.to_dict("records")
+    drop: set[int] = set()
+    for (fld, *_), members in groups.items():
+        if len(members) < 2:
+            continue
+        first = rows[members[0]]
+        joined = f"facilities[{', '.join(ids[i] for i in members)}]"
+        if first["source_at"]:
+            first["source_at"] = re.sub(r"^facilities\[[^\]]+\]", joined, first["source_at"])
+        first["parameter"] = f"{joined}.{fld}"
+        drop.update(members[1:])
+    return pd.DataFrame([r for i, r in enumerate(rows) if i not in drop],
+                        columns=params.columns)
