@@ -33,7 +33,7 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     it extends is copied unchanged under ``SOURCES_DIR`` (their comments give the
     parameters' sources), so that the folder stands on its own wherever it is moved.
 
-    Each file is written whole or not at all (:mod:`capsim.output`). A folder written by an
+    Each file is written whole or not at all (`capsim.output`). A folder written by an
     earlier run is brought up to date: a scenario copy of another name and, with ``trace``
     given, trace files this run did not write are removed, so that the folder never mixes
     two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
@@ -89,7 +89,7 @@ def _remove_empty_folders(folder: Path) -> None:
 
 
 def _write_scenario_copy(src: Path, out: Path) -> dict[str, Path]:
-    """Write the scenario copy of ``src`` to ``out`` (see :func:`write_outputs`); return the
+    """Write the scenario copy of ``src`` to ``out`` (see `write_outputs`); return the
     paths written by name: ``scenario`` and, for a file that extends another,
     ``sources/<path>`` per original file."""
     from capsim.report.inputs import SCENARIO_COPY, SCENARIO_SUFFIXES, SOURCES_DIR

@@ -44,7 +44,7 @@ def spreadsheet_safe(table: Any) -> Any:
     """A copy of ``table`` (a DataFrame) for a CSV file: every text cell, and every column
     name, that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``@SUM(...)``)
     starts with an apostrophe; numbers, and texts that are numbers ("-0.5"), are untouched.
-    :func:`spreadsheet_restored` undoes it."""
+    `spreadsheet_restored` undoes it."""
     out = table.copy()
     out.columns = [_safe_cell(c) for c in out.columns]
     for col in out.columns:
@@ -55,7 +55,7 @@ def spreadsheet_safe(table: Any) -> Any:
 
 def spreadsheet_restored(table: Any) -> Any:
     """``table`` (a DataFrame read from a CSV capsim wrote) with the apostrophe that
-    :func:`spreadsheet_safe` put before formula-like texts taken away."""
+    `spreadsheet_safe` put before formula-like texts taken away."""
     out = table.copy()
     out.columns = [_restored_cell(c) for c in out.columns]
     for col in out.columns:

@@ -1,7 +1,7 @@
 """The words of capsim in English and Chinese: one catalogue of every string a plot, the
-report or the command line shows, looked up by key with :func:`t`.
+report or the command line shows, looked up by key with `t`.
 
-Metric names, units, headings and axis labels are with the metrics (:mod:`capsim.metrics`).
+Metric names, units, headings and axis labels are with the metrics (`capsim.metrics`).
 """
 
 from __future__ import annotations

@@ -193,7 +193,7 @@ def _check_lang(lang: str) -> None:
 
 
 def metric(metric_id: str) -> Metric:
-    """The :class:`Metric` of ``metric_id``; KeyError naming the known ids if there is none."""
+    """The `Metric` of ``metric_id``; KeyError naming the known ids if there is none."""
     try:
         return METRICS[metric_id]
     except KeyError:

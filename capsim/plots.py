@@ -1,7 +1,7 @@
 """Plots drawn from result tables (never from the simulation's internals).
 
 Every plot has a title, axis labels with units and a legend, in English (``lang="en"``) or
-Chinese (``lang="zh"``). Functions return the matplotlib Figure; :func:`save` writes a PNG.
+Chinese (``lang="zh"``). Functions return the matplotlib Figure; `save` writes a PNG.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from capsim.output import atomic_path  # noqa: E402
 
 def label(key: str, lang: str = "en", **fmt) -> str:
     """A plot's text in ``lang`` ("en" or "zh"): the catalogue's string ``key`` formatted with
-    ``fmt`` (:mod:`capsim.i18n`), or else the axis label of the metric ``key``."""
+    ``fmt`` (`capsim.i18n`), or else the axis label of the metric ``key``."""
     if key not in STRINGS and key in metrics.METRICS:
         return metrics.axis_label(key, lang)
     return t(key, lang, **fmt)
@@ -63,7 +63,7 @@ def census_plot(daily: pd.DataFrame, names: dict[str, str] | None = None, lang: 
                 facilities: list[str] | None = None, title_name: str = "") -> plt.Figure:
     """Daily mean census with the 5th-95th percentile band and the bed count, one panel per
     facility with beds (or per facility of ``facilities``). ``daily`` is
-    :meth:`Results.daily`."""
+    `Results.daily`."""
     use_fonts(lang)
     names = names or {}
     # Facilities without a bed in the whole period (antenatal care only) have no census.
@@ -100,7 +100,7 @@ def census_plot(daily: pd.DataFrame, names: dict[str, str] | None = None, lang: 
 def occupancy_plot(summary: pd.DataFrame, names: dict[str, str] | None = None,
                    lang: str = "en", title_name: str = "") -> plt.Figure:
     """Mean bed occupancy per facility with its 95% confidence interval and the 85% line.
-    ``summary`` is :meth:`Results.summary` (one year or all)."""
+    ``summary`` is `Results.summary` (one year or all)."""
     use_fonts(lang)
     names = names or {}
     occ = summary[(summary["metric"] == "occupancy_mean")].dropna(subset=["mean"])
@@ -173,11 +173,11 @@ def flow_map(flows: pd.DataFrame, scenario, names: dict[str, str] | None = None,
              lang: str = "en", replications: int | None = None) -> plt.Figure:
     """Map of the women moved between facilities over the horizon.
 
-    ``flows`` is :meth:`Results.flow_summary` (mean women per year, from, to and reason over
+    ``flows`` is `Results.flow_summary` (mean women per year, from, to and reason over
     replications); the years are added up. Facilities sit at their coordinates, or by level
-    where none are given (:func:`flow_positions`); each arrow's width is proportional to the
+    where none are given (`flow_positions`); each arrow's width is proportional to the
     mean number of women moved (persons), its colour the reason; out of the region is a node
-    of its own. ``names`` default to :func:`facility_names`."""
+    of its own. ``names`` default to `facility_names`."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 
@@ -277,9 +277,9 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
     """Planned and simulated ratios per delivering facility and for the region, with the
     standard drawn across.
 
-    ``ratios`` is :func:`capsim.targets.ratio_readings` (columns year, scope, metric, planned,
+    ``ratios`` is `capsim.targets.ratio_readings` (columns year, scope, metric, planned,
     simulated, ci_low, ci_high); ``metric`` picks the ratio, in the unit of
-    :data:`capsim.metrics.METRICS`; ``year`` the horizon year (default: the last);
+    `capsim.metrics.METRICS`; ``year`` the horizon year (default: the last);
     ``standard`` the threshold to draw (none: no line)."""
     use_fonts(lang)
     names = names or {}
@@ -323,7 +323,7 @@ def year_comparison_plot(summary: pd.DataFrame, metric: str, facility: str = "re
     """One metric by year for several scenarios: the mean with its 95% interval, one line per
     scenario.
 
-    ``summary`` is :meth:`Results.summary` with ``year=None`` of each scenario, concatenated
+    ``summary`` is `Results.summary` with ``year=None`` of each scenario, concatenated
     with a ``scenario`` column (scenario name); rows for the whole period ("all") are left
     out. Shares are drawn as percentages; other metrics in their unit."""
     use_fonts(lang)

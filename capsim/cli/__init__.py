@@ -1,7 +1,7 @@
 """The ``capsim`` command line. Each command lives in its own module with a ``register``
-function that adds its sub-parser; :data:`COMMANDS` lists them in the order of ``--help``.
+function that adds its sub-parser; `COMMANDS` lists them in the order of ``--help``.
 
-A command's module is imported only when that command runs (or when :func:`build_parser` is
+A command's module is imported only when that command runs (or when `build_parser` is
 asked for every command), so that ``capsim --version`` and ``capsim --help`` answer at once."""
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def add_worker_options(p: argparse.ArgumentParser) -> None:
 
 def scheduler(args: argparse.Namespace):
     """Where ``--scheduler`` and ``--scheduler-timeout`` say to run: None (locally), or a
-    :class:`capsim.parallel.SchedulerAddress` with its waits."""
+    `capsim.parallel.SchedulerAddress` with its waits."""
     from capsim.parallel import SchedulerAddress
 
     if not args.scheduler:
@@ -86,6 +86,6 @@ def scheduler(args: argparse.Namespace):
 
 
 def run_options(args: argparse.Namespace) -> dict:
-    """The keyword arguments of :func:`capsim.simulate` given by :func:`add_run_options`."""
+    """The keyword arguments of `capsim.simulate` given by `add_run_options`."""
     return {"replications": args.replications, "seed": args.seed, "workers": args.workers,
             "client": scheduler(args)}

@@ -70,7 +70,7 @@ def format_comparison(comparison) -> str:
 
 
 def write_comparison(comparison, out_dir: str | Path, lang: str = "en") -> dict[str, Path]:
-    """Write differences.csv, scenarios.csv and one PNG per metric of :data:`PLOT_METRICS` to
+    """Write differences.csv, scenarios.csv and one PNG per metric of `PLOT_METRICS` to
     ``out_dir``; return their paths by name."""
     from capsim import plots
     from capsim.output import check_out_dir, write_csv

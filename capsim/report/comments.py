@@ -102,7 +102,7 @@ def _walk(node: yaml.Node, path: str, parent: str | None, index: int, start: int
 def read_comments(text: str) -> FileComments:
     """Attach the comments of a YAML scenario ``text`` to field paths (see the module rules).
 
-    Returns an empty :class:`FileComments` for text that does not compose as YAML."""
+    Returns an empty `FileComments` for text that does not compose as YAML."""
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:

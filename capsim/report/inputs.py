@@ -1,5 +1,5 @@
 """What a report is made of: a scenario and the tables of its run, taken from a
-:class:`~capsim.results.Results` or read back from the folder ``capsim run`` wrote."""
+`Results` or read back from the folder ``capsim run`` wrote."""
 
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ SOURCES_DIR = "sources"
 class ReportInputs:
     """A scenario and the tables of one run of it.
 
-    ``summary``: :meth:`Results.summary` with ``year=None``; ``flows``:
-    :meth:`Results.flow_summary`; ``daily``: :meth:`Results.daily`; ``accounting``:
-    :attr:`Results.accounting`; ``ratios``: :func:`capsim.targets.ratio_readings`;
-    ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked).
+    ``summary``: `Results.summary` with ``year=None``; ``flows``:
+    `Results.flow_summary`; ``daily``: `Results.daily`; ``accounting``:
+    `Results.accounting`; ``ratios``: `capsim.targets.ratio_readings`;
+    ``targets``: `capsim.targets.check` (None when the scenario could not be checked).
     ``scenario_file`` is the file whose comments give the parameters' sources (None: none).
     """
 

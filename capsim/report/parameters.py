@@ -3,7 +3,7 @@
 The validated scenario (defaults filled in) is flattened into one row per parameter, named by
 the field path used in error messages (``facilities[county-hospital].beds``). A parameter
 written in the scenario file takes its source from the file's comments
-(:mod:`capsim.report.comments`); a parameter left to capsim's default takes the field's
+(`capsim.report.comments`); a parameter left to capsim's default takes the field's
 documentation, which cites the published figure behind the default where there is one.
 """
 

@@ -3,7 +3,7 @@ of one woman, the referral rules, policy events over the horizon, and run settin
 
 Every field carries its unit and, where a default comes from published figures, the
 source (see ``REFERENCE`` notes in the descriptions). The simulation receives one frozen
-:class:`Scenario` and never reads files.
+`Scenario` and never reads files.
 """
 
 from __future__ import annotations
@@ -472,7 +472,7 @@ class Roster(Strict):
     def headcount_for(self, on_duty: int) -> int:
         """Least head-count whose roster covers ``on_duty`` staff at every moment:
         ceil(on_duty x shifts / availability) (persons). The one-on-duty minimum of
-        :meth:`on_duty` (a delivering facility always has someone on call) is not counted as
+        `on_duty` (a delivering facility always has someone on call) is not counted as
         cover, so one on duty needs a full roster too, not a single person."""
         if on_duty <= 0:
             return 0

@@ -20,18 +20,18 @@ from capsim.sizing.levels import RatioStandards, ServiceLevels, ratio_standards,
 from capsim.sizing.loads import bed_days_per_delivery
 from capsim.sizing.workload import Workload, establishment, planned_casemix
 
-#: Columns of :attr:`SizingResult.requirements`.
+#: Columns of `SizingResult.requirements`.
 REQUIREMENT_COLUMNS = ["year", "facility", "resource", "needed", "headcount", "load",
                        "queueing", "binding", "met", "least"]
 
 
 @dataclass
 class SizingResult:
-    """What :func:`size` found, as tables.
+    """What `size` found, as tables.
 
     * ``comparison``: per facility and year, and the region: today's capacity, the ratio
       standards, the workload establishment, the service-level need and the gap
-      (:data:`capsim.sizing.compare.COLUMNS`).
+      (`capsim.sizing.compare.COLUMNS`).
     * ``requirements``: per facility, year and resource (beds, midwives, theatres): ``needed``
       (beds, on-duty midwives, theatres), ``headcount`` (beds; midwives by the roster;
       obstetricians to staff the theatres), the offered ``load`` (erlangs), the ``queueing``
@@ -79,12 +79,12 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
     """Find the least beds, on-duty midwives (and head-count) and theatres of every facility
     and year of ``scenario`` that meet the service levels.
 
-    ``levels``: a :class:`ServiceLevels` or a mapping of some of its fields (for example
+    ``levels``: a `ServiceLevels` or a mapping of some of its fields (for example
     ``{"no_bed": 0.02, "occupancy": None}``) over the catalogue's defaults as the scenario's
     targets set them. ``replications`` and ``seed`` default to the scenario's run settings
-    (at least 2 replications); ``workers`` and ``client`` as in :func:`capsim.simulate`. At
+    (at least 2 replications); ``workers`` and ``client`` as in `capsim.simulate`. At
     most ``rounds`` simulations of the whole region follow the ample-capacity one. Returns a
-    :class:`SizingResult`; ``confirmed`` is False when no round met every level.
+    `SizingResult`; ``confirmed`` is False when no round met every level.
     ``progress=True`` shows one progress bar over the replications of every simulation once
     sizing lasts more than two seconds; a callable receives (done, total) after each
     replication. Its total is the most the rounds could run (replications x (rounds + 1)) until

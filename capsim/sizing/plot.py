@@ -32,7 +32,7 @@ def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float
                title_name: str = ""):
     """Beds per 1,000 deliveries needed for the service level against deliveries a year, one
     point per facility and year of the comparison ``table``
-    (:func:`~capsim.sizing.compare.comparison_table`), with the queueing curve for an isolated
+    (`comparison_table`), with the queueing curve for an isolated
     facility at the region's ``bed_days`` per delivery and the flat ``ratio_per_1000`` line.
     Returns the matplotlib Figure."""
     import matplotlib.pyplot as plt

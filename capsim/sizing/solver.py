@@ -2,10 +2,10 @@
 the service levels, found by queueing theory and confirmed by simulating the whole network.
 
 1. **Offered loads.** The scenario is simulated with ample capacity everywhere
-   (:func:`~capsim.sizing.capacity.ample_plan`); each facility-year's offered bed, labour and
-   theatre loads are read from it (:func:`~capsim.sizing.loads.offered_loads`).
+   (`ample_plan`); each facility-year's offered bed, labour and
+   theatre loads are read from it (`offered_loads`).
 2. **Queueing start.** Each facility-year starts at the least capacity the queueing formulas
-   allow at its load (:mod:`capsim.sizing.requirements`).
+   allow at its load (`capsim.sizing.requirements`).
 3. **Rounds of simulation.** Every round simulates the whole region with the current
    capacities, so diversion between facilities is part of every answer, and decides each
    level by its 95% interval: a level is met only when the unfavourable end of the interval
@@ -216,7 +216,7 @@ def step(search: Search, met: bool, predicted: int, ceiling: int) -> None:
 def solve(scenario: Scenario, levels: ServiceLevels, ctxs, keys: list[Key], ample: Plan,
           run: Callable[[Scenario], Results], rounds: int) -> Solution:
     """Run the bounded rounds of simulation from the queueing start; return the
-    :class:`Solution`. ``run`` simulates a scenario (with the caller's replications, seed and
+    `Solution`. ``run`` simulates a scenario (with the caller's replications, seed and
     workers); ``ample`` bounds every capacity from above."""
     searches: dict[Key, Search] = {}
     for key in keys:
@@ -280,7 +280,7 @@ def offered(scen: Scenario, levels: ServiceLevels, base: Results):
 
 
 def check_replications(replications: int) -> None:
-    """Refuse, with a :class:`~capsim.errors.ScenarioError`, fewer than 2 replications: every
+    """Refuse, with a `ScenarioError`, fewer than 2 replications: every
     level is decided by an interval."""
     if replications < 2:
         raise ScenarioError("sizing", [("replications", "needs at least 2 replications, so "
@@ -290,7 +290,7 @@ def check_replications(replications: int) -> None:
 def runner(replications: int, seed: int, workers: int | None, client: Any = None,
            progress: bool | Callable[[int, int], None] = False) -> Callable[[Scenario], Results]:
     """A function that simulates a scenario with fixed replications, seed and workers (or on
-    the dask ``client``), through :func:`capsim.simulate`, passing it ``progress``."""
+    the dask ``client``), through `capsim.simulate`, passing it ``progress``."""
     check_replications(replications)
     where = {"workers": workers} if client is None else {"workers": workers, "client": client}
 

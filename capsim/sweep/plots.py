@@ -17,7 +17,7 @@ PLOT_NAMES: dict[str, str] = {"oat": "tornado", "morris": "morris", "sobol": "so
 
 
 def sweep_plot(result, lang: str = "en") -> plt.Figure | None:
-    """The chart of a :class:`~capsim.sweep.analysis.SweepResult` by its method, or None
+    """The chart of a `SweepResult` by its method, or None
     for a grid sweep."""
     method = result.sweep.spec.method
     if method not in PLOT_NAMES:

@@ -3,7 +3,7 @@ recorded, and by which method the points are chosen.
 
 A sweep file (YAML) is validated like a scenario, with errors naming the file, the field path
 and the reason. Whether each parameter path exists in the scenario, and whether the scenario
-accepts every value, is checked afterwards by :mod:`capsim.sweep.plan`, still before anything
+accepts every value, is checked afterwards by `capsim.sweep.plan`, still before anything
 runs.
 """
 

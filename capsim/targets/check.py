@@ -41,10 +41,10 @@ def check(scenario: Scenario, results: Results | None = None, *, replications: i
 
     ``results`` are replications of ``scenario`` (its targets may differ); without them the
     scenario is simulated (``replications``, ``seed``, ``workers`` as in
-    :func:`capsim.simulate`) only if some target uses a simulated reading.
+    `capsim.simulate`) only if some target uses a simulated reading.
 
     Returns one row per target × scope (region or facility id) × horizon year, columns
-    :data:`COLUMNS`: value, ci_low and ci_high in the metric's unit (shares as fractions; a
+    `COLUMNS`: value, ci_low and ci_high in the metric's unit (shares as fractions; a
     planned reading is exact and has no interval; for falling/rising targets the value is the
     change from the year before, paired over replications), threshold, margin (how far on the
     passing side; negative: short by that much), and verdict pass, fail, uncertain (the
@@ -74,7 +74,7 @@ def needs_simulation(scenario: Scenario) -> bool:
 
 
 def ratio_readings(scenario: Scenario, results: Results | None = None) -> pd.DataFrame:
-    """Both readings of every ratio (:data:`~capsim.metrics.RATIO_METRICS`), per year,
+    """Both readings of every ratio (`RATIO_METRICS`), per year,
     for the region and each delivering facility.
 
     Returns columns year, scope, level, metric, unit, planned (from the scenario's figures),
