@@ -6,6 +6,9 @@ Metric names, units, headings and axis labels are with the metrics (`capsim.metr
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 LANGS = ("en", "zh")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -124,6 +127,49 @@ STRINGS: dict[str, dict[str, str]] = {
                       "zh": "排队论，单个独立机构（{levels}）"},
     "sizing_no_bed": {"en": "no bed ≤ {value}%", "zh": "无床率 ≤ {value}%"},
     "sizing_occupancy": {"en": "occupancy ≤ {value}%", "zh": "使用率 ≤ {value}%"},
+    # capsim size (console)
+    "size_levels": {"en": "{name}: service levels {levels}", "zh": "{name}：服务水平 {levels}"},
+    "size_no_levels": {"en": "none", "zh": "无"},
+    "size_level_no_bed": {"en": "no bed at the planned facility <= {value}",
+                          "zh": "计划分娩机构无空床 <= {value}"},
+    "size_level_occupancy": {"en": "mean occupancy <= {value}", "zh": "平均床位使用率 <= {value}"},
+    "size_level_midwife": {"en": "midwife within {minutes:g} min >= {value}",
+                           "zh": "{minutes:g} 分钟内有助产士 >= {value}"},
+    "size_level_ddi": {"en": "emergency caesarean within {minutes:g} min >= {value}",
+                       "zh": "{minutes:g} 分钟内完成紧急剖宫产 >= {value}"},
+    "size_runs": {"en": "{runs} simulation(s) of the region, {n} replications each, seed {seed}, "
+                        "after the ample-capacity run.",
+                  "zh": "在充足容量的模拟之后，对全区域模拟 {runs} 轮，每轮重复 {n} 次，随机种子 {seed}。"},
+    "size_confirmed": {"en": "Every level confirmed.", "zh": "所有服务水平均已经模拟确认。"},
+    "size_confirmed_in_reach": {
+        "en": "NOT every level: the capacities meet the levels within reach, but some level is "
+              "out of reach whatever the capacity (below).",
+        "zh": "并非所有服务水平都能达到：所列容量满足可达到的服务水平，但有服务水平无论增加多少容量都无法达到（见下）。"},
+    "size_not_confirmed": {"en": "NOT confirmed: no round met every level.",
+                           "zh": "未确认：没有一轮模拟满足全部服务水平。"},
+    "size_rounds_out": {"en": " (the rounds ran out before every capacity was shown to be least)",
+                        "zh": "（轮次用尽，尚未证明每项容量均为最少）"},
+    "size_out_of_reach": {
+        "en": "Out of reach: {facility} ({years}): {level} — with a theatre always free only "
+              "{attainable} of emergency caesareans are delivered within {minutes:g} min "
+              "(preparation time and transfers), below the level of {target}. Only a shorter "
+              "emergency preparation or transfer time reaches it, not more theatres.",
+        "zh": "无法达到：{facility}（{years}年）：{level}——即使手术室随时空闲，也只有 {attainable} "
+              "的紧急剖宫产能在 {minutes:g} 分钟内完成（受术前准备及转运时间限制），低于服务水平 {target}。"
+              "只有缩短紧急术前准备或转运时间才能达到，增加手术室无济于事。"},
+    "size_standards": {
+        "en": "Ratio standards: {beds:g} beds and {midwives:g} midwives per 1,000 deliveries; "
+              "midwives 'workload': WISN / Birthrate Plus establishment (all midwifery work); "
+              "'needed': head-count for the labour service level through the roster.",
+        "zh": "配置比例标准：每千分娩量 {beds:g} 张床位、{midwives:g} 名助产士；助产士“工作量”：按 WISN / "
+              "Birthrate Plus 测算的编制（全部助产工作）；“所需”：按排班折算、满足产程服务水平的编制人数。"},
+    "size_twins": {"en": "Identical facilities sized together (one answer each group): {groups}.",
+                   "zh": "配置完全相同的机构合并测算（每组同一结果）：{groups}。"},
+    "size_columns": {"en": "year|facility|deliv/yr|beds now|ratio|needed|gap|/1000|mw now|ratio|workload|needed|gap|th now|needed|met|least",
+                     "zh": "年份|机构|年分娩量|现有床位|按比例|所需|缺口|每千|现有助产士|按比例|按工作量|所需|缺口|现有手术室|所需|达到|最少"},
+    "report_wrote": {"en": "Wrote {path} ({mb:.1f} MB): {name}, {n} replications, seed {seed}",
+                     "zh": "已写入 {path}（{mb:.1f} MB）：{name}，重复 {n} 次，随机种子 {seed}"},
+    "wrote": {"en": "Wrote {files} to {folder}/", "zh": "已写入 {folder}/：{files}"},
     # the report
     "title": {"en": "capsim report: {name}", "zh": "capsim 报告：{name}"},
     "generated": {"en": "Written {when} by capsim {version}; {reps} replications, seed {seed}.",
@@ -392,6 +438,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "capsim 为开源软件（MIT 许可）。方案文件内容见本报告第6部分；运行 "
               "`capsim report 方案文件 --replications {reps} --seed {seed}` 可精确重现本结果。"},
 }
+
+
+def locale_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the locale: "zh" when the first of LC_ALL, LC_MESSAGES and LANG that is
+    set starts with ``zh`` (zh_CN.UTF-8, zh_TW...), else "en"."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
 
 
 def t(key: str, lang: str = "en", **fmt) -> str:

@@ -12,12 +12,12 @@ import pandas as pd
 
 from capsim import metrics
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_run_options
-from capsim.errors import CapsimError
+from capsim.cli.common import add_lang_option, add_out_option, add_run_options
 from capsim.formatting import fmt_value
 from capsim.i18n import t as label
 
-OUT_SUFFIXES = (".csv", ".json")
+#: Files written into --out: the same table as CSV and as JSON.
+OUT_FILES = ("check.csv", "check.json")
 #: Ratios shown side by side (planned and simulated) after the verdicts, under their headings.
 SHOWN_RATIOS = ("beds_per_1000_deliveries", "midwives_per_1000_deliveries",
                 "obstetricians_per_bed")
@@ -33,10 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "applicable) per target, scope and year. Simulates only when a target needs a "
         "simulated reading. Exit 0 when no target fails, 1 when one does, 2 on bad input.")
     p.add_argument("scenario", help="scenario file (YAML or TOML)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en",
-                   help="language of names and labels")
-    p.add_argument("--out", default=None, metavar="FILE",
-                   help="also write the table to FILE (.csv or .json)")
+    add_lang_option(p)
+    add_out_option(p, f"the table as {' and '.join(OUT_FILES)}", "print only")
     add_run_options(p)
     p.set_defaults(func=run)
 
@@ -47,12 +45,10 @@ def run(args: argparse.Namespace) -> int:
     from capsim.targets import check, ratio_readings
 
     out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise CapsimError(f"--out {out}: give a file ending in .csv or .json")
     if out is not None:
-        from capsim.output import check_out_file
+        from capsim.output import check_out_dir
 
-        check_out_file(out)
+        check_out_dir(out)
     scenario = load_scenario(args.scenario)
     results = _simulate_if_needed(scenario, args)
     table = check(scenario, results)
@@ -60,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
     if results is not None:
         print("\n" + format_ratios(ratio_readings(scenario, results), scenario, args.lang))
     if out is not None:
-        write_table(table, out)
-        print(f"\nWrote {out}")
+        for name in OUT_FILES:
+            write_table(table, out / name)
+        print("\n" + label("wrote", args.lang, files=", ".join(OUT_FILES), folder=out))
     return 1 if (table["verdict"] == "fail").any() else 0
 
 

@@ -47,6 +47,25 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def add_out_option(p: argparse.ArgumentParser, what: str, default: str) -> None:
+    """Add --out DIR. Every command's --out is a folder: ``what`` says which files the command
+    writes into it, ``default`` where they go without it."""
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help=f"output folder, made if missing: {what} (default: {default}; "
+                   "every capsim command's --out is a folder)")
+
+
+def add_lang_option(p: argparse.ArgumentParser, what: str = "of messages, tables and charts"
+                    ) -> None:
+    """Add --lang en|zh; without it, the language of the locale (LC_ALL, LC_MESSAGES, LANG:
+    Chinese when it starts with zh)."""
+    from capsim.i18n import locale_lang
+
+    p.add_argument("--lang", choices=("en", "zh"), default=locale_lang(),
+                   help=f"language {what} (default: from the locale, zh_* gives Chinese; "
+                   "now %(default)s)")
+
+
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """Add --replications, --seed, --workers and --scheduler to a command that simulates."""
     p.add_argument("--replications", "-n", type=positive_int, default=None, metavar="N",

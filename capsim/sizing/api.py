@@ -20,6 +20,9 @@ from capsim.sizing.levels import RatioStandards, ServiceLevels, ratio_standards,
 from capsim.sizing.loads import bed_days_per_delivery
 from capsim.sizing.workload import Workload, establishment, planned_casemix
 
+#: Columns of `SizingResult.out_of_reach`.
+OUT_OF_REACH_COLUMNS = ["year", "facility", "level", "target", "attainable", "attainable_low"]
+
 #: Columns of `SizingResult.requirements`.
 REQUIREMENT_COLUMNS = ["year", "facility", "resource", "needed", "headcount", "load",
                        "queueing", "binding", "met", "least"]
@@ -43,6 +46,12 @@ class SizingResult:
     * ``loads``: offered loads from the ample-capacity run; ``workload``: the establishment.
     * ``scenario``: the scenario with the capacities found; ``results``: its confirming run;
       ``simulations``: runs of the whole region after the ample-capacity one.
+    * ``out_of_reach``: the facility-years whose level no capacity reaches (the DDI share, when
+      preparation and transfers alone keep emergency caesareans past the target): the level
+      (``target``, share) and the share an always-free theatre gives (``attainable``, mean,
+      and ``attainable_low``, lower end of its 95% interval). ``confirmed`` means the
+      capacities met every level *within reach*; `SizingResult.reached` says whether every
+      level was.
     """
 
     scenario: Scenario
@@ -60,6 +69,13 @@ class SizingResult:
     confirmed: bool = False
     simulations: int = 0
     notes: list[str] = field(default_factory=list)
+    out_of_reach: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=OUT_OF_REACH_COLUMNS))
+
+    @property
+    def reached(self) -> bool:
+        """True when every level was confirmed and none is out of reach."""
+        return self.confirmed and self.out_of_reach.empty
 
     def plot(self, lang: str = "en"):
         """The economies-of-scale plot of the comparison (a matplotlib Figure)."""
@@ -111,7 +127,18 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
         scenario=sized, levels=levels, standards=standards, comparison=table,
         requirements=needs, checks=sol.checks, rounds=sol.rounds, loads=loads,
         workload=work, results=sol.results, baseline=base, converged=sol.converged,
-        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels))
+        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels),
+        out_of_reach=_out_of_reach(sol, ctxs, levels))
+
+
+def _out_of_reach(sol: solver.Solution, ctxs, levels: ServiceLevels) -> pd.DataFrame:
+    rows = []
+    for fid, year, resource in sorted(sol.values):
+        ctx = ctxs[(fid, year)]
+        if resource == "theatres" and not req.ddi_attainable(levels, ctx):
+            rows.append({"year": year, "facility": fid, "level": "ddi", "target": levels.ddi,
+                         "attainable": ctx.ddi_ceiling, "attainable_low": ctx.ddi_ceiling_low})
+    return pd.DataFrame(rows, columns=OUT_OF_REACH_COLUMNS)
 
 
 def _requirements(scen: Scenario, sol: solver.Solution, ctxs, levels) -> pd.DataFrame:
