@@ -50,6 +50,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "check_counts": {"en": "{n_pass} pass, {n_fail} fail, {n_uncertain} uncertain, "
                            "{n_na} not applicable",
                      "zh": "达标{n_pass}项，未达标{n_fail}项，不确定{n_uncertain}项，不适用{n_na}项"},
+    "check_defaults": {
+        "en": "Rests on capsim's defaults, not on the scenario's own data: {params}. Set them "
+              "from local data (see the parameter descriptions) before relying on this verdict.",
+        "zh": "本判定依据的是 capsim 默认值，而非方案自身数据：{params}。请先按本地数据设定这些参数"
+              "（见参数说明），再据此下结论。"},
+    "check_defaults_count": {
+        "en": "{n} verdict(s) rest on capsim's defaults rather than on the scenario's own data "
+              "(marked *).",
+        "zh": "有 {n} 项判定依据 capsim 默认值而非方案自身数据（以 * 标出）。"},
     "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
                      "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
     # referral-flow map
@@ -249,7 +258,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "default": {"en": "capsim default", "zh": "capsim 默认值"},
     "source_or_assumption": {"en": "Source or stated assumption", "zh": "来源或声明的假设"},
     "not_stated": {"en": "no source stated in the file", "zh": "文件中未注明来源"},
-    "from_parent": {"en": "(comment on {at})", "zh": "（注释位于 {at}）"},
+    "from_parent": {"en": "(the file's note on {at})", "zh": "（取自文件中关于{at}的说明）"},
+    "path_facility": {"en": "facility {id}", "zh": "机构 {id}"},
     "params_intro": {"en": "Every parameter of the scenario as simulated, defaults filled in. "
                             "Sources are the scenario file's comments; a default is documented "
                             "by capsim, with the published figure behind it where there is one.",
@@ -449,6 +459,17 @@ def locale_lang(environ: Mapping[str, str] | None = None) -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def readable_path(path: str, lang: str = "en") -> str:
+    """A scenario field path as a planner reads it: ``facilities[township-1]`` becomes
+    "facility township-1", dots become " › " (``pathway.roster`` → "pathway › roster")."""
+    parts = []
+    for part in path.split("."):
+        if part.startswith("facilities[") and part.endswith("]"):
+            part = t("path_facility", lang, id=part[len("facilities["):-1])
+        parts.append(part)
+    return " › ".join(parts)
 
 
 def t(key: str, lang: str = "en", **fmt) -> str:

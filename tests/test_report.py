@@ -122,7 +122,7 @@ def test_parameter_table_has_every_parameter_with_its_source():
     leaves = [p for p, _ in flatten(scen.model_dump(mode="json", exclude={"targets"}))]
     assert list(table.index) == leaves
     assert table.loc["demand.deliveries", "value"] == "5600"
-    assert table.loc["demand.deliveries", "source"] == "seed 003: 2016 deliveries"
+    assert table.loc["demand.deliveries", "source"] == "南江县实施方案: 2016 deliveries"
     assert "Wuxi Huishan" in table.loc["demand.risk_mix.yellow", "source"]
     assert table.loc["facilities[county-mch].midwives", "source"] == "ASSUMED, as above"
     # a default is documented by capsim, with the figure behind it

@@ -78,6 +78,9 @@ def test_a_level_out_of_reach_is_never_confirmed(tmp_path, capsys):
     assert code == 3
     assert "Every level confirmed" not in printed
     assert "Out of reach: 县医院" in printed and "within 30 min" in printed
+    # The preparation time is the scenario's own; the roster and caesarean duration are not.
+    rests = next(line for line in printed.splitlines() if "Rests on capsim's defaults" in line)
+    assert "pathway.roster" in rests and "emergency_preparation" not in rests
     assert (out / "sizing.csv").stat().st_size > 0 and (out / "sizing.png").stat().st_size > 0
     assert main(["size", str(path), "-n", "3", "--seed", "4", "--workers", "1",
                  "--lang", "zh"]) == 3

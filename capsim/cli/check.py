@@ -99,9 +99,12 @@ def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
         first = rows.iloc[0]
         name = first["name_zh"] if lang == "zh" else first["name_en"]
         reading = label(f"check_reading_{first['reading']}", lang)
-        lines += ["", f"[{target}] {name} — {_threshold(first, lang)}, {reading}",
+        star = " *" if first["defaults"] else ""
+        lines += ["", f"[{target}]{star} {name} — {_threshold(first, lang)}, {reading}",
                   *_wrapped(f"{label('check_source', lang)}: {first['source']}",
                             first["source_note"])]
+        if first["defaults"]:
+            lines += _wrapped(label("check_defaults", lang, params=first["defaults"]), "")
         shown = pd.DataFrame({
             label("check_scope", lang): [names.get(s, s) or "-" for s in rows["scope"]],
             label("year", lang): rows["year"],
@@ -113,6 +116,10 @@ def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
             shown[label("check_note", lang)] = rows["note"].to_numpy()
         lines.append(textwrap.indent(_to_string(shown), "  "))
     counts = table["verdict"].value_counts()
+    on_defaults = int((table["defaults"].astype(bool) & (table["verdict"] != "not applicable")
+                       ).sum())
+    if on_defaults:
+        lines += ["", label("check_defaults_count", lang, n=on_defaults)]
     lines += ["", label("check_counts", lang, n_pass=counts.get("pass", 0),
                         n_fail=counts.get("fail", 0), n_uncertain=counts.get("uncertain", 0),
                         n_na=counts.get("not applicable", 0))]

@@ -130,6 +130,9 @@ def format_result(result, lang: str = "en") -> str:
                            level=label("size_level_ddi", lang, value=_pct(lv.ddi),
                                        minutes=lv.ddi_minutes),
                            attainable=span, minutes=lv.ddi_minutes, target=_pct(lv.ddi)))
+    if result.out_of_reach_defaults:
+        lines.append(label("check_defaults", lang,
+                           params=", ".join(result.out_of_reach_defaults)))
     twins = twin_groups(result.scenario)
     if twins:
         groups = "; ".join(", ".join(names.get(f, f) for f in g) for g in twins)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from capsim import metrics, plots
 from capsim.formatting import fmt_value
-from capsim.i18n import t
+from capsim.i18n import readable_path, t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.output import write_text
 from capsim.report.comments import FileComments
@@ -192,7 +192,8 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
             escape(f"{r.comparator} {thr}"),
             _value(r.margin, math.nan, math.nan, unit),
             escape(t(r.verdict, lang)),
-            escape(" ".join(x for x in (str(r.source or ""), str(r.note or "")) if x)),
+            escape(" ".join(x for x in (str(r.source or ""), str(r.note or ""),
+                                        _rests_on_defaults(r, lang)) if x)),
         ])
         classes.append({"pass": "pass", "fail": "fail", "uncertain": "uncertain"}.get(
             r.verdict, "na"))
@@ -205,13 +206,21 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
     return "\n".join(parts)
 
 
+def _rests_on_defaults(row, lang: str) -> str:
+    """The check row's warning that its verdict rests on capsim's defaults ('' if it does not)."""
+    params = getattr(row, "defaults", "")
+    return t("check_defaults", lang, params=params) if isinstance(params, str) and params \
+        else ""
+
+
 def _parameters_section(params: pd.DataFrame, lang: str) -> str:
     rows = []
     for r in params.itertuples(index=False):
         if r.source:
             src = escape(r.source)
             if r.source_at and r.source_at != r.parameter:
-                src += f' <span class=muted>{escape(t("from_parent", lang, at=r.source_at))}</span>'
+                at = readable_path(r.source_at, lang)
+                src += f' <span class=muted>{escape(t("from_parent", lang, at=at))}</span>'
         elif r.given == "default":
             src = escape(r.documentation)
         else:

@@ -2,7 +2,7 @@
 of one woman, the referral rules, policy events over the horizon, and run settings.
 
 Every field carries its unit and, where a default comes from published figures, the
-source (see ``REFERENCE`` notes in the descriptions). The simulation receives one frozen
+source (cited in the descriptions). The simulation receives one frozen
 `Scenario` and never reads files.
 """
 
@@ -510,7 +510,8 @@ class Pathway(Strict):
         Distribution(dist="lognormal", mean=25.0, sd=10.0),
         description="Minutes from decision to delivery for an emergency caesarean when a theatre "
         "is free (minutes). Chosen so that about 72% are within 30 min, as reported for one "
-        "Chinese hospital (REFERENCE: 30.3-72.2% in China, 66.3% in the UK).",
+        "Chinese hospital (published hospital audits: 30.3-72.2% in China, 66.3% in the "
+        "UK).",
     )
     one_to_one_midwife: bool = Field(
         True, description="A woman in active labour needs a midwife to herself."
@@ -529,8 +530,8 @@ class Pathway(Strict):
         30.0,
         gt=0,
         le=limits.MAX_DURATION,
-        description="Decision-to-delivery interval target for emergency caesareans (minutes); "
-        "seed 002." + bound(limits.MAX_DURATION),
+        description="Decision-to-delivery interval target for emergency caesareans (minutes); 30 "
+        "minutes in the maternal-safety work plan." + bound(limits.MAX_DURATION),
     )
     roster: Roster = Field(default_factory=Roster)
     obstetricians_per_caesarean: Whole = Field(
@@ -599,7 +600,8 @@ class Referral(Strict):
     eligibility: dict[RiskColour, Eligibility] = Field(
         default_factory=_default_eligibility,
         description="By risk colour: minimum level and capabilities of the delivering facility. "
-        "Default from seed 002: yellow and above at level II or above.",
+        "Default from the maternal-safety work plan (母婴保障工作计划): yellow and above at "
+        "level II or above.",
     )
     transfers: tuple[Transfer, ...] = Field(
         (), max_length=limits.MAX_TRANSFERS,

@@ -19,6 +19,7 @@ from capsim.sizing.compare import comparison_table
 from capsim.sizing.levels import RatioStandards, ServiceLevels, ratio_standards, service_levels
 from capsim.sizing.loads import bed_days_per_delivery
 from capsim.sizing.workload import Workload, establishment, planned_casemix
+from capsim.targets.defaults import defaults_behind
 
 #: Columns of `SizingResult.out_of_reach`.
 OUT_OF_REACH_COLUMNS = ["year", "facility", "level", "target", "attainable", "attainable_low"]
@@ -71,6 +72,7 @@ class SizingResult:
     notes: list[str] = field(default_factory=list)
     out_of_reach: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=OUT_OF_REACH_COLUMNS))
+    out_of_reach_defaults: tuple[str, ...] = ()
 
     @property
     def reached(self) -> bool:
@@ -128,7 +130,9 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
         requirements=needs, checks=sol.checks, rounds=sol.rounds, loads=loads,
         workload=work, results=sol.results, baseline=base, converged=sol.converged,
         confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels),
-        out_of_reach=_out_of_reach(sol, ctxs, levels))
+        out_of_reach=(reach := _out_of_reach(sol, ctxs, levels)),
+        out_of_reach_defaults=() if reach.empty else defaults_behind(
+            "ddi_within_target_share", scenario, ("pathway.ddi_target_minutes",)))
 
 
 def _out_of_reach(sol: solver.Solution, ctxs, levels: ServiceLevels) -> pd.DataFrame:

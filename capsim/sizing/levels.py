@@ -48,7 +48,8 @@ class ServiceLevels(Strict):
     )
     ddi_minutes: float = Field(
         30.0, gt=0,
-        description="Decision-to-delivery interval target (minutes); seed 002: 30 minutes.",
+        description="Decision-to-delivery interval target (minutes); 30 minutes in the "
+        "maternal-safety work plan.",
     )
 
 
@@ -77,8 +78,8 @@ FALLBACK = ServiceLevels()
 
 @dataclass(frozen=True)
 class RatioStandards:
-    """Flat ratio standards per 1,000 deliveries a year (seed 002: 17 obstetric beds and 6
-    midwives per 1,000 deliveries)."""
+    """Flat ratio standards per 1,000 deliveries a year (the maternal-safety work plan: 17
+    obstetric beds and 6 midwives per 1,000 deliveries)."""
 
     beds_per_1000: float = 17.0
     midwives_per_1000: float = 6.0
@@ -166,7 +167,7 @@ RATIO_IDS = {"beds_per_1000": "beds-per-1000", "midwives_per_1000": "midwives-pe
 
 def ratio_standards(scenario: Scenario | None = None) -> RatioStandards:
     """Beds and midwives per 1,000 deliveries: the catalogue's ``beds-per-1000`` and
-    ``midwives-per-1000`` (with ``scenario``'s overrides), else seed 002's 17 and 6."""
+    ``midwives-per-1000`` (with ``scenario``'s overrides), else the work plan's 17 and 6."""
     from capsim.targets import active_standards, load_catalogue
 
     standards = {s.id: s for s in load_catalogue().standards}
