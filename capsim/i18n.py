@@ -176,6 +176,14 @@ STRINGS: dict[str, dict[str, str]] = {
                    "zh": "配置完全相同的机构合并测算（每组同一结果）：{groups}。"},
     "size_columns": {"en": "year|facility|deliv/yr|beds now|ratio|needed|gap|/1000|mw now|ratio|workload|needed|gap|th now|needed|met|least",
                      "zh": "年份|机构|年分娩量|现有床位|按比例|所需|缺口|每千|现有助产士|按比例|按工作量|所需|缺口|现有手术室|所需|达到|最少"},
+    "init_exists": {"en": "{folder}: already holds {files}; capsim init never overwrites a "
+                          "file (choose another folder or move them)",
+                    "zh": "{folder}：已有 {files}；capsim init 不会覆盖已有文件（请换一个文件夹或先移走这些文件）"},
+    "init_done": {"en": "Wrote {scenario} (a starter scenario: replace every PLACEHOLDER figure) "
+                        "and {guide} (where each figure comes from). Next: capsim validate "
+                        "{scenario}",
+                  "zh": "已写入 {scenario}（起步方案：请替换所有 PLACEHOLDER 占位数字）和 {guide}"
+                        "（各项数据的来源）。下一步：capsim validate {scenario}"},
     "report_wrote": {"en": "Wrote {path} ({mb:.1f} MB): {name}, {n} replications, seed {seed}",
                      "zh": "已写入 {path}（{mb:.1f} MB）：{name}，重复 {n} 次，随机种子 {seed}"},
     "wrote": {"en": "Wrote {files} to {folder}/", "zh": "已写入 {folder}/：{files}"},

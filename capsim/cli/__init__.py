@@ -14,6 +14,7 @@ from capsim.errors import CapsimError
 
 #: Command modules under capsim.cli, with their line of ``--help``, in the order it lists them.
 COMMANDS: dict[str, str] = {
+    "init": "write a commented starter scenario and where each of its inputs comes from",
     "run": "simulate a scenario and write its summary and plots",
     "validate": "check a scenario file without simulating",
     "check": "judge a scenario against the standards and its targets (exit 1 on fail)",

@@ -565,7 +565,7 @@ class Eligibility(Strict):
 
 
 def _default_eligibility() -> dict[RiskColour, Eligibility]:
-    # Seed 002: yellow, orange, red and purple deliver at level-II-or-above hospitals.
+    # 母婴保障工作计划: yellow, orange, red and purple deliver at level-II-or-above hospitals.
     return {
         "green": Eligibility(min_level="township"),
         "yellow": Eligibility(min_level="county"),
@@ -666,6 +666,12 @@ class Scenario(Strict):
 
     name: str = Field(..., min_length=1, max_length=limits.MAX_NAME_CHARS,
                       description="Scenario name." + bound(limits.MAX_NAME_CHARS, "characters"))
+    name_zh: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                                description="Chinese display name (default: name)."
+                                + bound(limits.MAX_NAME_CHARS, "characters"))
+    name_en: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                                description="English display name (default: name)."
+                                + bound(limits.MAX_NAME_CHARS, "characters"))
     description: str = Field("", max_length=limits.MAX_TEXT_CHARS,
                              description="What the scenario represents and its sources."
                              + bound(limits.MAX_TEXT_CHARS, "characters"))
@@ -769,6 +775,11 @@ class Scenario(Strict):
                     f"demand: {year} would have {deliveries * events:.4g} deliveries (demand "
                     f"events included), more than the {limits.MAX_DELIVERIES:,} a scenario "
                     "may have in a year")
+
+    def display_name(self, lang: str = "en") -> str:
+        """The scenario's name in ``lang``: name_zh for "zh", name_en for "en", else name."""
+        given = self.name_zh if lang == "zh" else self.name_en
+        return given or self.name
 
     def facility(self, fid: str) -> Facility:
         """Return the facility with id ``fid``."""
