@@ -72,8 +72,9 @@ STRINGS: dict[str, dict[str, str]] = {
                    "zh": "医疗机构级别（一级=乡镇，三级=市级三级医院）"},
     "position_axis": {"en": "Facilities of the level (position, no unit)",
                       "zh": "同级机构（排列位置，无单位）"},
-    "no_location": {"en": "no coordinates given: placed by level",
-                    "zh": "未给出坐标：按级别排列"},
+    "no_location": {"en": "a schematic, not a map: some facilities have no coordinates, so "
+                          "all are placed by level",
+                    "zh": "示意图而非地图：部分机构未给出坐标，故全部按级别排列"},
     "planned_referral": {"en": "Planned referral (booked where there are no deliveries)",
                          "zh": "计划转诊（建册机构不助产）"},
     "risk_referral": {"en": "Risk referral (risk colour needs a higher level)",
@@ -119,6 +120,10 @@ STRINGS: dict[str, dict[str, str]] = {
                           "zh": "Sobol 敏感性指数及95%置信区间：{name}"},
     "sweep_s1": {"en": "First order S1 (alone)", "zh": "一阶指数 S1（单独作用）"},
     "sweep_st": {"en": "Total ST (with interactions)", "zh": "总效应指数 ST（含交互作用）"},
+    "sweep_sobol_warning": {
+        "en": "Too few samples: a total index above 1 or intervals wider than ±0.25.\n"
+              "Read these indices as a rough ranking at most; raise samples (64 or more).",
+        "zh": "样本量不足：总效应指数大于1或置信区间宽于±0.25。\n这些指数至多可作粗略排序；请增加样本量（64或以上）。"},
     "sweep_index": {"en": "Share of the output's variance (0-1)",
                     "zh": "占输出方差的比例（0-1）"},
     # capacity sizing (capsim.sizing)
@@ -184,6 +189,12 @@ STRINGS: dict[str, dict[str, str]] = {
                         "{scenario}",
                   "zh": "已写入 {scenario}（起步方案：请替换所有 PLACEHOLDER 占位数字）和 {guide}"
                         "（各项数据的来源）。下一步：capsim validate {scenario}"},
+    "compare_head": {"en": "Baseline {baseline}; {n} replications, seed {seed} for every scenario "
+                           "(common random numbers).",
+                     "zh": "基线方案：{baseline}；每个方案均重复 {n} 次，随机种子 {seed}（公共随机数）。"},
+    "compare_what": {"en": "Paired difference variant - baseline, region, mean [95% CI]; shares "
+                           "in percentage points.",
+                     "zh": "配对差值（比较方案 - 基线），全区域，均值 [95%置信区间]；比例以百分点表示。"},
     "report_wrote": {"en": "Wrote {path} ({mb:.1f} MB): {name}, {n} replications, seed {seed}",
                      "zh": "已写入 {path}（{mb:.1f} MB）：{name}，重复 {n} 次，随机种子 {seed}"},
     "wrote": {"en": "Wrote {files} to {folder}/", "zh": "已写入 {folder}/：{files}"},
