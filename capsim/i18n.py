@@ -195,6 +195,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare_what": {"en": "Paired difference variant - baseline, region, mean [95% CI]; shares "
                            "in percentage points.",
                      "zh": "配对差值（比较方案 - 基线），全区域，均值 [95%置信区间]；比例以百分点表示。"},
+    "validate_ok": {"en": "{file}: valid — {name}: {n} facilities ({deliver} deliver), "
+                          "{deliveries} deliveries in {year}, {start} to {end}",
+                    "zh": "{file}：有效——{name}：{n} 家机构（{deliver} 家助产），{year}年分娩 "
+                          "{deliveries} 例，{start} 至 {end}"},
+    "cli_error": {"en": "error: {message}", "zh": "错误：{message}"},
+    "cli_usage_error": {"en": "error: {prog}: {message} (see {prog} --help)",
+                        "zh": "错误：{prog}：{message}（参见 {prog} --help）"},
+    "cli_terminated": {"en": "terminated", "zh": "已终止"},
+    "cli_interrupted": {"en": "interrupted", "zh": "已中断"},
     "report_wrote": {"en": "Wrote {path} ({mb:.1f} MB): {name}, {n} replications, seed {seed}",
                      "zh": "已写入 {path}（{mb:.1f} MB）：{name}，重复 {n} 次，随机种子 {seed}"},
     "wrote": {"en": "Wrote {files} to {folder}/", "zh": "已写入 {folder}/：{files}"},
@@ -496,3 +505,80 @@ def t(key: str, lang: str = "en", **fmt) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
     return STRINGS[key][lang].format(**fmt)
+
+
+#: The command line's help in Chinese, looked up by `help_zh`: ``COMMAND`` is a command's
+#: description, ``COMMAND:line`` its line in ``capsim --help``, ``DEST`` an option shared by
+#: commands (its argparse dest), ``COMMAND.DEST`` one of a single command. English help is
+#: written beside each option in capsim/cli/.
+HELP_ZH: dict[str, str] = {
+    "capsim": "孕产期保健服务能力规划：模拟方案中的每一例分娩，报告床位、人员和服务水平及其置信区间。",
+    "usage": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "help": "显示本帮助并退出",
+    "version": "显示版本号并退出",
+    "init:line": "写出带注释的起步方案及各项输入的数据来源说明",
+    "run:line": "模拟一个方案，输出汇总表和图表",
+    "validate:line": "只校验方案文件，不模拟",
+    "check:line": "对照配置标准和方案目标核对（有未达标项时退出码为1）",
+    "schema:line": "写出方案文件和敏感性分析文件的 JSON Schema",
+    "sweep:line": "敏感性分析：单因素、网格、Morris 或 Sobol",
+    "compare:line": "以公共随机数将各比较方案与基线方案配对比较",
+    "size:line": "测算各机构达到服务水平所需的最少床位、助产士和手术室",
+    "report:line": "为一个方案的模拟结果写出一份独立的 HTML 报告",
+    "init": "在 DIR 中写出起步方案 scenario.yaml（县医院、妇幼保健院和两个乡镇卫生院，每个数字都是带注释的"
+            "占位值）和 WHERE-THE-NUMBERS-COME-FROM.md（每项输入取自哪种分娩登记、统计年鉴表格或医院报告）。"
+            "该方案原样即可校验和运行。不会覆盖已有文件。",
+    "run": "模拟一个方案，打印带95%置信区间的汇总，并写出 summary.csv、flows.csv、daily.csv 和 PNG 图表。",
+    "validate": "只校验方案文件、不模拟：文件有效时退出码为0；否则退出码为2，并列出每个问题的文件、字段和原因。",
+    "check": "对照标准目录和方案自身目标核对方案：逐项目标、范围和年份给出数值、95%置信区间、阈值、余量和判定"
+             "（达标、未达标、不确定、不适用）。只有目标需要模拟读数时才模拟。无未达标项时退出码为0，"
+             "有未达标项为1，输入错误为2。",
+    "schema": "写出方案文件和敏感性分析文件的 JSON Schema，供编辑器自动补全和校验。",
+    "sweep": "运行 SPEC 定义的敏感性分析：每个取值点和每次重复完成后即写入 DIR/sweep.sqlite，中断后再次运行"
+             "同一命令即可续算。完成后写出 indices.csv、summary.csv 和对应方法的图表。",
+    "compare": "以相同的随机种子和重复次数（公共随机数）模拟基线方案和各比较方案，逐年打印各比较方案与基线的"
+               "配对差值及95%置信区间，并写出 differences.csv、scenarios.csv 和各关键指标的图表。",
+    "size": "从排队论出发、通过模拟整个区域加以确认，求出每个机构每年达到服务水平所需的最少床位、在岗助产士"
+            "（及编制人数）和手术室（95%置信区间完全落在服务水平之内才算达到）。配置完全相同的机构合并测算，"
+            "结果相同。结果与现有容量、配置比例标准和工作量编制并列打印。退出码：0 所有服务水平均已确认；"
+            "1 未确认（没有一轮模拟满足全部服务水平：请增加轮次或重复次数）；2 输入错误；3 某机构有服务水平"
+            "无论容量多少都无法达到（如受术前准备和转运时间限制的决定至分娩比例），其余服务水平已满足。",
+    "report": "模拟一个方案（或读取 capsim run 写出的结果文件夹），写出一份内嵌图片的 HTML 文件：方案说明、"
+              "每个参数及其来源或声明的假设、结果与目标判定、图表，以及按 STRESS-DES 清单撰写的方法部分。",
+    "scenario": "方案文件（YAML 或 TOML）",
+    "report.scenario": "方案文件（YAML 或 TOML），或 capsim run 写出的结果文件夹",
+    "folder": "要写入的文件夹（不存在则新建）",
+    "replications": "重复次数（默认：方案中的 run.replications）",
+    "seed": "随机种子（默认：方案中的 run.seed）",
+    "workers": "工作进程数（默认：全部CPU核；1 表示在本进程内运行）",
+    "scheduler": "在该调度器地址的 dask 集群上运行，如 tcp://host:8786（默认：环境变量 CAPSIM_SCHEDULER；"
+                 "此时忽略 --workers）",
+    "scheduler_timeout": "连接调度器及等待其第一个工作进程的最长时间（秒）",
+    "lang": "语言：en 英文，zh 中文（默认：按区域设置，zh_* 为中文）",
+    "out": "输出文件夹（不存在则新建；capsim 所有命令的 --out 都是文件夹）",
+    "run.out": "输出文件夹（默认：capsim-results/<方案文件名>；capsim 所有命令的 --out 都是文件夹）",
+    "check.out": "输出文件夹：写入 check.csv 和 check.json（默认：只打印；capsim 所有命令的 --out 都是文件夹）",
+    "size.out": "输出文件夹：写入对照表 sizing.csv 和床位需求与机构规模图 sizing.png（默认：只打印）",
+    "report.out": "输出文件夹：写入 report.html（默认：给出结果文件夹时即写入该文件夹，否则为 "
+                  "capsim-results/<方案文件名>）",
+    "schema.out": "要写入的文件夹（默认：capsim-schema）",
+    "trace": "另外把每名产妇每次重复的记录写入 DIR/trace/",
+    "engine": "每次重复的模拟引擎：compiled（默认，编译后的快速引擎）或 simpy（同一路径的可读 simpy 模型，"
+              "结果相同，慢十倍以上）",
+    "show": "打印校验后的方案（填入全部默认值）",
+    "spec": "敏感性分析文件（YAML）",
+    "analyse_only": "不模拟：对已存储的结果重新分析和作图",
+    "base": "基线方案文件（YAML 或 TOML）",
+    "variants": "比较方案文件",
+    "service_level": "服务水平，可重复给出：no_bed=0.01、occupancy=0.85、midwife=0.95、midwife_minutes=15、"
+                     "ddi=0.95、ddi_minutes=30（比例可写作小数或带 %；off 表示不测算该项）。默认：标准目录中"
+                     "经方案目标设定后的服务水平",
+    "rounds": "充足容量模拟之后最多的模拟轮次（默认10）",
+}
+
+
+def help_zh(key: str) -> str | None:
+    """The Chinese help of ``key`` (see `HELP_ZH`), or None when there is none."""
+    return HELP_ZH.get(key)

@@ -90,7 +90,7 @@ def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
 
     years = horizon_years(scenario.horizon)
     span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
-    lines = [label("check_title", lang, name=scenario.name, years=span)]
+    lines = [label("check_title", lang, name=scenario.display_name(lang), years=span)]
     n = table.attrs.get("replications", 0)
     lines.append(label("check_simulated", lang, n=n, seed=table.attrs.get("seed"))
                  if n else label("check_planned_only", lang))

@@ -58,5 +58,6 @@ def run(args: argparse.Namespace) -> int:
         inputs = from_results(results, source)
     path = write_report(inputs, out, lang=args.lang)
     print(label("report_wrote", args.lang, path=path, mb=path.stat().st_size / 1e6,
-                name=inputs.scenario.name, n=inputs.replications, seed=inputs.seed))
+                name=inputs.scenario.display_name(args.lang), n=inputs.replications,
+                seed=inputs.seed))
     return 0

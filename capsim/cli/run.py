@@ -10,7 +10,7 @@ import pandas as pd
 
 from capsim import metrics
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_run_options, run_options
+from capsim.cli.common import add_lang_option, add_run_options, run_options
 from capsim.formatting import fmt_value
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.run import DEFAULT_ENGINE, ENGINES
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_run_options(p)
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output folder (default: capsim-results/<scenario file name>)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the plots")
+    add_lang_option(p)
     p.add_argument("--trace", action="store_true",
                    help="also write one row per woman and replication to DIR/trace/")
     p.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,

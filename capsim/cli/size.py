@@ -116,7 +116,7 @@ def format_result(result, lang: str = "en") -> str:
     if not result.converged:
         verdict += label("size_rounds_out", lang)
     lines = [
-        label("size_levels", lang, name=result.scenario.name,
+        label("size_levels", lang, name=result.scenario.display_name(lang),
               levels="; ".join(parts) or label("size_no_levels", lang)),
         label("size_runs", lang, runs=result.simulations, n=len(result.results.replications),
               seed=result.results.seed),

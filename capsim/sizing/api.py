@@ -86,7 +86,8 @@ class SizingResult:
 
         return scale_plot(self.comparison, self.levels, self.standards.beds_per_1000,
                           bed_days_per_delivery(self.loads),
-                          facility_names(self.scenario, lang), lang, self.scenario.name)
+                          facility_names(self.scenario, lang), lang,
+                          self.scenario.display_name(lang))
 
 
 def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = None, *,
