@@ -489,6 +489,45 @@ def locale_lang(environ: Mapping[str, str] | None = None) -> str:
     return "en"
 
 
+#: Chinese words for the parts of a scenario path a sweep varies (`path_zh`).
+PATH_WORDS_ZH: dict[str, str] = {
+    "facilities": "机构", "beds": "床位", "midwives": "助产士", "obstetricians": "产科医师",
+    "theatres": "手术室", "demand": "需求", "deliveries": "分娩量", "annual_growth": "年增长率",
+    "risk_mix": "风险构成", "booking": "建册比例", "planned_caesarean_rate": "计划剖宫产率",
+    "emergency_caesarean_rate": "紧急剖宫产率", "pathway": "诊疗路径", "labour": "产程",
+    "postnatal_los": "产后住院日", "vaginal": "阴道分娩", "caesarean": "剖宫产",
+    "caesarean_duration": "剖宫产手术时长", "emergency_preparation": "紧急剖宫产术前准备时间",
+    "antenatal": "产前住院", "probability": "概率", "days": "天数", "roster": "排班",
+    "availability": "可出勤比例", "shifts_per_day": "每日班次", "mean": "均值", "sd": "标准差",
+    "referral": "转诊", "default_transfer_minutes": "默认转运时间", "transfers": "转运",
+    "minutes": "分钟", "women_per_midwife": "每名助产士照护人数",
+    "intrapartum_complication": "产时并发症", "green": "绿色", "yellow": "黄色", "orange": "橙色",
+    "red": "红色", "purple": "紫色", "*": "全部",
+}
+
+
+def path_zh(path: str, facility_names: Mapping[str, str] | None = None) -> str:
+    """A Chinese name made from a scenario path: ``facilities[county].beds`` becomes
+    "县医院 床位" (the facility's name from ``facility_names``), ``pathway.postnatal_los.
+    caesarean.mean`` "产后住院日 剖宫产 均值"; a part without a Chinese word stays as it is."""
+    import re
+
+    names = facility_names or {}
+    words = []
+    for part in path.split("."):
+        m = re.fullmatch(r"(\w+)\[([^\]]+)\]", part)
+        if m and m.group(1) == "facilities":
+            words.append("全部机构" if m.group(2) == "*" else names.get(m.group(2), m.group(2)))
+            continue
+        if m:
+            words += [PATH_WORDS_ZH.get(m.group(1), m.group(1)), m.group(2)]
+            continue
+        if part == "pathway" or part == "demand" or part == "referral":
+            continue   # the section adds nothing a planner needs
+        words.append(PATH_WORDS_ZH.get(part, part))
+    return " ".join(words)
+
+
 def readable_path(path: str, lang: str = "en") -> str:
     """A scenario field path as a planner reads it: ``facilities[township-1]`` becomes
     "facility township-1", dots become " › " (``pathway.roster`` → "pathway › roster")."""

@@ -61,8 +61,16 @@ def run(args: argparse.Namespace) -> int:
             raise
         print(f"{sweep.runs - done} simulations in {time.perf_counter() - started:.1f} s")
     paths = result.write(out, lang=args.lang)
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print(result.indices().drop(columns=["parameter"]).to_string(
+    table = result.indices()
+    if args.lang == "zh":
+        from capsim.plots import facility_names
+
+        names = facility_names(sweep.scenario, "zh")
+        shown = {p.path: p.display("zh", names) for p in spec.parameters}
+        table = table.assign(label=table["parameter"].map(shown))
+    with pd.option_context("display.width", 160, "display.max_columns", 20,
+                           "display.unicode.east_asian_width", True):
+        print(table.drop(columns=["parameter"]).to_string(
             index=False, float_format=lambda v: f"{v:.3g}"))
     if spec.method == "sobol" and sobol_unreliable(result.indices()):
         print("\n" + label("sweep_sobol_warning", args.lang).replace("\n", " "))

@@ -37,10 +37,14 @@ def _panels(result, draw, title_key: str, lang: str) -> plt.Figure:
     height = max(3.6, 0.45 * len(spec.parameters) + 2.4)
     fig, axes = plt.subplots(nrows, ncols, figsize=(7.0 * ncols, height * nrows),
                              squeeze=False)
+    shown = {p.path: p.display(lang, names) for p in spec.parameters}
+    table = table.assign(label=table["parameter"].map(shown).fillna(table["label"]))
     for ax, out in zip(axes.ravel(), spec.outputs, strict=False):
         what = metrics.name(out.metric, lang)
         year = "" if out.year == "all" else f", {out.year}"
-        set_title(ax, f"{names.get(out.facility, out.facility)}: {what}{year}", fontsize=10)
+        title = (out.name_zh if lang == "zh" and out.name_zh
+                 else f"{names.get(out.facility, out.facility)}: {what}{year}")
+        set_title(ax, title, fontsize=10)
         draw(ax, table[table["output"] == out.key], metrics.unit(out.metric), lang)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
