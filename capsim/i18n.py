@@ -621,3 +621,119 @@ HELP_ZH: dict[str, str] = {
 def help_zh(key: str) -> str | None:
     """The Chinese help of ``key`` (see `HELP_ZH`), or None when there is none."""
     return HELP_ZH.get(key)
+
+
+#: Chinese descriptions of scenario parameters, for the report's parameter appendix, keyed by
+#: the path with list items as ``[]``, risk colours and facility keys as ``*``, and the
+#: distribution parts (``.mean``, ``.sd``, ``.dist``) left off (`field_description_zh`). Bounds
+#: and sources are as in the English field descriptions.
+FIELD_ZH: dict[str, str] = {
+    "name": "方案名称。", "name_zh": "中文显示名称（默认：name）。",
+    "name_en": "英文显示名称（默认：name）。", "description": "方案说明及其数据来源。",
+    "horizon.start": "报告期第一天（YYYY-MM-DD）。",
+    "horizon.years": "自开始日起的时长（日历年）。",
+    "horizon.days": "以天计的时长，代替 years（天）。",
+    "horizon.warmup_days": "开始日前先模拟、随后舍弃的天数，使期初床位不为空（天）。默认42天，为常见最长住院日的数倍。",
+    "run.replications": "报告期的独立重复次数（次）。",
+    "run.seed": "方案随机种子；所有随机流都由它派生（无单位）。",
+    "facilities[].id": "在规则和输出中使用的简短标识（小写字母、数字、- 和 _）。",
+    "facilities[].name": "显示名称（可用中文）。", "facilities[].name_en": "英文显示名称。",
+    "facilities[].level": "机构级别：township（一级，乡镇卫生院）、county 或 mch（二级，县医院或妇幼保健院）、"
+                          "city_tertiary（三级，市级医院）。",
+    "facilities[].delivers": "为 false 时机构只提供孕产期保健、不助产。",
+    "facilities[].beds": "产科床位，产前、产时和产后共用（张）。",
+    "facilities[].midwives": "助产士在岗人数（人）。",
+    "facilities[].obstetricians": "产科医师（妇产科医生）在岗人数（人）。",
+    "facilities[].theatres": "产科可用的手术室（间）。",
+    "facilities[].capabilities": "处置能力：caesarean（剖宫产）、critical_maternal_care（危重孕产妇救治）、"
+                                 "neonatal_intensive_care（新生儿重症监护）。",
+    "facilities[].location": "经度和纬度，用于转诊流向图（度）。",
+    "facilities[].initial_census": "模拟开始时已在院的产妇，代替或补充预热期（人）。",
+    "demand.deliveries": "开始年份（或设定 trend 时 trend.base_year）区域内的预期分娩量（例/年）。",
+    "demand.deliveries_by_year": "指定年份的预期分娩量（例/年），优先于一切预测。",
+    "demand.trend": "按全国出生趋势逐年推算分娩量（不设定时分娩量不随趋势变化）。",
+    "demand.trend.series": "内置出生序列：china-births（国家统计局实际出生数，其后为联合国《世界人口展望2024》中方案至2030年）"
+                           "或 china-births-low（同一实际数，其后为低方案）。",
+    "demand.trend.index": "按年份的指数，如每年出生数（任意单位）；未给出时取自 series。",
+    "demand.trend.base_year": "分娩量等于 demand.deliveries 的年份（日历年）。",
+    "demand.population": "由分年龄组育龄妇女数 × 年龄别生育率 × 政策乘数 × 在本区域分娩的比例推算分娩量。",
+    "demand.caesarean_changes": "自指定日期起改变的剖宫产率。",
+    "demand.annual_growth": "开始年份之后分娩量的年增长率，0.02 即每年 +2%（每年比率）。",
+    "demand.month_profile": "各月每日的相对分娩量，从一月开始；12个数（相对权重）。",
+    "demand.weekday_profile": "一周各天的相对临产数，从周一开始；7个数（相对权重）。",
+    "demand.hour_profile": "一天各小时的相对临产数，从 00:00 开始；24个数（相对权重）。",
+    "demand.planned_caesarean_hours": "计划剖宫产开始的钟点（时）；遇周末提前到周末前的工作日。"
+                                      "默认 08:00-12:00（Martin et al., PLoS One 2018）。",
+    "demand.risk_mix.*": "各风险等级（五色管理）产妇所占比例，合计为1（比例）。",
+    "demand.planned_caesarean_rate.*": "按风险等级的计划（临产前）剖宫产概率（概率）。",
+    "demand.emergency_caesarean_rate.*": "按风险等级的临产产妇需紧急剖宫产的概率（概率）。",
+    "demand.booking.*": "在各机构建册的产妇比例，合计为1（比例）。只提供孕产期保健的机构也可列出，其产妇转诊分娩。",
+    "demand.events": "自指定日期起的需求乘数，相互连乘。",
+    "pathway.labour": "助产士陪伴的活跃期时长（小时）。默认：总产程中位数初产妇9.38小时、经产妇5.08小时"
+                      "（Gu C et al., BMC Pregnancy Childbirth 2020;20:386），混合估计。",
+    "pathway.antenatal.*.probability": "临产前入院的概率（概率）。",
+    "pathway.antenatal.*.days": "临产或计划剖宫产前的住院时间（天）。",
+    "pathway.postnatal_los.vaginal": "阴道分娩后的住院时间（天）。默认均值2.85天：广东1,902家机构的中位数"
+                                     "（Li B et al., 中国公共卫生 2018;34:9）；标准差为假设。",
+    "pathway.postnatal_los.caesarean": "剖宫产后的住院时间（天）。默认均值6.0天（同一来源）；标准差为假设。",
+    "pathway.intrapartum_complication.*": "按风险等级的产时需危重孕产妇救治的并发症概率（概率）；为假设，未找到公开数据。",
+    "pathway.caesarean_duration": "剖宫产占用手术室的时间（分钟）；为假设。",
+    "pathway.emergency_preparation": "手术室空闲时紧急剖宫产从决定到胎儿娩出的时间（分钟）。取值使约72%在30分钟内，"
+                                     "与国内一家医院的报道相符（已发表的医院审计：国内30.3%-72.2%，英国66.3%）。",
+    "pathway.one_to_one_midwife": "活跃期产妇需要一名助产士专人陪伴。",
+    "pathway.women_per_midwife": "one_to_one_midwife 为 false 时一名助产士同时照护的临产产妇数（人）。",
+    "pathway.midwife_wait_target_minutes": "在此分钟数内获得助产士即为及时（分钟）。",
+    "pathway.ddi_target_minutes": "紧急剖宫产决定至分娩时间目标（分钟）；母婴保障工作计划规定为30分钟。",
+    "pathway.roster.shifts_per_day": "覆盖24小时的班次数，3即8小时一班（班）。",
+    "pathway.roster.availability": "扣除每周休息、休假和培训后可排班人数占在岗人数的比例（比例）。默认0.65 = "
+                                   "每周5/7个工作日 × 0.91（年假、节假日、培训）：为假设，请按本地排班设定。",
+    "pathway.obstetricians_per_caesarean": "一台剖宫产同时需要的在岗产科医师数（人）。",
+    "referral.eligibility.*.min_level": "按风险等级，分娩机构的最低级别。默认（母婴保障工作计划）：黄色及以上在二级及以上机构分娩。",
+    "referral.eligibility.*.capabilities": "分娩机构必须具备的处置能力。",
+    "referral.transfers[].between": "机构间转运时间：两个机构的标识。",
+    "referral.transfers[].minutes": "机构间转运时间（分钟）。",
+    "referral.default_transfer_minutes": "未列出的机构对之间的转运时间（分钟）。南宁一级医院至危重救治中心为48-84分钟（Wu X 2017）。",
+    "referral.order.*": "某机构的产妇需转往他处（无床、风险规则、急诊）时依次尝试的机构。未列出的机构随后按距离由近及远尝试；"
+                        "转出本区域总是最后的选择。",
+    "referral.changes": "自指定日期起改变的分娩资格规则。",
+    "policy": "按日期发生的机构资源变化。",
+    "policy[].date": "变化生效日期（YYYY-MM-DD）。", "policy[].facility": "机构标识。",
+    "policy[].beds": "床位的增减（张）。", "policy[].midwives": "助产士人数的增减（人）。",
+    "policy[].obstetricians": "产科医师人数的增减（人）。", "policy[].theatres": "手术室的增减（间）。",
+    "policy[].delivers": "true：开始助产；false：停止助产。", "policy[].note": "原因（来源或理由）。",
+    "demand.events[].date": "乘数生效的第一天（YYYY-MM-DD）。",
+    "demand.events[].multiplier": "需求乘数（1 为不变）。", "demand.events[].note": "原因（来源或理由）。",
+    "demand.caesarean_changes[].date": "新剖宫产率生效日期（YYYY-MM-DD）。",
+    "demand.caesarean_changes[].planned.*": "按风险等级的新计划剖宫产概率（概率）。",
+    "demand.caesarean_changes[].emergency.*": "按风险等级的新紧急剖宫产概率（概率）。",
+    "demand.caesarean_changes[].note": "原因（来源或理由）。",
+    "referral.changes[].date": "新规则生效日期（YYYY-MM-DD）。",
+    "referral.changes[].eligibility.*.min_level": "按风险等级，分娩机构的最低级别（新规则）。",
+    "referral.changes[].eligibility.*.capabilities": "分娩机构必须具备的处置能力（新规则）。",
+    "referral.changes[].note": "原因（来源或理由）。",
+    "referral.order": "各机构产妇需转往他处时依次尝试的机构（未列出时按距离由近及远）。",
+}
+
+#: The part of a distribution a parameter path ends in, in Chinese.
+DISTRIBUTION_PART_ZH: dict[str, str] = {
+    "mean": "均值（单位同上）。", "sd": "标准差（单位同上）；在均值不变时决定分布形状。",
+    "dist": "分布族：fixed（固定为均值）、exponential（标准差=均值）、lognormal 或 gamma（需给出标准差）。",
+}
+
+
+def field_description_zh(path: str) -> str | None:
+    """The Chinese description of the scenario parameter at ``path`` (such as
+    ``pathway.postnatal_los.caesarean.mean`` or ``facilities[county].beds``), or None when the
+    catalogue has none (`FIELD_ZH`)."""
+    import re
+
+    key = re.sub(r"\[[^\]]*\]", "[]", path)
+    key = re.sub(r"\.(green|yellow|orange|red|purple)(?=\.|$)", ".*", key)
+    key = re.sub(r"^(demand\.booking|referral\.order)\..*$", r"\1.*", key)
+    key = re.sub(r"^(demand\.trend\.index|demand\.deliveries_by_year)\..*$", r"\1", key)
+    if key in FIELD_ZH:
+        return FIELD_ZH[key]
+    head, _, part = key.rpartition(".")
+    if part in DISTRIBUTION_PART_ZH and head in FIELD_ZH:
+        return f"{FIELD_ZH[head]} {DISTRIBUTION_PART_ZH[part]}"
+    return None

@@ -15,7 +15,7 @@ import pandas as pd
 
 from capsim import metrics, plots
 from capsim.formatting import fmt_value
-from capsim.i18n import readable_path, t
+from capsim.i18n import field_description_zh, readable_path, t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.output import write_text
 from capsim.report.comments import FileComments
@@ -213,6 +213,12 @@ def _rests_on_defaults(row, lang: str) -> str:
         else ""
 
 
+def _documentation(row, lang: str) -> str:
+    """A parameter's description in ``lang``: the Chinese one of the catalogue for "zh" where
+    there is one, else the field's own (English) description."""
+    return (field_description_zh(row.parameter) if lang == "zh" else None) or row.documentation
+
+
 def _parameters_section(params: pd.DataFrame, lang: str) -> str:
     rows = []
     for r in params.itertuples(index=False):
@@ -222,10 +228,10 @@ def _parameters_section(params: pd.DataFrame, lang: str) -> str:
                 at = readable_path(r.source_at, lang)
                 src += f' <span class=muted>{escape(t("from_parent", lang, at=at))}</span>'
         elif r.given == "default":
-            src = escape(r.documentation)
+            src = escape(_documentation(r, lang))
         else:
             src = (f'<span class=muted>{escape(t("not_stated", lang))}</span> '
-                   f"{escape(r.documentation)}")
+                   f"{escape(_documentation(r, lang))}")
         rows.append([escape(r.parameter), escape(r.value),
                      escape(t("in_file" if r.given == "file" else "default", lang)), src])
     return (f"<p>{escape(t('params_intro', lang))}</p>" +
