@@ -41,7 +41,8 @@ def overlapping(fig, texts) -> list[tuple[str, str]]:
 def test_a_long_title_is_wrapped_inside_the_figure(lang):
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     plots.use_fonts(lang)
-    name = LONG_NAME if lang == "en" else "南江县“十五五”规划：乡镇分娩点并入县级医院，低生育率预测情景" * 2
+    name = LONG_NAME if lang == "en" else \
+        "南江县“十五五”规划：乡镇分娩点并入县级医院，低生育率预测情景" * 2
     plots.set_title(ax, plots.label("occupancy_title", lang, name=name))
     fig.tight_layout()
     title = boxes(fig, [ax.title])[0]

@@ -25,7 +25,8 @@ def test_every_parameter_has_a_chinese_description(path):
 def test_a_distribution_part_reads_its_parent_and_its_part():
     text = field_description_zh("pathway.postnatal_los.caesarean.mean")
     assert text.startswith("剖宫产后的住院时间（天）") and "均值" in text
-    assert field_description_zh("facilities[county-hospital].beds") == "产科床位，产前、产时和产后共用（张）。"
+    assert field_description_zh("facilities[county-hospital].beds") == \
+        "产科床位，产前、产时和产后共用（张）。"
     assert field_description_zh("demand.risk_mix.red").startswith("各风险等级")
     assert field_description_zh("no.such.field") is None
 

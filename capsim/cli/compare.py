@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from capsim.cli import COMMANDS
 from capsim import metrics
+from capsim.cli import COMMANDS
 from capsim.cli.common import add_lang_option, add_out_option, add_run_options
 from capsim.formatting import fmt_value
 from capsim.i18n import t as label

@@ -10,7 +10,7 @@ import pandas as pd
 
 from capsim import metrics
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_lang_option, add_run_options, run_options
+from capsim.cli.common import add_lang_option, add_out_option, add_run_options, run_options
 from capsim.formatting import fmt_value
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.run import DEFAULT_ENGINE, ENGINES
@@ -23,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "intervals, and write summary.csv, flows.csv, daily.csv and PNG plots.")
     p.add_argument("scenario", help="scenario file (YAML or TOML)")
     add_run_options(p)
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="output folder (default: capsim-results/<scenario file name>)")
+    add_out_option(p, "the tables, plots and the scenario as run",
+                   "capsim-results/<scenario file name>")
     add_lang_option(p)
     p.add_argument("--trace", action="store_true",
                    help="also write one row per woman and replication to DIR/trace/")
