@@ -37,7 +37,6 @@ def run(args: argparse.Namespace) -> int:
 
     from capsim.output import check_out_dir
     from capsim.sweep import load_sweep, open_sweep, run_sweep
-    from capsim.sweep.plots import sobol_unreliable
     from capsim.sweep.store import store_path
 
     sweep = load_sweep(args.spec)
@@ -72,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
                            "display.unicode.east_asian_width", True):
         print(table.drop(columns=["parameter"]).to_string(
             index=False, float_format=lambda v: f"{v:.3g}"))
+    # Imported here, not above: matplotlib takes a second to load, and a second sweep into
+    # the same folder must reach the store's lock (and be refused) without that delay.
+    from capsim.sweep.plots import sobol_unreliable
+
     if spec.method == "sobol" and sobol_unreliable(result.indices()):
         print("\n" + label("sweep_sobol_warning", args.lang).replace("\n", " "))
     print("\n" + label("wrote", args.lang, files=", ".join(p.name for p in paths.values()),
