@@ -239,13 +239,14 @@ def flow_map(flows: pd.DataFrame, scenario, names: dict[str, str] | None = None,
 
     fig, ax = plt.subplots(figsize=(11, 7.5))
     levels = {f.id: f.level for f in scenario.facilities}
-    span = np.ptp(np.array(list(pos.values())), axis=0).max() or 1.0
+    # Labels start just above their node, a small share of the map's height.
+    rise = float(np.ptp(np.array(list(pos.values()))[:, 1])) or 1.0
     texts: list = []
     for f in scenario.facilities:
         x, y = pos[f.id]
         ax.scatter([x], [y], s=110, marker=LEVEL_MARKERS[f.level], zorder=3,
                    facecolor="0.35" if f.delivers else "white", edgecolor="0.1")
-        texts.append(ax.text(x, y + 0.02 * span, names.get(f.id, f.id), ha="center",
+        texts.append(ax.text(x, y + 0.03 * rise, names.get(f.id, f.id), ha="center",
                              va="bottom", fontsize=7, zorder=4))
     if OUT_OF_REGION_ID in set(moved["to"]) | set(moved["from"]):
         x, y = pos[OUT_OF_REGION_ID]
