@@ -98,16 +98,38 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
     """Find the least beds, on-duty midwives (and head-count) and theatres of every facility
     and year of ``scenario`` that meet the service levels.
 
-    ``levels``: a `ServiceLevels` or a mapping of some of its fields (for example
-    ``{"no_bed": 0.02, "occupancy": None}``) over the catalogue's defaults as the scenario's
-    targets set them. ``replications`` and ``seed`` default to the scenario's run settings
-    (at least 2 replications); ``workers`` and ``client`` as in `capsim.simulate`. At
-    most ``rounds`` simulations of the whole region follow the ample-capacity one. Returns a
-    `SizingResult`; ``confirmed`` is False when no round met every level.
-    ``progress=True`` shows one progress bar over the replications of every simulation once
-    sizing lasts more than two seconds; a callable receives (done, total) after each
-    replication. Its total is the most the rounds could run (replications x (rounds + 1)) until
-    the rounds end, then what they ran."""
+    Parameters
+    ----------
+    scenario
+        The region to size.
+    levels
+        A `ServiceLevels`, or a mapping of some of its fields (for example
+        ``{"no_bed": 0.02, "occupancy": None}``) over the catalogue's defaults as the
+        scenario's targets set them.
+    replications, seed
+        Replications of every simulation (at least 2) and their seed; default: the scenario's
+        run settings.
+    workers, client
+        Where the replications run, as in `capsim.simulate`.
+    rounds
+        Most simulations of the whole region after the ample-capacity one.
+    workload
+        The midwifery workload standards of the establishment (default: `Workload`).
+    progress
+        True shows one progress bar over the replications of every simulation once sizing
+        lasts more than two seconds; a callable receives (done, total) after each
+        replication. The total is the most the rounds could run (replications × (rounds +
+        1)) until the rounds end, then what they ran.
+
+    Returns
+    -------
+    SizingResult
+        The capacities, their checks and the comparison table. Facilities the scenario
+        describes identically are sized together and get one answer
+        (`capsim.sizing.twins`). ``confirmed`` is False when no round met every level;
+        ``out_of_reach`` names the levels no capacity reaches, and ``reached`` is True only
+        when every level was confirmed and none is out of reach.
+    """
     n = scenario.run.replications if replications is None else int(replications)
     seed = scenario.run.seed if seed is None else int(seed)
     solver.check_replications(n)

@@ -40,20 +40,32 @@ def check(scenario: Scenario, results: Results | None = None, *, replications: i
           progress: bool = False) -> pd.DataFrame:
     """Check ``scenario`` against its standards and targets.
 
-    ``results`` are replications of ``scenario`` (its targets may differ); without them the
-    scenario is simulated (``replications``, ``seed``, ``workers`` as in
-    `capsim.simulate`) only if some target uses a simulated reading.
+    Parameters
+    ----------
+    scenario
+        The scenario whose standards (the catalogue's, as its ``targets`` switch and change
+        them) and own targets are checked.
+    results
+        Replications of ``scenario`` (its targets may differ). Without them the scenario is
+        simulated only if some target uses a simulated reading.
+    replications, seed, workers
+        As in `capsim.simulate`, for that simulation.
+    progress
+        Show a progress bar while simulating.
 
-    Returns one row per target × scope (region or facility id) × horizon year, columns
-    `COLUMNS`: value, ci_low and ci_high in the metric's unit (shares as fractions; a
-    planned reading is exact and has no interval; for falling/rising targets the value is the
-    change from the year before, paired over replications), threshold, margin (how far on the
-    passing side; negative: short by that much), and verdict pass, fail, uncertain (the
-    interval straddles the threshold) or not applicable (note says why), and ``defaults``:
-    the parameters a simulated verdict rests on that the scenario leaves to capsim's defaults
-    (dotted paths joined by ", "; "" when it rests on the scenario's own figures; see
-    `capsim.targets.defaults`). ``table.attrs`` holds the scenario name, replications (0:
-    nothing simulated) and seed.
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target × scope (region or facility id) × horizon year, columns
+        `COLUMNS`: value, ci_low and ci_high in the metric's unit (shares as fractions; a
+        planned reading is exact and has no interval; for falling/rising targets the value is
+        the change from the year before, paired over replications), threshold, margin (how
+        far on the passing side; negative: short by that much), verdict (pass, fail,
+        uncertain when the interval straddles the threshold, or not applicable, with the
+        reason in note) and defaults (the parameters a simulated verdict rests on that the
+        scenario leaves to capsim's defaults, joined by ", "; see
+        `capsim.targets.defaults`). ``table.attrs`` holds the scenario name, replications
+        (0: nothing simulated) and seed.
     """
     standards = active_standards(scenario)
     if results is not None:
