@@ -18,6 +18,7 @@ from capsim.sizing import solver
 from capsim.sizing.compare import comparison_table
 from capsim.sizing.levels import RatioStandards, ServiceLevels, ratio_standards, service_levels
 from capsim.sizing.loads import bed_days_per_delivery
+from capsim.sizing.twins import twin_groups
 from capsim.sizing.workload import Workload, establishment, planned_casemix
 from capsim.targets.defaults import defaults_behind
 
@@ -172,6 +173,13 @@ def _requirements(scen: Scenario, sol: solver.Solution, ctxs, levels) -> pd.Data
     pathway = scen.pathway
     met = (sol.checks.groupby(["facility", "year", "resource"])["met"].all().to_dict()
            if not sol.checks.empty else {})
+    # Twins share one verdict, as they share one capacity (`capsim.sizing.twins`).
+    for group in twin_groups(scen):
+        for key in [k for k in met if k[0] == group[0]]:
+            together = [met.get((fid, *key[1:]), True) for fid in group]
+            for fid in group:
+                if (fid, *key[1:]) in met:
+                    met[(fid, *key[1:])] = all(together)
     rows = []
     for key, v in sol.values.items():
         fid, year, resource = key
