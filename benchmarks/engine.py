@@ -4,11 +4,11 @@
 
 (a) capsim on the Jizhou scenario: simulated deliveries (women) per second of wall time, the
     cohort drawn and the engine run (``build_cohort`` + ``run_engine``).
-(b) the obvious simpy model of the same pathway (:mod:`capsim.model.simpy_model`: a process per
+(b) the obvious simpy model of the same pathway (`capsim.model.simpy_model`: a process per
     woman, simpy events for beds, midwives and theatres) on the same cohorts, the cohort not
     timed; its results must equal capsim's woman by woman (times to a rounding error), or the
     benchmark fails.
-(c) capsim on generated provinces (:mod:`capsim.province`) of 10, 100 and 1,000 facilities
+(c) capsim on generated provinces (`capsim.province`) of 10, 100 and 1,000 facilities
     with the same load per facility (600 deliveries a year each): cost per delivery
     (microseconds, cohort + engine as in (a)), and its growth from 10 to 1,000 facilities.
     Compiling the network and reducing the results are timed apart, per delivery too. The

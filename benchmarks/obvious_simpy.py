@@ -1,5 +1,5 @@
 """The obvious simpy model of capsim's pathway, now part of the package as
-:mod:`capsim.model.simpy_model` (one process per woman, with dated policy and referral
+`capsim.model.simpy_model` (one process per woman, with dated policy and referral
 changes); re-exported here under its benchmark names."""
 
 from capsim.model.simpy_model import differences

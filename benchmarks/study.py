@@ -109,7 +109,7 @@ def measure_phases(paths: list[Path], rounds: int) -> dict[str, dict[str, list[f
 
 
 def time_sweep(workers: int = 2) -> dict:
-    """Wall seconds of ``capsim sweep`` of :data:`SWEEP` with ``workers`` into a new folder, as
+    """Wall seconds of ``capsim sweep`` of `SWEEP` with ``workers`` into a new folder, as
     a whole command, and the simulations' own seconds as the command reports them."""
     with tempfile.TemporaryDirectory(prefix="capsim-study-") as tmp:
         cmd = [sys.executable, "-m", "capsim", "sweep", str(SWEEP.relative_to(ROOT)), "--out",

@@ -1,9 +1,9 @@
 """Results of newborn care and of the paediatric line: metric rows by year and facility, the
 accounting of every newborn and child, and monthly rows.
 
-One replication's :class:`~capsim.model.care.CareRecord` of each line is reduced to rows of
+One replication's `CareRecord` of each line is reduced to rows of
 the same long table as the maternity metrics (replication, year, facility, metric, value;
-ids of :data:`capsim.metrics.NEWBORN_METRICS` and :data:`~capsim.metrics.PAEDIATRIC_METRICS`),
+ids of `capsim.metrics.NEWBORN_METRICS` and `PAEDIATRIC_METRICS`),
 appended to the replication's metrics, so summaries, checks and reports read them as any
 other. Counts and shares are placed in the year of the event (birth, admission, referral)
 inside the reported period; occupancy is time-weighted over each year's reported hours.
@@ -21,7 +21,7 @@ from capsim.model.care import CareRecord
 from capsim.model.network import Network
 from capsim.results import ALL_YEARS, DAYS_PER_YEAR, REGION, ReplicationResult, Results
 
-#: Columns of the monthly rows (:func:`monthly_rows`).
+#: Columns of the monthly rows (`monthly_rows`).
 MONTHLY_COLUMNS = ["replication", "facility", "year", "month", "measure", "value"]
 #: Measures of the monthly rows, by line: what each counts and by which facility.
 MONTHLY_MEASURES: dict[str, tuple[str, ...]] = {
@@ -29,7 +29,7 @@ MONTHLY_MEASURES: dict[str, tuple[str, ...]] = {
     "paediatric": ("paediatric_admissions", "paediatric_referrals_up",
                    "paediatric_referrals_down", "paediatric_out_of_region"),
 }
-#: The fates every newborn and child is counted in, each on its own (see :func:`accounting`).
+#: The fates every newborn and child is counted in, each on its own (see `accounting`).
 FATES = ("arrivals", "no_care_needed", "discharged", "in_care", "out_of_region")
 
 
@@ -195,8 +195,8 @@ def month_of_hours(sim_start: date, t_h: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def care_monthly(net: Network, rec: CareRecord, sim_start: date,
                  replication: int) -> pd.DataFrame:
-    """Monthly rows of one line of one replication (:data:`MONTHLY_COLUMNS`): each measure
-    of :data:`MONTHLY_MEASURES` by facility and calendar month of the reported period, counted
+    """Monthly rows of one line of one replication (`MONTHLY_COLUMNS`): each measure
+    of `MONTHLY_MEASURES` by facility and calendar month of the reported period, counted
     in the month of the event (``sim_start``: the day of hour 0); months and facilities
     without events have no row."""
     adm = rec.admitted
@@ -250,7 +250,7 @@ def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
 
 def monthly_rows(results: Results) -> pd.DataFrame:
     """The monthly rows of newborn care and the paediatric line of every replication, as a
-    tidy long table (:data:`MONTHLY_COLUMNS`: replication, facility, year, month, measure,
+    tidy long table (`MONTHLY_COLUMNS`: replication, facility, year, month, measure,
     value): newborn transfers and newborns out of the region by facility of birth; paediatric
     admissions by facility admitting; referrals up by facility left, down by facility left;
     out of the region by facility where the child presented. Counts of children or newborns;

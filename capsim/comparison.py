@@ -3,7 +3,7 @@ and per facility, with 95% intervals from paired replications.
 
 Every scenario is simulated with the same seed and replication indices, so replication ``r``
 of every scenario sees the same women (same arrival, risk, booking and durations) wherever
-demand is the same (see :mod:`capsim.demand`). The difference variant - baseline is then taken
+demand is the same (see `capsim.demand`). The difference variant - baseline is then taken
 replication by replication and summarised like any metric: the noise both scenarios share
 cancels, and the interval of a small change is much narrower than the interval from
 independent runs.
@@ -35,11 +35,11 @@ KEYS = ["year", "facility", "metric"]
 class Comparison:
     """Results of a baseline and its variants, and their paired differences.
 
-    ``results``: each scenario's :class:`Results` by name, the baseline first.
+    ``results``: each scenario's `Results` by name, the baseline first.
     ``differences``: one row per (scenario, year, facility, metric) of each variant: unit,
     baseline_mean, scenario_mean, and the paired difference scenario - baseline as mean, ci_low,
     ci_high, ci_half_width, sd, p5, p50, p95, n (in the metric's unit; shares as fractions).
-    ``levels``: each scenario's own summary (:meth:`Results.summary` for every year and the
+    ``levels``: each scenario's own summary (`Results.summary` for every year and the
     whole period) with a ``scenario`` column. Years are strings, "all" the whole period.
     ``notes``: one sentence per variant whose horizon differs from the baseline's: only the
     years both report in full are paired, and the whole period is not (it is not the same).
@@ -60,7 +60,7 @@ class Comparison:
 
     def difference(self, metric: str, facility: str = "region", year: str | None = None
                    ) -> pd.DataFrame:
-        """Rows of :attr:`differences` for one metric and facility (every year, or ``year``)."""
+        """Rows of `differences` for one metric and facility (every year, or ``year``)."""
         d = self.differences
         d = d[(d["metric"] == metric) & (d["facility"] == facility)]
         return d if year is None else d[d["year"] == str(year)]
@@ -71,13 +71,13 @@ def compare(base: ScenarioLike, variants: Sequence[ScenarioLike] | Mapping[str, 
             workers: int | None = None, client=None,
             progress: bool | Callable[[int, int], None] = False) -> Comparison:
     """Simulate a baseline and its variants with common random numbers; return the
-    :class:`Comparison`.
+    `Comparison`.
 
-    Scenarios are :class:`Scenario` objects or file paths; a mapping names the variants (by
+    Scenarios are `Scenario` objects or file paths; a mapping names the variants (by
     default a scenario is named by its file name without extension, or by its ``name``).
     ``replications`` and ``seed`` default to the baseline's run settings and are used for every
     scenario, so that replication ``r`` of each sees the same women; ``workers`` as in
-    :func:`capsim.simulate`; ``client`` (a dask Client or scheduler address) runs them on a
+    `capsim.simulate`; ``client`` (a dask Client or scheduler address) runs them on a
     dask cluster. ``progress=True`` shows one progress bar over every replication of every
     scenario once the comparison lasts more than two seconds; a callable receives (done, total)
     after each replication, total being scenarios x replications.

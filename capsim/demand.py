@@ -100,7 +100,7 @@ def _day_weights(dates: np.ndarray, month_w: np.ndarray, dow_w: np.ndarray) -> n
 
 
 def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) -> Cohort:
-    """Draw every woman of one replication; return them as a :class:`Cohort`.
+    """Draw every woman of one replication; return them as a `Cohort`.
 
     ``seed`` defaults to the scenario's seed. The result depends only on (scenario, seed,
     replication).
@@ -140,8 +140,8 @@ class YearStreams:
     @classmethod
     def seeded(cls, seed: int, replication: int,
                years: list[int]) -> dict[str, list[np.random.Generator]]:
-        """The generators of "arrivals" and of :attr:`NAMES`, one per year of ``years``,
-        seeded together (see :func:`capsim.streams.streams`)."""
+        """The generators of "arrivals" and of `NAMES`, one per year of ``years``,
+        seeded together (see `capsim.streams.streams`)."""
         names = ("arrivals", *cls.NAMES)
         made = iter(streams(seed, replication, [(name, year) for name in names
                                                 for year in years]))
@@ -159,7 +159,7 @@ class YearStreams:
         return out
 
 
-#: How many scenarios :func:`per_scenario` keeps the values of.
+#: How many scenarios `per_scenario` keeps the values of.
 SCENARIOS_KEPT = 8
 
 
@@ -184,7 +184,7 @@ def per_scenario(fn: Callable[[Scenario], T]) -> Callable[[Scenario], T]:
     """``fn(scenario)`` worked out once per scenario: the replications of a scenario draw
     different women from the same figures. Values are kept by the scenario's content (its
     JSON form), so that copies of one scenario share them (a worker process unpickles its own
-    copy for each replication), for the last :data:`SCENARIOS_KEPT` scenarios."""
+    copy for each replication), for the last `SCENARIOS_KEPT` scenarios."""
     values: OrderedDict[str, T] = OrderedDict()
 
     @wraps(fn)

@@ -1,6 +1,6 @@
 """The reference of scenario (and sweep) files, generated from their JSON Schema.
 
-Never written by hand: ``python -m capsim.docs`` walks the schema that :mod:`capsim.schema`
+Never written by hand: ``python -m capsim.docs`` walks the schema that `capsim.schema`
 generates from the pydantic models and writes, for each kind of file,
 ``docs/reference/<kind>.md`` (every field with its type, unit, default, allowed range and
 description, in sections that follow the file: horizon, run, facilities, demand, pathway,
@@ -8,7 +8,7 @@ referral, policy, ...) and ``docs/reference/<kind>.schema.json``. A test fails w
 committed files differ from what the models give.
 
 Units are read from the field descriptions: a unit is written in parentheses, for example
-``"Travel time (minutes)."``, using one of the words in :data:`UNITS`.
+``"Travel time (minutes)."``, using one of the words in `UNITS`.
 """
 
 from __future__ import annotations
@@ -303,7 +303,7 @@ def render_reference(kind: str = "scenario") -> str:
 
 
 def file_limits(kind: str) -> list[str]:
-    """Lines of the reference's section on what a file may be (:mod:`capsim.limits`): its
+    """Lines of the reference's section on what a file may be (`capsim.limits`): its
     size, encodings, nesting, aliases, ``extends`` chain, and the work of a run or sweep."""
     from capsim import limits
 

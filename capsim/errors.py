@@ -2,7 +2,7 @@
 
 Every message is one line per problem, whatever the file holds: control characters (a
 newline, an ANSI escape sequence) are shown escaped, and values echoed from the file are cut
-to :data:`SHOWN_CHARS` characters, so that a hostile file can neither paint the terminal nor
+to `SHOWN_CHARS` characters, so that a hostile file can neither paint the terminal nor
 flood it.
 """
 
@@ -28,7 +28,7 @@ def escaped(text: str) -> str:
 
 
 def clipped(text: str, limit: int = SHOWN_CHARS) -> str:
-    """``text`` escaped (:func:`escaped`) and cut to ``limit`` characters with "…" (text)."""
+    """``text`` escaped (`escaped`) and cut to ``limit`` characters with "…" (text)."""
     text = escaped(text[: limit * 4])
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -61,7 +61,7 @@ class ScenarioError(CapsimError):
     """A scenario (or sweep) file that cannot be used, with every problem found in it.
 
     ``problems`` is a list of ``(field_path, reason)`` pairs; ``str()`` gives one line each,
-    prefixed by the file name, each escaped and cut (:data:`LINE_CHARS`).
+    prefixed by the file name, each escaped and cut (`LINE_CHARS`).
     """
 
     def __init__(self, source: str, problems: list[tuple[str, str]]):

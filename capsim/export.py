@@ -24,7 +24,7 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     """Write summary.csv, flows.csv, daily.csv, replications.csv, ratios.csv (planned and
     simulated ratios), targets.csv (the check of the scenario's standards and targets),
     needs.csv (the queueing estimate of what each facility needs), monthly.csv and
-    monthly-form.csv (the monthly statistics, :mod:`capsim.monthly`), results.xlsx (the same
+    monthly-form.csv (the monthly statistics, `capsim.monthly`), results.xlsx (the same
     tables with names and units, for reading), census.png, occupancy.png, flows.png (the
     referral-flow map) and monthly.png to ``out_dir``, and a
     copy of ``scenario_file`` as scenario.yaml or scenario.toml (so ``capsim report`` can
@@ -33,11 +33,11 @@ def write_outputs(results: Results, out_dir: str | Path, lang: str = "en",
     it extends is copied unchanged under ``SOURCES_DIR`` (their comments give the
     parameters' sources), so that the folder stands on its own wherever it is moved.
 
-    Each file is written whole or not at all (:mod:`capsim.output`). A folder written by an
+    Each file is written whole or not at all (`capsim.output`). A folder written by an
     earlier run is brought up to date: a scenario copy of another name and, with ``trace``
     given, trace files this run did not write are removed, so that the folder never mixes
     two runs (``trace=True``: this run wrote ``TRACE_DIR``; False: it wrote none; None:
-    leave the trace folder alone). ``run``: :func:`capsim.report.inputs.run_tables` of
+    leave the trace folder alone). ``run``: `capsim.report.inputs.run_tables` of
     ``results`` when the caller has them already."""
     from capsim.monthly import monthly_form
     from capsim.monthly_chart import monthly_chart
@@ -98,7 +98,7 @@ def _remove_empty_folders(folder: Path) -> None:
 
 
 def _write_scenario_copy(src: Path, out: Path) -> dict[str, Path]:
-    """Write the scenario copy of ``src`` to ``out`` (see :func:`write_outputs`); return the
+    """Write the scenario copy of ``src`` to ``out`` (see `write_outputs`); return the
     paths written by name: ``scenario`` and, for a file that extends another,
     ``sources/<path>`` per original file."""
     from capsim.report.inputs import SCENARIO_COPY, SCENARIO_SUFFIXES, SOURCES_DIR

@@ -2,7 +2,7 @@
 with matplotlib, or else one installed on the machine.
 
 capsim depends on the ``mplfonts`` package, which carries Noto Sans CJK SC (SIL Open Font
-License) as a package data file; :func:`cjk_font_family` registers that file with matplotlib's
+License) as a package data file; `cjk_font_family` registers that file with matplotlib's
 font manager, so Chinese plots have every glyph on a fresh machine with no system fonts.
 """
 
@@ -39,7 +39,7 @@ def cjk_font_family() -> str | None:
     """Return the name of a font family with Chinese glyphs that matplotlib can use, or None.
 
     Registers the packaged Noto Sans CJK SC first (once per process), then picks the first
-    family of :data:`CJK_FAMILIES` that matplotlib knows."""
+    family of `CJK_FAMILIES` that matplotlib knows."""
     path = packaged_font_path()
     if path is not None:
         font_manager.fontManager.addfont(str(path))

@@ -28,7 +28,7 @@ def fmt_value(mean: float, lo: float, hi: float, unit: str) -> str:
 def fmt_pm(mean: float, half_width: float, unit: str) -> str:
     """A mean with the half-width of its 95% interval, "mean ±half", in the metric's unit
     (shares as percentages; text, "-" for a missing mean, no "±" for a missing or zero
-    half-width): the short form of :func:`fmt_value` for tables of several years."""
+    half-width): the short form of `fmt_value` for tables of several years."""
     nan = math.nan
     core = fmt_value(mean, nan, nan, unit)
     if core == "-" or half_width is None or not math.isfinite(half_width) or half_width == 0:
@@ -56,7 +56,7 @@ def reading_decimals(unit: str) -> int:
 def rounded_for_reading(table: Any, columns: list[str] | tuple[str, ...],
                         unit: str | None = None, unit_column: str = "unit") -> Any:
     """A copy of ``table`` (a DataFrame) with its numeric ``columns`` rounded to
-    :func:`reading_decimals` of ``unit``, or of each row's ``unit_column`` when ``unit`` is
+    `reading_decimals` of ``unit``, or of each row's ``unit_column`` when ``unit`` is
     None; columns it lacks are skipped."""
     import pandas as pd
 
@@ -88,7 +88,7 @@ def spreadsheet_safe(table: Any) -> Any:
     """A copy of ``table`` (a DataFrame) for a CSV file: every text cell, and every column
     name, that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``@SUM(...)``)
     starts with an apostrophe; numbers, and texts that are numbers ("-0.5"), are untouched.
-    :func:`spreadsheet_restored` undoes it."""
+    `spreadsheet_restored` undoes it."""
     out = table.copy()
     out.columns = [_safe_cell(c) for c in out.columns]
     for col in out.columns:
@@ -99,7 +99,7 @@ def spreadsheet_safe(table: Any) -> Any:
 
 def spreadsheet_restored(table: Any) -> Any:
     """``table`` (a DataFrame read from a CSV capsim wrote) with the apostrophe that
-    :func:`spreadsheet_safe` put before formula-like texts taken away."""
+    `spreadsheet_safe` put before formula-like texts taken away."""
     out = table.copy()
     out.columns = [_restored_cell(c) for c in out.columns]
     for col in out.columns:

@@ -1,10 +1,13 @@
 """The words of capsim in English and Chinese: one catalogue of every string a plot, the
-report or the command line shows, looked up by key with :func:`t`.
+report or the command line shows, looked up by key with `t`.
 
-Metric names, units, headings and axis labels are with the metrics (:mod:`capsim.metrics`).
+Metric names, units, headings and axis labels are with the metrics (`capsim.metrics`).
 """
 
 from __future__ import annotations
+
+import os
+from collections.abc import Mapping
 
 LANGS = ("en", "zh")
 
@@ -70,6 +73,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "check_counts": {"en": "{n_pass} pass, {n_fail} fail, {n_uncertain} uncertain, "
                            "{n_na} not applicable",
                      "zh": "达标{n_pass}项，未达标{n_fail}项，不确定{n_uncertain}项，不适用{n_na}项"},
+    "check_defaults": {
+        "en": "Rests on capsim's defaults, not on the scenario's own data: {params}. Set them "
+              "from local data (see the parameter descriptions) before relying on this verdict.",
+        "zh": "本判定依据的是 capsim 默认值，而非方案自身数据：{params}。请先按本地数据设定这些参数"
+              "（见参数说明），再据此下结论。"},
+    "check_defaults_count": {
+        "en": "{n} verdict(s) rest on capsim's defaults rather than on the scenario's own data "
+              "(marked *).",
+        "zh": "有 {n} 项判定依据 capsim 默认值而非方案自身数据（以 * 标出）。"},
     "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
                      "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
     # referral-flow map
@@ -83,8 +95,9 @@ STRINGS: dict[str, dict[str, str]] = {
                    "zh": "医疗机构级别（一级=乡镇，三级=市级三级医院）"},
     "position_axis": {"en": "Facilities of the level (position, no unit)",
                       "zh": "同级机构（排列位置，无单位）"},
-    "no_location": {"en": "no coordinates given: placed by level",
-                    "zh": "未给出坐标：按级别排列"},
+    "no_location": {"en": "a schematic, not a map: some facilities have no coordinates, so "
+                          "all are placed by level",
+                    "zh": "示意图而非地图：部分机构未给出坐标，故全部按级别排列"},
     "planned_referral": {"en": "Planned referral (booked where there are no deliveries)",
                          "zh": "计划转诊（建册机构不助产）"},
     "risk_referral": {"en": "Risk referral (risk colour needs a higher level)",
@@ -130,6 +143,11 @@ STRINGS: dict[str, dict[str, str]] = {
                           "zh": "Sobol 敏感性指数及95%置信区间：{name}"},
     "sweep_s1": {"en": "First order S1 (alone)", "zh": "一阶指数 S1（单独作用）"},
     "sweep_st": {"en": "Total ST (with interactions)", "zh": "总效应指数 ST（含交互作用）"},
+    "sweep_sobol_warning": {
+        "en": "Too few samples: a total index above 1 or intervals wider than ±0.25.\n"
+              "Read these indices as a rough ranking at most; raise samples (64 or more).",
+        "zh": "样本量不足：总效应指数大于1或置信区间宽于±0.25。\n这些指数至多可作粗略排序；请增加样"
+              "本量（64或以上）。"},
     "sweep_index": {"en": "Share of the output's variance (0-1)",
                     "zh": "占输出方差的比例（0-1）"},
     # capacity sizing (capsim.sizing)
@@ -147,6 +165,82 @@ STRINGS: dict[str, dict[str, str]] = {
                       "zh": "排队论，单个独立机构（{levels}）"},
     "sizing_no_bed": {"en": "no bed ≤ {value}%", "zh": "无床率 ≤ {value}%"},
     "sizing_occupancy": {"en": "occupancy ≤ {value}%", "zh": "使用率 ≤ {value}%"},
+    # capsim size (console)
+    "size_levels": {"en": "{name}: service levels {levels}", "zh": "{name}：服务水平 {levels}"},
+    "size_no_levels": {"en": "none", "zh": "无"},
+    "size_level_no_bed": {"en": "no bed at the planned facility <= {value}",
+                          "zh": "计划分娩机构无空床 <= {value}"},
+    "size_level_occupancy": {"en": "mean occupancy <= {value}", "zh": "平均床位使用率 <= {value}"},
+    "size_level_midwife": {"en": "midwife within {minutes:g} min >= {value}",
+                           "zh": "{minutes:g} 分钟内有助产士 >= {value}"},
+    "size_level_ddi": {"en": "emergency caesarean within {minutes:g} min >= {value}",
+                       "zh": "{minutes:g} 分钟内完成紧急剖宫产 >= {value}"},
+    "size_runs": {"en": "{runs} simulation(s) of the region, {n} replications each, seed {seed}, "
+                        "after the ample-capacity run.",
+                  "zh": "在充足容量的模拟之后，对全区域模拟 {runs} 轮，每轮重复 {n} 次，随机种子 "
+                        "{seed}。"},
+    "size_confirmed": {"en": "Every level confirmed.", "zh": "所有服务水平均已经模拟确认。"},
+    "size_confirmed_in_reach": {
+        "en": "NOT every level: the capacities meet the levels within reach, but some level is "
+              "out of reach whatever the capacity (below).",
+        "zh": "并非所有服务水平都能达到：所列容量满足可达到的服务水平，但有服务水平无论增加多少容量"
+              "都无法达到（见下）。"},
+    "size_not_confirmed": {"en": "NOT confirmed: no round met every level.",
+                           "zh": "未确认：没有一轮模拟满足全部服务水平。"},
+    "size_rounds_out": {"en": " (the rounds ran out before every capacity was shown to be least)",
+                        "zh": "（轮次用尽，尚未证明每项容量均为最少）"},
+    "size_out_of_reach": {
+        "en": "Out of reach: {facility} ({years}): {level} — with a theatre always free only "
+              "{attainable} of emergency caesareans are delivered within {minutes:g} min "
+              "(preparation time and transfers), below the level of {target}. Only a shorter "
+              "emergency preparation or transfer time reaches it, not more theatres.",
+        "zh": "无法达到：{facility}（{years}年）：{level}——即使手术室随时空闲，也只有 {attainable} "
+              "的紧急剖宫产能在 {minutes:g} 分钟内完成（受术前准备及转运时间限制），低于服务水平 "
+              "{target}。"
+              "只有缩短紧急术前准备或转运时间才能达到，增加手术室无济于事。"},
+    "size_standards": {
+        "en": "Ratio standards: {beds:g} beds and {midwives:g} midwives per 1,000 deliveries; "
+              "midwives 'workload': WISN / Birthrate Plus establishment (all midwifery work); "
+              "'needed': head-count for the labour service level through the roster.",
+        "zh": "配置比例标准：每千分娩量 {beds:g} 张床位、{midwives:g} 名助产士；助产士“工作量”：按 "
+              "WISN / "
+              "Birthrate Plus 测算的编制（全部助产工作）；“所需”：按排班折算、满足产程服务水平的编"
+              "制人数。"},
+    "size_twins": {"en": "Identical facilities sized together (one answer each group): {groups}.",
+                   "zh": "配置完全相同的机构合并测算（每组同一结果）：{groups}。"},
+    "size_columns": {"en": "year|facility|deliv/yr|beds now|ratio|needed|gap|/1000|mw "
+                           "now|ratio|workload|needed|gap|th now|needed|met|least",
+                     "zh": "年份|机构|年分娩量|现有床位|按比例|所需|缺口|每千|现有助产士|按比例|按"
+                           "工作量|所需|缺口|现有手术室|所需|达到|最少"},
+    "init_exists": {"en": "{folder}: already holds {files}; capsim init never overwrites a "
+                          "file (choose another folder or move them)",
+                    "zh": "{folder}：已有 {files}；capsim init "
+                          "不会覆盖已有文件（请换一个文件夹或先移走这些文件）"},
+    "init_done": {"en": "Wrote {scenario} (a starter scenario: replace every PLACEHOLDER figure) "
+                        "and {guide} (where each figure comes from). Next: capsim validate "
+                        "{scenario}",
+                  "zh": "已写入 {scenario}（起步方案：请替换所有 PLACEHOLDER 占位数字）和 {guide}"
+                        "（各项数据的来源）。下一步：capsim validate {scenario}"},
+    "compare_head": {"en": "Baseline {baseline}; {n} replications, seed {seed} for every scenario "
+                           "(common random numbers).",
+                     "zh": "基线方案：{baseline}；每个方案均重复 {n} 次，随机种子 "
+                           "{seed}（公共随机数）。"},
+    "compare_what": {"en": "Paired difference variant - baseline, region, mean [95% CI]; shares "
+                           "in percentage points.",
+                     "zh": "配对差值（比较方案 - 基线），全区域，均值 [95%置信区间]；比例以百分点表"
+                           "示。"},
+    "validate_ok": {"en": "{file}: valid — {name}: {n} facilities ({deliver} deliver), "
+                          "{deliveries} deliveries in {year}, {start} to {end}",
+                    "zh": "{file}：有效——{name}：{n} 家机构（{deliver} 家助产），{year}年分娩 "
+                          "{deliveries} 例，{start} 至 {end}"},
+    "cli_error": {"en": "error: {message}", "zh": "错误：{message}"},
+    "cli_usage_error": {"en": "error: {prog}: {message} (see {prog} --help)",
+                        "zh": "错误：{prog}：{message}（参见 {prog} --help）"},
+    "cli_terminated": {"en": "terminated", "zh": "已终止"},
+    "cli_interrupted": {"en": "interrupted", "zh": "已中断"},
+    "report_wrote": {"en": "Wrote {path} ({mb:.1f} MB): {name}, {n} replications, seed {seed}",
+                     "zh": "已写入 {path}（{mb:.1f} MB）：{name}，重复 {n} 次，随机种子 {seed}"},
+    "wrote": {"en": "Wrote {files} to {folder}/", "zh": "已写入 {folder}/：{files}"},
     # the report
     "title": {"en": "capsim report: {name}", "zh": "capsim 报告：{name}"},
     "generated": {"en": "Written {when} by capsim {version}; {reps} replications, seed {seed}.",
@@ -300,7 +394,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "default": {"en": "capsim default", "zh": "capsim 默认值"},
     "source_or_assumption": {"en": "Source or stated assumption", "zh": "来源或声明的假设"},
     "not_stated": {"en": "no source stated in the file", "zh": "文件中未注明来源"},
-    "from_parent": {"en": "(comment on {at})", "zh": "（注释位于 {at}）"},
+    "from_parent": {"en": "(the file's note on {at})", "zh": "（取自文件中关于{at}的说明）"},
+    "path_facility": {"en": "facility {id}", "zh": "机构 {id}"},
     "params_intro": {"en": "Every parameter of the scenario as simulated, defaults filled in. "
                             "Sources are the scenario file's comments; a default is documented "
                             "by capsim, with the published figure behind it where there is one.",
@@ -583,8 +678,304 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+def locale_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the locale: "zh" when the first of LC_ALL, LC_MESSAGES and LANG that is
+    set starts with ``zh`` (zh_CN.UTF-8, zh_TW...), else "en"."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+#: Chinese words for the parts of a scenario path a sweep varies (`path_zh`).
+PATH_WORDS_ZH: dict[str, str] = {
+    "facilities": "机构", "beds": "床位", "midwives": "助产士", "obstetricians": "产科医师",
+    "theatres": "手术室", "demand": "需求", "deliveries": "分娩量", "annual_growth": "年增长率",
+    "risk_mix": "风险构成", "booking": "建册比例", "planned_caesarean_rate": "计划剖宫产率",
+    "emergency_caesarean_rate": "紧急剖宫产率", "pathway": "诊疗路径", "labour": "产程",
+    "postnatal_los": "产后住院日", "vaginal": "阴道分娩", "caesarean": "剖宫产",
+    "caesarean_duration": "剖宫产手术时长", "emergency_preparation": "紧急剖宫产术前准备时间",
+    "antenatal": "产前住院", "probability": "概率", "days": "天数", "roster": "排班",
+    "availability": "可出勤比例", "shifts_per_day": "每日班次", "mean": "均值", "sd": "标准差",
+    "referral": "转诊", "default_transfer_minutes": "默认转运时间", "transfers": "转运",
+    "minutes": "分钟", "women_per_midwife": "每名助产士照护人数",
+    "intrapartum_complication": "产时并发症", "green": "绿色", "yellow": "黄色", "orange": "橙色",
+    "red": "红色", "purple": "紫色", "*": "全部",
+}
+
+
+def path_zh(path: str, facility_names: Mapping[str, str] | None = None) -> str:
+    """A Chinese name made from a scenario path: ``facilities[county].beds`` becomes
+    "县医院 床位" (the facility's name from ``facility_names``), ``pathway.postnatal_los.
+    caesarean.mean`` "产后住院日 剖宫产 均值"; a part without a Chinese word stays as it is."""
+    import re
+
+    names = facility_names or {}
+    words = []
+    for part in path.split("."):
+        m = re.fullmatch(r"(\w+)\[([^\]]+)\]", part)
+        if m and m.group(1) == "facilities":
+            words.append("全部机构" if m.group(2) == "*" else names.get(m.group(2), m.group(2)))
+            continue
+        if m:
+            words += [PATH_WORDS_ZH.get(m.group(1), m.group(1)), m.group(2)]
+            continue
+        if part == "pathway" or part == "demand" or part == "referral":
+            continue   # the section adds nothing a planner needs
+        words.append(PATH_WORDS_ZH.get(part, part))
+    return " ".join(words)
+
+
+def readable_path(path: str, lang: str = "en") -> str:
+    """A scenario field path as a planner reads it: ``facilities[township-1]`` becomes
+    "facility township-1", dots become " › " (``pathway.roster`` → "pathway › roster")."""
+    parts = []
+    for part in path.split("."):
+        if part.startswith("facilities[") and part.endswith("]"):
+            part = t("path_facility", lang, id=part[len("facilities["):-1])
+        parts.append(part)
+    return " › ".join(parts)
+
+
 def t(key: str, lang: str = "en", **fmt) -> str:
     """Return the string ``key`` in ``lang`` ("en" or "zh"), formatted with ``fmt``."""
     if lang not in LANGS:
         raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
     return STRINGS[key][lang].format(**fmt)
+
+
+#: The command line's help in Chinese, looked up by `help_zh`: ``COMMAND`` is a command's
+#: description, ``COMMAND:line`` its line in ``capsim --help``, ``DEST`` an option shared by
+#: commands (its argparse dest), ``COMMAND.DEST`` one of a single command. English help is
+#: written beside each option in capsim/cli/.
+HELP_ZH: dict[str, str] = {
+    "capsim": "孕产期保健服务能力规划：模拟方案中的每一例分娩，报告床位、人员和服务水平及其置信区间"
+              "。",
+    "usage": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "help": "显示本帮助并退出",
+    "version": "显示版本号并退出",
+    "init:line": "写出带注释的起步方案及各项输入的数据来源说明",
+    "run:line": "模拟一个方案，输出汇总表和图表",
+    "validate:line": "只校验方案文件，不模拟",
+    "check:line": "对照配置标准和方案目标核对（有未达标项时退出码为1）",
+    "schema:line": "写出方案文件和敏感性分析文件的 JSON Schema",
+    "sweep:line": "敏感性分析：单因素、网格、Morris 或 Sobol",
+    "compare:line": "以公共随机数将各比较方案与基线方案配对比较",
+    "size:line": "测算各机构达到服务水平所需的最少床位、助产士和手术室",
+    "report:line": "为一个方案的模拟结果写出一份独立的 HTML 报告",
+    "init": "在 DIR 中写出起步方案 scenario.yaml（县医院、妇幼保健院和两个乡镇卫生院，每个数字都是"
+            "带注释的"
+            "占位值）和 WHERE-THE-NUMBERS-COME-FROM.md（每项输入取自哪种分娩登记、统计年鉴表格或医"
+            "院报告）。"
+            "该方案原样即可校验和运行。不会覆盖已有文件。",
+    "run": "模拟一个方案，打印带95%置信区间的汇总，并写出 summary.csv、flows.csv、daily.csv 和 PNG "
+           "图表。",
+    "validate": "只校验方案文件、不模拟：文件有效时退出码为0；否则退出码为2，并列出每个问题的文件、"
+                "字段和原因。",
+    "check": "对照标准目录和方案自身目标核对方案：逐项目标、范围和年份给出数值、95%置信区间、阈值、"
+             "余量和判定"
+             "（达标、未达标、不确定、不适用）。只有目标需要模拟读数时才模拟。无未达标项时退出码为0，"
+             "有未达标项为1，输入错误为2。",
+    "schema": "写出方案文件和敏感性分析文件的 JSON Schema，供编辑器自动补全和校验。",
+    "sweep": "运行 SPEC 定义的敏感性分析：每个取值点和每次重复完成后即写入 "
+             "DIR/sweep.sqlite，中断后再次运行"
+             "同一命令即可续算。完成后写出 indices.csv、summary.csv 和对应方法的图表。",
+    "compare": "以相同的随机种子和重复次数（公共随机数）模拟基线方案和各比较方案，逐年打印各比较方"
+               "案与基线的"
+               "配对差值及95%置信区间，并写出 differences.csv、scenarios.csv 和各关键指标的图表。",
+    "size": "从排队论出发、通过模拟整个区域加以确认，求出每个机构每年达到服务水平所需的最少床位、在"
+            "岗助产士"
+            "（及编制人数）和手术室（95%置信区间完全落在服务水平之内才算达到）。配置完全相同的机构合并测算，"
+            "结果相同。结果与现有容量、配置比例标准和工作量编制并列打印。退出码：0 "
+            "所有服务水平均已确认；"
+            "1 未确认（没有一轮模拟满足全部服务水平：请增加轮次或重复次数）；2 输入错误；3 "
+            "某机构有服务水平"
+            "无论容量多少都无法达到（如受术前准备和转运时间限制的决定至分娩比例），其余服务水平已满足。",
+    "report": "模拟一个方案（或读取 capsim run 写出的结果文件夹），写出一份内嵌图片的 HTML "
+              "文件：方案说明、"
+              "每个参数及其来源或声明的假设、结果与目标判定、图表，以及按 STRESS-DES "
+              "清单撰写的方法部分。",
+    "scenario": "方案文件（YAML 或 TOML）",
+    "report.scenario": "方案文件（YAML 或 TOML），或 capsim run 写出的结果文件夹",
+    "folder": "要写入的文件夹（不存在则新建）",
+    "replications": "重复次数（默认：方案中的 run.replications）",
+    "seed": "随机种子（默认：方案中的 run.seed）",
+    "workers": "工作进程数（默认：全部CPU核；1 表示在本进程内运行）",
+    "scheduler": "在该调度器地址的 dask 集群上运行，如 tcp://host:8786（默认：环境变量 "
+                 "CAPSIM_SCHEDULER；"
+                 "此时忽略 --workers）",
+    "scheduler_timeout": "连接调度器及等待其第一个工作进程的最长时间（秒）",
+    "lang": "语言：en 英文，zh 中文（默认：按区域设置，zh_* 为中文）",
+    "out": "输出文件夹（不存在则新建；capsim 所有命令的 --out 都是文件夹）",
+    "run.out": "输出文件夹（默认：capsim-results/<方案文件名>；capsim 所有命令的 --out 都是文件夹"
+               "）",
+    "check.out": "输出文件夹：写入 check.csv 和 check.json（默认：只打印；capsim 所有命令的 --out "
+                 "都是文件夹）",
+    "size.out": "输出文件夹：写入对照表 sizing.csv 和床位需求与机构规模图 "
+                "sizing.png（默认：只打印）",
+    "report.out": "输出文件夹：写入 report.html（默认：给出结果文件夹时即写入该文件夹，否则为 "
+                  "capsim-results/<方案文件名>）",
+    "schema.out": "要写入的文件夹（默认：capsim-schema）",
+    "trace": "另外把每名产妇每次重复的记录写入 DIR/trace/",
+    "engine": "每次重复的模拟引擎：compiled（默认，编译后的快速引擎）或 simpy（同一路径的可读 "
+              "simpy 模型，"
+              "结果相同，慢十倍以上）",
+    "show": "打印校验后的方案（填入全部默认值）",
+    "spec": "敏感性分析文件（YAML）",
+    "analyse_only": "不模拟：对已存储的结果重新分析和作图",
+    "base": "基线方案文件（YAML 或 TOML）",
+    "variants": "比较方案文件",
+    "service_level": "服务水平，可重复给出：no_bed=0.01、occupancy=0.85、midwife=0.95、midwife_minu"
+                     "tes=15、"
+                     "ddi=0.95、ddi_minutes=30（比例可写作小数或带 %；off "
+                     "表示不测算该项）。默认：标准目录中"
+                     "经方案目标设定后的服务水平",
+    "rounds": "充足容量模拟之后最多的模拟轮次（默认10）",
+}
+
+
+def help_zh(key: str) -> str | None:
+    """The Chinese help of ``key`` (see `HELP_ZH`), or None when there is none."""
+    return HELP_ZH.get(key)
+
+
+#: Chinese descriptions of scenario parameters, for the report's parameter appendix, keyed by
+#: the path with list items as ``[]``, risk colours and facility keys as ``*``, and the
+#: distribution parts (``.mean``, ``.sd``, ``.dist``) left off (`field_description_zh`). Bounds
+#: and sources are as in the English field descriptions.
+FIELD_ZH: dict[str, str] = {
+    "name": "方案名称。", "name_zh": "中文显示名称（默认：name）。",
+    "name_en": "英文显示名称（默认：name）。", "description": "方案说明及其数据来源。",
+    "horizon.start": "报告期第一天（YYYY-MM-DD）。",
+    "horizon.years": "自开始日起的时长（日历年）。",
+    "horizon.days": "以天计的时长，代替 years（天）。",
+    "horizon.warmup_days": "开始日前先模拟、随后舍弃的天数，使期初床位不为空（天）。默认42天，为常"
+                           "见最长住院日的数倍。",
+    "run.replications": "报告期的独立重复次数（次）。",
+    "run.seed": "方案随机种子；所有随机流都由它派生（无单位）。",
+    "facilities[].id": "在规则和输出中使用的简短标识（小写字母、数字、- 和 _）。",
+    "facilities[].name": "显示名称（可用中文）。", "facilities[].name_en": "英文显示名称。",
+    "facilities[].level": "机构级别：township（一级，乡镇卫生院）、county 或 "
+                          "mch（二级，县医院或妇幼保健院）、"
+                          "city_tertiary（三级，市级医院）。",
+    "facilities[].delivers": "为 false 时机构只提供孕产期保健、不助产。",
+    "facilities[].beds": "产科床位，产前、产时和产后共用（张）。",
+    "facilities[].midwives": "助产士在岗人数（人）。",
+    "facilities[].obstetricians": "产科医师（妇产科医生）在岗人数（人）。",
+    "facilities[].theatres": "产科可用的手术室（间）。",
+    "facilities[].capabilities": "处置能力：caesarean（剖宫产）、critical_maternal_care（危重孕产妇"
+                                 "救治）、"
+                                 "neonatal_intensive_care（新生儿重症监护）。",
+    "facilities[].location": "经度和纬度，用于转诊流向图（度）。",
+    "facilities[].initial_census": "模拟开始时已在院的产妇，代替或补充预热期（人）。",
+    "demand.deliveries": "开始年份（或设定 trend 时 trend.base_year）区域内的预期分娩量（例/年）。",
+    "demand.deliveries_by_year": "指定年份的预期分娩量（例/年），优先于一切预测。",
+    "demand.trend": "按全国出生趋势逐年推算分娩量（不设定时分娩量不随趋势变化）。",
+    "demand.trend.series": "内置出生序列：china-births（国家统计局实际出生数，其后为联合国《世界人"
+                           "口展望2024》中方案至2030年）"
+                           "或 china-births-low（同一实际数，其后为低方案）。",
+    "demand.trend.index": "按年份的指数，如每年出生数（任意单位）；未给出时取自 series。",
+    "demand.trend.base_year": "分娩量等于 demand.deliveries 的年份（日历年）。",
+    "demand.population": "由分年龄组育龄妇女数 × 年龄别生育率 × 政策乘数 × "
+                         "在本区域分娩的比例推算分娩量。",
+    "demand.caesarean_changes": "自指定日期起改变的剖宫产率。",
+    "demand.annual_growth": "开始年份之后分娩量的年增长率，0.02 即每年 +2%（每年比率）。",
+    "demand.month_profile": "各月每日的相对分娩量，从一月开始；12个数（相对权重）。",
+    "demand.weekday_profile": "一周各天的相对临产数，从周一开始；7个数（相对权重）。",
+    "demand.hour_profile": "一天各小时的相对临产数，从 00:00 开始；24个数（相对权重）。",
+    "demand.planned_caesarean_hours": "计划剖宫产开始的钟点（时）；遇周末提前到周末前的工作日。"
+                                      "默认 08:00-12:00（Martin et al., PLoS One 2018）。",
+    "demand.risk_mix.*": "各风险等级（五色管理）产妇所占比例，合计为1（比例）。",
+    "demand.planned_caesarean_rate.*": "按风险等级的计划（临产前）剖宫产概率（概率）。",
+    "demand.emergency_caesarean_rate.*": "按风险等级的临产产妇需紧急剖宫产的概率（概率）。",
+    "demand.booking.*": "在各机构建册的产妇比例，合计为1（比例）。只提供孕产期保健的机构也可列出，"
+                        "其产妇转诊分娩。",
+    "demand.events": "自指定日期起的需求乘数，相互连乘。",
+    "pathway.labour": "助产士陪伴的活跃期时长（小时）。默认：总产程中位数初产妇9.38小时、经产妇5.08"
+                      "小时"
+                      "（Gu C et al., BMC Pregnancy Childbirth 2020;20:386），混合估计。",
+    "pathway.antenatal.*.probability": "临产前入院的概率（概率）。",
+    "pathway.antenatal.*.days": "临产或计划剖宫产前的住院时间（天）。",
+    "pathway.postnatal_los.vaginal": "阴道分娩后的住院时间（天）。默认均值2.85天：广东1,902家机构的"
+                                     "中位数"
+                                     "（Li B et al., 中国公共卫生 2018;34:9）；标准差为假设。",
+    "pathway.postnatal_los.caesarean": "剖宫产后的住院时间（天）。默认均值6.0天（同一来源）；标准差"
+                                       "为假设。",
+    "pathway.intrapartum_complication.*": "按风险等级的产时需危重孕产妇救治的并发症概率（概率）；为"
+                                          "假设，未找到公开数据。",
+    "pathway.caesarean_duration": "剖宫产占用手术室的时间（分钟）；为假设。",
+    "pathway.emergency_preparation": "手术室空闲时紧急剖宫产从决定到胎儿娩出的时间（分钟）。取值使"
+                                     "约72%在30分钟内，"
+                                     "与国内一家医院的报道相符（已发表的医院审计：国内30.3%-72.2%，英国66.3%）。",
+    "pathway.one_to_one_midwife": "活跃期产妇需要一名助产士专人陪伴。",
+    "pathway.women_per_midwife": "one_to_one_midwife 为 false 时一名助产士同时照护的临产产妇数（人"
+                                 "）。",
+    "pathway.midwife_wait_target_minutes": "在此分钟数内获得助产士即为及时（分钟）。",
+    "pathway.ddi_target_minutes": "紧急剖宫产决定至分娩时间目标（分钟）；母婴保障工作计划规定为30分"
+                                  "钟。",
+    "pathway.roster.shifts_per_day": "覆盖24小时的班次数，3即8小时一班（班）。",
+    "pathway.roster.availability": "扣除每周休息、休假和培训后可排班人数占在岗人数的比例（比例）。"
+                                   "默认0.65 = "
+                                   "每周5/7个工作日 × 0.91（年假、节假日、培训）：为假设，请按本地"
+                                   "排班设定。",
+    "pathway.obstetricians_per_caesarean": "一台剖宫产同时需要的在岗产科医师数（人）。",
+    "referral.eligibility.*.min_level": "按风险等级，分娩机构的最低级别。默认（母婴保障工作计划）："
+                                        "黄色及以上在二级及以上机构分娩。",
+    "referral.eligibility.*.capabilities": "分娩机构必须具备的处置能力。",
+    "referral.transfers[].between": "机构间转运时间：两个机构的标识。",
+    "referral.transfers[].minutes": "机构间转运时间（分钟）。",
+    "referral.default_transfer_minutes": "未列出的机构对之间的转运时间（分钟）。南宁一级医院至危重"
+                                         "救治中心为48-84分钟（Wu X 2017）。",
+    "referral.order.*": "某机构的产妇需转往他处（无床、风险规则、急诊）时依次尝试的机构。未列出的机"
+                        "构随后按距离由近及远尝试；"
+                        "转出本区域总是最后的选择。",
+    "referral.changes": "自指定日期起改变的分娩资格规则。",
+    "policy": "按日期发生的机构资源变化。",
+    "policy[].date": "变化生效日期（YYYY-MM-DD）。", "policy[].facility": "机构标识。",
+    "policy[].beds": "床位的增减（张）。", "policy[].midwives": "助产士人数的增减（人）。",
+    "policy[].obstetricians": "产科医师人数的增减（人"
+                              "）。", "policy[].theatres": "手术室的增减（间）。",
+    "policy[].delivers": "true：开始助产；false：停止助产"
+                         "。", "policy[].note": "原因（来源或理由）。",
+    "demand.events[].date": "乘数生效的第一天（YYYY-MM-DD）。",
+    "demand.events[].mul"
+    "tiplier": "需求乘数（1 为不变）。", "demand.events[].note": "原因（来源或理由）。",
+    "demand.caesarean_changes[].date": "新剖宫产率生效日期（YYYY-MM-DD）。",
+    "demand.caesarean_changes[].planned.*": "按风险等级的新计划剖宫产概率（概率）。",
+    "demand.caesarean_changes[].emergency.*": "按风险等级的新紧急剖宫产概率（概率）。",
+    "demand.caesarean_changes[].note": "原因（来源或理由）。",
+    "referral.changes[].date": "新规则生效日期（YYYY-MM-DD）。",
+    "referral.changes[].eligibility.*.min_level": "按风险等级，分娩机构的最低级别（新规则）。",
+    "referral.changes[].eligibility.*.capabilities": "分娩机构必须具备的处置能力（新规则）。",
+    "referral.changes[].note": "原因（来源或理由）。",
+    "referral.order": "各机构产妇需转往他处时依次尝试的机构（未列出时按距离由近及远）。",
+}
+
+#: The part of a distribution a parameter path ends in, in Chinese.
+DISTRIBUTION_PART_ZH: dict[str, str] = {
+    "mean": "均值（单位同上）。", "sd": "标准差（单位同上）；在均值不变时决定分布形状。",
+    "dist": "分布族：fixed（固定为均值）、exponential（标准差=均值）、lognormal 或 "
+            "gamma（需给出标准差）。",
+}
+
+
+def field_description_zh(path: str) -> str | None:
+    """The Chinese description of the scenario parameter at ``path`` (such as
+    ``pathway.postnatal_los.caesarean.mean`` or ``facilities[county].beds``), or None when the
+    catalogue has none (`FIELD_ZH`)."""
+    import re
+
+    key = re.sub(r"\[[^\]]*\]", "[]", path)
+    key = re.sub(r"\.(green|yellow|orange|red|purple)(?=\.|$)", ".*", key)
+    key = re.sub(r"^(demand\.booking|referral\.order)\..*$", r"\1.*", key)
+    key = re.sub(r"^(demand\.trend\.index|demand\.deliveries_by_year)\..*$", r"\1", key)
+    if key in FIELD_ZH:
+        return FIELD_ZH[key]
+    head, _, part = key.rpartition(".")
+    if part in DISTRIBUTION_PART_ZH and head in FIELD_ZH:
+        return f"{FIELD_ZH[head]} {DISTRIBUTION_PART_ZH[part]}"
+    return None

@@ -42,7 +42,10 @@ class PlannedReading:
 class Metric:
     """One metric: ``unit`` is the English unit of its values; ``en``/``zh`` its description;
     ``heading_*`` a short column heading; ``axis_*`` a plot's axis label (None: the name and
-    unit); ``planned`` its planned reading (None: simulated only)."""
+    unit); ``planned`` its planned reading (None: simulated only); ``depends_on`` the scenario
+    parameters (dotted paths, e.g. ``pathway.emergency_preparation``) its simulated value
+    rests on beyond the capacities and the demand, so that a verdict can say when they are
+    capsim's defaults rather than the scenario's own figures."""
 
     id: str
     unit: str
@@ -54,11 +57,23 @@ class Metric:
     axis_en: str | None = None
     axis_zh: str | None = None
     planned: PlannedReading | None = None
+    depends_on: tuple[str, ...] = ()
 
     @property
     def clip(self) -> tuple[float, float] | None:
         """Range a confidence interval of the metric's mean is cut to (None: not cut)."""
         return SHARE_RANGE if self.kind == "share" else None
+
+
+#: Parameters behind what a bed sees: how long women stay and who is admitted before labour.
+_BED = ("pathway.postnatal_los", "pathway.antenatal", "pathway.labour")
+#: Parameters behind a midwife's availability in labour.
+_MIDWIFE = ("pathway.labour", "pathway.one_to_one_midwife", "pathway.women_per_midwife",
+            "pathway.roster")
+#: Parameters behind the decision-to-delivery interval of an emergency caesarean.
+_DDI = ("pathway.emergency_preparation", "pathway.caesarean_duration",
+        "pathway.obstetricians_per_caesarean", "pathway.roster",
+        "referral.default_transfer_minutes")
 
 
 def _per_1000(resource: PlanQuantity) -> PlannedReading:
@@ -85,35 +100,45 @@ _ALL = (
            "women who found no bed at their planned facility", "计划分娩机构无空床的产妇比例",
            "no bed", "无空床",
            "Women who found no bed at their planned facility (%)",
-           "首诊机构无空床的产妇比例（%）"),
+           "首诊机构无空床的产妇比例（%）",
+           depends_on=_BED),
     Metric("diverted_share", "share", "share",
            "women diverted to another facility of the region for lack of a bed",
-           "因无床位转往本区域其他机构的比例", "diverted", "区域内转院"),
+           "因无床位转往本区域其他机构的比例", "diverted", "区域内转院",
+           depends_on=_BED),
     Metric("out_of_region_share", "share", "share",
            "women transferred out of the region", "转出本区域（外转）比例",
            "out of region", "外转",
-           "Women transferred out of the region (%)", "转出本区域的产妇比例（%）"),
+           "Women transferred out of the region (%)", "转出本区域的产妇比例（%）",
+           depends_on=_BED),
     Metric("emergency_transfer_share", "share", "share",
            "women transferred in an emergency (in or out of region)", "急诊转运比例（区域内外）",
-           "emergency transfer", "急诊转运"),
+           "emergency transfer", "急诊转运",
+           depends_on=("pathway.intrapartum_complication",)),
     Metric("midwife_no_wait_share", "share", "share",
            "labours with a midwife 1:1 from the start", "临产即获一对一助产士的比例",
-           "midwife at once", "即获助产士"),
+           "midwife at once", "即获助产士",
+           depends_on=_MIDWIFE),
     Metric("midwife_timely_share", "share", "share",
            "labours with a midwife within the target wait", "在目标等待时间内获得助产士的比例",
-           "midwife<=target", "助产士及时"),
+           "midwife<=target", "助产士及时",
+           depends_on=(*_MIDWIFE, "pathway.midwife_wait_target_minutes")),
     Metric("midwife_wait_mean_min", "minutes", "minutes",
            "mean wait for a midwife in labour", "等待助产士的平均时间",
-           "midwife wait", "助产士等待"),
+           "midwife wait", "助产士等待",
+           depends_on=_MIDWIFE),
     Metric("midwife_wait_p95_min", "minutes", "minutes",
            "95th percentile of the wait for a midwife", "等待助产士时间的第95百分位",
-           "midwife wait p95", "助产士等待P95"),
+           "midwife wait p95", "助产士等待P95",
+           depends_on=_MIDWIFE),
     Metric("ddi_mean_min", "minutes", "minutes",
            "mean decision-to-delivery interval, emergency caesarean",
-           "紧急剖宫产平均决定至分娩时间（DDI）", "DDI", "平均DDI"),
+           "紧急剖宫产平均决定至分娩时间（DDI）", "DDI", "平均DDI",
+           depends_on=_DDI),
     Metric("ddi_within_target_share", "share", "share",
            "emergency caesareans within the DDI target", "DDI 在目标内的紧急剖宫产比例",
-           "DDI<=target", "DDI达标"),
+           "DDI<=target", "DDI达标",
+           depends_on=(*_DDI, "pathway.ddi_target_minutes")),
     Metric("travel_mean_min", "minutes", "minutes",
            "mean travel from the booking facility to the facility of delivery",
            "从建册机构到分娩机构的平均路程时间", "travel", "平均路程",
@@ -130,13 +155,16 @@ _ALL = (
            "分娩机构距建册机构超过60分钟的比例", "travel >60 min", "路程超60分钟"),
     Metric("occupancy_mean", "share", "share",
            "mean bed occupancy", "平均床位使用率", "occupancy", "床位使用率",
-           "Mean bed occupancy (%)", "平均床位使用率（%）"),
+           "Mean bed occupancy (%)", "平均床位使用率（%）",
+           depends_on=_BED),
     Metric("occupancy_p95", "share", "share",
            "95th percentile of daily bed occupancy", "日床位使用率第95百分位",
-           "occupancy p95", "使用率P95"),
+           "occupancy p95", "使用率P95",
+           depends_on=_BED),
     Metric("days_above_85_share", "share", "share",
            "days with mean occupancy above 85%", "床位使用率超过85%的天数比例",
-           "days >85%", "超85%天数"),
+           "days >85%", "超85%天数",
+           depends_on=_BED),
     Metric("beds", "beds", "capacity",
            "obstetric beds (time average)", "产科床位（时间平均）", "beds", "床位",
            planned=PlannedReading("beds")),
@@ -281,7 +309,7 @@ def _check_lang(lang: str) -> None:
 
 
 def metric(metric_id: str) -> Metric:
-    """The :class:`Metric` of ``metric_id``; KeyError naming the known ids if there is none."""
+    """The `Metric` of ``metric_id``; KeyError naming the known ids if there is none."""
     try:
         return METRICS[metric_id]
     except KeyError:

@@ -5,11 +5,11 @@ Each replication counts, per facility and calendar month of the reported period:
 (where and when she gave birth), referrals up, down and at the same level (moves to a facility
 of a higher, lower or the same level of care, counted at the facility she left, whatever the
 reason), and transfers out of the region. The counts are kept compact, an array per
-replication (:func:`monthly_counts`), and given as a tidy long table (replication, facility,
-year, month, measure, value: :func:`monthly_table`), to which other service lines append rows
+replication (`monthly_counts`), and given as a tidy long table (replication, facility,
+year, month, measure, value: `monthly_table`), to which other service lines append rows
 of their own measures (newborn transfers, paediatric admissions and referrals). Over
-replications, :func:`monthly_summary` gives the mean and the 5-95% band of each cell, and
-:func:`monthly_form` the form: a row per facility and month, a column per measure.
+replications, `monthly_summary` gives the mean and the 5-95% band of each cell, and
+`monthly_form` the form: a row per facility and month, a column per measure.
 
 Months and years follow the reported period: a horizon starting mid-month starts with a part
 month, and the months of a year add up to that year's results.
@@ -44,7 +44,7 @@ MEASURES: dict[str, str] = {
     "paediatric_referrals_down": "ms_paediatric_referrals_down",
     "paediatric_out_of_region": "ms_paediatric_out_of_region",
 }
-#: The measures the maternity pathway counts (:func:`monthly_counts`), in array order; the
+#: The measures the maternity pathway counts (`monthly_counts`), in array order; the
 #: others come from the service lines that add them.
 COUNTED = ("deliveries", "referrals_up", "referrals_down", "referrals_same_level",
            "out_of_region")
@@ -70,8 +70,8 @@ def month_edges(scenario: Scenario) -> tuple[np.ndarray, list[tuple[int, int]]]:
 
 
 def monthly_counts(scenario: Scenario, net: Network, rec: RunRecord) -> np.ndarray:
-    """The monthly counts of one replication: float array [measure of :data:`COUNTED`,
-    facility then the region, month of :func:`month_edges`] (women)."""
+    """The monthly counts of one replication: float array [measure of `COUNTED`,
+    facility then the region, month of `month_edges`] (women)."""
     edges, labels = month_edges(scenario)
     nf, nm = net.n, len(labels)
     out = np.zeros((len(COUNTED), nf + 1, nm))
@@ -99,7 +99,7 @@ def monthly_counts(scenario: Scenario, net: Network, rec: RunRecord) -> np.ndarr
 
 def monthly_table(results: Results) -> pd.DataFrame:
     """The tidy long table of every replication: columns replication, facility (ids, then
-    ``region``), year, month, measure (ids of :data:`COUNTED`, then those of newborn care and
+    ``region``), year, month, measure (ids of `COUNTED`, then those of newborn care and
     the paediatric line when the scenario has them), value (women, newborns or children).
     Replications without monthly counts (results made before they existed) give no rows."""
     kept = [(rep.replication, rep.monthly) for rep in results.replications
@@ -145,7 +145,7 @@ def monthly_summary(long: pd.DataFrame) -> pd.DataFrame:
 
 
 def counted_summary(results: Results) -> pd.DataFrame:
-    """:func:`monthly_summary` of every measure of the run: those the maternity pathway counts
+    """`monthly_summary` of every measure of the run: those the maternity pathway counts
     and, when the scenario has them, those of newborn care and the paediatric line (a month
     without an event counts as zero, and the region column is the sum of the facilities).
     Worked out from compact arrays, not the long table (a province's long table of every
@@ -194,7 +194,7 @@ def care_counts(results: Results) -> tuple[np.ndarray, tuple[str, ...]] | None:
 
 def _array_summary(results: Results, counts: np.ndarray,
                    measures: tuple[str, ...]) -> pd.DataFrame:
-    """:func:`monthly_summary` of an array [replication, measure, column, month] of counts
+    """`monthly_summary` of an array [replication, measure, column, month] of counts
     whose measures are ``measures`` and columns the facilities, then the region."""
     _, labels = month_edges(results.scenario)
     k, nf1, nm = counts.shape[1:]
@@ -215,7 +215,7 @@ def _array_summary(results: Results, counts: np.ndarray,
 def monthly_form(summary: pd.DataFrame, lang: str = "en",
                  names: dict[str, str] | None = None) -> pd.DataFrame:
     """The monthly form: a row per facility and month (facilities in the summary's order),
-    a column per measure of :data:`MEASURES` with its mean over replications (blank where no
+    a column per measure of `MEASURES` with its mean over replications (blank where no
     service line counts it), headed in ``lang``; ``names`` gives facility display names."""
     head = {k: t(f"ms_{k}", lang) for k in ("facility", "year", "month")}
     if summary.empty:

@@ -18,8 +18,8 @@ FACILITIES_SHOWN = 5
 def monthly_chart(summary: pd.DataFrame, names: dict[str, str] | None = None,
                   lang: str = "en", title_name: str = "", replications: int = 0) -> plt.Figure:
     """A panel per counted measure: the mean women a month (line) and the 5-95% band over
-    replications (shade), for the region and the :data:`FACILITIES_SHOWN` facilities with most
-    deliveries. ``summary`` is :func:`capsim.monthly.monthly_summary`."""
+    replications (shade), for the region and the `FACILITIES_SHOWN` facilities with most
+    deliveries. ``summary`` is `capsim.monthly.monthly_summary`."""
     use_fonts(lang)
     names = names or {}
     births = summary[(summary["measure"] == "deliveries") & (summary["facility"] != REGION)]

@@ -42,7 +42,7 @@ def read_observed(path: str | Path, scenario: Scenario) -> pd.DataFrame:
     """The observed table in ``path`` as a long table (facility id, year, month, measure,
     value; women). A facility is given by its id or its display name (English or Chinese),
     or as the region; a month must be one the scenario's horizon reports. Every bad cell
-    raises one :class:`~capsim.tables.TableError` listing them all."""
+    raises one `TableError` listing them all."""
     table = read_table(path, COLUMNS)
     ids = {f.id: f.id for f in scenario.facilities}
     for f in scenario.facilities:
@@ -82,7 +82,7 @@ def read_observed(path: str | Path, scenario: Scenario) -> pd.DataFrame:
 
 def compare(observed: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """Each observed cell against the simulated band (``summary``:
-    :func:`capsim.monthly.monthly_summary`): columns of :data:`COMPARISON_COLUMNS`, ``inside``
+    `capsim.monthly.monthly_summary`): columns of `COMPARISON_COLUMNS`, ``inside``
     True when p5 <= observed <= p95. Cells the run did not simulate (a measure no service line
     of the scenario counts) are left out. Raises CapsimError when no cell matches."""
     keys = ["facility", "year", "month", "measure"]

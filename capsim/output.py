@@ -2,10 +2,10 @@
 not at all.
 
 Each writer (tables, charts, the report, the scenario copy, schema files) writes through
-:func:`atomic_path`: the content goes to a temporary file in the same folder, which then
+`atomic_path`: the content goes to a temporary file in the same folder, which then
 replaces the destination in one step (``os.replace``). A full disk, a killed process or an
 error while writing leaves the previous file as it was and no partial file beside it.
-:func:`check_out_dir` and :func:`check_out_file` find a place that cannot be written before
+`check_out_dir` and `check_out_file` find a place that cannot be written before
 anything is simulated, so a planner does not wait for a run whose results are then lost.
 """
 
@@ -33,7 +33,7 @@ def _reason(exc: OSError) -> str:
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block ends without an error, the
     temporary file replaces ``path`` at once. On any error (or interruption) the temporary file
-    is removed and ``path`` keeps its previous content. Raises :class:`CapsimError` naming
+    is removed and ``path`` keeps its previous content. Raises `CapsimError` naming
     ``path`` when the folder cannot be written (read-only, full, not a folder)."""
     path = Path(path)
     if path.is_symlink():               # write the file it points to, keep the link
@@ -84,7 +84,7 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 def write_csv(table: Any, path: str | Path, **options: Any) -> Path:
     """Write a pandas table as CSV (``index=False`` unless ``options`` say otherwise) to
     ``path`` atomically, its text cells made safe to open in a spreadsheet
-    (:func:`capsim.formatting.spreadsheet_safe`); return the path. A table holding text
+    (`capsim.formatting.spreadsheet_safe`); return the path. A table holding text
     beyond ASCII (Chinese names) is written as UTF-8 with a byte-order mark, without which
     Excel reads the file in the system's legacy code page and garbles it; others as plain
     UTF-8 (an ``encoding`` option overrides both). pandas and Python's ``utf-8-sig`` read
@@ -120,7 +120,7 @@ def copy_file(src: str | Path, dst: str | Path) -> Path:
 
 def check_out_dir(folder: str | Path) -> Path:
     """Check that the output folder ``folder`` can be made (if missing) and written, without
-    leaving anything in it; return it. Raises :class:`CapsimError` saying why not."""
+    leaving anything in it; return it. Raises `CapsimError` saying why not."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise CapsimError(f"{folder}: exists and is not a folder; give a folder")
@@ -130,7 +130,7 @@ def check_out_dir(folder: str | Path) -> Path:
 
 def check_out_file(path: str | Path) -> Path:
     """Check that the output file ``path`` can be written (its folder made if missing) without
-    touching it; return it. Raises :class:`CapsimError` saying why not."""
+    touching it; return it. Raises `CapsimError` saying why not."""
     path = Path(path)
     if path.is_dir():
         raise CapsimError(f"{path}: is a folder; give a file name")

@@ -1,7 +1,7 @@
 """Where many independent tasks run: in this process, on local processes, or on a
 dask.distributed cluster, with the same results whichever is used.
 
-:func:`map_unordered` applies one function to many items and yields each result as soon as it
+`map_unordered` applies one function to many items and yields each result as soon as it
 is ready, so a caller can store finished work at once (a crash later loses nothing already
 yielded). Tasks must not depend on which worker runs them or in which order: capsim's
 replications draw every random number from (scenario seed, replication, stream name).
@@ -12,11 +12,11 @@ process behind holding its output open. Ctrl-C (and SIGTERM in the command line)
 the parent, which stops the workers and keeps what finished.
 
 A dask scheduler given by address is reached, and its first worker awaited, within stated
-times (:class:`SchedulerAddress`); a silent port or a cluster without workers ends in an error
+times (`SchedulerAddress`); a silent port or a cluster without workers ends in an error
 saying what was waited for, never in a hang.
 
 Faults: a worker process that dies loses only the tasks it was running, which are run again;
-a task that keeps killing its worker stops the run with :class:`WorkerLostError` after
+a task that keeps killing its worker stops the run with `WorkerLostError` after
 ``retries`` reruns. A task that raises an error is not retried (a seeded replication would
 fail the same way) and its error reaches the caller unchanged.
 """
@@ -95,7 +95,7 @@ def map_unordered(fn: Callable, items: Iterable, workers: int | None = 1, *,
     ``workers`` local processes (``None``: every core), or this process when ``workers <= 1``.
     ``fn`` and the items must be picklable (and importable on dask workers). A task lost with
     its worker process is run again; a task that keeps killing its worker raises
-    :class:`WorkerLostError` once lost ``retries + 1`` times (locally, the last time alone in
+    `WorkerLostError` once lost ``retries + 1`` times (locally, the last time alone in
     the pool, so that it is surely the culprit; on dask, counting the scheduler's
     ``KilledWorker`` verdicts). An error raised by ``fn`` is raised here unchanged, after the
     results that finished beside it. Closing the iterator early (or an error, or an
@@ -237,8 +237,8 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
 def connect(client: Any):
     """Yield a ``dask.distributed.Client`` with at least one worker: ``client`` itself, or a
     new one connected to the scheduler ``client`` names (an address, or a
-    :class:`SchedulerAddress` with its waits) and closed afterwards. Raises
-    :class:`CapsimError` when dask is not installed, the scheduler does not answer within
+    `SchedulerAddress` with its waits) and closed afterwards. Raises
+    `CapsimError` when dask is not installed, the scheduler does not answer within
     ``connect_timeout`` seconds, or no worker joins within ``workers_timeout`` seconds."""
     try:
         from distributed import Client
@@ -277,7 +277,7 @@ def connect(client: Any):
 
 def _probe_scheduler(address: str, timeout: float) -> None:
     """Return when a dask scheduler answers at ``address`` within ``timeout`` seconds; raise
-    :class:`CapsimError` saying what was waited for otherwise. (A dask Client would wait for
+    `CapsimError` saying what was waited for otherwise. (A dask Client would wait for
     ever on a port that accepts connections but never answers.)"""
     from distributed.comm import connect as open_comm
     from distributed.security import Security
@@ -330,7 +330,7 @@ def _run_async(coro: Coroutine, timeout: float) -> None:
 
 
 def _await_workers(client: Any, address: str, timeout: float) -> None:
-    """Return when the cluster of ``client`` has a worker; raise :class:`CapsimError` after
+    """Return when the cluster of ``client`` has a worker; raise `CapsimError` after
     ``timeout`` seconds without one."""
     try:
         client.wait_for_workers(1, timeout=timeout)
@@ -341,7 +341,7 @@ def _await_workers(client: Any, address: str, timeout: float) -> None:
 
 
 def _on_dask(fn: Callable, items: list, client: Any, retries: int) -> Iterator:
-    """Run on a dask cluster, several items to a task (:func:`_chunk_size`) so that dask's
+    """Run on a dask cluster, several items to a task (`_chunk_size`) so that dask's
     own work per task does not outweigh short tasks. The scheduler itself reruns the tasks of
     a worker that dies (up to its ``allowed-failures``); when it gives up on a task
     (``KilledWorker``), its items are resubmitted one to a task, each up to ``retries`` times,

@@ -1,7 +1,7 @@
 """Plots drawn from result tables (never from the simulation's internals).
 
 Every plot has a title, axis labels with units and a legend, in English (``lang="en"``) or
-Chinese (``lang="zh"``). Functions return the matplotlib Figure; :func:`save` writes a PNG.
+Chinese (``lang="zh"``). Functions return the matplotlib Figure; `save` writes a PNG.
 """
 
 from __future__ import annotations
@@ -25,10 +25,54 @@ from capsim.output import atomic_path  # noqa: E402
 
 def label(key: str, lang: str = "en", **fmt) -> str:
     """A plot's text in ``lang`` ("en" or "zh"): the catalogue's string ``key`` formatted with
-    ``fmt`` (:mod:`capsim.i18n`), or else the axis label of the metric ``key``."""
+    ``fmt`` (`capsim.i18n`), or else the axis label of the metric ``key``."""
     if key not in STRINGS and key in metrics.METRICS:
         return metrics.axis_label(key, lang)
     return t(key, lang, **fmt)
+
+
+def wrap_text(text: str, width_in: float, fontsize: float = 12.0) -> str:
+    """``text`` broken into lines that fit ``width_in`` inches at ``fontsize`` points: a Latin
+    character is about 0.55 em wide, a Chinese one 1 em. Existing line breaks are kept; a line
+    breaks at a space where it can, else inside a word (Chinese has no spaces)."""
+    import textwrap
+    import unicodedata
+
+    per_line = max(10.0, width_in * 72.0 / fontsize)    # ems a line holds
+    out = []
+    for line in text.split("\n"):
+        wide = sum(unicodedata.east_asian_width(c) in "WF" for c in line)
+        ems = wide + 0.55 * (len(line) - wide)
+        chars = max(8, int(len(line) * per_line / ems)) if ems > per_line else len(line) or 1
+        out += textwrap.wrap(line, chars, break_long_words=True) or [""]
+    return "\n".join(out)
+
+
+def set_title(ax, text: str, fontsize: float = 11.0) -> None:
+    """Set the axes' title, wrapped to the figure's width so that a long scenario name is
+    never cut off (`wrap_text`)."""
+    width = ax.figure.get_figwidth() * 0.92
+    ax.set_title(wrap_text(text, width, fontsize), fontsize=fontsize)
+
+
+def set_suptitle(fig, text: str, fontsize: float = 12.0) -> float:
+    """Set the figure's title, wrapped to its width (`wrap_text`); return the top of the
+    room left below it (a fraction of the figure's height, for ``tight_layout(rect=...)``)."""
+    wrapped = wrap_text(text, fig.get_figwidth() * 0.92, fontsize)
+    fig.suptitle(wrapped, fontsize=fontsize)
+    lines = wrapped.count("\n") + 1
+    return 1.0 - (0.15 + 1.35 * fontsize / 72.0 * lines) / fig.get_figheight()
+
+
+def spread_labels(ax, texts: list) -> None:
+    """Move the text labels ``texts`` of points apart so that none overlaps another or a
+    point (adjustText), each joined to its point by a thin line when moved."""
+    if len(texts) < 2:
+        return
+    from adjustText import adjust_text
+
+    adjust_text(texts, ax=ax, arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5},
+                expand=(1.1, 1.3), iter_lim=300)
 
 
 def use_fonts(lang: str) -> None:
@@ -63,7 +107,7 @@ def census_plot(daily: pd.DataFrame, names: dict[str, str] | None = None, lang: 
                 facilities: list[str] | None = None, title_name: str = "") -> plt.Figure:
     """Daily mean census with the 5th-95th percentile band and the bed count, one panel per
     facility with beds (or per facility of ``facilities``). ``daily`` is
-    :meth:`Results.daily`."""
+    `Results.daily`."""
     use_fonts(lang)
     names = names or {}
     # Facilities without a bed in the whole period (antenatal care only) have no census.
@@ -92,15 +136,15 @@ def census_plot(daily: pd.DataFrame, names: dict[str, str] | None = None, lang: 
         ax.set_xlabel(label("date", lang))
     handles, labels_ = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels_, loc="lower center", ncol=3, fontsize=8)
-    fig.suptitle(label("census_title", lang, name=title_name))
-    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    top = set_suptitle(fig, label("census_title", lang, name=title_name))
+    fig.tight_layout(rect=(0, 0.06, 1, top))
     return fig
 
 
 def occupancy_plot(summary: pd.DataFrame, names: dict[str, str] | None = None,
                    lang: str = "en", title_name: str = "") -> plt.Figure:
     """Mean bed occupancy per facility with its 95% confidence interval and the 85% line.
-    ``summary`` is :meth:`Results.summary` (one year or all); given the rows of several
+    ``summary`` is `Results.summary` (one year or all); given the rows of several
     calendar years (``year=None`` without the "all" rows), one bar per year beside each
     facility, a year without beds left out."""
     use_fonts(lang)
@@ -129,7 +173,7 @@ def occupancy_plot(summary: pd.DataFrame, names: dict[str, str] | None = None,
     ax.set_xlabel(label("facility", lang))
     ax.set_ylabel(label("occupancy_pct", lang))
     ax.set_ylim(0, max(100, float(np.nanmax(occ["ci_high"] * 100)) + 5 if len(occ) else 100))
-    ax.set_title(label("occupancy_title", lang, name=title_name))
+    set_title(ax, label("occupancy_title", lang, name=title_name))
     ax.legend(fontsize=8, ncol=2 if len(years) > 3 else 1,
               title=label("occupancy_bar", lang) if len(years) > 1 else None, title_fontsize=8)
     fig.tight_layout()
@@ -151,48 +195,47 @@ OUT_OF_REGION_ID = "out-of-region"
 def flow_positions(scenario) -> tuple[dict[str, tuple[float, float]], bool]:
     """Position of each facility (and of "out of region") on the flow map.
 
-    Returns ({id: (x, y)}, geographic). Facilities with a ``location`` sit at their (longitude,
-    latitude) in degrees; when none has one, facilities are placed by level (y = level rank,
-    x = order within the level). Facilities without coordinates in a region where others have
-    them are set in a row below the map, grouped by level. Out of the region is placed east of
-    the facilities (right of them)."""
+    Returns ({id: (x, y)}, geographic). When every facility has a ``location``, they sit at
+    their (longitude, latitude) in degrees and out of the region east of them. Otherwise the
+    map is a schematic, not geography: facilities are placed by level (y = level rank, x =
+    order within the level, west to east where coordinates are given) and out of the region
+    above the highest level, to the right."""
     from capsim.scenario.models import LEVEL_RANK
 
     facs = list(scenario.facilities)
-    located = {f.id: f.location for f in facs if f.location is not None}
     pos: dict[str, tuple[float, float]] = {}
-    if not located:
-        by_rank: dict[int, list[str]] = {}
-        for f in facs:
-            by_rank.setdefault(LEVEL_RANK[f.level], []).append(f.id)
-        widest = max(len(v) for v in by_rank.values())
-        for rank, ids in by_rank.items():
-            for i, fid in enumerate(ids):
-                pos[fid] = ((i + 0.5) * widest / len(ids), float(rank))
-        pos[OUT_OF_REGION_ID] = (widest + 1.0, 3.6)
-        return pos, False
-    xs = [loc[0] for loc in located.values()]
-    ys = [loc[1] for loc in located.values()]
-    span_x = max(max(xs) - min(xs), 0.05)
-    span_y = max(max(ys) - min(ys), 0.05)
-    pos.update({fid: (loc[0], loc[1]) for fid, loc in located.items()})
-    loose = sorted((f for f in facs if f.location is None), key=lambda f: LEVEL_RANK[f.level])
-    for i, f in enumerate(loose):
-        frac = (i + 0.5) / len(loose)
-        pos[f.id] = (min(xs) + frac * span_x, min(ys) - 0.35 * span_y)
-    pos[OUT_OF_REGION_ID] = (max(xs) + 0.3 * span_x, (min(ys) + max(ys)) / 2)
-    return pos, True
+    if all(f.location is not None for f in facs):
+        xs = [f.location[0] for f in facs if f.location is not None]
+        ys = [f.location[1] for f in facs if f.location is not None]
+        pos.update({f.id: (f.location[0], f.location[1]) for f in facs
+                    if f.location is not None})
+        span_x = max(max(xs) - min(xs), 0.05)
+        pos[OUT_OF_REGION_ID] = (max(xs) + 0.3 * span_x, (min(ys) + max(ys)) / 2)
+        return pos, True
+    by_rank: dict[int, list] = {}
+    for f in facs:
+        by_rank.setdefault(LEVEL_RANK[f.level], []).append(f)
+    widest = max(len(v) for v in by_rank.values())
+    for rank, group in by_rank.items():
+        group = sorted(group, key=lambda f: f.location[0] if f.location is not None else 0.0) \
+            if all(f.location is not None for f in group) else group
+        for i, f in enumerate(group):
+            # Alternate rows within a level keep the names of a long row apart.
+            pos[f.id] = ((i + 0.5) * widest / len(group),
+                         float(rank) + (0.18 * (i % 2) if len(group) > 6 else 0.0))
+    pos[OUT_OF_REGION_ID] = (widest + 1.0, 3.6)
+    return pos, False
 
 
 def flow_map(flows: pd.DataFrame, scenario, names: dict[str, str] | None = None,
              lang: str = "en", replications: int | None = None) -> plt.Figure:
     """Map of the women moved between facilities over the horizon.
 
-    ``flows`` is :meth:`Results.flow_summary` (mean women per year, from, to and reason over
+    ``flows`` is `Results.flow_summary` (mean women per year, from, to and reason over
     replications); the years are added up. Facilities sit at their coordinates, or by level
-    where none are given (:func:`flow_positions`); each arrow's width is proportional to the
+    where none are given (`flow_positions`); each arrow's width is proportional to the
     mean number of women moved (persons), its colour the reason; out of the region is a node
-    of its own. ``names`` default to :func:`facility_names`."""
+    of its own. ``names`` default to `facility_names`."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 
@@ -211,17 +254,15 @@ def flow_map(flows: pd.DataFrame, scenario, names: dict[str, str] | None = None,
 
     fig, ax = plt.subplots(figsize=(11, 7.5))
     levels = {f.id: f.level for f in scenario.facilities}
-    span = np.ptp(np.array(list(pos.values())), axis=0).max() or 1.0
-    for i, f in enumerate(scenario.facilities):
+    # Labels start just above their node, a small share of the map's height.
+    rise = float(np.ptp(np.array(list(pos.values()))[:, 1])) or 1.0
+    texts: list = []
+    for f in scenario.facilities:
         x, y = pos[f.id]
         ax.scatter([x], [y], s=110, marker=LEVEL_MARKERS[f.level], zorder=3,
                    facecolor="0.35" if f.delivers else "white", edgecolor="0.1")
-        # A label whose node sits close below an earlier node goes under its node.
-        crowded = any(np.hypot(x - pos[g.id][0], y - pos[g.id][1]) < 0.06 * span
-                      and pos[g.id][1] >= y for g in scenario.facilities[:i])
-        ax.annotate(names.get(f.id, f.id), (x, y), xytext=(0, -10 if crowded else 8),
-                    textcoords="offset points", ha="center", va="top" if crowded else "bottom",
-                    fontsize=7, zorder=4, rotation=0 if f.location else 20)
+        texts.append(ax.text(x, y + 0.03 * rise, names.get(f.id, f.id), ha="center",
+                             va="bottom", fontsize=7, zorder=4))
     if OUT_OF_REGION_ID in set(moved["to"]) | set(moved["from"]):
         x, y = pos[OUT_OF_REGION_ID]
         ax.scatter([x], [y], s=260, marker="*", color="black", zorder=3)
@@ -257,21 +298,23 @@ def flow_map(flows: pd.DataFrame, scenario, names: dict[str, str] | None = None,
         ax.set_ylabel(label("latitude", lang))
         mid_lat = float(np.mean([p[1] for p in pos.values()]))
         ax.set_aspect(1 / np.cos(np.radians(mid_lat)), adjustable="datalim")
-        if any(f.location is None for f in scenario.facilities):
-            ax.text(0.01, 0.01, label("no_location", lang), transform=ax.transAxes,
-                    fontsize=7, color="0.3")
     else:
         ax.set_xlabel(label("position_axis", lang))
         ax.set_ylabel(label("level_axis", lang))
         ax.set_yticks([1, 2, 3], ["I", "II", "III"])
         ax.set_xticks([])
+        if any(f.location is not None for f in scenario.facilities):
+            ax.text(0.01, 0.01, label("no_location", lang), transform=ax.transAxes,
+                    fontsize=7, color="0.3")
     ax.margins(0.12)
+    spread_labels(ax, texts)
     reps = replications if replications is not None else (
         int(flows["n"].max()) if "n" in flows and not flows.empty else 0)
     last_day = scenario.horizon.end - timedelta(days=1)
     period = label("flow_period", lang, n=str(reps), start=str(scenario.horizon.start),
                    end=str(last_day))
-    ax.set_title(label("flow_title", lang, period=period, name=scenario.name), fontsize=10)
+    set_title(ax, label("flow_title", lang, period=period, name=scenario.display_name(lang)),
+              fontsize=10)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
               title=label("width_key", lang) if not moved.empty else None, title_fontsize=7,
               frameon=False)
@@ -292,10 +335,10 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
     """Planned and simulated ratios per delivering facility and for the region, with the
     standard drawn across.
 
-    ``ratios`` is :func:`capsim.targets.ratio_readings` (columns year, scope, metric, planned,
+    ``ratios`` is `capsim.targets.ratio_readings` (columns year, scope, metric, planned,
     simulated, ci_low, ci_high); ``metric`` picks the ratio, in the unit of
-    :data:`capsim.metrics.METRICS`; ``year`` the horizon year (default: the last);
-    ``standard`` the threshold to draw (none: no line). :func:`ratio_years_plot` draws
+    `capsim.metrics.METRICS`; ``year`` the horizon year (default: the last);
+    ``standard`` the threshold to draw (none: no line). `ratio_years_plot` draws
     every year."""
     use_fonts(lang)
     names = names or {}
@@ -306,8 +349,8 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
     _ratio_axes(ax, d[d["year"] == year], scopes, standard, names, lang)
     what = metrics.axis_label(metric, lang)
     ax.set_ylabel(what)
-    ax.set_title(label("ratio_title", lang, what=_short(what), year=year, name=title_name),
-                 fontsize=10)
+    set_title(ax, label("ratio_title", lang, what=_short(what), year=year, name=title_name),
+              fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -316,7 +359,7 @@ def ratio_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
 def ratio_years_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveries",
                      standard: float | None = None, names: dict[str, str] | None = None,
                      lang: str = "en", title_name: str = "") -> plt.Figure:
-    """:func:`ratio_plot` for every year of ``ratios``, one panel per year (each on its own
+    """`ratio_plot` for every year of ``ratios``, one panel per year (each on its own
     scale); a facility without a reading in a year (closed) has no bars there."""
     use_fonts(lang)
     names = names or {}
@@ -341,9 +384,9 @@ def ratio_years_plot(ratios: pd.DataFrame, metric: str = "beds_per_1000_deliveri
     handles, labels_ = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels_, loc="lower center", ncol=3, fontsize=8)
     span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}" if years else ""
-    fig.suptitle(label("ratio_title", lang, what=_short(what), year=span, name=title_name),
-                 fontsize=10)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    top = set_suptitle(fig, label("ratio_title", lang, what=_short(what), year=span,
+                                  name=title_name), fontsize=10)
+    fig.tight_layout(rect=(0, 0.06, 1, top))
     return fig
 
 
@@ -380,15 +423,18 @@ def _short(axis_label: str) -> str:
 
 
 def year_comparison_plot(summary: pd.DataFrame, metric: str, facility: str = "region",
-                         names: dict[str, str] | None = None, lang: str = "en") -> plt.Figure:
+                         names: dict[str, str] | None = None, lang: str = "en",
+                         scenario_names: dict[str, str] | None = None) -> plt.Figure:
     """One metric by year for several scenarios: the mean with its 95% interval, one line per
-    scenario.
+    scenario, the axis from zero.
 
-    ``summary`` is :meth:`Results.summary` with ``year=None`` of each scenario, concatenated
-    with a ``scenario`` column (scenario name); rows for the whole period ("all") are left
-    out. Shares are drawn as percentages; other metrics in their unit."""
+    ``summary`` is `Results.summary` with ``year=None`` of each scenario, concatenated
+    with a ``scenario`` column (scenario key); rows for the whole period ("all") are left
+    out. ``scenario_names`` gives each key the name the legend shows (default: the key).
+    Shares are drawn as percentages; other metrics in their unit."""
     use_fonts(lang)
     names = names or {}
+    scenario_names = scenario_names or {}
     d = summary[(summary["metric"] == metric) & (summary["facility"] == facility)
                 & (summary["year"].astype(str) != "all")].copy()
     d["year"] = d["year"].astype(int)
@@ -399,12 +445,16 @@ def year_comparison_plot(summary: pd.DataFrame, metric: str, facility: str = "re
         shift = (i - (d["scenario"].nunique() - 1) / 2) * 0.06
         err = np.vstack([g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]]) * scale
         ax.errorbar(g["year"] + shift, g["mean"] * scale, yerr=np.nan_to_num(err), marker="o",
-                    capsize=3, label=label("scenario_ci", lang, scenario=str(scen)))
+                    capsize=3, label=label("scenario_ci", lang,
+                                           scenario=scenario_names.get(str(scen), str(scen))))
     ax.set_xticks(sorted(d["year"].unique()))
+    # From zero, so that a small difference is not drawn as a large one.
+    top = float(np.nanmax((d["ci_high"].fillna(d["mean"])) * scale)) if len(d) else 0.0
+    ax.set_ylim(0, top * 1.1 if np.isfinite(top) and top > 0 else 1.0)
     ax.set_xlabel(label("year", lang))
     what = metrics.axis_label(metric, lang)
     ax.set_ylabel(what)
-    ax.set_title(label("years_title", lang, what=_short(what),
+    set_title(ax, label("years_title", lang, what=_short(what),
                        facility=names.get(facility, facility)), fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()

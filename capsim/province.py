@@ -1,6 +1,6 @@
 """A generated province: any number of facilities with the same load per facility.
 
-The province is a grid of counties of ten facilities each, as in Nanjiang County (seed 003: a
+The province is a grid of counties of ten facilities each, as in Nanjiang County (its 2017 plan: a
 county People's Hospital, a county MCH hospital and township centres): a county hospital
 (caesarean, critical maternal care; every tenth one a city tertiary centre), an MCH hospital
 (caesarean) and eight township centres (vaginal births of low-risk women). Travel times are

@@ -133,9 +133,9 @@ def halfin_whitt_beta(p_wait: float) -> float:
 
 def square_root_staffing(a: float, p_wait: float) -> int:
     """Servers by square-root staffing, ceil(a + beta sqrt(a)), with beta from
-    :func:`halfin_whitt_beta` for the probability of waiting ``p_wait`` (servers).
+    `halfin_whitt_beta` for the probability of waiting ``p_wait`` (servers).
 
-    An approximation of :func:`min_servers_delay` with ``t = 0`` that improves as the load
+    An approximation of `min_servers_delay` with ``t = 0`` that improves as the load
     grows; it shows why the spare capacity a facility needs grows like sqrt(a), not like a."""
     _check(0, a)
     if a == 0:

@@ -45,7 +45,7 @@ def china_births(variant: str = "medium") -> pd.DataFrame:
 
 
 def series_index(name: str) -> dict[int, float]:
-    """Births by year (births a year) of the shipped series ``name`` (see :data:`SERIES`)."""
+    """Births by year (births a year) of the shipped series ``name`` (see `SERIES`)."""
     if name not in SERIES:
         raise ValueError(f"unknown series {name!r}; shipped: {', '.join(SERIES)}")
     table = china_births(SERIES[name])

@@ -1,11 +1,11 @@
 """Results: tidy tables from the record of each replication, and summaries over replications.
 
-One replication is reduced to three compact pieces (:class:`ReplicationResult`): a long table
+One replication is reduced to three compact pieces (`ReplicationResult`): a long table
 of metrics per (year, facility), the referral flows, and the daily mean census per facility.
-:class:`Results` gathers the replications and summarises them with 95% confidence intervals
+`Results` gathers the replications and summarises them with 95% confidence intervals
 and the spread across replications (5th, 50th, 95th percentiles).
 
-Metrics are named by the ids of :data:`capsim.metrics.METRICS`, which gives their units.
+Metrics are named by the ids of `capsim.metrics.METRICS`, which gives their units.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class ReplicationResult:
     the end, each counted on its own (``in_progress``: not delivered, not transferred out,
     and holding a bed when the horizon ends), so that arrivals = delivered + out_of_region +
     in_progress is a check of the model, not an identity. ``engine``: the engine that
-    simulated it (``"compiled"`` or ``"simpy"``, see :data:`capsim.run.ENGINES`).
+    simulated it (``"compiled"`` or ``"simpy"``, see `capsim.run.ENGINES`).
     """
 
     replication: int
@@ -67,7 +67,7 @@ class ReplicationResult:
 
 
 def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:
-    """Turn one replication's :class:`RunRecord` into a :class:`ReplicationResult`.
+    """Turn one replication's `RunRecord` into a `ReplicationResult`.
 
     Each group of women is placed once in its cells (period, facility); every count of the
     group comes from one ``np.bincount`` of those cells, and the sums of minutes keep the
@@ -222,7 +222,7 @@ class _Calendar:
 
 
 def _calendar(net: Network) -> _Calendar:
-    """The :class:`_Calendar` of ``net``, worked out once for networks with equal periods and
+    """The `_Calendar` of ``net``, worked out once for networks with equal periods and
     capacities (the replications of a scenario compile equal networks)."""
     return _calendar_of(net.ids, net.years, net.year_starts_h, net.t_stats_h, net.t_end_h,
                         net.capacity)
@@ -230,7 +230,7 @@ def _calendar(net: Network) -> _Calendar:
 
 @lru_cache(maxsize=8)
 def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
-    """The :class:`_Calendar` of a network given by its facility ids, years, period bounds
+    """The `_Calendar` of a network given by its facility ids, years, period bounds
     (hours) and capacity schedule."""
     nf, ny = len(ids), len(years)
     starts = np.asarray(year_starts_h, dtype=float)
@@ -303,9 +303,9 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
 def _travel(net: Network, cal: _Calendar, rec: RunRecord) -> dict[str, np.ndarray]:
     """Travel from each woman's booking facility to the facility where she delivered, by the
     year of her delivery and her booking facility (the region column: every delivery): mean
-    and 95th percentile (minutes), and the shares over each of :data:`TRAVEL_THRESHOLDS_MIN`,
-    [row, column] as :func:`_counts`. Travel times are the scenario's transfer minutes
-    (:func:`capsim.scenario.referral.travel_hours`), 0 for a delivery where she booked.
+    and 95th percentile (minutes), and the shares over each of `TRAVEL_THRESHOLDS_MIN`,
+    [row, column] as `_counts`. Travel times are the scenario's transfer minutes
+    (`capsim.scenario.referral.travel_hours`), 0 for a delivery where she booked.
     Women who delivered out of the region are not counted (where they delivered is not
     modelled); all NaN when the record keeps no booking facilities."""
     nf, ny = cal.facilities, cal.years
@@ -369,7 +369,7 @@ def _counts(cal: _Calendar, cells: np.ndarray, kind: np.ndarray, kinds: int) -> 
 
 
 def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Sum of ``weights`` by cell, [row, column] as :func:`_counts`; ``cells`` all inside the
+    """Sum of ``weights`` by cell, [row, column] as `_counts`; ``cells`` all inside the
     reported years. The additions run in the events' order, then over facilities (region)
     and over years (all-years row), so that the sums do not depend on how events are grouped."""
     nf, ny = cal.facilities, cal.years
@@ -379,7 +379,7 @@ def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.ndarray:
-    """95th percentile of the waits (or any times) by cell, [row, column] as :func:`_counts`
+    """95th percentile of the waits (or any times) by cell, [row, column] as `_counts`
     (NaN where no woman waited); the waits are sorted once for all the groupings."""
     nf, ny = cal.facilities, cal.years
     out = np.full((ny + 1, nf + 1), np.nan)
@@ -507,7 +507,7 @@ def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
 
 def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     """Mean and 95th-percentile bed occupancy and the share of days above
-    :data:`HIGH_OCCUPANCY`, [row, column] as :func:`_counts` (shares of beds, of days)."""
+    `HIGH_OCCUPANCY`, [row, column] as `_counts` (shares of beds, of days)."""
     nf, ny = cal.facilities, cal.years
     capacity = cal.beds
     rows = np.asarray([row for row, _ in cal.day_rows])
@@ -584,7 +584,7 @@ FLOW_COLUMNS = ["replication", "year", "from", "to", "reason", "count"]
 
 
 def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
-    """The flows of the reported years as a table (:data:`FLOW_COLUMNS`), in key order."""
+    """The flows of the reported years as a table (`FLOW_COLUMNS`), in key order."""
     items = sorted((key, count) for key, count in flows.items() if key[0] >= 0)
     if not items:
         return pd.DataFrame([], columns=FLOW_COLUMNS)
@@ -614,8 +614,8 @@ def _flow_labels(ids: tuple[str, ...]) -> tuple:
 class Results:
     """Results of several replications of one scenario, as tidy tables.
 
-    ``metrics`` and ``flows`` hold one row per replication; :meth:`summary` and
-    :meth:`flow_summary` summarise them with 95% confidence intervals and the 5th/50th/95th
+    ``metrics`` and ``flows`` hold one row per replication; `summary` and
+    `flow_summary` summarise them with 95% confidence intervals and the 5th/50th/95th
     percentiles across replications. ``daily_census`` is an array [replication, facility, day].
     """
 
@@ -654,7 +654,7 @@ class Results:
     @property
     def care_accounting(self) -> pd.DataFrame:
         """Newborns and children of the reported period by fate, per replication and line
-        (columns replication, line, then :data:`capsim.care.FATES`); empty without them."""
+        (columns replication, line, then `capsim.care.FATES`); empty without them."""
         return pd.DataFrame([{"replication": r.replication, "line": line, **counts}
                              for r in self.replications
                              for line, counts in r.care_accounting.items()])

@@ -1,12 +1,12 @@
-"""Running replications: one function runs one replication; :func:`simulate` runs many,
+"""Running replications: one function runs one replication; `simulate` runs many,
 in this process, on local processes or on a dask.distributed cluster (see
-:mod:`capsim.parallel`), and gathers them in replication order.
+`capsim.parallel`), and gathers them in replication order.
 
 The seed of replication ``r`` is derived from (scenario seed, r) only, so results are
 bit-identical whether they ran serially, on any number of local processes or on a cluster,
 and in whatever order they finished.
 
-Two engines simulate a replication (``engine=``, see :data:`ENGINES`): the compiled event loop
+Two engines simulate a replication (``engine=``, see `ENGINES`): the compiled event loop
 (the default) and the plain simpy model of the same pathway, which gives the same results
 woman by woman, slower.
 """
@@ -35,8 +35,8 @@ from capsim.results import ReplicationResult, Results, reduce_replication
 from capsim.scenario.models import Scenario
 
 #: The engines that simulate one replication, by name: ``"compiled"``, the event loop
-#: compiled with numba (:mod:`capsim.model.engine`), fast; ``"simpy"``, the plain simpy
-#: model of the same pathway, one process per woman (:mod:`capsim.model.simpy_model`),
+#: compiled with numba (`capsim.model.engine`), fast; ``"simpy"``, the plain simpy
+#: model of the same pathway, one process per woman (`capsim.model.simpy_model`),
 #: readable and more than ten times slower. Given the same seed they give the same results.
 ENGINES: dict[str, Callable[[Network, Cohort], RunRecord]] = {
     "compiled": run_engine,
@@ -47,7 +47,7 @@ DEFAULT_ENGINE = "compiled"
 
 def engine_function(engine: str) -> Callable[[Network, Cohort], RunRecord]:
     """The function that simulates one replication with ``engine`` (a name of
-    :data:`ENGINES`); an unknown name is a :class:`~capsim.errors.CapsimError` naming the
+    `ENGINES`); an unknown name is a `CapsimError` naming the
     choices."""
     try:
         return ENGINES[engine]
@@ -80,7 +80,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
 
     ``seed`` defaults to the scenario's seed. With ``trace_dir``, a per-woman record of the
     replication is written there as ``trace-<replication>.csv.gz`` (not kept in memory).
-    ``engine`` names the engine that simulates it (see :data:`ENGINES`); the result records it.
+    ``engine`` names the engine that simulates it (see `ENGINES`); the result records it.
     """
     seed = scenario.run.seed if seed is None else seed
     simulate_one = engine_function(engine)
@@ -181,11 +181,11 @@ def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: 
                          engine: str = DEFAULT_ENGINE) -> Iterator[ReplicationResult]:
     """Yield the results of the given replications as they finish (any order).
 
-    Where they run: as :func:`capsim.parallel.map_unordered` (``client``: a dask Client or
+    Where they run: as `capsim.parallel.map_unordered` (``client``: a dask Client or
     scheduler address). Each result is yielded as soon as it is ready, so a caller can store
     it at once. A replication that fails, or whose worker process dies ``retries + 1`` times,
-    raises :class:`ReplicationError` naming its scenario, index and seed. ``engine`` names the
-    engine every replication runs with (see :data:`ENGINES`).
+    raises `ReplicationError` naming its scenario, index and seed. ``engine`` names the
+    engine every replication runs with (see `ENGINES`).
     """
     engine_function(engine)  # an unknown engine stops here, before any worker starts
     if trace_dir is not None:       # absolute, so that workers elsewhere write to the same folder
@@ -201,8 +201,8 @@ def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: 
 
 def check_run_size(scenario: Scenario, replications: int) -> None:
     """Refuse, before anything is allocated, a run of ``replications`` replications that is
-    empty or larger than :mod:`capsim.limits` allows (replications, and women simulated:
-    deliveries x years x replications), with a :class:`~capsim.errors.CapsimError` that names
+    empty or larger than `capsim.limits` allows (replications, and women simulated:
+    deliveries x years x replications), with a `CapsimError` that names
     the figure and the limit. The scenario's own ``run.replications`` is checked when it is
     validated; this checks a count given on the command line or in Python."""
     if replications <= 0:
@@ -234,8 +234,8 @@ class StudyProgress:
     ``progress=True`` shows a progress bar on standard error once the count lasts more than
     two seconds (so a short run prints nothing); a callable receives (done, total) after each
     replication; False counts silently. An instance is itself such a callable, so a study
-    passes it as the ``progress`` of each :func:`simulate` it makes and one bar covers them
-    all. ``total`` may be an upper bound: :meth:`finish` closes it at the count reached.
+    passes it as the ``progress`` of each `simulate` it makes and one bar covers them
+    all. ``total`` may be an upper bound: `finish` closes it at the count reached.
     """
 
     def __init__(self, progress: bool | Callable[[int, int], None], total: int,
@@ -286,16 +286,16 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
              engine: str = DEFAULT_ENGINE) -> Results:
     """Simulate ``replications`` independent replications of ``scenario``.
 
-    Returns :class:`~capsim.results.Results` with replications in index order, identical
+    Returns `Results` with replications in index order, identical
     wherever they ran. ``replications`` and ``seed`` default to the scenario's run settings;
     ``workers`` to every local core (1 runs in this process). With ``client`` (a
     ``dask.distributed.Client``, or a scheduler address such as ``"tcp://host:8786"``) the
     replications run on that dask cluster and ``workers`` is ignored; ``trace_dir`` must then
     be a folder every dask worker can write to. ``progress=True`` shows a progress bar once a
     run lasts more than two seconds; a callable receives (done, total) after each replication.
-    ``engine`` names the engine (see :data:`ENGINES`): ``"compiled"`` (default) or ``"simpy"``,
+    ``engine`` names the engine (see `ENGINES`): ``"compiled"`` (default) or ``"simpy"``,
     the plain simpy model of the same pathway; an unknown name is a
-    :class:`~capsim.errors.CapsimError`. Each replication records the engine that ran it.
+    `CapsimError`. Each replication records the engine that ran it.
     """
     engine_function(engine)
     n = scenario.run.replications if replications is None else int(replications)

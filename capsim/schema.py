@@ -4,7 +4,7 @@ The schema is generated from the same pydantic models that validate the files, s
 with YAML support (the ``# yaml-language-server: $schema=...`` modeline, or VS Code's
 ``yaml.schemas`` setting) completes field names, shows each field's description, unit and
 default on hover, and underlines an unknown field or a value out of range while the planner
-types. ``capsim schema --out DIR`` writes the files; :mod:`capsim.docs` renders the same
+types. ``capsim schema --out DIR`` writes the files; `capsim.docs` renders the same
 schema as the Markdown reference.
 """
 
@@ -46,7 +46,7 @@ class _WithFactoryDefaults(GenerateJsonSchema):
 
 
 def file_kinds() -> tuple[str, ...]:
-    """Return the kinds of file that have a schema: those of :data:`FILE_KINDS` whose module
+    """Return the kinds of file that have a schema: those of `FILE_KINDS` whose module
     is part of this installation (a module that exists but fails to import is an error)."""
     return tuple(kind for kind, (target, _) in FILE_KINDS.items()
                  if importlib.util.find_spec(target.partition(":")[0]) is not None)
@@ -70,7 +70,7 @@ def json_schema(kind: str = "scenario") -> dict[str, Any]:
 def file_schema(kind: str = "scenario") -> dict[str, Any]:
     """Return the JSON Schema of a file of ``kind`` as written, for editors.
 
-    It is :func:`json_schema`, except for a kind whose files may extend another: a file
+    It is `json_schema`, except for a kind whose files may extend another: a file
     with an ``extends`` key is checked against a partial schema (every field optional, and
     ``key+`` beside each list to append to the base's list), since the merged scenario is
     validated only when it is loaded.

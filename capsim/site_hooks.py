@@ -1,7 +1,7 @@
 """MkDocs hook of the user guide (``hooks:`` in ``mkdocs.yml``): the Chinese pages display on a
 machine without Chinese fonts.
 
-After the build, the CJK font capsim ships (:func:`capsim.fonts.cjk_subset`), cut down to the
+After the build, the CJK font capsim ships (`capsim.fonts.cjk_subset`), cut down to the
 non-ASCII characters the pages use, is written to the site as ``assets/cjk.otf``;
 ``css/cjk.css`` (an ``extra_css`` of the guide) names it first, and Latin text, which it has no
 glyph for, keeps the usual fonts.

@@ -1,8 +1,8 @@
 """Named random streams.
 
-Every source of randomness has its own :class:`numpy.random.Generator`, derived from
+Every source of randomness has its own `numpy.random.Generator`, derived from
 (scenario seed, replication, stream name, and optionally a year) with
-:class:`numpy.random.SeedSequence`. A stream never depends on how many numbers another stream
+`numpy.random.SeedSequence`. A stream never depends on how many numbers another stream
 used, so two scenarios run with the same seed see the same women (common random numbers),
 and a replication gives the same result whichever worker runs it.
 """
@@ -51,7 +51,7 @@ def stream(seed: int, replication: int, name: str, *extra: int) -> np.random.Gen
 def streams(seed: int, replication: int,
             keys: Sequence[tuple[str, int]] | Sequence[tuple[str]]) -> list[np.random.Generator]:
     """Return the generators of several streams of (seed, replication), one per key (the
-    stream's name, then its extra numbers, as :func:`stream` takes them), in the keys' order:
+    stream's name, then its extra numbers, as `stream` takes them), in the keys' order:
     the same generators as ``stream(seed, replication, *key)``, seeded together. numpy's
     SeedSequence hashes one key at a time, at some ten microseconds each; here the hashing
     runs as array operations over all the keys at once."""
@@ -135,7 +135,7 @@ def _seed_words(pools: np.ndarray, words32: int = 2 * _PCG64_WORDS) -> np.ndarra
 
 class _SeededSequence(ISeedSequence):
     """A SeedSequence whose pool and first state words were worked out beforehand (by
-    :func:`streams`); it gives a bit generator the same words numpy's would."""
+    `streams`); it gives a bit generator the same words numpy's would."""
 
     def __init__(self, entropy: list[int], pool: np.ndarray, words: np.ndarray):
         self.entropy, self.pool, self._words = entropy, pool, words

@@ -6,8 +6,8 @@ A table is a header row and rows of cells. Columns are known by a key and by hea
 English and in Chinese: a header may be the key (``ward_beds``), the English label
 (``ward beds``), the Chinese one (``产科床位``) or both as the templates write them
 (``ward beds / 产科床位``). Rows are numbered as a spreadsheet shows them: the header is row 1.
-Blank rows are skipped. The cells are parsed by a :class:`RowReader`, which records each
-problem and goes on, so that one :class:`TableError` lists every bad cell at once.
+Blank rows are skipped. The cells are parsed by a `RowReader`, which records each
+problem and goes on, so that one `TableError` lists every bad cell at once.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class Column:
         return f"{self.en} / {self.zh}"
 
     def names(self) -> set[str]:
-        """Every header that names this column, normalised (:func:`normalised`)."""
+        """Every header that names this column, normalised (`normalised`)."""
         return {normalised(self.key), normalised(self.en), normalised(self.zh)}
 
 
@@ -85,7 +85,7 @@ class Problem:
 
 class TableError(CapsimError):
     """A table that cannot be used, with every problem found in it: ``problems`` is a list of
-    :class:`Problem`; ``str()`` gives one line each, prefixed by the file name."""
+    `Problem`; ``str()`` gives one line each, prefixed by the file name."""
 
     def __init__(self, source: str | Path, problems: Sequence[Problem]):
         self.source = str(source)
@@ -109,24 +109,24 @@ class Table:
     numbers: list[int]
 
     def readers(self) -> Iterator[RowReader]:
-        """A :class:`RowReader` per row, all recording problems in one list
-        (:attr:`problems`)."""
+        """A `RowReader` per row, all recording problems in one list
+        (`problems`)."""
         for number, cells in zip(self.numbers, self.rows, strict=True):
             yield RowReader(self, number, cells, self.problems)
 
     problems: list[Problem] = field(default_factory=list)
 
     def check(self) -> None:
-        """Raise :class:`TableError` listing every problem recorded so far, if any."""
+        """Raise `TableError` listing every problem recorded so far, if any."""
         if self.problems:
             raise TableError(self.source, sorted(self.problems, key=lambda p: p.row))
 
 
 def read_table(path: str | Path, columns: Sequence[Column]) -> Table:
     """Read the table in ``path`` (.csv in UTF-8, or the first sheet of an .xlsx workbook)
-    with the given columns; return a :class:`Table` of raw cells. Unknown headers, missing
+    with the given columns; return a `Table` of raw cells. Unknown headers, missing
     required columns, a file too large or with too many rows, and a file that is not a
-    table are refused with a :class:`TableError` naming each problem."""
+    table are refused with a `TableError` naming each problem."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
@@ -252,7 +252,7 @@ def _keys(header: list[Any], columns: Sequence[Column], number: int,
 
 class RowReader:
     """Reads the cells of one row, each as what its column holds; a bad cell is recorded as
-    a :class:`Problem` (its row, its column's header and the reason) and read as None, so that
+    a `Problem` (its row, its column's header and the reason) and read as None, so that
     every bad cell of a table is found in one pass."""
 
     def __init__(self, table: Table, number: int, cells: Mapping[str, Any],

@@ -34,7 +34,7 @@ SHARE_FORMAT = "0.0%"
 
 def write_workbook(tables: dict[str, Any], scenario, path: str | Path, lang: str = "en",
                    monthly: pd.DataFrame | None = None) -> Path:
-    """Write ``tables`` (:func:`capsim.export.rounded_tables`: summary, flows, ratios,
+    """Write ``tables`` (`capsim.export.rounded_tables`: summary, flows, ratios,
     targets) of a run of ``scenario`` as an Excel workbook at ``path``, headings in ``lang``;
     ``monthly`` adds a sheet. Returns the path. Written whole or not at all."""
     from openpyxl import Workbook

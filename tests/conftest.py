@@ -36,7 +36,7 @@ QUICK_MODULES = frozenset({
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Mark the tests of :data:`QUICK_MODULES` ``quick``."""
+    """Mark the tests of `QUICK_MODULES` ``quick``."""
     for item in items:
         if item.path.name in QUICK_MODULES:
             item.add_marker(pytest.mark.quick)

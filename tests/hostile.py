@@ -1,6 +1,6 @@
 """Hostile scenario files built from the shipped scenarios, for the loader's fuzz tests.
 
-:func:`hostile_files` draws one attack: the shipped scenarios copied as they are, one of
+`hostile_files` draws one attack: the shipped scenarios copied as they are, one of
 them mutated — a value replaced by a hostile one (non-finite, huge, a boolean, a wrong type,
 an impossible date, control characters, a long string), a structural change (a key dropped,
 a list item repeated, a mapping turned into a list, deep nesting), a textual change (a
@@ -187,7 +187,7 @@ def hostile_files(draw: st.DrawFn) -> tuple[dict[str, bytes], str]:
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
     """Write ``files`` (name to bytes) into ``folder``; a value starting with
-    :data:`SYMLINK` is a symbolic link to the name that follows."""
+    `SYMLINK` is a symbolic link to the name that follows."""
     for name, data in files.items():
         if data.startswith(SYMLINK):
             (folder / name).symlink_to(data[len(SYMLINK):].decode())

@@ -76,7 +76,7 @@ def test_loop_never_overfills_and_follows_the_walk(rows) -> None:
     """Whatever the admissions: no facility ever holds more babies of a level than it has
     cots; a baby stays where she was born when it admits her level and has a free cot, and
     otherwise goes to the first facility of the referral walk with a free cot
-    (:func:`care_walk`), or out of the region when none has one."""
+    (`care_walk`), or out of the region when none has one."""
     scenario = validate_scenario(deep_update(base_dict(), {"newborn": NEWBORN}))
     net = newborn_network(scenario, compile_network(scenario))
     rows = sorted(rows)

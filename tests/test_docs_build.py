@@ -49,3 +49,28 @@ def test_guide_builds_strictly(tmp_path):
     text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs" / "zh").glob("*.md"))
     missing = sorted({c for c in text if "\u4e00" <= c <= "\u9fff" and ord(c) not in cmap})
     assert not missing, f"no glyph in the site's font for {''.join(missing)}"
+
+
+#: reStructuredText roles, which the API pages would print as they are.
+ROLE = r":(class|func|meth|mod|attr|data|obj|exc):`"
+
+
+def test_docstrings_cite_code_in_backticks_not_roles():
+    import re
+
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "capsim").rglob("*.py"))
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(ROLE, line)]
+    assert not found, f"roles left in docstrings: {found[:10]}"
+
+
+def test_guide_navigation_fits_on_one_line_and_docstrings_have_one_style():
+    """Five top-level entries at most (each a drop-down or a side-bar section), and the API
+    pages read every docstring as numpydoc."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert len(config["nav"]) <= 5
+    assert sum(len(str(next(iter(e))) if isinstance(e, dict) else "Home")
+               for e in config["nav"]) < 60
+    python = next(p["mkdocstrings"] for p in config["plugins"] if isinstance(p, dict)
+                  and "mkdocstrings" in p)["handlers"]["python"]["options"]
+    assert python["docstring_style"] == "numpy"

@@ -1,5 +1,5 @@
 """The compiled engine against the simpy model of the same pathway
-(:mod:`capsim.model.simpy_model`: one process per woman, a pool per facility's beds, midwives
+(`capsim.model.simpy_model`: one process per woman, a pool per facility's beds, midwives
 and theatres).
 
 Given the same cohort the two must agree woman by woman — where she planned to deliver and

@@ -147,14 +147,16 @@ def _unwritable(tmp_path: Path) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("place", ["existing file", "/dev/full", "under a file", "/proc"])
-@pytest.mark.parametrize("command", ["run", "compare", "sweep", "schema"])
+@pytest.mark.parametrize("command", ["run", "compare", "sweep", "schema", "check", "report",
+                                     "size"])
 def test_a_folder_that_cannot_be_written_is_refused_before_simulating(
         command, place, tmp_path, scenario_file, sweep_file, capsys, no_simulation):
     out = _unwritable(tmp_path)[place]
     argv = {"run": ["run", str(scenario_file)],
             "compare": ["compare", str(scenario_file), str(scenario_file)],
             "sweep": ["sweep", str(sweep_file)],
-            "schema": ["schema"]}[command]
+            "schema": ["schema"], "check": ["check", str(scenario_file)],
+            "report": ["report", str(scenario_file)], "size": ["size", str(scenario_file)]}[command]
     assert main([*argv, "--out", str(out)]) == 2
     line = one_error_line(capsys.readouterr().err)
     assert str(out) in line
@@ -162,19 +164,17 @@ def test_a_folder_that_cannot_be_written_is_refused_before_simulating(
     assert no_temporary_files(tmp_path)
 
 
-@pytest.mark.parametrize(("command", "option", "name"), [
-    ("check", "--out", "table.csv"), ("report", "--out", "report.html"),
-    ("size", "--out", "sizes.csv"), ("size", "--plot", "sizes.png")])
 @pytest.mark.parametrize("place", ["under a file", "/proc", "a folder"])
-def test_an_output_file_that_cannot_be_written_is_refused_before_simulating(
-        command, option, name, place, tmp_path, scenario_file, capsys, no_simulation):
+def test_a_report_that_cannot_be_written_is_refused_before_simulating(
+        place, tmp_path, scenario_file, capsys, no_simulation):
+    """The report goes to DIR/report.html: a folder in its place is refused too."""
     if place == "a folder":
-        out = tmp_path / name
-        out.mkdir()
+        folder = tmp_path / "out"
+        (folder / "report.html").mkdir(parents=True)
     else:
-        out = _unwritable(tmp_path)[place] / name
-    assert main([command, str(scenario_file), option, str(out)]) == 2
-    assert str(out) in one_error_line(capsys.readouterr().err)
+        folder = _unwritable(tmp_path)[place]
+    assert main(["report", str(scenario_file), "--out", str(folder)]) == 2
+    assert str(folder) in one_error_line(capsys.readouterr().err)
     assert no_temporary_files(tmp_path)
 
 

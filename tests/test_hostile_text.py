@@ -60,10 +60,10 @@ def test_formula_like_cells_are_neutralised_numbers_untouched(tmp_path, capsys):
         "reading": "planned"}]}
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
-    out = tmp_path / "targets.csv"
+    out = tmp_path / "checked"
     assert main(["check", str(path), "--out", str(out)]) == 0
     capsys.readouterr()
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader((out / "check.csv").open(encoding="utf-8-sig")))
     assert rows and all(r["name_en"] == "'=HYPERLINK(\"http://x\")" for r in rows)
     assert all(r["name_zh"] == "'@SUM(A1)" for r in rows)
     assert all(r["threshold"] == "-1.5" for r in rows)

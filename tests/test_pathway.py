@@ -77,7 +77,7 @@ def changing_region() -> dict:
 
 
 def run_case() -> tuple[list[RunRecord], Results]:
-    """The replications of :func:`changing_region` and their results."""
+    """The replications of `changing_region` and their results."""
     scenario = validate_scenario(changing_region())
     net = compile_network(scenario)
     records = [run_engine(net, build_cohort(scenario, rep, SEED)) for rep in range(REPLICATIONS)]
@@ -143,7 +143,7 @@ def test_region_events_unpack_to_what_was_packed(kind, index):
 
 def tiny_network(n_risk: int, elig: np.ndarray) -> pw.NetworkArrays:
     """Two facilities of 50 beds, each the other's referral, nothing changing; eligibility
-    ``elig`` [risk, facility]. Arrays typed as :attr:`Network.kernel_inputs` types them."""
+    ``elig`` [risk, facility]. Arrays typed as `Network.kernel_inputs` types them."""
     travel = np.zeros((2, 2))
     order = np.asarray([[1], [0]], dtype=np.int32)
     travel.setflags(write=False)

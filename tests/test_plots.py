@@ -112,7 +112,7 @@ def test_every_plot_on_the_shipped_scenarios(shipped, name, lang, tmp_path):
                          tmp_path / "flows.png")
     reasons = [L(r, lang) for r in sorted(set(flows["reason"]))]
     check_language(found, lang, reasons)
-    geographic = any(f.location for f in scen.facilities)
+    geographic = all(f.location for f in scen.facilities)
     assert found["xlabel"] == [L("longitude" if geographic else "position_axis", lang)]
 
 

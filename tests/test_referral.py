@@ -1,5 +1,5 @@
 """The referral rule: the compiled engine plans every woman's delivery where
-:mod:`capsim.scenario.referral` says, on random small regions with dated rule and policy
+`capsim.scenario.referral` says, on random small regions with dated rule and policy
 changes; and the rule's own walks."""
 
 from __future__ import annotations

@@ -123,7 +123,7 @@ def test_parameter_table_has_every_parameter_with_its_source():
     leaves = [p for p, _ in flatten(scen.model_dump(mode="json", exclude={"targets"}))]
     assert list(table.index) == leaves
     assert table.loc["demand.deliveries", "value"] == "5600"
-    assert table.loc["demand.deliveries", "source"] == "seed 003: 2016 deliveries"
+    assert table.loc["demand.deliveries", "source"] == "南江县实施方案: 2016 deliveries"
     assert "Wuxi Huishan" in table.loc["demand.risk_mix.yellow", "source"]
     assert table.loc["facilities[county-mch].midwives", "source"] == "ASSUMED, as above"
     # a default is documented by capsim, with the figure behind it
@@ -167,24 +167,26 @@ def test_capsim_report_from_a_results_folder_and_a_scenario(pages, tmp_path, cap
     assert main(["run", str(NANJIANG), "-n", "2", "--seed", "5", "--workers", "1",
                  "--out", str(folder)]) == 0
     assert (folder / "flows.png").stat().st_size > 10_000
-    assert main(["report", str(folder), "--out", str(tmp_path / "a.html")]) == 0
+    # Without --out, the report goes into the results folder it reads.
+    assert main(["report", str(folder), "--lang", "en"]) == 0
     # the folder read back gives the report of the same run held in memory
-    a = parse((tmp_path / "a.html").read_text(encoding="utf-8"))
+    a = parse((folder / "report.html").read_text(encoding="utf-8"))
     b = parse(pages["en"])
     for table in ("targets", "parameters", "summary", "facility-summary"):
         assert a.tables[table] == b.tables[table], table
     small = tmp_path / "small.yaml"
     small.write_text(yaml.safe_dump(base_dict(), allow_unicode=True), encoding="utf-8")
     assert main(["report", str(small), "-n", "2", "--workers", "1", "--lang", "zh",
-                 "--out", str(tmp_path / "small.html")]) == 0
-    c = parse((tmp_path / "small.html").read_text(encoding="utf-8"))
+                 "--out", str(tmp_path / "small")]) == 0
+    c = parse((tmp_path / "small" / "report.html").read_text(encoding="utf-8"))
     assert [r[0] for r in c.tables["facilities"][1:]] == ["county", "town"]
     capsys.readouterr()
-    assert main(["report", str(tmp_path / "nothing-here"), "--out", "x.html"]) == 2
+    assert main(["report", str(tmp_path / "nothing-here"), "--out", str(tmp_path / "x")]) == 2
+    (tmp_path / "r.pdf").write_text("kept", encoding="utf-8")
     assert main(["report", str(folder), "--out", str(tmp_path / "r.pdf")]) == 2
-    assert main(["report", str(folder), "--seed", "3", "--out", str(tmp_path / "r.html")]) == 2
+    assert main(["report", str(folder), "--seed", "3", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
-    assert "nothing-here" in err and ".html" in err and "results folder" in err
+    assert "nothing-here" in err and "not a folder" in err and "results folder" in err
 
 
 def chromium() -> str | None:

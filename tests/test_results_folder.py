@@ -31,8 +31,8 @@ def test_a_moved_run_of_a_plan_variant_is_reported(tmp_path: Path) -> None:
     inputs = from_folder(moved)
     assert inputs.scenario == load_scenario(PLAN)
     assert inputs.scenario_file == moved / "sources" / PLAN.name
-    assert main(["report", str(moved), "--out", str(tmp_path / "report.html")]) == 0
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert main(["report", str(moved)]) == 0
+    html = (moved / "report.html").read_text(encoding="utf-8")
     assert load_scenario(PLAN).name in html
 
 

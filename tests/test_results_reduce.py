@@ -121,7 +121,7 @@ def test_counts_below_grid_points_are_binary_searches(monkeypatch_limit, times, 
 
 @pytest.fixture(scope="module")
 def monkeypatch_limit():
-    """Set :data:`capsim.results.MERGE_LIMIT` for a test; restored afterwards."""
+    """Set `capsim.results.MERGE_LIMIT` for a test; restored afterwards."""
     saved = results.MERGE_LIMIT
 
     def set_limit(value: int) -> None:

@@ -294,9 +294,10 @@ def test_casemix_follows_deliveries_started_and_stopped_by_policy():
 def test_size_command_writes_the_table_and_rejects_bad_levels(tmp_path, capsys):
     path = tmp_path / "region.yaml"
     path.write_text(yaml.safe_dump(network(), allow_unicode=True), encoding="utf-8")
-    out, png = tmp_path / "size.csv", tmp_path / "scale.png"
+    folder = tmp_path / "sized"
+    out, png = folder / "sizing.csv", folder / "sizing.png"
     main(["size", str(path), "-n", "4", "--seed", "2", "--workers", "1",
-          "--service-level", "occupancy=off", "--out", str(out), "--plot", str(png)])
+          "--service-level", "occupancy=off", "--out", str(folder)])
     printed = capsys.readouterr().out
     table = pd.read_csv(out)
     assert list(table.columns) == COLUMNS
@@ -307,7 +308,7 @@ def test_size_command_writes_the_table_and_rejects_bad_levels(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("region", "level", "code", "verdict"), [
-    (steady_loss_system, "no_bed=30%", 0, "every level confirmed"),
+    (steady_loss_system, "no_bed=30%", 0, "Every level confirmed"),
     (january_loss_system, "no_bed=1%", 1, "NOT confirmed"),
 ], ids=["confirmed", "not-confirmed"])
 def test_size_command_exits_0_only_when_every_level_is_confirmed(tmp_path, capsys, region,
@@ -317,7 +318,8 @@ def test_size_command_exits_0_only_when_every_level_is_confirmed(tmp_path, capsy
     path = tmp_path / "region.yaml"
     path.write_text(yaml.safe_dump(region()), encoding="utf-8")
     assert main(["size", str(path), "-n", "4", "--seed", "5", "--workers", "1", "--rounds",
-                 "1", "--service-level", level, "--service-level", "occupancy=off"]) == code
+                 "1", "--service-level", level, "--service-level", "occupancy=off",
+                 "--lang", "en"]) == code
     printed = capsys.readouterr().out
     assert verdict in printed and "1 simulation(s) of the region" in printed
 

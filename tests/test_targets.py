@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import SCENARIOS, base_dict, run_checked
 from test_scenario_validation import problem_of, write
@@ -203,13 +204,16 @@ def test_check_exit_code_follows_the_verdicts(tmp_path, capsys):
     passing = write(tmp_path, base_dict(targets=only(local_target(threshold=17))), "pass.yaml")
     failing = write(tmp_path, base_dict(targets=only(local_target(threshold=20))), "fail.yaml")
     unknown = write(tmp_path, base_dict(targets={"standards": {"no-such": True}}), "bad.yaml")
-    out = tmp_path / "check.json"
-    assert main(["check", str(passing), "--out", str(out)]) == 0
+    out = tmp_path / "checked"
+    assert main(["check", str(passing), "--out", str(out), "--lang", "en"]) == 0
     assert "nothing was simulated" in capsys.readouterr().out
-    assert [r["verdict"] for r in json.loads(out.read_text(encoding="utf-8"))] == ["pass"]
+    table = json.loads((out / "check.json").read_text(encoding="utf-8"))
+    assert [r["verdict"] for r in table] == ["pass"]
+    assert pd.read_csv(out / "check.csv")["verdict"].tolist() == ["pass"]
     assert main(["check", str(failing), "--lang", "zh"]) == 1
     assert "未达标" in capsys.readouterr().out
     assert main(["check", str(unknown)]) == 2
+    (tmp_path / "check.txt").write_text("kept", encoding="utf-8")
     assert main(["check", str(passing), "--out", str(tmp_path / "check.txt")]) == 2
 
 

@@ -1,7 +1,7 @@
 """The ``capsim`` command line. Each command lives in its own module with a ``register``
-function that adds its sub-parser; :data:`COMMANDS` lists them in the order of ``--help``.
+function that adds its sub-parser; `COMMANDS` lists them in the order of ``--help``.
 
-A command's module is imported only when that command runs (or when :func:`build_parser` is
+A command's module is imported only when that command runs (or when `build_parser` is
 asked for every command), so that ``capsim --version`` and ``capsim --help`` answer at once."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from capsim.errors import CapsimError
 
 #: Command modules under capsim.cli, with their line of ``--help``, in the order it lists them.
 COMMANDS: dict[str, str] = {
+    "init": "write a commented starter scenario and where each of its inputs comes from",
     "run": "simulate a scenario and write its summary and plots",
     "validate": "check a scenario file without simulating",
     "check": "judge a scenario against the standards and its targets (exit 1 on fail)",
@@ -29,9 +30,11 @@ COMMANDS: dict[str, str] = {
 MODULES: dict[str, str] = {"import": "import_table"}
 
 
-def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None, lang: str | None = None
+                 ) -> argparse.ArgumentParser:
     """Return the argument parser. Without ``argv`` every command is registered in full;
-    with it, only the command ``argv`` names (the others are listed by name and help line)."""
+    with it, only the command ``argv`` names (the others are listed by name and help line).
+    Its help is in ``lang`` (default: `message_lang` of ``argv``)."""
     parser = OneLineErrorParser(
         prog="capsim",
         description="Capacity planning of maternity services: simulate every delivery of a "
@@ -47,15 +50,71 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
             importlib.import_module(f"capsim.cli.{MODULES.get(name, name)}").register(sub)
         else:
             sub.add_parser(name, help=line)
+    if (lang if lang is not None else message_lang(argv or [])) == "zh":
+        _help_in_chinese(parser, sub)
     return parser
+
+
+def message_lang(argv: list[str]) -> str:
+    """The language of messages and help: ``--lang zh`` (or ``--lang=zh``) on the command
+    line, else the locale's (`capsim.i18n.locale_lang`)."""
+    from capsim.i18n import locale_lang
+
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return "zh" if argv[i + 1] == "zh" else "en"
+        if arg.startswith("--lang="):
+            return "zh" if arg.split("=", 1)[1] == "zh" else "en"
+    return locale_lang()
+
+
+def _help_in_chinese(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction) -> None:
+    """Put the Chinese help of `capsim.i18n.HELP_ZH` on ``parser`` and its commands (the
+    English stays where a string has no translation)."""
+    from capsim.i18n import help_zh
+
+    def translate(p: argparse.ArgumentParser, command: str) -> None:
+        p.description = help_zh(command) or p.description
+        p._positionals.title = help_zh("positional arguments")
+        p._optionals.title = help_zh("options")
+        if isinstance(p, OneLineErrorParser):
+            p.lang = "zh"
+        for action in p._actions:
+            zh = help_zh(f"{command}.{action.dest}") or help_zh(action.dest)
+            if zh is not None:   # argparse expands % in help: a literal % is written %%
+                action.help = zh.replace("%", "%%")
+
+    translate(parser, "capsim")
+    for choice in sub._choices_actions:
+        choice.help = help_zh(f"{choice.dest}:line") or choice.help
+    for name, p in sub.choices.items():
+        translate(p, name)
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
     """An argument parser that refuses a bad command line in one line, ``error: ...``, exit 2
-    (argparse would print the whole usage first); its sub-parsers are of the same kind."""
+    (argparse would print the whole usage first); its sub-parsers are of the same kind. With
+    ``lang`` "zh" its usage line and that error line are in Chinese."""
+
+    lang = "en"
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+        from capsim.i18n import t
+
+        self.exit(2, t("cli_usage_error", self.lang, prog=self.prog, message=message) + "\n")
+
+    def format_usage(self) -> str:
+        return self._in_lang(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._in_lang(super().format_help())
+
+    def _in_lang(self, text: str) -> str:
+        from capsim.i18n import help_zh
+
+        if self.lang == "zh" and text.startswith("usage: "):
+            return (help_zh("usage") or "usage: ") + text[len("usage: "):]
+        return text
 
 
 def _is_run_failure(exc: RuntimeError) -> bool:
@@ -85,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     from capsim.cli.terminal import PipeSafeOutput, Terminated, one_line, sigterm_as_interrupt
+    from capsim.i18n import t
+
+    lang = getattr(args, "lang", None) or message_lang(argv)
 
     stdout, stderr = sys.stdout, sys.stderr
     # Both, for `capsim run ... 2>&1 | head`: the progress bar writes to standard error.
@@ -96,22 +158,23 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
             return code
     except CapsimError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(t("cli_error", lang, message=exc), file=sys.stderr)
         return 2
     except RuntimeError as exc:
         if not _is_run_failure(exc):
             raise
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        print(t("cli_error", lang, message=one_line(str(exc))), file=sys.stderr)
         return 2
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{one_line(exc.strerror or str(exc))}", file=sys.stderr)
+        print(t("cli_error", lang, message=where + one_line(exc.strerror or str(exc))),
+              file=sys.stderr)
         return 2
     except Terminated:
-        print("terminated", file=sys.stderr)
+        print(t("cli_terminated", lang), file=sys.stderr)
         return 143
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(t("cli_interrupted", lang), file=sys.stderr)
         return 130
     finally:
         sys.stdout, sys.stderr = stdout, stderr

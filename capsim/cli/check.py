@@ -12,12 +12,12 @@ import pandas as pd
 
 from capsim import metrics
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_run_options
-from capsim.errors import CapsimError
+from capsim.cli.common import add_lang_option, add_out_option, add_run_options
 from capsim.formatting import fmt_value
 from capsim.i18n import t as label
 
-OUT_SUFFIXES = (".csv", ".json")
+#: Files written into --out: the same table as CSV and as JSON.
+OUT_FILES = ("check.csv", "check.json")
 #: Ratios shown side by side (planned and simulated) after the verdicts, under their headings.
 SHOWN_RATIOS = ("beds_per_1000_deliveries", "midwives_per_1000_deliveries",
                 "obstetricians_per_bed")
@@ -33,10 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "applicable) per target, scope and year. Simulates only when a target needs a "
         "simulated reading. Exit 0 when no target fails, 1 when one does, 2 on bad input.")
     p.add_argument("scenario", help="scenario file (YAML or TOML)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en",
-                   help="language of names and labels")
-    p.add_argument("--out", default=None, metavar="FILE",
-                   help="also write the table to FILE (.csv or .json)")
+    add_lang_option(p)
+    add_out_option(p, f"the table as {' and '.join(OUT_FILES)}", "print only")
     add_run_options(p)
     p.set_defaults(func=run)
 
@@ -47,12 +45,10 @@ def run(args: argparse.Namespace) -> int:
     from capsim.targets import check, ratio_readings
 
     out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise CapsimError(f"--out {out}: give a file ending in .csv or .json")
     if out is not None:
-        from capsim.output import check_out_file
+        from capsim.output import check_out_dir
 
-        check_out_file(out)
+        check_out_dir(out)
     scenario = load_scenario(args.scenario)
     results = _simulate_if_needed(scenario, args)
     table = check(scenario, results)
@@ -60,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
     if results is not None:
         print("\n" + format_ratios(ratio_readings(scenario, results), scenario, args.lang))
     if out is not None:
-        write_table(table, out)
-        print(f"\nWrote {out}")
+        for name in OUT_FILES:
+            write_table(table, out / name)
+        print("\n" + label("wrote", args.lang, files=", ".join(OUT_FILES), folder=out))
     return 1 if (table["verdict"] == "fail").any() else 0
 
 
@@ -93,7 +90,7 @@ def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
 
     years = horizon_years(scenario.horizon)
     span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
-    lines = [label("check_title", lang, name=scenario.name, years=span)]
+    lines = [label("check_title", lang, name=scenario.display_name(lang), years=span)]
     n = table.attrs.get("replications", 0)
     lines.append(label("check_simulated", lang, n=n, seed=table.attrs.get("seed"))
                  if n else label("check_planned_only", lang))
@@ -102,9 +99,12 @@ def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
         first = rows.iloc[0]
         name = first["name_zh"] if lang == "zh" else first["name_en"]
         reading = label(f"check_reading_{first['reading']}", lang)
-        lines += ["", f"[{target}] {name} — {_threshold(first, lang)}, {reading}",
+        star = " *" if first["defaults"] else ""
+        lines += ["", f"[{target}]{star} {name} — {_threshold(first, lang)}, {reading}",
                   *_wrapped(f"{label('check_source', lang)}: {first['source']}",
                             first["source_note"])]
+        if first["defaults"]:
+            lines += _wrapped(label("check_defaults", lang, params=first["defaults"]), "")
         shown = pd.DataFrame({
             label("check_scope", lang): [names.get(s, s) or "-" for s in rows["scope"]],
             label("year", lang): rows["year"],
@@ -116,6 +116,10 @@ def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
             shown[label("check_note", lang)] = rows["note"].to_numpy()
         lines.append(textwrap.indent(_to_string(shown), "  "))
     counts = table["verdict"].value_counts()
+    on_defaults = int((table["defaults"].astype(bool) & (table["verdict"] != "not applicable")
+                       ).sum())
+    if on_defaults:
+        lines += ["", label("check_defaults_count", lang, n=on_defaults)]
     lines += ["", label("check_counts", lang, n_pass=counts.get("pass", 0),
                         n_fail=counts.get("fail", 0), n_uncertain=counts.get("uncertain", 0),
                         n_na=counts.get("not applicable", 0))]

@@ -47,6 +47,25 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def add_out_option(p: argparse.ArgumentParser, what: str, default: str) -> None:
+    """Add --out DIR. Every command's --out is a folder: ``what`` says which files the command
+    writes into it, ``default`` where they go without it."""
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help=f"output folder, made if missing: {what} (default: {default}; "
+                   "every capsim command's --out is a folder)")
+
+
+def add_lang_option(p: argparse.ArgumentParser, what: str = "of messages, tables and charts"
+                    ) -> None:
+    """Add --lang en|zh; without it, the language of the locale (LC_ALL, LC_MESSAGES, LANG:
+    Chinese when it starts with zh)."""
+    from capsim.i18n import locale_lang
+
+    p.add_argument("--lang", choices=("en", "zh"), default=locale_lang(),
+                   help=f"language {what} (default: from the locale, zh_* gives Chinese; "
+                   "now %(default)s)")
+
+
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """Add --replications, --seed, --workers and --scheduler to a command that simulates."""
     p.add_argument("--replications", "-n", type=positive_int, default=None, metavar="N",
@@ -74,7 +93,7 @@ def add_worker_options(p: argparse.ArgumentParser) -> None:
 
 def scheduler(args: argparse.Namespace):
     """Where ``--scheduler`` and ``--scheduler-timeout`` say to run: None (locally), or a
-    :class:`capsim.parallel.SchedulerAddress` with its waits."""
+    `capsim.parallel.SchedulerAddress` with its waits."""
     from capsim.parallel import SchedulerAddress
 
     if not args.scheduler:
@@ -86,6 +105,6 @@ def scheduler(args: argparse.Namespace):
 
 
 def run_options(args: argparse.Namespace) -> dict:
-    """The keyword arguments of :func:`capsim.simulate` given by :func:`add_run_options`."""
+    """The keyword arguments of `capsim.simulate` given by `add_run_options`."""
     return {"replications": args.replications, "seed": args.seed, "workers": args.workers,
             "client": scheduler(args)}

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from capsim import metrics
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_run_options
+from capsim.cli.common import add_lang_option, add_out_option, add_run_options
 from capsim.formatting import fmt_value
+from capsim.i18n import t as label
 
 #: Region metrics printed and plotted year by year.
 KEY_METRICS = ("deliveries_per_year", "beds_per_1000_deliveries", "occupancy_mean",
@@ -30,9 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("base", help="baseline scenario file (YAML or TOML)")
     p.add_argument("variants", nargs="+", metavar="VARIANT", help="variant scenario files")
     add_run_options(p)
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="output folder (default: capsim-results/compare-<baseline file name>)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the plots")
+    add_out_option(p, "differences.csv, scenarios.csv and the charts",
+                   "capsim-results/compare-<baseline file name>")
+    add_lang_option(p)
     p.set_defaults(func=run)
 
 
@@ -45,18 +47,20 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
     check_out_dir(out)      # before simulating: the comparison must have somewhere to go
     comparison = compare(args.base, args.variants, **run_options(args), progress=True)
-    print(format_comparison(comparison))
+    print(format_comparison(comparison, args.lang))
     paths = write_comparison(comparison, out, lang=args.lang)
-    print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")
+    print("\n" + label("wrote", args.lang, files=", ".join(p.name for p in paths.values()),
+                       folder=out))
     return 0
 
 
-def format_comparison(comparison) -> str:
-    """Each variant's paired differences from the baseline for the region, by year (text)."""
-    lines = [f"Baseline {comparison.baseline!r}; {comparison.replications} replications, "
-             f"seed {comparison.seed} for every scenario (common random numbers).",
-             "Paired difference variant - baseline, region, mean [95% CI]; shares in "
-             "percentage points.", *comparison.notes]
+def format_comparison(comparison, lang: str = "en") -> str:
+    """Each variant's paired differences from the baseline for the region, by year (text in
+    ``lang``); scenarios are named by their display names."""
+    shown = {key: res.scenario.display_name(lang) for key, res in comparison.results.items()}
+    lines = [label("compare_head", lang, baseline=shown[comparison.baseline],
+                   n=comparison.replications, seed=comparison.seed),
+             label("compare_what", lang), *comparison.notes]
     for name in comparison.variants:
         d = comparison.differences
         d = d[(d["scenario"] == name) & (d["facility"] == "region")
@@ -65,12 +69,13 @@ def format_comparison(comparison) -> str:
                                for r in d.itertuples()])
         wide = table.pivot(index="metric", columns="year", values="text")
         wide = wide.reindex([m for m in KEY_METRICS if m in wide.index])
-        lines += ["", f"{name} - {comparison.baseline}:", wide.to_string()]
+        wide.index = [metrics.heading(m, lang) for m in wide.index]
+        lines += ["", f"{shown[name]} - {shown[comparison.baseline]}:", wide.to_string()]
     return "\n".join(lines)
 
 
 def write_comparison(comparison, out_dir: str | Path, lang: str = "en") -> dict[str, Path]:
-    """Write differences.csv, scenarios.csv and one PNG per metric of :data:`PLOT_METRICS` to
+    """Write differences.csv, scenarios.csv and one PNG per metric of `PLOT_METRICS` to
     ``out_dir``; return their paths by name."""
     from capsim import plots
     from capsim.output import check_out_dir, write_csv
@@ -79,8 +84,19 @@ def write_comparison(comparison, out_dir: str | Path, lang: str = "en") -> dict[
     paths = {"differences": write_csv(comparison.differences, out / "differences.csv"),
              "scenarios": write_csv(comparison.levels, out / "scenarios.csv")}
     names = plots.facility_names(comparison.results[comparison.baseline].scenario, lang)
+    scenario_names = {key: res.scenario.display_name(lang)
+                      for key, res in comparison.results.items()}
     levels: pd.DataFrame = comparison.levels
-    for metric in PLOT_METRICS:
-        fig = plots.year_comparison_plot(levels, metric, "region", names, lang)
+    for metric in plotted_metrics(levels):
+        fig = plots.year_comparison_plot(levels, metric, "region", names, lang, scenario_names)
         paths[metric] = plots.save(fig, out / f"{metric}-by-year.png")
     return paths
+
+
+def plotted_metrics(levels: pd.DataFrame) -> list[str]:
+    """The metrics of `PLOT_METRICS` worth a chart: those not zero in every scenario and year
+    of the region (a flat line at zero says nothing)."""
+    region = levels[levels["facility"] == "region"]
+    return [m for m in PLOT_METRICS
+            if (region.loc[region["metric"] == m, ["mean", "ci_high"]].abs().fillna(0) > 0)
+            .to_numpy().any()]

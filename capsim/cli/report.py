@@ -1,5 +1,6 @@
-"""``capsim report SCENARIO --out report.html``: one self-contained HTML report of a scenario's
-run (or of a results folder written by ``capsim run``), in English or Chinese."""
+"""``capsim report SCENARIO|FOLDER [--out DIR]``: one self-contained HTML report of a scenario's
+run (or of a results folder written by ``capsim run``, into that folder), in English or
+Chinese."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import argparse
 from pathlib import Path
 
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_run_options, run_options
+from capsim.cli.common import add_lang_option, add_out_option, add_run_options, run_options
 from capsim.errors import CapsimError
+from capsim.i18n import t as label
+
+#: The report's file name inside the output folder.
+REPORT_FILE = "report.html"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,23 +26,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and a methods section following the STRESS-DES checklist.")
     p.add_argument("scenario", help="scenario file (YAML or TOML), or a results folder "
                    "written by `capsim run`")
-    p.add_argument("--out", default="report.html", metavar="FILE",
-                   help="the HTML file to write (default: report.html)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report")
+    add_out_option(p, REPORT_FILE, "the results folder when given one, else "
+                   "capsim-results/<scenario file name>")
+    add_lang_option(p, "of the report and messages")
     add_run_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Simulate (or read the folder), write the report; return 0."""
-    from capsim.output import check_out_file
+    from capsim.output import check_out_dir, check_out_file
     from capsim.report import from_folder, from_results, write_report
 
-    out = Path(args.out)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise CapsimError(f"--out {out}: give a file ending in .html")
-    check_out_file(out)
     source = Path(args.scenario)
+    folder = Path(args.out) if args.out else (
+        source if source.is_dir() else Path("capsim-results") / source.stem)
+    check_out_dir(folder)
+    out = folder / REPORT_FILE
+    check_out_file(out)
     if source.is_dir():
         if args.replications is not None or args.seed is not None:
             raise CapsimError(f"{source} is a results folder: its replications and seed are "
@@ -51,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         results = simulate(scenario, **run_options(args), progress=True)
         inputs = from_results(results, source)
     path = write_report(inputs, out, lang=args.lang)
-    print(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB): {inputs.scenario.name}, "
-          f"{inputs.replications} replications, seed {inputs.seed}")
+    print(label("report_wrote", args.lang, path=path, mb=path.stat().st_size / 1e6,
+                name=inputs.scenario.display_name(args.lang), n=inputs.replications,
+                seed=inputs.seed))
     return 0

@@ -10,7 +10,7 @@ import pandas as pd
 
 from capsim import metrics
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_run_options, run_options
+from capsim.cli.common import add_lang_option, add_out_option, add_run_options, run_options
 from capsim.formatting import fmt_pm, fmt_value
 from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
@@ -25,9 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "intervals, and write summary.csv, flows.csv, daily.csv and PNG plots.")
     p.add_argument("scenario", help="scenario file (YAML or TOML)")
     add_run_options(p)
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="output folder (default: capsim-results/<scenario file name>)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the plots")
+    add_out_option(p, "the tables, plots and the scenario as run",
+                   "capsim-results/<scenario file name>")
+    add_lang_option(p)
     p.add_argument("--trace", action="store_true",
                    help="also write one row per woman and replication to DIR/trace/")
     p.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
@@ -71,7 +71,7 @@ def region_halve(summary: pd.DataFrame) -> int | None:
 
 def format_summary(results, elapsed: float, lang: str = "en") -> str:
     """A readable summary: the region, then one line per facility (text); for a run of
-    several years, both year by year (:func:`format_years`)."""
+    several years, both year by year (`format_years`)."""
     from capsim.report.years import several_years
 
     s = results.summary()
@@ -157,8 +157,8 @@ def format_years(results, lang: str = "en") -> str:
 
 
 def format_one_page(results, tables: dict, lang: str = "en") -> str:
-    """The summary on one page of a run (:mod:`capsim.report.onepage`) as text; ``tables``
-    is :func:`capsim.report.inputs.run_tables` of ``results``."""
+    """The summary on one page of a run (`capsim.report.onepage`) as text; ``tables``
+    is `capsim.report.inputs.run_tables` of ``results``."""
     from capsim.plots import facility_names
     from capsim.report.onepage import one_page, one_page_text
 

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from capsim.cli import COMMANDS
+from capsim.cli.common import add_out_option
 
 DEFAULT_DIR = Path("capsim-schema")
 
@@ -18,8 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "writes (scenario, sweep). Point an editor's YAML support at them: "
                        "a first line '# yaml-language-server: $schema=PATH' in a scenario "
                        "file, or VS Code's 'yaml.schemas' setting.")
-    p.add_argument("--out", default=str(DEFAULT_DIR), metavar="DIR",
-                   help=f"folder to write (default: {DEFAULT_DIR})")
+    add_out_option(p, "scenario.schema.json and sweep.schema.json", str(DEFAULT_DIR))
     p.set_defaults(func=run)
 
 
@@ -27,6 +27,6 @@ def run(args: argparse.Namespace) -> int:
     """Write the schema files and print their paths; return 0."""
     from capsim.schema import write_schemas
 
-    for path in write_schemas(args.out):
+    for path in write_schemas(args.out or DEFAULT_DIR):
         print(f"wrote {path}")
     return 0

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_worker_options, scheduler
+from capsim.cli.common import add_lang_option, add_out_option, add_worker_options, scheduler
+from capsim.i18n import t as label
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,12 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "command is run again. When complete, writes DIR/indices.csv, DIR/summary.csv and "
         "the method's chart (tornado.png, morris.png or sobol.png).")
     p.add_argument("spec", help="sweep file (YAML)")
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="output folder (default: capsim-results/<sweep file name>)")
+    add_out_option(p, "sweep.sqlite, indices.csv, summary.csv and the chart",
+                   "capsim-results/<sweep file name>")
     add_worker_options(p)
     p.add_argument("--analyse-only", action="store_true",
                    help="do not simulate: analyse and plot the stored results again")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the chart")
+    add_lang_option(p)
     p.set_defaults(func=run)
 
 
@@ -59,8 +60,23 @@ def run(args: argparse.Namespace) -> int:
             raise
         print(f"{sweep.runs - done} simulations in {time.perf_counter() - started:.1f} s")
     paths = result.write(out, lang=args.lang)
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print(result.indices().drop(columns=["parameter"]).to_string(
+    table = result.indices()
+    if args.lang == "zh":
+        from capsim.plots import facility_names
+
+        names = facility_names(sweep.scenario, "zh")
+        shown = {p.path: p.display("zh", names) for p in spec.parameters}
+        table = table.assign(label=table["parameter"].map(shown))
+    with pd.option_context("display.width", 160, "display.max_columns", 20,
+                           "display.unicode.east_asian_width", True):
+        print(table.drop(columns=["parameter"]).to_string(
             index=False, float_format=lambda v: f"{v:.3g}"))
-    print(f"\nWrote {', '.join(p.name for p in paths.values())} to {out}/")
+    # Imported here, not above: matplotlib takes a second to load, and a second sweep into
+    # the same folder must reach the store's lock (and be refused) without that delay.
+    from capsim.sweep.plots import sobol_unreliable
+
+    if spec.method == "sobol" and sobol_unreliable(result.indices()):
+        print("\n" + label("sweep_sobol_warning", args.lang).replace("\n", " "))
+    print("\n" + label("wrote", args.lang, files=", ".join(p.name for p in paths.values()),
+                       folder=out))
     return 0

@@ -21,7 +21,7 @@ def _terminate(signum: int, frame: Any) -> None:
 
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` (in the main thread only, where
+    """Within the block, SIGTERM raises `Terminated` (in the main thread only, where
     Python delivers signals)."""
     if threading.current_thread() is not threading.main_thread():
         yield

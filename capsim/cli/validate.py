@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from capsim.cli import COMMANDS
+from capsim.cli.common import add_lang_option
+from capsim.i18n import t as label
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,6 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="scenario file (YAML or TOML)")
     p.add_argument("--show", action="store_true",
                    help="print the validated scenario with every default filled in")
+    add_lang_option(p)
     p.set_defaults(func=run)
 
 
@@ -31,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     n_deliv = sum(f.delivers for f in scenario.facilities)
     first_year = scenario.demand.deliveries_in(scenario.horizon.start.year,
                                                scenario.horizon.start.year)
-    print(f"{args.scenario}: valid — {scenario.name}: {len(scenario.facilities)} facilities "
-          f"({n_deliv} deliver), {first_year:.0f} deliveries in {scenario.horizon.start.year}, "
-          f"{scenario.horizon.start} to {scenario.horizon.end}")
+    print(label("validate_ok", args.lang, file=args.scenario,
+                name=scenario.display_name(args.lang), n=len(scenario.facilities),
+                deliver=n_deliv, deliveries=f"{first_year:.0f}",
+                year=scenario.horizon.start.year, start=scenario.horizon.start,
+                end=scenario.horizon.end))
     return 0

@@ -1,5 +1,5 @@
 """The simulation engine: a compiled network and the event loop of one replication, and the
-plain simpy model of the same pathway (:mod:`capsim.model.simpy_model`)."""
+plain simpy model of the same pathway (`capsim.model.simpy_model`)."""
 
 from capsim.model.engine import RunRecord, ensure_compiled, run_engine
 from capsim.model.network import OUT_OF_REGION, REASONS, Network, compile_network

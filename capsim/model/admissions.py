@@ -5,12 +5,12 @@ beds alike.
 An admission has a time, the facility where the need arises, a need (an index: the level of
 care) and a stay. The need says which beds it takes (``bed_of_need``) and which facilities
 may admit it (``eligible``, worked out by the referral rule,
-:func:`capsim.scenario.referral.care_eligibility`). She is admitted where the need arises when
+`capsim.scenario.referral.care_eligibility`). She is admitted where the need arises when
 it is eligible and has a free bed; otherwise the loop walks that facility's referral order
-(:func:`capsim.scenario.referral.care_walk`, mirrored here) to the first eligible facility
+(`capsim.scenario.referral.care_walk`, mirrored here) to the first eligible facility
 with a free bed, held for her while she travels; when none has one she leaves the region.
 Beds are counters; discharges and stabilisations wait on one calendar
-(:mod:`capsim.model.heaps`), carried out before each admission at or after their time.
+(`capsim.model.heaps`), carried out before each admission at or after their time.
 
 A patient referred away from where her need arose may be referred back once stabilised
 (``down_share`` of her stay, NaN for never): when the facility she came from admits the
@@ -40,8 +40,8 @@ _DISCHARGE, _STABILISED = 0, 1
 class Admitted:
     """What the loop leaves behind, per admission (input order; times in hours).
 
-    ``placed``: facility admitted to (-1: out of the region); ``reason``: :data:`AT_ORIGIN`,
-    :data:`LEVEL` or :data:`NO_BED`; ``end_h``: discharge (NaN out of the region);
+    ``placed``: facility admitted to (-1: out of the region); ``reason``: `AT_ORIGIN`,
+    `LEVEL` or `NO_BED`; ``end_h``: discharge (NaN out of the region);
     ``down_to`` / ``down_h``: facility and time of a referral back (-1 and NaN: none).
     Per bed stay (one, or two after a referral back): ``stay_facility``, ``stay_bed``,
     ``stay_start_h``, ``stay_end_h``; a bed is held from the moment it is taken, travel
@@ -62,10 +62,10 @@ def admit(t_h: np.ndarray, origin: np.ndarray, need: np.ndarray, stay_h: np.ndar
           down_share: np.ndarray, beds: np.ndarray, bed_of_need: np.ndarray,
           eligible: np.ndarray, order: np.ndarray, travel_h: np.ndarray,
           down_need: int) -> Admitted:
-    """Run the admissions loop (inputs sorted by ``t_h``, hours); return :class:`Admitted`.
+    """Run the admissions loop (inputs sorted by ``t_h``, hours); return `Admitted`.
     ``beds`` [facility, bed type]; ``eligible`` [need, facility]; ``order`` [facility, k]
-    and ``travel_h`` [from, to] (hours) as :func:`capsim.scenario.referral.referral_orders`
-    and :func:`~capsim.scenario.referral.travel_hours` give them; ``down_need`` -1 for no
+    and ``travel_h`` [from, to] (hours) as `capsim.scenario.referral.referral_orders`
+    and `travel_hours` give them; ``down_need`` -1 for no
     referral back."""
     if t_h.shape[0] > 1 and not np.all(np.diff(t_h) >= 0):
         raise ValueError("admissions must be sorted by time")
@@ -93,7 +93,7 @@ def _free_bed_at(free, eligible, nd, b, g):
 @njit(cache=True)
 def _loop(t_h, origin, need, stay_h, down_share, beds, bed_of_need, eligible, order,
           travel_h, down_need):
-    """The compiled loop of :func:`admit`: its arrays (placed, reason, end, referral back
+    """The compiled loop of `admit`: its arrays (placed, reason, end, referral back
     and its time, then the stays' facility, bed type, start and end, with room for two stays
     an admission) and the number of stays used."""
     n = t_h.shape[0]

@@ -1,18 +1,18 @@
-"""Newborns and children through the admissions loop (:mod:`capsim.model.admissions`): the
+"""Newborns and children through the admissions loop (`capsim.model.admissions`): the
 network of each line of care and the admissions of one replication.
 
 * **Newborns** come from the births of the maternity replication: each baby born in the
   region, where and when the mother delivered, needs special or intensive care with the
   probability of the mother's risk colour and mode of birth
-  (:class:`capsim.scenario.newborn.NewbornCare`). Draws come from the ``newborn`` stream,
+  (`capsim.scenario.newborn.NewbornCare`). Draws come from the ``newborn`` stream,
   one uniform number per woman of the cohort for each purpose, so a baby's need and stay
   do not depend on which other women delivered, and the mothers' draws never move.
 * **Children** are generated on the ``paediatric`` stream: Poisson admissions by condition
-  group and calendar month (:class:`capsim.scenario.paediatric.PaediatricLine`), with a
+  group and calendar month (`capsim.scenario.paediatric.PaediatricLine`), with a
   severity, a facility where they present and a stay.
 
 Both lines run through one loop, with beds, eligibility and walks from the referral rule
-(:func:`capsim.scenario.referral.care_eligibility`, :func:`~capsim.scenario.referral.
+(`capsim.scenario.referral.care_eligibility`, `
 referral_orders`).
 """
 
@@ -60,7 +60,7 @@ class CareNetwork:
 @dataclass
 class CareRecord:
     """One replication of one line: the network, the admissions (time order) and what the
-    loop did with them (:class:`~capsim.model.admissions.Admitted`). Per admission:
+    loop did with them (`Admitted`). Per admission:
     ``t_h`` (hours since the simulation's start), ``origin`` (facility where the need arose),
     ``need`` (index of ``network.needs``), ``group`` (condition group index; 0 for
     newborns), ``with_mother`` (mother travels along). ``born`` (newborns only): per birth in
@@ -80,7 +80,7 @@ class CareRecord:
 
 
 def newborn_network(scenario: Scenario, net: Network) -> CareNetwork:
-    """The newborn cots of ``scenario`` as a :class:`CareNetwork` (each level its own cots;
+    """The newborn cots of ``scenario`` as a `CareNetwork` (each level its own cots;
     intensive care only at the named centres when there are any)."""
     care = scenario.newborn
     assert care is not None
@@ -95,7 +95,7 @@ def newborn_network(scenario: Scenario, net: Network) -> CareNetwork:
 
 
 def paediatric_network(scenario: Scenario, net: Network) -> CareNetwork:
-    """The paediatric beds of ``scenario`` as a :class:`CareNetwork`: one bed type, each
+    """The paediatric beds of ``scenario`` as a `CareNetwork`: one bed type, each
     severity admitted from its level up; a child referred up may come back to a facility that
     admits mild cases."""
     line = scenario.paediatric

@@ -1,6 +1,6 @@
 """The simulation of one replication: every woman of a cohort through the pathway.
 
-The pathway, in the planner's terms (one function per step in :mod:`capsim.model.pathway`):
+The pathway, in the planner's terms (one function per step in `capsim.model.pathway`):
 
 1. ``arrive`` — she needs a bed (labour onset, planned caesarean, or an antenatal admission).
    Her delivery facility is where she booked, unless the risk rule, the facility's capabilities
@@ -39,14 +39,14 @@ rules in force (again after a policy or referral change), and the planned and ri
 are counted after the run. The result is the same as with one calendar for everything, woman
 by woman (checked against the plain simpy model in ``benchmarks/obvious_simpy.py``).
 
-The loop itself is compiled with numba (:mod:`capsim.model.pathway`, its data structures in
-:mod:`capsim.model.heaps`), its state plain arrays addressed by name; this module prepares its
-inputs and turns its :class:`~capsim.model.pathway.Outcome` into a :class:`RunRecord`. The
+The loop itself is compiled with numba (`capsim.model.pathway`, its data structures in
+`capsim.model.heaps`), its state plain arrays addressed by name; this module prepares its
+inputs and turns its `Outcome` into a `RunRecord`. The
 first run on a machine compiles it (under a minute) and caches the machine code on disk. With
 ``NUMBA_DISABLE_JIT=1`` it runs uncompiled, as plain Python, with the same results.
 
 Statistics are reduced after the run from compact per-woman arrays and bed-stay intervals (see
-:mod:`capsim.results`).
+`capsim.results`).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class RunRecord:
 
 
 def run_engine(net: Network, cohort: Cohort) -> RunRecord:
-    """Simulate one replication of ``cohort`` on ``net``; return its :class:`RunRecord`."""
+    """Simulate one replication of ``cohort`` on ``net``; return its `RunRecord`."""
     n = len(cohort)
     first_counted = int(np.searchsorted(cohort.admit_h, net.t_stats_h, side="left"))
     out = _simulate(
@@ -212,7 +212,7 @@ def compiled() -> bool:
 
 def ensure_compiled() -> None:
     """Compile the event loop in this process (or load it from the disk cache) if it is not
-    ready yet, by simulating :data:`WARM_UP_SCENARIO`. Called before local worker processes
+    ready yet, by simulating `WARM_UP_SCENARIO`. Called before local worker processes
     start, so that they inherit or load it rather than each compiling it at once."""
     if compiled():
         return

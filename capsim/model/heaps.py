@@ -3,10 +3,10 @@
 Each structure keeps one heap or queue per row of two-dimensional numpy arrays, so that a
 facility's calendar or queue is a row and what a woman touches is a few cache lines. Rows grow
 (every row doubles) when one is full. Nothing here knows about the pathway
-(:mod:`capsim.model.pathway`); the tests check these structures against :mod:`heapq` and
-:class:`collections.deque`.
+(`capsim.model.pathway`); the tests check these structures against `heapq` and
+`collections.deque`.
 
-A structure is a record of named arrays (:func:`record_class`): compiled, a numba structref
+A structure is a record of named arrays (`record_class`): compiled, a numba structref
 that jit code reads and changes in place; with ``NUMBA_DISABLE_JIT=1`` (to step through the
 loop in a debugger or measure its coverage), a plain Python class with the same fields, since
 structref proxies cannot run uncompiled. Both are built by keyword only, and a missing, extra
@@ -50,7 +50,7 @@ def check_fields(record: str, fields: Sequence[str], given: Iterable[str]) -> No
 
 
 class PlainRecord:
-    """Base of the uncompiled records: fields set by keyword, checked by :func:`check_fields`
+    """Base of the uncompiled records: fields set by keyword, checked by `check_fields`
     against the class's ``FIELDS``."""
 
     __slots__ = ()
@@ -66,7 +66,7 @@ class PlainRecord:
 
 def plain_record(name: str, fields: Sequence[str], doc: str, base: type | None = None) -> type:
     """A plain Python class named ``name`` with the slots ``fields``, built by keyword only
-    (see :class:`PlainRecord`): the uncompiled twin of a structref record."""
+    (see `PlainRecord`): the uncompiled twin of a structref record."""
     bases = (PlainRecord,) if base is None else (base, PlainRecord)
     return type(name, bases, {"__slots__": tuple(fields), "__doc__": doc,
                               "FIELDS": tuple(fields)})
@@ -75,7 +75,7 @@ def plain_record(name: str, fields: Sequence[str], doc: str, base: type | None =
 def record_class(name: str, type_class: type, fields: Sequence[str], doc: str,
                  base: type | None = None) -> type:
     """The class of a record named ``name`` with ``fields``: a structref proxy bound to
-    ``type_class`` (a registered :class:`RecordType`), or, uncompiled, :func:`plain_record`'s
+    ``type_class`` (a registered `RecordType`), or, uncompiled, `plain_record`'s
     plain class. ``base`` adds Python-side properties (such as the sizes of the rows).
     One field list serves both variants, so they cannot drift apart."""
     if UNCOMPILED:
@@ -118,17 +118,17 @@ class _RowQueues:
 
 @structref.register
 class HeapsType(RecordType):
-    """The numba type of :class:`Heaps`."""
+    """The numba type of `Heaps`."""
 
 
 @structref.register
 class TimesType(RecordType):
-    """The numba type of :class:`Times`."""
+    """The numba type of `Times`."""
 
 
 @structref.register
 class QueuesType(RecordType):
-    """The numba type of :class:`Queues`."""
+    """The numba type of `Queues`."""
 
 
 Heaps = record_class(
@@ -199,7 +199,7 @@ def grown(values, n):
 
 @njit(cache=True)
 def new_heaps(rows, cap):
-    """Empty :class:`Heaps`: ``rows`` rows with room for ``cap`` entries each."""
+    """Empty `Heaps`: ``rows`` rows with room for ``cap`` entries each."""
     return Heaps(time=np.empty((rows, cap)), tie=np.empty((rows, cap), dtype=np.int64),
                  data=np.empty((rows, cap), dtype=np.int64),
                  size=np.zeros(rows, dtype=np.int64))
@@ -264,7 +264,7 @@ def heap_pop(h, r):
 
 @njit(cache=True)
 def heap_due(h, r, t):
-    """Whether row ``r`` of heaps ``h`` (:class:`Heaps` or :class:`Times`) has an entry at or
+    """Whether row ``r`` of heaps ``h`` (`Heaps` or `Times`) has an entry at or
     before ``t`` (hours)."""
     return h.size[r] > 0 and h.time[r, 0] <= t
 
@@ -273,7 +273,7 @@ def heap_due(h, r, t):
 
 @njit(cache=True)
 def new_times(rows, cap):
-    """Empty :class:`Times`: ``rows`` rows with room for ``cap`` times each."""
+    """Empty `Times`: ``rows`` rows with room for ``cap`` times each."""
     return Times(time=np.empty((rows, cap)), size=np.zeros(rows, dtype=np.int64))
 
 
@@ -325,7 +325,7 @@ def times_pop(h, r):
 
 @njit(cache=True)
 def new_queues(rows, cap):
-    """Empty :class:`Queues`: ``rows`` rows with room for ``cap`` women each."""
+    """Empty `Queues`: ``rows`` rows with room for ``cap`` women each."""
     return Queues(item=np.empty((rows, cap), dtype=np.int64),
                   head=np.zeros(rows, dtype=np.int64), count=np.zeros(rows, dtype=np.int64))
 

@@ -121,12 +121,12 @@ class Network:
     @cached_property
     def kernel_inputs(self) -> NetworkArrays:
         """The network as the compiled loop takes it
-        (:class:`~capsim.model.pathway.NetworkArrays`, by name): facility counters (free beds,
+        (`NetworkArrays`, by name): facility counters (free beds,
         women in labour the on-duty midwives can care for, caesareans that can run at once),
         whether each facility delivers now, caesarean and critical-care capability, travel
         hours, referral orders, eligibility [risk, facility], the policy steps with the
         capacity changes each makes worked out from the head-counts before and after it
-        (:attr:`capacity`), and the referral-rule changes (hours, eligibility). Worked out
+        (`capacity`), and the referral-rule changes (hours, eligibility). Worked out
         once per network."""
         nf = self.n
         th_cap = [self.theatre_capacity(f, c.theatres, c.obstetricians)
@@ -183,7 +183,7 @@ def hours_since(start: date, when: date) -> float:
 
 
 def compile_network(scenario: Scenario) -> Network:
-    """Compile a validated scenario into a :class:`Network` for the engine."""
+    """Compile a validated scenario into a `Network` for the engine."""
     facs = scenario.facilities
     travel = travel_hours(scenario)
     order = referral_orders(scenario, travel)

@@ -1,17 +1,17 @@
 """The event loop of one replication: the steps of the pathway, compiled with numba.
 
-One function per step of the pathway (see :mod:`capsim.model.engine` for the pathway and its
-calendars); each takes the replication's :class:`State` ``s`` first and says what it reads and
+One function per step of the pathway (see `capsim.model.engine` for the pathway and its
+calendars); each takes the replication's `State` ``s`` first and says what it reads and
 changes. Times are in hours; facilities and women are int64 indices.
 
-Everything is addressed by name: the inputs are :class:`WomenArrays` and
-:class:`NetworkArrays`, the state a record of :data:`STATE_FIELDS` built by keyword, the result
-an :class:`Outcome`. The data structures (heaps, heaps of times, first-come queues) live in
-:mod:`capsim.model.heaps`: a facility's calendars are rows of two-dimensional heaps and its
+Everything is addressed by name: the inputs are `WomenArrays` and
+`NetworkArrays`, the state a record of `STATE_FIELDS` built by keyword, the result
+an `Outcome`. The data structures (heaps, heaps of times, first-come queues) live in
+`capsim.model.heaps`: a facility's calendars are rows of two-dimensional heaps and its
 queues rows of ring buffers, so what a woman touches is a few cache lines of her facility and
 her cost grows little with the number of facilities. The region's calendar is a one-row
-:class:`~capsim.model.heaps.Heaps` ordered by (time, sequence number), each entry carrying an
-event kind and a woman (or facility, or step) packed by :func:`encode_event`.
+`Heaps` ordered by (time, sequence number), each entry carrying an
+event kind and a woman (or facility, or step) packed by `encode_event`.
 
 Compiled once per machine and cached on disk (numba ``cache=True``, beside this file or in the
 user's cache directory); the first run after an install spends some seconds compiling. With
@@ -22,8 +22,8 @@ Capacity owed after a cut: a policy step may take a facility's free beds, labour
 theatres below zero while more are in use than the new capacity allows. Nobody is evicted; the
 units in use are owed. A freed unit then repays the debt (the free count goes up by one)
 instead of serving the next woman waiting, and only once the count is back at zero does a
-freed unit go to a woman in the queue (:func:`free_midwife`, :func:`free_theatre`). A new
-woman is served at once only while the count is above zero (beds: :func:`arrive`).
+freed unit go to a woman in the queue (`free_midwife`, `free_theatre`). A new
+woman is served at once only while the count is above zero (beds: `arrive`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ NO_REFERRAL = -1  # the reason recorded when she plans to deliver where she book
 
 #: A region event packs its kind above bit ``EVENT_SHIFT`` and the index it concerns (a woman,
 #: a facility, a policy step or a referral-rule change) below it, so the index must be less
-#: than ``MAX_INDEX`` (2**40, about 10**12 women in a replication); :func:`simulate` checks.
+#: than ``MAX_INDEX`` (2**40, about 10**12 women in a replication); `simulate` checks.
 EVENT_SHIFT = 40
 MAX_INDEX = 1 << EVENT_SHIFT
 INDEX_MASK = MAX_INDEX - 1
@@ -92,7 +92,7 @@ class WomenArrays(NamedTuple):
 
 
 class NetworkArrays(NamedTuple):
-    """The network as the loop takes it (see :attr:`capsim.model.network.Network.kernel_inputs`):
+    """The network as the loop takes it (see `capsim.model.network.Network.kernel_inputs`):
     facility counters at the start (copied, not changed), rules, travel, referral orders,
     policy steps and referral-rule changes."""
 
@@ -119,7 +119,7 @@ class NetworkArrays(NamedTuple):
 
 
 class Outcome(NamedTuple):
-    """What :func:`simulate` returns: counts, per-woman arrays (cohort order) and the records
+    """What `simulate` returns: counts, per-woman arrays (cohort order) and the records
     of bed stays and moves (hours)."""
 
     arrived: int              # women who arrived before the end of the horizon
@@ -146,8 +146,8 @@ class Outcome(NamedTuple):
     flow_why: np.ndarray      # int64 [move]: NO_BED or EMERGENCY_TRANSFER
 
 
-#: Every field of :class:`State`: the one list behind the compiled record and its uncompiled
-#: twin, and the names :func:`new_state` must give, each once.
+#: Every field of `State`: the one list behind the compiled record and its uncompiled
+#: twin, and the names `new_state` must give, each once.
 STATE_FIELDS = (
     # women: inputs, one entry per woman (WomenArrays)
     *WomenArrays._fields,
@@ -177,13 +177,13 @@ STATE_FIELDS = (
 
 @structref.register
 class StateType(RecordType):
-    """The numba type of :class:`State`."""
+    """The numba type of `State`."""
 
 
 State = record_class(
     "State", StateType, STATE_FIELDS,
-    """Everything one replication reads and changes, by the names of :data:`STATE_FIELDS`
-    (built by :func:`new_state`).""")
+    """Everything one replication reads and changes, by the names of `STATE_FIELDS`
+    (built by `new_state`).""")
 
 
 # --- the region's calendar -----------------------------------------------------------------
@@ -191,13 +191,13 @@ State = record_class(
 @njit(cache=True)
 def encode_event(kind, index):
     """The region calendar's data for an event of ``kind`` about ``index`` (a woman, a
-    facility, a policy step or a referral-rule change; below :data:`MAX_INDEX`)."""
+    facility, a policy step or a referral-rule change; below `MAX_INDEX`)."""
     return (kind << EVENT_SHIFT) | index
 
 
 @njit(cache=True)
 def decode_event(data):
-    """The (kind, index) that :func:`encode_event` packed into ``data``."""
+    """The (kind, index) that `encode_event` packed into ``data``."""
     return data >> EVENT_SHIFT, data & INDEX_MASK
 
 
@@ -252,7 +252,7 @@ def keep_awake(s, f):
 @njit(cache=True)
 def wake(s, f, t):
     """A wake-up of facility ``f`` at ``t``: forget it if it is the one due, and catch ``f``
-    up to ``t`` (see :func:`catch_up`)."""
+    up to ``t`` (see `catch_up`)."""
     if s.wake_at[f] <= t:
         s.wake_at[f] = np.inf
     catch_up(s, f, t)
@@ -302,17 +302,17 @@ def may_deliver(s, g, risk, by_risk, cs, cc):
 @njit(cache=True, inline="always")
 def first_in_order(s, start, risk, by_risk, cs, cc, needs_bed, t):
     """The referral rule: the first facility in ``start``'s referral order (``s.order``, the
-    others by preference) that may take her (:func:`may_deliver` with ``risk``, ``by_risk``,
+    others by preference) that may take her (`may_deliver` with ``risk``, ``by_risk``,
     ``cs``, ``cc``) and, when ``needs_bed``, has a free bed at ``t`` once caught up;
     ``OUT_OF_REGION`` when none does.
 
     The one walk of the pathway, used three ways:
 
-    - the planned destination (:func:`planned_target`): eligible by risk, a caesarean
+    - the planned destination (`planned_target`): eligible by risk, a caesarean
       capability if she plans one, no bed sought;
-    - diversion when her planned facility has no free bed (:func:`arrive`): the same test,
+    - diversion when her planned facility has no free bed (`arrive`): the same test,
       and a free bed;
-    - emergency transfer (:func:`emergency_transfer`): not by risk, but the capability she
+    - emergency transfer (`emergency_transfer`): not by risk, but the capability she
       needs (caesarean, critical care), and a free bed.
 
     With ``needs_bed``, each facility that may take her is caught up to ``t`` before its beds
@@ -332,7 +332,7 @@ def first_in_order(s, start, risk, by_risk, cs, cc, needs_bed, t):
 def planned_target(s, w):
     """Where woman ``w`` plans to deliver before any bed is sought (-1: out of the region):
     where she booked if it may take her, else the first facility in its referral order that
-    may (:func:`first_in_order`). Worked out once per (booked facility, risk, planned
+    may (`first_in_order`). Worked out once per (booked facility, risk, planned
     caesarean) under the rules in force and kept in ``s.plan_cache_to`` and
     ``s.plan_cache_why`` (cleared when a rule changes); recorded for her in ``s.plan_to``
     and ``s.plan_why`` with the reason when it is not where she booked: a risk referral when
@@ -387,10 +387,10 @@ def arrive(s, w, t):
     """Woman ``w`` needs a bed at ``t`` (labour onset, planned caesarean or antenatal
     admission).
 
-    Her planned facility (:func:`planned_target`; a planned or risk referral is counted after
+    Her planned facility (`planned_target`; a planned or risk referral is counted after
     the run) is caught up to ``t``; she takes a bed there if one is free. Otherwise she is
     turned away and diverted along its referral order to the first facility that may take her
-    and has a free bed (:func:`first_in_order`), where the bed is held while she travels;
+    and has a free bed (`first_in_order`), where the bed is held while she travels;
     with none she leaves the region. Then her labour starts at once (she is there and it is
     due), or is put on her facility's calendar (a labour that needs no theatre or critical
     care), or on the region's calendar (one that may reach another facility). Changes her
@@ -446,7 +446,7 @@ def labour(s, w, t):
 @njit(cache=True)
 def labour_event(s, w, t):
     """A labour from the region's calendar: catch her facility up to ``t``, start her labour
-    (:func:`labour`) and keep the facility awake for its midwife queue."""
+    (`labour`) and keep the facility awake for its midwife queue."""
     f = np.int64(s.bed_at[w])
     catch_up(s, f, t)
     labour(s, w, t)
@@ -483,8 +483,8 @@ def free_midwife(s, f, t):
 @njit(cache=True)
 def labour_end(s, w, t):
     """The end at ``t`` of a labour that needs a caesarean or critical care (from the region's
-    calendar): her midwife is freed (:func:`free_midwife`); she is transferred if her facility
-    lacks what she needs (:func:`emergency_transfer`); else an emergency caesarean is decided
+    calendar): her midwife is freed (`free_midwife`); she is transferred if her facility
+    lacks what she needs (`emergency_transfer`); else an emergency caesarean is decided
     (``s.decision_h``) and asks for a theatre, or she gives birth."""
     f = np.int64(s.bed_at[w])
     catch_up(s, f, t)
@@ -518,7 +518,7 @@ def give_birth(s, w, f, t, how):
 def emergency_transfer(s, w, f, t):
     """Woman ``w`` at ``f`` needs what ``f`` lacks at ``t``: her bed is freed at once, and she
     goes to the first facility in ``f``'s referral order with the capability and a free bed
-    (:func:`first_in_order`), the bed held while she travels and her arrival on the region's
+    (`first_in_order`), the bed held while she travels and her arrival on the region's
     calendar (a caesarean is decided now, ``s.decision_h``), or, with none, out of the
     region. Records the move."""
     s.free_beds[leave_bed(s, w, t)] += 1
@@ -595,7 +595,7 @@ def theatre_waiting(s, f):
 def free_theatre(s, f, t):
     """A theatre at ``f`` is freed at ``t``. While the free count is below zero (owed after a
     cut) the freed theatre repays it; otherwise it goes to the next caesarean waiting
-    (:func:`next_in_theatre`), or, with none waiting, raises the free count."""
+    (`next_in_theatre`), or, with none waiting, raises the free count."""
     if s.free_th[f] >= 0 and theatre_waiting(s, f):
         next_in_theatre(s, f, t)
     else:
@@ -605,7 +605,7 @@ def free_theatre(s, f, t):
 @njit(cache=True)
 def apply_policy(s, k, t):
     """Carry out policy step ``k`` at ``t`` at its facility (its capacity changes worked out
-    beforehand, :attr:`capsim.model.network.Network.kernel_inputs`).
+    beforehand, `capsim.model.network.Network.kernel_inputs`).
 
     The facility is caught up to ``t``; its free beds, labour places and theatres change by
     the step's amounts. A cut may leave a free count below zero: the units in use are then
@@ -701,8 +701,8 @@ def run_loop(s, initial_facility, initial_release):
 
 @njit(cache=True)
 def new_state(women, network, first_counted, t_end, stay_room):
-    """A fresh :class:`State`, built by field name: the cohort's arrays (``women``, a
-    :class:`WomenArrays`), the network's (``network``, a :class:`NetworkArrays`; the counters
+    """A fresh `State`, built by field name: the cohort's arrays (``women``, a
+    `WomenArrays`), the network's (``network``, a `NetworkArrays`; the counters
     and the rules a step may change copied), empty per-woman records, calendars and queues,
     and room for ``stay_room`` bed stays."""
     n = women.admit.shape[0]
@@ -759,11 +759,11 @@ def new_state(women, network, first_counted, t_end, stay_room):
 
 @njit(cache=True)
 def simulate(women, network, initial_facility, initial_release, first_counted, t_end):
-    """Simulate one replication of ``women`` (:class:`WomenArrays`) on ``network``
-    (:class:`NetworkArrays`), with the women already in a bed at the start (their facilities
+    """Simulate one replication of ``women`` (`WomenArrays`) on ``network``
+    (`NetworkArrays`), with the women already in a bed at the start (their facilities
     ``initial_facility`` and release hours ``initial_release``), counting the moves of women
     from index ``first_counted`` on, to the end of the horizon ``t_end`` (hours). Returns an
-    :class:`Outcome`; the bed stays still open at the end close at ``t_end``."""
+    `Outcome`; the bed stays still open at the end close at ``t_end``."""
     n = women.admit.shape[0]
     if n >= MAX_INDEX:
         raise ValueError("too many women for the region's calendar (2**40 at most)")

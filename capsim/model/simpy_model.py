@@ -2,14 +2,14 @@
 
 This is the readable statement of the pathway, for planners and reviewers who want to see what
 the simulation does to a woman, and the place to try a change of the pathway before it is made
-fast. The compiled engine (:mod:`capsim.model.engine`) simulates the same pathway more than
+fast. The compiled engine (`capsim.model.engine`) simulates the same pathway more than
 ten times faster; given the same women the two agree woman by woman, so this model is also the
 independent check of the engine (``tests/test_engine_vs_simpy.py``). Run it with
 ``capsim.simulate(scenario, engine="simpy")`` or ``capsim run SCENARIO --engine simpy``.
 
 Times are hours since the start of the simulation (the first warm-up day at 00:00).
 
-The pathway of one woman (:meth:`SimpyModel.woman`)
+The pathway of one woman (`SimpyModel.woman`)
 -----------------------------------------------------
 1. **Where she plans to deliver.** When she first needs a bed (her labour begins, her planned
    caesarean is due, or she is admitted before labour) she plans to deliver where she booked,
@@ -40,7 +40,7 @@ The pathway of one woman (:meth:`SimpyModel.woman`)
 6. **Postnatal stay.** She keeps her bed for her postnatal stay (by mode of delivery), then
    leaves.
 
-The plan's dated changes (:meth:`SimpyModel.policy_steps`, :meth:`SimpyModel.referral_changes`)
+The plan's dated changes (`SimpyModel.policy_steps`, `SimpyModel.referral_changes`)
 -----------------------------------------------------------------------------------------------
 A policy step adds or removes beds, midwives, obstetricians or theatres at a facility on a
 date, or stops or starts its deliveries; a referral change sets which facilities each risk
@@ -48,14 +48,14 @@ colour may deliver at from a date on. Head-counts become capacities through the 
 women in labour the midwives on duty can care for, and the caesareans the theatres and the
 obstetricians on duty can run at once. A cut takes effect on its date even below what is in
 use: nobody is moved out of a bed or away from her midwife or theatre, but the units owed are
-repaid as they are freed, before anyone waiting is served (see :class:`Pool`). A facility that
+repaid as they are freed, before anyone waiting is served (see `Pool`). A facility that
 stops deliveries takes no new women (planned, diverted or transferred in); women already there
 carry on. A change applies before a woman who first needs a bed at the same hour; women who
 first need a bed at the same hour arrive in cohort order.
 
-The model consumes a :class:`~capsim.model.network.Network` and a :class:`~capsim.demand.Cohort`
-and returns a :class:`~capsim.model.engine.RunRecord`, like the compiled engine, so that
-:func:`capsim.results.reduce_replication` reduces both alike.
+The model consumes a `Network` and a `Cohort`
+and returns a `RunRecord`, like the compiled engine, so that
+`capsim.results.reduce_replication` reduces both alike.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ EMERGENCY, PLANNED = 0, 1
 
 def run_simpy(net: Network, cohort: Cohort, count_events: bool = False) -> RunRecord:
     """Simulate one replication of ``cohort`` on ``net`` with the per-woman simpy model; return
-    its :class:`~capsim.model.engine.RunRecord` (times in hours).
+    its `RunRecord` (times in hours).
 
     ``count_events=True`` steps the simulation one simpy event at a time to count them in
     ``RunRecord.events`` (slower; for reporting, not for timing); otherwise ``events`` is 0.
@@ -149,8 +149,8 @@ class Pool:
 
 
 class SimpyModel:
-    """One replication: each facility's beds, midwives and theatres as :class:`Pool`, the
-    rules in force, and one simpy process per woman (:meth:`woman`)."""
+    """One replication: each facility's beds, midwives and theatres as `Pool`, the
+    rules in force, and one simpy process per woman (`woman`)."""
 
     def __init__(self, net: Network, cohort: Cohort):
         """The region ``net`` as built, with the women of ``cohort`` still to arrive."""

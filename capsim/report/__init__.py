@@ -24,6 +24,6 @@ __all__ = ["ReportInputs", "from_folder", "from_results", "parameter_table", "re
 
 def write_html(results, out: str | Path, lang: str = "en",
                scenario_file: str | Path | None = None) -> Path:
-    """Write the HTML report of ``results`` (a :class:`capsim.Results`) to ``out``; the
+    """Write the HTML report of ``results`` (a `capsim.Results`) to ``out``; the
     parameters' sources are read from the comments of ``scenario_file``. Returns the path."""
     return write_report(from_results(results, scenario_file), out, lang)

@@ -1,6 +1,6 @@
 """The comments of a scenario file, attached to the fields they document.
 
-Scenario files carry their sources in comments ("# seed 003: 2016 deliveries", "# ASSUMED ...").
+Scenario files carry their sources in comments ("# 南江县实施方案: 5,600 deliveries", "# ASSUMED").
 YAML parsers drop comments, so this module reads the text twice: PyYAML's composer gives every
 node with its line numbers, and a line scan finds the comments; each comment is then attached
 to a field path written as in error messages (``facilities[county-hospital].beds``).
@@ -102,7 +102,7 @@ def _walk(node: yaml.Node, path: str, parent: str | None, index: int, start: int
 def read_comments(text: str) -> FileComments:
     """Attach the comments of a YAML scenario ``text`` to field paths (see the module rules).
 
-    Returns an empty :class:`FileComments` for text that does not compose as YAML."""
+    Returns an empty `FileComments` for text that does not compose as YAML."""
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:

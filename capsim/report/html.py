@@ -15,7 +15,7 @@ import pandas as pd
 
 from capsim import metrics, plots
 from capsim.formatting import fmt_value
-from capsim.i18n import t
+from capsim.i18n import field_description_zh, readable_path, t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS, TRAVEL_METRICS
 from capsim.output import write_text
 from capsim.report.care import care_tables
@@ -264,7 +264,7 @@ def _summary_section(inputs: ReportInputs, lang: str) -> str:
 
 
 def _care_section(inputs: ReportInputs, lang: str) -> str:
-    """Newborn care and the paediatric line (:mod:`capsim.report.care`); "" without them."""
+    """Newborn care and the paediatric line (`capsim.report.care`); "" without them."""
     parts = []
     for heading, table, trend in care_tables(inputs.summary, inputs.scenario, lang):
         parts.append(f"<h3>{escape(heading)}</h3>")
@@ -276,7 +276,7 @@ def _care_section(inputs: ReportInputs, lang: str) -> str:
 
 
 def _one_page_section(inputs: ReportInputs, lang: str) -> str:
-    """The summary on one page (:mod:`capsim.report.onepage`) as HTML."""
+    """The summary on one page (`capsim.report.onepage`) as HTML."""
     parts = one_page(inputs.targets, inputs.needs, plots.facility_names(inputs.scenario, lang),
                      lang)
     html = []
@@ -315,7 +315,8 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
             escape(f"{r.comparator} {thr}"),
             _value(r.margin, math.nan, math.nan, unit),
             escape(t(r.verdict, lang)),
-            escape(" ".join(x for x in (str(r.source or ""), str(r.note or "")) if x)),
+            escape(" ".join(x for x in (str(r.source or ""), str(r.note or ""),
+                                        _rests_on_defaults(r, lang)) if x)),
         ])
         classes.append({"pass": "pass", "fail": "fail", "uncertain": "uncertain"}.get(
             r.verdict, "na"))
@@ -328,6 +329,19 @@ def _targets_section(inputs: ReportInputs, lang: str) -> str:
     return "\n".join(parts)
 
 
+def _rests_on_defaults(row, lang: str) -> str:
+    """The check row's warning that its verdict rests on capsim's defaults ('' if it does not)."""
+    params = getattr(row, "defaults", "")
+    return t("check_defaults", lang, params=params) if isinstance(params, str) and params \
+        else ""
+
+
+def _documentation(row, lang: str) -> str:
+    """A parameter's description in ``lang``: the Chinese one of the catalogue for "zh" where
+    there is one, else the field's own (English) description."""
+    return (field_description_zh(row.parameter) if lang == "zh" else None) or row.documentation
+
+
 def _parameters_section(params: pd.DataFrame, lang: str) -> str:
     params = collapse_facilities(params)
     rows = []
@@ -335,12 +349,13 @@ def _parameters_section(params: pd.DataFrame, lang: str) -> str:
         if r.source:
             src = escape(r.source)
             if r.source_at and r.source_at != r.parameter:
-                src += f' <span class=muted>{escape(t("from_parent", lang, at=r.source_at))}</span>'
+                at = readable_path(r.source_at, lang)
+                src += f' <span class=muted>{escape(t("from_parent", lang, at=at))}</span>'
         elif r.given == "default":
-            src = escape(r.documentation)
+            src = escape(_documentation(r, lang))
         else:
             src = (f'<span class=muted>{escape(t("not_stated", lang))}</span> '
-                   f"{escape(r.documentation)}")
+                   f"{escape(_documentation(r, lang))}")
         rows.append([escape(r.parameter), escape(r.value),
                      escape(t("in_file" if r.given == "file" else "default", lang)), src])
     return (f"<p>{escape(t('params_intro', lang))}</p>" +

@@ -1,5 +1,5 @@
 """What a report is made of: a scenario and the tables of its run, taken from a
-:class:`~capsim.results.Results` or read back from the folder ``capsim run`` wrote."""
+`Results` or read back from the folder ``capsim run`` wrote."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ MONTHLY_COLUMNS = ("facility", "year", "month", "measure", "mean", "p5", "p95")
 SUMMARY_COLUMNS = ["facility", "facility_name", "facility_name_en", "year", "metric", "unit",
                    "mean", "ci_low", "ci_high", "ci_half_width", "sd", "p5", "p50", "p95", "n",
                    "replications_to_halve_ci"]
-#: Columns of each table that are rounded for reading (:func:`rounded_tables`).
+#: Columns of each table that are rounded for reading (`rounded_tables`).
 STATISTICS = ("mean", "ci_low", "ci_high", "ci_half_width", "sd", "p5", "p50", "p95")
 #: The queueing estimate of what each facility needs; optional (older folders lack it).
 NEEDS_FILE = "needs.csv"
@@ -38,12 +38,12 @@ SOURCES_DIR = "sources"
 class ReportInputs:
     """A scenario and the tables of one run of it.
 
-    ``summary``: :meth:`Results.summary` with ``year=None`` and the facilities' names;
-    ``flows``: :meth:`Results.flow_summary`; ``daily``: :meth:`Results.daily`, each rounded
-    as a results folder holds it (:func:`rounded_tables`); ``accounting``:
-    :attr:`Results.accounting`; ``ratios``: :func:`capsim.targets.ratio_readings`;
-    ``targets``: :func:`capsim.targets.check` (None when the scenario could not be checked);
-    ``needs``: :func:`capsim.report.onepage.sizing_estimate` (None for a results folder
+    ``summary``: `Results.summary` with ``year=None`` and the facilities' names;
+    ``flows``: `Results.flow_summary`; ``daily``: `Results.daily`, each rounded
+    as a results folder holds it (`rounded_tables`); ``accounting``:
+    `Results.accounting`; ``ratios``: `capsim.targets.ratio_readings`;
+    ``targets``: `capsim.targets.check` (None when the scenario could not be checked);
+    ``needs``: `capsim.report.onepage.sizing_estimate` (None for a results folder
     written before it was). ``scenario_file`` is the file whose comments give the
     parameters' sources (None: none).
     """
@@ -59,14 +59,14 @@ class ReportInputs:
     ratios: pd.DataFrame
     targets: pd.DataFrame | None
     needs: pd.DataFrame | None = None
-    #: :func:`capsim.monthly.monthly_summary` (None: a folder written before it existed).
+    #: `capsim.monthly.monthly_summary` (None: a folder written before it existed).
     monthly: pd.DataFrame | None = None
 
 
 def run_tables(results: Results) -> dict[str, pd.DataFrame]:
     """The ratio readings, the targets check, the queueing estimate of what is needed
-    (:func:`capsim.report.onepage.sizing_estimate`) and the monthly statistics (mean and 5-95%
-    band, :func:`capsim.monthly.counted_summary`) of ``results`` (targets may be an empty
+    (`capsim.report.onepage.sizing_estimate`) and the monthly statistics (mean and 5-95%
+    band, `capsim.monthly.counted_summary`) of ``results`` (targets may be an empty
     table when no standard applies)."""
     from capsim import targets
     from capsim.monthly import counted_summary
@@ -80,7 +80,7 @@ def run_tables(results: Results) -> dict[str, pd.DataFrame]:
 
 def from_results(results: Results, scenario_file: str | Path | None = None) -> ReportInputs:
     """Report inputs from a run in memory; ``scenario_file`` is the file it was loaded from.
-    The tables are those a results folder holds (:func:`rounded_tables`)."""
+    The tables are those a results folder holds (`rounded_tables`)."""
     tables = rounded_tables(results, run_tables(results), results.summary(year=None),
                             results.daily())
     return ReportInputs(
@@ -96,11 +96,11 @@ def from_results(results: Results, scenario_file: str | Path | None = None) -> R
 def rounded_tables(results: Results, run: dict, summary, daily) -> dict:
     """The tables of a results folder as written: summary (with the facilities' names),
     flows, daily, ratios, targets and the monthly statistics, each value rounded to its unit's reading precision
-    (:func:`capsim.formatting.reading_decimals`). Nothing is lost that a reader or the
+    (`capsim.formatting.reading_decimals`). Nothing is lost that a reader or the
     report shows, and a report drawn from a run in memory reads these same numbers, so it
     is the report of the folder to the last digit; the per-woman trace files keep every
-    digit. ``run`` is :func:`run_tables`, ``summary`` :meth:`Results.summary` with
-    ``year=None`` and ``daily`` :meth:`Results.daily` of ``results``."""
+    digit. ``run`` is `run_tables`, ``summary`` `Results.summary` with
+    ``year=None`` and ``daily`` `Results.daily` of ``results``."""
     from capsim.plots import facility_names
 
     scenario = results.scenario

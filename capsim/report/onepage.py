@@ -18,7 +18,7 @@ from capsim.formatting import fmt_value
 from capsim.i18n import t
 from capsim.results import REGION, Results
 
-#: Columns of :func:`sizing_estimate`.
+#: Columns of `sizing_estimate`.
 NEED_COLUMNS = ["year", "facility", "resource", "now", "needed", "binding"]
 #: Resources the estimate names, in the order sentences give them.
 RESOURCES = ("beds", "midwives", "theatres")
@@ -31,7 +31,7 @@ NEEDS_NAMED = 5
 def sizing_estimate(results: Results) -> pd.DataFrame:
     """Least beds, midwives (head-count) and theatres of each delivering facility and year
     that meet the default service levels by queueing theory at the loads ``results``
-    carried, beside the capacity it has (columns :data:`NEED_COLUMNS`; counts of beds,
+    carried, beside the capacity it has (columns `NEED_COLUMNS`; counts of beds,
     persons, theatres). Women turned away are not in a carried load, so where many were the
     estimate is low; ``capsim size`` measures offered loads with room for everyone and
     confirms by simulation."""
@@ -79,7 +79,7 @@ def verdict_sentences(targets: pd.DataFrame | None, lang: str) -> list[str]:
 
 
 def gap_sentences(targets: pd.DataFrame | None, names: dict[str, str], lang: str) -> list[str]:
-    """The :data:`GAPS` failing targets that fall furthest short (the shortfall over the
+    """The `GAPS` failing targets that fall furthest short (the shortfall over the
     threshold), each with the facility and year where it falls shortest and how many
     facilities fall short of it (text)."""
     if targets is None or targets.empty:

@@ -3,7 +3,7 @@
 The validated scenario (defaults filled in) is flattened into one row per parameter, named by
 the field path used in error messages (``facilities[county-hospital].beds``). A parameter
 written in the scenario file takes its source from the file's comments
-(:mod:`capsim.report.comments`); a parameter left to capsim's default takes the field's
+(`capsim.report.comments`); a parameter left to capsim's default takes the field's
 documentation, which cites the published figure behind the default where there is one.
 """
 
@@ -166,7 +166,7 @@ _FACILITY_PARAMETER = re.compile(r"facilities\[(?P<id>[^\]]+)\]\.(?P<field>.+)")
 
 
 def collapse_facilities(params: pd.DataFrame) -> pd.DataFrame:
-    """:func:`parameter_table` with a facility parameter that several facilities give alike
+    """`parameter_table` with a facility parameter that several facilities give alike
     (the same value, given the same way, from the same source) shown once, as
     ``facilities[a, b, c].field``, at the place of its first facility. Rows of other
     parameters, and values a facility gives alone, are kept as they are."""

@@ -61,7 +61,7 @@ def stress_items(scenario: Scenario, run: RunFacts, parameters: pd.DataFrame,
                  has_targets: bool = False) -> pd.DataFrame:
     """The STRESS-DES checklist filled for ``scenario`` and ``run``.
 
-    ``parameters`` is :func:`capsim.report.parameters.parameter_table`; ``header`` the comment
+    ``parameters`` is `capsim.report.parameters.parameter_table`; ``header`` the comment
     lines at the top of the scenario file. Returns columns item (e.g. "2.5.3"), section, name
     and text (in ``lang``)."""
     s = scenario

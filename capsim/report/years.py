@@ -20,7 +20,7 @@ CellText = Callable[[pd.Series], str]
 
 
 def reported_years(summary: pd.DataFrame) -> list[str]:
-    """The calendar years of ``summary`` (:meth:`Results.summary` with ``year=None``), in
+    """The calendar years of ``summary`` (`Results.summary` with ``year=None``), in
     order, as text; the whole-period rows ("all") are left out."""
     years = {str(y) for y in summary["year"].unique()} - {ALL_YEARS}
     return sorted(years, key=int)
@@ -62,7 +62,7 @@ def _delivers(s: pd.DataFrame, facility: str, year: str) -> bool:
 def region_by_year(summary: pd.DataFrame, metric_ids: tuple[str, ...] | list[str],
                    cell: CellText, facility: str = "region") -> pd.DataFrame:
     """One row per metric of ``metric_ids`` (index: metric id), one column per year, then,
-    for several years, a column for the whole period (headed :func:`period_label`); each
+    for several years, a column for the whole period (headed `period_label`); each
     cell ``cell(row)`` of the summary row, "" where the summary has none."""
     s = _indexed(summary)
     years = reported_years(summary)

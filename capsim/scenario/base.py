@@ -1,8 +1,8 @@
 """Building blocks shared by every scenario model: the strict base class and the vocabulary of
 risk colours, facility levels and capabilities.
 
-Kept apart from :mod:`capsim.scenario.models` so that the models of a scenario's sections
-(for example :mod:`capsim.scenario.targets`) can use them without importing each other.
+Kept apart from `capsim.scenario.models` so that the models of a scenario's sections
+(for example `capsim.scenario.targets`) can use them without importing each other.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _not_a_boolean(value: Any) -> Any:
 
 
 #: A number where a number is meant: an int or a float, never a boolean or a text; finite
-#: (every :class:`Strict` model refuses NaN and infinities).
+#: (every `Strict` model refuses NaN and infinities).
 Real = Annotated[float, StrictType()]
 #: A whole number where one is meant: an int, never a boolean, a text or a float such as 2.0.
 Whole = Annotated[int, StrictType()]

@@ -2,10 +2,10 @@
 from each dated policy change on.
 
 Everything that reports by year (the network's year starts, the planned readings, sizing's
-facility-years) takes its years from :func:`horizon_years` or :func:`year_spans`, and
+facility-years) takes its years from `horizon_years` or `year_spans`, and
 everything that needs the beds, head-counts, theatres or whether a facility delivers at some
 date (validation, the planned readings, the daily capacity of the results, sizing) reads them
-from one :class:`CapacitySchedule`, so that they cannot disagree about a change's date.
+from one `CapacitySchedule`, so that they cannot disagree about a change's date.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class CapacitySchedule:
 
 
 def capacity_schedule(scenario: Scenario) -> CapacitySchedule:
-    """The scenario's :class:`CapacitySchedule`: each facility as built, then its policy
+    """The scenario's `CapacitySchedule`: each facility as built, then its policy
     changes in date order (head-counts as written; a change may leave a negative count, which
     validation rejects)."""
     ids = tuple(f.id for f in scenario.facilities)

@@ -3,7 +3,7 @@ the region's.
 
 A region's caesarean rates, stays, labours and complications serve every facility alike;
 real units range from a caesarean share of 1% to 38%. A facility may carry a
-:class:`FacilityCasemix` (``facilities[].casemix``) that overrides, for the women who book at
+`FacilityCasemix` (``facilities[].casemix``) that overrides, for the women who book at
 it, any of:
 
 - the risk mix of its bookings (the share of its women in each risk colour);

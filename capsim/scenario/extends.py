@@ -10,7 +10,7 @@ mapping, itself possibly extending another, and overrides it:
 - any other value (a number, a string, a list without ids, ``null``) replaces the base's.
 
 The merged mapping is then validated like any scenario, with errors naming the file. A chain
-of files is at most :data:`capsim.limits.MAX_EXTENDS` long, and a list merged by id may not
+of files is at most `capsim.limits.MAX_EXTENDS` long, and a list merged by id may not
 repeat an id (in the base or in the file that overrides it).
 """
 
@@ -40,7 +40,7 @@ def read_extended(path: str | Path) -> tuple[dict[str, Any], str]:
 def extends_chain(path: str | Path) -> list[Path]:
     """The scenario file ``path`` followed by the files it extends, nearest first (paths as
     the file names them, relative to the file that names them). Raises ScenarioError as
-    :func:`read_extended` does."""
+    `read_extended` does."""
     return _read_chain(Path(path), [])[1]
 
 

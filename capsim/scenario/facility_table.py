@@ -2,10 +2,10 @@
 
 The table is the one a planner keeps (CSV or Excel, headers in English or Chinese): id, name,
 level, ward beds, delivery beds, midwives (head-count, or on duty by shift), obstetricians,
-theatres, capabilities, caesarean rate, deliveries and coordinates. :func:`read_facility_table`
+theatres, capabilities, caesarean rate, deliveries and coordinates. `read_facility_table`
 reads it, refusing every bad cell with its row, column and reason at once;
-:func:`scenario_text` writes the scenario as YAML whose every value says the table row it
-came from; :func:`table_rows` turns a scenario back into rows of the same table.
+`scenario_text` writes the scenario as YAML whose every value says the table row it
+came from; `table_rows` turns a scenario back into rows of the same table.
 
 The region's figures a facility table does not hold (risk mix, the caesarean rates of
 facilities without one, the horizon) are written as cited defaults, each marked so in the
@@ -110,7 +110,7 @@ class FacilityRow:
 
 def read_facility_table(path: str | Path) -> list[FacilityRow]:
     """The rows of the facility table in ``path`` (.csv or .xlsx); every bad cell, and every
-    row the scenario's facility model refuses, raises one :class:`~capsim.tables.TableError`
+    row the scenario's facility model refuses, raises one `TableError`
     listing them all with row, column and reason."""
     table = read_table(path, COLUMNS)
     rows = [row for row in (_row(r) for r in table.readers()) if row is not None]
@@ -254,7 +254,7 @@ def facility_fields(row: FacilityRow) -> dict[str, Any]:
 
 def split_caesarean_rate(rate: float) -> tuple[float, float]:
     """Planned and emergency caesarean rates (probabilities) whose caesarean share is
-    ``rate``: planned = rate x :data:`PLANNED_SHARE_OF_CAESAREANS`, and the emergency rate
+    ``rate``: planned = rate x `PLANNED_SHARE_OF_CAESAREANS`, and the emergency rate
     of the women who labour makes up the rest, planned + (1 - planned) x emergency = rate."""
     planned = rate * PLANNED_SHARE_OF_CAESAREANS
     emergency = 0.0 if planned >= 1 else (rate - planned) / (1 - planned)
@@ -263,7 +263,7 @@ def split_caesarean_rate(rate: float) -> tuple[float, float]:
 
 def caesarean_share(planned: float, emergency: float) -> float:
     """The caesarean share of planned and emergency rates: planned + (1 - planned) x
-    emergency (probability); the inverse of :func:`split_caesarean_rate`."""
+    emergency (probability); the inverse of `split_caesarean_rate`."""
     return planned + (1 - planned) * emergency
 
 
@@ -374,7 +374,7 @@ _FIELD_NOTES = {"beds": ", ward beds", "location": ", longitude and latitude"}
 
 def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
     """A scenario's facilities as rows of a facility table (column key to value, None where
-    the scenario says nothing): the inverse of :func:`scenario_mapping` for what the model
+    the scenario says nothing): the inverse of `scenario_mapping` for what the model
     holds. Deliveries are the start year's, by booking share; the caesarean rate is the one a
     facility's own casemix gives when the same for every colour."""
     start = scenario.horizon.start.year

@@ -1,4 +1,4 @@
-"""Reading scenario files: YAML (or TOML) to a validated :class:`Scenario`, with errors that
+"""Reading scenario files: YAML (or TOML) to a validated `Scenario`, with errors that
 name the file, the field path (facilities by their id) and the reason."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ M = TypeVar("M", bound=BaseModel)
 def read_mapping(path: str | Path) -> dict[str, Any]:
     """Return the top-level mapping of a YAML or TOML file, or raise ScenarioError.
 
-    The file is bounded before it is read (:mod:`capsim.limits`: its size, its nesting, the
+    The file is bounded before it is read (`capsim.limits`: its size, its nesting, the
     values its YAML aliases expand to), read as UTF-8, UTF-16 or GB18030 (a note on stderr
     says which when it is not UTF-8), and a YAML mapping may not repeat a key."""
     path = Path(path)
@@ -58,7 +58,7 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
 
 
 def _read_bytes(path: Path, source: str) -> bytes:
-    """The bytes of the file, refused past :data:`capsim.limits.MAX_FILE_BYTES` before they
+    """The bytes of the file, refused past `capsim.limits.MAX_FILE_BYTES` before they
     are read."""
     try:
         with path.open("rb") as f:
@@ -79,11 +79,11 @@ def _read_bytes(path: Path, source: str) -> bytes:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario file; return the frozen :class:`Scenario`.
+    """Load and validate a scenario file; return the frozen `Scenario`.
 
-    Raises :class:`~capsim.errors.ScenarioError` naming the file, field and reason of every
+    Raises `ScenarioError` naming the file, field and reason of every
     problem found, before anything is simulated. A file that says ``extends: base.yaml`` is
-    merged onto its base first (see :mod:`capsim.scenario.extends`).
+    merged onto its base first (see `capsim.scenario.extends`).
     """
     from capsim.scenario.extends import read_extended  # it reads files through this module
 

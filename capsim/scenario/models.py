@@ -2,8 +2,8 @@
 of one woman, the referral rules, policy events over the horizon, and run settings.
 
 Every field carries its unit and, where a default comes from published figures, the
-source (see ``REFERENCE`` notes in the descriptions). The simulation receives one frozen
-:class:`Scenario` and never reads files.
+source (cited in the descriptions). The simulation receives one frozen
+`Scenario` and never reads files.
 """
 
 from __future__ import annotations
@@ -479,7 +479,7 @@ class Roster(Strict):
     def headcount_for(self, on_duty: int) -> int:
         """Least head-count whose roster covers ``on_duty`` staff at every moment:
         ceil(on_duty x shifts / availability) (persons). The one-on-duty minimum of
-        :meth:`on_duty` (a delivering facility always has someone on call) is not counted as
+        `on_duty` (a delivering facility always has someone on call) is not counted as
         cover, so one on duty needs a full roster too, not a single person."""
         if on_duty <= 0:
             return 0
@@ -517,7 +517,8 @@ class Pathway(Strict):
         Distribution(dist="lognormal", mean=25.0, sd=10.0),
         description="Minutes from decision to delivery for an emergency caesarean when a theatre "
         "is free (minutes). Chosen so that about 72% are within 30 min, as reported for one "
-        "Chinese hospital (REFERENCE: 30.3-72.2% in China, 66.3% in the UK).",
+        "Chinese hospital (published hospital audits: 30.3-72.2% in China, 66.3% in the "
+        "UK).",
     )
     one_to_one_midwife: bool = Field(
         True, description="A woman in active labour needs a midwife to herself."
@@ -536,8 +537,8 @@ class Pathway(Strict):
         30.0,
         gt=0,
         le=limits.MAX_DURATION,
-        description="Decision-to-delivery interval target for emergency caesareans (minutes); "
-        "seed 002." + bound(limits.MAX_DURATION),
+        description="Decision-to-delivery interval target for emergency caesareans (minutes); 30 "
+        "minutes in the maternal-safety work plan." + bound(limits.MAX_DURATION),
     )
     roster: Roster = Field(default_factory=Roster)
     obstetricians_per_caesarean: Whole = Field(
@@ -571,7 +572,7 @@ class Eligibility(Strict):
 
 
 def _default_eligibility() -> dict[RiskColour, Eligibility]:
-    # Seed 002: yellow, orange, red and purple deliver at level-II-or-above hospitals.
+    # 母婴保障工作计划: yellow, orange, red and purple deliver at level-II-or-above hospitals.
     return {
         "green": Eligibility(min_level="township"),
         "yellow": Eligibility(min_level="county"),
@@ -606,7 +607,8 @@ class Referral(Strict):
     eligibility: dict[RiskColour, Eligibility] = Field(
         default_factory=_default_eligibility,
         description="By risk colour: minimum level and capabilities of the delivering facility. "
-        "Default from seed 002: yellow and above at level II or above.",
+        "Default from the maternal-safety work plan (母婴保障工作计划): yellow and above at "
+        "level II or above.",
     )
     transfers: tuple[Transfer, ...] = Field(
         (), max_length=limits.MAX_TRANSFERS,
@@ -671,6 +673,12 @@ class Scenario(Strict):
 
     name: str = Field(..., min_length=1, max_length=limits.MAX_NAME_CHARS,
                       description="Scenario name." + bound(limits.MAX_NAME_CHARS, "characters"))
+    name_zh: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                                description="Chinese display name (default: name)."
+                                + bound(limits.MAX_NAME_CHARS, "characters"))
+    name_en: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                                description="English display name (default: name)."
+                                + bound(limits.MAX_NAME_CHARS, "characters"))
     description: str = Field("", max_length=limits.MAX_TEXT_CHARS,
                              description="What the scenario represents and its sources."
                              + bound(limits.MAX_TEXT_CHARS, "characters"))
@@ -784,6 +792,11 @@ class Scenario(Strict):
                     f"demand: {year} would have {deliveries * events:.4g} deliveries (demand "
                     f"events included), more than the {limits.MAX_DELIVERIES:,} a scenario "
                     "may have in a year")
+
+    def display_name(self, lang: str = "en") -> str:
+        """The scenario's name in ``lang``: name_zh for "zh", name_en for "en", else name."""
+        given = self.name_zh if lang == "zh" else self.name_en
+        return given or self.name
 
     def facility(self, fid: str) -> Facility:
         """Return the facility with id ``fid``."""

@@ -6,7 +6,7 @@ mother delivered, with her risk colour and mode of birth. A baby needs **special
 (level II cots, 新生儿病房) or **intensive care** (level III cots, NICU) with the probabilities
 below; the chance rises with the mother's risk colour and after a caesarean birth. A baby
 whose facility of birth lacks cots of the level, or has none free, is transferred along the
-referral order (:mod:`capsim.scenario.referral`) to the first facility with a free cot of that
+referral order (`capsim.scenario.referral`) to the first facility with a free cot of that
 level, out of the region as the last resort. When the scenario names newborn critical care
 centres (危重新生儿救治中心), only they admit babies who need intensive care.
 
@@ -89,7 +89,7 @@ class Cots(Strict):
                              + bound(limits.MAX_CAPACITY))
 
     def of(self, level: str) -> int:
-        """The cots of ``level`` (one of :data:`NEWBORN_LEVELS`)."""
+        """The cots of ``level`` (one of `NEWBORN_LEVELS`)."""
         return int(getattr(self, level))
 
 

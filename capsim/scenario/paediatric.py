@@ -5,7 +5,7 @@ A child falls ill where she lives and presents at a facility (``presentation`` s
 severity sets the lowest level that may admit her (``severity_level``): a mild case a township
 centre, a moderate one the district hospital, a severe one the city children's hospital. When
 the facility where she presents is below that level, has no paediatric beds or none free, she
-is referred up along the referral order (:mod:`capsim.scenario.referral`) to the first facility
+is referred up along the referral order (`capsim.scenario.referral`) to the first facility
 of the level with a free bed, out of the region as the last resort. Once stabilised (after
 ``down_referral_after`` of her stay) a child referred up returns to the facility where she
 presented, when it has a free paediatric bed, for the rest of her stay (双向转诊).
@@ -119,7 +119,7 @@ class PaediatricLine(Strict):
 
     def check_years(self, years: Iterable[int], first: int) -> None:
         """Raise ValueError when growth from ``first`` takes a simulated year's admissions
-        above :data:`capsim.limits.MAX_DELIVERIES`."""
+        above `capsim.limits.MAX_DELIVERIES`."""
         total = sum(g.admissions for g in self.groups)
         for year in years:
             try:

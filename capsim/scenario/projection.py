@@ -1,6 +1,6 @@
 """Demand projections a scenario can choose besides a number per year or a growth rate:
-deliveries scaled to a national trend (:class:`NationalTrend`), or derived from the women of
-reproductive age and age-specific fertility rates (:class:`PopulationProjection`)."""
+deliveries scaled to a national trend (`NationalTrend`), or derived from the women of
+reproductive age and age-specific fertility rates (`PopulationProjection`)."""
 
 from __future__ import annotations
 

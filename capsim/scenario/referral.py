@@ -3,23 +3,23 @@ sent when her facility has no free bed or lacks what an emergency needs.
 
 * **Eligibility.** A facility is eligible for a risk colour when its level is at least the
   colour's minimum and it has every capability the colour's rule asks for
-  (:func:`allows`), and it delivers on the day (:meth:`ReferralRule.may_deliver`).
+  (`allows`), and it delivers on the day (`ReferralRule.may_deliver`).
 * **Planned destination.** She plans to deliver where she booked when it delivers on that
   day, is eligible for her colour under the rules in force that day, and, for a planned
   caesarean, can run a caesarean (the capability and at least one theatre with an on-duty
   obstetrician); otherwise at the first facility of her booked facility's referral order
   that satisfies the same, or out of the region when none does
-  (:meth:`ReferralRule.destination`). The move is a *risk referral* when her booked facility
+  (`ReferralRule.destination`). The move is a *risk referral* when her booked facility
   delivers on that day but her colour may not deliver there, and a *planned referral*
   otherwise (it does not deliver that day, or cannot run her planned caesarean).
-* **Walks along the referral order** (:func:`referral_orders`): with no free bed where she
-  goes, the facilities where she may deliver, in order (:meth:`ReferralRule.diversion`); for
+* **Walks along the referral order** (`referral_orders`): with no free bed where she
+  goes, the facilities where she may deliver, in order (`ReferralRule.diversion`); for
   an emergency caesarean or a complication her facility cannot treat, the delivering
-  facilities with the capability, in order (:meth:`ReferralRule.transfer`). Beds are the
+  facilities with the capability, in order (`ReferralRule.transfer`). Beds are the
   engine's to count: the walk takes the first with a free bed.
 
-Rules and capacities change at their dates (:meth:`capsim.scenario.models.Referral.
-eligibility_schedule`, :func:`capsim.scenario.calendar.capacity_schedule`); a change dated at
+Rules and capacities change at their dates (`capsim.scenario.models.Referral.
+eligibility_schedule`, `capsim.scenario.calendar.capacity_schedule`); a change dated at
 00:00 counts from its own day on. The compiled engine mirrors this module in its pathway
 steps; the tests hold the two to the same answers.
 """
@@ -83,7 +83,7 @@ def check_every_colour_has_a_facility(scenario: Scenario) -> None:
 def eligibility_by_date(scenario: Scenario) -> list[tuple[date | None, tuple[tuple[bool, ...],
                                                                             ...]]]:
     """The eligibility rules in force from each date on (None: from the start) as flags
-    [risk colour][facility] by level and capabilities (:func:`allows`), in date order."""
+    [risk colour][facility] by level and capabilities (`allows`), in date order."""
     facs = scenario.facilities
     return [(when, tuple(tuple(allows(f, rules[c]) for f in facs) for c in RISK_COLOURS))
             for when, rules in scenario.referral.eligibility_schedule()]
@@ -132,8 +132,8 @@ def referral_orders(scenario: Scenario, travel: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Destination:
-    """Where she plans to deliver: a facility index (:data:`OUT_OF_REGION` for none in the
-    region) and why she goes there (one of :data:`PLANNED_REASONS`)."""
+    """Where she plans to deliver: a facility index (`OUT_OF_REGION` for none in the
+    region) and why she goes there (one of `PLANNED_REASONS`)."""
 
     facility: int
     reason: str
@@ -243,7 +243,7 @@ def care_eligibility(scenario: Scenario, beds: np.ndarray, min_levels: tuple[str
 def care_walk(order: np.ndarray, eligible: np.ndarray, facility: int, need: int) -> list[int]:
     """The facilities a patient whose ``need`` her ``facility`` cannot meet (no such care, or
     no free bed) is sent to, in order: those of its referral order (``order``, as
-    :func:`referral_orders` gives it) that admit the need (``eligible`` [need, facility], as
-    :func:`care_eligibility` gives it). Beds are the admissions loop's to count
-    (:mod:`capsim.model.admissions`): it takes the first with a free bed."""
+    `referral_orders` gives it) that admit the need (``eligible`` [need, facility], as
+    `care_eligibility` gives it). Beds are the admissions loop's to count
+    (`capsim.model.admissions`): it takes the first with a free bed."""
     return [int(g) for g in order[facility] if eligible[need, g]]

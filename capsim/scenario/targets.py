@@ -1,13 +1,13 @@
-"""Targets as data: one :class:`Standard` describes a standard or target (metric, comparator,
-threshold, scope, years, reading, source); the packaged catalogue is a :class:`Catalogue` of
-them, and a scenario's ``targets`` section (:class:`Targets`) switches catalogue standards on
+"""Targets as data: one `Standard` describes a standard or target (metric, comparator,
+threshold, scope, years, reading, source); the packaged catalogue is a `Catalogue` of
+them, and a scenario's ``targets`` section (`Targets`) switches catalogue standards on
 or off, overrides them, and adds local targets.
 
-Metric names are those of :data:`capsim.metrics.METRICS`. A *planned* reading comes from the
+Metric names are those of `capsim.metrics.METRICS`. A *planned* reading comes from the
 scenario's own figures (beds ÷ planned deliveries × 1,000), a *simulated* one from the
-replications; only the metrics of :data:`capsim.metrics.PLANNED_METRICS` have a planned
+replications; only the metrics of `capsim.metrics.PLANNED_METRICS` have a planned
 reading. Standard ids are checked against the packaged catalogue, read here from its data file
-(:func:`packaged_catalogue`), so that a scenario's problems are all found when it is loaded.
+(`packaged_catalogue`), so that a scenario's problems are all found when it is loaded.
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ class Targets(Strict):
 @lru_cache(maxsize=1)
 def packaged_catalogue() -> Catalogue:
     """The catalogue of standards shipped with capsim (``capsim/data/standards.yaml``),
-    validated; raises :class:`~capsim.errors.ScenarioError` naming the field and reason when
+    validated; raises `ScenarioError` naming the field and reason when
     the packaged file is broken."""
     with resources.as_file(resources.files("capsim") / "data" / PACKAGED_CATALOGUE) as path:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

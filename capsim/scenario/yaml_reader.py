@@ -1,15 +1,15 @@
 """YAML as scenario files are read: the safe loader, bounded and strict.
 
-- nesting deeper than :data:`capsim.limits.MAX_DEPTH` levels is refused while composing, so
+- nesting deeper than `capsim.limits.MAX_DEPTH` levels is refused while composing, so
   that no input reaches Python's recursion limit;
 - a mapping that repeats a key is refused with the line of both, instead of the last one
   silently winning (``beds: 80`` then ``beds: 8``);
 - a value that cannot be read as its tag says (``!!int x``) is refused with its line, and a
   date that does not exist (``2016-02-30``, ``!!timestamp x``) is kept as text, for the
   field that expects a date to refuse by name;
-- a file has at most :data:`capsim.limits.MAX_MERGE_KEYS` merge keys (``<<``);
+- a file has at most `capsim.limits.MAX_MERGE_KEYS` merge keys (``<<``);
 
-and :func:`check_shape` bounds what was read, YAML or TOML: its nesting, the values its
+and `check_shape` bounds what was read, YAML or TOML: its nesting, the values its
 aliases expand to ("billion laughs") and values that contain themselves.
 """
 
@@ -99,13 +99,13 @@ def _refuse_repeated_keys(loader: BoundedLoader, node: MappingNode) -> None:
 
 
 def load_yaml(text: str) -> Any:
-    """The value of a YAML document, read by :class:`BoundedLoader` (raises yaml.YAMLError)."""
+    """The value of a YAML document, read by `BoundedLoader` (raises yaml.YAMLError)."""
     return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 (a SafeLoader)
 
 
 def check_shape(data: Any) -> str | None:
     """Why ``data`` (as read from a file) is refused, or None: nested more than
-    :data:`~capsim.limits.MAX_DEPTH` levels, more than :data:`~capsim.limits.MAX_VALUES`
+    `MAX_DEPTH` levels, more than `MAX_VALUES`
     values once every shared value (a YAML alias) is counted where it is used, or a value
     that contains itself. Runs in time proportional to the distinct values, without
     recursion."""

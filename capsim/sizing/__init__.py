@@ -7,11 +7,11 @@ for stated service levels, beside the flat ratio standards and a workload establ
 >>> result = sizing.size(scenario, {"no_bed": 0.01}, replications=10)     # doctest: +SKIP
 >>> result.comparison                                                     # doctest: +SKIP
 
-Modules: :mod:`~capsim.sizing.levels` (service levels and ratio standards),
-:mod:`~capsim.sizing.loads` (offered loads), :mod:`~capsim.sizing.requirements` (queueing
-formulas per level), :mod:`~capsim.sizing.solver` (rounds of simulation),
-:mod:`~capsim.sizing.workload` (WISN / Birthrate Plus establishment),
-:mod:`~capsim.sizing.compare` (the comparison table), :mod:`~capsim.sizing.plot`.
+Modules: `levels` (service levels and ratio standards),
+`loads` (offered loads), `requirements` (queueing
+formulas per level), `solver` (rounds of simulation),
+`workload` (WISN / Birthrate Plus establishment),
+`compare` (the comparison table), `plot`.
 """
 
 from capsim.sizing.api import SizingResult, size

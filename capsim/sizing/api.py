@@ -18,20 +18,25 @@ from capsim.sizing import solver
 from capsim.sizing.compare import comparison_table
 from capsim.sizing.levels import RatioStandards, ServiceLevels, ratio_standards, service_levels
 from capsim.sizing.loads import bed_days_per_delivery
+from capsim.sizing.twins import twin_groups
 from capsim.sizing.workload import Workload, establishment, planned_casemix
+from capsim.targets.defaults import defaults_behind
 
-#: Columns of :attr:`SizingResult.requirements`.
+#: Columns of `SizingResult.out_of_reach`.
+OUT_OF_REACH_COLUMNS = ["year", "facility", "level", "target", "attainable", "attainable_low"]
+
+#: Columns of `SizingResult.requirements`.
 REQUIREMENT_COLUMNS = ["year", "facility", "resource", "needed", "headcount", "load",
                        "queueing", "binding", "met", "least"]
 
 
 @dataclass
 class SizingResult:
-    """What :func:`size` found, as tables.
+    """What `size` found, as tables.
 
     * ``comparison``: per facility and year, and the region: today's capacity, the ratio
       standards, the workload establishment, the service-level need and the gap
-      (:data:`capsim.sizing.compare.COLUMNS`).
+      (`capsim.sizing.compare.COLUMNS`).
     * ``requirements``: per facility, year and resource (beds, midwives, theatres): ``needed``
       (beds, on-duty midwives, theatres), ``headcount`` (beds; midwives by the roster;
       obstetricians to staff the theatres), the offered ``load`` (erlangs), the ``queueing``
@@ -43,6 +48,12 @@ class SizingResult:
     * ``loads``: offered loads from the ample-capacity run; ``workload``: the establishment.
     * ``scenario``: the scenario with the capacities found; ``results``: its confirming run;
       ``simulations``: runs of the whole region after the ample-capacity one.
+    * ``out_of_reach``: the facility-years whose level no capacity reaches (the DDI share, when
+      preparation and transfers alone keep emergency caesareans past the target): the level
+      (``target``, share) and the share an always-free theatre gives (``attainable``, mean,
+      and ``attainable_low``, lower end of its 95% interval). ``confirmed`` means the
+      capacities met every level *within reach*; `SizingResult.reached` says whether every
+      level was.
     """
 
     scenario: Scenario
@@ -60,6 +71,14 @@ class SizingResult:
     confirmed: bool = False
     simulations: int = 0
     notes: list[str] = field(default_factory=list)
+    out_of_reach: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=OUT_OF_REACH_COLUMNS))
+    out_of_reach_defaults: tuple[str, ...] = ()
+
+    @property
+    def reached(self) -> bool:
+        """True when every level was confirmed and none is out of reach."""
+        return self.confirmed and self.out_of_reach.empty
 
     def plot(self, lang: str = "en"):
         """The economies-of-scale plot of the comparison (a matplotlib Figure)."""
@@ -68,7 +87,8 @@ class SizingResult:
 
         return scale_plot(self.comparison, self.levels, self.standards.beds_per_1000,
                           bed_days_per_delivery(self.loads),
-                          facility_names(self.scenario, lang), lang, self.scenario.name)
+                          facility_names(self.scenario, lang), lang,
+                          self.scenario.display_name(lang))
 
 
 def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = None, *,
@@ -79,16 +99,38 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
     """Find the least beds, on-duty midwives (and head-count) and theatres of every facility
     and year of ``scenario`` that meet the service levels.
 
-    ``levels``: a :class:`ServiceLevels` or a mapping of some of its fields (for example
-    ``{"no_bed": 0.02, "occupancy": None}``) over the catalogue's defaults as the scenario's
-    targets set them. ``replications`` and ``seed`` default to the scenario's run settings
-    (at least 2 replications); ``workers`` and ``client`` as in :func:`capsim.simulate`. At
-    most ``rounds`` simulations of the whole region follow the ample-capacity one. Returns a
-    :class:`SizingResult`; ``confirmed`` is False when no round met every level.
-    ``progress=True`` shows one progress bar over the replications of every simulation once
-    sizing lasts more than two seconds; a callable receives (done, total) after each
-    replication. Its total is the most the rounds could run (replications x (rounds + 1)) until
-    the rounds end, then what they ran."""
+    Parameters
+    ----------
+    scenario
+        The region to size.
+    levels
+        A `ServiceLevels`, or a mapping of some of its fields (for example
+        ``{"no_bed": 0.02, "occupancy": None}``) over the catalogue's defaults as the
+        scenario's targets set them.
+    replications, seed
+        Replications of every simulation (at least 2) and their seed; default: the scenario's
+        run settings.
+    workers, client
+        Where the replications run, as in `capsim.simulate`.
+    rounds
+        Most simulations of the whole region after the ample-capacity one.
+    workload
+        The midwifery workload standards of the establishment (default: `Workload`).
+    progress
+        True shows one progress bar over the replications of every simulation once sizing
+        lasts more than two seconds; a callable receives (done, total) after each
+        replication. The total is the most the rounds could run (replications × (rounds +
+        1)) until the rounds end, then what they ran.
+
+    Returns
+    -------
+    SizingResult
+        The capacities, their checks and the comparison table. Facilities the scenario
+        describes identically are sized together and get one answer
+        (`capsim.sizing.twins`). ``confirmed`` is False when no round met every level;
+        ``out_of_reach`` names the levels no capacity reaches, and ``reached`` is True only
+        when every level was confirmed and none is out of reach.
+    """
     n = scenario.run.replications if replications is None else int(replications)
     seed = scenario.run.seed if seed is None else int(seed)
     solver.check_replications(n)
@@ -111,13 +153,33 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
         scenario=sized, levels=levels, standards=standards, comparison=table,
         requirements=needs, checks=sol.checks, rounds=sol.rounds, loads=loads,
         workload=work, results=sol.results, baseline=base, converged=sol.converged,
-        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels))
+        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels),
+        out_of_reach=(reach := _out_of_reach(sol, ctxs, levels)),
+        out_of_reach_defaults=() if reach.empty else defaults_behind(
+            "ddi_within_target_share", scenario, ("pathway.ddi_target_minutes",)))
+
+
+def _out_of_reach(sol: solver.Solution, ctxs, levels: ServiceLevels) -> pd.DataFrame:
+    rows = []
+    for fid, year, resource in sorted(sol.values):
+        ctx = ctxs[(fid, year)]
+        if resource == "theatres" and not req.ddi_attainable(levels, ctx):
+            rows.append({"year": year, "facility": fid, "level": "ddi", "target": levels.ddi,
+                         "attainable": ctx.ddi_ceiling, "attainable_low": ctx.ddi_ceiling_low})
+    return pd.DataFrame(rows, columns=OUT_OF_REACH_COLUMNS)
 
 
 def _requirements(scen: Scenario, sol: solver.Solution, ctxs, levels) -> pd.DataFrame:
     pathway = scen.pathway
     met = (sol.checks.groupby(["facility", "year", "resource"])["met"].all().to_dict()
            if not sol.checks.empty else {})
+    # Twins share one verdict, as they share one capacity (`capsim.sizing.twins`).
+    for group in twin_groups(scen):
+        for key in [k for k in met if k[0] == group[0]]:
+            together = [met.get((fid, *key[1:]), True) for fid in group]
+            for fid in group:
+                if (fid, *key[1:]) in met:
+                    met[(fid, *key[1:])] = all(together)
     rows = []
     for key, v in sol.values.items():
         fid, year, resource = key

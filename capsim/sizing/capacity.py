@@ -69,7 +69,7 @@ def ample_plan(scenario: Scenario) -> Plan:
     """A plan with room for the whole region's load at every delivering facility, so that no
     woman waits for a midwife or a theatre or finds no bed (beds, head-counts, theatres).
 
-    The bound is :data:`AMPLE_FACTOR` times the region's peak yearly load plus a margin of
+    The bound is `AMPLE_FACTOR` times the region's peak yearly load plus a margin of
     ten standard deviations of a Poisson count; the engine's cost does not grow with it."""
     demand, pathway = scenario.demand, scenario.pathway
     years = horizon_years(scenario.horizon)

@@ -19,7 +19,7 @@ from capsim.scenario.models import Scenario
 from capsim.sizing.capacity import current_plan, delivering_facilities
 from capsim.sizing.levels import RatioStandards
 
-#: Columns of :func:`comparison_table`, in order; counts are beds, persons or theatres.
+#: Columns of `comparison_table`, in order; counts are beds, persons or theatres.
 COLUMNS = [
     "year", "facility", "level", "deliveries",
     "beds_now", "beds_ratio", "beds_needed", "beds_gap", "beds_needed_per_1000",
@@ -45,10 +45,10 @@ def comparison_table(scenario: Scenario, loads: pd.DataFrame, needs: pd.DataFram
                      sized: tuple[str, ...] = ("beds", "midwives", "theatres")) -> pd.DataFrame:
     """One row per delivering facility and year, then the region total of each year.
 
-    ``loads`` is :func:`~capsim.sizing.loads.offered_loads` (deliveries a year the facility is
-    offered), ``needs`` the requirements table of :class:`~capsim.sizing.SizingResult`,
-    ``workload`` :func:`~capsim.sizing.workload.establishment`. Gaps are needed minus today
-    (positive: capacity to add). Columns: :data:`COLUMNS`. ``sized`` names the resources some
+    ``loads`` is `offered_loads` (deliveries a year the facility is
+    offered), ``needs`` the requirements table of `SizingResult`,
+    ``workload`` `establishment`. Gaps are needed minus today
+    (positive: capacity to add). Columns: `COLUMNS`. ``sized`` names the resources some
     level was on for; the others are left empty, and a facility with no load of a sized
     resource (or without theatres' capability) needs none of it."""
     now = current_plan(scenario)

@@ -1,10 +1,10 @@
 """Newborn cots sized by the service-level method of beds: each facility's offered load of
 each level of care, read from simulated births, sized as an Erlang loss system for the no-bed
-and occupancy service levels (:class:`~capsim.sizing.levels.ServiceLevels`), the larger of
+and occupancy service levels (`ServiceLevels`), the larger of
 the two; and the region's, as if its units worked as one pool.
 
 The offered load does not depend on the cots in place: a baby's need is drawn at birth
-(:func:`capsim.model.care.simulate_newborns`). A loss system's need per 1,000 births falls as
+(`capsim.model.care.simulate_newborns`). A loss system's need per 1,000 births falls as
 it grows, so larger units need fewer cots per 1,000 births than small ones (the economy of
 scale the Northern Neonatal Network measured: 9.0 low-dependency cots per 1,000 births for a
 1,000-birth unit, 4.5 for a 6,000-birth unit).
@@ -45,9 +45,9 @@ def cots_needed(load: float, levels: ServiceLevels) -> int:
 def size_cots(scenario: Scenario, levels: ServiceLevels | None = None,
               replications: int | None = None, seed: int | None = None) -> pd.DataFrame:
     """Cots each delivering facility and the region need by level of newborn care (table of
-    :data:`COLUMNS`): births a year and the offered load (cots) are means over
+    `COLUMNS`): births a year and the offered load (cots) are means over
     ``replications`` simulated replications (default: the scenario's) of the whole reported
-    period, ``cots`` those in the scenario, ``cots_needed`` by :func:`cots_needed` (the
+    period, ``cots`` those in the scenario, ``cots_needed`` by `cots_needed` (the
     facility acting alone; the region's row pools every unit)."""
     care = scenario.newborn
     if care is None:

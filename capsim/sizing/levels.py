@@ -2,9 +2,9 @@
 with.
 
 A service level is a bound on a simulated metric of each facility and year (see
-:data:`CHECKS`); a level set to ``None`` is not sized for. Defaults come from the standards
-catalogue (:func:`capsim.targets.load_catalogue`) where it gives them, otherwise from
-:data:`FALLBACK`, whose sources are in the field descriptions.
+`CHECKS`); a level set to ``None`` is not sized for. Defaults come from the standards
+catalogue (`capsim.targets.load_catalogue`) where it gives them, otherwise from
+`FALLBACK`, whose sources are in the field descriptions.
 """
 
 from __future__ import annotations
@@ -48,14 +48,15 @@ class ServiceLevels(Strict):
     )
     ddi_minutes: float = Field(
         30.0, gt=0,
-        description="Decision-to-delivery interval target (minutes); seed 002: 30 minutes.",
+        description="Decision-to-delivery interval target (minutes); 30 minutes in the "
+        "maternal-safety work plan.",
     )
 
 
 @dataclass(frozen=True)
 class Check:
     """How one service level is read from the simulation: the resource it sizes, the metric
-    of :data:`capsim.metrics.METRICS` it bounds, and whether the bound is an upper one."""
+    of `capsim.metrics.METRICS` it bounds, and whether the bound is an upper one."""
 
     level: str
     resource: str
@@ -77,8 +78,8 @@ FALLBACK = ServiceLevels()
 
 @dataclass(frozen=True)
 class RatioStandards:
-    """Flat ratio standards per 1,000 deliveries a year (seed 002: 17 obstetric beds and 6
-    midwives per 1,000 deliveries)."""
+    """Flat ratio standards per 1,000 deliveries a year (the maternal-safety work plan: 17
+    obstetric beds and 6 midwives per 1,000 deliveries)."""
 
     beds_per_1000: float = 17.0
     midwives_per_1000: float = 6.0
@@ -88,7 +89,7 @@ def parse_assignments(items: list[str] | None, source: str = "--service-level") 
     """Turn ``["no_bed=0.01", "occupancy=off", "midwife=95%"]`` into a mapping of levels.
 
     ``off`` or ``none`` switches a level off; a value ending in ``%`` is divided by 100.
-    Raises :class:`ScenarioError` naming the bad item."""
+    Raises `ScenarioError` naming the bad item."""
     out: dict[str, Any] = {}
     for item in items or []:
         key, sep, raw = item.partition("=")
@@ -111,7 +112,7 @@ def service_levels(overrides: dict[str, Any] | ServiceLevels | None = None,
     """The levels to size for: the standards catalogue's (as ``scenario``'s targets switch and
     override them, when given) with ``overrides`` on top.
 
-    Returns a validated :class:`ServiceLevels`; raises :class:`ScenarioError` naming the field
+    Returns a validated `ServiceLevels`; raises `ScenarioError` naming the field
     and the reason for an unknown name or a value out of range."""
     if isinstance(overrides, ServiceLevels):
         return overrides
@@ -131,11 +132,11 @@ _MINUTES = {"midwife": "midwife_minutes", "ddi": "ddi_minutes"}
 
 
 def catalogue_defaults(scenario: Scenario | None = None) -> ServiceLevels:
-    """Service levels from the standards catalogue (:func:`capsim.targets.load_catalogue`).
+    """Service levels from the standards catalogue (`capsim.targets.load_catalogue`).
 
     Without ``scenario``: the catalogue's facility standards on each level's metric, or
-    :data:`FALLBACK` for a level it lacks. With ``scenario``: the standards its targets leave
-    active (:func:`capsim.targets.active_standards`), the strictest where several bound the
+    `FALLBACK` for a level it lacks. With ``scenario``: the standards its targets leave
+    active (`capsim.targets.active_standards`), the strictest where several bound the
     same metric; a level none of them bounds is off (None). A standard's assumed minutes set
     the wait and DDI targets, else the scenario's pathway does."""
     from capsim.targets import active_standards, load_catalogue
@@ -166,7 +167,7 @@ RATIO_IDS = {"beds_per_1000": "beds-per-1000", "midwives_per_1000": "midwives-pe
 
 def ratio_standards(scenario: Scenario | None = None) -> RatioStandards:
     """Beds and midwives per 1,000 deliveries: the catalogue's ``beds-per-1000`` and
-    ``midwives-per-1000`` (with ``scenario``'s overrides), else seed 002's 17 and 6."""
+    ``midwives-per-1000`` (with ``scenario``'s overrides), else the work plan's 17 and 6."""
     from capsim.targets import active_standards, load_catalogue
 
     standards = {s.id: s for s in load_catalogue().standards}

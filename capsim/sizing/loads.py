@@ -1,10 +1,10 @@
 """Offered loads of each facility and year, read from a simulation with ample capacity.
 
-With room for everyone (:func:`capsim.sizing.capacity.ample_plan`) no woman is turned away or
+With room for everyone (`capsim.sizing.capacity.ample_plan`) no woman is turned away or
 waits, so what each facility receives is what it is offered: its mean census is its offered
 bed load (Little's law: arrivals × bed-days per woman), its labours × mean labour hours its
 offered labour load, and its caesareans × mean theatre hours its offered theatre load. These
-feed the queueing formulas of :mod:`capsim.queueing`; their share of emergency caesareans
+feed the queueing formulas of `capsim.queueing`; their share of emergency caesareans
 within the DDI target is the most any number of theatres can give (the preparation time and
 transfers set it).
 """
@@ -18,7 +18,7 @@ from capsim.sizing.capacity import reported_days
 
 HOURS_PER_YEAR = 365.25 * 24
 
-#: Columns of :func:`offered_loads`.
+#: Columns of `offered_loads`.
 LOAD_COLUMNS = ["year", "facility", "deliveries", "labours", "caesareans", "bed_load",
                 "labour_load", "theatre_load", "ddi_ceiling", "ddi_ceiling_low"]
 

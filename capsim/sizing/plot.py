@@ -32,7 +32,7 @@ def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float
                title_name: str = ""):
     """Beds per 1,000 deliveries needed for the service level against deliveries a year, one
     point per facility and year of the comparison ``table``
-    (:func:`~capsim.sizing.compare.comparison_table`), with the queueing curve for an isolated
+    (`comparison_table`), with the queueing curve for an isolated
     facility at the region's ``bed_days`` per delivery and the flat ``ratio_per_1000`` line.
     Returns the matplotlib Figure."""
     import matplotlib.pyplot as plt
@@ -51,20 +51,20 @@ def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float
         ax.scatter(pts["deliveries"], pts["beds_needed_per_1000"], color="tab:blue", zorder=3,
                    label=plots.label("sizing_facilities", lang))
         years = pts["year"].nunique()
-        ordered = pts.sort_values("deliveries")
-        for i, r in enumerate(ordered.itertuples(index=False)):
-            text = names.get(r.facility, r.facility) + (f" {r.year}" if years > 1 else "")
-            # Staggered so that the names of facilities of similar size do not overlap.
-            ax.annotate(text, (r.deliveries, r.beds_needed_per_1000), fontsize=7,
-                        xytext=(3, 3 + 9 * (i % 3)), textcoords="offset points")
+        texts = [ax.text(r.deliveries, r.beds_needed_per_1000,
+                         names.get(r.facility, r.facility) + (f" {r.year}" if years > 1 else ""),
+                         fontsize=7)
+                 for r in pts.sort_values("deliveries").itertuples(index=False)]
     ax.axhline(ratio_per_1000, color="tab:red", ls="--",
                label=plots.label("sizing_ratio", lang, value=f"{ratio_per_1000:g}"))
     ax.set_xscale("log")
     ax.set_xlabel(plots.label("sizing_x", lang))
     ax.set_ylabel(plots.label("sizing_y", lang))
     ax.set_ylim(bottom=0)
-    ax.set_title(plots.label("sizing_title", lang, name=title_name))
+    plots.set_title(ax, plots.label("sizing_title", lang, name=title_name))
     ax.legend(fontsize=8, loc="upper right")
+    if not pts.empty:
+        plots.spread_labels(ax, texts)
     fig.tight_layout()
     return fig
 

@@ -1,7 +1,7 @@
 """What queueing theory says one facility-year needs for one service level, and how a simulated
 value corrects it.
 
-Each service level of :data:`capsim.sizing.levels.CHECKS` has a formula that predicts its
+Each service level of `capsim.sizing.levels.CHECKS` has a formula that predicts its
 "bad share" (women turned away, mean occupancy, labours waiting longer than the target,
 emergency caesareans outside the DDI target) from the capacity and the offered load:
 
@@ -32,7 +32,7 @@ MIN_WAIT_TARGET = 1e-4
 
 @dataclass(frozen=True)
 class Context:
-    """What the formulas of one facility-year need, in the units of :mod:`capsim.queueing`."""
+    """What the formulas of one facility-year need, in the units of `capsim.queueing`."""
 
     bed_load: float        # erlangs (women in beds)
     labour_load: float     # erlangs (women in labour care)
@@ -105,7 +105,7 @@ def corrected_least(check: Check, value: int, observed_bad: float, bound: float,
                     ctx: Context) -> int:
     """Least capacity for ``check`` after a simulation at ``value`` showed ``observed_bad``
     (the unfavourable end of its interval, as a bad share): the load is recalibrated so the
-    formula reproduces the observation, then :func:`least` is read at that load."""
+    formula reproduces the observation, then `least` is read at that load."""
     upper = 10.0 * (value * (ctx.per_midwife if check.resource == "midwives" else 1)
                     + ctx.load(check.resource) + 10.0)
 

@@ -2,10 +2,10 @@
 the service levels, found by queueing theory and confirmed by simulating the whole network.
 
 1. **Offered loads.** The scenario is simulated with ample capacity everywhere
-   (:func:`~capsim.sizing.capacity.ample_plan`); each facility-year's offered bed, labour and
-   theatre loads are read from it (:func:`~capsim.sizing.loads.offered_loads`).
+   (`ample_plan`); each facility-year's offered bed, labour and
+   theatre loads are read from it (`offered_loads`).
 2. **Queueing start.** Each facility-year starts at the least capacity the queueing formulas
-   allow at its load (:mod:`capsim.sizing.requirements`).
+   allow at its load (`capsim.sizing.requirements`).
 3. **Rounds of simulation.** Every round simulates the whole region with the current
    capacities, so diversion between facilities is part of every answer, and decides each
    level by its 95% interval: a level is met only when the unfavourable end of the interval
@@ -42,11 +42,16 @@ from capsim.sizing.capacity import (
 )
 from capsim.sizing.levels import CHECKS, ServiceLevels, service_levels
 from capsim.sizing.loads import offered_loads
+from capsim.sizing.twins import join_verdicts, pool_contexts, twin_groups
 
 #: Simulation rounds after the baseline, unless asked otherwise.
 DEFAULT_ROUNDS = 10
 
 RESOURCES = ("beds", "midwives", "theatres")
+
+#: The note of a check whose level no capacity reaches: its bound is then what is attainable
+#: (`capsim.sizing.requirements.target`), not the level itself.
+OUT_OF_REACH = "out of reach"
 
 Key = tuple[str, int, str]  # (facility, year, resource)
 
@@ -183,6 +188,8 @@ def evaluate(results: Results, values: dict[Key, int], ctxs, levels: ServiceLeve
                 met = bool(hi <= bound) if check.at_most else bool(lo >= bound)
                 worst = hi if check.at_most else 1.0 - lo
                 n, note = req.corrected_least(check, v, worst, bound, ctx), ""
+            if check.level == "ddi" and not req.ddi_attainable(levels, ctx):
+                note = OUT_OF_REACH
             all_met &= met
             if n > best:
                 best, binding = n, check.level
@@ -214,10 +221,13 @@ def step(search: Search, met: bool, predicted: int, ceiling: int) -> None:
 
 
 def solve(scenario: Scenario, levels: ServiceLevels, ctxs, keys: list[Key], ample: Plan,
-          run: Callable[[Scenario], Results], rounds: int) -> Solution:
+          run: Callable[[Scenario], Results], rounds: int,
+          twins: list[tuple[str, ...]] | None = None) -> Solution:
     """Run the bounded rounds of simulation from the queueing start; return the
-    :class:`Solution`. ``run`` simulates a scenario (with the caller's replications, seed and
-    workers); ``ample`` bounds every capacity from above."""
+    `Solution`. ``run`` simulates a scenario (with the caller's replications, seed and
+    workers); ``ample`` bounds every capacity from above; each group of ``twins`` (facility
+    ids, `capsim.sizing.twins.twin_groups`) moves together, so twins get one answer."""
+    twins = twin_groups(scenario) if twins is None else twins
     searches: dict[Key, Search] = {}
     for key in keys:
         start, binding = queueing_start(key, ctxs[key[:2]], levels)
@@ -232,7 +242,8 @@ def solve(scenario: Scenario, levels: ServiceLevels, ctxs, keys: list[Key], ampl
         if memo not in seen:
             results = run(with_capacity(scenario, plan_of(scenario, values),
                                         name=f"{scenario.name} (sized)"))
-            seen[memo] = (results, *evaluate(results, values, ctxs, levels))
+            checks, verdicts = evaluate(results, values, ctxs, levels)
+            seen[memo] = (results, checks, join_verdicts(verdicts, twins))
         results, checks, verdicts = seen[memo]
         last = (values, results, checks)
         for key, (met, predicted, binding) in verdicts.items():
@@ -273,14 +284,15 @@ def baseline(scenario: Scenario, levels: ServiceLevels | dict | None,
 
 
 def offered(scen: Scenario, levels: ServiceLevels, base: Results):
-    """Offered loads, queueing contexts and the keys to size, from the ample-capacity run."""
+    """Offered loads, queueing contexts (pooled over twin facilities) and the keys to size,
+    from the ample-capacity run."""
     loads = offered_loads(base)
-    ctxs = contexts(scen, loads, levels)
+    ctxs = pool_contexts(contexts(scen, loads, levels), twin_groups(scen))
     return loads, ctxs, sized_keys(scen, ctxs, levels)
 
 
 def check_replications(replications: int) -> None:
-    """Refuse, with a :class:`~capsim.errors.ScenarioError`, fewer than 2 replications: every
+    """Refuse, with a `ScenarioError`, fewer than 2 replications: every
     level is decided by an interval."""
     if replications < 2:
         raise ScenarioError("sizing", [("replications", "needs at least 2 replications, so "
@@ -290,7 +302,7 @@ def check_replications(replications: int) -> None:
 def runner(replications: int, seed: int, workers: int | None, client: Any = None,
            progress: bool | Callable[[int, int], None] = False) -> Callable[[Scenario], Results]:
     """A function that simulates a scenario with fixed replications, seed and workers (or on
-    the dask ``client``), through :func:`capsim.simulate`, passing it ``progress``."""
+    the dask ``client``), through `capsim.simulate`, passing it ``progress``."""
     check_replications(replications)
     where = {"workers": workers} if client is None else {"workers": workers, "client": client}
 

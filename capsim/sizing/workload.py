@@ -118,7 +118,7 @@ def planned_casemix(scenario: Scenario) -> pd.DataFrame:
     horizon year.
 
     Women book by ``demand.booking`` and plan to deliver where the referral rule sends them
-    before any bed is sought (:meth:`capsim.scenario.referral.ReferralRule.destination`):
+    before any bed is sought (`capsim.scenario.referral.ReferralRule.destination`):
     under the eligibility rules and the facilities delivering on the day, and at a facility
     that can run a caesarean when hers is planned (the planned caesarean rates in force on the
     day). Each stretch of days between dated changes is weighted by its expected deliveries.
@@ -163,7 +163,7 @@ def establishment(counts: pd.DataFrame, casemix: pd.DataFrame,
     """Midwives (whole-time equivalents) the workload of each facility-year needs.
 
     ``counts`` has columns year, facility, deliveries, labours and caesareans (women a year);
-    ``casemix`` is :func:`planned_casemix` (columns year, facility, colour, share). Returns
+    ``casemix`` is `planned_casemix` (columns year, facility, colour, share). Returns
     columns year, facility, labour_hours, theatre_hours, postnatal_hours, allowance_hours,
     total_hours (midwife hours a year), available_hours (hours a year per WTE), wte
     (whole-time equivalents), and wte_reference (deliveries / births_per_wte)."""

@@ -21,7 +21,7 @@ from capsim.stats import CONFIDENCE, summarise
 from capsim.sweep.plan import Sweep
 from capsim.sweep.sampling import salib_problem
 
-#: Columns of :meth:`SweepResult.indices` by method (after output, unit, parameter, label).
+#: Columns of `SweepResult.indices` by method (after output, unit, parameter, label).
 INDEX_COLUMNS: dict[str, tuple[str, ...]] = {
     "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
     "morris": ("mu", "mu_star", "mu_star_conf", "sigma"),
@@ -61,7 +61,7 @@ class SweepResult:
     def summary(self) -> pd.DataFrame:
         """One row per point and output: point, varied (one-at-a-time), the parameter values,
         output, unit, and the mean over replications with its 95% interval, sd, p5, p50, p95,
-        n (as :func:`capsim.stats.summarise`; in the output's unit)."""
+        n (as `capsim.stats.summarise`; in the output's unit)."""
         s = summarise(self.results, ["point", "output"])
         units = {o.key: METRICS[o.metric].unit for o in self.sweep.spec.outputs}
         s.insert(2, "unit", s["output"].map(units))

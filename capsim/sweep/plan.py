@@ -71,9 +71,9 @@ class Sweep:
 
 
 def load_sweep(path: str | Path) -> Sweep:
-    """Read and validate a sweep file; return the :class:`Sweep` ready to run.
+    """Read and validate a sweep file; return the `Sweep` ready to run.
 
-    Raises :class:`~capsim.errors.ScenarioError` naming the file, the field (a parameter by
+    Raises `ScenarioError` naming the file, the field (a parameter by
     its path) and the reason of each problem, before anything is simulated.
     """
     path = Path(path)
@@ -83,7 +83,7 @@ def load_sweep(path: str | Path) -> Sweep:
 
 def prepare_sweep(spec: SweepSpec | dict[str, Any], source: str = "<sweep>",
                   base_dir: str | Path | None = None) -> Sweep:
-    """Validate a spec (object or mapping) against its scenario; return the :class:`Sweep`.
+    """Validate a spec (object or mapping) against its scenario; return the `Sweep`.
 
     A scenario given as a file name is read relative to ``base_dir`` (default: the current
     folder)."""

@@ -1,7 +1,7 @@
-"""Running a sweep: every missing (point, replication) through :func:`capsim.run.map_unordered`,
+"""Running a sweep: every missing (point, replication) through `capsim.run.map_unordered`,
 each result written to the store as soon as it arrives.
 
-Replication ``r`` of point ``k`` runs with seed :meth:`Sweep.seed_of` (k) and replication
+Replication ``r`` of point ``k`` runs with seed `Sweep.seed_of` (k) and replication
 number ``r``: it depends on (sweep seed, point, replication) only, never on which worker ran it
 or when, so a resumed sweep gives the very numbers of an uninterrupted one.
 """
@@ -66,8 +66,8 @@ def pending(sweep: Sweep, done: set[tuple[int, int]]) -> list[PointRun]:
 def run_sweep(sweep: Sweep | str | Path, out: str | Path, workers: int | None = None,
               progress: bool | Callable[[int, int], None] = False,
               client=None) -> SweepResult:
-    """Run a sweep (a :class:`Sweep` or a sweep file) into the folder ``out``; return its
-    :class:`~capsim.sweep.analysis.SweepResult`.
+    """Run a sweep (a `Sweep` or a sweep file) into the folder ``out``; return its
+    `SweepResult`.
 
     Simulations already in ``out/sweep.sqlite`` are not run again, so an interrupted sweep
     resumes where it stopped. ``workers`` defaults to every local core (1 runs in this
@@ -107,9 +107,9 @@ def run_sweep(sweep: Sweep | str | Path, out: str | Path, workers: int | None = 
 def open_sweep(out: str | Path, sweep: Sweep | str | Path | None = None) -> SweepResult:
     """Read a sweep's results from ``out/sweep.sqlite`` without simulating.
 
-    ``sweep`` (a :class:`Sweep` or its file) must be the one the store was made with; by
+    ``sweep`` (a `Sweep` or its file) must be the one the store was made with; by
     default the spec saved in the store is used. The result may be incomplete (see
-    :attr:`SweepResult.complete`)."""
+    `SweepResult.complete`)."""
     if sweep is None:
         sweep = prepare_sweep(stored_spec(out), source=str(store_path(out)))
     elif not isinstance(sweep, Sweep):

@@ -3,7 +3,7 @@ recorded, and by which method the points are chosen.
 
 A sweep file (YAML) is validated like a scenario, with errors naming the file, the field path
 and the reason. Whether each parameter path exists in the scenario, and whether the scenario
-accepts every value, is checked afterwards by :mod:`capsim.sweep.plan`, still before anything
+accepts every value, is checked afterwards by `capsim.sweep.plan`, still before anything
 runs.
 """
 
@@ -111,6 +111,10 @@ class Parameter(Strict):
     label: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
                               description="Name shown in tables and plots (default: the path)."
                               + bound(limits.MAX_NAME_CHARS, "characters"))
+    label_zh: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                                 description="Chinese name shown in Chinese tables and plots "
+                                 "(default: one made from the path)."
+                                 + bound(limits.MAX_NAME_CHARS, "characters"))
     mode: Literal["set", "multiply"] = Field(
         "set", description="set: the value replaces the scenario's; multiply: it multiplies "
         "the scenario's value at every place the path names (1 = unchanged).")
@@ -147,6 +151,15 @@ class Parameter(Strict):
         """Label shown in tables and plots: the label, or the path."""
         return self.label or self.path
 
+    def display(self, lang: str = "en", facility_names: dict[str, str] | None = None) -> str:
+        """The parameter's name in ``lang``: for "zh" its label_zh, else one made from its path
+        (`capsim.i18n.path_zh`, facilities by their Chinese names); for "en" `name`."""
+        if lang != "zh":
+            return self.name
+        from capsim.i18n import path_zh
+
+        return self.label_zh or path_zh(self.path, facility_names or {})
+
 
 class Output(Strict):
     """One output of interest: a result metric of a facility (or the region) in a year (or
@@ -158,6 +171,10 @@ class Output(Strict):
     name: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
                              description="Column name (default facility.metric[.year])."
                              + bound(limits.MAX_NAME_CHARS, "characters"))
+    name_zh: str | None = Field(None, max_length=limits.MAX_NAME_CHARS,
+                                description="Chinese title of the output's chart (default: "
+                                "the facility's and the metric's Chinese names)."
+                                + bound(limits.MAX_NAME_CHARS, "characters"))
 
     @field_validator("year", mode="before")
     @classmethod

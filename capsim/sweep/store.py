@@ -75,7 +75,7 @@ def damaged(path: Path, exc: BaseException) -> CapsimError:
 
 @contextmanager
 def _read_or_damaged(path: Path) -> Iterator[None]:
-    """Turn a database error inside the block into :func:`damaged`'s one-line error."""
+    """Turn a database error inside the block into `damaged`'s one-line error."""
     try:
         yield
     except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:

@@ -18,9 +18,9 @@ from capsim.scenario.targets import Catalogue, Standard, packaged_catalogue, res
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """Load and validate a catalogue of standards; the packaged one when ``path`` is None.
 
-    Returns the frozen :class:`~capsim.scenario.targets.Catalogue`; ``catalogue.get(id)`` gives
+    Returns the frozen `Catalogue`; ``catalogue.get(id)`` gives
     one standard (threshold in the metric's unit, shares as fractions). Raises
-    :class:`~capsim.errors.ScenarioError` naming the file, field path and reason."""
+    `ScenarioError` naming the file, field path and reason."""
     if path is None:
         return packaged_catalogue()
     return validate_model(Catalogue, read_mapping(path), str(path))

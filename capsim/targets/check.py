@@ -22,6 +22,7 @@ from capsim.scenario.models import Scenario
 from capsim.scenario.targets import Standard
 from capsim.stats import describe
 from capsim.targets.catalogue import active_standards
+from capsim.targets.defaults import defaults_behind
 from capsim.targets.planned import planned_readings
 from capsim.targets.verdict import NOT_APPLICABLE, judge
 from capsim.timeline import capacity_by_year
@@ -30,7 +31,7 @@ from capsim.timeline import capacity_by_year
 COLUMNS: tuple[str, ...] = (
     "target", "kind", "name_en", "name_zh", "scope", "level", "year", "reading", "metric",
     "unit", "value", "ci_low", "ci_high", "comparator", "threshold", "margin", "verdict",
-    "note", "source", "source_note",
+    "note", "source", "source_note", "defaults",
 )
 
 
@@ -39,17 +40,32 @@ def check(scenario: Scenario, results: Results | None = None, *, replications: i
           progress: bool = False) -> pd.DataFrame:
     """Check ``scenario`` against its standards and targets.
 
-    ``results`` are replications of ``scenario`` (its targets may differ); without them the
-    scenario is simulated (``replications``, ``seed``, ``workers`` as in
-    :func:`capsim.simulate`) only if some target uses a simulated reading.
+    Parameters
+    ----------
+    scenario
+        The scenario whose standards (the catalogue's, as its ``targets`` switch and change
+        them) and own targets are checked.
+    results
+        Replications of ``scenario`` (its targets may differ). Without them the scenario is
+        simulated only if some target uses a simulated reading.
+    replications, seed, workers
+        As in `capsim.simulate`, for that simulation.
+    progress
+        Show a progress bar while simulating.
 
-    Returns one row per target × scope (region or facility id) × horizon year, columns
-    :data:`COLUMNS`: value, ci_low and ci_high in the metric's unit (shares as fractions; a
-    planned reading is exact and has no interval; for falling/rising targets the value is the
-    change from the year before, paired over replications), threshold, margin (how far on the
-    passing side; negative: short by that much), and verdict pass, fail, uncertain (the
-    interval straddles the threshold) or not applicable (note says why). ``table.attrs``
-    holds the scenario name, replications (0: nothing simulated) and seed.
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target × scope (region or facility id) × horizon year, columns
+        `COLUMNS`: value, ci_low and ci_high in the metric's unit (shares as fractions; a
+        planned reading is exact and has no interval; for falling/rising targets the value is
+        the change from the year before, paired over replications), threshold, margin (how
+        far on the passing side; negative: short by that much), verdict (pass, fail,
+        uncertain when the interval straddles the threshold, or not applicable, with the
+        reason in note) and defaults (the parameters a simulated verdict rests on that the
+        scenario leaves to capsim's defaults, joined by ", "; see
+        `capsim.targets.defaults`). ``table.attrs`` holds the scenario name, replications
+        (0: nothing simulated) and seed.
     """
     standards = active_standards(scenario)
     if results is not None:
@@ -74,7 +90,7 @@ def needs_simulation(scenario: Scenario) -> bool:
 
 
 def ratio_readings(scenario: Scenario, results: Results | None = None) -> pd.DataFrame:
-    """Both readings of every ratio (:data:`~capsim.metrics.RATIO_METRICS`), per year,
+    """Both readings of every ratio (`RATIO_METRICS`), per year,
     for the region and each delivering facility.
 
     Returns columns year, scope, level, metric, unit, planned (from the scenario's figures),
@@ -170,6 +186,7 @@ def _rows(std: Standard, r: _Readings) -> list[dict]:
         judged = [y for y in wanted if y - 1 in r.years]
         wanted = judged or [y for y in wanted if y in r.years][:1] or wanted
     rows = []
+    behind = ", ".join(_defaults(std, r.scenario))
     for year in wanted:
         if year not in r.years:
             rows.append(_row(std, "", "", year, note=f"{year} is outside the horizon "
@@ -183,7 +200,17 @@ def _rows(std: Standard, r: _Readings) -> list[dict]:
                 rows.append(_trend_row(std, r, scope, level, year))
             else:
                 rows.append(_level_row(std, r, scope, level, year))
+    for row in rows:
+        row["defaults"] = behind
     return rows
+
+
+def _defaults(std: Standard, scenario: Scenario) -> tuple[str, ...]:
+    """The defaults a simulated reading of ``std`` rests on (none for a planned one, which is
+    the scenario's own figures); a setting the standard states itself is not a default."""
+    if std.reading != "simulated":
+        return ()
+    return defaults_behind(std.metric, scenario, tuple(f"pathway.{k}" for k in std.assumes))
 
 
 def _row(std: Standard, scope: str, level: str, year: int, value: float = math.nan,
@@ -206,6 +233,7 @@ def _row(std: Standard, scope: str, level: str, year: int, value: float = math.n
         "value": value, "ci_low": ci_low, "ci_high": ci_high, "comparator": std.comparator,
         "threshold": threshold, "margin": margin, "verdict": verdict, "note": note,
         "source": src.cite() if src else "scenario file", "source_note": src.note if src else "",
+        "defaults": "",
     }
 
 

@@ -22,7 +22,7 @@ from capsim.timeline import CAPACITY_FIELDS, capacity_by_year, planned_deliverie
 
 
 def planned_readings(scenario: Scenario) -> pd.DataFrame:
-    """Planned value of every metric of :data:`capsim.metrics.PLANNED_METRICS`, per horizon
+    """Planned value of every metric of `capsim.metrics.PLANNED_METRICS`, per horizon
     year, for the region and each facility that delivers at the end of the year.
 
     Returns columns year, scope (``"region"`` or a facility id), level, metric, value
