@@ -333,3 +333,16 @@ def test_progress_counts_the_replications_of_every_simulation_sizing_ran():
     assert [done for done, _ in calls[:ran]] == list(range(1, ran + 1))
     assert all(total == 3 * 5 for _, total in calls[:ran])
     assert calls[-1] == (ran, ran)
+
+
+def test_ratio_standards_the_scenario_switches_off_are_not_compared():
+    from capsim.sizing.compare import ratio_count
+    from capsim.sizing.levels import ratio_standards
+
+    assert ratio_standards() == ratio_standards(validate_scenario(base_dict()))
+    scen = validate_scenario(base_dict(targets={"standards": {
+        "beds-per-1000": False, "midwives-per-1000": {"threshold": 8}}}))
+    standards = ratio_standards(scen)
+    assert standards.beds_per_1000 is None and standards.midwives_per_1000 == 8
+    assert ratio_count(1000, standards.beds_per_1000) is pd.NA
+    assert ratio_count(1000, standards.midwives_per_1000) == 8

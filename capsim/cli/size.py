@@ -96,8 +96,8 @@ def format_result(result) -> str:
         f"{result.results.seed}, after the ample-capacity run; "
         f"{'every level confirmed' if result.confirmed else 'NOT confirmed'}"
         f"{'' if result.converged else ' (rounds ran out)'}.",
-        f"Ratio standards: {result.standards.beds_per_1000:g} beds and "
-        f"{result.standards.midwives_per_1000:g} midwives per 1,000 deliveries; midwives "
+        f"Ratio standards: {_per_1000(result.standards.beds_per_1000)} beds and "
+        f"{_per_1000(result.standards.midwives_per_1000)} midwives per 1,000 deliveries; midwives "
         "'workload': WISN / Birthrate Plus establishment (all midwifery work); 'needed': "
         "head-count for the labour service level through the roster.",
         "",
@@ -110,3 +110,8 @@ def format_result(result) -> str:
     lines += [f"\nNote: {note}" for note in result.notes]
     return "\n".join(lines)
 
+
+def _per_1000(value: float | None) -> str:
+    """A ratio standard as the summary prints it: its value, or "off" when the scenario
+    switches it off."""
+    return "off" if value is None else f"{value:g}"
