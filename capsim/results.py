@@ -244,7 +244,10 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
         first, stop = (int(on[0]), int(on[-1]) + 1) if on.shape[0] else (0, 0)
         assert stop - first == on.shape[0]
         spans.append((first, stop))
-    beds = capacity.by_day("beds")
+    built_beds = capacity.by_day("beds")
+    # Beds count towards occupancy and the region's beds only on the days their facility
+    # delivers: an antenatal-only unit's beds hold no woman who gives birth (as in sizing).
+    beds = built_beds * capacity.by_day("delivers")
     region_beds = beds.sum(axis=0)
     # Days with beds of each column (facilities, then the region) in each row worked out.
     with_beds = np.vstack([beds > 0, region_beds > 0])
@@ -269,8 +272,10 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     # Mean beds and head-counts of each row, every kind at once: [kind x facility, day] and
     # [kind, day] for the region (its facilities summed day by day, as for one kind alone).
     names = ("beds", "midwives", "obstetricians", "theatres")
-    per_day = np.stack([beds if name == "beds" else capacity.by_day(name) for name in names])
+    per_day = np.stack([built_beds if name == "beds" else capacity.by_day(name)
+                        for name in names])
     region = per_day.sum(axis=1)
+    region[0] = region_beds
     per_day = per_day.reshape(len(names) * nf, -1)
     means = np.full((len(names), ny + 1, nf + 1), np.nan)
     for row, sel in rows:
