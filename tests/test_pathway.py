@@ -47,11 +47,12 @@ def changing_region() -> dict:
         pathway={"intrapartum_complication": {c: 0.05 for c in COLOURS},
                  "roster": {"shifts_per_day": 1, "availability": 1.0}},
         policy=[
-            # No labour care nor theatre at the county hospital for four days: the women in
-            # its care are owed, then those waiting are served when the staff come back.
-            {"date": "2020-02-10", "facility": "county", "beds": -6, "midwives": -3,
+            # One midwife and no theatre at the county hospital for four days: the labour
+            # places in use beyond one are owed, then those waiting are served when the staff
+            # come back. (No midwife at all would be refused: a closure must stop deliveries.)
+            {"date": "2020-02-10", "facility": "county", "beds": -6, "midwives": -2,
              "theatres": -2},
-            {"date": "2020-02-14", "facility": "county", "beds": 6, "midwives": 3,
+            {"date": "2020-02-14", "facility": "county", "beds": 6, "midwives": 2,
              "theatres": 2},
             {"date": "2020-02-20", "facility": "town", "delivers": False},
             {"date": "2020-03-10", "facility": "town", "delivers": True},
@@ -157,7 +158,11 @@ def tiny_network(n_risk: int, elig: np.ndarray) -> pw.NetworkArrays:
         pol_t=np.zeros(0), pol_f=none, pol_beds=none, pol_mw_changed=np.zeros(0, dtype=flags),
         pol_mw=none, pol_th_changed=np.zeros(0, dtype=flags), pol_th=none,
         pol_can_cs=np.zeros(0, dtype=flags), pol_delivers=none, elig_t=np.zeros(0),
-        elig_m=np.zeros((0, n_risk, 2), dtype=flags))
+        elig_m=np.zeros((0, n_risk, 2), dtype=flags), free_del=np.zeros(2, dtype=ints),
+        two_pools=np.zeros(2, dtype=flags), pol_del=none, n_shift=np.zeros(2, dtype=ints),
+        shift_h=np.zeros((2, 1)), shift_mw=np.zeros((2, 1), dtype=ints),
+        shift_th=np.zeros((2, 1), dtype=ints), ratio=np.zeros(1, dtype=flags),
+        recovery_h=np.zeros(1))
 
 
 def test_planned_destination_is_kept_apart_for_every_risk_colour():
