@@ -146,14 +146,13 @@ class Network:
                                         self.obstetricians_per_caesarean)))
         return out
 
-    def at_midnight(self, facility: int, theatres: int,
-                    obstetricians: int) -> tuple[int, int] | None:
-        """(labour places, caesareans at once) of ``facility``'s own roster at 00:00 (None
-        where the region's roster applies): those of a change at 00:00, else of the last
-        change of the day (its shift runs past midnight)."""
+    def at_midnight(self, facility: int, theatres: int, obstetricians: int) -> tuple[int, int]:
+        """(labour places, caesareans at once) of ``facility``'s own roster at 00:00: those of
+        a change at 00:00, else of the last change of the day (its shift runs past midnight).
+        ValueError where the region's roster applies."""
         changes = self.shift_capacity(facility, theatres, obstetricians)
         if not changes:
-            return None
+            raise ValueError(f"{self.ids[facility]} has no roster of its own")
         _, places, slots = changes[0] if changes[0][0] == 0 else changes[-1]
         return places, slots
 

@@ -51,7 +51,8 @@ from capsim.model.heaps import (
 )
 
 # Event kinds on the region's calendar.
-LABOUR, LABOUR_END, WAKE, TRANSFER_ARRIVAL, POLICY, INITIAL_RELEASE, REFERRAL_CHANGE, SHIFT = range(8)
+(LABOUR, LABOUR_END, WAKE, TRANSFER_ARRIVAL, POLICY, INITIAL_RELEASE, REFERRAL_CHANGE,
+ SHIFT) = range(8)
 # Modes of delivery.
 NOT_DELIVERED, VAGINAL, PLANNED_CS, EMERGENCY_CS = -1, 0, 1, 2
 # Reasons for a move (the order of capsim.model.network.REASONS).
