@@ -346,3 +346,15 @@ def test_ratio_standards_the_scenario_switches_off_are_not_compared():
     assert standards.beds_per_1000 is None and standards.midwives_per_1000 == 8
     assert ratio_count(1000, standards.beds_per_1000) is pd.NA
     assert ratio_count(1000, standards.midwives_per_1000) == 8
+
+
+def test_a_capacity_plan_keeps_two_bed_pools_and_a_facility_roster():
+    d = base_dict()
+    county = d["facilities"][0]
+    county.update(ward_beds=county.pop("beds"), delivery_beds=4,
+                  roster={"shifts": [{"start": 8, "midwives": 12}, {"start": 20, "midwives": 4}]})
+    scen = validate_scenario(d)
+    out = with_capacity(scen, {"county": {2020: {"beds": 44, "midwives": 3}}})
+    county = out.facility("county")
+    assert (county.beds, county.ward_beds, county.delivery_beds) == (44, 44, 4)
+    assert county.midwives == 20 and county.roster == scen.facility("county").roster
