@@ -49,6 +49,17 @@ STRINGS: dict[str, dict[str, str]] = {
                      "zh": "达标{n_pass}项，未达标{n_fail}项，不确定{n_uncertain}项，不适用{n_na}项"},
     "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
                      "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
+    # the load offered before a run (capsim.scenario.offered)
+    "unstable_load": {
+        "en": "{facility}: offered load {load:.1f} reaches its {pool}, {capacity:g} (a queue "
+              "for them would grow without end; women wait or are turned away)",
+        "zh": "{facility}：{pool}的负荷{load:.1f}已达到其容量{capacity:g}（排队将无限增长；"
+              "产妇将等待或被转出）"},
+    "pool_beds": {"en": "beds", "zh": "床位"},
+    "pool_ward_beds": {"en": "ward beds", "zh": "产科病房床位"},
+    "pool_delivery_beds": {"en": "delivery beds", "zh": "产床"},
+    "pool_midwives": {"en": "labour places (midwives on duty)", "zh": "在岗助产士可照护的临产人数"},
+    "pool_theatres": {"en": "caesareans at once (theatres)", "zh": "可同时进行的剖宫产（手术室）"},
     # referral-flow map
     "flow_title": {"en": "Women moved between facilities, {period}: {name}",
                    "zh": "机构间转诊与转运的产妇，{period}：{name}"},

@@ -151,3 +151,22 @@ def test_time_at_counts_equals_a_count_on_a_fine_grid(intervals, caps):
             assert got["load"][f, day] == pytest.approx(count[sel].sum() * step, abs=tol)
 
 
+
+
+def test_a_warning_before_the_run_names_each_facility_whose_load_reaches_its_capacity(caplog):
+    # Labour load 3000 a year x 7 h = 2.4 erlangs against two labour places; ample beds.
+    d = unit(midwives=2)
+    d["horizon"] = {"start": "2021-01-01", "days": 2, "warmup_days": 0}
+    d["pathway"]["labour"] = {"dist": "fixed", "mean": 7.0}
+    with caplog.at_level("WARNING", logger="capsim"):
+        run_checked(d, replications=1)
+    warned = [r.getMessage() for r in caplog.records if "offered load" in r.getMessage()]
+    load = 3000 / (24 * 365.25) * 7.0
+    assert warned == [f"capsim: unit: offered load {load:.1f} reaches its labour places "
+                      "(midwives on duty), 2 (a queue for them would grow without end; women "
+                      "wait or are turned away)"]
+    caplog.clear()
+    d["facilities"][0]["midwives"] = 3
+    with caplog.at_level("WARNING", logger="capsim"):
+        run_checked(d, replications=1)
+    assert not [r for r in caplog.records if "offered load" in r.getMessage()]
