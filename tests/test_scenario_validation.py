@@ -193,12 +193,17 @@ def test_beds_with_two_pools_are_the_ward_beds_and_a_conflict_is_named(tmp_path)
     d = base_dict()
     d["facilities"][0].update(ward_beds=20, delivery_beds=6)
     msg = problem_of(tmp_path, d)
-    assert "facilities[county]" in msg and "leave beds out" in msg
+    assert "facilities[county]" in msg and "beds (30) and ward_beds (20) differ" in msg
     del d["facilities"][0]["beds"]
     county = validate_scenario(d).facility("county")
     assert (county.beds, county.ward_beds, county.delivery_beds) == (20, 20, 6)
+    # beds with delivery_beds are the ward beds (so a file extending this one may set beds).
+    d["facilities"][0].update(beds=25)
+    del d["facilities"][0]["ward_beds"]
+    assert validate_scenario(d).facility("county").beds == 25
+    d["facilities"][0].update(ward_beds=25)
     d["facilities"][0].pop("delivery_beds")
-    assert "together" in problem_of(tmp_path, d)
+    assert "ward_beds needs delivery_beds" in problem_of(tmp_path, d)
 
 
 def test_a_facility_roster_is_checked_against_its_head_count(tmp_path):

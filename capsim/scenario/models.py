@@ -160,20 +160,20 @@ class Facility(Strict):
     )
     beds: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
                         description="Obstetric beds, one pool for antenatal, labour and "
-                        "postnatal care (beds). With ward_beds and delivery_beds it is the ward "
-                        "beds (give it equal to ward_beds, or leave it out)."
+                        "postnatal care (beds); with delivery_beds, the ward beds."
                         + bound(limits.MAX_CAPACITY))
     ward_beds: Whole | None = Field(
         None, ge=0, le=limits.MAX_CAPACITY,
         description="Maternity ward beds (产科床位), for antenatal inpatients and the postnatal "
-        "stay (beds); with delivery_beds, instead of one pool of beds. Beds per 1,000 "
-        "deliveries count these, as the standards do." + bound(limits.MAX_CAPACITY))
+        "stay, with delivery_beds (beds): another name for beds there (give one of them, or "
+        "both equal). Beds per 1,000 deliveries count these, as the standards do."
+        + bound(limits.MAX_CAPACITY))
     delivery_beds: Whole | None = Field(
         None, ge=0, le=limits.MAX_CAPACITY,
         description="Delivery beds (产床/待产床), held from labour through birth and recovery "
-        "(beds); with ward_beds. With none free a woman in labour is diverted; with no ward bed "
-        "free after her recovery she stays in the delivery bed (access block)."
-        + bound(limits.MAX_CAPACITY))
+        "(beds); given, the facility has two pools and its beds are the ward beds. With none "
+        "free a woman in labour is diverted; with no ward bed free after her recovery she "
+        "stays in the delivery bed (access block)." + bound(limits.MAX_CAPACITY))
     roster: FacilityRoster | None = Field(
         None, description="Staff on duty by shift or by hour of day at this facility, instead "
         "of the region's roster (pathway.roster).")
@@ -204,23 +204,23 @@ class Facility(Strict):
     @classmethod
     def _ward_beds_are_beds(cls, data: object) -> object:
         # With two pools, ``beds`` is read as the ward beds, so that everything counting beds
-        # (beds per 1,000 deliveries, occupancy, sizing) counts ward beds, as the standards do.
+        # (beds per 1,000 deliveries, occupancy, sizing) counts ward beds, as the standards do;
+        # ``ward_beds`` is its other name there.
         if isinstance(data, Mapping) and data.get("ward_beds") is not None:
             if "beds" in data and data["beds"] != data["ward_beds"]:
                 raise ValueError(
-                    f"beds ({data['beds']}) is one pool for labour and postnatal care; with "
-                    f"ward_beds ({data['ward_beds']}) and delivery_beds, leave beds out (it is "
-                    "read as the ward beds)")
+                    f"beds ({data['beds']}) and ward_beds ({data['ward_beds']}) differ; with "
+                    "delivery_beds, beds are the ward beds: give one of them")
             return {**data, "beds": data["ward_beds"]}
         return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Facility:
-        if (self.ward_beds is None) != (self.delivery_beds is None):
-            raise ValueError("give ward_beds and delivery_beds together (two pools), or beds "
-                             "alone (one pool for labour and postnatal care)")
+        if self.ward_beds is not None and self.delivery_beds is None:
+            raise ValueError("ward_beds needs delivery_beds (two pools); beds alone are one "
+                             "pool for labour and postnatal care")
         if self.delivers and two_bed_pools(self):
-            if self.ward_beds == 0 or self.delivery_beds == 0:
+            if self.beds == 0 or self.delivery_beds == 0:
                 raise ValueError("a facility that delivers needs ward_beds > 0 and "
                                  "delivery_beds > 0 (set delivers: false for antenatal care "
                                  "only)")

@@ -39,8 +39,8 @@ class Shift(Strict):
                       description="Name of the shift (am, pm, night, 白班...)."
                       + bound(limits.MAX_NAME_CHARS, "characters"))
     start: Whole = Field(..., ge=0, le=HOURS - 1,
-                         description="Hour of day the shift starts, 0-23 (hour); it lasts until "
-                         "the next shift starts.")
+                         description="When the shift starts, 0-23; it lasts until the next shift "
+                         "starts (hour of day).")
     midwives: Whole = Field(..., ge=0, le=limits.MAX_CAPACITY,
                             description="Midwives on duty during the shift (persons)."
                             + bound(limits.MAX_CAPACITY))
@@ -118,6 +118,7 @@ def _by_hour(shifts: tuple[Shift, ...], name: str) -> tuple[int, ...]:
 
 
 def two_bed_pools(facility: Facility) -> bool:
-    """Whether ``facility`` has delivery beds apart from its ward beds (two pools); otherwise
-    its ``beds`` are one pool for antenatal, labour and postnatal care."""
+    """Whether ``facility`` has delivery beds apart from its ward beds (two pools: its
+    ``beds`` are then the ward beds); otherwise its ``beds`` are one pool for antenatal,
+    labour and postnatal care."""
     return facility.delivery_beds is not None
