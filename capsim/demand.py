@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import wraps
 from typing import TypeVar
@@ -54,6 +54,9 @@ class Cohort:
     preparation_h: np.ndarray  # hours from theatre free to delivery (emergency caesarean)
     initial_facility: np.ndarray  # facility of each woman already in a bed at the start
     initial_release_h: np.ndarray  # when she leaves
+    # A uniform number per woman for a weighted referral split (referral.split); empty when
+    # the scenario has none.
+    referral_u: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def __len__(self) -> int:
         return int(self.admit_h.shape[0])
@@ -122,7 +125,8 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
     # province holds millions of women, and two copies of them at once would double the peak.
     order = np.argsort(women["admit_h"], kind="stable")
     for k in women:
-        women[k] = women[k][order]
+        if women[k].shape[0] == order.shape[0]:
+            women[k] = women[k][order]
     init_fac, init_rel = _initial_census(scenario, seed, replication)
     return Cohort(initial_facility=init_fac, initial_release_h=init_rel, **women)
 
@@ -135,7 +139,7 @@ class YearStreams:
 
     #: The streams each woman draws from, besides her labour onset's ("arrivals").
     NAMES = ("risk", "booking", "mode", "emergency", "complication", "antenatal", "postnatal",
-             "theatre", "labour")
+             "theatre", "labour", "referral")
 
     generators: dict[str, list[np.random.Generator]]
     sizes: list[int]
@@ -347,6 +351,8 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
         "los_caesarean_h": los_caesarean,
         "theatre_h": theatre,
         "preparation_h": preparation,
+        # Drawn only when some facility splits its referrals by weight (its own stream).
+        "referral_u": one("referral") if scenario.referral.split else np.zeros(0),
     }
 
 

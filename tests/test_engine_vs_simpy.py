@@ -464,6 +464,8 @@ def small_regions(draw) -> dict:
             "default_transfer_minutes": draw(st.sampled_from([20, 60, 150])),
             "order": {i: draw(st.permutations([j for j in ids if j != i]))
                       for i in ids if draw(st.booleans())},
+            "split": {i: {j: draw(st.integers(1, 3)) for j in ids if j != i}
+                      for i in ids if n > 1 and draw(st.booleans())},
             "changes": changes,
         },
         "policy": steps,

@@ -162,7 +162,8 @@ def tiny_network(n_risk: int, elig: np.ndarray) -> pw.NetworkArrays:
         two_pools=np.zeros(2, dtype=flags), pol_del=none, n_shift=np.zeros(2, dtype=ints),
         shift_h=np.zeros((2, 1)), shift_mw=np.zeros((2, 1), dtype=ints),
         shift_th=np.zeros((2, 1), dtype=ints), ratio=np.zeros(1, dtype=flags),
-        recovery_h=np.zeros(1))
+        recovery_h=np.zeros(1), has_split=np.zeros(2, dtype=flags),
+        split_cum=np.zeros((2, 2)))
 
 
 def test_planned_destination_is_kept_apart_for_every_risk_colour():
@@ -181,7 +182,8 @@ def test_planned_destination_is_kept_apart_for_every_risk_colour():
     women = pw.WomenArrays(admit=admit, event_at=admit, risk=risk, booked=booked, planned=no,
                            needs_cs=no, needs_cc=no, labour_h=np.ones(n),
                            los_vaginal=np.full(n, 10.0), los_caesarean=np.full(n, 20.0),
-                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5))
+                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5),
+                           referral_u=np.zeros(0))
     out = pw.simulate(women=women, network=tiny_network(n_risk, elig),
                       initial_facility=np.zeros(0, dtype=np.int32),
                       initial_release=np.zeros(0), first_counted=0, t_end=200.0)
@@ -212,7 +214,8 @@ def test_labour_places_owed_after_a_cut_are_repaid_before_anyone_waiting_is_serv
                            booked=np.zeros(n, dtype=np.int32), planned=no, needs_cs=no,
                            needs_cc=no, labour_h=np.asarray([10.0, 12.0, 5.0]),
                            los_vaginal=np.full(n, 48.0), los_caesarean=np.full(n, 72.0),
-                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5))
+                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5),
+                           referral_u=np.zeros(0))
     steps = 2
     network = tiny_network(1, np.ones((1, 2), dtype=np.bool_))._replace(
         free_mw=np.asarray([2, 2], dtype=np.int64),
@@ -244,7 +247,7 @@ def test_the_uncompiled_state_refuses_a_missing_or_misspelt_field():
         twin(**values)
     with pytest.raises(TypeError, match="unknown fields \\['decison_h'\\]"):
         twin(**values, decison_h=0)
-    with pytest.raises(TypeError, match="prep_h"):
+    with pytest.raises(TypeError, match="referral_u"):
         pw.WomenArrays(**dict.fromkeys(pw.WomenArrays._fields[:-1], 0))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import FULL, loss_system, run_checked
+from conftest import COLOURS, FULL, base_dict, loss_system, run_checked
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +170,31 @@ def test_a_warning_before_the_run_names_each_facility_whose_load_reaches_its_cap
     with caplog.at_level("WARNING", logger="capsim"):
         run_checked(d, replications=1)
     assert not [r for r in caplog.records if "offered load" in r.getMessage()]
+
+
+def test_a_weighted_split_shares_a_facility_s_referrals_by_its_weights():
+    # Every woman booked at the township is yellow: referred by the risk rule, 70% to the
+    # county hospital and 30% to the MCH hospital, instead of all to the first in order.
+    d = base_dict(run={"replications": 1, "seed": 3})
+    d["facilities"].append({"id": "mch", "name": "妇幼保健院", "level": "mch", "beds": 40,
+                            "midwives": 20, "obstetricians": 6, "theatres": 1,
+                            "capabilities": ["caesarean"]})
+    d["demand"].update(booking={"county": 0.2, "town": 0.8},
+                       risk_mix={c: float(c == "yellow") for c in COLOURS})
+    d["referral"] = {"split": {"town": {"county": 7, "mch": 3}}}
+    scenario = validate_scenario(d)
+    net = compile_network(scenario)
+    cohort = build_cohort(scenario, 0)
+    rec = run_engine(net, cohort)
+    town, county, mch = 1, 0, 2
+    from_town = rec.first[cohort.booked == town]
+    share = np.count_nonzero(from_town == county) / from_town.shape[0]
+    n = from_town.shape[0]
+    assert n > 1000 and set(np.unique(from_town)) == {county, mch}
+    assert abs(share - 0.7) < 4 * np.sqrt(0.21 / n), share
+    # The rule without the simulation says the same (the load warning reads it).
+    from capsim.scenario.referral import ReferralRule
+
+    shares = {d.facility: w for d, w in ReferralRule(scenario).destinations(
+        town, "yellow", False, scenario.horizon.start)}
+    assert shares == pytest.approx({county: 0.7, mch: 0.3})

@@ -187,6 +187,7 @@ def women_arrays(cohort: Cohort) -> WomenArrays:
         los_caesarean=np.asarray(cohort.los_caesarean_h, dtype=floats),
         theatre_h=np.asarray(cohort.theatre_h, dtype=floats),
         prep_h=np.asarray(cohort.preparation_h, dtype=floats),
+        referral_u=np.asarray(cohort.referral_u, dtype=floats),
     )
 
 

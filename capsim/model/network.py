@@ -25,6 +25,7 @@ from capsim.scenario.referral import (  # noqa: F401  (OUT_OF_REGION: the engine
     OUT_OF_REGION,
     eligibility_by_date,
     referral_orders,
+    split_weights,
     travel_hours,
 )
 from capsim.scenario.units import two_bed_pools
@@ -75,6 +76,9 @@ class Network:
     shifts: tuple[tuple[tuple[int, int, int | None], ...], ...]
     midwife_ratio: bool       # midwife rule "ratio": care at once, time over places recorded
     recovery_h: float         # hours in the delivery bed after the birth (two pools)
+    # [from, to] cumulative shares of each facility's weighted referral split (zeros: none);
+    # read-only.
+    split_cum: np.ndarray = field(compare=False)
     obstetricians_per_caesarean: int
     midwife_wait_target_min: float
     ddi_target_min: float
@@ -235,6 +239,8 @@ class Network:
             n_shift=n_shift, shift_h=shift_h, shift_mw=shift_mw, shift_th=shift_th,
             ratio=np.asarray([self.midwife_ratio], dtype=flags),
             recovery_h=np.asarray([self.recovery_h], dtype=float),
+            has_split=self.split_cum[:, -1] > 0 if nf else np.zeros(0, dtype=flags),
+            split_cum=self.split_cum,
         )
 
 
@@ -283,6 +289,7 @@ def compile_network(scenario: Scenario) -> Network:
         shifts=tuple(_shifts(f) for f in facs),
         midwife_ratio=scenario.pathway.midwife_rule == "ratio",
         recovery_h=scenario.pathway.recovery_hours,
+        split_cum=split_weights(scenario),
         obstetricians_per_caesarean=scenario.pathway.obstetricians_per_caesarean,
         midwife_wait_target_min=scenario.pathway.midwife_wait_target_minutes,
         ddi_target_min=scenario.pathway.ddi_target_minutes,

@@ -98,6 +98,7 @@ class WomenArrays(NamedTuple):
     los_caesarean: np.ndarray  # float64: postnatal hours after a caesarean
     theatre_h: np.ndarray      # float64: hours a caesarean occupies the theatre
     prep_h: np.ndarray         # float64: hours from theatre free to birth (emergency)
+    referral_u: np.ndarray     # float64: uniform number of a weighted referral split (or empty)
 
 
 class NetworkArrays(NamedTuple):
@@ -134,6 +135,8 @@ class NetworkArrays(NamedTuple):
     shift_th: np.ndarray        # int64 [facility, k]: caesareans at once from that hour on
     ratio: np.ndarray           # bool [1]: midwife rule "ratio" (care at once) instead of queue
     recovery_h: np.ndarray      # float64 [1]: hours in the delivery bed after the birth
+    has_split: np.ndarray       # bool [facility]: its referrals are split by weight
+    split_cum: np.ndarray       # float64 [from, to]: cumulative shares of the split
 
 
 class Outcome(NamedTuple):
@@ -400,13 +403,42 @@ def may_deliver(s, g, risk, by_risk, cs, cc):
 
 
 @njit(cache=True, inline="always")
-def first_in_order(s, start, risk, by_risk, cs, cc, needs_bed, pool, t):
+def split_choice(s, start, w):
+    """The facility woman ``w`` tries first when ``start`` sends her on, under its weighted
+    split (``s.split_cum``, her ``s.referral_u``); -1 when ``start`` has none. The same rule
+    as :func:`capsim.scenario.referral.split_choice`."""
+    if not s.has_split[start]:
+        return np.int64(-1)
+    row = s.split_cum[start]
+    u = s.referral_u[w]
+    for g in range(row.shape[0]):
+        if u < row[g]:
+            return np.int64(g)
+    return np.int64(row.shape[0] - 1)
+
+
+@njit(cache=True, inline="always")
+def takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
+    """Whether ``g`` may take her (:func:`may_deliver`) and, when ``needs_bed``, has a free
+    bed of ``pool`` at ``t`` once caught up."""
+    if not may_deliver(s, g, risk, by_risk, cs, cc):
+        return False
+    if not needs_bed:
+        return True
+    catch_up(s, g, t)
+    return has_room(s, g, pool)
+
+
+@njit(cache=True, inline="always")
+def first_in_order(s, start, w, risk, by_risk, cs, cc, needs_bed, pool, t):
     """The referral rule: the first facility in ``start``'s referral order (``s.order``, the
     others by preference) that may take her (:func:`may_deliver` with ``risk``, ``by_risk``,
     ``cs``, ``cc``) and, when ``needs_bed``, has a free bed of ``pool`` at ``t`` once caught
     up (:func:`has_room`); ``OUT_OF_REGION`` when none does.
 
-    The one walk of the pathway, used three ways:
+    Woman ``w`` tries first the facility a weighted split of ``start`` draws for her
+    (:func:`split_choice`), if any, then the order without it. The one walk of the pathway,
+    used three ways:
 
     - the planned destination (:func:`planned_target`): eligible by risk, a caesarean
       capability if she plans one, no bed sought;
@@ -417,14 +449,13 @@ def first_in_order(s, start, risk, by_risk, cs, cc, needs_bed, pool, t):
 
     With ``needs_bed``, each facility that may take her is caught up to ``t`` before its beds
     are counted, in the order walked; nothing else changes."""
+    first = split_choice(s, start, w)
+    if first >= 0 and takes(s, first, risk, by_risk, cs, cc, needs_bed, pool, t):
+        return first
     for j in range(s.order.shape[1]):
         g = np.int64(s.order[start, j])
-        if may_deliver(s, g, risk, by_risk, cs, cc):
-            if not needs_bed:
-                return g
-            catch_up(s, g, t)
-            if has_room(s, g, pool):
-                return g
+        if g != first and takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
+            return g
     return np.int64(OUT_OF_REGION)
 
 
@@ -459,6 +490,14 @@ def planned_target(s, w):
     referral (it does not deliver now, or cannot do her planned caesarean)."""
     b, r, p = np.int64(s.booked[w]), np.int64(s.risk[w]), bool(s.planned[w])
     k = np.int64(p)
+    if s.has_split[b]:  # her own first choice: worked out for her, not kept
+        if may_deliver(s, b, r, YES, p, NO):
+            s.plan_to[w], s.plan_why[w] = b, NO_REFERRAL
+            return b
+        s.plan_why[w] = (RISK_REFERRAL if s.accepting[b] and not s.elig[r, b]
+                         else PLANNED_REFERRAL)
+        s.plan_to[w] = first_in_order(s, b, w, r, YES, p, NO, NO, ZERO, np.float64(0.0))
+        return np.int64(s.plan_to[w])
     if s.plan_cache_to[b, r, k] == UNPLANNED:
         if may_deliver(s, b, r, YES, p, NO):
             s.plan_cache_to[b, r, k], s.plan_cache_why[b, r, k] = b, NO_REFERRAL
@@ -467,7 +506,7 @@ def planned_target(s, w):
                 s.plan_cache_why[b, r, k] = RISK_REFERRAL
             else:
                 s.plan_cache_why[b, r, k] = PLANNED_REFERRAL
-            s.plan_cache_to[b, r, k] = first_in_order(s, b, r, YES, p, NO, NO, ZERO,
+            s.plan_cache_to[b, r, k] = first_in_order(s, b, w, r, YES, p, NO, NO, ZERO,
                                                         np.float64(0.0))
     s.plan_to[w] = s.plan_cache_to[b, r, k]
     s.plan_why[w] = s.plan_cache_why[b, r, k]
@@ -618,8 +657,8 @@ def arrive(s, w, t):
         take_bed(s, w, f, t, pool)
     else:
         s.turned_away[w] = True
-        f = first_in_order(s, target, np.int64(s.risk[w]), YES, bool(s.planned[w]), NO, YES,
-                           pool, t)
+        f = first_in_order(s, target, w, np.int64(s.risk[w]), YES, bool(s.planned[w]), NO,
+                           YES, pool, t)
         if f == OUT_OF_REGION:
             leave_region(s, w, t, target, np.int64(NO_BED))
             return
@@ -747,7 +786,7 @@ def emergency_transfer(s, w, f, t):
     region. Records the move."""
     release_bed(s, w, t)
     cs, cc = s.needs_cs[w], s.needs_cc[w]
-    g = first_in_order(s, f, np.int64(s.risk[w]), NO, cs, cc, YES, np.int64(DELIVERY), t)
+    g = first_in_order(s, f, w, np.int64(s.risk[w]), NO, cs, cc, YES, np.int64(DELIVERY), t)
     if g == OUT_OF_REGION:
         leave_region(s, w, t, f, np.int64(EMERGENCY_TRANSFER))
         return
@@ -989,6 +1028,7 @@ def new_state(women, network, first_counted, t_end, stay_room):
         planned=women.planned, needs_cs=women.needs_cs, needs_cc=women.needs_cc,
         labour_h=women.labour_h, los_vaginal=women.los_vaginal,
         los_caesarean=women.los_caesarean, theatre_h=women.theatre_h, prep_h=women.prep_h,
+        referral_u=women.referral_u, has_split=network.has_split, split_cum=network.split_cum,
         bed_at=np.full(n, -1, dtype=np.int32),
         bed_since=np.zeros(n),
         bed_pool=np.zeros(n, dtype=np.int8),

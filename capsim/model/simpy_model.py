@@ -95,6 +95,7 @@ from capsim.model.engine import (
     RunRecord,
 )
 from capsim.model.network import OUT_OF_REGION, Network, PolicyStep
+from capsim.scenario.referral import split_choice, walk
 
 #: Theatre priorities: an emergency caesarean goes before a planned one.
 EMERGENCY, PLANNED = 0, 1
@@ -244,6 +245,14 @@ class SimpyModel:
 
     # --- the rules in force ------------------------------------------------------------------
 
+    def sent_on(self, w: int, start: int) -> list[int]:
+        """The facilities woman ``w`` is sent on to from ``start``, in turn: the one its
+        weighted split draws for her first (if it has one), then its referral order."""
+        cum = self.net.split_cum[start]
+        if cum[-1] <= 0:  # no split: the order alone
+            return self.order[start]
+        return walk(self.net.order[start], split_choice(cum, self.c.referral_u[w]))
+
     def can_caesarean(self, f: int) -> bool:
         """Whether ``f`` can run a caesarean now: a theatre with its obstetricians on duty (with
         its own roster: in some shift of the day; the others wait for it)."""
@@ -267,7 +276,8 @@ class SimpyModel:
         # The risk rule alone: her booked facility delivers now, but not for her colour.
         # Otherwise it does not deliver now or cannot do her planned caesarean.
         risk_rule = self.accepting[booked] and not self.eligible[self.c.risk[w]][booked]
-        target = next((g for g in self.order[booked] if self.may_deliver(w, g)), OUT_OF_REGION)
+        target = next((g for g in self.sent_on(w, booked) if self.may_deliver(w, g)),
+                      OUT_OF_REGION)
         return target, RISK_REFERRAL if risk_rule else PLANNED_REFERRAL
 
     # --- records -------------------------------------------------------------------------------
@@ -362,7 +372,7 @@ class SimpyModel:
             f, there_h = target, env.now
         else:
             self.turned_away[w] = True
-            elsewhere = next((g for g in self.order[target]
+            elsewhere = next((g for g in self.sent_on(w, target)
                               if self.may_deliver(w, g) and self.pool(g, kind).has_free()), None)
             if elsewhere is None:
                 self.leave_region(w, target, NO_BED)
@@ -446,7 +456,7 @@ class SimpyModel:
         # An emergency transfer to the first facility that delivers, has what she needs and a
         # free bed (a delivery bed where it has two pools); her bed here is freed first.
         self.leave_bed(w)
-        g = next((g for g in self.order[f]
+        g = next((g for g in self.sent_on(w, f)
                   if self.accepting[g] and (not cs or self.can_caesarean(g))
                   and (not cc or net.has_critical_care[g])
                   and self.pool(g, DELIVERY).has_free()), None)

@@ -694,6 +694,22 @@ class Referral(Strict):
         (), max_length=limits.MAX_EVENTS,
         description="Eligibility rules changed from given dates on." + bound(limits.MAX_EVENTS)
     )
+    split: dict[str, dict[str, Real]] = Field(
+        default_factory=dict,
+        description="For a facility, how the women it sends elsewhere (planned referral, no "
+        "bed, emergency) are shared between facilities, by weight, instead of all trying the "
+        "first in its order: each woman tries a facility drawn by these weights first, then "
+        "the rest of the order (relative weight).")
+
+    @field_validator("split")
+    @classmethod
+    def _weights(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for fid, weights in v.items():
+            if not weights or any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+                raise ValueError(f"{fid}: weights must be >= 0 and not all zero")
+            if fid in weights:
+                raise ValueError(f"{fid}: a facility does not refer to itself")
+        return v
 
     def eligibility_schedule(self) -> list[tuple[date | None, dict[RiskColour, Eligibility]]]:
         """The eligibility by colour in force from each date on: the scenario's rules from the
@@ -783,6 +799,12 @@ class Scenario(Strict):
             for tid in targets:
                 if tid not in known:
                     raise unknown(f"referral.order.{fid}", tid)
+        for fid, weights in self.referral.split.items():
+            if fid not in known:
+                raise unknown("referral.split", fid)
+            for tid in weights:
+                if tid not in known:
+                    raise unknown(f"referral.split.{fid}", tid)
         for ev in self.policy:
             if ev.facility not in known:
                 raise unknown("policy", ev.facility)

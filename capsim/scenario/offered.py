@@ -65,16 +65,17 @@ def offered_loads(scenario: Scenario) -> list[OfferedLoad]:
             ante = pathway.antenatal[colour]
             ante_h = ante.probability * ante.days.mean * 24
             for is_planned, weight in ((True, p), (False, 1 - p)):
-                to = rule.destination(booked, colour, is_planned, start).facility
-                if to == OUT_OF_REGION or weight <= 0:
-                    continue
-                arriving = rate * weight
-                antenatal_h[to] += arriving * ante_h
-                if is_planned:
-                    planned[to] += arriving
-                else:
-                    labours[to] += arriving
-                    emergency[to] += arriving * emergency_rate[colour]
+                for dest, share in rule.destinations(booked, colour, is_planned, start):
+                    to = dest.facility
+                    if to == OUT_OF_REGION or weight <= 0:
+                        continue
+                    arriving = rate * weight * share
+                    antenatal_h[to] += arriving * ante_h
+                    if is_planned:
+                        planned[to] += arriving
+                    else:
+                        labours[to] += arriving
+                        emergency[to] += arriving * emergency_rate[colour]
     labour_h = pathway.labour.mean
     vaginal_h = pathway.postnatal_los.vaginal.mean * 24
     caesarean_h = pathway.postnatal_los.caesarean.mean * 24
