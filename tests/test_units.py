@@ -198,3 +198,18 @@ def test_a_weighted_split_shares_a_facility_s_referrals_by_its_weights():
     shares = {d.facility: w for d, w in ReferralRule(scenario).destinations(
         town, "yellow", False, scenario.horizon.start)}
     assert shares == pytest.approx({county: 0.7, mch: 0.3})
+
+
+def test_the_offered_labour_loads_add_up_to_the_region_s_labours():
+    # Every woman has somewhere to deliver in this region: the facilities' labour loads add up
+    # to the region's labours an hour x mean labour, whatever the booking and risk shares.
+    from capsim.scenario.offered import HOURS_PER_YEAR, offered_loads
+
+    scenario = validate_scenario(base_dict())
+    demand = scenario.demand
+    labouring = sum(demand.risk_mix[c] * (1 - demand.planned_caesarean_rate[c])
+                    for c in COLOURS)
+    expected = (demand.deliveries / HOURS_PER_YEAR * labouring
+                * scenario.pathway.labour.mean)
+    got = sum(o.load for o in offered_loads(scenario) if o.pool == "midwives")
+    assert got == pytest.approx(expected, rel=1e-12)

@@ -65,11 +65,11 @@ def offered_loads(scenario: Scenario) -> list[OfferedLoad]:
             ante = pathway.antenatal[colour]
             ante_h = ante.probability * ante.days.mean * 24
             for is_planned, weight in ((True, p), (False, 1 - p)):
-                for dest, share in rule.destinations(booked, colour, is_planned, start):
+                for dest, part in rule.destinations(booked, colour, is_planned, start):
                     to = dest.facility
                     if to == OUT_OF_REGION or weight <= 0:
                         continue
-                    arriving = rate * weight * share
+                    arriving = rate * weight * part
                     antenatal_h[to] += arriving * ante_h
                     if is_planned:
                         planned[to] += arriving
