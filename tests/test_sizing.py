@@ -358,3 +358,12 @@ def test_a_capacity_plan_keeps_two_bed_pools_and_a_facility_roster():
     county = out.facility("county")
     assert (county.beds, county.ward_beds, county.delivery_beds) == (44, 44, 4)
     assert county.midwives == 20 and county.roster == scen.facility("county").roster
+
+
+def test_sizing_a_region_with_two_bed_pools_keeps_its_delivery_beds_and_says_so():
+    d = base_dict(horizon={"start": "2020-01-01", "days": 60, "warmup_days": 10})
+    county = d["facilities"][0]
+    county.update(delivery_beds=4)
+    result = size(validate_scenario(d), replications=2, rounds=2, workers=1)
+    assert result.scenario.facility("county").delivery_beds == 4
+    assert any("delivery beds are kept as they are" in note for note in result.notes)

@@ -102,6 +102,8 @@ def ample_plan(scenario: Scenario) -> Plan:
                 "obstetricians": obstetricians if has_cs else plan[fid][year]["obstetricians"],
                 "theatres": theatres if has_cs else plan[fid][year]["theatres"],
             }
+            if scenario.facility(fid).delivery_beds is not None:  # two pools: both ample
+                plan[fid][year]["delivery_beds"] = beds
     return plan
 
 
