@@ -71,9 +71,14 @@ def changing_region() -> dict:
     }
     d["facilities"][0].update(beds=12, midwives=3, theatres=2, obstetricians=4, initial_census=3)
     d["facilities"][1].update(beds=3, midwives=2)
+    # The MCH hospital has delivery beds apart from its ward beds (access block), the
+    # township its own roster by shift, and it splits its referrals by weight.
     d["facilities"].append({"id": "mch", "name": "妇幼保健院", "level": "mch", "beds": 6,
-                            "midwives": 3, "obstetricians": 2, "theatres": 1,
-                            "capabilities": ["caesarean"]})
+                            "delivery_beds": 2, "midwives": 3, "obstetricians": 2,
+                            "theatres": 1, "capabilities": ["caesarean"]})
+    d["facilities"][1]["roster"] = {"shifts": [{"start": 8, "midwives": 2},
+                                               {"start": 20, "midwives": 1}]}
+    d["referral"]["split"] = {"town": {"county": 2, "mch": 1}}
     return d
 
 
