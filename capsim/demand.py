@@ -13,15 +13,18 @@ Times are hours since the start of the simulation (the first warm-up day at 00:0
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import wraps
 from typing import TypeVar
 
 import numpy as np
+from scipy import special
 
+from capsim.distributions import Distribution
 from capsim.scenario.calendar import horizon_years
 from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario
 from capsim.streams import stream, streams
@@ -51,6 +54,9 @@ class Cohort:
     preparation_h: np.ndarray  # hours from theatre free to delivery (emergency caesarean)
     initial_facility: np.ndarray  # facility of each woman already in a bed at the start
     initial_release_h: np.ndarray  # when she leaves
+    # A uniform number per woman for a weighted referral split (referral.split); empty when
+    # the scenario has none.
+    referral_u: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def __len__(self) -> int:
         return int(self.admit_h.shape[0])
@@ -119,7 +125,8 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
     # province holds millions of women, and two copies of them at once would double the peak.
     order = np.argsort(women["admit_h"], kind="stable")
     for k in women:
-        women[k] = women[k][order]
+        if women[k].shape[0] == order.shape[0]:
+            women[k] = women[k][order]
     init_fac, init_rel = _initial_census(scenario, seed, replication)
     return Cohort(initial_facility=init_fac, initial_release_h=init_rel, **women)
 
@@ -132,7 +139,7 @@ class YearStreams:
 
     #: The streams each woman draws from, besides her labour onset's ("arrivals").
     NAMES = ("risk", "booking", "mode", "emergency", "complication", "antenatal", "postnatal",
-             "theatre", "labour")
+             "theatre", "labour", "referral")
 
     generators: dict[str, list[np.random.Generator]]
     sizes: list[int]
@@ -384,6 +391,8 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
         "los_caesarean_h": los_caesarean,
         "theatre_h": theatre,
         "preparation_h": preparation,
+        # Drawn only when some facility splits its referrals by weight (its own stream).
+        "referral_u": one("referral") if scenario.referral.split else np.zeros(0),
     }
 
 
@@ -415,12 +424,53 @@ def _weekday_of_day0(scenario: Scenario) -> int:
 
 
 def _initial_census(scenario: Scenario, seed: int, rep: int) -> tuple[np.ndarray, np.ndarray]:
+    """The women in bed at the start: their facilities (int32) and the hours each stays on.
+
+    A woman found in bed is not a woman picked at random: a long stay is in bed on more days,
+    so it is found in proportion to its length (the inspection paradox). Her stay is drawn from
+    the length-biased mix of postnatal stays (vaginal and caesarean, weighted by their shares
+    at the start and their mean lengths), and what remains of it is a uniform share of that
+    stay: the stationary remaining stay, whose mean is E[S^2] / (2 E[S]). A unit started at its
+    steady-state census then stays there instead of emptying at once."""
     counts = [f.initial_census for f in scenario.facilities]
     total = sum(counts)
     fac = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
     if total == 0:
         return fac, np.zeros(0)
-    u = stream(seed, rep, "initial").random((total, 2))
-    # Residual stay of a woman found in bed: a uniform share of a postnatal stay.
-    stay = scenario.pathway.postnatal_los.vaginal.ppf(u[:, 0]) * HOURS_PER_DAY * u[:, 1]
-    return fac, stay
+    u = stream(seed, rep, "initial").random((total, 3))
+    stays = scenario.pathway.postnatal_los
+    cs = _caesarean_share_at_start(scenario)
+    # Women in bed after a caesarean, among those in bed: share x mean stay of each mode.
+    in_bed_cs = cs * stays.caesarean.mean / (cs * stays.caesarean.mean
+                                             + (1 - cs) * stays.vaginal.mean)
+    after_cs = u[:, 2] < in_bed_cs
+    stay = np.where(after_cs, _length_biased_ppf(stays.caesarean, u[:, 0]),
+                    _length_biased_ppf(stays.vaginal, u[:, 0]))
+    return fac, stay * HOURS_PER_DAY * u[:, 1]
+
+
+def _caesarean_share_at_start(scenario: Scenario) -> float:
+    """Share of deliveries by caesarean, planned or emergency, under the rates in force at the
+    start (probability)."""
+    demand = scenario.demand
+    planned = demand.caesarean_schedule("planned")[0][1]
+    emergency = demand.caesarean_schedule("emergency")[0][1]
+    return float(sum(demand.risk_mix[c] * (planned[c] + (1 - planned[c]) * emergency[c])
+                     for c in RISK_COLOURS))
+
+
+def _length_biased_ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    """Quantiles of ``u`` under the length-biased form of ``dist`` (density s f(s) / E[S]), in
+    the distribution's unit: an exponential becomes a gamma of shape 2, a gamma of shape k one
+    of shape k + 1, a lognormal (mu, sigma) one with mu + sigma^2; a fixed value stays."""
+    u = np.asarray(u, dtype=float)
+    if dist.dist == "fixed":
+        return np.full_like(u, dist.mean)
+    if dist.dist == "exponential":
+        return special.gammaincinv(2.0, u) * dist.mean
+    if dist.dist == "lognormal":
+        sigma2 = math.log1p((dist.std / dist.mean) ** 2)
+        mu = math.log(dist.mean) - sigma2 / 2
+        return np.exp(mu + sigma2 + math.sqrt(sigma2) * special.ndtri(u))
+    shape = (dist.mean / dist.std) ** 2
+    return special.gammaincinv(shape + 1.0, u) * dist.std**2 / dist.mean

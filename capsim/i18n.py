@@ -84,6 +84,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "有 {n} 项判定依据 capsim 默认值而非方案自身数据（以 * 标出）。"},
     "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
                      "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
+    # the load offered before a run (capsim.scenario.offered)
+    "unstable_load": {
+        "en": "{facility}: offered load {load:.1f} reaches its {pool}, {capacity:g} (a queue "
+              "for them would grow without end; women wait or are turned away)",
+        "zh": "{facility}：{pool}的负荷{load:.1f}已达到其容量{capacity:g}（排队将无限增长；"
+              "产妇将等待或被转出）"},
+    "pool_beds": {"en": "beds", "zh": "床位"},
+    "pool_ward_beds": {"en": "ward beds", "zh": "产科病房床位"},
+    "pool_delivery_beds": {"en": "delivery beds", "zh": "产床"},
+    "pool_midwives": {"en": "labour places (midwives on duty)", "zh": "在岗助产士可照护的临产人数"},
+    "pool_theatres": {"en": "caesareans at once (theatres)", "zh": "可同时进行的剖宫产（手术室）"},
     # referral-flow map
     "flow_title": {"en": "Women moved between facilities, {period}: {name}",
                    "zh": "机构间转诊与转运的产妇，{period}：{name}"},
@@ -199,13 +210,14 @@ STRINGS: dict[str, dict[str, str]] = {
               "{target}。"
               "只有缩短紧急术前准备或转运时间才能达到，增加手术室无济于事。"},
     "size_standards": {
-        "en": "Ratio standards: {beds:g} beds and {midwives:g} midwives per 1,000 deliveries; "
+        "en": "Ratio standards: {beds} beds and {midwives} midwives per 1,000 deliveries; "
               "midwives 'workload': WISN / Birthrate Plus establishment (all midwifery work); "
               "'needed': head-count for the labour service level through the roster.",
-        "zh": "配置比例标准：每千分娩量 {beds:g} 张床位、{midwives:g} 名助产士；助产士“工作量”：按 "
+        "zh": "配置比例标准：每千分娩量 {beds} 张床位、{midwives} 名助产士；助产士“工作量”：按 "
               "WISN / "
               "Birthrate Plus 测算的编制（全部助产工作）；“所需”：按排班折算、满足产程服务水平的编"
               "制人数。"},
+    "size_standard_off": {"en": "off", "zh": "未启用"},
     "size_twins": {"en": "Identical facilities sized together (one answer each group): {groups}.",
                    "zh": "配置完全相同的机构合并测算（每组同一结果）：{groups}。"},
     "size_columns": {"en": "year|facility|deliv/yr|beds now|ratio|needed|gap|/1000|mw "

@@ -22,6 +22,7 @@ from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, Ru
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
 from capsim.scenario.models import Scenario
 from capsim.stats import summarise, t_half_width
+from capsim.time_use import time_metrics
 
 REGION = "region"
 ALL_YEARS = "all"
@@ -131,6 +132,12 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
 
     census = daily_census(net, rec)
     occ = _occupancy(cal, census)
+    timed = time_metrics(
+        stays=(rec.stay_facility, rec.stay_start_h, rec.stay_end_h, _stay_pools(rec)),
+        blocks=(rec.block_facility, rec.block_start_h, rec.block_end_h),
+        over=(rec.over_facility, rec.over_start_h, rec.over_end_h),
+        ward_beds=cal.beds, delivery_beds=cal.delivery_beds, delivering=cal.delivering,
+        t0=cal.t0, rows=cal.day_rows, copies=cal.copies, n_rows=ny + 1)
 
     flows_df = _flows_frame(net, rec.flows, replication)
     # Emergency transfers by (year, facility they leave), with the all-years row and region column.
@@ -163,6 +170,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
             "ddi_within_target_share": ddi_in / ecs,
             **travel,
             **occ,
+            **timed,
             **staff,
             "beds_per_1000_deliveries": staff["beds"] / per_year * 1000,
             "midwives_per_1000_deliveries": staff["midwives"] / per_year * 1000,
@@ -219,6 +227,8 @@ class _Calendar:
     row_region_beds: np.ndarray     # [row]
     staff: dict[str, np.ndarray]    # by-period means of beds and head-counts, [row, column]
     labels: tuple[tuple[str, ...], tuple[str, ...]]  # year rows, facility columns
+    delivery_beds: np.ndarray       # [facility, day]: delivery beds on days it delivers
+    delivering: np.ndarray          # [facility, day]: 1 on days it delivers
 
 
 def _calendar(net: Network) -> _Calendar:
@@ -255,7 +265,12 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
         first, stop = (int(on[0]), int(on[-1]) + 1) if on.shape[0] else (0, 0)
         assert stop - first == on.shape[0]
         spans.append((first, stop))
-    beds = capacity.by_day("beds")
+    built_beds = capacity.by_day("beds")
+    # Beds count towards occupancy and the region's beds only on the days their facility
+    # delivers: an antenatal-only unit's beds hold no woman who gives birth (as in sizing).
+    delivering = capacity.by_day("delivers")
+    beds = built_beds * delivering
+    delivery_beds = capacity.by_day("delivery_beds") * delivering
     region_beds = beds.sum(axis=0)
     # Days with beds of each column (facilities, then the region) in each row worked out.
     with_beds = np.vstack([beds > 0, region_beds > 0])
@@ -279,9 +294,11 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
         row_region_beds[row] = beds[:, sel].sum()
     # Mean beds and head-counts of each row, every kind at once: [kind x facility, day] and
     # [kind, day] for the region (its facilities summed day by day, as for one kind alone).
-    names = ("beds", "midwives", "obstetricians", "theatres")
-    per_day = np.stack([beds if name == "beds" else capacity.by_day(name) for name in names])
+    names = ("beds", "midwives", "obstetricians", "theatres", "delivery_beds")
+    per_day = np.stack([built_beds if name == "beds" else capacity.by_day(name)
+                        for name in names])
     region = per_day.sum(axis=1)
+    region[0] = region_beds
     per_day = per_day.reshape(len(names) * nf, -1)
     means = np.full((len(names), ny + 1, nf + 1), np.nan)
     for row, sel in rows:
@@ -291,13 +308,15 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     for row, same in copies:
         means[:, row] = means[:, same]
     staff = dict(zip(names, means, strict=True))
-    for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values()):
+    for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values(),
+                delivery_beds, delivering):
         arr.setflags(write=False)
     return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
                      tuple(copies), row_valid,
                      tuple(batches), beds, region_beds,
                      row_beds, row_region_beds, staff,
-                     ((*map(str, years), ALL_YEARS), (*ids, REGION)))
+                     ((*map(str, years), ALL_YEARS), (*ids, REGION)),
+                     delivery_beds, delivering)
 
 
 def _travel(net: Network, cal: _Calendar, rec: RunRecord) -> dict[str, np.ndarray]:
@@ -450,13 +469,17 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     days = int(round((t1 - t0) / 24.0))
     grid = t0 + 24.0 * np.arange(days + 1)
     span = t1 + 1.0
+    # Ward beds only (or a facility's one pool): the beds that beds per 1,000 deliveries and
+    # occupancy count. Every stay is one when no facility has delivery beds.
+    pools = _stay_pools(rec)
+    ward = slice(None) if not pools.any() else pools == 0
     # Stays sorted by (facility, time) as one number each: facility x span + hours. Built in
     # place and the grid's terms one at a time, to keep a province's peak memory low.
-    starts = rec.stay_facility.astype(np.int64) * span
+    starts = rec.stay_facility[ward].astype(np.int64) * span
     ends = starts.copy()
-    starts += rec.stay_start_h
+    starts += rec.stay_start_h[ward]
     starts.sort()
-    ends += rec.stay_end_h
+    ends += rec.stay_end_h[ward]
     ends.sort()
     x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
     # Subtract the facility offset so that the large numbers cancel before multiplying.
@@ -467,6 +490,14 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     occupied -= _bed_hours_started(ends, x, off, fi, nf, span)
     occupied = occupied.reshape(nf, days + 1)
     return np.diff(occupied, axis=1) / 24.0
+
+
+def _stay_pools(rec: RunRecord) -> np.ndarray:
+    """The pool of each bed stay of ``rec`` (0 a ward bed or a bed of a facility's one pool,
+    1 a delivery bed); all 0 for a record that gives none."""
+    if rec.stay_pool.shape[0] == rec.stay_facility.shape[0]:
+        return rec.stay_pool
+    return np.zeros(rec.stay_facility.shape[0], dtype=np.int8)
 
 
 def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, fi: np.ndarray,

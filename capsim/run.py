@@ -13,6 +13,7 @@ woman by woman, slower.
 
 from __future__ import annotations
 
+import logging
 import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +34,7 @@ from capsim.output import write_csv
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication
 from capsim.scenario.models import Scenario
+from capsim.scenario.offered import unstable_load_messages
 
 #: The engines that simulate one replication, by name: ``"compiled"``, the event loop
 #: compiled with numba (`capsim.model.engine`), fast; ``"simpy"``, the plain simpy
@@ -304,6 +306,8 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     if seed < 0:
         raise CapsimError(f"seed must be a non-negative integer, got {seed}")
     workers = default_workers() if workers is None else int(workers)
+    for message in unstable_load_messages(scenario):  # before anything is simulated
+        logging.getLogger("capsim").warning("capsim: %s", message)
     done: dict[int, ReplicationResult] = {}
     ready_engine(engine, client)
     with StudyProgress(progress, n, scenario.name) as bar:

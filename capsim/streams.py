@@ -28,6 +28,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "postnatal",     # postnatal length of stay
     "theatre",       # caesarean duration and emergency preparation time
     "initial",       # women in beds at the start
+    "referral",      # the first choice of a weighted referral split (referral.split)
     "province",      # layout of a generated province (capsim.province)
     "newborn",       # a newborn's need of a cot, its stay, and whether the mother goes along
     "paediatric",    # children's admissions: counts, times, groups, severity, where, stays

@@ -116,12 +116,49 @@ def test_the_shipped_scenarios_include_dated_changes_and_a_consolidation():
     assert any(step.beds > 0 and step.midwives > 0 for step in thirteenth.policy)
 
 
+def two_pools(rule: str = "queue") -> dict:
+    """The stressed region with delivery beds apart from ward beds (few ward beds: women wait
+    in delivery beds for one), antenatal admissions, the county's own roster of a day and a
+    night shift, and the midwife ``rule``."""
+    d = stressed()
+    d["facilities"][COUNTY].update(ward_beds=d["facilities"][COUNTY].pop("beds") - 4,
+                                   delivery_beds=4, initial_census=3, midwives=4,
+                                   roster={"shifts": [{"name": "am", "start": 8, "midwives": 3},
+                                                      {"name": "pm", "start": 17,
+                                                       "midwives": 1}]})
+    d["facilities"][MCH].update(ward_beds=d["facilities"][MCH].pop("beds"), delivery_beds=2)
+    d["pathway"].update(midwife_rule=rule, recovery_hours=2.0,
+                        antenatal={c: {"probability": 0.3} for c in COLOURS})
+    return d
+
+
 @pytest.mark.parametrize("make", [
     lambda: validate_scenario(stressed()),
     lambda: province_scenario(20, 12_000, days=90),
-], ids=["stressed", "province-20"])
+    lambda: validate_scenario(two_pools("queue")),
+    lambda: validate_scenario(two_pools("ratio")),
+], ids=["stressed", "province-20", "two-pools-queue", "two-pools-ratio"])
 def test_engine_equals_the_simpy_model(make):
     assert_same(make(), replications=3, seed=11)
+
+
+@pytest.mark.parametrize("rule", ["queue", "ratio"])
+def test_access_block_and_the_ratio_rule_happen_in_the_two_pool_region(rule):
+    """The comparison above is not vacuous: women wait in delivery beds for a ward bed, stays
+    of both pools are recorded, and under the ratio rule nobody waits for a midwife but some
+    time is over the labour places (under the queue rule, only after the night shift's cut)."""
+    scenario = validate_scenario(two_pools(rule))
+    net = compile_network(scenario)
+    rec = run_engine(net, build_cohort(scenario, 0, 11))
+    assert rec.block_facility.size > 5 and set(rec.block_facility) <= {COUNTY, MCH}
+    assert (rec.block_end_h >= rec.block_start_h).all()
+    assert set(np.unique(rec.stay_pool[rec.stay_facility == COUNTY])) == {0, 1}
+    assert set(np.unique(rec.stay_pool[rec.stay_facility == TOWN])) == {0}
+    waits = rec.midwife_wait_h[np.isfinite(rec.midwife_wait_h)]
+    if rule == "ratio":
+        assert (waits == 0).all() and rec.over_facility.size > 5
+    else:
+        assert (waits > 0).any()
 
 
 def test_a_difference_is_seen():
@@ -169,8 +206,9 @@ PLAN = [
     # Beds 12 -> 4, below the women in them.
     {"date": day(25), "facility": "county", "beds": -8},
     {"date": day(38), "facility": "town", "delivers": False},
-    {"date": day(40), "facility": "county", "midwives": -1},   # none on duty
-    {"date": day(44), "facility": "county", "midwives": 4},    # women waiting get one at once
+    # None on duty: a closure (no new women), but the women there wait for a midwife.
+    {"date": day(43), "facility": "county", "midwives": -1, "delivers": False},
+    {"date": day(44), "facility": "county", "midwives": 4, "delivers": True},  # served at once
     {"date": day(50), "facility": "county", "beds": 6},
     {"date": day(60), "facility": "county", "theatres": -2},   # no caesareans at the county
     {"date": day(70), "facility": "town", "delivers": True},
@@ -231,7 +269,7 @@ def test_the_plan_cuts_below_what_is_in_use_while_women_wait():
     scenario = validate_scenario(changing())
     net = compile_network(scenario)
     cohort = build_cohort(scenario, 0, 11)
-    s = pools_around(SimpyModel(net, cohort), [1, 19, 25, 40, 44], COUNTY)
+    s = pools_around(SimpyModel(net, cohort), [1, 19, 25, 43, 44], COUNTY)
     beds_used, beds, mw_used, mw, mw_waiting, th_used, th, th_waiting = range(8)
     # Theatres: two operating and women waiting when the capacity falls to one.
     assert s[1, "before"][th_used] == 2 and s[1, "before"][th_waiting] >= 1
@@ -241,8 +279,9 @@ def test_the_plan_cuts_below_what_is_in_use_while_women_wait():
     assert s[19, "after"][mw] == 1 and s[19, "after"][mw_waiting] == s[19, "before"][mw_waiting]
     # Beds: more women in them than the beds left.
     assert s[25, "after"][beds] == 4 and s[25, "after"][beds_used] > 4
-    # No midwife on duty, then four: the women waiting get one at once.
-    assert s[44, "before"][mw] == 0 and s[44, "before"][mw_waiting] >= 1
+    # No midwife on duty while closed (a cut to none must close the unit), then four; women
+    # waiting then get one at once (as after the cut of day 19, and in test_pathway).
+    assert s[43, "after"][mw] == 0 and s[44, "before"][mw] == 0 and s[44, "after"][mw] == 4
     assert s[44, "after"][mw_waiting] == 0
     assert s[44, "after"][mw_used] == s[44, "before"][mw_used] + s[44, "before"][mw_waiting]
 
@@ -317,8 +356,9 @@ CAPABILITIES = ("caesarean", "critical_maternal_care")
 @st.composite
 def small_regions(draw) -> dict:
     """A valid scenario mapping of 1-4 facilities with few beds, midwives and theatres (0 where
-    valid), a random risk mix and booking, dated policy steps and referral-rule changes, over
-    20-60 days: a few hundred women at most."""
+    valid), some with delivery beds apart from ward beds and some with their own roster by
+    shift, a random risk mix and booking, the queue or the ratio midwife rule, dated policy
+    steps and referral-rule changes, over 20-60 days: a few hundred women at most."""
     n = draw(st.integers(1, 4))
     facilities = []
     for i in range(n):
@@ -327,13 +367,25 @@ def small_regions(draw) -> dict:
         caps = [c for c in CAPABILITIES if draw(st.booleans())
                 and (c != "caesarean" or obstetricians * theatres > 0)]
         beds = draw(st.integers(1 if delivers else 0, 4))
-        facilities.append({
+        midwives = draw(st.integers(1 if delivers else 0, 3))
+        facility = {
             "id": f"f{i}", "name": f"facility {i}", "level": draw(st.sampled_from(LEVELS)),
-            "delivers": delivers, "beds": beds,
-            "midwives": draw(st.integers(1 if delivers else 0, 3)),
+            "delivers": delivers, "beds": beds, "midwives": midwives,
             "obstetricians": obstetricians, "theatres": theatres, "capabilities": caps,
             "initial_census": draw(st.integers(0, beds)),
-        })
+        }
+        if delivers and draw(st.booleans()):  # delivery beds apart from ward beds
+            facility["ward_beds"] = facility.pop("beds")
+            facility["delivery_beds"] = draw(st.integers(1, 3))
+        if delivers and draw(st.booleans()):  # its own roster, by shift
+            starts = sorted(draw(st.lists(st.integers(0, 23), min_size=1, max_size=3,
+                                          unique=True)))
+            with_obs = draw(st.booleans())
+            facility["roster"] = {"shifts": [
+                {"start": h, "midwives": draw(st.integers(1, midwives)),
+                 **({"obstetricians": draw(st.integers(0, obstetricians))} if with_obs else {})}
+                for h in starts]}
+        facilities.append(facility)
     delivering = [f for f in facilities if f["delivers"]]
 
     def rule():
@@ -362,12 +414,24 @@ def small_regions(draw) -> dict:
                       "theatres": draw(st.integers(-1, 1)),
                       "delivers": draw(st.sampled_from([None, None, True, False]))})
     steps.sort(key=lambda s: s["date"])
-    running = {f["id"]: dict(f) for f in facilities}
+    running = {f["id"]: {"beds": f.get("beds", f.get("ward_beds")),
+                         "delivery_beds": f.get("delivery_beds", 0), **f}
+               for f in facilities}
     for step in steps:  # never below zero, as the validator requires
         have = running[step["facility"]]
-        for key in ("beds", "midwives", "obstetricians", "theatres"):
-            step[key] = max(step[key], -have[key])
+        if "roster" in have:  # its own roster fixes its staff on duty
+            step.update(midwives=0, obstetricians=0, theatres=0)
+        if "ward_beds" in have:
+            step["delivery_beds"] = draw(st.integers(-2, 2))
+        for key in ("beds", "midwives", "obstetricians", "theatres", "delivery_beds"):
+            step[key] = max(step.get(key, 0), -have[key])
             have[key] += step[key]
+        # A facility left with no bed or no midwife must stop its deliveries (a closure).
+        delivers = have["delivers"] if step["delivers"] is None else step["delivers"]
+        if delivers and (have["beds"] <= 0 or have["midwives"] <= 0
+                         or ("ward_beds" in have and have["delivery_beds"] <= 0)):
+            step["delivers"] = delivers = False
+        have["delivers"] = delivers
     changes = [{"date": first + timedelta(days=draw(st.integers(0, total))),
                 "eligibility": {c: rule() for c in draw(st.lists(st.sampled_from(COLOURS),
                                                                  min_size=1, unique=True))}}
@@ -394,6 +458,8 @@ def small_regions(draw) -> dict:
             "postnatal_los": {"vaginal": {"dist": "lognormal", "mean": 1.5, "sd": 0.8},
                               "caesarean": {"dist": "lognormal", "mean": 3.0, "sd": 1.0}},
             "one_to_one_midwife": draw(st.booleans()),
+            "midwife_rule": draw(st.sampled_from(["queue", "ratio"])),
+            "recovery_hours": draw(st.sampled_from([0.5, 2.0, 30.0])),
             "roster": {"shifts_per_day": draw(st.integers(1, 3)),
                        "availability": draw(st.sampled_from([1.0, 0.65]))},
             "obstetricians_per_caesarean": draw(st.integers(1, 2)),
@@ -403,6 +469,8 @@ def small_regions(draw) -> dict:
             "default_transfer_minutes": draw(st.sampled_from([20, 60, 150])),
             "order": {i: draw(st.permutations([j for j in ids if j != i]))
                       for i in ids if draw(st.booleans())},
+            "split": {i: {j: draw(st.integers(1, 3)) for j in ids if j != i}
+                      for i in ids if n > 1 and draw(st.booleans())},
             "changes": changes,
         },
         "policy": steps,

@@ -77,7 +77,7 @@ def normalised(weights: list[int]) -> list[float]:
 @st.composite
 def policy_steps(draw, facs: list[dict], days: int, warmup: int) -> list[dict]:
     """Up to three dated changes, in the warm-up or the reported period, that keep every
-    count at zero or above (cuts included)."""
+    count at zero or above (cuts included) and a bed and a midwife at every facility."""
     running = {f["id"]: {k: f[k] for k in ("beds", "midwives", "obstetricians", "theatres")}
                for f in facs}
     dates = sorted(draw(st.lists(st.integers(-warmup, days - 1), max_size=3)))
@@ -87,7 +87,9 @@ def policy_steps(draw, facs: list[dict], days: int, warmup: int) -> list[dict]:
         now = running[fid]
         step = {"date": (START + dt.timedelta(days=offset)).isoformat(), "facility": fid}
         for key in ("beds", "midwives", "obstetricians", "theatres"):
-            change = draw(st.integers(-now[key], 4))
+            # A delivering facility keeps a bed and a midwife (none would be refused).
+            floor = 1 if key in ("beds", "midwives") else 0
+            change = draw(st.integers(floor - now[key], 4))
             if change:
                 step[key] = change
                 now[key] += change
@@ -270,8 +272,10 @@ def test_a_one_facility_region_reports_its_facility_occupancy_through_a_closure(
     """A unit closed (all its beds cut) for February and reopened: the region, which is that
     unit, reports the unit's occupancy figures."""
     data = base_dict(horizon={"start": "2021-01-01", "days": 120, "warmup_days": 10},
-                     policy=[{"date": "2021-02-01", "facility": "county", "beds": -30},
-                             {"date": "2021-03-01", "facility": "county", "beds": 30}],
+                     policy=[{"date": "2021-02-01", "facility": "county", "beds": -30,
+                              "delivers": False},
+                             {"date": "2021-03-01", "facility": "county", "beds": 30,
+                              "delivers": True}],
                      demand={"booking": {"county": 1.0, "town": 0.0}})
     data["facilities"] = data["facilities"][:1]
     data["demand"]["booking"] = {"county": 1.0}

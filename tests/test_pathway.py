@@ -47,11 +47,12 @@ def changing_region() -> dict:
         pathway={"intrapartum_complication": {c: 0.05 for c in COLOURS},
                  "roster": {"shifts_per_day": 1, "availability": 1.0}},
         policy=[
-            # No labour care nor theatre at the county hospital for four days: the women in
-            # its care are owed, then those waiting are served when the staff come back.
-            {"date": "2020-02-10", "facility": "county", "beds": -6, "midwives": -3,
+            # One midwife and no theatre at the county hospital for four days: the labour
+            # places in use beyond one are owed, then those waiting are served when the staff
+            # come back. (No midwife at all would be refused: a closure must stop deliveries.)
+            {"date": "2020-02-10", "facility": "county", "beds": -6, "midwives": -2,
              "theatres": -2},
-            {"date": "2020-02-14", "facility": "county", "beds": 6, "midwives": 3,
+            {"date": "2020-02-14", "facility": "county", "beds": 6, "midwives": 2,
              "theatres": 2},
             {"date": "2020-02-20", "facility": "town", "delivers": False},
             {"date": "2020-03-10", "facility": "town", "delivers": True},
@@ -70,9 +71,14 @@ def changing_region() -> dict:
     }
     d["facilities"][0].update(beds=12, midwives=3, theatres=2, obstetricians=4, initial_census=3)
     d["facilities"][1].update(beds=3, midwives=2)
+    # The MCH hospital has delivery beds apart from its ward beds (access block), the
+    # township its own roster by shift, and it splits its referrals by weight.
     d["facilities"].append({"id": "mch", "name": "妇幼保健院", "level": "mch", "beds": 6,
-                            "midwives": 3, "obstetricians": 2, "theatres": 1,
-                            "capabilities": ["caesarean"]})
+                            "delivery_beds": 2, "midwives": 3, "obstetricians": 2,
+                            "theatres": 1, "capabilities": ["caesarean"]})
+    d["facilities"][1]["roster"] = {"shifts": [{"start": 8, "midwives": 2},
+                                               {"start": 20, "midwives": 1}]}
+    d["referral"]["split"] = {"town": {"county": 2, "mch": 1}}
     return d
 
 
@@ -157,7 +163,12 @@ def tiny_network(n_risk: int, elig: np.ndarray) -> pw.NetworkArrays:
         pol_t=np.zeros(0), pol_f=none, pol_beds=none, pol_mw_changed=np.zeros(0, dtype=flags),
         pol_mw=none, pol_th_changed=np.zeros(0, dtype=flags), pol_th=none,
         pol_can_cs=np.zeros(0, dtype=flags), pol_delivers=none, elig_t=np.zeros(0),
-        elig_m=np.zeros((0, n_risk, 2), dtype=flags))
+        elig_m=np.zeros((0, n_risk, 2), dtype=flags), free_del=np.zeros(2, dtype=ints),
+        two_pools=np.zeros(2, dtype=flags), pol_del=none, n_shift=np.zeros(2, dtype=ints),
+        shift_h=np.zeros((2, 1)), shift_mw=np.zeros((2, 1), dtype=ints),
+        shift_th=np.zeros((2, 1), dtype=ints), ratio=np.zeros(1, dtype=flags),
+        recovery_h=np.zeros(1), has_split=np.zeros(2, dtype=flags),
+        split_cum=np.zeros((2, 2)))
 
 
 def test_planned_destination_is_kept_apart_for_every_risk_colour():
@@ -176,7 +187,8 @@ def test_planned_destination_is_kept_apart_for_every_risk_colour():
     women = pw.WomenArrays(admit=admit, event_at=admit, risk=risk, booked=booked, planned=no,
                            needs_cs=no, needs_cc=no, labour_h=np.ones(n),
                            los_vaginal=np.full(n, 10.0), los_caesarean=np.full(n, 20.0),
-                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5))
+                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5),
+                           referral_u=np.zeros(0))
     out = pw.simulate(women=women, network=tiny_network(n_risk, elig),
                       initial_facility=np.zeros(0, dtype=np.int32),
                       initial_release=np.zeros(0), first_counted=0, t_end=200.0)
@@ -207,7 +219,8 @@ def test_labour_places_owed_after_a_cut_are_repaid_before_anyone_waiting_is_serv
                            booked=np.zeros(n, dtype=np.int32), planned=no, needs_cs=no,
                            needs_cc=no, labour_h=np.asarray([10.0, 12.0, 5.0]),
                            los_vaginal=np.full(n, 48.0), los_caesarean=np.full(n, 72.0),
-                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5))
+                           theatre_h=np.ones(n), prep_h=np.full(n, 0.5),
+                           referral_u=np.zeros(0))
     steps = 2
     network = tiny_network(1, np.ones((1, 2), dtype=np.bool_))._replace(
         free_mw=np.asarray([2, 2], dtype=np.int64),
@@ -239,7 +252,7 @@ def test_the_uncompiled_state_refuses_a_missing_or_misspelt_field():
         twin(**values)
     with pytest.raises(TypeError, match="unknown fields \\['decison_h'\\]"):
         twin(**values, decison_h=0)
-    with pytest.raises(TypeError, match="prep_h"):
+    with pytest.raises(TypeError, match="referral_u"):
         pw.WomenArrays(**dict.fromkeys(pw.WomenArrays._fields[:-1], 0))
 
 

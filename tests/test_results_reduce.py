@@ -255,3 +255,22 @@ def test_cohorts_of_copies_and_variants_of_a_scenario():
     planned = build_cohort(validate_scenario(base_dict(
         horizon=data["horizon"], demand={"planned_caesarean_rate": rate})), 2)
     assert planned.planned_cs.mean() > 0.8 > a.planned_cs.mean()
+
+
+def test_beds_of_an_antenatal_only_facility_leave_the_region_beds_and_occupancy():
+    clinic = {"id": "clinic", "name": "社区卫生服务中心", "level": "township", "delivers": False,
+              "beds": 40}
+    d = base_dict(run={"replications": 1, "seed": 7})
+    with_clinic = dict(d, facilities=[*d["facilities"], clinic])
+
+    def region(data: dict) -> dict:
+        scen = validate_scenario(data)
+        net = compile_network(scen)
+        out = reduce_replication(net, run_engine(net, build_cohort(scen, 0)), 0, 7).metrics
+        row = out[(out["facility"] == REGION) & (out["year"] == ALL_YEARS)]
+        return dict(zip(row["metric"], row["value"], strict=True))
+
+    alone, both = region(d), region(with_clinic)
+    assert both["beds"] == alone["beds"] == 35
+    for name in ("occupancy_mean", "occupancy_p95", "beds_per_1000_deliveries"):
+        assert both[name] == pytest.approx(alone[name], rel=1e-12)

@@ -178,3 +178,39 @@ def test_negative_risk_share_rejected_even_when_the_sum_is_one(tmp_path):
     d["demand"]["risk_mix"] = {"green": 1.1, "yellow": -0.1, "orange": 0, "red": 0, "purple": 0}
     msg = problem_of(tmp_path, d)
     assert "risk_mix shares must not be negative: yellow is -0.1" in msg
+
+
+@pytest.mark.parametrize("cut", [{"midwives": -5}, {"beds": -5}])
+def test_a_policy_leaving_a_delivering_facility_no_midwife_or_bed_is_refused(tmp_path, cut):
+    change = {"date": "2020-03-01", "facility": "town", **cut}
+    msg = problem_of(tmp_path, base_dict(policy=[change]))
+    assert "town would deliver with no" in msg and "delivers: false" in msg
+    # The same cut with deliveries stopped is a closure, and valid.
+    validate_scenario(base_dict(policy=[{**change, "delivers": False}]))
+
+
+def test_beds_with_two_pools_are_the_ward_beds_and_a_conflict_is_named(tmp_path):
+    d = base_dict()
+    d["facilities"][0].update(ward_beds=20, delivery_beds=6)
+    msg = problem_of(tmp_path, d)
+    assert "facilities[county]" in msg and "beds (30) and ward_beds (20) differ" in msg
+    del d["facilities"][0]["beds"]
+    county = validate_scenario(d).facility("county")
+    assert (county.beds, county.ward_beds, county.delivery_beds) == (20, 20, 6)
+    # beds with delivery_beds are the ward beds (so a file extending this one may set beds).
+    d["facilities"][0].update(beds=25)
+    del d["facilities"][0]["ward_beds"]
+    assert validate_scenario(d).facility("county").beds == 25
+    d["facilities"][0].update(ward_beds=25)
+    d["facilities"][0].pop("delivery_beds")
+    assert "ward_beds needs delivery_beds" in problem_of(tmp_path, d)
+
+
+def test_a_facility_roster_is_checked_against_its_head_count(tmp_path):
+    d = base_dict()
+    d["facilities"][1]["roster"] = {"shifts": [{"start": 8, "midwives": 6},
+                                               {"start": 20, "midwives": 1}]}
+    msg = problem_of(tmp_path, d)
+    assert "facilities[town]" in msg and "6 midwives on duty at 08:00" in msg
+    d["facilities"][1]["roster"]["shifts"][0]["midwives"] = 0
+    assert "no midwife on duty at 08:00" in problem_of(tmp_path, d)

@@ -335,3 +335,37 @@ def test_progress_counts_the_replications_of_every_simulation_sizing_ran():
     assert [done for done, _ in calls[:ran]] == list(range(1, ran + 1))
     assert all(total == 3 * 5 for _, total in calls[:ran])
     assert calls[-1] == (ran, ran)
+
+
+def test_ratio_standards_the_scenario_switches_off_are_not_compared():
+    from capsim.sizing.compare import ratio_count
+    from capsim.sizing.levels import ratio_standards
+
+    assert ratio_standards() == ratio_standards(validate_scenario(base_dict()))
+    scen = validate_scenario(base_dict(targets={"standards": {
+        "beds-per-1000": False, "midwives-per-1000": {"threshold": 8}}}))
+    standards = ratio_standards(scen)
+    assert standards.beds_per_1000 is None and standards.midwives_per_1000 == 8
+    assert ratio_count(1000, standards.beds_per_1000) is pd.NA
+    assert ratio_count(1000, standards.midwives_per_1000) == 8
+
+
+def test_a_capacity_plan_keeps_two_bed_pools_and_a_facility_roster():
+    d = base_dict()
+    county = d["facilities"][0]
+    county.update(ward_beds=county.pop("beds"), delivery_beds=4,
+                  roster={"shifts": [{"start": 8, "midwives": 12}, {"start": 20, "midwives": 4}]})
+    scen = validate_scenario(d)
+    out = with_capacity(scen, {"county": {2020: {"beds": 44, "midwives": 3}}})
+    county = out.facility("county")
+    assert (county.beds, county.ward_beds, county.delivery_beds) == (44, 44, 4)
+    assert county.midwives == 20 and county.roster == scen.facility("county").roster
+
+
+def test_sizing_a_region_with_two_bed_pools_keeps_its_delivery_beds_and_says_so():
+    d = base_dict(horizon={"start": "2020-01-01", "days": 60, "warmup_days": 10})
+    county = d["facilities"][0]
+    county.update(delivery_beds=4)
+    result = size(validate_scenario(d), replications=2, rounds=2, workers=1)
+    assert result.scenario.facility("county").delivery_beds == 4
+    assert any("delivery beds are kept as they are" in note for note in result.notes)

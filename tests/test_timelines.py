@@ -109,9 +109,9 @@ def test_caesarean_rate_change_keeps_every_womans_numbers():
 
 
 def reorder(cohort, order: np.ndarray):
-    """The cohort's per-woman arrays in ``order``."""
+    """The cohort's per-woman arrays in ``order`` (those it holds for every woman)."""
     return SimpleNamespace(**{f.name: getattr(cohort, f.name)[order] for f in fields(cohort)
-                              if not f.name.startswith("initial")})
+                              if getattr(cohort, f.name).shape[0] == order.shape[0]})
 
 
 def test_shipped_national_births_and_their_source():

@@ -150,8 +150,9 @@ def format_result(result, lang: str = "en") -> str:
     if twins:
         groups = "; ".join(", ".join(names.get(f, f) for f in g) for g in twins)
         lines.append(label("size_twins", lang, groups=groups))
-    lines += [label("size_standards", lang, beds=result.standards.beds_per_1000,
-                    midwives=result.standards.midwives_per_1000), ""]
+    lines += [label("size_standards", lang,
+                    beds=_per_1000(result.standards.beds_per_1000, lang),
+                    midwives=_per_1000(result.standards.midwives_per_1000, lang)), ""]
     table = result.comparison[list(SHOWN)].copy()
     table["deliveries"] = table["deliveries"].round(0).astype("Int64")
     table["beds_needed_per_1000"] = table["beds_needed_per_1000"].round(1)
@@ -160,3 +161,9 @@ def format_result(result, lang: str = "en") -> str:
     lines.append(table.to_string(index=False, na_rep="-"))
     # result.notes say in English what the verdict lines above say in either language.
     return "\n".join(lines)
+
+
+def _per_1000(value: float | None, lang: str = "en") -> str:
+    """A ratio standard as the summary prints it: its value, or "off" when the scenario
+    switches it off."""
+    return label("size_standard_off", lang) if value is None else f"{value:g}"

@@ -61,7 +61,9 @@ from capsim.demand import Cohort
 from capsim.model import pathway
 from capsim.model.heaps import UNCOMPILED
 from capsim.model.network import REASONS, Network
-from capsim.model.pathway import (  # noqa: F401  (modes and reasons, for the results)
+from capsim.model.pathway import (  # noqa: F401  (modes, reasons and pools, for the results)
+    BLOCKED,
+    DELIVERY,
     EMERGENCY_CS,
     EMERGENCY_TRANSFER,
     NO_BED,
@@ -70,6 +72,7 @@ from capsim.model.pathway import (  # noqa: F401  (modes and reasons, for the re
     PLANNED_REFERRAL,
     RISK_REFERRAL,
     VAGINAL,
+    WARD,
     WomenArrays,
 )
 from capsim.scenario.models import RISK_COLOURS
@@ -120,6 +123,16 @@ class RunRecord:
     move_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     move_why: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     booked: np.ndarray | None = None
+    #: Per bed stay: 0 a ward bed (or a bed of a facility's one pool), 1 a delivery bed.
+    stay_pool: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    #: Waits in a delivery bed for a ward bed (access block): facility, start and end hours.
+    block_facility: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    block_start_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    block_end_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Spans with more women in labour care than labour places: facility, start and end hours.
+    over_facility: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    over_start_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    over_end_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def run_engine(net: Network, cohort: Cohort) -> RunRecord:
@@ -161,6 +174,13 @@ def run_engine(net: Network, cohort: Cohort) -> RunRecord:
         move_dst=np.concatenate([out.flow_dst, out.plan_to[referred]]).astype(np.int64),
         move_why=np.concatenate([out.flow_why, out.plan_why[referred]]).astype(np.int64),
         booked=cohort.booked,
+        stay_pool=out.stay_pool,
+        block_facility=out.block_fac,
+        block_start_h=out.block_start,
+        block_end_h=out.block_end,
+        over_facility=out.over_fac,
+        over_start_h=out.over_start,
+        over_end_h=out.over_end,
     )
 
 
@@ -181,6 +201,7 @@ def women_arrays(cohort: Cohort) -> WomenArrays:
         los_caesarean=np.asarray(cohort.los_caesarean_h, dtype=floats),
         theatre_h=np.asarray(cohort.theatre_h, dtype=floats),
         prep_h=np.asarray(cohort.preparation_h, dtype=floats),
+        referral_u=np.asarray(cohort.referral_u, dtype=floats),
     )
 
 

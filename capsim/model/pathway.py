@@ -51,7 +51,8 @@ from capsim.model.heaps import (
 )
 
 # Event kinds on the region's calendar.
-LABOUR, LABOUR_END, WAKE, TRANSFER_ARRIVAL, POLICY, INITIAL_RELEASE, REFERRAL_CHANGE = range(7)
+(LABOUR, LABOUR_END, WAKE, TRANSFER_ARRIVAL, POLICY, INITIAL_RELEASE, REFERRAL_CHANGE,
+ SHIFT) = range(8)
 # Modes of delivery.
 NOT_DELIVERED, VAGINAL, PLANNED_CS, EMERGENCY_CS = -1, 0, 1, 2
 # Reasons for a move (the order of capsim.model.network.REASONS).
@@ -59,6 +60,14 @@ PLANNED_REFERRAL, RISK_REFERRAL, NO_BED, EMERGENCY_TRANSFER = range(4)
 OUT_OF_REGION = -1
 UNPLANNED = -2  # a planned-destination entry not yet worked out under the rules in force
 NO_REFERRAL = -1  # the reason recorded when she plans to deliver where she booked
+# The bed a woman holds: a ward bed (or the one pool of a facility without delivery beds), a
+# delivery bed, or a delivery bed while she waits for a ward bed after her recovery (access
+# block). Stays are recorded as WARD or DELIVERY.
+WARD, DELIVERY, BLOCKED = 0, 1, 2
+# Events of a facility's bed calendar (two pools): the end of her recovery, her discharge.
+RECOVERED, DISCHARGE = 0, 1
+#: A shift-change event packs its facility and the shift's index as facility x SHIFT_ROOM + k.
+SHIFT_ROOM = 32
 
 #: A region event packs its kind above bit ``EVENT_SHIFT`` and the index it concerns (a woman,
 #: a facility, a policy step or a referral-rule change) below it, so the index must be less
@@ -89,6 +98,7 @@ class WomenArrays(NamedTuple):
     los_caesarean: np.ndarray  # float64: postnatal hours after a caesarean
     theatre_h: np.ndarray      # float64: hours a caesarean occupies the theatre
     prep_h: np.ndarray         # float64: hours from theatre free to birth (emergency)
+    referral_u: np.ndarray     # float64: uniform number of a weighted referral split (or empty)
 
 
 class NetworkArrays(NamedTuple):
@@ -96,7 +106,9 @@ class NetworkArrays(NamedTuple):
     facility counters at the start (copied, not changed), rules, travel, referral orders,
     policy steps and referral-rule changes."""
 
-    free_beds: np.ndarray       # int64 [facility]: beds
+    free_beds: np.ndarray       # int64 [facility]: beds (ward beds with two pools)
+    free_del: np.ndarray        # int64 [facility]: delivery beds (two pools; else unused)
+    two_pools: np.ndarray       # bool [facility]: delivery beds apart from ward beds
     free_mw: np.ndarray         # int64 [facility]: labour places (midwives on duty × women each)
     free_th: np.ndarray         # int64 [facility]: caesareans that can run at once
     accepting: np.ndarray       # bool [facility]: delivers now
@@ -108,6 +120,7 @@ class NetworkArrays(NamedTuple):
     pol_t: np.ndarray           # float64 [step]: hours
     pol_f: np.ndarray           # int64 [step]: facility
     pol_beds: np.ndarray        # int64 [step]: change in beds
+    pol_del: np.ndarray         # int64 [step]: change in delivery beds
     pol_mw_changed: np.ndarray  # bool [step]: the midwives change
     pol_mw: np.ndarray          # int64 [step]: change in labour places
     pol_th_changed: np.ndarray  # bool [step]: obstetricians or theatres change
@@ -116,6 +129,14 @@ class NetworkArrays(NamedTuple):
     pol_delivers: np.ndarray    # int64 [step]: 1 starts, 0 stops deliveries, -1 no change
     elig_t: np.ndarray          # float64 [change]: hours of each referral-rule change
     elig_m: np.ndarray          # bool [change, risk, facility]: eligibility from then on
+    n_shift: np.ndarray         # int64 [facility]: shift changes a day (0: no own roster)
+    shift_h: np.ndarray         # float64 [facility, k]: hour of day of each change, ascending
+    shift_mw: np.ndarray        # int64 [facility, k]: labour places from that hour on
+    shift_th: np.ndarray        # int64 [facility, k]: caesareans at once from that hour on
+    ratio: np.ndarray           # bool [1]: midwife rule "ratio" (care at once) instead of queue
+    recovery_h: np.ndarray      # float64 [1]: hours in the delivery bed after the birth
+    has_split: np.ndarray       # bool [facility]: its referrals are split by weight
+    split_cum: np.ndarray       # float64 [from, to]: cumulative shares of the split
 
 
 class Outcome(NamedTuple):
@@ -144,6 +165,13 @@ class Outcome(NamedTuple):
     flow_src: np.ndarray      # int64 [move]: from
     flow_dst: np.ndarray      # int64 [move]: to (-1: out of the region)
     flow_why: np.ndarray      # int64 [move]: NO_BED or EMERGENCY_TRANSFER
+    stay_pool: np.ndarray     # int8 [stay]: WARD (or the one pool) or DELIVERY
+    block_fac: np.ndarray     # int32 [block]: facility of a wait in a delivery bed for a ward bed
+    block_start: np.ndarray   # float64 [block]: start hour
+    block_end: np.ndarray     # float64 [block]: end hour (the horizon end when still waiting)
+    over_fac: np.ndarray      # int32 [span]: facility with more women in labour than places
+    over_start: np.ndarray    # float64 [span]: start hour
+    over_end: np.ndarray      # float64 [span]: end hour (the horizon end when still over)
 
 
 #: Every field of `State`: the one list behind the compiled record and its uncompiled
@@ -154,6 +182,8 @@ STATE_FIELDS = (
     # women: state and outputs
     "bed_at",          # int32: facility of the bed she holds (-1: none)
     "bed_since",       # float64: when she took it
+    "bed_pool",        # int8: WARD, DELIVERY or BLOCKED
+    "blocked_since",   # float64: when she began to wait in a delivery bed for a ward bed
     "labour_start", "labour_fac", "delivered_at", "mode", "delivered_h", "turned_away",
     "out_of_region", "wait_h",
     "decision_h",      # float64: hour an emergency caesarean was decided
@@ -162,13 +192,18 @@ STATE_FIELDS = (
     # facilities: counters and rules (NetworkArrays; counters and rules that change copied)
     *NetworkArrays._fields,
     "wake_at",         # float64 [facility]: when the region's calendar next wakes it
+    "over_since",      # float64 [facility]: since when more women labour than places (NaN: not)
     # the planned destination and its reason, [booked facility, risk, planned caesarean]
     "plan_cache_to", "plan_cache_why",
     # calendars and queues
     "region", "theatres_free_at", "midwives_free_at", "labour_at", "beds_free_at",
     "mw_queue", "em_queue", "pl_queue",
+    "bed_events",      # [facility]: recoveries and discharges at facilities with two pools
+    "block_queue",     # [facility]: women in a delivery bed waiting for a ward bed
     # records: bed stays and moves, growable, with their counts
-    "stay_fac", "stay_start", "stay_end", "n_stays",
+    "stay_fac", "stay_start", "stay_end", "stay_pool", "n_stays",
+    "block_fac", "block_start", "block_end", "n_blocks",
+    "over_fac", "over_start", "over_end", "n_overs",
     "flow_t", "flow_src", "flow_dst", "flow_why", "n_flows",
     # counts and constants
     "seq", "own_events", "first_counted", "t_end",
@@ -221,6 +256,9 @@ def catch_up(s, f, t):
     while heap_due(s.theatres_free_at, f, t):
         free_theatre(s, f, times_pop(s.theatres_free_at, f))
         s.own_events += 1
+    if s.two_pools[f]:
+        catch_up_two_pools(s, f, t)
+        return
     mq, lq = s.midwives_free_at, s.labour_at
     while heap_due(mq, f, t) or heap_due(lq, f, t):
         if mq.size[f] > 0 and (lq.size[f] == 0 or mq.time[f, 0] <= lq.time[f, 0]):
@@ -236,6 +274,32 @@ def catch_up(s, f, t):
         times_pop(bq, f)
         s.free_beds[f] += 1  # repays a cut first: arrivals need a count above zero
         s.own_events += 1
+
+
+@njit(cache=True)
+def catch_up_two_pools(s, f, t):
+    """The rest of `catch_up` at a facility with two bed pools: its midwives, labours and
+    beds in one time order (a labour moves a woman from a ward bed, which may end another's
+    access block), a tie going to a midwife, then a labour, then a bed."""
+    mq, lq, be = s.midwives_free_at, s.labour_at, s.bed_events
+    while heap_due(mq, f, t) or heap_due(lq, f, t) or heap_due(be, f, t):
+        tm = mq.time[f, 0] if mq.size[f] > 0 else np.inf
+        tl = lq.time[f, 0] if lq.size[f] > 0 else np.inf
+        tb = be.time[f, 0] if be.size[f] > 0 else np.inf
+        if tm <= tl and tm <= tb:
+            free_midwife(s, f, times_pop(mq, f))
+        elif tl <= tb:
+            when, w, _ = heap_pop(lq, f)
+            labour(s, w, when)
+        else:
+            when, _, data = heap_pop(be, f)
+            if (data & 1) == RECOVERED:
+                recovered(s, data >> 1, f, when)
+            else:
+                discharge(s, data >> 1, f, when)
+        s.own_events += 1
+    if s.mw_queue.count[f] > 0:
+        keep_awake(s, f)
 
 
 @njit(cache=True)
@@ -276,15 +340,54 @@ def flow(s, w, t, src, dst, reason):
 
 
 @njit(cache=True)
-def add_stay(s, f, start, end):
-    """Record a bed stay at ``f`` from ``start`` to ``end`` (hours). Changes the stay
-    records."""
+def add_stay(s, f, start, end, pool):
+    """Record a bed stay at ``f`` from ``start`` to ``end`` (hours) in ``pool`` (WARD or
+    DELIVERY). Changes the stay records."""
     n = s.n_stays
     s.stay_fac = grown(s.stay_fac, n)
     s.stay_start = grown(s.stay_start, n)
     s.stay_end = grown(s.stay_end, n)
+    s.stay_pool = grown(s.stay_pool, n)
     s.stay_fac[n], s.stay_start[n], s.stay_end[n] = f, start, end
+    s.stay_pool[n] = WARD if pool == WARD else DELIVERY
     s.n_stays = n + 1
+
+
+@njit(cache=True)
+def add_block(s, f, start, end):
+    """Record a wait at ``f`` in a delivery bed for a ward bed from ``start`` to ``end``
+    (hours, access block). Changes the block records."""
+    n = s.n_blocks
+    s.block_fac = grown(s.block_fac, n)
+    s.block_start = grown(s.block_start, n)
+    s.block_end = grown(s.block_end, n)
+    s.block_fac[n], s.block_start[n], s.block_end[n] = f, start, end
+    s.n_blocks = n + 1
+
+
+@njit(cache=True)
+def track_ratio(s, f, t):
+    """After a change at ``t`` of ``f``'s free labour places: open a span with more women in
+    labour care than places when the count falls below zero, close and record it when the
+    count is back at zero or above. Changes ``s.over_since`` and the span records."""
+    if s.free_mw[f] < 0:
+        if np.isnan(s.over_since[f]):
+            s.over_since[f] = t
+    elif not np.isnan(s.over_since[f]):
+        add_over(s, f, t)
+
+
+@njit(cache=True)
+def add_over(s, f, t):
+    """Record the span of ``f`` over its labour places open since ``s.over_since[f]`` as
+    ending at ``t``, and close it."""
+    n = s.n_overs
+    s.over_fac = grown(s.over_fac, n)
+    s.over_start = grown(s.over_start, n)
+    s.over_end = grown(s.over_end, n)
+    s.over_fac[n], s.over_start[n], s.over_end[n] = f, s.over_since[f], t
+    s.n_overs = n + 1
+    s.over_since[f] = np.nan
 
 
 # --- the referral rule ---------------------------------------------------------------------
@@ -300,13 +403,42 @@ def may_deliver(s, g, risk, by_risk, cs, cc):
 
 
 @njit(cache=True, inline="always")
-def first_in_order(s, start, risk, by_risk, cs, cc, needs_bed, t):
+def split_choice(s, start, w):
+    """The facility woman ``w`` tries first when ``start`` sends her on, under its weighted
+    split (``s.split_cum``, her ``s.referral_u``); -1 when ``start`` has none. The same rule
+    as `capsim.scenario.referral.split_choice`."""
+    if not s.has_split[start]:
+        return np.int64(-1)
+    row = s.split_cum[start]
+    u = s.referral_u[w]
+    for g in range(row.shape[0]):
+        if u < row[g]:
+            return np.int64(g)
+    return np.int64(row.shape[0] - 1)
+
+
+@njit(cache=True, inline="always")
+def takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
+    """Whether ``g`` may take her (`may_deliver`) and, when ``needs_bed``, has a free
+    bed of ``pool`` at ``t`` once caught up."""
+    if not may_deliver(s, g, risk, by_risk, cs, cc):
+        return False
+    if not needs_bed:
+        return True
+    catch_up(s, g, t)
+    return has_room(s, g, pool)
+
+
+@njit(cache=True, inline="always")
+def first_in_order(s, start, w, risk, by_risk, cs, cc, needs_bed, pool, t):
     """The referral rule: the first facility in ``start``'s referral order (``s.order``, the
     others by preference) that may take her (`may_deliver` with ``risk``, ``by_risk``,
-    ``cs``, ``cc``) and, when ``needs_bed``, has a free bed at ``t`` once caught up;
-    ``OUT_OF_REGION`` when none does.
+    ``cs``, ``cc``) and, when ``needs_bed``, has a free bed of ``pool`` at ``t`` once caught
+    up (`has_room`); ``OUT_OF_REGION`` when none does.
 
-    The one walk of the pathway, used three ways:
+    Woman ``w`` tries first the facility a weighted split of ``start`` draws for her
+    (`split_choice`), if any, then the order without it. The one walk of the pathway,
+    used three ways:
 
     - the planned destination (`planned_target`): eligible by risk, a caesarean
       capability if she plans one, no bed sought;
@@ -317,15 +449,33 @@ def first_in_order(s, start, risk, by_risk, cs, cc, needs_bed, t):
 
     With ``needs_bed``, each facility that may take her is caught up to ``t`` before its beds
     are counted, in the order walked; nothing else changes."""
+    first = split_choice(s, start, w)
+    if first >= 0 and takes(s, first, risk, by_risk, cs, cc, needs_bed, pool, t):
+        return first
     for j in range(s.order.shape[1]):
         g = np.int64(s.order[start, j])
-        if may_deliver(s, g, risk, by_risk, cs, cc):
-            if not needs_bed:
-                return g
-            catch_up(s, g, t)
-            if s.free_beds[g] > 0:
-                return g
+        if g != first and takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
+            return g
     return np.int64(OUT_OF_REGION)
+
+
+@njit(cache=True, inline="always")
+def has_room(s, g, pool):
+    """Whether ``g`` has a free bed of ``pool``: a delivery bed for ``DELIVERY`` at a facility
+    with two pools, else a ward bed (or a bed of its one pool)."""
+    if pool == DELIVERY and s.two_pools[g]:
+        return s.free_del[g] > 0
+    return s.free_beds[g] > 0
+
+
+@njit(cache=True, inline="always")
+def first_pool(s, w):
+    """The bed woman ``w`` first needs: a delivery bed when she comes in labour, a ward bed
+    when she is admitted before labour or for a planned caesarean (at a facility with one
+    pool, either is a bed of that pool)."""
+    if not s.planned[w] and s.admit[w] >= s.event_at[w]:
+        return np.int64(DELIVERY)
+    return np.int64(WARD)
 
 
 @njit(cache=True)
@@ -340,6 +490,14 @@ def planned_target(s, w):
     referral (it does not deliver now, or cannot do her planned caesarean)."""
     b, r, p = np.int64(s.booked[w]), np.int64(s.risk[w]), bool(s.planned[w])
     k = np.int64(p)
+    if s.has_split[b]:  # her own first choice: worked out for her, not kept
+        if may_deliver(s, b, r, YES, p, NO):
+            s.plan_to[w], s.plan_why[w] = b, NO_REFERRAL
+            return b
+        s.plan_why[w] = (RISK_REFERRAL if s.accepting[b] and not s.elig[r, b]
+                         else PLANNED_REFERRAL)
+        s.plan_to[w] = first_in_order(s, b, w, r, YES, p, NO, NO, ZERO, np.float64(0.0))
+        return np.int64(s.plan_to[w])
     if s.plan_cache_to[b, r, k] == UNPLANNED:
         if may_deliver(s, b, r, YES, p, NO):
             s.plan_cache_to[b, r, k], s.plan_cache_why[b, r, k] = b, NO_REFERRAL
@@ -348,7 +506,8 @@ def planned_target(s, w):
                 s.plan_cache_why[b, r, k] = RISK_REFERRAL
             else:
                 s.plan_cache_why[b, r, k] = PLANNED_REFERRAL
-            s.plan_cache_to[b, r, k] = first_in_order(s, b, r, YES, p, NO, NO, np.float64(0.0))
+            s.plan_cache_to[b, r, k] = first_in_order(s, b, w, r, YES, p, NO, NO, ZERO,
+                                                        np.float64(0.0))
     s.plan_to[w] = s.plan_cache_to[b, r, k]
     s.plan_why[w] = s.plan_cache_why[b, r, k]
     return s.plan_cache_to[b, r, k]
@@ -357,9 +516,16 @@ def planned_target(s, w):
 # --- the steps of the pathway --------------------------------------------------------------
 
 @njit(cache=True)
-def take_bed(s, w, f, t):
-    """Woman ``w`` takes a bed at ``f`` at ``t``: one fewer free, and hers since ``t``."""
-    s.free_beds[f] -= 1
+def take_bed(s, w, f, t, pool):
+    """Woman ``w`` takes a bed of ``pool`` at ``f`` at ``t`` (a delivery bed only where ``f``
+    has two pools, else a ward bed or a bed of its one pool): one fewer free, and hers since
+    ``t``."""
+    if pool == DELIVERY and s.two_pools[f]:
+        s.free_del[f] -= 1
+        s.bed_pool[w] = DELIVERY
+    else:
+        s.free_beds[f] -= 1
+        s.bed_pool[w] = WARD
     s.bed_at[w] = f
     s.bed_since[w] = t
 
@@ -370,8 +536,92 @@ def leave_bed(s, w, t):
     itself is freed by the caller (at once, or on the facility's calendar)."""
     f = np.int64(s.bed_at[w])
     s.bed_at[w] = -1
-    add_stay(s, f, s.bed_since[w], t)
+    add_stay(s, f, s.bed_since[w], t, s.bed_pool[w])
     return f
+
+
+@njit(cache=True)
+def free_ward_bed(s, f, t):
+    """A ward bed at ``f`` (two pools) is freed at ``t``. While the free count is below zero
+    (owed after a cut) it repays it; otherwise it goes to the first woman still waiting in a
+    delivery bed (`to_ward`), or, with none, raises the free count."""
+    if s.free_beds[f] >= 0:
+        q = s.block_queue
+        while q.count[f] > 0:
+            w = queue_pop(q, f)
+            if s.bed_at[w] == f and s.bed_pool[w] == BLOCKED:  # not discharged meanwhile
+                to_ward(s, w, f, t)
+                return
+    s.free_beds[f] += 1
+
+
+@njit(cache=True)
+def to_ward(s, w, f, t):
+    """Woman ``w`` moves at ``t`` from her delivery bed at ``f`` to a ward bed (already
+    counted by the caller): the delivery stay, and any access block, are recorded and the
+    delivery bed is free."""
+    add_stay(s, f, s.bed_since[w], t, np.int64(DELIVERY))
+    if s.bed_pool[w] == BLOCKED:
+        add_block(s, f, s.blocked_since[w], t)
+    s.bed_pool[w] = WARD
+    s.bed_since[w] = t
+    s.free_del[f] += 1
+
+
+@njit(cache=True)
+def to_delivery(s, w, f, t):
+    """Woman ``w``, in a ward bed at ``f`` (two pools) before labour, moves to a delivery bed
+    at ``t``. She is there already and is never sent away: with none free the delivery beds
+    run over their count (repaid as they are freed). Her ward bed is freed
+    (`free_ward_bed`)."""
+    add_stay(s, f, s.bed_since[w], t, np.int64(WARD))
+    s.bed_pool[w] = DELIVERY
+    s.bed_since[w] = t
+    s.free_del[f] -= 1
+    free_ward_bed(s, f, t)
+
+
+@njit(cache=True)
+def recovered(s, w, f, t):
+    """Woman ``w``'s recovery in her delivery bed at ``f`` ends at ``t``: she takes a free
+    ward bed, or, with none, waits in the delivery bed for one (access block), first come
+    first served."""
+    if s.free_beds[f] > 0:
+        s.free_beds[f] -= 1
+        to_ward(s, w, f, t)
+    else:
+        s.bed_pool[w] = BLOCKED
+        s.blocked_since[w] = t
+        queue_push(s.block_queue, f, w)
+
+
+@njit(cache=True)
+def discharge(s, w, f, t):
+    """Woman ``w`` leaves her bed at ``f`` (two pools) at ``t``, the end of her postnatal
+    stay: from a ward bed (freed, `free_ward_bed`), or from the delivery bed she still
+    holds (a short stay, or an access block that lasted to the end of her stay)."""
+    pool = s.bed_pool[w]
+    if pool == BLOCKED:
+        add_block(s, f, s.blocked_since[w], t)
+    leave_bed(s, w, t)
+    if pool == WARD:
+        free_ward_bed(s, f, t)
+    else:
+        s.free_del[f] += 1
+
+
+@njit(cache=True)
+def release_bed(s, w, t):
+    """Woman ``w`` leaves her bed at once at ``t`` (an emergency transfer): the stay is
+    recorded and the bed freed."""
+    pool = s.bed_pool[w]
+    f = leave_bed(s, w, t)
+    if pool != WARD:
+        s.free_del[f] += 1
+    elif s.two_pools[f]:
+        free_ward_bed(s, f, t)
+    else:
+        s.free_beds[f] += 1
 
 
 @njit(cache=True)
@@ -402,16 +652,18 @@ def arrive(s, w, t):
     catch_up(s, target, t)
     f = target
     there = t
-    if s.free_beds[target] > 0:
-        take_bed(s, w, f, t)
+    pool = first_pool(s, w)
+    if has_room(s, target, pool):
+        take_bed(s, w, f, t, pool)
     else:
         s.turned_away[w] = True
-        f = first_in_order(s, target, np.int64(s.risk[w]), YES, bool(s.planned[w]), NO, YES, t)
+        f = first_in_order(s, target, w, np.int64(s.risk[w]), YES, bool(s.planned[w]), NO,
+                           YES, pool, t)
         if f == OUT_OF_REGION:
             leave_region(s, w, t, target, np.int64(NO_BED))
             return
         flow(s, w, t, target, f, np.int64(NO_BED))
-        take_bed(s, w, f, t)
+        take_bed(s, w, f, t, pool)
         there = t + s.travel[target, f]
     start = s.event_at[w]
     if start <= t and there == t:
@@ -434,10 +686,13 @@ def labour(s, w, t):
         request_theatre(s, w, t, NO)
         return
     f = np.int64(s.bed_at[w])
+    if s.two_pools[f] and s.bed_pool[w] == WARD:
+        to_delivery(s, w, f, t)
     s.labour_start[w] = t
     s.labour_fac[w] = f
-    if s.free_mw[f] > 0:
+    if s.ratio[0] or s.free_mw[f] > 0:
         s.free_mw[f] -= 1
+        track_ratio(s, f, t)
         start_midwife(s, w, f, t)
     else:
         queue_push(s.mw_queue, f, w)
@@ -478,6 +733,7 @@ def free_midwife(s, f, t):
         start_midwife(s, queue_pop(s.mw_queue, f), f, t)
     else:
         s.free_mw[f] += 1
+        track_ratio(s, f, t)
 
 
 @njit(cache=True)
@@ -509,6 +765,13 @@ def give_birth(s, w, f, t, how):
     s.delivered_h[w] = t
     s.mode[w] = how
     leaves = t + (s.los_vaginal[w] if how == VAGINAL else s.los_caesarean[w])
+    if s.two_pools[f]:
+        # Recovery in the delivery bed, then a ward bed for the rest of her stay (both on
+        # the facility's bed calendar, data = woman x 2 + event).
+        if s.bed_pool[w] == DELIVERY and t + s.recovery_h[0] < leaves:
+            heap_push(s.bed_events, f, t + s.recovery_h[0], 2 * w, 2 * w + RECOVERED)
+        heap_push(s.bed_events, f, leaves, 2 * w + 1, 2 * w + DISCHARGE)
+        return
     times_push(s.beds_free_at, f, leaves)
     if leaves < s.t_end:
         leave_bed(s, w, leaves)
@@ -521,14 +784,14 @@ def emergency_transfer(s, w, f, t):
     (`first_in_order`), the bed held while she travels and her arrival on the region's
     calendar (a caesarean is decided now, ``s.decision_h``), or, with none, out of the
     region. Records the move."""
-    s.free_beds[leave_bed(s, w, t)] += 1
+    release_bed(s, w, t)
     cs, cc = s.needs_cs[w], s.needs_cc[w]
-    g = first_in_order(s, f, np.int64(s.risk[w]), NO, cs, cc, YES, t)
+    g = first_in_order(s, f, w, np.int64(s.risk[w]), NO, cs, cc, YES, np.int64(DELIVERY), t)
     if g == OUT_OF_REGION:
         leave_region(s, w, t, f, np.int64(EMERGENCY_TRANSFER))
         return
     flow(s, w, t, f, g, np.int64(EMERGENCY_TRANSFER))
-    take_bed(s, w, g, t)
+    take_bed(s, w, g, t, np.int64(DELIVERY))
     if cs:
         s.decision_h[w] = t
     push(s, t + s.travel[f, g], np.int64(TRANSFER_ARRIVAL), w)
@@ -616,12 +879,16 @@ def apply_policy(s, k, t):
     f = np.int64(s.pol_f[k])
     catch_up(s, f, t)
     s.free_beds[f] += s.pol_beds[k]
+    if s.two_pools[f]:
+        s.free_del[f] += s.pol_del[k]
+        q = s.block_queue
+        while s.free_beds[f] > 0 and q.count[f] > 0:  # added ward beds end access blocks
+            w = queue_pop(q, f)
+            if s.bed_at[w] == f and s.bed_pool[w] == BLOCKED:
+                s.free_beds[f] -= 1
+                to_ward(s, w, f, t)
     if s.pol_mw_changed[k]:
-        s.free_mw[f] += s.pol_mw[k]
-        while s.free_mw[f] > 0 and s.mw_queue.count[f] > 0:
-            s.free_mw[f] -= 1
-            start_midwife(s, queue_pop(s.mw_queue, f), f, t)
-        keep_awake(s, f)
+        change_labour_places(s, f, s.pol_mw[k], t)
     if s.pol_th_changed[k]:
         s.free_th[f] += s.pol_th[k]
         s.can_cs[f] = s.pol_can_cs[k]
@@ -632,6 +899,41 @@ def apply_policy(s, k, t):
     if s.pol_delivers[k] >= 0:
         s.accepting[f] = s.pol_delivers[k] == 1
         s.plan_cache_to[:, :, :] = UNPLANNED
+
+
+@njit(cache=True)
+def change_labour_places(s, f, delta, t):
+    """``f``'s labour places change by ``delta`` at ``t`` (``f`` caught up): an increase serves
+    the women waiting at once; a cut below what is in use is owed (and, over the places, is
+    recorded by `track_ratio`)."""
+    s.free_mw[f] += delta
+    while s.free_mw[f] > 0 and s.mw_queue.count[f] > 0:
+        s.free_mw[f] -= 1
+        start_midwife(s, queue_pop(s.mw_queue, f), f, t)
+    track_ratio(s, f, t)
+    keep_awake(s, f)
+
+
+@njit(cache=True)
+def shift_change(s, f, k, t):
+    """Shift ``k`` of facility ``f``'s own roster starts at ``t``: its labour places and
+    caesareans at once change to the shift's (``f`` caught up first; a cut below what is in
+    use is owed, as after a policy cut), and the next shift change goes on the region's
+    calendar."""
+    catch_up(s, f, t)
+    n = s.n_shift[f]
+    prev = (k + n - 1) % n
+    change_labour_places(s, f, s.shift_mw[f, k] - s.shift_mw[f, prev], t)
+    d_th = s.shift_th[f, k] - s.shift_th[f, prev]
+    if d_th != 0:
+        s.free_th[f] += d_th
+        while s.free_th[f] > 0 and theatre_waiting(s, f):
+            s.free_th[f] -= 1
+            next_in_theatre(s, f, t)
+    nxt = (k + 1) % n
+    midnight = t - s.shift_h[f, k]
+    later = s.shift_h[f, nxt] + (24.0 if nxt == 0 else 0.0)
+    push(s, midnight + later, np.int64(SHIFT), f * SHIFT_ROOM + nxt)
 
 
 @njit(cache=True)
@@ -652,8 +954,15 @@ def run_loop(s, initial_facility, initial_release):
     for k in range(initial_facility.shape[0]):
         f = np.int64(initial_facility[k])
         s.free_beds[f] -= 1
-        add_stay(s, f, np.float64(0.0), min(initial_release[k], s.t_end))
+        add_stay(s, f, np.float64(0.0), min(initial_release[k], s.t_end), ZERO)
         push(s, initial_release[k], np.int64(INITIAL_RELEASE), f)
+    for f in range(s.n_shift.shape[0]):
+        # The first shift change after midnight of the first day (the shift in force at
+        # midnight is in the counts already).
+        for k in range(s.n_shift[f]):
+            if s.shift_h[f, k] > 0:
+                push(s, s.shift_h[f, k], np.int64(SHIFT), f * SHIFT_ROOM + k)
+                break
     for k in range(s.pol_t.shape[0]):
         push(s, s.pol_t[k], np.int64(POLICY), k)
     for k in range(s.elig_t.shape[0]):
@@ -681,7 +990,13 @@ def run_loop(s, initial_facility, initial_release):
             elif kind == POLICY:
                 apply_policy(s, index, t)
             elif kind == INITIAL_RELEASE:
-                s.free_beds[index] += 1
+                if s.two_pools[index]:
+                    catch_up(s, index, t)
+                    free_ward_bed(s, index, t)
+                else:
+                    s.free_beds[index] += 1
+            elif kind == SHIFT:
+                shift_change(s, index // SHIFT_ROOM, index % SHIFT_ROOM, t)
             else:
                 referral_change(s, index)
         elif i < n:
@@ -713,8 +1028,11 @@ def new_state(women, network, first_counted, t_end, stay_room):
         planned=women.planned, needs_cs=women.needs_cs, needs_cc=women.needs_cc,
         labour_h=women.labour_h, los_vaginal=women.los_vaginal,
         los_caesarean=women.los_caesarean, theatre_h=women.theatre_h, prep_h=women.prep_h,
+        referral_u=women.referral_u, has_split=network.has_split, split_cum=network.split_cum,
         bed_at=np.full(n, -1, dtype=np.int32),
         bed_since=np.zeros(n),
+        bed_pool=np.zeros(n, dtype=np.int8),
+        blocked_since=np.full(n, np.nan),
         labour_start=np.zeros(n),
         labour_fac=np.full(n, -1, dtype=np.int32),
         delivered_at=np.full(n, -1, dtype=np.int32),
@@ -727,7 +1045,11 @@ def new_state(women, network, first_counted, t_end, stay_room):
         ddi_min=np.full(n, np.nan),
         plan_to=np.full(n, OUT_OF_REGION, dtype=np.int32),
         plan_why=np.full(n, NO_REFERRAL, dtype=np.int8),
-        free_beds=network.free_beds.copy(), free_mw=network.free_mw.copy(),
+        free_beds=network.free_beds.copy(), free_del=network.free_del.copy(),
+        two_pools=network.two_pools, pol_del=network.pol_del,
+        n_shift=network.n_shift, shift_h=network.shift_h, shift_mw=network.shift_mw,
+        shift_th=network.shift_th, ratio=network.ratio, recovery_h=network.recovery_h,
+        free_mw=network.free_mw.copy(),
         free_th=network.free_th.copy(), accepting=network.accepting.copy(),
         can_cs=network.can_cs.copy(), has_cc=network.has_cc,
         travel=network.travel, order=network.order, elig=network.elig.copy(),
@@ -737,6 +1059,7 @@ def new_state(women, network, first_counted, t_end, stay_room):
         pol_can_cs=network.pol_can_cs, pol_delivers=network.pol_delivers,
         elig_t=network.elig_t, elig_m=network.elig_m,
         wake_at=np.full(nf, np.inf),
+        over_since=np.full(nf, np.nan),
         plan_cache_to=np.full((nf, n_risk, 2), UNPLANNED, dtype=np.int64),
         plan_cache_why=np.full((nf, n_risk, 2), NO_REFERRAL, dtype=np.int64),
         region=new_heaps(ONE, np.int64(64)),
@@ -747,8 +1070,15 @@ def new_state(women, network, first_counted, t_end, stay_room):
         mw_queue=new_queues(nf, np.int64(4)),
         em_queue=new_queues(nf, np.int64(4)),
         pl_queue=new_queues(nf, np.int64(4)),
+        bed_events=new_heaps(nf, np.int64(16)),
+        block_queue=new_queues(nf, np.int64(4)),
         stay_fac=np.empty(stay_room, dtype=np.int32), stay_start=np.empty(stay_room),
-        stay_end=np.empty(stay_room), n_stays=np.int64(0),
+        stay_end=np.empty(stay_room), stay_pool=np.empty(stay_room, dtype=np.int8),
+        n_stays=np.int64(0),
+        block_fac=np.empty(16, dtype=np.int32), block_start=np.empty(16),
+        block_end=np.empty(16), n_blocks=np.int64(0),
+        over_fac=np.empty(16, dtype=np.int32), over_start=np.empty(16),
+        over_end=np.empty(16), n_overs=np.int64(0),
         flow_t=np.empty(16), flow_src=np.empty(16, dtype=np.int64),
         flow_dst=np.empty(16, dtype=np.int64), flow_why=np.empty(16, dtype=np.int64),
         n_flows=np.int64(0),
@@ -772,8 +1102,14 @@ def simulate(women, network, initial_facility, initial_release, first_counted, t
     arrived, events = run_loop(s, initial_facility, initial_release)
     for w in range(n):
         if s.bed_at[w] >= 0:  # close the stays still open at the end of the horizon
-            add_stay(s, np.int64(s.bed_at[w]), s.bed_since[w], s.t_end)
-    k, m = s.n_stays, s.n_flows
+            f = np.int64(s.bed_at[w])
+            if s.bed_pool[w] == BLOCKED:
+                add_block(s, f, s.blocked_since[w], s.t_end)
+            add_stay(s, f, s.bed_since[w], s.t_end, s.bed_pool[w])
+    for f in range(s.free_mw.shape[0]):
+        if not np.isnan(s.over_since[f]):  # spans over the places still open at the end
+            add_over(s, f, s.t_end)
+    k, m, b, o = s.n_stays, s.n_flows, s.n_blocks, s.n_overs
     return Outcome(
         arrived=arrived, region_events=events, own_events=s.own_events, bed_at=s.bed_at,
         labour_start=s.labour_start, labour_fac=s.labour_fac, delivered_at=s.delivered_at,
@@ -781,4 +1117,7 @@ def simulate(women, network, initial_facility, initial_release, first_counted, t
         out_of_region=s.out_of_region, wait_h=s.wait_h, ddi_min=s.ddi_min,
         plan_to=s.plan_to, plan_why=s.plan_why, stay_fac=s.stay_fac[:k],
         stay_start=s.stay_start[:k], stay_end=s.stay_end[:k], flow_t=s.flow_t[:m],
-        flow_src=s.flow_src[:m], flow_dst=s.flow_dst[:m], flow_why=s.flow_why[:m])
+        flow_src=s.flow_src[:m], flow_dst=s.flow_dst[:m], flow_why=s.flow_why[:m],
+        stay_pool=s.stay_pool[:k], block_fac=s.block_fac[:b], block_start=s.block_start[:b],
+        block_end=s.block_end[:b], over_fac=s.over_fac[:o], over_start=s.over_start[:o],
+        over_end=s.over_end[:o])

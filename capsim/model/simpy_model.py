@@ -40,6 +40,18 @@ The pathway of one woman (`SimpyModel.woman`)
 6. **Postnatal stay.** She keeps her bed for her postnatal stay (by mode of delivery), then
    leaves.
 
+At a facility with **two bed pools** (delivery beds apart from ward beds), the bed she first
+needs is a delivery bed when she comes in labour and a ward bed when she is admitted before
+labour or for a planned caesarean; a woman in a ward bed moves to a delivery bed when her
+labour starts (she is never sent away then: the delivery beds may run over their count). After
+the birth she stays in the delivery bed for her recovery, then moves to a ward bed; with none
+free she waits in the delivery bed, first come first served, until one is free or her stay
+ends (**access block**, recorded).
+
+**Midwife rule.** ``queue``: a woman in labour waits for a free midwife. ``ratio``: care starts
+at once; the spans with more women in labour care than labour places are recorded. A
+facility's **own roster** sets its labour places and caesareans at once by hour of day.
+
 The plan's dated changes (`SimpyModel.policy_steps`, `SimpyModel.referral_changes`)
 -----------------------------------------------------------------------------------------------
 A policy step adds or removes beds, midwives, obstetricians or theatres at a facility on a
@@ -69,6 +81,8 @@ import simpy
 
 from capsim.demand import Cohort
 from capsim.model.engine import (
+    BLOCKED,
+    DELIVERY,
     EMERGENCY_CS,
     EMERGENCY_TRANSFER,
     NO_BED,
@@ -77,9 +91,11 @@ from capsim.model.engine import (
     PLANNED_REFERRAL,
     RISK_REFERRAL,
     VAGINAL,
+    WARD,
     RunRecord,
 )
 from capsim.model.network import OUT_OF_REGION, Network, PolicyStep
+from capsim.scenario.referral import split_choice, walk
 
 #: Theatre priorities: an emergency caesarean goes before a planned one.
 EMERGENCY, PLANNED = 0, 1
@@ -111,14 +127,31 @@ class Pool:
         self.capacity = capacity
         self.in_use = 0
         self.waiting: tuple[deque[simpy.Event], ...] = tuple(deque() for _ in range(priorities))
+        # Spans with more units in use than the capacity: (start, end) hours, and the start of
+        # the one under way (None: none).
+        self.over: list[tuple[float, float]] = []
+        self.over_since: float | None = None
 
     def has_free(self) -> bool:
         """Whether a unit is free now (none is while units are owed after a cut)."""
         return self.in_use < self.capacity
 
     def take(self) -> None:
-        """Take a unit seen free (a bed: women never wait for one, they go elsewhere)."""
+        """Take a unit seen free (a bed: women never wait for one, they go elsewhere), or, for a
+        woman who may not be turned away (care under the ratio rule, a delivery bed for a woman
+        already admitted), one more than the capacity."""
         self.in_use += 1
+        self.track()
+
+    def track(self) -> None:
+        """Open a span over the capacity when more units are in use than it, close and record
+        it when no more are."""
+        if self.in_use > self.capacity:
+            if self.over_since is None:
+                self.over_since = self.env.now
+        elif self.over_since is not None:
+            self.over.append((self.over_since, self.env.now))
+            self.over_since = None
 
     def request(self, priority: int = 0) -> simpy.Event:
         """An event that succeeds when a unit is hers: at once when one is free, else when
@@ -132,11 +165,13 @@ class Pool:
         """Give a unit back: it repays a unit owed, or goes to the first woman waiting."""
         self.in_use -= 1
         self.serve()
+        self.track()
 
     def resize(self, capacity: int) -> None:
         """Set the number of units from now on; added units go to women waiting at once."""
         self.capacity = capacity
         self.serve()
+        self.track()
 
     def serve(self) -> None:
         """Hand free units to the women waiting, in order."""
@@ -168,10 +203,22 @@ class SimpyModel:
         built = net.capacity.built
         self.headcount = [{"midwives": c.midwives, "obstetricians": c.obstetricians,
                            "theatres": c.theatres} for c in built]
+        # Ward beds (or a facility's one pool of beds) and delivery beds (two pools only).
         self.beds = [Pool(env, c.beds) for c in built]
+        self.delivery = [Pool(env, c.delivery_beds) for c in built]
+        self.two_pools = list(net.two_pools)
         self.midwives = [Pool(env, net.labour_capacity(c.midwives)) for c in built]
         self.theatres = [Pool(env, net.theatre_capacity(f, c.theatres, c.obstetricians),
                               priorities=2) for f, c in enumerate(built)]
+        # A facility's own roster sets its labour places and caesareans at once by hour, from
+        # those in force at midnight; it can operate when some shift can.
+        self.roster_can_cs: dict[int, bool] = {}
+        for f, c in enumerate(built):
+            changes = net.shift_capacity(f, c.theatres, c.obstetricians)
+            if changes:
+                places, slots = net.at_midnight(f, c.theatres, c.obstetricians)
+                self.midwives[f].capacity, self.theatres[f].capacity = places, slots
+                self.roster_can_cs[f] = any(ch[2] > 0 for ch in changes)
         self.accepting = list(net.delivers)
         self.eligible = [list(row) for row in net.eligible]
         self.first_counted = int(np.searchsorted(cohort.admit_h, net.t_stats_h, side="left"))
@@ -189,14 +236,29 @@ class SimpyModel:
         self.ddi_min = [np.nan] * n
         self.bed_at = [-1] * n      # her bed's facility, -1 when she holds none
         self.bed_since = [0.0] * n
-        self.stays: list[tuple[int, float, float]] = []  # (facility, start, end hours)
+        self.bed_pool = [WARD] * n  # WARD, DELIVERY or BLOCKED
+        self.blocked_since = [0.0] * n
+        # (facility, start, end hours, WARD or DELIVERY)
+        self.stays: list[tuple[int, float, float, int]] = []
+        self.blocks: list[tuple[int, float, float]] = []  # (facility, start, end hours)
         self.flows: dict[tuple[int, int, int, int], int] = {}
         self.moves: list[tuple[float, int, int, int]] = []  # (hours, from, to, reason)
 
     # --- the rules in force ------------------------------------------------------------------
 
+    def sent_on(self, w: int, start: int) -> list[int]:
+        """The facilities woman ``w`` is sent on to from ``start``, in turn: the one its
+        weighted split draws for her first (if it has one), then its referral order."""
+        cum = self.net.split_cum[start]
+        if cum[-1] <= 0:  # no split: the order alone
+            return self.order[start]
+        return walk(self.net.order[start], split_choice(cum, self.c.referral_u[w]))
+
     def can_caesarean(self, f: int) -> bool:
-        """Whether ``f`` can run a caesarean now: a theatre with its obstetricians on duty."""
+        """Whether ``f`` can run a caesarean now: a theatre with its obstetricians on duty (with
+        its own roster: in some shift of the day; the others wait for it)."""
+        if f in self.roster_can_cs:
+            return self.roster_can_cs[f]
         return self.theatres[f].capacity > 0
 
     def may_deliver(self, w: int, f: int) -> bool:
@@ -215,7 +277,8 @@ class SimpyModel:
         # The risk rule alone: her booked facility delivers now, but not for her colour.
         # Otherwise it does not deliver now or cannot do her planned caesarean.
         risk_rule = self.accepting[booked] and not self.eligible[self.c.risk[w]][booked]
-        target = next((g for g in self.order[booked] if self.may_deliver(w, g)), OUT_OF_REGION)
+        target = next((g for g in self.sent_on(w, booked) if self.may_deliver(w, g)),
+                      OUT_OF_REGION)
         return target, RISK_REFERRAL if risk_rule else PLANNED_REFERRAL
 
     # --- records -------------------------------------------------------------------------------
@@ -234,17 +297,37 @@ class SimpyModel:
         self.out_of_region[w] = True
         self.count_move(w, src, OUT_OF_REGION, reason)
 
-    def take_bed(self, w: int, f: int) -> None:
-        """Woman ``w`` takes a free bed at ``f`` now."""
-        self.beds[f].take()
+    def pool(self, f: int, kind: int) -> Pool:
+        """The beds of ``kind`` at ``f``: its delivery beds for ``DELIVERY`` where it has two
+        pools, else its ward beds (or its one pool)."""
+        return self.delivery[f] if kind == DELIVERY and self.two_pools[f] else self.beds[f]
+
+    def take_bed(self, w: int, f: int, kind: int = WARD) -> None:
+        """Woman ``w`` takes a bed of ``kind`` at ``f`` now (free, or one more than the count
+        for a woman already admitted who moves to a delivery bed)."""
+        self.pool(f, kind).take()
+        self.bed_pool[w] = DELIVERY if kind == DELIVERY and self.two_pools[f] else WARD
         self.bed_at[w], self.bed_since[w] = f, self.env.now
 
     def leave_bed(self, w: int) -> None:
-        """Woman ``w`` leaves her bed now; her stay is recorded."""
-        f = self.bed_at[w]
-        self.beds[f].release()
-        self.stays.append((f, self.bed_since[w], self.env.now))
+        """Woman ``w`` leaves her bed now; her stay is recorded (and an access block that
+        lasted to now)."""
+        f, kind = self.bed_at[w], self.bed_pool[w]
+        if kind == BLOCKED:
+            self.blocks.append((f, self.blocked_since[w], self.env.now))
+        self.stays.append((f, self.bed_since[w], self.env.now, WARD if kind == WARD else DELIVERY))
         self.bed_at[w] = -1
+        (self.beds[f] if kind == WARD else self.delivery[f]).release()
+
+    def move_bed(self, w: int, kind: int) -> None:
+        """Woman ``w`` moves now to a bed of ``kind`` at her facility (two pools), taken
+        already when it is a ward bed (she was served from the ward beds' queue or saw one
+        free): her stay in the bed she leaves is recorded and that bed freed."""
+        f = self.bed_at[w]
+        if kind == DELIVERY:
+            self.delivery[f].take()
+        self.leave_bed(w)
+        self.bed_at[w], self.bed_since[w], self.bed_pool[w] = f, self.env.now, kind
 
     def give_birth(self, w: int, f: int, at_h: float, mode: int) -> None:
         """Record that woman ``w`` gives birth at ``f`` at hour ``at_h`` by ``mode``."""
@@ -266,7 +349,7 @@ class SimpyModel:
         """A woman already in a bed at ``f`` when the simulation starts, who leaves after
         ``release_h`` hours (her stay is recorded to the end of the horizon at most)."""
         self.beds[f].take()
-        self.stays.append((f, 0.0, min(release_h, self.net.t_end_h)))
+        self.stays.append((f, 0.0, min(release_h, self.net.t_end_h), WARD))
         yield self.env.timeout(release_h)
         self.beds[f].release()
 
@@ -284,19 +367,21 @@ class SimpyModel:
             self.out_of_region[w] = True
             return
 
-        # 2. A bed there, or at the first facility in its referral order that has one.
-        if self.beds[target].has_free():
+        # 2. A bed there, or at the first facility in its referral order that has one: a
+        # delivery bed if she comes in labour (where there are two pools), else a ward bed.
+        kind = DELIVERY if not c.planned_cs[w] and c.admit_h[w] >= c.event_h[w] else WARD
+        if self.pool(target, kind).has_free():
             f, there_h = target, env.now
         else:
             self.turned_away[w] = True
-            elsewhere = next((g for g in self.order[target]
-                              if self.may_deliver(w, g) and self.beds[g].has_free()), None)
+            elsewhere = next((g for g in self.sent_on(w, target)
+                              if self.may_deliver(w, g) and self.pool(g, kind).has_free()), None)
             if elsewhere is None:
                 self.leave_region(w, target, NO_BED)
                 return
             self.count_move(w, target, elsewhere, NO_BED)
             f, there_h = elsewhere, env.now + self.travel_h[target][elsewhere]
-        self.take_bed(w, f)
+        self.take_bed(w, f, kind)
 
         # 3. Her labour (or planned caesarean), not before she reaches her bed.
         start_h = max(c.event_h[w], there_h)
@@ -311,7 +396,38 @@ class SimpyModel:
 
         # 6. Her postnatal stay, then discharge.
         stay_h = c.los_vaginal_h[w] if self.mode[w] == VAGINAL else c.los_caesarean_h[w]
+        if self.bed_pool[w] == DELIVERY:
+            yield from self.recovery(w, f, stay_h)
+            return
         yield env.timeout(stay_h)
+        self.leave_bed(w)
+
+    def recovery(self, w: int, f: int, stay_h: float):
+        """Woman ``w``, born in a delivery bed at ``f`` (two pools), stays there for her
+        recovery, then moves to a ward bed for the rest of her postnatal stay of ``stay_h``
+        hours from the birth; with no ward bed free she waits in the delivery bed (access
+        block) until one is hers or her stay ends."""
+        env = self.env
+        born_h = env.now
+        leaves_h = born_h + stay_h
+        if not born_h + self.net.recovery_h < leaves_h:
+            yield env.timeout(stay_h)
+            self.leave_bed(w)
+            return
+        yield env.timeout(self.net.recovery_h)
+        ward = self.beds[f]
+        if ward.has_free():
+            ward.take()
+        else:
+            self.bed_pool[w], self.blocked_since[w] = BLOCKED, env.now
+            granted = ward.request()
+            yield granted | env.timeout(leaves_h - env.now)
+            if not granted.triggered:  # her stay ended in the delivery bed
+                ward.waiting[0].remove(granted)
+                self.leave_bed(w)
+                return
+        self.move_bed(w, WARD)
+        yield env.timeout(leaves_h - env.now)
         self.leave_bed(w)
 
     def labour(self, w: int, f: int):
@@ -319,8 +435,13 @@ class SimpyModel:
         birth, an emergency caesarean or an emergency transfer. Returns the facility where she
         gave birth, or ``OUT_OF_REGION`` when she was transferred out of the region."""
         env, net, c = self.env, self.net, self.c
+        if self.two_pools[f] and self.bed_pool[w] == WARD:
+            self.move_bed(w, DELIVERY)
         self.labour_facility[w], self.labour_start_h[w] = f, env.now
-        yield self.midwives[f].request()
+        if net.midwife_ratio:  # care at once, over the places if need be (recorded)
+            self.midwives[f].take()
+        else:
+            yield self.midwives[f].request()
         self.midwife_wait_h[w] = env.now - self.labour_start_h[w]
         yield env.timeout(c.labour_h[w])
         self.midwives[f].release()
@@ -335,16 +456,17 @@ class SimpyModel:
             return f
 
         # An emergency transfer to the first facility that delivers, has what she needs and a
-        # free bed; her bed here is freed first.
+        # free bed (a delivery bed where it has two pools); her bed here is freed first.
         self.leave_bed(w)
-        g = next((g for g in self.order[f]
+        g = next((g for g in self.sent_on(w, f)
                   if self.accepting[g] and (not cs or self.can_caesarean(g))
-                  and (not cc or net.has_critical_care[g]) and self.beds[g].has_free()), None)
+                  and (not cc or net.has_critical_care[g])
+                  and self.pool(g, DELIVERY).has_free()), None)
         if g is None:
             self.leave_region(w, f, EMERGENCY_TRANSFER)
             return OUT_OF_REGION
         self.count_move(w, f, g, EMERGENCY_TRANSFER)
-        self.take_bed(w, g)
+        self.take_bed(w, g, DELIVERY)
         decided_h = env.now
         yield env.timeout(self.travel_h[f][g])
         if cs:
@@ -392,11 +514,30 @@ class SimpyModel:
         staff["obstetricians"] += step.obstetricians
         staff["theatres"] += step.theatres
         self.beds[f].resize(self.beds[f].capacity + step.beds)
-        self.midwives[f].resize(net.labour_capacity(staff["midwives"]))
-        self.theatres[f].resize(net.theatre_capacity(f, staff["theatres"],
-                                                     staff["obstetricians"]))
+        self.delivery[f].resize(self.delivery[f].capacity + step.delivery_beds)
+        if f not in self.roster_can_cs:  # its own roster sets its staff on duty
+            self.midwives[f].resize(net.labour_capacity(staff["midwives"]))
+            self.theatres[f].resize(net.theatre_capacity(f, staff["theatres"],
+                                                         staff["obstetricians"]))
         if step.delivers is not None:
             self.accepting[f] = step.delivers
+
+    def shifts(self, f: int):
+        """Set facility ``f``'s labour places and caesareans at once to those of each shift of
+        its own roster as it starts, day after day."""
+        env, net = self.env, self.net
+        c = net.capacity.built[f]
+        changes = net.shift_capacity(f, c.theatres, c.obstetricians)
+        day = 0.0
+        while True:
+            for hour, places, slots in changes:
+                at = day + hour
+                if at <= 0.0:
+                    continue  # in force at the start already
+                yield env.timeout(at - env.now)
+                self.midwives[f].resize(places)
+                self.theatres[f].resize(slots)
+            day += 24.0
 
     def referral_changes(self):
         """Set the eligibility rules in force (who may deliver where), each on its date."""
@@ -415,6 +556,9 @@ class SimpyModel:
             env.process(self.woman_in_bed_at_start(f, release_h))
         # Started before the arrivals, so that a change dated at the start applies first.
         env.process(self.policy_steps())
+        for f in self.roster_can_cs:
+            if len(net.shifts[f]) > 1:
+                env.process(self.shifts(f))
         env.process(self.referral_changes())
         env.process(self.arrivals())
         events = 0
@@ -431,9 +575,17 @@ class SimpyModel:
         net = self.net
         still = np.asarray(self.bed_at, dtype=np.int32)
         open_w = np.flatnonzero(still >= 0)
-        stays = np.asarray(self.stays, dtype=float).reshape(-1, 3)
+        stays = np.asarray(self.stays, dtype=float).reshape(-1, 4)
         since = np.asarray(self.bed_since, dtype=float)
         moves = np.asarray(self.moves, dtype=float).reshape(-1, 4)
+        pool = np.asarray(self.bed_pool, dtype=np.int8)
+        blocks = self.blocks + [(f, self.blocked_since[w], net.t_end_h) for w, f in
+                                enumerate(self.bed_at) if f >= 0 and pool[w] == BLOCKED]
+        block = np.asarray(blocks, dtype=float).reshape(-1, 3)
+        over = [(f, a, b) for f, p in enumerate(self.midwives)
+                for a, b in p.over + ([(p.over_since, net.t_end_h)]
+                                      if p.over_since is not None else [])]
+        over_a = np.asarray(over, dtype=float).reshape(-1, 3)
         return RunRecord(
             admit_h=self.admit_h,
             first=np.asarray(self.first, dtype=np.int32),
@@ -458,6 +610,12 @@ class SimpyModel:
             move_dst=moves[:, 2].astype(np.int64),
             move_why=moves[:, 3].astype(np.int64),
             booked=np.asarray(self.c.booked, dtype=np.int32),
+            stay_pool=np.concatenate([stays[:, 3].astype(np.int8),
+                                      np.minimum(pool[open_w], DELIVERY)]),
+            block_facility=block[:, 0].astype(np.int32),
+            block_start_h=block[:, 1], block_end_h=block[:, 2],
+            over_facility=over_a[:, 0].astype(np.int32),
+            over_start_h=over_a[:, 1], over_end_h=over_a[:, 2],
         )
 
 
@@ -497,12 +655,20 @@ def differences(a: RunRecord, b: RunRecord) -> list[str]:
                                                 equal_nan=True)]
     if a.flows != b.flows:
         out.append("flows")
-    stays = []
-    for r in (a, b):
-        order = np.lexsort((r.stay_end_h, r.stay_start_h, r.stay_facility))
-        stays.append((r.stay_facility[order], r.stay_start_h[order], r.stay_end_h[order]))
-    (fa, sa, ea), (fb, sb, eb) = stays
-    if not (np.array_equal(fa, fb) and np.allclose(sa, sb, rtol=TIME_RTOL, atol=0)
-            and np.allclose(ea, eb, rtol=TIME_RTOL, atol=0)):
-        out.append("stays")
+    for name, fac, start, end, pool in (
+            ("stays", "stay_facility", "stay_start_h", "stay_end_h", "stay_pool"),
+            ("access blocks", "block_facility", "block_start_h", "block_end_h", None),
+            ("spans over the midwife ratio", "over_facility", "over_start_h", "over_end_h",
+             None)):
+        spans = []
+        for r in (a, b):
+            f = getattr(r, fac).astype(np.int64)
+            if pool is not None:  # the pool as part of the facility, to sort and compare
+                f = f * 2 + getattr(r, pool)
+            order = np.lexsort((getattr(r, end), getattr(r, start), f))
+            spans.append((f[order], getattr(r, start)[order], getattr(r, end)[order]))
+        (fa, sa, ea), (fb, sb, eb) = spans
+        if not (np.array_equal(fa, fb) and np.allclose(sa, sb, rtol=TIME_RTOL, atol=0)
+                and np.allclose(ea, eb, rtol=TIME_RTOL, atol=0)):
+            out.append(name)
     return out

@@ -57,18 +57,21 @@ class Capacity:
     obstetricians: int
     theatres: int
     delivers: bool
+    #: Delivery beds apart from the ward beds (``beds``); 0 at a facility with one pool.
+    delivery_beds: int = 0
 
     @classmethod
     def of(cls, facility: Facility) -> Capacity:
         """The capacity a facility is built with."""
         return cls(facility.beds, facility.midwives, facility.obstetricians, facility.theatres,
-                   facility.delivers)
+                   facility.delivers, facility.delivery_beds or 0)
 
     def after(self, change: PolicyChange) -> Capacity:
         """This capacity with a policy change applied."""
         added = {k: getattr(self, k) + getattr(change, k) for k in CAPACITY_FIELDS}
         return Capacity(**added,
-                        delivers=self.delivers if change.delivers is None else change.delivers)
+                        delivers=self.delivers if change.delivers is None else change.delivers,
+                        delivery_beds=self.delivery_beds + change.delivery_beds)
 
 
 @dataclass(frozen=True)

@@ -29,13 +29,19 @@ from capsim.scenario.base import (
     Whole,
     Year,
 )
-from capsim.scenario.calendar import CAPACITY_FIELDS, capacity_schedule, horizon_years
+from capsim.scenario.calendar import (
+    CAPACITY_FIELDS,
+    CapacityStep,
+    capacity_schedule,
+    horizon_years,
+)
 from capsim.scenario.newborn import NewbornCare
 from capsim.scenario.paediatric import PaediatricLine
 from capsim.scenario.casemix import FacilityCasemix
 from capsim.scenario.projection import NationalTrend, PopulationProjection
 from capsim.scenario.referral import check_every_colour_has_a_facility
 from capsim.scenario.targets import Targets
+from capsim.scenario.units import FacilityRoster, MidwifeRule, two_bed_pools
 
 SHARE_TOLERANCE = 1e-6
 
@@ -157,7 +163,23 @@ class Facility(Strict):
     )
     beds: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
                         description="Obstetric beds, one pool for antenatal, labour and "
-                        "postnatal care (beds)." + bound(limits.MAX_CAPACITY))
+                        "postnatal care (beds); with delivery_beds, the ward beds."
+                        + bound(limits.MAX_CAPACITY))
+    ward_beds: Whole | None = Field(
+        None, ge=0, le=limits.MAX_CAPACITY,
+        description="Maternity ward beds (产科床位), for antenatal inpatients and the postnatal "
+        "stay, with delivery_beds (beds): another name for beds there (give one of them, or "
+        "both equal). Beds per 1,000 deliveries count these, as the standards do."
+        + bound(limits.MAX_CAPACITY))
+    delivery_beds: Whole | None = Field(
+        None, ge=0, le=limits.MAX_CAPACITY,
+        description="Delivery beds (产床/待产床), held from labour through birth and recovery "
+        "(beds); given, the facility has two pools and its beds are the ward beds. With none "
+        "free a woman in labour is diverted; with no ward bed free after her recovery she "
+        "stays in the delivery bed (access block)." + bound(limits.MAX_CAPACITY))
+    roster: FacilityRoster | None = Field(
+        None, description="Staff on duty by shift or by hour of day at this facility, instead "
+        "of the region's roster (pathway.roster).")
     midwives: Whole = Field(0, ge=0, le=limits.MAX_CAPACITY,
                             description="Midwives, head-count (persons)."
                             + bound(limits.MAX_CAPACITY))
@@ -185,8 +207,32 @@ class Facility(Strict):
         "region's: risk mix, caesarean rates, stays, labour, complications "
         "(capsim.scenario.casemix).")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _ward_beds_are_beds(cls, data: object) -> object:
+        # With two pools, ``beds`` is read as the ward beds, so that everything counting beds
+        # (beds per 1,000 deliveries, occupancy, sizing) counts ward beds, as the standards do;
+        # ``ward_beds`` is its other name there.
+        if isinstance(data, Mapping) and data.get("ward_beds") is not None:
+            if "beds" in data and data["beds"] != data["ward_beds"]:
+                raise ValueError(
+                    f"beds ({data['beds']}) and ward_beds ({data['ward_beds']}) differ; with "
+                    "delivery_beds, beds are the ward beds: give one of them")
+            return {**data, "beds": data["ward_beds"]}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Facility:
+        if self.ward_beds is not None and self.delivery_beds is None:
+            raise ValueError("ward_beds needs delivery_beds (two pools); beds alone are one "
+                             "pool for labour and postnatal care")
+        if self.delivers and two_bed_pools(self):
+            if self.beds == 0 or self.delivery_beds == 0:
+                raise ValueError("a facility that delivers needs ward_beds > 0 and "
+                                 "delivery_beds > 0 (set delivers: false for antenatal care "
+                                 "only)")
+        if self.roster is not None:
+            self._check_roster(self.roster)
         if self.delivers:
             if self.beds <= 0:
                 raise ValueError(
@@ -200,6 +246,20 @@ class Facility(Strict):
         if self.initial_census > self.beds:
             raise ValueError(f"initial_census {self.initial_census} exceeds beds {self.beds}")
         return self
+
+    def _check_roster(self, roster: FacilityRoster) -> None:
+        for staff, hours in (("midwives", roster.midwives_on_duty()),
+                             ("obstetricians", roster.obstetricians_on_duty())):
+            if hours is None:
+                continue
+            head = getattr(self, staff)
+            if max(hours) > head:
+                raise ValueError(f"roster: {max(hours)} {staff} on duty at "
+                                 f"{hours.index(max(hours)):02d}:00, more than the head-count "
+                                 f"{staff}: {head}")
+            if self.delivers and staff == "midwives" and min(hours) == 0:
+                raise ValueError(f"roster: no midwife on duty at {hours.index(0):02d}:00 at a "
+                                 "facility that delivers; women in labour would wait for ever")
 
     @property
     def label(self) -> str:
@@ -541,6 +601,16 @@ class Pathway(Strict):
         "minutes in the maternal-safety work plan." + bound(limits.MAX_DURATION),
     )
     roster: Roster = Field(default_factory=Roster)
+    midwife_rule: MidwifeRule = Field(
+        "queue", description="queue: a woman in labour waits for a free midwife; ratio: care "
+        "goes on at once and the time with more women in labour than the midwives on duty can "
+        "care for is recorded (midwife_ratio_exceeded_share).")
+    recovery_hours: Real = Field(
+        2.0, ge=0, le=limits.MAX_DURATION,
+        description="Hours a woman stays in her delivery bed after the birth before she moves "
+        "to a ward bed, at facilities with two bed pools (hours). Default 2 h: the two hours of "
+        "observation after birth (产后2小时观察) of Chinese midwifery practice."
+        + bound(limits.MAX_DURATION))
     obstetricians_per_caesarean: Whole = Field(
         1, gt=0, le=limits.MAX_PER_PERSON,
         description="On-duty obstetricians a caesarean needs at the same time (persons)."
@@ -633,6 +703,22 @@ class Referral(Strict):
         (), max_length=limits.MAX_EVENTS,
         description="Eligibility rules changed from given dates on." + bound(limits.MAX_EVENTS)
     )
+    split: dict[str, dict[str, Real]] = Field(
+        default_factory=dict,
+        description="For a facility, how the women it sends elsewhere (planned referral, no "
+        "bed, emergency) are shared between facilities, by weight, instead of all trying the "
+        "first in its order: each woman tries a facility drawn by these weights first, then "
+        "the rest of the order (relative weight).")
+
+    @field_validator("split")
+    @classmethod
+    def _weights(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for fid, weights in v.items():
+            if not weights or any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+                raise ValueError(f"{fid}: weights must be >= 0 and not all zero")
+            if fid in weights:
+                raise ValueError(f"{fid}: a facility does not refer to itself")
+        return v
 
     def eligibility_schedule(self) -> list[tuple[date | None, dict[RiskColour, Eligibility]]]:
         """The eligibility by colour in force from each date on: the scenario's rules from the
@@ -664,6 +750,10 @@ class PolicyChange(Strict):
     theatres: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
                             description="Theatres added, negative: removed (theatres)."
                             + _CHANGE_BOUND)
+    delivery_beds: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
+                                 description="Delivery beds added, negative: removed, at a "
+                                 "facility with two bed pools (beds); there, beds are the ward "
+                                 "beds." + _CHANGE_BOUND)
     delivers: bool | None = Field(None, description="true: starts deliveries; false: stops them.")
     note: str = Field("", description="Why (source or reasoning).")
 
@@ -727,6 +817,12 @@ class Scenario(Strict):
             for tid in targets:
                 if tid not in known:
                     raise unknown(f"referral.order.{fid}", tid)
+        for fid, weights in self.referral.split.items():
+            if fid not in known:
+                raise unknown("referral.split", fid)
+            for tid in weights:
+                if tid not in known:
+                    raise unknown(f"referral.split.{fid}", tid)
         for ev in self.policy:
             if ev.facility not in known:
                 raise unknown("policy", ev.facility)
@@ -763,14 +859,40 @@ class Scenario(Strict):
 
     def _check_policy_capacities(self) -> None:
         for step in capacity_schedule(self).steps:
-            for key in CAPACITY_FIELDS:
+            fac = self.facilities[step.facility]
+            for key in (*CAPACITY_FIELDS, "delivery_beds"):
                 if getattr(step.after, key) < 0:
                     raise ValueError(
                         f"policy: on {step.date} {step.change.facility} would have "
                         f"{getattr(step.after, key)} {key} (from "
-                        f"{getattr(self.facilities[step.facility], key)} and the changes "
-                        "before it)"
+                        f"{getattr(fac, key) or 0} and the changes before it)"
                     )
+            if step.change.delivery_beds and not two_bed_pools(fac):
+                raise ValueError(
+                    f"policy: on {step.date} {fac.id} changes delivery_beds, but it has one "
+                    "pool of beds (give it ward_beds and delivery_beds)")
+            if fac.roster is not None and any(
+                    getattr(step.change, k) for k in ("midwives", "obstetricians", "theatres")):
+                raise ValueError(
+                    f"policy: on {step.date} {fac.id} changes its staff or theatres, but its "
+                    "own roster fixes the staff on duty; change the roster instead")
+            self._check_open_units(step)
+
+    def _check_open_units(self, step: CapacityStep) -> None:
+        # A facility that delivers with no bed or no midwife on duty would leave women
+        # waiting for ever: such a cut must stop its deliveries too (a closure).
+        after, fac = step.after, self.facilities[step.facility]
+        if not after.delivers:
+            return
+        empty = [name for name, n in (("beds", after.beds), ("midwives", after.midwives))
+                 if n <= 0]
+        if two_bed_pools(fac) and after.delivery_beds <= 0:
+            empty.append("delivery_beds")
+        if empty:
+            raise ValueError(
+                f"policy: on {step.date} {fac.id} would deliver with no {' and no '.join(empty)} "
+                "(women would wait for ever); stop its deliveries in the same change "
+                "(delivers: false) to close it")
 
     def _check_demand_years(self) -> None:
         h = self.horizon

@@ -130,6 +130,38 @@ def referral_orders(scenario: Scenario, travel: np.ndarray) -> np.ndarray:
     return orders
 
 
+def split_weights(scenario: Scenario) -> np.ndarray:
+    """For each facility, the cumulative shares of its weighted referral split over the
+    facilities (``referral.split``), [from, to] floats ending at 1; a row of zeros for a
+    facility without one. Read-only."""
+    ids = [f.id for f in scenario.facilities]
+    cum = np.zeros((len(ids), len(ids)))
+    for fid, weights in scenario.referral.split.items():
+        row = np.zeros(len(ids))
+        for tid, w in weights.items():
+            row[ids.index(tid)] = w
+        cum[ids.index(fid)] = np.cumsum(row) / row.sum()
+        cum[ids.index(fid), -1] = 1.0  # exactly, whatever the rounding of the sum
+    cum.setflags(write=False)
+    return cum
+
+
+def split_choice(cum_row: np.ndarray, u: float) -> int:
+    """The facility a woman with uniform number ``u`` in [0, 1) tries first under a split of
+    cumulative shares ``cum_row`` (see `split_weights`); -1 when the row is no split.
+    The compiled pathway's ``split_choice`` is the same rule."""
+    if cum_row[-1] <= 0:
+        return -1
+    return int(np.searchsorted(cum_row, u, side="right"))
+
+
+def walk(order_row: np.ndarray, first: int) -> list[int]:
+    """The facilities a woman is sent on to, in turn: ``first`` (a split's choice; -1 for
+    none) and then the referral order ``order_row`` without it."""
+    rest = [int(g) for g in order_row if g != first]
+    return rest if first < 0 else [first, *rest]
+
+
 @dataclass(frozen=True)
 class Destination:
     """Where she plans to deliver: a facility index (`OUT_OF_REGION` for none in the
@@ -147,6 +179,7 @@ class ReferralRule:
         facs = scenario.facilities
         self.ids: tuple[str, ...] = tuple(f.id for f in facs)
         self.order = referral_orders(scenario, travel_hours(scenario))
+        self._split = split_weights(scenario)
         (_, self._initial_rules), *changes = eligibility_by_date(scenario)
         # Only the first entry is undated (in force from the start); every change has a date.
         self._rule_changes = [(when, flags) for when, flags in changes if when is not None]
@@ -201,6 +234,25 @@ class ReferralRule:
         to = next((int(g) for g in self.order[booked]
                    if self.may_deliver(int(g), colour, planned_caesarean, day)), OUT_OF_REGION)
         return Destination(to, reason)
+
+    def destinations(self, booked: int, colour: str, planned_caesarean: bool,
+                     day: date) -> list[tuple[Destination, float]]:
+        """Where the women of ``colour`` who booked at ``booked`` plan to deliver on ``day``,
+        with the share of them going to each: `destination`, or, when ``booked`` splits
+        its referrals by weight, each first choice of the split with its share (a choice that
+        may not take her sends her on along the order)."""
+        first = self.destination(booked, colour, planned_caesarean, day)
+        cum = self._split[booked]
+        if first.reason == "none" or cum[-1] <= 0:
+            return [(first, 1.0)]
+        shares: dict[int, float] = {}
+        for choice, share in enumerate(np.diff(cum, prepend=0.0)):
+            if share > 0:
+                to = next((g for g in walk(self.order[booked], choice)
+                           if self.may_deliver(g, colour, planned_caesarean, day)),
+                          OUT_OF_REGION)
+                shares[to] = shares.get(to, 0.0) + float(share)
+        return [(Destination(to, first.reason), share) for to, share in shares.items()]
 
     def diversion(self, facility: int, colour: str, planned_caesarean: bool,
                   day: date) -> list[int]:

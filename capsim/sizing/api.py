@@ -153,7 +153,7 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
         scenario=sized, levels=levels, standards=standards, comparison=table,
         requirements=needs, checks=sol.checks, rounds=sol.rounds, loads=loads,
         workload=work, results=sol.results, baseline=base, converged=sol.converged,
-        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels),
+        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels) + _kept_as_they_are(scenario),
         out_of_reach=(reach := _out_of_reach(sol, ctxs, levels)),
         out_of_reach_defaults=() if reach.empty else defaults_behind(
             "ddi_within_target_share", scenario, ("pathway.ddi_target_minutes",)))
@@ -195,6 +195,21 @@ def _requirements(scen: Scenario, sol: solver.Solution, ctxs, levels) -> pd.Data
                      "queueing": search.start, "binding": search.binding,
                      "met": bool(met.get(key, False)), "least": search.low == v - 1})
     return pd.DataFrame(rows, columns=REQUIREMENT_COLUMNS)
+
+
+def _kept_as_they_are(scenario: Scenario) -> list[str]:
+    """Notes on what sizing leaves as the scenario has it: the delivery beds of facilities
+    with two bed pools, and the staff of facilities with their own roster."""
+    notes = []
+    two = [f.id for f in scenario.facilities if f.delivery_beds is not None]
+    if two:
+        notes.append(f"{', '.join(two)}: delivery beds are kept as they are; the beds sized are "
+                     "ward beds, and women who find no delivery bed count against the no-bed "
+                     "level all the same")
+    own = [f.id for f in scenario.facilities if f.roster is not None]
+    if own:
+        notes.append(f"{', '.join(own)}: staff are kept as their own roster has them")
+    return notes
 
 
 def _notes(sol: solver.Solution, ctxs, levels: ServiceLevels) -> list[str]:

@@ -102,6 +102,8 @@ def ample_plan(scenario: Scenario) -> Plan:
                 "obstetricians": obstetricians if has_cs else plan[fid][year]["obstetricians"],
                 "theatres": theatres if has_cs else plan[fid][year]["theatres"],
             }
+            if scenario.facility(fid).delivery_beds is not None:  # two pools: both ample
+                plan[fid][year]["delivery_beds"] = beds
     return plan
 
 
@@ -121,8 +123,11 @@ def with_capacity(scenario: Scenario, plan: Plan, name: str | None = None) -> Sc
     Facilities or years the plan leaves out keep the scenario's own capacity in force on 31
     December of that year."""
     full = current_plan(scenario)
+    own_roster = {f.id for f in scenario.facilities if f.roster is not None}
     for fid, planned in plan.items():
         for year, values in planned.items():
+            if fid in own_roster:  # its own roster fixes its staff on duty: beds only
+                values = {k: v for k, v in values.items() if k == "beds"}
             if year in full[fid]:
                 full[fid][year] = {**full[fid][year], **values}
     data = scenario.model_dump()
@@ -132,6 +137,8 @@ def with_capacity(scenario: Scenario, plan: Plan, name: str | None = None) -> Sc
     first = years[0]
     for fac in data["facilities"]:
         fac.update(full[fac["id"]][first])
+        if fac.get("ward_beds") is not None:  # two pools: the beds sized are ward beds
+            fac["ward_beds"] = fac["beds"]
         fac["initial_census"] = min(fac["initial_census"], fac["beds"])
     policy = [_without_capacity(ev) for ev in data["policy"]]
     policy = [ev for ev in policy if _has_effect(ev)]

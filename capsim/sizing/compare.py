@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from pandas._libs.missing import NAType
 
 from capsim.results import REGION
 from capsim.scenario.models import Scenario
@@ -34,9 +35,11 @@ _COUNTS = [c for c in COLUMNS if c.startswith(("beds_", "midwives_", "theatres_"
            and c != "beds_needed_per_1000"]
 
 
-def ratio_count(deliveries: float, per_1000: float) -> int:
+def ratio_count(deliveries: float, per_1000: float | None) -> int | NAType:
     """Capacity a ratio standard gives for ``deliveries`` a year: ceil(per_1000 × deliveries /
-    1000) (beds or persons)."""
+    1000) (beds or persons); missing (``pd.NA``) when the standard is switched off."""
+    if per_1000 is None:
+        return pd.NA
     return math.ceil(per_1000 * deliveries / 1000.0 - 1e-9)
 
 

@@ -79,10 +79,11 @@ FALLBACK = ServiceLevels()
 @dataclass(frozen=True)
 class RatioStandards:
     """Flat ratio standards per 1,000 deliveries a year (the maternal-safety work plan: 17
-    obstetric beds and 6 midwives per 1,000 deliveries)."""
+    obstetric beds and 6 midwives per 1,000 deliveries); ``None`` when the scenario switches
+    the standard off."""
 
-    beds_per_1000: float = 17.0
-    midwives_per_1000: float = 6.0
+    beds_per_1000: float | None = 17.0
+    midwives_per_1000: float | None = 6.0
 
 
 def parse_assignments(items: list[str] | None, source: str = "--service-level") -> dict[str, Any]:
@@ -167,13 +168,16 @@ RATIO_IDS = {"beds_per_1000": "beds-per-1000", "midwives_per_1000": "midwives-pe
 
 def ratio_standards(scenario: Scenario | None = None) -> RatioStandards:
     """Beds and midwives per 1,000 deliveries: the catalogue's ``beds-per-1000`` and
-    ``midwives-per-1000`` (with ``scenario``'s overrides), else the work plan's 17 and 6."""
+    ``midwives-per-1000``, else the work plan's 17 and 6. With ``scenario``, the standards its
+    targets leave active (overrides applied); one it switches off is ``None``, so that sizing
+    compares with no ratio the scenario does not hold itself to."""
     from capsim.targets import active_standards, load_catalogue
 
-    standards = {s.id: s for s in load_catalogue().standards}
-    if scenario is not None:
-        standards.update({s.id: s for s in active_standards(scenario)})
+    standards = {s.id: s for s in (load_catalogue().standards if scenario is None
+                                   else active_standards(scenario))}
     # Ratio standards compare with >= or <=, so each of them has a threshold.
     thresholds = {sid: s.threshold for sid, s in standards.items() if s.threshold is not None}
-    values = {k: thresholds[sid] for k, sid in RATIO_IDS.items() if sid in thresholds}
-    return RatioStandards(**values)
+    if scenario is None:
+        values = {k: thresholds[sid] for k, sid in RATIO_IDS.items() if sid in thresholds}
+        return RatioStandards(**values)
+    return RatioStandards(**{k: thresholds.get(sid) for k, sid in RATIO_IDS.items()})

@@ -27,7 +27,7 @@ def theory_curve(deliveries: np.ndarray, bed_days: float, levels: ServiceLevels)
     return np.asarray(out)
 
 
-def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float,
+def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float | None,
                bed_days: float, names: dict[str, str] | None = None, lang: str = "en",
                title_name: str = ""):
     """Beds per 1,000 deliveries needed for the service level against deliveries a year, one
@@ -55,8 +55,9 @@ def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float
                          names.get(r.facility, r.facility) + (f" {r.year}" if years > 1 else ""),
                          fontsize=7)
                  for r in pts.sort_values("deliveries").itertuples(index=False)]
-    ax.axhline(ratio_per_1000, color="tab:red", ls="--",
-               label=plots.label("sizing_ratio", lang, value=f"{ratio_per_1000:g}"))
+    if ratio_per_1000 is not None:  # None: the scenario switches the standard off
+        ax.axhline(ratio_per_1000, color="tab:red", ls="--",
+                   label=plots.label("sizing_ratio", lang, value=f"{ratio_per_1000:g}"))
     ax.set_xscale("log")
     ax.set_xlabel(plots.label("sizing_x", lang))
     ax.set_ylabel(plots.label("sizing_y", lang))
