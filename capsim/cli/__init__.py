@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "compare": "compare variants with a baseline, paired by common random numbers",
     "size": "least beds, midwives and theatres per facility for the service levels",
     "report": "write one self-contained HTML report of a scenario's run",
+    "app": "a what-if page in the browser, served on 127.0.0.1",
 }
 
 
