@@ -73,6 +73,7 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
         ui.sidebar(
             ui.input_radio_buttons("lang", None, {code: t("lang_name", code) for code in LANGS},
                                    selected=lang, inline=True),
+            ui.input_select("year", t("app_facilities", lang), {str(y): str(y) for y in years}),
             ui.output_ui("controls"),
             ui.hr(),
             ui.input_text("save_name", t("app_save_name", lang),
@@ -109,14 +110,23 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
         def now_lang() -> str:
             return input.lang() if input.lang() in LANGS else lang
 
+        # The year whose inputs are shown: set only when the year chosen differs, so that the
+        # select sending the value it was drawn with redraws nothing.
+        year_shown: reactive.Value[int] = reactive.value(years[0])
+
         def shown_year() -> int:
+            return year_shown()
+
+        @reactive.effect
+        def _follow_year():
             if not input["year"].is_set():
-                return years[0]
+                return
             try:
                 year = int(input["year"]())
             except (TypeError, ValueError):
-                return years[0]
-            return year if year in years else years[0]
+                return
+            if year in years:
+                year_shown.set(year)
 
         @reactive.calc
         def baseline():
@@ -139,6 +149,7 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
         @reactive.effect
         def _relabel():
             code = now_lang()
+            ui.update_select("year", label=t("app_facilities", code))
             ui.update_text("save_name", label=t("app_save_name", code))
             ui.update_action_button("save", label=t("app_save", code))
 
@@ -164,8 +175,7 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
             with reactive.isolate():
                 edits = state()
                 current = _safe_scenario(edits, base)
-            rows = [ui.input_select("year", t("app_facilities", code),
-                                    {str(y): str(y) for y in years}, selected=str(year))]
+            rows = []
             head = [ui.tags.th(t("facility", code))] + [
                 ui.tags.th(field_label(name, code)) for name in FACILITY_FIELDS]
             body = []
