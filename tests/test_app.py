@@ -61,7 +61,8 @@ def server(tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail(f"capsim app did not start: {proc.stdout.read() if proc.stdout else ''}")
+                said = proc.stdout.read() if proc.stdout else ""
+                pytest.fail(f"capsim app did not start: {said}")
             time.sleep(0.5)
     yield url, saves, scenarios / SCENARIO.name
     proc.terminate()

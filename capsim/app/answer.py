@@ -83,8 +83,10 @@ def travel_readings(results: Results) -> pd.DataFrame:
     index = {fid: i for i, fid in enumerate(f.id for f in results.scenario.facilities)}
     flows = results.flows
     flows = flows[(flows["to"] != OUT_OF_REGION_ID) & (flows["from"] != OUT_OF_REGION_ID)]
-    flows = flows.assign(year=flows["year"].astype(str), minutes=[minutes[index[a], index[b]] * c for a, b, c in
-                                  zip(flows["from"], flows["to"], flows["count"], strict=True)])
+    flows = flows.assign(
+        year=flows["year"].astype(str),
+        minutes=[minutes[index[a], index[b]] * c
+                 for a, b, c in zip(flows["from"], flows["to"], flows["count"], strict=True)])
     reps = [r.replication for r in results.replications]
     years = sorted({str(y) for y in results.metrics["year"].unique() if y != "all"})
     per_year = (flows.groupby(["replication", "year"])[["count", "minutes"]].sum()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from capsim.scenario.base import LEVEL_RANK
+from capsim.scenario.base import LEVEL_RANK, RiskColour
 from capsim.scenario.calendar import CAPACITY_FIELDS, Capacity, capacity_schedule, horizon_years
 from capsim.scenario.models import Scenario
 
@@ -141,7 +141,8 @@ def _region_in(scen: Scenario, edits: Edits) -> Scenario:
     return scen.with_changes(changes) if changes else scen
 
 
-def _caesarean_rates(scen: Scenario, day: date) -> tuple[dict[str, float], dict[str, float]]:
+def _caesarean_rates(scen: Scenario, day: date
+                     ) -> tuple[dict[RiskColour, float], dict[RiskColour, float]]:
     """The planned and emergency caesarean rates by colour in force on ``day``."""
     planned = dict(scen.demand.planned_caesarean_rate)
     emergency = dict(scen.demand.emergency_caesarean_rate)

@@ -68,6 +68,7 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
     folder = Path(save_dir) if save_dir is not None else scenario_file.parent
     years = horizon_years(base.horizon)
     ids = [f.id for f in base.facilities]
+    shared: dict[str, Any] = {}
 
     app_ui = ui.page_sidebar(
         ui.sidebar(
@@ -130,9 +131,13 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
 
         @reactive.calc
         def baseline():
-            with ui.Progress(min=0, max=n) as bar:
-                bar.set(0, message=t("app_baseline_running", now_lang()))
-                return run(base, n, base.run.seed, lambda done, _total: bar.set(done))
+            # One baseline for every browser tab: it never changes while the page is served.
+            if "baseline" not in shared:
+                with ui.Progress(min=0, max=n) as bar:
+                    bar.set(0, message=t("app_baseline_running", now_lang()))
+                    shared["baseline"] = run(base, n, base.run.seed,
+                                             lambda done, _total: bar.set(done))
+            return shared["baseline"]
 
         @reactive.calc
         def what_if() -> Scenario:
@@ -367,15 +372,14 @@ def _region_edits(year: Any, growth: Any, caesarean: Any, referral: Any) -> dict
     """The region-wide fields of :class:`Edits` from the inputs, or None while one is
     missing or not a number."""
     try:
-        values = {"region_year": int(year), "growth": float(growth) / 100,
-                  "caesarean": float(caesarean) / 100, "referral": str(referral)}
+        first, grow, change = int(year), float(growth) / 100, float(caesarean) / 100
     except (TypeError, ValueError):
         return None
-    if not all(math.isfinite(values[k]) for k in ("growth", "caesarean")) \
-            or values["referral"] not in REFERRAL_RULES or values["growth"] <= -1 \
-            or values["caesarean"] <= -1:
+    if not (math.isfinite(grow) and math.isfinite(change)) or grow <= -1 or change <= -1 \
+            or str(referral) not in REFERRAL_RULES:
         return None
-    return values
+    return {"region_year": first, "growth": grow, "caesarean": change,
+            "referral": str(referral)}
 
 
 def _facility_name(f, lang: str) -> str:
@@ -478,7 +482,8 @@ def _verdict_table(res: Answer, base: Scenario, years: list[int], lang: str) -> 
     names = _names(base, lang)
     v = res.verdicts
     v = v[v["verdict"] != "not applicable"]
-    rows, changed = [], []
+    rows: list[list[str]] = []
+    changed: list[list[str]] = []
     for (target, scope), group in v.groupby(["target", "scope"], sort=False):
         by_year = group.set_index("year")
         title = by_year["name_zh" if lang == "zh" else "name_en"].iloc[0] or target

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Serve a what-if page for a scenario on 127.0.0.1: change beds, staff, "
         "theatres and deliveries per facility and year, births growth, caesarean rates and "
         "the referral rule, and see within seconds the verdicts, the differences from the "
-        "baseline with 95%% intervals (common random numbers), occupancy, the flow map and "
+        "baseline with 95% intervals (common random numbers), occupancy, the flow map and "
         "what sizing says is needed. Save the what-if as a file that extends the scenario, "
         "and download the report. Needs the app extra: pip install 'capsim[app]'.")
     p.add_argument("scenario", help="scenario file (YAML or TOML): the baseline")
@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Validate the scenario, compile the engine, serve the page until Ctrl-C; return 0."""
     try:
-        import shiny
+        from shiny._main import run_app  # the public shiny.run_app, typed
     except ImportError:
         raise CapsimError("capsim app needs Shiny for Python: pip install 'capsim[app]'"
                           ) from None
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     check_port(port)
     ready_engine()
     print(f"capsim app: http://{HOST}:{port}/ (Ctrl-C stops it)", flush=True)
-    shiny.run_app(app, host=HOST, port=port, launch_browser=not args.no_browser,
+    run_app(app, host=HOST, port=port, launch_browser=not args.no_browser,
                   log_level="warning")
     return 0
 

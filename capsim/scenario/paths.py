@@ -22,8 +22,8 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from capsim.scenario.extends import APPEND_SUFFIX
