@@ -30,6 +30,7 @@ QUICK_MODULES = frozenset({
     "test_scenario_validation.py", "test_extends.py", "test_schema.py", "test_heaps.py",
     "test_pathway.py", "test_engine_vs_simpy.py", "test_golden.py", "test_queueing.py",
     "test_queueing_theory.py", "test_model.py", "test_timelines.py", "test_province.py",
+    "test_app_edits.py",
 })
 
 
