@@ -196,3 +196,18 @@ def test_closing_the_townships_in_2027_is_answered_and_saved(server, browser):
     for i in towns:
         edits = edits.setting(2027, base.facilities[i].id, "delivers", False, base)
     assert written == edits.scenario(base)
+
+
+def test_the_report_of_the_what_if_downloads(server, browser):
+    from selenium.webdriver.common.by import By
+
+    url, _, _ = server
+    browser.get(url)
+    _wait(lambda: _text(browser, "verdicts-table"), "the verdict table")
+    link = _wait(lambda: browser.find_element(By.ID, "report").get_attribute("href"),
+                 "the report's link")
+    assert link.startswith(url)                   # served by the page itself
+    with urllib.request.urlopen(link, timeout=ANSWER_SECONDS) as reply:
+        page = reply.read().decode("utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html")
+    assert "Nanjiang" in page
