@@ -78,7 +78,6 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "zh": "黄色及以上风险在二级及以上机构分娩"},
     "app_ref_all_level_2": {"en": "every woman at level II or above",
                             "zh": "所有产妇在二级及以上机构分娩"},
-    "app_run": {"en": "Show what happens", "zh": "模拟此方案"},
     "app_running": {"en": "Simulating the what-if", "zh": "正在模拟此方案"},
     "app_baseline_running": {"en": "Simulating the baseline", "zh": "正在模拟基线方案"},
     "app_method": {"en": "{n} replications, seed {seed}, common random numbers: the what-if "
@@ -95,13 +94,10 @@ STRINGS: dict[str, dict[str, str]] = {
                      "zh": "各年标准与目标判定（有变化处：基线 → 此方案）"},
     "app_differences": {"en": "Differences from the baseline, with 95% intervals",
                         "zh": "与基线方案的差异及95%置信区间"},
-    "app_occupancy": {"en": "Bed occupancy by facility, {year}", "zh": "各机构床位使用率，{year}年"},
     "app_travel_per_moved_min": {"en": "Travel per woman moved between facilities (minutes)",
                                  "zh": "机构间转运产妇的平均路程时间（分钟）"},
     "app_women_moved": {"en": "Women moved between facilities (women a year)",
                         "zh": "机构间转运的产妇（人/年）"},
-    "app_sizing": {"en": "What sizing says is needed", "zh": "测算所需配置"},
-    "app_sizing_run": {"en": "Size the what-if", "zh": "测算此方案所需配置"},
     "app_sizing_running": {"en": "Sizing the what-if", "zh": "正在测算所需配置"},
     "app_sizing_note": {"en": "Least capacity that meets the service levels, per facility and "
                               "year, against what the what-if has.",
