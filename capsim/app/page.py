@@ -100,7 +100,7 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
                          ui.output_ui("sizing"), value="sizing"),
             id="tabs",
         ),
-        title=t("app_title", lang, name=base.name),
+        window_title=f"capsim: {base.name}",
         lang=lang,
     )
 
