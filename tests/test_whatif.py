@@ -63,6 +63,10 @@ def test_a_plus_path_appends_a_policy_change(base):
     ({"demand.risk_mix.green": 1.5}, "demand.risk_mix.green", "from 0 to 1"),
     ({"horizon..years": 2}, "horizon..years", "empty field name"),
     ({"policy+": 3}, "policy+", "appends a list to a list"),
+    ({"facilities[\x1b[31m].beds": 1}, "\\x1b", "is not a path"),
+    ({"facilities[county-hospital].beds": 10**12}, "facilities[county-hospital].beds",
+     "less than or equal"),
+    ({"policy+": [{"date": "2027-01-01", "facility": "nowhere"}]}, "policy", "nowhere"),
 ])
 def test_a_bad_change_names_the_path_and_why(base, changes, named, why):
     with pytest.raises(ScenarioError) as caught:
