@@ -57,31 +57,38 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any],
     return validate_scenario(data, source=source)
 
 
-def overrides(base: Any, derived: Any) -> Any:
+def overrides(base: Any, derived: Any, lean: Any = None) -> Any:
     """The override that turns ``base`` into ``derived`` when merged onto it by the rules of
     :mod:`capsim.scenario.extends`: only what differs, lists of items with ids by id, a list
     that grows at its end as an append (``key+``). Returns :data:`SAME` when nothing differs;
-    raises ValueError when ``derived`` drops a key or an item the merge cannot remove."""
+    raises ValueError when ``derived`` drops a key or an item the merge cannot remove.
+
+    ``lean`` is ``derived`` written shorter (without the fields left at their defaults):
+    what the override writes whole (a new item, a replaced value) is taken from it."""
+    lean = derived if lean is None else lean
     if isinstance(base, dict) and isinstance(derived, dict):
         gone = [str(k) for k in base if k not in derived]
         if gone:
             raise ValueError(f"{', '.join(gone)} cannot be removed by a file that extends")
         out: dict[str, Any] = {}
         for key, value in derived.items():
-            diff = overrides(base[key], value) if key in base else value
+            short = lean.get(key, value) if isinstance(lean, dict) else value
+            diff = overrides(base[key], value, short) if key in base else short
             if isinstance(diff, _Append):
                 out[f"{key}{APPEND_SUFFIX}"] = list(diff)
             elif diff is not SAME:
                 out[key] = diff
         return out or SAME
+    if not (isinstance(lean, list) and len(lean) == len(derived)):
+        lean = derived
     if _ids(base) and _ids(derived):
-        return _id_list_overrides(base, derived)
+        return _id_list_overrides(base, derived, lean)
     if base == derived:
         return SAME
     if isinstance(base, list) and isinstance(derived, list) and base \
             and derived[: len(base)] == base:
-        return _Append(derived[len(base):])
-    return derived
+        return _Append(lean[len(base):])
+    return lean
 
 
 def _ids(value: Any) -> list[Any] | None:
@@ -91,18 +98,18 @@ def _ids(value: Any) -> list[Any] | None:
     return None
 
 
-def _id_list_overrides(base: list[dict], derived: list[dict]) -> Any:
+def _id_list_overrides(base: list[dict], derived: list[dict], lean: list[dict]) -> Any:
     base_ids, new_ids = _ids(base), _ids(derived)
     assert base_ids is not None and new_ids is not None
     if new_ids[: len(base_ids)] != base_ids:
         raise ValueError("items of a list merged by id can be changed or added at its end, "
                          "not removed or reordered")
     out = []
-    for b, d in zip(base, derived, strict=False):
-        diff = overrides(b, d)
+    for b, d, short in zip(base, derived, lean, strict=False):
+        diff = overrides(b, d, short)
         if diff is not SAME:
             out.append({"id": d["id"], **diff})
-    out.extend(derived[len(base):])
+    out.extend(lean[len(base):])
     return out or SAME
 
 
@@ -117,26 +124,37 @@ def to_yaml(scenario: Scenario, path: str | Path, extends: str | Path | None = N
     nothing is left at ``path``."""
     path = Path(path)
     data = scenario.model_dump(mode="json")
-    body: dict[str, Any] = data
+    # Fields left at their defaults are not written where the file still reads back as the
+    # scenario; else everything is.
+    for lean in (scenario.model_dump(mode="json", exclude_defaults=True), data):
+        _write(scenario, path, data, lean, extends)
+        try:
+            if load_scenario(path).model_dump(mode="json") == data:
+                return path
+        except ScenarioError:
+            continue
+    path.unlink(missing_ok=True)
+    raise ScenarioError(str(path), [("", "the file written does not read back as the "
+                                         "scenario; nothing was kept")])
+
+
+def _write(scenario: Scenario, path: Path, data: dict[str, Any], lean: dict[str, Any],
+           extends: str | Path | None) -> None:
+    """Write the file of :func:`to_yaml` from the scenario's mapping ``data`` (fields that
+    are written whole taken from ``lean``)."""
+    body: dict[str, Any] = lean
     header = f"# {scenario.name}: written by capsim.\n"
     if extends is not None:
         base = load_scenario(extends)
         try:
-            diff = overrides(base.model_dump(mode="json"), data)
+            diff = overrides(base.model_dump(mode="json"), data, lean)
             ref = Path(os.path.relpath(Path(extends).resolve(), path.resolve().parent))
             body = {EXTENDS_KEY: ref.as_posix(), **({} if diff is SAME else diff)}
             header = (f"# {scenario.name}: what differs from {ref.as_posix()}, written by "
                       "capsim.\n")
         except ValueError as exc:
             header += f"# The whole scenario: a file extending {extends} cannot say it ({exc}).\n"
-    text = header + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
-    write_text(path, text)
-    written = load_scenario(path)
-    if written.model_dump(mode="json") != data:
-        path.unlink(missing_ok=True)
-        raise ScenarioError(str(path), [("", "the file written does not read back as the "
-                                             "scenario; nothing was kept")])
-    return path
+    write_text(path, header + yaml.safe_dump(body, allow_unicode=True, sort_keys=False))
 
 
 __all__ = ["SAME", "overrides", "to_yaml", "with_changes"]
