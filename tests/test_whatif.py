@@ -91,6 +91,8 @@ def test_to_yaml_extends_its_base_and_reads_back(base, tmp_path):
     assert (tmp_path / written["extends"]).resolve() == BASE.resolve()
     assert written["facilities"] == [{"id": "county-hospital", "beds": 140}]
     assert set(written) == {"extends", "facilities", "policy"}     # only what differs
+    assert written["policy"] == [{"date": "2027-01-01", "facility": "township-2",
+                                  "beds": -12, "delivers": False}]  # no defaults written
     assert load_scenario(path) == new
 
 
