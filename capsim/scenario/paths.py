@@ -36,7 +36,8 @@ _TOKEN = re.compile(r"\[([A-Za-z0-9_*-]*)\]|([A-Za-z0-9_*-]+)|(\.)")
 
 
 class PathError(ValueError):
-    """A path that does not name a number of the scenario; the message says why."""
+    """A path that names nothing of the scenario, or not what is asked of it (a number to
+    sweep, a list to append to); the message says why."""
 
 
 @dataclass(frozen=True)
