@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "report": "write one self-contained HTML report of a scenario's run",
     "import": "turn a facility table (CSV or Excel) into a scenario file",
     "observed": "set monthly statistics as reported against a run's simulated band",
+    "app": "a what-if page in the browser, served on 127.0.0.1",
 }
 #: Command modules whose name differs from the command's (``import`` is a Python keyword).
 MODULES: dict[str, str] = {"import": "import_table"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 from pydantic import Field, field_validator, model_validator
@@ -919,6 +920,25 @@ class Scenario(Strict):
         """The scenario's name in ``lang``: name_zh for "zh", name_en for "en", else name."""
         given = self.name_zh if lang == "zh" else self.name_en
         return given or self.name
+
+    def with_changes(self, changes: Mapping[str, object], source: str | None = None
+                     ) -> Scenario:
+        """A new, validated scenario: this one with the value of each path of ``changes``
+        set, such as ``{"facilities[county-hospital].beds": 120, "demand.annual_growth":
+        -0.02, "policy+": [{...}]}`` (paths: `capsim.scenario.paths`). A bad path or
+        value raises `ScenarioError` naming the path and the reason."""
+        # The what-if validates through the loader, which imports this module.
+        from capsim.scenario.whatif import with_changes
+
+        return with_changes(self, changes, source)
+
+    def to_yaml(self, path: str | Path, extends: str | Path | None = None) -> Path:
+        """Write this scenario as a YAML file at ``path``; with ``extends`` (the base's file),
+        a file that extends the base and holds only what differs. Returns the path; the file
+        is read back and validated (`capsim.scenario.whatif.to_yaml`)."""
+        from capsim.scenario.whatif import to_yaml
+
+        return to_yaml(self, path, extends)
 
     def facility(self, fid: str) -> Facility:
         """Return the facility with id ``fid``."""

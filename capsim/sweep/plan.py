@@ -10,7 +10,6 @@ the scenario's values; and finally that it accepts every point.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from capsim.results import ALL_YEARS, REGION
 from capsim.scenario.calendar import horizon_years
 from capsim.scenario.loader import load_scenario, read_mapping, validate_model, validate_scenario
 from capsim.scenario.models import Scenario
-from capsim.sweep.paths import PathError, Target, apply, resolve
+from capsim.scenario.paths import PathError, Target, place_values, resolve
 from capsim.sweep.sampling import Design, build_design, range_ends, whole_numbers
 from capsim.sweep.spec import SweepSpec
 
@@ -108,10 +107,10 @@ def prepare_sweep(spec: SweepSpec | dict[str, Any], source: str = "<sweep>",
     if problems:
         raise ScenarioError(source, problems)
     design = build_design(spec, targets, baselines)
-    problems = _check_extremes(spec, targets, design, base)
+    problems = _check_extremes(spec, targets, design, scenario)
     if problems:
         raise ScenarioError(source, problems)
-    scenarios = _point_scenarios(spec, targets, design, base, source)
+    scenarios = _point_scenarios(spec, targets, design, scenario, source)
     return Sweep(spec=spec, source=source, scenario=scenario, targets=tuple(targets),
                  design=design, scenarios=scenarios, fingerprint=fingerprint(spec, base))
 
@@ -206,7 +205,7 @@ def _extremes(spec: SweepSpec, i: int, target: Target, design: Design) -> list[t
 
 
 def _check_extremes(spec: SweepSpec, targets: list[Target], design: Design,
-                    base: dict[str, Any]) -> list[tuple[str, str]]:
+                    base: Scenario) -> list[tuple[str, str]]:
     problems = []
     for i, (p, t) in enumerate(zip(spec.parameters, targets, strict=True)):
         for v, why in _extremes(spec, i, t, design):
@@ -217,22 +216,20 @@ def _check_extremes(spec: SweepSpec, targets: list[Target], design: Design,
     return problems
 
 
-def _scenario_at(base: dict[str, Any], settings, source: str) -> tuple[Scenario | None, str]:
-    """The scenario ``base`` with (target, mode, value) settings applied, or None and why the
+def _scenario_at(scenario: Scenario, settings, source: str) -> tuple[Scenario | None, str]:
+    """``scenario`` with (target, mode, value) settings applied, or None and why the
     scenario rejects it."""
-    data = copy.deepcopy(base)
+    changes: dict[str, int | float] = {}
+    for t, mode, v in settings:
+        changes.update(place_values(t, mode, v))
     try:
-        for t, mode, v in settings:
-            apply(data, t, mode, v)
-        return validate_scenario(data, source=source), ""
-    except PathError as exc:
-        return None, str(exc)
+        return scenario.with_changes(changes, source=source), ""
     except ScenarioError as exc:
         return None, "; ".join(f"{where}: {why}" if where else why for where, why in exc.problems)
 
 
 def _point_scenarios(spec: SweepSpec, targets: list[Target], design: Design,
-                     base: dict[str, Any], source: str) -> tuple[Scenario, ...]:
+                     base: Scenario, source: str) -> tuple[Scenario, ...]:
     scenarios, problems, failed = [], [], 0
     modes = [p.mode for p in spec.parameters]
     for k, row in enumerate(design.values.itertuples(index=False)):

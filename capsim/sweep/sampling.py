@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from capsim.sweep.paths import Target, value_used
+from capsim.scenario.paths import Target, value_used
 from capsim.sweep.spec import LEVEL_QUANTILES, TAIL, Parameter, SweepSpec
 
 

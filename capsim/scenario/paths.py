@@ -1,5 +1,7 @@
-"""Paths into a scenario such as ``facilities[county-hospital].beds``: finding the numbers they
-name in the scenario's mapping and setting new values there.
+"""Paths into a scenario such as ``facilities[county-hospital].beds``: finding the values they
+name in the scenario's mapping and setting new values there. One syntax for every what-if:
+`Scenario.with_changes <capsim.scenario.models.Scenario.with_changes>` and the
+parameters of a sweep (`capsim.sweep`) both use it.
 
 A path is a dotted list of field names; ``[id]`` picks the item of a list whose ``id`` is
 ``id`` (``[2]``: the third item), and ``*`` every key of a mapping or every item of a list.
@@ -20,9 +22,11 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from capsim.scenario.extends import APPEND_SUFFIX
 from capsim.scenario.loader import field_path
 
 #: Mappings whose values are shares summing to 1; a swept share rescales its siblings.
@@ -32,19 +36,22 @@ _TOKEN = re.compile(r"\[([A-Za-z0-9_*-]*)\]|([A-Za-z0-9_*-]+)|(\.)")
 
 
 class PathError(ValueError):
-    """A path that does not name a number of the scenario; the message says why."""
+    """A path that names nothing of the scenario, or not what is asked of it (a number to
+    sweep, a list to append to); the message says why."""
 
 
 @dataclass(frozen=True)
 class Target:
     """The places a parameter path names in a scenario mapping.
 
-    ``places``: concrete keys from the root to each number (str keys, int list positions).
+    ``places``: concrete keys from the root to each number (str keys, int list positions);
+    ``names``: each place as a path of its own (``facilities[township-1].beds``).
     ``integer``: every place holds an integer. ``values``: the scenario's values there.
     """
 
     path: str
     places: tuple[tuple[str | int, ...], ...]
+    names: tuple[str, ...]
     integer: bool
     values: tuple[float, ...]
 
@@ -87,8 +94,9 @@ def parse(path: str) -> list[tuple[str, str]]:
     return steps
 
 
-def resolve(data: dict[str, Any], path: str) -> Target:
-    """Find the numbers ``path`` names in the scenario mapping ``data``; raise PathError."""
+def locate(data: dict[str, Any], path: str) -> list[tuple[tuple[str | int, ...], Any]]:
+    """The places ``path`` names in the scenario mapping ``data``: (keys from the root, the
+    value there) for each, whatever the value. Raises PathError saying why it names none."""
     places: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
     shown = ""
     for kind, name in parse(path):
@@ -99,6 +107,12 @@ def resolve(data: dict[str, Any], path: str) -> Target:
         shown += f"[{name}]" if kind == "item" else (f".{name}" if shown else name)
     if not places:
         raise PathError(f"{path!r} names nothing (an empty list or mapping)")
+    return places
+
+
+def resolve(data: dict[str, Any], path: str) -> Target:
+    """Find the numbers ``path`` names in the scenario mapping ``data``; raise PathError."""
+    places = locate(data, path)
     for keys, node in places:
         if isinstance(node, bool) or not isinstance(node, (int, float)):
             what = ("has no value in the scenario (set it in the scenario file first)"
@@ -107,6 +121,7 @@ def resolve(data: dict[str, Any], path: str) -> Target:
     return Target(
         path=path,
         places=tuple(k for k, _ in places),
+        names=tuple(field_path(k, data) for k, _ in places),
         integer=all(isinstance(v, int) for _, v in places),
         values=tuple(float(v) for _, v in places),
     )
@@ -155,19 +170,41 @@ def value_used(target: Target, mode: str, value: float) -> float:
     return float(value)
 
 
-def apply(data: dict[str, Any], target: Target, mode: str, value: float) -> None:
-    """Set the places of ``target`` in ``data`` (in place) to ``value`` or, in multiply mode,
-    to the scenario's values times ``value``; rescale the other shares of a share group.
-    Raises PathError for a share outside [0, 1] that cannot be balanced."""
-    for keys, base in zip(target.places, target.values, strict=True):
+def place_values(target: Target, mode: str, value: float) -> dict[str, int | float]:
+    """The new value of each place of ``target``, by its own path: ``value``, or in multiply
+    mode the scenario's value times ``value``; a whole number (halves up) for an integer
+    field. Ready for `set_values`."""
+    out: dict[str, int | float] = {}
+    for name, base in zip(target.names, target.values, strict=True):
         new = value if mode == "set" else base * value
-        if target.integer:
-            new = math.floor(new + 0.5)
-        parent = _get(data, keys[:-1])
-        if target.share_group is not None and keys[:-1] == target.share_group:
-            _set_share(parent, keys[-1], float(new), target.path)
-        else:
-            parent[keys[-1]] = new
+        out[name] = math.floor(new + 0.5) if target.integer else new
+    return out
+
+
+def set_values(data: dict[str, Any], changes: Mapping[str, Any]) -> None:
+    """Set, in place, the value of each path of ``changes`` in the scenario mapping ``data``;
+    a path ending in ``+`` appends a list to the list it names, and a share of a group that
+    sums to 1 rescales the others of its group. Raises PathError naming the path and why."""
+    for path, value in changes.items():
+        if not isinstance(path, str):
+            raise PathError(f"{path!r}: a path is a text such as facilities[county-hospital].beds")
+        append = path.endswith(APPEND_SUFFIX)
+        plain = path[: -len(APPEND_SUFFIX)] if append else path
+        for keys, node in locate(data, plain):
+            parent = _get(data, keys[:-1])
+            if append:
+                if not isinstance(node, list) or not isinstance(value, (list, tuple)):
+                    raise PathError(f"{path!r}: appends a list to a list "
+                                    f"({field_path(keys, data)} is {_describe(node)})")
+                parent[keys[-1]] = [*node, *value]
+            elif keys[:-1] in SHARE_GROUPS and _is_number(value) and _is_number(node):
+                _set_share(parent, keys[-1], float(value), path)
+            else:
+                parent[keys[-1]] = value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _set_share(group: dict[str | int, Any], key: str | int, new: float, path: str) -> None:
