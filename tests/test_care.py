@@ -322,10 +322,10 @@ def test_run_and_report_show_the_newborn_and_paediatric_results(tmp_path, capsys
     line = next(x for x in printed.splitlines() if x.strip().startswith("city-childrens"))
     assert "[" in line and "]" in line
     for lang, heading in (("en", "Paediatric line"), ("zh", "儿科服务")):
-        out = tmp_path / f"report-{lang}.html"
+        out = tmp_path / f"report-{lang}"
         assert main(["report", str(path), "-n", "2", "--workers", "1", "--lang", lang,
                      "--out", str(out)]) == 0
-        html = out.read_text(encoding="utf-8")
+        html = (out / "report.html").read_text(encoding="utf-8")
         assert heading in html and "city-childrens" in html
 
 
