@@ -902,6 +902,36 @@ HELP_ZH: dict[str, str] = {
                      "表示不测算该项）。默认：标准目录中"
                      "经方案目标设定后的服务水平",
     "rounds": "充足容量模拟之后最多的模拟轮次（默认10）",
+    "import:line": "把机构表（CSV 或 xlsx）转换为方案文件",
+    "import": "把机构表（每行一个机构：编号、名称、级别、病房床位、产床、助产士人数或各班次在岗助"
+              "产士、产科医师、手术室、服务能力、剖宫产率、分娩量、坐标；表头可用中文或英文）转换为"
+              "方案文件，其中每个取值都注明来自表中哪一行。每个有误的单元格都会被拒绝，并给出行、列"
+              "和原因。--template DIR 写出待填写的表格（.xlsx 和 .csv）。",
+    "import.out": "要写入的方案文件（YAML）",
+    "import.table": "机构表（UTF-8 编码的 .csv，或 .xlsx）",
+    "import.name": "方案名称（默认：机构表的文件名）",
+    "import.start_year": "模拟的第一个日历年（默认：明年）",
+    "import.template": "把中英双语模板（facility-table.xlsx 和 .csv）写入 DIR",
+    "observed:line": "将实际上报的月统计与模拟结果的5-95%区间对照",
+    "observed": "把 TABLE 中实际上报的各月数据（每行一个机构一个月，每列一项指标，格式同运行结果中的"
+                " monthly-form.csv；CSV 或 Excel，表头可用中文或英文）与 RESULTS_DIR 中运行结果的模"
+                "拟5-95%区间对照，打印落在区间内的月份比例：若模型符合本地区实际，约为90%。每个有误"
+                "的单元格都会被拒绝，并给出行、列和原因。",
+    "observed.out": "写出每个实际上报月份及其模拟区间的 CSV 文件",
+    "observed.lang": "输出语言",
+    "observed.table": "实际上报的月统计（UTF-8 编码的 .csv，或 .xlsx）",
+    "observed.results": "capsim run 写出的结果文件夹",
+    "app:line": "在浏览器中打开方案推演页面，供规划会议使用",
+    "app": "在 127.0.0.1 上为一个方案提供推演页面：按机构和年份修改床位、人员、手术室和分娩量，修改"
+           "出生增长、剖宫产率和转诊规则，数秒内即可看到标准与目标判定、与基线方案的差异及95%置信区"
+           "间（公共随机数）、床位使用率、转诊流向图和测算所需配置。可把此方案保存为继承原方案的文"
+           "件，并下载报告。需要安装 app 附加组件：pip install 'capsim[app]'。",
+    "app.scenario": "方案文件（YAML 或 TOML）：基线方案",
+    "app.lang": "页面打开时的语言（页面上可切换）",
+    "app.replications": "基线方案和每个推演方案的重复次数（默认：方案中的设定）",
+    "app.port": "127.0.0.1 上的端口（默认：8765；0 表示任一空闲端口）",
+    "app.save_dir": "“保存此方案”写入的文件夹（默认：方案文件所在文件夹）",
+    "app.no_browser": "不在浏览器中打开页面",
 }
 
 
@@ -1020,6 +1050,102 @@ FIELD_ZH: dict[str, str] = {
     "referral.changes[].eligibility.*.capabilities": "分娩机构必须具备的处置能力（新规则）。",
     "referral.changes[].note": "原因（来源或理由）。",
     "referral.order": "各机构产妇需转往他处时依次尝试的机构（未列出时按距离由近及远）。",
+    "referral.split": "某机构需转往他处的产妇（计划转诊、无床、急诊）按权重分配到各机构，而不是都先"
+                      "尝试转诊顺序中的第一个：每名产妇先尝试按权重抽中的机构，再按转诊顺序尝试其余"
+                      "机构（相对权重）。",
+    "referral.split.*": "转出产妇分配到该目标机构的权重（相对权重）。",
+    # two bed pools, a facility's own roster and casemix
+    "facilities[].ward_beds": "产科病房床位，供产前住院和产后住院使用，与 delivery_beds 并用（张）；"
+                              "即该机构的 beds（二者给出其一，或两者相等）。每千分娩量床位数按此计"
+                              "算，与配置标准一致。最多10,000。",
+    "facilities[].delivery_beds": "产床（含待产床），自临产占用至分娩及产后观察结束（张）；给出时该机"
+                                  "构有两类床位，其 beds 即病房床位。无空产床时临产产妇转院；产后观"
+                                  "察结束时无空病房床位则继续占用产床（出院受阻）。最多10,000。",
+    "facilities[].roster": "本机构按班次或按小时的在岗人员，代替全区排班（pathway.roster）。",
+    "facilities[].roster.shifts": "一天的各个班次及其开始时间和在岗人员，如 白班 08:00 助产士16人、"
+                                  "夜班 17:00 助产士3人。最多24个班次。",
+    "facilities[].roster.shifts[].name": "班次名称（am、pm、night、白班等）。最多200个字符。",
+    "facilities[].roster.shifts[].start": "班次开始的钟点，0-23；持续到下一班次开始（时）。",
+    "facilities[].roster.shifts[].midwives": "本班次在岗助产士（人）。最多10,000。",
+    "facilities[].roster.shifts[].obstetricians": "本班次在岗产科医师（人）；不填则按全区排班由编制"
+                                                  "人数折算在岗人数。最多10,000。",
+    "facilities[].roster.midwives_by_hour": "一天中每小时在岗的助产士，从 00:00 开始；24个数（人）。",
+    "facilities[].roster.obstetricians_by_hour": "一天中每小时在岗的产科医师，从 00:00 开始；24个数"
+                                                 "（人）。不填则按全区排班由编制人数折算。",
+    "facilities[].casemix": "在本机构建册产妇的病例构成（与全区域不同之处）：风险构成、剖宫产率、住院"
+                            "时间、产程和并发症。",
+    "facilities[].casemix.risk_mix": "在本机构建册产妇各风险等级所占比例，合计为1（比例）。五种颜色"
+                                     "全部给出，或都不给出（用全区构成）。",
+    "facilities[].casemix.risk_mix.*": "在本机构建册产妇中该风险等级所占比例（比例）。",
+    "facilities[].casemix.planned_caesarean_rate": "按风险等级的计划（临产前）剖宫产概率（概率）；未"
+                                                   "列出的颜色用全区比率。列出的颜色在全区按日期"
+                                                   "改变剖宫产率时保持此比率。",
+    "facilities[].casemix.planned_caesarean_rate.*": "该风险等级的计划剖宫产概率（概率）。",
+    "facilities[].casemix.emergency_caesarean_rate": "按风险等级的临产产妇需紧急剖宫产的概率（概率）"
+                                                     "；未列出的颜色用全区比率。",
+    "facilities[].casemix.emergency_caesarean_rate.*": "该风险等级的紧急剖宫产概率（概率）。",
+    "facilities[].casemix.intrapartum_complication": "按风险等级的产时需危重孕产妇救治的并发症概率（"
+                                                     "概率）；未列出的颜色用全区概率。",
+    "facilities[].casemix.intrapartum_complication.*": "该风险等级的产时并发症概率（概率）。",
+    "facilities[].casemix.postnatal_vaginal": "阴道分娩后的住院时间（天）。",
+    "facilities[].casemix.postnatal_caesarean": "剖宫产后的住院时间（天）。",
+    "facilities[].casemix.labour": "在本机构建册的所有产妇的活跃期时长（小时）。",
+    "facilities[].casemix.labour_by_colour": "按风险等级的活跃期时长（小时），优先于 labour。",
+    "facilities[].casemix.labour_by_colour.*": "该风险等级的活跃期时长（小时），优先于 labour。",
+    "facilities[].casemix.labour_with_complication": "发生产时并发症的产妇的活跃期时长（小时），优先"
+                                                     "于前两项。",
+    "policy[].delivery_beds": "产床的增减（张），用于有两类床位的机构；这些机构的 beds 即病房床位。"
+                              "增减各最多10,000。",
+    "pathway.midwife_rule": "queue：临产产妇等待空闲助产士；ratio：照护立即开始，并记录临产产妇多于"
+                            "在岗助产士可照护人数的时间（midwife_ratio_exceeded_share）。",
+    "pathway.recovery_hours": "有两类床位的机构中，产妇分娩后留在产床上观察、再转入病房床位的时间（"
+                              "小时）。默认2小时：即产后2小时观察。最多525,600。",
+    # the region's population, when demand is projected from it
+    "demand.population.women": "按日历年和五岁年龄组的育龄妇女人数（人）。列出年份之间线性插值。",
+    "demand.population.fertility": "按五岁年龄组的年龄别生育率（每千名妇女每年出生数）。最多1,000。",
+    "demand.population.fertility_multiplier": "按日历年的生育率政策乘数，1.1 即 +10%（如生育补贴）"
+                                              "（倍数）；未列出的年份为1。最多100。",
+    "demand.population.delivered_in_region": "本区域妇女每次生育对应在本区域的分娩数（比例）；部分妇"
+                                             "女在区外分娩时小于1，区外妇女来本区域分娩时大于1。",
+    # newborn care
+    "newborn": "新生儿救治。",
+    "newborn.need.special.*": "按母亲风险等级，阴道分娩后新生儿需要特别护理（二级新生儿床位）的概率"
+                              "（概率）。默认值为假设（参考指南），随风险升高。",
+    "newborn.need.intensive.*": "按母亲风险等级，阴道分娩后新生儿需要重症监护（三级新生儿床位）的概率"
+                                "（概率）。默认值为假设（参考指南），使每千例出生约占用1张重症监护床"
+                                "位（Field DJ et al., BMJ 1989）。",
+    "newborn.need.caesarean_factor": "剖宫产分娩后两项概率均乘以此数（倍数）。默认1.5，为假设（参考指"
+                                     "南）。最多100。",
+    "newborn.cots": "按机构标识的新生儿床位；未列出的机构没有。",
+    "newborn.cots.*.special": "特别护理新生儿床位，二级（张）。最多10,000。",
+    "newborn.cots.*.intensive": "重症监护新生儿床位，三级（张）。最多10,000。",
+    "newborn.stay.special": "占用特别护理床位的时间（天）。默认均值7天、标准差5天：为假设（参考指南）"
+                            "。",
+    "newborn.stay.intensive": "占用重症监护床位的时间（天）。默认均值14天、标准差12天：为假设（参考指"
+                              "南）。",
+    "newborn.centres": "危重新生儿救治中心（机构标识）。指定后只有这些中心收治需要重症监护的新生儿；"
+                       "每个中心须有重症监护床位。国家要求市级和县级至少各有一个（国卫办妇幼发〔2017〕"
+                       "40号）。",
+    "newborn.mother_accompanies": "新生儿转运时母亲随行的概率（概率）；只计数：本模型不模拟母亲自己"
+                                  "的床位，产妇结果不受影响。",
+    # the paediatric service line
+    "paediatric": "儿科服务。",
+    "paediatric.groups": "病种组。最多10,000个。",
+    "paediatric.groups[].id": "简短标识（小写字母、数字、- 和 _）。",
+    "paediatric.groups[].admissions": "全区域每年住院患儿数，未计增长（人/年）。最多5,000,000。",
+    "paediatric.groups[].month_profile": "各月住院量，从一月开始；12个数，按均值为1缩放（相对权重）。",
+    "paediatric.groups[].severity.*": "轻度、中度和重度病例所占比例，合计为1（比例）。",
+    "paediatric.groups[].stay": "占用儿科床位的时间（天）。",
+    "paediatric.beds.*": "按机构标识的儿科床位（张）；未列出的机构没有。",
+    "paediatric.presentation.*": "患儿首诊机构：按机构标识的比例，合计为1（比例）。",
+    "paediatric.severity_level.*": "收治各严重程度患儿的最低机构级别。",
+    "paediatric.down_referral_after": "上转患儿病情稳定、在首诊机构有空床时转回的住院时间比例；不填"
+                                      "则不转回（比例）。默认0.5，为假设。",
+    "paediatric.annual_growth": "自规划期第一年起住院量的年增长率（比例）。最多1。",
+    "paediatric.beds": "按机构标识的儿科床位（张）；未列出的机构没有。",
+    "paediatric.presentation": "患儿首诊机构：按机构标识的比例，合计为1（比例）。",
+    "paediatric.severity_level": "收治各严重程度患儿的最低机构级别。",
+    "paediatric.groups[].severity": "轻度、中度和重度病例所占比例，合计为1（比例）。",
 }
 
 #: The part of a distribution a parameter path ends in, in Chinese.
@@ -1037,8 +1163,11 @@ def field_description_zh(path: str) -> str | None:
     import re
 
     key = re.sub(r"\[[^\]]*\]", "[]", path)
-    key = re.sub(r"\.(green|yellow|orange|red|purple)(?=\.|$)", ".*", key)
-    key = re.sub(r"^(demand\.booking|referral\.order)\..*$", r"\1.*", key)
+    key = re.sub(r"\.(green|yellow|orange|red|purple|mild|moderate|severe)(?=\.|$)", ".*", key)
+    key = re.sub(r"^(demand\.booking|referral\.order|paediatric\.beds|paediatric\.presentation)"
+                 r"\..*$", r"\1.*", key)
+    key = re.sub(r"^(referral\.split)\..*$", r"\1.*", key)
+    key = re.sub(r"^newborn\.cots\.[^.]+\.", "newborn.cots.*.", key)
     key = re.sub(r"^(demand\.trend\.index|demand\.deliveries_by_year)\..*$", r"\1", key)
     if key in FIELD_ZH:
         return FIELD_ZH[key]
