@@ -87,7 +87,9 @@ def _help_in_chinese(parser: argparse.ArgumentParser, sub: argparse._SubParsersA
 
     translate(parser, "capsim")
     for choice in sub._choices_actions:
-        choice.help = help_zh(f"{choice.dest}:line") or choice.help
+        line = help_zh(f"{choice.dest}:line")
+        if line is not None:
+            choice.help = line.replace("%", "%%")
     for name, p in sub.choices.items():
         translate(p, name)
 
