@@ -300,6 +300,28 @@ STRINGS: dict[str, dict[str, str]] = {
                           "{deliveries} deliveries in {year}, {start} to {end}",
                     "zh": "{file}：有效——{name}：{n} 家机构（{deliver} 家助产），{year}年分娩 "
                           "{deliveries} 例，{start} 至 {end}"},
+    # capsim run (console)
+    "run_head": {"en": "{name}: {n} replications, seed {seed}, {engine}, {start} to {end} "
+                       "(warm-up {warmup} days discarded), {elapsed:.1f} s",
+                 "zh": "{name}：重复 {n} 次，随机种子 {seed}，{engine}，{start} 至 {end}"
+                       "（预热 {warmup} 天，已舍弃），用时 {elapsed:.1f} 秒"},
+    "engine_compiled": {"en": "compiled engine", "zh": "编译引擎"},
+    "engine_simpy": {"en": "simpy engine", "zh": "simpy 模型"},
+    "run_accounted": {"en": "Women accounted for (mean per replication): {arrivals} arrived = "
+                            "{delivered} delivered in region + {out} transferred out of region + "
+                            "{progress} still in care",
+                      "zh": "产妇去向核对（每次重复的平均值）：到达 {arrivals} 人 = 区域内分娩 "
+                            "{delivered} 人 + 转出本区域 {out} 人 + 期末仍在院 {progress} 人"},
+    "run_halve": {"en": "About {n} replications would halve every interval.",
+                  "zh": "约 {n} 次重复可使每个置信区间的宽度减半。"},
+    "run_region": {"en": "Region — mean [95% confidence interval] over replications, ± "
+                         "half-width, and the spread of single replications (p5-p95: one year's "
+                         "outcome can fall anywhere in it).",
+                   "zh": "全区域——各次重复的均值 [95%置信区间]、± 半宽，以及单次重复的分布范围"
+                         "（第5-95百分位：某一年的实际结果可能落在其中任何位置）。"},
+    "run_spread": {"en": "p5-p95", "zh": "第5-95百分位"},
+    "run_by_facility": {"en": "By facility (mean [95% CI]):",
+                        "zh": "各机构（均值 [95%置信区间]）："},
     "cli_error": {"en": "error: {message}", "zh": "错误：{message}"},
     "cli_usage_error": {"en": "error: {prog}: {message} (see {prog} --help)",
                         "zh": "错误：{prog}：{message}（参见 {prog} --help）"},
