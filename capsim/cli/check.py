@@ -69,9 +69,10 @@ def _simulate_if_needed(scenario, args: argparse.Namespace):
 
     if not needs_simulation(scenario):
         return None
-    from capsim.cli.common import run_options
+    from capsim.cli.common import load_warnings_in, run_options
 
-    return simulate(scenario, **run_options(args), progress=True)
+    with load_warnings_in(args.lang, scenario):
+        return simulate(scenario, **run_options(args), progress=True)
 
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:

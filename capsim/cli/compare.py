@@ -40,13 +40,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
-    from capsim.cli.common import run_options
+    from capsim.cli.common import load_warnings_in, run_options
     from capsim.comparison import compare
     from capsim.output import check_out_dir
+    from capsim.scenario import load_scenario
 
     out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
     check_out_dir(out)      # before simulating: the comparison must have somewhere to go
-    comparison = compare(args.base, args.variants, **run_options(args), progress=True)
+    scenarios = [load_scenario(f) for f in (args.base, *args.variants)]
+    with load_warnings_in(args.lang, *scenarios):
+        comparison = compare(args.base, args.variants, **run_options(args), progress=True)
     print(format_comparison(comparison, args.lang))
     paths = write_comparison(comparison, out, lang=args.lang)
     print("\n" + label("wrote", args.lang, files=", ".join(p.name for p in paths.values()),

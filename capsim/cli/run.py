@@ -10,7 +10,13 @@ import pandas as pd
 
 from capsim import metrics
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_lang_option, add_out_option, add_run_options, run_options
+from capsim.cli.common import (
+    add_lang_option,
+    add_out_option,
+    add_run_options,
+    load_warnings_in,
+    run_options,
+)
 from capsim.formatting import fmt_pm, fmt_value
 from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
@@ -50,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("capsim-results") / Path(args.scenario).stem
     check_out_dir(out)      # before simulating: a run's results must have somewhere to go
     started = time.perf_counter()
-    results = simulate(scenario, **run_options(args), progress=True,
-                       trace_dir=out / "trace" if args.trace else None, engine=args.engine)
+    with load_warnings_in(args.lang, scenario):
+        results = simulate(scenario, **run_options(args), progress=True,
+                           trace_dir=out / "trace" if args.trace else None, engine=args.engine)
     elapsed = time.perf_counter() - started
     print(format_summary(results, elapsed, args.lang))
     tables = run_tables(results)
@@ -110,8 +117,8 @@ def format_summary(results, elapsed: float, lang: str = "en") -> str:
         width = "" if pd.isna(r["ci_half_width"]) or r["ci_half_width"] == 0 else \
             " ±" + fmt_value(r["ci_half_width"], float("nan"), float("nan"), r["unit"])
         pad = " " * (name_width - _width(names[m]))
-        lines.append(f"  {names[m]}{pad}{fmt_value(r['mean'], r['ci_low'], r['ci_high'], r['unit'])}"
-                     f"{unit}{width}   {t('run_spread', lang)} {spread}")
+        value = fmt_value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
+        lines.append(f"  {names[m]}{pad}{value}{unit}{width}   {t('run_spread', lang)} {spread}")
     lines += ["", t("run_by_facility", lang)]
     shown_names = facility_names(scen, lang) if lang != "en" else {}
     table = []

@@ -7,8 +7,14 @@ import argparse
 from pathlib import Path
 
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_lang_option, add_out_option, add_run_options, positive_int
-from capsim.cli.common import scheduler
+from capsim.cli.common import (
+    add_lang_option,
+    add_out_option,
+    add_run_options,
+    load_warnings_in,
+    positive_int,
+    scheduler,
+)
 from capsim.errors import CapsimError
 from capsim.i18n import t as label
 
@@ -71,9 +77,10 @@ def run(args: argparse.Namespace) -> int:
     rounds = DEFAULT_ROUNDS if args.rounds is None else args.rounds
     if rounds < 1:
         raise CapsimError(f"--rounds must be at least 1, got {rounds}")
-    result = size(scenario, levels, replications=args.replications, seed=args.seed,
-                  workers=args.workers, client=scheduler(args), rounds=rounds,
-                  progress=True)
+    with load_warnings_in(args.lang, scenario):
+        result = size(scenario, levels, replications=args.replications, seed=args.seed,
+                      workers=args.workers, client=scheduler(args), rounds=rounds,
+                      progress=True)
     print(format_result(result, args.lang))
     if scenario.newborn is not None:  # newborn cots by the same service levels
         print(format_cots(size_cots(scenario, levels, replications=args.replications,
