@@ -82,6 +82,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{n} verdict(s) rest on capsim's defaults rather than on the scenario's own data "
               "(marked *).",
         "zh": "有 {n} 项判定依据 capsim 默认值而非方案自身数据（以 * 标出）。"},
+    "check_points": {"en": "{value} pp", "zh": "{value} 个百分点"},
     "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
                      "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
     # the load offered before a run (capsim.scenario.offered)
@@ -1197,3 +1198,70 @@ def field_description_zh(path: str) -> str | None:
     if part in DISTRIBUTION_PART_ZH and head in FIELD_ZH:
         return f"{FIELD_ZH[head]} {DISTRIBUTION_PART_ZH[part]}"
     return None
+
+
+#: The notes of the packaged catalogue's standards (capsim/data/standards.yaml) in Chinese,
+#: by standard id; a scenario's own targets keep the note their file gives.
+CATALOGUE_NOTE_ZH: dict[str, str] = {
+    "beds-per-1000": "“按照每千分娩量产科床位数一七张 … 的配置标准”（数字按原文写法）。见于一个城市的行动"
+                     "计划；未找到全国性的原始文件。机构的计划分娩量 = 全区域计划分娩量 × 该机构建册比例。",
+    "midwives-per-1000": "“每千分娩量六名助产士”。助产士按编制人数计。见于一个城市的行动计划；未找到全国"
+                         "性的原始文件。",
+    "obstetricians-per-bed": "原文缺少该数字（“每张产科床位名产科医生”）；0.4 为通常引用的全国数字，属于假"
+                             "设，需对照现行全国文件核实。已知本地数字时请在方案中覆盖该阈值。",
+    "ddi-30-min": "“紧急剖宫产自决定手术至胎儿娩出时间(DDI)应当努力控制在三零分钟以内并逐步缩短”。原文未规定"
+                  "手术所占比例；capsim 核对30分钟内完成95%（为假设）。已报道的比例：国内30.3%-72.2%，英国"
+                  "66.3%（已发表的医院审计）。",
+    "out-of-region-falling": "逐次重复将每年与上一年比较（公共随机数）；规划期只有一年时不适用。",
+    "occupancy-85": "来自一项模拟研究的规划参考，并非正式标准（Bain et al., MJA 2010;192:42）。统一的"
+                    "85%在小机构比在大机构转出更多产妇（de Bruin et al., Ann Oper Res 2010;178:23）。",
+    "cots-per-1000-births": "规划参考，并非国家标准：对38,700例出生测得的区域平均需求（各单位联网运转时每"
+                            "千例出生1.0张高依赖床位）。统一比例对小单位配置不足：年出生1,000例的单位每千例"
+                            "需9.0张低依赖床位，年出生6,000例的单位需4.5张。未找到国内每千例出生的数字；"
+                            "2017年国家指南（危重孕产妇和危重新生儿救治中心建设与管理指南，国卫办妇幼发〔2017〕"
+                            "40号）要求市级和县级至少各有一个危重新生儿救治中心。仅对有新生儿救治的方案判定。",
+    "intensive-cots-per-1000-births": "规划参考，并非国家标准：英格兰一个地区一年内测得的需求，为最低估计。"
+                                      "仅对有新生儿救治的方案判定。",
+    "no-bed-1pct": "规划选择，并非已发表的标准：规划者据以测算机构规模的阻塞概率。",
+    "midwife-15-min": "规划选择，并非已发表的标准：15分钟等待和95%比例均为假设。",
+}
+
+#: Sources of the packaged catalogue that are capsim's own planning defaults, in Chinese, by
+#: standard id (a published document keeps its own title).
+CATALOGUE_SOURCE_ZH: dict[str, str] = {
+    "no-bed-1pct": "capsim 规划默认值，Erlang 损失模型的服务水平（de Bruin et al., Ann Oper Res "
+                   "2010;178:23）",
+    "midwife-15-min": "capsim 规划默认值，临产活跃期一对一助产照护（RCOG/RCM Safer Childbirth 2007）",
+}
+
+#: Why a check row has no verdict or how it was judged (`capsim.targets.check`), English
+#: pattern and its Chinese, for `check_note_zh`.
+CHECK_NOTES_ZH: tuple[tuple[str, str], ...] = (
+    (r"(\d+) is outside the horizon \((\d+)-(\d+)\)", r"\1年不在规划期内（\2-\3年）"),
+    (r"the scenario sets pathway\.(\w+) = (\S+); the standard is measured at (\S+)",
+     r"方案设定 pathway.\1 = \2，而该标准按 \3 计量"),
+    (r"no planned deliveries: no woman books here", "无计划分娩：没有产妇在此建册"),
+    (r"no beds here", "本机构无床位"),
+    (r"no data in the simulation \(nothing to measure here\)", "模拟中没有数据（此处无可计量）"),
+    (r"no data in the simulation", "模拟中没有数据"),
+    (r"one replication: no interval", "仅一次重复：没有置信区间"),
+    (r"a year-on-year target needs the year before in the horizon \(not applicable on a "
+     r"one-year horizon\)", "逐年目标需要规划期内有上一年（规划期只有一年时不适用）"),
+    (r"zero in (\d+) and (\d+) in every replication: nothing to fall",
+     r"\1年和\2年每次重复均为零：无从下降"),
+    (r"change from (\d+): (\S+) -> (\S+), paired over (\d+) replications",
+     r"较\1年变化：\2 -> \3，按\4次重复配对"),
+    (r"compared rounded to (\d+) decimals", r"四舍五入到\1位小数后比较"),
+    (r"no value", "无数值"),
+)
+
+
+def check_note_zh(note: str) -> str:
+    """The note of a check row (`capsim.targets.check`) in Chinese: each known part
+    replaced by its Chinese (`CHECK_NOTES_ZH`), parts joined by "；"; a part it does not know
+    stays as it is."""
+    import re
+
+    for pattern, zh in CHECK_NOTES_ZH:
+        note = re.sub(pattern, zh, note)
+    return note.replace("; ", "；")
