@@ -297,6 +297,12 @@ STRINGS: dict[str, dict[str, str]] = {
                            "in percentage points.",
                      "zh": "配对差值（比较方案 - 基线），全区域，均值 [95%置信区间]；比例以百分点表"
                            "示。"},
+    "compare_all": {"en": "all", "zh": "全期"},
+    "compare_common_years": {
+        "en": "{name} covers {horizon} and the baseline {base}: only {years} is compared, not "
+              "the whole period.",
+        "zh": "方案 {name} 覆盖 {horizon} 年，基线方案覆盖 {base} 年：只比较共同的 {years} 年，"
+              "不比较整个规划期。"},
     "validate_ok": {"en": "{file}: valid — {name}: {n} facilities ({deliver} deliver), "
                           "{deliveries} deliveries in {year}, {start} to {end}",
                     "zh": "{file}：有效——{name}：{n} 家机构（{deliver} 家助产），{year}年分娩 "
@@ -326,6 +332,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cli_error": {"en": "error: {message}", "zh": "错误：{message}"},
     "cli_usage_error": {"en": "error: {prog}: {message} (see {prog} --help)",
                         "zh": "错误：{prog}：{message}（参见 {prog} --help）"},
+    "error_problem": {"en": "{file}: {field}: {reason}", "zh": "{file}：{field}：{reason}"},
+    "error_file": {"en": "{file}: {reason}", "zh": "{file}：{reason}"},
     "cli_terminated": {"en": "terminated", "zh": "已终止"},
     "cli_interrupted": {"en": "interrupted", "zh": "已中断"},
     "report_wrote": {"en": "Wrote {path} ({mb:.1f} MB): {name}, {n} replications, seed {seed}",
@@ -383,7 +391,7 @@ STRINGS: dict[str, dict[str, str]] = {
                     "zh": "没有读数未达到其标准或目标。"},
     "one_gap": {"en": "{name}: furthest short at {where} in {year} ({reading}); "
                       "{n} facilities fall short of it.",
-                "zh": "{name}：{where}{year}年差距最大（{reading}）；共{n}个机构未达到。"},
+                "zh": "{name}：{where}（{year}年）差距最大（{reading}）；共{n}个机构未达到。"},
     "one_needs": {"en": "Queueing theory at the loads this run carried, for the default "
                         "service levels, finds short: {items}. capsim size confirms these "
                         "figures by simulation.",
@@ -1265,3 +1273,53 @@ def check_note_zh(note: str) -> str:
     for pattern, zh in CHECK_NOTES_ZH:
         note = re.sub(pattern, zh, note)
     return note.replace("; ", "；")
+
+
+#: The reasons of a scenario error (`capsim.errors.ScenarioError`) in Chinese: capsim's own
+#: words for a missing file, a missing or unknown field, and the messages pydantic gives for a
+#: value of the wrong type or out of range, English pattern and its Chinese, for
+#: `error_reason_zh`. A reason none of them matches (a validator's own sentence) stays English.
+ERROR_REASONS_ZH: tuple[tuple[str, str], ...] = (
+    (r"^file not found$", "文件不存在"),
+    (r"^is a folder, not a file$", "是文件夹，不是文件"),
+    (r"^the file must hold a mapping of fields \(key: value\)$",
+     "文件内容必须是字段映射（键: 值）"),
+    (r"^required field is missing$", "缺少必填字段"),
+    (r"^unknown field (.+?); did you mean (.+)\?$", r"未知字段 \1；是否应为 \2？"),
+    (r"^unknown field (.+?); allowed: (.+)$", r"未知字段 \1；可用字段：\2"),
+    (r"^unknown field (.+)$", r"未知字段 \1"),
+    (r"^Input should be a valid integer(, unable to parse string as an integer)?", "应为整数"),
+    (r"^Input should be a valid number(, unable to parse string as a number)?", "应为数字"),
+    (r"^Input should be a finite number", "应为有限数值"),
+    (r"^Input should be a valid string", "应为文本"),
+    (r"^Input should be a valid boolean(, unable to interpret input)?", "应为 true 或 false"),
+    (r"^Input should be a valid date(.*?)(?= \(got |$)", "应为有效日期（YYYY-MM-DD）"),
+    (r"^Input should be a valid (list|tuple|array)", "应为列表"),
+    (r"^Input should be a valid dictionary", "应为映射（键: 值）"),
+    (r"^Input should be greater than or equal to (\S+)", r"应大于或等于 \1"),
+    (r"^Input should be greater than (\S+)", r"应大于 \1"),
+    (r"^Input should be less than or equal to (\S+)", r"应小于或等于 \1"),
+    (r"^Input should be less than (\S+)", r"应小于 \1"),
+    (r"^Input should be (.+?)(?= \(got |$)", r"应为 \1"),
+    (r"^(Tuple|List) should have at least (\d+) items? after validation, not (\d+)",
+     r"至少应有 \2 项，实际为 \3 项"),
+    (r"^(Tuple|List) should have at most (\d+) items? after validation, not (\d+)",
+     r"至多应有 \2 项，实际为 \3 项"),
+    (r"^String should have at most (\d+) characters?", r"至多应有 \1 个字符"),
+    (r"^String should match pattern (.+?)(?= \(got |$)", r"应符合格式 \1"),
+    (r"^(.+) covers (\S+) and the baseline (.+) covers (\S+): no year in common to compare; "
+     r"give the variant the baseline's horizon$",
+     r"\1 覆盖 \2 年，基线方案 \3 覆盖 \4 年：没有可比较的共同年份；请让比较方案与基线方案的规划期一致"),
+    (r"a list of (\d+) items", r"含 \1 项的列表"),
+    (r" \(got (.+)\)$", r"（实际为 \1）"),
+)
+
+
+def error_reason_zh(reason: str) -> str:
+    """The reason of a scenario error in Chinese where `ERROR_REASONS_ZH` knows it; else
+    as it is (English)."""
+    import re
+
+    for pattern, zh in ERROR_REASONS_ZH:
+        reason = re.sub(pattern, zh, reason)
+    return reason
