@@ -280,6 +280,10 @@ STRINGS: dict[str, dict[str, str]] = {
                            "now|ratio|workload|needed|gap|th now|needed|met|least",
                      "zh": "年份|机构|年分娩量|现有床位|按比例|所需|缺口|每千|现有助产士|按比例|按"
                            "工作量|所需|缺口|现有手术室|所需|达到|最少"},
+    "cots_columns": {"en": "facility|level|births/yr|offered load|cots now|needed|/1000 births",
+                     "zh": "机构|级别|年出生数|负荷|现有床位|所需|每千出生"},
+    "cots_special": {"en": "special care", "zh": "特别护理"},
+    "cots_intensive": {"en": "intensive care", "zh": "重症监护"},
     "init_exists": {"en": "{folder}: already holds {files}; capsim init never overwrites a "
                           "file (choose another folder or move them)",
                     "zh": "{folder}：已有 {files}；capsim init "
