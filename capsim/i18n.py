@@ -333,6 +333,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "run_spread": {"en": "p5-p95", "zh": "第5-95百分位"},
     "run_by_facility": {"en": "By facility (mean [95% CI]):",
                         "zh": "各机构（均值 [95%置信区间]）："},
+    "wrote_file": {"en": "wrote {path}", "zh": "已写入 {path}"},
+    "import_done": {"en": "{out}: {n} facilities from {table}; the region's risk mix and "
+                          "caesarean rates are defaults marked in the file: check them",
+                    "zh": "{out}：由 {table} 导入 {n} 个机构；全区域的风险构成和剖宫产率为默认值，"
+                          "已在文件中标出：请核对"},
     "cli_error": {"en": "error: {message}", "zh": "错误：{message}"},
     "cli_usage_error": {"en": "error: {prog}: {message} (see {prog} --help)",
                         "zh": "错误：{prog}：{message}（参见 {prog} --help）"},
@@ -1314,6 +1319,16 @@ ERROR_REASONS_ZH: tuple[tuple[str, str], ...] = (
     (r"^(.+) covers (\S+) and the baseline (.+) covers (\S+): no year in common to compare; "
      r"give the variant the baseline's horizon$",
      r"\1 覆盖 \2 年，基线方案 \3 覆盖 \4 年：没有可比较的共同年份；请让比较方案与基线方案的规划期一致"),
+    (r"^import: --template writes the template only; give no table$",
+     "import：--template 只写出模板，请不要同时给出机构表"),
+    (r"^import: give a TABLE and --out SCENARIO\.yaml \(or --template DIR\)$",
+     "import：请给出机构表 TABLE 和 --out SCENARIO.yaml（或 --template DIR）"),
+    (r"^import: --start-year must be from (\d+) to (\d+), got (.+)$",
+     r"import：--start-year 应在 \1 至 \2 之间，实际为 \3"),
+    (r"^(.+): not a results folder of capsim run \(no scenario copy\); run `capsim run "
+     r"SCENARIO --out DIR` first$",
+     r"\1：不是 capsim run 写出的结果文件夹（其中没有方案副本）；请先运行 "
+     r"`capsim run SCENARIO --out DIR`"),
     (r"a list of (\d+) items", r"含 \1 项的列表"),
     (r" \(got (.+)\)$", r"（实际为 \1）"),
 )
