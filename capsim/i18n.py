@@ -338,6 +338,21 @@ STRINGS: dict[str, dict[str, str]] = {
                           "caesarean rates are defaults marked in the file: check them",
                     "zh": "{out}：由 {table} 导入 {n} 个机构；全区域的风险构成和剖宫产率为默认值，"
                           "已在文件中标出：请核对"},
+    "sweep_head": {"en": "{name}: {method}, {points} points x {n} replications = {runs} "
+                         "simulations; {done} already in {store}",
+                   "zh": "{name}：{method}，{points} 个取值点 × {n} 次重复 = {runs} 次模拟；"
+                         "{store} 中已有 {done} 次"},
+    "sweep_method_oat": {"en": "oat", "zh": "单因素"},
+    "sweep_method_grid": {"en": "grid", "zh": "网格"},
+    "sweep_method_morris": {"en": "morris", "zh": "Morris 筛选"},
+    "sweep_method_sobol": {"en": "sobol", "zh": "Sobol 指数"},
+    "sweep_kept": {"en": "Finished simulations are kept in {store}; run the same command again "
+                         "to resume.",
+                   "zh": "已完成的模拟保存在 {store} 中；再次运行同一命令即可续算。"},
+    "sweep_done": {"en": "{runs} simulations in {seconds:.1f} s",
+                   "zh": "{runs} 次模拟，用时 {seconds:.1f} 秒"},
+    "app_serving": {"en": "capsim app: {url} (Ctrl-C stops it)",
+                    "zh": "capsim app：{url}（按 Ctrl-C 停止）"},
     "cli_error": {"en": "error: {message}", "zh": "错误：{message}"},
     "cli_usage_error": {"en": "error: {prog}: {message} (see {prog} --help)",
                         "zh": "错误：{prog}：{message}（参见 {prog} --help）"},

@@ -125,7 +125,7 @@ def test_the_load_warning_is_in_the_command_s_language(tmp_path, caplog, capsys,
     file = tmp_path / "short.yaml"
     file.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="capsim"):
-        assert main(["run", str(file), "-n", "1", "--workers", "1", "--out",
+        assert main(["run", str(file), "-n", "2", "--workers", "1", "--out",
                      str(tmp_path / "r"), "--lang", "zh"]) == 0
     warned = [r.getMessage() for r in caplog.records]
     assert warned and all("排队将无限增长" in m for m in warned)
