@@ -13,7 +13,7 @@ import pandas as pd
 from capsim import metrics
 from capsim.cli import COMMANDS
 from capsim.cli.common import add_lang_option, add_out_option, add_run_options
-from capsim.formatting import fmt_value
+from capsim.formatting import fmt_value, text_columns
 from capsim.i18n import CATALOGUE_NOTE_ZH, CATALOGUE_SOURCE_ZH, check_note_zh
 from capsim.i18n import t as label
 
@@ -171,14 +171,10 @@ def _wrapped_by_columns(text: str, width: int) -> list[str]:
     two), indented as `_wrapped` indents: a line breaks between Chinese characters or at a
     space, never inside a word of Latin letters or digits."""
     import re
-    import unicodedata
-
-    def columns(piece: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in piece)
 
     lines, line, indent = [], "", "  "
     for piece in re.findall(r"[!-~]+| +|.", text):
-        if line and columns(indent + line + piece) > width:
+        if line and text_columns(indent + line + piece) > width:
             lines.append(indent + line.rstrip())
             line, indent = "", "    "
             if piece.isspace():

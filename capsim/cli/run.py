@@ -17,7 +17,7 @@ from capsim.cli.common import (
     load_warnings_in,
     run_options,
 )
-from capsim.formatting import fmt_pm, fmt_value
+from capsim.formatting import fmt_pm, fmt_value, text_columns
 from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.report.care import care_accounting_text, care_text
@@ -108,7 +108,7 @@ def format_summary(results, elapsed: float, lang: str = "en") -> str:
     region = s[s["facility"] == "region"].set_index("metric")
     shown = [m for m in SUMMARY_METRICS if m in region.index]
     names = {m: m if lang == "en" else metrics.heading(m, lang) for m in shown}
-    name_width = max([30, *(_width(n) for n in names.values())]) + 1
+    name_width = max([30, *(text_columns(n) for n in names.values())]) + 1
     for m in shown:
         r = region.loc[m]
         spread = fmt_value(r["p5"], float("nan"), float("nan"), r["unit"]) + " - " + \
@@ -116,7 +116,7 @@ def format_summary(results, elapsed: float, lang: str = "en") -> str:
         unit = "" if r["unit"] == "share" else f" {metrics.unit_name(r['unit'], lang)}"
         width = "" if pd.isna(r["ci_half_width"]) or r["ci_half_width"] == 0 else \
             " ±" + fmt_value(r["ci_half_width"], float("nan"), float("nan"), r["unit"])
-        pad = " " * (name_width - _width(names[m]))
+        pad = " " * (name_width - text_columns(names[m]))
         value = fmt_value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
         lines.append(f"  {names[m]}{pad}{value}{unit}{width}   {t('run_spread', lang)} {spread}")
     lines += ["", t("run_by_facility", lang)]
@@ -134,13 +134,6 @@ def format_summary(results, elapsed: float, lang: str = "en") -> str:
     with pd.option_context("display.unicode.east_asian_width", True):
         lines.append(pd.DataFrame(table).to_string(index=False))
     return "\n".join(lines + _care_lines(results, lang)).rstrip("\n")
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _care_lines(results, lang: str = "en") -> list[str]:
