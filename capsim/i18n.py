@@ -1325,6 +1325,7 @@ ERROR_REASONS_ZH: tuple[tuple[str, str], ...] = (
     (r"^Input should be less than or equal to (\S+)", r"应小于或等于 \1"),
     (r"^Input should be less than (\S+)", r"应小于 \1"),
     (r"^Input should be (.+?)(?= \(got |$)", r"应为 \1"),
+    (r"(?<=^应为 )(.+)' or '", r"\1' 或 '"),
     (r"^(Tuple|List) should have at least (\d+) items? after validation, not (\d+)",
      r"至少应有 \2 项，实际为 \3 项"),
     (r"^(Tuple|List) should have at most (\d+) items? after validation, not (\d+)",

@@ -158,6 +158,8 @@ def test_reasons_and_notes_capsim_does_not_know_stay_as_they_are():
     assert error_reason_zh("risk_mix shares must sum to 1") == "risk_mix shares must sum to 1"
     assert error_reason_zh("Input should be greater than or equal to 0 (got -1)") == \
         "应大于或等于 0（实际为 -1）"
+    assert error_reason_zh("Input should be 'county' or 'mch' (got 'x')") == \
+        "应为 'county' 或 'mch'（实际为 'x'）"
     assert check_note_zh("no beds here; compared rounded to 0 decimals") == \
         "本机构无床位；四舍五入到0位小数后比较"
     assert check_note_zh("something new") == "something new"
