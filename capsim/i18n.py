@@ -225,6 +225,8 @@ STRINGS: dict[str, dict[str, str]] = {
                  "zh": "每千分娩量所需产科床位（张）"},
     "sizing_facilities": {"en": "Facilities: simulated requirement",
                           "zh": "各机构：模拟得出的需求"},
+    "sizing_delivery_beds": {"en": "Delivery beds needed per 1,000 (facilities with two pools)",
+                             "zh": "每千分娩量所需产床（产床与病房床位分开的机构）"},
     "sizing_ratio": {"en": "Flat ratio standard: {value} beds per 1,000",
                      "zh": "统一配置标准：每千分娩量 {value} 张"},
     "sizing_theory": {"en": "Queueing theory, one isolated facility ({levels})",
@@ -279,6 +281,8 @@ STRINGS: dict[str, dict[str, str]] = {
                            "now|ratio|workload|needed|gap|th now|needed|met|least",
                      "zh": "年份|机构|年分娩量|现有床位|按比例|所需|缺口|每千|现有助产士|按比例|按"
                            "工作量|所需|缺口|现有手术室|所需|达到|最少"},
+    "size_delivery_columns": {"en": "delivery beds now|needed|gap",
+                              "zh": "现有产床|所需产床|产床缺口"},
     "init_exists": {"en": "{folder}: already holds {files}; capsim init never overwrites a "
                           "file (choose another folder or move them)",
                     "zh": "{folder}：已有 {files}；capsim init "

@@ -362,10 +362,43 @@ def test_a_capacity_plan_keeps_two_bed_pools_and_a_facility_roster():
     assert county.midwives == 20 and county.roster == scen.facility("county").roster
 
 
-def test_sizing_a_region_with_two_bed_pools_keeps_its_delivery_beds_and_says_so():
+def test_a_two_pool_unit_gets_the_erlang_b_delivery_bed_count_and_simulation_confirms_it():
+    # One facility with two pools: each woman in labour holds a delivery bed for her labour
+    # and her recovery, then a ward bed for her stay. Delivery beds are a loss system on that
+    # hold; sizing gives the Erlang-B count, confirmed by the time all delivery beds are taken.
+    deliveries, labour, recovery, target = 3900.0, 7.0, 2.0, 0.02
+    d = loss_system(beds=60, deliveries=deliveries, los={"dist": "fixed", "mean": 3.0})
+    d["facilities"][0].update(ward_beds=d["facilities"][0].pop("beds"), delivery_beds=20)
+    d["pathway"].update(labour={"dist": "exponential", "mean": labour},
+                        recovery_hours=recovery)
+    load = deliveries / (365.25 * 24) * (labour + recovery)  # erlangs of delivery beds
+    theory = min_servers_loss(load, target)
+    result = size(validate_scenario(d), {"no_bed": target, "occupancy": None, "midwife": None,
+                                         "ddi": None}, replications=12, seed=3, workers=1)
+    assert_conserved(result.results)
+    need = result.requirements.set_index("resource")
+    assert need.loc["delivery_beds", "load"] == pytest.approx(load, rel=0.05)
+    # Within the simulation's tolerance: the interval rule may ask one bed more.
+    assert theory <= need.loc["delivery_beds", "needed"] <= theory + 1
+    assert need.loc["delivery_beds", "met"]
+    assert result.scenario.facility("unit").delivery_beds == need.loc["delivery_beds", "needed"]
+    row = result.checks.set_index("resource").loc["delivery_beds"]
+    assert row["metric"] == "delivery_beds_full_share" and row["ci_high"] <= target
+    # The ward beds are read by the time they are all taken, not by women turned away (who
+    # found no delivery bed).
+    assert result.checks.set_index("resource").loc["beds", "metric"] == "beds_full_share"
+    table = result.comparison.set_index("facility")
+    assert table.loc["unit", "delivery_beds_now"] == 20
+    assert table.loc["unit", "delivery_beds_gap"] == need.loc["delivery_beds", "needed"] - 20
+    assert any("delivery beds are sized" in note for note in result.notes)
+
+
+def test_sizing_without_the_no_bed_level_keeps_the_delivery_beds_and_says_so():
     d = base_dict(horizon={"start": "2020-01-01", "days": 60, "warmup_days": 10})
     county = d["facilities"][0]
     county.update(delivery_beds=4)
-    result = size(validate_scenario(d), replications=2, rounds=2, workers=1)
+    result = size(validate_scenario(d), {"no_bed": None}, replications=2, rounds=2,
+                  workers=1)
     assert result.scenario.facility("county").delivery_beds == 4
+    assert "delivery_beds" not in set(result.requirements["resource"])
     assert any("delivery beds are kept as they are" in note for note in result.notes)
