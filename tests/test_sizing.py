@@ -290,6 +290,28 @@ def test_casemix_follows_deliveries_started_and_stopped_by_policy():
     assert _casemix(stopped, "county")["green"] == pytest.approx(0.5)
 
 
+def test_casemix_shares_a_split_facility_s_referrals_by_its_weights():
+    # The township refers 70% of its women to the county hospital and 30% to the MCH
+    # hospital: its yellow to purple women (risk referrals) and its green ones with a planned
+    # caesarean (it has no theatre) reach each in those shares; its other green women stay.
+    data = base_dict()
+    data["facilities"].append({"id": "mch", "name": "妇幼保健院", "level": "mch", "beds": 20,
+                               "midwives": 10, "obstetricians": 4, "theatres": 1,
+                               "capabilities": ["caesarean"]})
+    data["demand"]["booking"] = {"county": 0.4, "mch": 0.4, "town": 0.2}
+    data["referral"] = {"split": {"town": {"county": 0.7, "mch": 0.3}}}
+    mix, planned = data["demand"]["risk_mix"], 0.1
+    for fid, own, weight in (("mch", 0.4, 0.3), ("county", 0.4, 0.7)):
+        mass = {c: mix[c] * (own + 0.2 * weight * (planned if c == "green" else 1.0))
+                for c in COLOURS}
+        got = _casemix(data, fid)
+        for c in COLOURS:
+            assert got[c] == pytest.approx(mass[c] / sum(mass.values()), rel=1e-9), (fid, c)
+    # Without the split every referral goes first to the county hospital.
+    del data["referral"]
+    assert _casemix(data, "mch")["yellow"] == pytest.approx(mix["yellow"])
+
+
 @pytest.mark.filterwarnings("ignore:Glyph")  # Chinese facility names without a CJK font
 def test_size_command_writes_the_table_and_rejects_bad_levels(tmp_path, capsys):
     path = tmp_path / "region.yaml"
