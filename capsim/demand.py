@@ -476,12 +476,12 @@ def _caesarean_share_at_start(scenario: Scenario,
     start, of the region's women or of those booked at a facility with ``casemix``
     (probability)."""
     demand = scenario.demand
-    planned = dict(demand.caesarean_schedule("planned")[0][1])
-    emergency = dict(demand.caesarean_schedule("emergency")[0][1])
+    planned: dict[str, float] = dict(demand.caesarean_schedule("planned")[0][1])
+    emergency: dict[str, float] = dict(demand.caesarean_schedule("emergency")[0][1])
     mix: Mapping[RiskColour, float] = demand.risk_mix
     if casemix is not None:
-        planned.update(casemix.planned_caesarean_rate)
-        emergency.update(casemix.emergency_caesarean_rate)
+        planned.update({str(c): p for c, p in casemix.planned_caesarean_rate.items()})
+        emergency.update({str(c): p for c, p in casemix.emergency_caesarean_rate.items()})
         mix = casemix.risk_mix or mix
     return float(sum(mix[c] * (planned[c] + (1 - planned[c]) * emergency[c])
                      for c in RISK_COLOURS))

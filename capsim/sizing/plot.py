@@ -53,8 +53,11 @@ def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float
                    label=plots.label("sizing_facilities", lang))
         # Delivery beds of facilities with two pools: the same economies of scale, on a
         # shorter hold (labour and recovery).
-        two = pts[pts["delivery_beds_needed"].notna()] if "delivery_beds_needed" in pts else []
-        if len(two):
+        if "delivery_beds_needed" in pts:
+            two = pts[pts["delivery_beds_needed"].notna()]
+        else:
+            two = pts.iloc[:0]
+        if not two.empty:
             ax.scatter(two["deliveries"],
                        two["delivery_beds_needed"].astype(float) / two["deliveries"] * 1000,
                        color="tab:orange", marker="s", zorder=3,
