@@ -384,6 +384,23 @@ def test_a_capacity_plan_keeps_two_bed_pools_and_a_facility_roster():
     assert county.midwives == 20 and county.roster == scen.facility("county").roster
 
 
+def test_a_capacity_plan_sets_delivery_beds_year_by_year_and_replaces_their_changes():
+    from datetime import date
+
+    from capsim.scenario.calendar import capacity_schedule
+
+    d = base_dict(policy=[{"date": "2020-06-01", "facility": "county", "delivery_beds": 3}])
+    d["horizon"] = {"start": "2020-01-01", "years": 2, "warmup_days": 30}
+    d["facilities"][0].update(delivery_beds=4)
+    scen = validate_scenario(d)
+    out = with_capacity(scen, {"county": {2020: {"delivery_beds": 5},
+                                          2021: {"delivery_beds": 8}}})
+    schedule = capacity_schedule(out)
+    on = {day: schedule.on(day)[0].delivery_beds
+          for day in (date(2020, 3, 1), date(2020, 9, 1), date(2021, 3, 1))}
+    assert on == {date(2020, 3, 1): 5, date(2020, 9, 1): 5, date(2021, 3, 1): 8}
+
+
 def test_a_two_pool_unit_gets_the_erlang_b_delivery_bed_count_and_simulation_confirms_it():
     # One facility with two pools: each woman in labour holds a delivery bed for her labour
     # and her recovery, then a ward bed for her stay. Delivery beds are a loss system on that

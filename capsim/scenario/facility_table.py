@@ -1,8 +1,10 @@
 """A region's facility table, one row per facility, turned into a scenario file, and back.
 
 The table is the one a planner keeps (CSV or Excel, headers in English or Chinese): id, name,
-level, ward beds, delivery beds, midwives (head-count, or on duty by shift), obstetricians,
-theatres, capabilities, caesarean rate, deliveries and coordinates. `read_facility_table`
+level, ward beds, delivery beds, midwives (head-count, and on duty by shift with the hours the
+shifts start), obstetricians, theatres, capabilities, caesarean rate, deliveries and
+coordinates. Ward and delivery beds become the facility's two bed pools, the shifts its own
+roster (`capacity_fields`). `read_facility_table`
 reads it, refusing every bad cell with its row, column and reason at once;
 `scenario_text` writes the scenario as YAML whose every value says the table row it
 came from; `table_rows` turns a scenario back into rows of the same table.
