@@ -226,6 +226,8 @@ STRINGS: dict[str, dict[str, str]] = {
                  "zh": "每千分娩量所需产科床位（张）"},
     "sizing_facilities": {"en": "Facilities: simulated requirement",
                           "zh": "各机构：模拟得出的需求"},
+    "sizing_delivery_beds": {"en": "Delivery beds needed per 1,000 (facilities with two pools)",
+                             "zh": "每千分娩量所需产床（产床与病房床位分开的机构）"},
     "sizing_ratio": {"en": "Flat ratio standard: {value} beds per 1,000",
                      "zh": "统一配置标准：每千分娩量 {value} 张"},
     "sizing_theory": {"en": "Queueing theory, one isolated facility ({levels})",
@@ -284,6 +286,8 @@ STRINGS: dict[str, dict[str, str]] = {
                      "zh": "机构|级别|年出生数|负荷|现有床位|所需|每千出生"},
     "cots_special": {"en": "special care", "zh": "特别护理"},
     "cots_intensive": {"en": "intensive care", "zh": "重症监护"},
+    "size_delivery_columns": {"en": "delivery beds now|needed|gap",
+                              "zh": "现有产床|所需产床|产床缺口"},
     "init_exists": {"en": "{folder}: already holds {files}; capsim init never overwrites a "
                           "file (choose another folder or move them)",
                     "zh": "{folder}：已有 {files}；capsim init "
@@ -718,16 +722,33 @@ STRINGS: dict[str, dict[str, str]] = {
     "ft_ward_beds_note": {"en": "obstetric ward beds: antenatal and postnatal (beds)",
                           "zh": "产科病房床位：产前与产后（张）"},
     "ft_delivery_beds": {"en": "delivery beds", "zh": "产床"},
-    "ft_delivery_beds_note": {"en": "delivery and labour beds (beds)", "zh": "产床及待产床（张）"},
+    "ft_delivery_beds_note": {"en": "delivery and labour beds, held from labour through birth "
+                                    "and recovery (beds); blank: one pool, the ward beds; 0 "
+                                    "or blank without deliveries",
+                              "zh": "产床及待产床，从临产到分娩及产后观察占用（张）；留空则产科床位为"
+                                    "一个床位池；无分娩的机构填 0 或留空"},
     "ft_midwives": {"en": "midwives", "zh": "助产士人数"},
-    "ft_midwives_note": {"en": "head-count (persons); blank: from the largest shift and the "
-                               "region's roster",
-                         "zh": "在编人数（人）；留空则按最大班次在岗人数和全区排班推算"},
+    "ft_midwives_note": {"en": "head-count (persons), at least the busiest shift; blank: "
+                               "derived from the shifts, each midwife on one shift a day at "
+                               "the region's availability",
+                         "zh": "在编人数（人），不少于最大班次在岗人数；留空则按各班次在岗人数推算"
+                               "（每人每天一个班次，按全区出勤率）"},
     "ft_midwives_am": {"en": "midwives on duty, morning", "zh": "早班在岗助产士"},
     "ft_midwives_pm": {"en": "midwives on duty, afternoon", "zh": "中班在岗助产士"},
     "ft_midwives_night": {"en": "midwives on duty, night", "zh": "夜班在岗助产士"},
-    "ft_shift_note": {"en": "midwives on duty on this shift (persons)",
-                      "zh": "该班次在岗助产士（人）"},
+    "ft_shift_note": {"en": "midwives on duty on this shift (persons): the facility's own "
+                            "roster; give the morning and afternoon shifts (the afternoon "
+                            "shift runs through the night when there is no night shift)",
+                      "zh": "该班次在岗助产士（人），即本机构排班；至少填早班和中班（无夜班时"
+                            "中班延续至次日早班）"},
+    "ft_am_start": {"en": "morning shift starts", "zh": "早班开始时间"},
+    "ft_pm_start": {"en": "afternoon shift starts", "zh": "中班开始时间"},
+    "ft_night_start": {"en": "night shift starts", "zh": "夜班开始时间"},
+    "ft_start_note": {"en": "hour the shift starts, 0-23 or 08:00; a shift lasts until the "
+                            "next one starts; blank: morning 08:00, afternoon 17:00, night "
+                            "00:00",
+                      "zh": "班次开始时间，0-23 或 08:00；每班持续到下一班开始；留空则早班 "
+                            "08:00、中班 17:00、夜班 00:00"},
     "ft_obstetricians": {"en": "obstetricians", "zh": "产科医师"},
     "ft_obstetricians_note": {"en": "head-count (persons)", "zh": "在编人数（人）"},
     "ft_theatres": {"en": "theatres", "zh": "手术室"},

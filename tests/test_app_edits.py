@@ -101,3 +101,27 @@ def test_the_command_refuses_a_port_in_use(capsys):
         port = held.getsockname()[1]
         assert main(["app", str(SCENARIO), "--port", str(port), "--no-browser"]) == 2
     assert f"--port {port}" in capsys.readouterr().err
+
+
+def test_delivery_beds_are_an_input_where_a_facility_has_them():
+    """A two-pool facility's delivery beds are an input, set on the facility in the first year
+    and by a dated change later; a one-pool facility has no such input."""
+    from capsim import validate_scenario
+    from capsim.app.edits import facility_fields, has_field
+    from tests.conftest import base_dict
+
+    data = base_dict(horizon={"start": "2020-01-01", "days": 731, "warmup_days": 10})
+    county = data["facilities"][0]
+    county["delivery_beds"] = 6
+    two_pools = validate_scenario(data)
+    fid, other = county["id"], data["facilities"][1]["id"]
+    assert "delivery_beds" in facility_fields(two_pools)
+    assert has_field(two_pools, fid, "delivery_beds")
+    assert not has_field(two_pools, other, "delivery_beds")
+    first = Edits().setting(2020, fid, "delivery_beds", 9, two_pools).scenario(two_pools)
+    assert first.facility(fid).delivery_beds == 9
+    later = Edits().setting(2021, fid, "delivery_beds", 4, two_pools).scenario(two_pools)
+    assert later.facility(fid).delivery_beds == 6
+    assert [in_force(later, y, fid).delivery_beds for y in (2020, 2021)] == [6, 4]
+    one_pool = validate_scenario(base_dict())
+    assert "delivery_beds" not in facility_fields(one_pool)

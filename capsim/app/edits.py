@@ -2,7 +2,8 @@
 
 Per facility and year: each capacity a policy change can move (the fields of
 `capsim.scenario.calendar.CAPACITY_FIELDS`, so that a capacity added there is an input
-here) and whether the facility delivers, in force from 1 January of that year. Region-wide,
+here; delivery beds at a facility that has them apart from its ward beds) and whether the
+facility delivers, in force from 1 January of that year. Region-wide,
 from a year on: births growth a year on top of the scenario's projection, a change to every
 caesarean rate, and the referral rule. The scenario is the base with dated changes appended
 through `Scenario.with_changes`, so that it reads like a plan: policy changes, demand
@@ -21,6 +22,20 @@ from capsim.scenario.models import Scenario
 
 #: What a facility input sets: the capacities of a policy change, and whether it delivers.
 FACILITY_FIELDS: tuple[str, ...] = (*CAPACITY_FIELDS, "delivers")
+
+
+def facility_fields(scenario: Scenario) -> tuple[str, ...]:
+    """The facility inputs of ``scenario``: `FACILITY_FIELDS`, with delivery beds after the
+    (ward) beds when some facility of the scenario has delivery beds apart."""
+    if not any(f.delivery_beds is not None for f in scenario.facilities):
+        return FACILITY_FIELDS
+    return (CAPACITY_FIELDS[0], "delivery_beds", *CAPACITY_FIELDS[1:], "delivers")
+
+
+def has_field(scenario: Scenario, fid: str, name: str) -> bool:
+    """Whether facility ``fid`` of ``scenario`` has the input ``name``: delivery beds only at
+    a facility with delivery beds apart from its ward beds; every other input everywhere."""
+    return name != "delivery_beds" or scenario.facility(fid).delivery_beds is not None
 
 #: Referral rules offered, by the lowest level at which a woman of each risk colour may
 #: deliver from the chosen year on (colours not listed keep the scenario's rule).
@@ -97,7 +112,8 @@ def _capacity_in(scen: Scenario, year: int, values: dict[tuple[str, str], Any]) 
         if first:
             built = scen.facility(fid)
             for name, v in moved.items():
-                new = v if name == "delivers" else getattr(built, name) + v - getattr(now, name)
+                new = v if name == "delivers" else \
+                    (getattr(built, name) or 0) + v - getattr(now, name)
                 changes[f"facilities[{fid}].{name}"] = new
         else:
             change: dict[str, Any] = {"date": date(year, 1, 1).isoformat(), "facility": fid,

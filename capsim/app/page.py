@@ -23,7 +23,7 @@ import pandas as pd
 
 from capsim import metrics
 from capsim.app.answer import TRAVEL_READINGS, Answer, answer, run
-from capsim.app.edits import FACILITY_FIELDS, REFERRAL_RULES, Edits, in_force
+from capsim.app.edits import REFERRAL_RULES, Edits, facility_fields, has_field, in_force
 from capsim.errors import CapsimError
 from capsim.formatting import fmt_value
 from capsim.i18n import LANGS, t
@@ -68,6 +68,7 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
     folder = Path(save_dir) if save_dir is not None else scenario_file.parent
     years = horizon_years(base.horizon)
     ids = [f.id for f in base.facilities]
+    fields = facility_fields(base)
     shared: dict[str, Any] = {}
 
     app_ui = ui.page_sidebar(
@@ -182,12 +183,15 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
                 current = _safe_scenario(edits, base)
             rows = []
             head = [ui.tags.th(t("facility", code))] + [
-                ui.tags.th(field_label(name, code)) for name in FACILITY_FIELDS]
+                ui.tags.th(field_label(name, code)) for name in fields]
             body = []
             for i, f in enumerate(base.facilities):
                 cap = in_force(current, year, f.id)
                 cells = [ui.tags.td(_facility_name(f, code))]
-                for name in FACILITY_FIELDS:
+                for name in fields:
+                    if not has_field(base, f.id, name):  # one bed pool: no delivery beds
+                        cells.append(ui.tags.td("-"))
+                        continue
                     if name == "delivers":
                         widget = ui.input_checkbox(input_id(year, i, name), None,
                                                    value=bool(cap.delivers))
@@ -219,7 +223,9 @@ def build_app(scenario_file: str | Path, lang: str = "en", replications: int | N
             with reactive.isolate():
                 edits = state()
             for i, fid in enumerate(ids):
-                for name in FACILITY_FIELDS:
+                for name in fields:
+                    if not has_field(base, fid, name):
+                        continue
                     cell = input[input_id(year, i, name)]
                     if not cell.is_set():
                         continue

@@ -25,6 +25,8 @@ SHOWN = ("year", "facility", "deliveries", "beds_now", "beds_ratio", "beds_neede
          "beds_needed_per_1000", "midwives_now", "midwives_ratio", "midwives_workload",
          "midwives_needed", "midwives_gap", "theatres_now", "theatres_needed", "met", "least")
 
+DELIVERY_SHOWN = ("delivery_beds_now", "delivery_beds_needed", "delivery_beds_gap")
+
 #: Files written into --out.
 TABLE_FILE, PLOT_FILE = "sizing.csv", "sizing.png"
 
@@ -174,7 +176,9 @@ def format_result(result, lang: str = "en") -> str:
     lines += [label("size_standards", lang,
                     beds=_per_1000(result.standards.beds_per_1000, lang),
                     midwives=_per_1000(result.standards.midwives_per_1000, lang)), ""]
-    table = result.comparison[list(SHOWN)].copy()
+    # Delivery beds show only in a region where some facility has two bed pools.
+    two_pools = result.comparison["delivery_beds_now"].notna().any()
+    table = result.comparison[list(SHOWN + (DELIVERY_SHOWN if two_pools else ()))].copy()
     table["deliveries"] = table["deliveries"].round(0).astype("Int64")
     table["beds_needed_per_1000"] = table["beds_needed_per_1000"].round(1)
     table["facility"] = [names.get(f, f) for f in table["facility"]]
@@ -183,7 +187,8 @@ def format_result(result, lang: str = "en") -> str:
             if col in table.columns:
                 table[col] = [label("xl_yes" if v else "xl_no", lang) if pd.notna(v) else v
                               for v in table[col]]
-    table.columns = label("size_columns", lang).split("|")
+    table.columns = label("size_columns", lang).split("|") + (
+        label("size_delivery_columns", lang).split("|") if two_pools else [])
     with pd.option_context("display.unicode.east_asian_width", True):
         lines.append(table.to_string(index=False, na_rep="-"))
     # result.notes say in English what the verdict lines above say in either language.
