@@ -173,24 +173,29 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -> Iterator:
-    """Run on a local process pool. When a process dies the whole pool breaks: yield what
-    finished, start a new pool and resubmit the tasks that were in flight. Those are suspects
-    and are rerun one at a time, alone in the pool, so that a further loss is the task's own."""
-    todo = list(range(len(items)))[::-1]        # a stack: next task at the end
+    """Run on a local process pool, several items to a task (`_chunk_size`, as on dask) so
+    that the pool's own work per task, and this process's share of it, do not outweigh short
+    tasks. When a process dies the whole pool breaks: yield what finished, start a new pool
+    and resubmit the items that were in flight, one to a task. Those are suspects and are
+    rerun one at a time, alone in the pool, so that a further loss is the item's own."""
+    size = _chunk_size(len(items), workers)
+    todo = [list(range(k, min(k + size, len(items))))   # a stack: next task at the end
+            for k in range(0, len(items), size)][::-1]
     losses = [0] * len(items)
     suspects: set[int] = set()
     window = IN_FLIGHT_PER_WORKER * workers
-    running: dict[Future, int] = {}
+    running: dict[Future, list[int]] = {}
     pool = _pool(workers)
     finished = False
     try:
         while todo or running:
             broken = False
             while todo and len(running) < window:
-                if running and (todo[-1] in suspects or suspects & set(running.values())):
+                if running and (suspects.intersection(todo[-1])
+                                or any(suspects.intersection(c) for c in running.values())):
                     break
                 try:
-                    fut = pool.submit(fn, items[todo[-1]])
+                    fut = pool.submit(_apply_until_error, fn, [items[i] for i in todo[-1]])
                 except BrokenExecutor:
                     broken = True
                     break
@@ -203,25 +208,30 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                     # Every unfinished task of a broken pool fails: let them all settle.
                     broken = True
                     done, _ = wait(running)
-            lost, errors = [], []
-            for fut in sorted(done, key=running.__getitem__):
-                i = running.pop(fut)
+            lost: list[list[int]] = []
+            errors = []
+            for fut in sorted(done, key=lambda f: running[f][0]):
+                chunk = running.pop(fut)
                 exc = fut.exception()
                 if isinstance(exc, BrokenExecutor):
-                    lost.append(i)
+                    lost.append(chunk)
                 elif exc is not None:
                     errors.append(exc)
                 else:
-                    yield fut.result()
+                    results, error = fut.result()
+                    yield from results
+                    if error is not None:
+                        errors.append(error)
             if errors:      # raised after yielding what finished beside it
                 raise errors[0]
-            for i in lost:
-                losses[i] += 1
-                if alone and losses[i] > retries:
-                    raise WorkerLostError(items[i], losses[i])
-            suspects.update(lost)
+            for chunk in lost:
+                for i in chunk:
+                    losses[i] += 1
+                    if alone and len(chunk) == 1 and losses[i] > retries:
+                        raise WorkerLostError(items[i], losses[i])
+                suspects.update(chunk)
             if broken:
-                todo.extend(reversed(lost))
+                todo.extend([i] for chunk in reversed(lost) for i in reversed(chunk))
                 pool.shutdown(wait=True)
                 pool = _pool(workers)
         finished = True
@@ -231,6 +241,19 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
             # closed): the running tasks' results are not wanted, so do not wait for them.
             _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _apply_until_error(fn: Callable, items: list) -> tuple[list, BaseException | None]:
+    """``[fn(item) for item in items]`` up to the first item that raises, and that error
+    (None when none did): the work of one local task, whose finished results still reach
+    the caller when a later item fails."""
+    results = []
+    for item in items:
+        try:
+            results.append(fn(item))
+        except Exception as exc:
+            return results, exc
+    return results, None
 
 
 @contextmanager
@@ -377,13 +400,15 @@ def _on_dask(fn: Callable, items: list, client: Any, retries: int) -> Iterator:
                 c.cancel(list(pending))
 
 
-#: Tasks per dask worker thread a run is cut into, and the most items in one task.
+#: Tasks per worker (a dask worker thread or a local process) a run is cut into, and the
+#: most items in one task.
 TASKS_PER_THREAD = 4
 MAX_ITEMS_PER_TASK = 16
 
 
 def _chunk_size(n_items: int, threads: int) -> int:
-    """Items per dask task: enough tasks to keep every worker thread busy to the end
+    """Items per task (on dask or local processes): enough tasks to keep every worker busy
+    to the end
     (``TASKS_PER_THREAD`` each), at most ``MAX_ITEMS_PER_TASK`` items in one."""
     return max(1, min(MAX_ITEMS_PER_TASK, n_items // (TASKS_PER_THREAD * max(threads, 1))))
 

@@ -220,3 +220,24 @@ def test_pickled_tasks_of_one_scenario_share_the_rebuilt_scenario():
     assert a.scenario is b.scenario and a.scenario is not first
     c = pickle.loads(pickle.dumps(ReplicationTask(other, 0, 7)))
     assert c.scenario == other and c.scenario != first
+
+
+def fail_on(x: int, bad: int) -> int:
+    """Square ``x``; for ``bad``, raise ValueError."""
+    if x == bad:
+        raise ValueError(f"item {x} failed")
+    return x * x
+
+
+def test_local_tasks_of_several_items_yield_what_finished_before_an_item_failed():
+    # 64 items on two processes go eight to a task: the failing item's task still hands
+    # back the items before it, and the error reaches the caller unchanged.
+    assert _chunk_size(64, 2) == 8
+    got = []
+    with pytest.raises(ValueError, match="^item 13 failed$"):
+        for x in map_unordered(partial(fail_on, bad=13), range(64), workers=2):
+            got.append(x)
+    assert {8 * 8, 12 * 12} <= set(got)  # items 8 and 12 ran in the failing item's task
+    assert 13 * 13 not in got
+    assert sorted(map_unordered(partial(fail_on, bad=-1), range(64), workers=2)) == \
+        [x * x for x in range(64)]
