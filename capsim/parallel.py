@@ -6,7 +6,9 @@ is ready, so a caller can store finished work at once (a crash later loses nothi
 yielded). Tasks must not depend on which worker runs them or in which order: capsim's
 replications draw every random number from (scenario seed, replication, stream name).
 
-Workers never outlive the process that started them: each watches its parent and exits when
+Local worker processes are kept between runs of one process (`shutdown_workers` stops
+them): a study of many runs, or a notebook's successive runs, start them once. Workers never
+outlive the process that started them: each watches its parent and exits when
 the parent is gone (on Linux the kernel also kills it at once), so a killed run leaves no
 process behind holding its output open. Ctrl-C (and SIGTERM in the command line) reaches only
 the parent, which stops the workers and keeps what finished.
@@ -116,6 +118,40 @@ def map_unordered(fn: Callable, items: Iterable, workers: int | None = 1, *,
     yield from _on_local_processes(fn, items, min(workers, len(items)), retries)
 
 
+#: The local pool kept between runs of this process, with its number of workers: the runs
+#: of a study, a notebook's successive runs, reuse its started processes.
+_kept: tuple[int, ProcessPoolExecutor] | None = None
+
+
+def _reused_pool(workers: int) -> ProcessPoolExecutor:
+    """The kept pool of ``workers`` processes, started when there is none (or one of
+    another size, which is shut down)."""
+    global _kept
+    if _kept is not None and _kept[0] == workers:
+        return _kept[1]
+    _discard(None)
+    pool = _pool(workers)
+    _kept = (workers, pool)
+    return pool
+
+
+def _discard(pool: ProcessPoolExecutor | None) -> None:
+    """Forget the kept pool (``pool``, or whichever when None) and shut it down (its
+    unfinished tasks, if any, are cancelled)."""
+    global _kept
+    if _kept is not None and (pool is None or _kept[1] is pool):
+        kept, _kept = _kept[1], None
+        kept.shutdown(wait=True, cancel_futures=True)
+    elif pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def shutdown_workers() -> None:
+    """Stop the local worker processes kept between runs (they stop by themselves when this
+    process ends; a new run starts new ones)."""
+    _discard(None)
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -173,33 +209,43 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -> Iterator:
-    """Run on a local process pool, several items to a task (`_chunk_size`, as on dask) so
-    that the pool's own work per task, and this process's share of it, do not outweigh short
-    tasks. When a process dies the whole pool breaks: yield what finished, start a new pool
-    and resubmit the items that were in flight, one to a task. Those are suspects and are
-    rerun one at a time, alone in the pool, so that a further loss is the item's own."""
-    size = _chunk_size(len(items), workers)
-    todo = [list(range(k, min(k + size, len(items))))   # a stack: next task at the end
-            for k in range(0, len(items), size)][::-1]
+    """Run on a local process pool, several short items to a task (`_task_items`) so that
+    the pool's own work per task, and this process's share of it, do not outweigh short
+    items. When a process dies the whole pool breaks: yield what finished, start a new pool
+    and resubmit the items that were in flight. Those are suspects and are rerun one at a
+    time, alone in the pool, so that a further loss is the item's own."""
+    todo = list(range(len(items)))[::-1]        # a stack: next item at the end
     losses = [0] * len(items)
     suspects: set[int] = set()
     window = IN_FLIGHT_PER_WORKER * workers
+    most = _chunk_size(len(items), workers)
+    timed = [0.0, 0]        # seconds the finished tasks took, and their items
     running: dict[Future, list[int]] = {}
-    pool = _pool(workers)
+    pool = _reused_pool(workers)
     finished = False
     try:
         while todo or running:
             broken = False
             while todo and len(running) < window:
-                if running and (suspects.intersection(todo[-1])
-                                or any(suspects.intersection(c) for c in running.values())):
+                if todo[-1] in suspects:
+                    if running:
+                        break
+                    chunk = [todo[-1]]
+                elif any(suspects.intersection(c) for c in running.values()):
                     break
+                else:
+                    chunk = []
+                    for i in reversed(todo[-_task_items(*timed, most):]):
+                        if i in suspects:
+                            break
+                        chunk.append(i)
                 try:
-                    fut = pool.submit(_apply_until_error, fn, [items[i] for i in todo[-1]])
+                    fut = pool.submit(_apply_until_error, fn, [items[i] for i in chunk])
                 except BrokenExecutor:
                     broken = True
                     break
-                running[fut] = todo.pop()
+                del todo[-len(chunk):]
+                running[fut] = chunk
             done: set[Future] = set()
             alone = len(running) == 1
             if running:
@@ -218,7 +264,9 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                 elif exc is not None:
                     errors.append(exc)
                 else:
-                    results, error = fut.result()
+                    results, error, seconds = fut.result()
+                    timed[0] += seconds
+                    timed[1] += len(results)
                     yield from results
                     if error is not None:
                         errors.append(error)
@@ -231,29 +279,46 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                         raise WorkerLostError(items[i], losses[i])
                 suspects.update(chunk)
             if broken:
-                todo.extend([i] for chunk in reversed(lost) for i in reversed(chunk))
-                pool.shutdown(wait=True)
-                pool = _pool(workers)
+                todo.extend(i for chunk in reversed(lost) for i in reversed(chunk))
+                _discard(pool)
+                pool = _reused_pool(workers)
         finished = True
     finally:
         if not finished:
             # Left early (an error, Ctrl-C or SIGTERM here or in the caller, the iterator
-            # closed): the running tasks' results are not wanted, so do not wait for them.
+            # closed): the running tasks' results are not wanted, so do not wait for them,
+            # nor keep processes that may still be running them.
             _stop_workers(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+            _discard(pool)
 
 
-def _apply_until_error(fn: Callable, items: list) -> tuple[list, BaseException | None]:
-    """``[fn(item) for item in items]`` up to the first item that raises, and that error
-    (None when none did): the work of one local task, whose finished results still reach
-    the caller when a later item fails."""
+#: Seconds of work a local task is given when its items are short: long enough that the
+#: pool's own cost per task (about a millisecond, half of it in this process) is small,
+#: short enough that an interrupted run loses little and the last tasks end together.
+TASK_SECONDS = 0.05
+
+
+def _task_items(seconds: float, done: int, most: int) -> int:
+    """Items in the next local task: one until items have finished (``done`` of them in
+    ``seconds``), then as many as last about `TASK_SECONDS`, at most ``most``."""
+    if done <= 0 or seconds <= 0:
+        return 1 if done <= 0 else most
+    return max(1, min(most, int(TASK_SECONDS * done / seconds)))
+
+
+def _apply_until_error(fn: Callable, items: list
+                       ) -> tuple[list, BaseException | None, float]:
+    """``[fn(item) for item in items]`` up to the first item that raises, that error (None
+    when none did), and the seconds they took: the work of one local task, whose finished
+    results still reach the caller when a later item fails."""
+    started = time.perf_counter()
     results = []
     for item in items:
         try:
             results.append(fn(item))
         except Exception as exc:
-            return results, exc
-    return results, None
+            return results, exc, time.perf_counter() - started
+    return results, None, time.perf_counter() - started
 
 
 @contextmanager

@@ -19,7 +19,13 @@ from capsim import ReplicationError, Results, simulate, validate_scenario
 from capsim.cli import build_parser
 from capsim.cli import main as cli_main
 from capsim.model import compile_network
-from capsim.parallel import WorkerLostError, _chunk_size, map_unordered
+from capsim.parallel import (
+    WorkerLostError,
+    _apply_until_error,
+    _chunk_size,
+    _task_items,
+    map_unordered,
+)
 from capsim.run import ReplicationTask, run_replication
 
 SEED = 21
@@ -229,15 +235,19 @@ def fail_on(x: int, bad: int) -> int:
     return x * x
 
 
-def test_local_tasks_of_several_items_yield_what_finished_before_an_item_failed():
-    # 64 items on two processes go eight to a task: the failing item's task still hands
-    # back the items before it, and the error reaches the caller unchanged.
-    assert _chunk_size(64, 2) == 8
-    got = []
-    with pytest.raises(ValueError, match="^item 13 failed$"):
-        for x in map_unordered(partial(fail_on, bad=13), range(64), workers=2):
-            got.append(x)
-    assert {8 * 8, 12 * 12} <= set(got)  # items 8 and 12 ran in the failing item's task
-    assert 13 * 13 not in got
-    assert sorted(map_unordered(partial(fail_on, bad=-1), range(64), workers=2)) == \
-        [x * x for x in range(64)]
+def test_a_local_task_of_several_items_hands_back_those_before_the_one_that_failed():
+    results, error, seconds = _apply_until_error(partial(fail_on, bad=3), [1, 2, 3, 4])
+    assert results == [1, 4] and str(error) == "item 3 failed" and seconds >= 0
+    assert _apply_until_error(partial(fail_on, bad=3), [4, 5])[:2] == ([16, 25], None)
+    # Short items go several to a task once some have finished, long ones one by one.
+    assert _task_items(0.0, 0, 16) == 1
+    assert _task_items(0.01, 10, 16) == 16 and _task_items(0.1, 10, 16) == 5
+    assert _task_items(10.0, 2, 16) == 1
+
+
+def test_many_short_local_tasks_all_come_back_and_an_error_reaches_the_caller_unchanged():
+    got = sorted(map_unordered(partial(fail_on, bad=-1), range(300), workers=2))
+    assert got == [x * x for x in range(300)]
+    with pytest.raises(ValueError, match="^item 250 failed$"):
+        for _ in map_unordered(partial(fail_on, bad=250), range(300), workers=2):
+            pass
