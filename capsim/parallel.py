@@ -218,7 +218,6 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
     losses = [0] * len(items)
     suspects: set[int] = set()
     window = IN_FLIGHT_PER_WORKER * workers
-    most = _chunk_size(len(items), workers)
     timed = [0.0, 0]        # seconds the finished tasks took, and their items
     running: dict[Future, list[int]] = {}
     pool = _reused_pool(workers)
@@ -235,6 +234,9 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                     break
                 else:
                     chunk = []
+                    # Fewer items to a task towards the end, so that the last ones end
+                    # together (`_chunk_size` of the items left).
+                    most = _chunk_size(len(todo), workers)
                     for i in reversed(todo[-_task_items(*timed, most):]):
                         if i in suspects:
                             break
@@ -295,12 +297,12 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
 #: Seconds of work a local task is given when its items are short: long enough that the
 #: pool's own cost per task (about a millisecond, half of it in this process) is small,
 #: short enough that an interrupted run loses little and the last tasks end together.
-TASK_SECONDS = 0.05
+TASK_SECONDS = 0.1
 
 
 def _task_items(seconds: float, done: int, most: int) -> int:
     """Items in the next local task: one until items have finished (``done`` of them in
-    ``seconds``), then as many as last about `TASK_SECONDS`, at most ``most``."""
+    ``seconds`` of CPU time, which a busy machine does not stretch), then as many as last about `TASK_SECONDS`, at most ``most``."""
     if done <= 0 or seconds <= 0:
         return 1 if done <= 0 else most
     return max(1, min(most, int(TASK_SECONDS * done / seconds)))
@@ -309,16 +311,16 @@ def _task_items(seconds: float, done: int, most: int) -> int:
 def _apply_until_error(fn: Callable, items: list
                        ) -> tuple[list, BaseException | None, float]:
     """``[fn(item) for item in items]`` up to the first item that raises, that error (None
-    when none did), and the seconds they took: the work of one local task, whose finished
+    when none did), and the CPU seconds they took: the work of one local task, whose finished
     results still reach the caller when a later item fails."""
-    started = time.perf_counter()
+    started = time.process_time()
     results = []
     for item in items:
         try:
             results.append(fn(item))
         except Exception as exc:
-            return results, exc, time.perf_counter() - started
-    return results, None, time.perf_counter() - started
+            return results, exc, time.process_time() - started
+    return results, None, time.process_time() - started
 
 
 @contextmanager
