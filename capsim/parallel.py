@@ -218,7 +218,7 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
     losses = [0] * len(items)
     suspects: set[int] = set()
     window = IN_FLIGHT_PER_WORKER * workers
-    timed = [0.0, 0]        # seconds the finished tasks took, and their items
+    busy_s, busy_items = 0.0, 0     # CPU seconds the finished tasks took, their items
     running: dict[Future, list[int]] = {}
     pool = _reused_pool(workers)
     finished = False
@@ -237,7 +237,7 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                     # Fewer items to a task towards the end, so that the last ones end
                     # together (`_chunk_size` of the items left).
                     most = _chunk_size(len(todo), workers)
-                    for i in reversed(todo[-_task_items(*timed, most):]):
+                    for i in reversed(todo[-_task_items(busy_s, busy_items, most):]):
                         if i in suspects:
                             break
                         chunk.append(i)
@@ -267,8 +267,8 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                     errors.append(exc)
                 else:
                     results, error, seconds = fut.result()
-                    timed[0] += seconds
-                    timed[1] += len(results)
+                    busy_s += seconds
+                    busy_items += len(results)
                     yield from results
                     if error is not None:
                         errors.append(error)
@@ -302,7 +302,8 @@ TASK_SECONDS = 0.1
 
 def _task_items(seconds: float, done: int, most: int) -> int:
     """Items in the next local task: one until items have finished (``done`` of them in
-    ``seconds`` of CPU time, which a busy machine does not stretch), then as many as last about `TASK_SECONDS`, at most ``most``."""
+    ``seconds`` of CPU time, which a busy machine does not stretch), then as many as last
+    about `TASK_SECONDS`, at most ``most``."""
     if done <= 0 or seconds <= 0:
         return 1 if done <= 0 else most
     return max(1, min(most, int(TASK_SECONDS * done / seconds)))
