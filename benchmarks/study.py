@@ -7,8 +7,9 @@ scenario, a Sobol sweep on two cores, the first compile and the import, in one r
     process, one after the other on one core, the engine compiled beforehand: load + validate
     (``capsim.load_scenario``), network (``capsim.model.compile_network``), cohort
     (``capsim.demand.build_cohort``), engine (``capsim.model.run_engine``) and results
-    (``capsim.results.reduce_replication``); milliseconds, means over ``--rounds`` replications
-    (10; quick 3). Each round times one replication of every scenario in turn, so that a change
+    (all the rest of ``capsim.run.run_replication``: newborn care and the paediatric line,
+    ``capsim.results.reduce_replication``, their rows and the monthly counts); milliseconds,
+    means over ``--rounds`` replications (10; quick 3). Each round times one replication of every scenario in turn, so that a change
     in the machine's load falls on all of them. ``engine share`` is the engine's part of the
     five phases; ``replication/engine`` is (cohort + engine + results) / engine, what a
     replication of an already loaded scenario costs for each unit of simulation.
@@ -78,8 +79,11 @@ def scenario_files() -> list[Path]:
 def time_phases(path: Path, replication: int) -> dict[str, float]:
     """Seconds of each phase of one replication of the scenario at ``path``."""
     from capsim import load_scenario
+    from capsim.care import add_care
     from capsim.demand import build_cohort
     from capsim.model import compile_network, run_engine
+    from capsim.model.care import simulate_care
+    from capsim.monthly import monthly_counts
     from capsim.results import reduce_replication
 
     clock = time.perf_counter
@@ -92,8 +96,13 @@ def time_phases(path: Path, replication: int) -> dict[str, float]:
     t3 = clock()
     record = run_engine(net, cohort)
     t4 = clock()
+    # The rest of the replication as capsim.run.run_replication does it: newborn care and
+    # the paediatric line, the reduction, their rows, the monthly counts.
+    care = simulate_care(scenario, net, cohort, record, replication, scenario.run.seed)
     del cohort  # as capsim.run does before reducing
-    reduce_replication(net, record, replication, scenario.run.seed)
+    result = add_care(reduce_replication(net, record, replication, scenario.run.seed), net,
+                      care, scenario.horizon.sim_start)
+    result.monthly = monthly_counts(scenario, net, record)
     t5 = clock()
     return dict(zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True))
 
