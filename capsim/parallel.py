@@ -6,9 +6,7 @@ is ready, so a caller can store finished work at once (a crash later loses nothi
 yielded). Tasks must not depend on which worker runs them or in which order: capsim's
 replications draw every random number from (scenario seed, replication, stream name).
 
-Local worker processes are kept between runs of one process (`shutdown_workers` stops
-them): a study of many runs, or a notebook's successive runs, start them once. Workers never
-outlive the process that started them: each watches its parent and exits when
+Workers never outlive the process that started them: each watches its parent and exits when
 the parent is gone (on Linux the kernel also kills it at once), so a killed run leaves no
 process behind holding its output open. Ctrl-C (and SIGTERM in the command line) reaches only
 the parent, which stops the workers and keeps what finished.
@@ -118,40 +116,6 @@ def map_unordered(fn: Callable, items: Iterable, workers: int | None = 1, *,
     yield from _on_local_processes(fn, items, min(workers, len(items)), retries)
 
 
-#: The local pool kept between runs of this process, with its number of workers: the runs
-#: of a study, a notebook's successive runs, reuse its started processes.
-_kept: tuple[int, ProcessPoolExecutor] | None = None
-
-
-def _reused_pool(workers: int) -> ProcessPoolExecutor:
-    """The kept pool of ``workers`` processes, started when there is none (or one of
-    another size, which is shut down)."""
-    global _kept
-    if _kept is not None and _kept[0] == workers:
-        return _kept[1]
-    _discard(None)
-    pool = _pool(workers)
-    _kept = (workers, pool)
-    return pool
-
-
-def _discard(pool: ProcessPoolExecutor | None) -> None:
-    """Forget the kept pool (``pool``, or whichever when None) and shut it down (its
-    unfinished tasks, if any, are cancelled)."""
-    global _kept
-    if _kept is not None and (pool is None or _kept[1] is pool):
-        kept, _kept = _kept[1], None
-        kept.shutdown(wait=True, cancel_futures=True)
-    elif pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def shutdown_workers() -> None:
-    """Stop the local worker processes kept between runs (they stop by themselves when this
-    process ends; a new run starts new ones)."""
-    _discard(None)
-
-
 def _pool(workers: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -220,7 +184,7 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
     window = IN_FLIGHT_PER_WORKER * workers
     busy_s, busy_items = 0.0, 0     # CPU seconds the finished tasks took, their items
     running: dict[Future, list[int]] = {}
-    pool = _reused_pool(workers)
+    pool = _pool(workers)
     finished = False
     try:
         while todo or running:
@@ -282,16 +246,15 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                 suspects.update(chunk)
             if broken:
                 todo.extend(i for chunk in reversed(lost) for i in reversed(chunk))
-                _discard(pool)
-                pool = _reused_pool(workers)
+                pool.shutdown(wait=True)
+                pool = _pool(workers)
         finished = True
     finally:
         if not finished:
             # Left early (an error, Ctrl-C or SIGTERM here or in the caller, the iterator
-            # closed): the running tasks' results are not wanted, so do not wait for them,
-            # nor keep processes that may still be running them.
+            # closed): the running tasks' results are not wanted, so do not wait for them.
             _stop_workers(pool)
-            _discard(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 #: Seconds of work a local task is given when its items are short: long enough that the

@@ -20,6 +20,7 @@ from capsim.cli import build_parser
 from capsim.cli import main as cli_main
 from capsim.model import compile_network
 from capsim.parallel import (
+    TASK_SECONDS,
     WorkerLostError,
     _apply_until_error,
     _chunk_size,
@@ -241,7 +242,9 @@ def test_a_local_task_of_several_items_hands_back_those_before_the_one_that_fail
     assert _apply_until_error(partial(fail_on, bad=3), [4, 5])[:2] == ([16, 25], None)
     # Short items go several to a task once some have finished, long ones one by one.
     assert _task_items(0.0, 0, 16) == 1
-    assert _task_items(0.01, 10, 16) == 16 and _task_items(0.1, 10, 16) == 5
+    each = TASK_SECONDS / 5     # CPU seconds an item takes: five make a task
+    assert _task_items(10 * each, 10, 16) == 5 and _task_items(10 * each, 10, 3) == 3
+    assert _task_items(10 * each / 100, 10, 16) == 16
     assert _task_items(10.0, 2, 16) == 1
 
 
