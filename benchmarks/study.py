@@ -11,8 +11,9 @@ scenario, a Sobol sweep on two cores, the first compile and the import, in one r
     ``capsim.results.reduce_replication``, their rows and the monthly counts); milliseconds,
     means over ``--rounds`` replications (10; quick 3). Each round times one replication of
     every scenario in turn, so that a change in the machine's load falls on all of them.
-    ``engine share`` is the engine's part of the five phases; ``replication/engine`` is (cohort + engine + results) / engine, what a
-    replication of an already loaded scenario costs for each unit of simulation.
+    ``engine share`` is the engine's part of the five phases; ``replication/engine`` is
+    (cohort + engine + results) / engine, what a replication of an already loaded scenario
+    costs for each unit of simulation.
 (b) ``capsim sweep scenarios/sweeps/nanjiang-beds.yaml`` (Sobol, 576 runs) with 2 workers into a
     temporary folder, as a whole command: wall seconds (skipped by ``--quick``).
 (c) The first compile: ``capsim.model.ensure_compiled()`` in a fresh process whose numba cache
