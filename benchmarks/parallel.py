@@ -50,9 +50,19 @@ def warm_worker(path: str) -> int:
 
 
 def children_cpu() -> float:
-    """CPU seconds of this process's reaped child processes."""
+    """CPU seconds of this process's child processes: those reaped, and those still running
+    (the local workers capsim keeps between runs)."""
+    import psutil
+
     use = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return use.ru_utime + use.ru_stime
+    running = 0.0
+    for child in psutil.Process().children():
+        try:
+            times = child.cpu_times()
+        except psutil.NoSuchProcess:    # reaped meanwhile: counted by getrusage next time
+            continue
+        running += times.user + times.system
+    return use.ru_utime + use.ru_stime + running
 
 
 def assert_identical(a: capsim.Results, b: capsim.Results) -> None:

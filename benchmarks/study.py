@@ -1,23 +1,27 @@
 """Where the time of a whole study goes: the phases of one replication of every shipped
 scenario, a Sobol sweep on two cores, the first compile and the import, in one run.
 
-    python benchmarks/study.py [--quick] [--rounds N]
+    python benchmarks/study.py [--quick] [--large] [--rounds N]
 
 (a) For each shipped scenario (``scenarios/*.yaml``), the phases of one replication in this
     process, one after the other on one core, the engine compiled beforehand: load + validate
     (``capsim.load_scenario``), network (``capsim.model.compile_network``), cohort
     (``capsim.demand.build_cohort``), engine (``capsim.model.run_engine``) and results
-    (``capsim.results.reduce_replication``); milliseconds, means over ``--rounds`` replications
-    (10; quick 3). Each round times one replication of every scenario in turn, so that a change
-    in the machine's load falls on all of them. ``engine share`` is the engine's part of the
-    five phases; ``replication/engine`` is (cohort + engine + results) / engine, what a
-    replication of an already loaded scenario costs for each unit of simulation.
+    (all the rest of ``capsim.run.run_replication``: newborn care and the paediatric line,
+    ``capsim.results.reduce_replication``, their rows and the monthly counts); milliseconds,
+    means over ``--rounds`` replications (10; quick 3). Each round times one replication of
+    every scenario in turn, so that a change in the machine's load falls on all of them.
+    ``engine share`` is the engine's part of the five phases; ``replication/engine`` is
+    (cohort + engine + results) / engine, what a replication of an already loaded scenario
+    costs for each unit of simulation.
 (b) ``capsim sweep scenarios/sweeps/nanjiang-beds.yaml`` (Sobol, 576 runs) with 2 workers into a
     temporary folder, as a whole command: wall seconds (skipped by ``--quick``).
 (c) The first compile: ``capsim.model.ensure_compiled()`` in a fresh process whose numba cache
     folder (``NUMBA_CACHE_DIR``) is new and empty: seconds inside that process.
 (d) ``python -c "import capsim"``: median wall seconds of whole processes, timed as
     ``benchmarks/imports.py`` times them.
+(b') ``--large``: the same sweep with ``samples: 1024`` (9,216 runs) on 2 workers, wall
+    seconds (target at most 120 s; not among the targets of the last line).
 (e) 100 replications of ``scenarios/jizhou-alliance.yaml`` with ``capsim.simulate`` serially
     (``workers=1``) and on 2 local processes (``workers=2``), alternating, timed as
     ``benchmarks/parallel.py`` times them (3 rounds; quick 2): the median serial wall time over
@@ -61,6 +65,9 @@ PHASES = ("load + validate", "network", "cohort", "engine", "results")
 #: Targets: replication/engine, sweep seconds, first-compile seconds, import seconds.
 TARGETS = {"replication_over_engine": 2.0, "sobol_576_s": 10.0, "first_compile_s": 15.0,
            "import_s": 0.3, "parallel_2_workers_speedup": 1.8}
+#: ``--large``: the base sample N of the large Sobol study, and its target (wall seconds).
+LARGE_SAMPLES = 1024
+LARGE_TARGET_S = 120.0
 #: The targets that are floors; the others are ceilings.
 AT_LEAST = {"parallel_2_workers_speedup"}
 
@@ -73,8 +80,11 @@ def scenario_files() -> list[Path]:
 def time_phases(path: Path, replication: int) -> dict[str, float]:
     """Seconds of each phase of one replication of the scenario at ``path``."""
     from capsim import load_scenario
+    from capsim.care import add_care
     from capsim.demand import build_cohort
     from capsim.model import compile_network, run_engine
+    from capsim.model.care import simulate_care
+    from capsim.monthly import monthly_counts
     from capsim.results import reduce_replication
 
     clock = time.perf_counter
@@ -87,8 +97,13 @@ def time_phases(path: Path, replication: int) -> dict[str, float]:
     t3 = clock()
     record = run_engine(net, cohort)
     t4 = clock()
+    # The rest of the replication as capsim.run.run_replication does it: newborn care and
+    # the paediatric line, the reduction, their rows, the monthly counts.
+    care = simulate_care(scenario, net, cohort, record, replication, scenario.run.seed)
     del cohort  # as capsim.run does before reducing
-    reduce_replication(net, record, replication, scenario.run.seed)
+    result = add_care(reduce_replication(net, record, replication, scenario.run.seed), net,
+                      care, scenario.horizon.sim_start)
+    result.monthly = monthly_counts(scenario, net, record)
     t5 = clock()
     return dict(zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True))
 
@@ -108,19 +123,30 @@ def measure_phases(paths: list[Path], rounds: int) -> dict[str, dict[str, list[f
     return samples
 
 
-def time_sweep(workers: int = 2) -> dict:
+def time_sweep(workers: int = 2, samples: int | None = None) -> dict:
     """Wall seconds of ``capsim sweep`` of `SWEEP` with ``workers`` into a new folder, as
-    a whole command, and the simulations' own seconds as the command reports them."""
+    a whole command, and the simulations' own seconds as the command reports them; with
+    ``samples``, the same sweep with that base sample N (runs: N x (parameters + 2))."""
     with tempfile.TemporaryDirectory(prefix="capsim-study-") as tmp:
-        cmd = [sys.executable, "-m", "capsim", "sweep", str(SWEEP.relative_to(ROOT)), "--out",
-               tmp, "--workers", str(workers)]
+        spec = str(SWEEP.relative_to(ROOT))
+        if samples is not None:
+            import yaml
+
+            data = yaml.safe_load(SWEEP.read_text(encoding="utf-8"))
+            data["samples"] = samples
+            data["scenario"] = str((SWEEP.parent / data["scenario"]).resolve())
+            spec = str(Path(tmp) / "sweep.yaml")
+            Path(spec).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        cmd = [sys.executable, "-m", "capsim", "sweep", spec, "--out",
+               str(Path(tmp) / "out"), "--workers", str(workers)]
         started = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
         wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"the sweep failed:\n{done.stderr[-2000:]}")
     said = re.search(r"(\d+) simulations in ([\d.]+) s", done.stdout)
-    return {"command": " ".join(["capsim", *cmd[3:5], "--out", "<temporary folder>",
+    shown = cmd[4] if samples is None else f"<{SWEEP.name} with samples: {samples}>"
+    return {"command": " ".join(["capsim", "sweep", shown, "--out", "<temporary folder>",
                                  "--workers", str(workers)]),
             "wall_s": wall, "runs": int(said.group(1)) if said else None,
             "simulations_s": float(said.group(2)) if said else None}
@@ -186,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true",
                    help="fewer rounds and no sweep: a fast check (its figures are not the "
                    "targets')")
+    p.add_argument("--large", action="store_true",
+                   help=f"also the {LARGE_SAMPLES:,}-sample Sobol study of the same sweep "
+                   f"({LARGE_SAMPLES * 9:,} runs, on 2 cores; about two minutes)")
     p.add_argument("--rounds", type=int, default=None,
                    help="replications timed per scenario (default 10; quick 3)")
     args = p.parse_args(argv)
@@ -207,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(row["replication_over_engine"] for row in rows.values())
 
     sweep = None if quick else time_sweep()
+    large = time_sweep(samples=LARGE_SAMPLES) if args.large else None
     first_compile = time_first_compile()
     imports = time_import(5 if quick else 15)
     import_s = statistics.median(imports)
@@ -248,12 +278,16 @@ def main(argv: list[str] | None = None) -> int:
         "phases_ms": rows,
         "phase_samples_s": samples,
         "sweep": sweep,
+        "large_sweep": large,
         "first_compile_s": first_compile,
         "import_samples_s": imports,
         "parallel": parallel,
         "figures": figures, "targets": TARGETS, "met": met,
     }, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}")
+    if large is not None:
+        print(f"sobol-{large['runs']} on 2 cores: {large['wall_s']:.1f} s (target "
+              f"{LARGE_TARGET_S:g} s)")
     sobol = "skipped" if sweep is None else f"{sweep['wall_s']:.1f} s"
     print(f"replication/engine: {worst:.2f}, sobol-576 on 2 cores: {sobol}, "
           f"first compile: {first_compile:.1f} s, import: {import_s:.2f} s, "

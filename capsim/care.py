@@ -19,7 +19,14 @@ import pandas as pd
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
 from capsim.model.network import Network
-from capsim.results import ALL_YEARS, DAYS_PER_YEAR, REGION, ReplicationResult, Results
+from capsim.results import (
+    ALL_YEARS,
+    DAYS_PER_YEAR,
+    REGION,
+    ReplicationResult,
+    Results,
+    metrics_frame,
+)
 
 #: Columns of the monthly rows (`monthly_rows`).
 MONTHLY_COLUMNS = ["replication", "facility", "year", "month", "measure", "value"]
@@ -63,7 +70,10 @@ class _Periods:
         ok = year >= 0
         w = np.ones(t.shape[0]) if weight is None else weight
         col = np.where(fac >= 0, fac, nf)
-        np.add.at(out, (year[ok], col[ok]), w[ok])
+        # One bincount over the cells: it adds each cell's events in their order, as
+        # ``np.add.at`` did, so the sums keep their bits.
+        out[:ny] = np.bincount(year[ok] * (nf + 1) + col[ok], weights=w[ok],
+                               minlength=ny * (nf + 1)).reshape(ny, nf + 1)
         out[ny] = out[:ny].sum(axis=0)
         out[:, nf] = out[:, :nf].sum(axis=1) if nf else 0.0
         # Events without a facility count for the region only.
@@ -86,21 +96,9 @@ class _Periods:
         return out
 
     def frame(self, values: dict[str, np.ndarray], replication: int) -> pd.DataFrame:
-        """The long table replication, year, facility, metric, value of ``values``."""
-        cols = [*self.ids, REGION]
-        parts = []
-        for metric, table in values.items():
-            rows, columns = np.meshgrid(np.arange(len(self.labels)), np.arange(len(cols)),
-                                        indexing="ij")
-            value = table.ravel()
-            parts.append(pd.DataFrame({
-                "replication": np.full(value.shape[0], replication, dtype=np.int64),
-                "year": np.asarray(self.labels, dtype=object)[rows.ravel()],
-                "facility": np.asarray(cols, dtype=object)[columns.ravel()],
-                "metric": metric,
-                "value": np.where(np.isfinite(value), value, np.nan),
-            }))
-        return pd.concat(parts, ignore_index=True)
+        """The long table replication, year, facility, metric, value of ``values``, built in
+        one piece (as `capsim.results.reduce_replication` builds the maternity rows)."""
+        return metrics_frame(tuple(self.labels), (*self.ids, REGION), values, replication)
 
 
 def _with_region(beds: np.ndarray) -> np.ndarray:
@@ -213,6 +211,9 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
                   "paediatric_referrals_up": (rec.origin[moved], rec.t_h[moved]),
                   "paediatric_referrals_down": (placed[down], adm.down_h[down]),
                   "paediatric_out_of_region": (rec.origin[out], rec.t_h[out])}
+    # Counted with one unique over an integer per event, ordered as the table is: facility
+    # id (as text), year, month, then the measures in turn.
+    rank = np.argsort(np.argsort(np.asarray(net.ids, dtype=object), kind="stable"))
     parts = []
     for measure, (fac, t) in events.items():
         keep = (t >= t0) & (t < t1)
@@ -220,12 +221,16 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
         if not t.shape[0]:
             continue
         year, month = month_of_hours(sim_start, t)
-        frame = pd.DataFrame({"facility": np.asarray(net.ids, dtype=object)[fac],
-                              "year": year, "month": month})
-        counts = frame.value_counts(["facility", "year", "month"]).sort_index().reset_index()
-        counts.insert(0, "replication", replication)
-        counts.insert(4, "measure", measure)
-        parts.append(counts.rename(columns={"count": "value"}))
+        first = int(year.min())
+        code, count = np.unique((rank[fac] * (int(year.max()) - first + 1) + (year - first))
+                                * 12 + (month - 1), return_counts=True)
+        facility, rest = np.divmod(code, (int(year.max()) - first + 1) * 12)
+        by_rank = np.argsort(rank)
+        parts.append(pd.DataFrame({
+            "replication": np.full(code.shape[0], replication, dtype=np.int64),
+            "facility": np.asarray(net.ids, dtype=object)[by_rank[facility]],
+            "year": rest // 12 + first, "month": rest % 12 + 1,
+            "measure": measure, "value": count.astype(np.int64)}))
     if not parts:
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
     return pd.concat(parts, ignore_index=True)[MONTHLY_COLUMNS]

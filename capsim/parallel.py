@@ -173,28 +173,45 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -> Iterator:
-    """Run on a local process pool. When a process dies the whole pool breaks: yield what
-    finished, start a new pool and resubmit the tasks that were in flight. Those are suspects
-    and are rerun one at a time, alone in the pool, so that a further loss is the task's own."""
-    todo = list(range(len(items)))[::-1]        # a stack: next task at the end
+    """Run on a local process pool, several short items to a task (`_task_items`) so that
+    the pool's own work per task, and this process's share of it, do not outweigh short
+    items. When a process dies the whole pool breaks: yield what finished, start a new pool
+    and resubmit the items that were in flight. Those are suspects and are rerun one at a
+    time, alone in the pool, so that a further loss is the item's own."""
+    todo = list(range(len(items)))[::-1]        # a stack: next item at the end
     losses = [0] * len(items)
     suspects: set[int] = set()
     window = IN_FLIGHT_PER_WORKER * workers
-    running: dict[Future, int] = {}
+    busy_s, busy_items = 0.0, 0     # CPU seconds the finished tasks took, their items
+    running: dict[Future, list[int]] = {}
     pool = _pool(workers)
     finished = False
     try:
         while todo or running:
             broken = False
             while todo and len(running) < window:
-                if running and (todo[-1] in suspects or suspects & set(running.values())):
+                if todo[-1] in suspects:
+                    if running:
+                        break
+                    chunk = [todo[-1]]
+                elif any(suspects.intersection(c) for c in running.values()):
                     break
+                else:
+                    chunk = []
+                    # Fewer items to a task towards the end, so that the last ones end
+                    # together (`_chunk_size` of the items left).
+                    most = _chunk_size(len(todo), workers)
+                    for i in reversed(todo[-_task_items(busy_s, busy_items, most):]):
+                        if i in suspects:
+                            break
+                        chunk.append(i)
                 try:
-                    fut = pool.submit(fn, items[todo[-1]])
+                    fut = pool.submit(_apply_until_error, fn, [items[i] for i in chunk])
                 except BrokenExecutor:
                     broken = True
                     break
-                running[fut] = todo.pop()
+                del todo[-len(chunk):]
+                running[fut] = chunk
             done: set[Future] = set()
             alone = len(running) == 1
             if running:
@@ -203,25 +220,32 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                     # Every unfinished task of a broken pool fails: let them all settle.
                     broken = True
                     done, _ = wait(running)
-            lost, errors = [], []
-            for fut in sorted(done, key=running.__getitem__):
-                i = running.pop(fut)
+            lost: list[list[int]] = []
+            errors = []
+            for fut in sorted(done, key=lambda f: running[f][0]):
+                chunk = running.pop(fut)
                 exc = fut.exception()
                 if isinstance(exc, BrokenExecutor):
-                    lost.append(i)
+                    lost.append(chunk)
                 elif exc is not None:
                     errors.append(exc)
                 else:
-                    yield fut.result()
+                    results, error, seconds = fut.result()
+                    busy_s += seconds
+                    busy_items += len(results)
+                    yield from results
+                    if error is not None:
+                        errors.append(error)
             if errors:      # raised after yielding what finished beside it
                 raise errors[0]
-            for i in lost:
-                losses[i] += 1
-                if alone and losses[i] > retries:
-                    raise WorkerLostError(items[i], losses[i])
-            suspects.update(lost)
+            for chunk in lost:
+                for i in chunk:
+                    losses[i] += 1
+                    if alone and len(chunk) == 1 and losses[i] > retries:
+                        raise WorkerLostError(items[i], losses[i])
+                suspects.update(chunk)
             if broken:
-                todo.extend(reversed(lost))
+                todo.extend(i for chunk in reversed(lost) for i in reversed(chunk))
                 pool.shutdown(wait=True)
                 pool = _pool(workers)
         finished = True
@@ -231,6 +255,36 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
             # closed): the running tasks' results are not wanted, so do not wait for them.
             _stop_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: Seconds of work a local task is given when its items are short: long enough that the
+#: pool's own cost per task (about a millisecond, half of it in this process) is small,
+#: short enough that an interrupted run loses little and the last tasks end together.
+TASK_SECONDS = 0.1
+
+
+def _task_items(seconds: float, done: int, most: int) -> int:
+    """Items in the next local task: one until items have finished (``done`` of them in
+    ``seconds`` of CPU time, which a busy machine does not stretch), then as many as last
+    about `TASK_SECONDS`, at most ``most``."""
+    if done <= 0 or seconds <= 0:
+        return 1 if done <= 0 else most
+    return max(1, min(most, int(TASK_SECONDS * done / seconds)))
+
+
+def _apply_until_error(fn: Callable, items: list
+                       ) -> tuple[list, BaseException | None, float]:
+    """``[fn(item) for item in items]`` up to the first item that raises, that error (None
+    when none did), and the CPU seconds they took: the work of one local task, whose finished
+    results still reach the caller when a later item fails."""
+    started = time.process_time()
+    results = []
+    for item in items:
+        try:
+            results.append(fn(item))
+        except Exception as exc:
+            return results, exc, time.process_time() - started
+    return results, None, time.process_time() - started
 
 
 @contextmanager
@@ -377,13 +431,15 @@ def _on_dask(fn: Callable, items: list, client: Any, retries: int) -> Iterator:
                 c.cancel(list(pending))
 
 
-#: Tasks per dask worker thread a run is cut into, and the most items in one task.
+#: Tasks per worker (a dask worker thread or a local process) a run is cut into, and the
+#: most items in one task.
 TASKS_PER_THREAD = 4
 MAX_ITEMS_PER_TASK = 16
 
 
 def _chunk_size(n_items: int, threads: int) -> int:
-    """Items per dask task: enough tasks to keep every worker thread busy to the end
+    """Items per task (on dask or local processes): enough tasks to keep every worker busy
+    to the end
     (``TASKS_PER_THREAD`` each), at most ``MAX_ITEMS_PER_TASK`` items in one."""
     return max(1, min(MAX_ITEMS_PER_TASK, n_items // (TASKS_PER_THREAD * max(threads, 1))))
 

@@ -588,7 +588,15 @@ def _metrics_frame(cal: _Calendar, values: dict[str, np.ndarray],
                    replication: int) -> pd.DataFrame:
     """The long table replication, year, facility, metric, value of ``values`` ({metric:
     [row, column]}), non-finite values as NaN, built in one piece."""
-    year, facility, metric = _label_columns(*cal.labels, tuple(values))
+    return metrics_frame(*cal.labels, values, replication)
+
+
+def metrics_frame(years: tuple[str, ...], columns: tuple[str, ...],
+                  values: dict[str, np.ndarray], replication: int) -> pd.DataFrame:
+    """The long table replication, year, facility, metric, value of ``values`` ({metric:
+    [row, column]}, rows labelled by ``years`` and columns by ``columns``), non-finite values
+    as NaN, built in one piece."""
+    year, facility, metric = _label_columns(years, columns, tuple(values))
     value = np.stack(list(values.values())).ravel()
     value = np.where(np.isfinite(value), value, np.nan)
     return pd.DataFrame({"replication": np.full(value.shape[0], replication, dtype=np.int64),

@@ -36,11 +36,22 @@ def time_at_counts(fac: np.ndarray, start: np.ndarray, end: np.ndarray,
     f = np.asarray(fac, dtype=np.int64)[keep]
     s, e = s[keep], e[keep]
     grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
-    times = np.concatenate([s, e, np.tile(grid, nf)])
-    where = np.concatenate([f, f, np.repeat(np.arange(nf), days + 1)])
-    step = np.concatenate([np.ones(s.shape[0]), -np.ones(e.shape[0]),
-                           np.zeros(nf * (days + 1))])
-    order = np.lexsort((step, times, where))  # by facility, then time; ends before starts
+    if not s.shape[0] and days:
+        # Nothing under way: every day's hours are empty (as the pass below adds them).
+        zeros = np.zeros((nf, days))
+        return {"empty": np.tile(np.diff(grid), (nf, 1)), "full": zeros, "load": zeros.copy()}
+    # Ends, then the grid, then starts: a stable sort by time keeps that order among equal
+    # times (an interval ending at a midnight is over before the next day, one starting then
+    # is under way after it), and a stable sort by facility (a radix sort of small integers)
+    # keeps the time order: the order of sorting by (facility, time, step) in one sort of
+    # the three keys, at about half its cost.
+    times = np.concatenate([e, grid if nf == 1 else np.tile(grid, nf), s])
+    where = np.concatenate([f, np.repeat(np.arange(nf), days + 1), f])
+    step = np.concatenate([-np.ones(e.shape[0]), np.zeros(nf * (days + 1)),
+                           np.ones(s.shape[0])])
+    order = np.argsort(times, kind="stable")
+    small = np.int16 if nf < 2**15 else np.int64
+    order = order[np.argsort(where[order].astype(small), kind="stable")]
     times, where, step = times[order], where[order], step[order]
     # Every facility's count returns to zero by the grid's last point, so one running sum
     # over the facilities one after the other is each facility's count.

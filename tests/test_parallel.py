@@ -19,7 +19,14 @@ from capsim import ReplicationError, Results, simulate, validate_scenario
 from capsim.cli import build_parser
 from capsim.cli import main as cli_main
 from capsim.model import compile_network
-from capsim.parallel import WorkerLostError, _chunk_size, map_unordered
+from capsim.parallel import (
+    TASK_SECONDS,
+    WorkerLostError,
+    _apply_until_error,
+    _chunk_size,
+    _task_items,
+    map_unordered,
+)
 from capsim.run import ReplicationTask, run_replication
 
 SEED = 21
@@ -220,3 +227,30 @@ def test_pickled_tasks_of_one_scenario_share_the_rebuilt_scenario():
     assert a.scenario is b.scenario and a.scenario is not first
     c = pickle.loads(pickle.dumps(ReplicationTask(other, 0, 7)))
     assert c.scenario == other and c.scenario != first
+
+
+def fail_on(x: int, bad: int) -> int:
+    """Square ``x``; for ``bad``, raise ValueError."""
+    if x == bad:
+        raise ValueError(f"item {x} failed")
+    return x * x
+
+
+def test_a_local_task_of_several_items_hands_back_those_before_the_one_that_failed():
+    results, error, seconds = _apply_until_error(partial(fail_on, bad=3), [1, 2, 3, 4])
+    assert results == [1, 4] and str(error) == "item 3 failed" and seconds >= 0
+    assert _apply_until_error(partial(fail_on, bad=3), [4, 5])[:2] == ([16, 25], None)
+    # Short items go several to a task once some have finished, long ones one by one.
+    assert _task_items(0.0, 0, 16) == 1
+    each = TASK_SECONDS / 5     # CPU seconds an item takes: five make a task
+    assert _task_items(10 * each, 10, 16) == 5 and _task_items(10 * each, 10, 3) == 3
+    assert _task_items(10 * each / 100, 10, 16) == 16
+    assert _task_items(10.0, 2, 16) == 1
+
+
+def test_many_short_local_tasks_all_come_back_and_an_error_reaches_the_caller_unchanged():
+    got = sorted(map_unordered(partial(fail_on, bad=-1), range(300), workers=2))
+    assert got == [x * x for x in range(300)]
+    with pytest.raises(ValueError, match="^item 250 failed$"):
+        for _ in map_unordered(partial(fail_on, bad=250), range(300), workers=2):
+            pass

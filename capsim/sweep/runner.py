@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from capsim.run import default_workers, map_unordered, ready_engine, run_replication
@@ -51,8 +52,15 @@ def output_values(metrics: pd.DataFrame,
                   outputs: tuple[tuple[str, str, str], ...]) -> tuple[float, ...]:
     """Values of (year, facility, metric) ``outputs`` in one replication's metrics table
     (columns year, facility, metric, value), each in its metric's unit; NaN if absent."""
-    series = metrics.set_index(["year", "facility", "metric"])["value"]
-    return tuple(float(series.get(key, math.nan)) for key in outputs)
+    # A few outputs among a thousand rows: compared column by column, not indexed (building
+    # an index cost more than the lookups).
+    year, facility, metric, value = (metrics[c].to_numpy()
+                                     for c in ("year", "facility", "metric", "value"))
+    found = []
+    for y, f, m in outputs:
+        rows = np.flatnonzero((metric == m) & (facility == f) & (year == y))
+        found.append(float(value[rows[0]]) if rows.shape[0] else math.nan)
+    return tuple(found)
 
 
 def pending(sweep: Sweep, done: set[tuple[int, int]]) -> list[PointRun]:
