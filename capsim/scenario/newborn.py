@@ -93,16 +93,19 @@ class Cots(Strict):
         return int(getattr(self, level))
 
 
+_EITHER_WAY = f" At most {limits.MAX_CAPACITY:,} either way."
+
+
 class CotsChange(Strict):
     """Newborn cots a dated policy change adds at one facility, by level (cots; negative:
     removed)."""
 
     special: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
                            description="Special-care cots added, level II (cots)."
-                           + bound(limits.MAX_CAPACITY))
+                           + _EITHER_WAY)
     intensive: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
                              description="Intensive-care cots added, level III (cots)."
-                             + bound(limits.MAX_CAPACITY))
+                             + _EITHER_WAY)
 
     @model_validator(mode="before")
     @classmethod
