@@ -114,6 +114,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "lang_name": {"en": "English", "zh": "中文"},
     "app_facilities": {"en": "Facilities, from 1 January of", "zh": "各机构，自以下年份1月1日起"},
     "app_delivers": {"en": "Delivers", "zh": "提供助产"},
+    "app_special_cots": {"en": "Special-care cots", "zh": "新生儿病房床位"},
+    "app_intensive_cots": {"en": "Intensive-care cots", "zh": "新生儿重症监护床位"},
     "app_region": {"en": "Region-wide, from 1 January of", "zh": "全区域，自以下年份1月1日起"},
     "app_growth": {"en": "Births: change a year on top of the projection (%)",
                    "zh": "出生人口：在预测基础上每年变化（%）"},
