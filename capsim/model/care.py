@@ -69,7 +69,7 @@ class CareNetwork:
 
 
 def _bed_changes(net: Network, fields: tuple[str, ...]
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The beds of ``fields`` (`capsim.scenario.calendar.Capacity` names, one per bed type)
     as built [facility, bed type], the most each facility has in force at any date
     [facility, bed type], and the steps that change them: hours since the simulation's start,
