@@ -26,6 +26,7 @@ from scipy import special
 
 from capsim.distributions import Distribution
 from capsim.scenario.calendar import horizon_years
+from capsim.scenario.casemix import FacilityCasemix
 from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario
 from capsim.streams import stream, streams
 
@@ -431,31 +432,58 @@ def _initial_census(scenario: Scenario, seed: int, rep: int) -> tuple[np.ndarray
     the length-biased mix of postnatal stays (vaginal and caesarean, weighted by their shares
     at the start and their mean lengths), and what remains of it is a uniform share of that
     stay: the stationary remaining stay, whose mean is E[S^2] / (2 E[S]). A unit started at its
-    steady-state census then stays there instead of emptying at once."""
+    steady-state census then stays there instead of emptying at once. The women in bed at a
+    facility with its own casemix were booked there: its risk mix, caesarean rates and stays
+    give theirs."""
     counts = [f.initial_census for f in scenario.facilities]
     total = sum(counts)
     fac = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
     if total == 0:
         return fac, np.zeros(0)
     u = stream(seed, rep, "initial").random((total, 3))
-    stays = scenario.pathway.postnatal_los
-    cs = _caesarean_share_at_start(scenario)
-    # Women in bed after a caesarean, among those in bed: share x mean stay of each mode.
-    in_bed_cs = cs * stays.caesarean.mean / (cs * stays.caesarean.mean
-                                             + (1 - cs) * stays.vaginal.mean)
-    after_cs = u[:, 2] < in_bed_cs
-    stay = np.where(after_cs, _length_biased_ppf(stays.caesarean, u[:, 0]),
-                    _length_biased_ppf(stays.vaginal, u[:, 0]))
+    stay = np.empty(total)
+    own = {k for k, f in enumerate(scenario.facilities) if f.casemix is not None and counts[k]}
+    # The facilities with the region's casemix are drawn together, as they always were.
+    groups = [(np.isin(fac, list(own), invert=True), None),
+              *((fac == k, scenario.facilities[k].casemix) for k in sorted(own))]
+    for rows, casemix in groups:
+        if rows.any():
+            stay[rows] = _census_stays(scenario, casemix, u[rows])
     return fac, stay * HOURS_PER_DAY * u[:, 1]
 
 
-def _caesarean_share_at_start(scenario: Scenario) -> float:
+def _census_stays(scenario: Scenario, casemix: FacilityCasemix | None,
+                  u: np.ndarray) -> np.ndarray:
+    """The length-biased whole stays (days) of women found in bed, from their uniforms ``u``
+    [woman, 3] (0: the stay's quantile, 2: its mode), under the region's casemix or a
+    facility's own."""
+    stays = scenario.pathway.postnatal_los
+    vaginal, caesarean = stays.vaginal, stays.caesarean
+    if casemix is not None:
+        vaginal = casemix.postnatal_vaginal or vaginal
+        caesarean = casemix.postnatal_caesarean or caesarean
+    cs = _caesarean_share_at_start(scenario, casemix)
+    # Women in bed after a caesarean, among those in bed: share x mean stay of each mode.
+    in_bed_cs = cs * caesarean.mean / (cs * caesarean.mean + (1 - cs) * vaginal.mean)
+    after_cs = u[:, 2] < in_bed_cs
+    return np.where(after_cs, _length_biased_ppf(caesarean, u[:, 0]),
+                    _length_biased_ppf(vaginal, u[:, 0]))
+
+
+def _caesarean_share_at_start(scenario: Scenario,
+                              casemix: FacilityCasemix | None = None) -> float:
     """Share of deliveries by caesarean, planned or emergency, under the rates in force at the
-    start (probability)."""
+    start, of the region's women or of those booked at a facility with ``casemix``
+    (probability)."""
     demand = scenario.demand
-    planned = demand.caesarean_schedule("planned")[0][1]
-    emergency = demand.caesarean_schedule("emergency")[0][1]
-    return float(sum(demand.risk_mix[c] * (planned[c] + (1 - planned[c]) * emergency[c])
+    planned: dict[str, float] = dict(demand.caesarean_schedule("planned")[0][1])
+    emergency: dict[str, float] = dict(demand.caesarean_schedule("emergency")[0][1])
+    mix: Mapping[RiskColour, float] = demand.risk_mix
+    if casemix is not None:
+        planned.update({str(c): p for c, p in casemix.planned_caesarean_rate.items()})
+        emergency.update({str(c): p for c, p in casemix.emergency_caesarean_rate.items()})
+        mix = casemix.risk_mix or mix
+    return float(sum(mix[c] * (planned[c] + (1 - planned[c]) * emergency[c])
                      for c in RISK_COLOURS))
 
 

@@ -127,3 +127,11 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def text_columns(text: str) -> int:
+    """Columns ``text`` takes in a terminal (a count): a Chinese character (East Asian wide
+    or full-width) takes two, any other one."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -82,6 +82,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{n} verdict(s) rest on capsim's defaults rather than on the scenario's own data "
               "(marked *).",
         "zh": "有 {n} 项判定依据 capsim 默认值而非方案自身数据（以 * 标出）。"},
+    "check_points": {"en": "{value} pp", "zh": "{value} 个百分点"},
     "check_ratios": {"en": "Ratios: planned -> simulated [95% CI]",
                      "zh": "配置比例：规划值 -> 模拟值 [95%置信区间]"},
     # the load offered before a run (capsim.scenario.offered)
@@ -227,6 +228,8 @@ STRINGS: dict[str, dict[str, str]] = {
                  "zh": "每千分娩量所需产科床位（张）"},
     "sizing_facilities": {"en": "Facilities: simulated requirement",
                           "zh": "各机构：模拟得出的需求"},
+    "sizing_delivery_beds": {"en": "Delivery beds needed per 1,000 (facilities with two pools)",
+                             "zh": "每千分娩量所需产床（产床与病房床位分开的机构）"},
     "sizing_ratio": {"en": "Flat ratio standard: {value} beds per 1,000",
                      "zh": "统一配置标准：每千分娩量 {value} 张"},
     "sizing_theory": {"en": "Queueing theory, one isolated facility ({levels})",
@@ -281,6 +284,12 @@ STRINGS: dict[str, dict[str, str]] = {
                            "now|ratio|workload|needed|gap|th now|needed|met|least",
                      "zh": "年份|机构|年分娩量|现有床位|按比例|所需|缺口|每千|现有助产士|按比例|按"
                            "工作量|所需|缺口|现有手术室|所需|达到|最少"},
+    "cots_columns": {"en": "facility|level|births/yr|offered load|cots now|needed|/1000 births",
+                     "zh": "机构|级别|年出生数|负荷|现有床位|所需|每千出生"},
+    "cots_special": {"en": "special care", "zh": "特别护理"},
+    "cots_intensive": {"en": "intensive care", "zh": "重症监护"},
+    "size_delivery_columns": {"en": "delivery beds now|needed|gap",
+                              "zh": "现有产床|所需产床|产床缺口"},
     "init_exists": {"en": "{folder}: already holds {files}; capsim init never overwrites a "
                           "file (choose another folder or move them)",
                     "zh": "{folder}：已有 {files}；capsim init "
@@ -298,13 +307,63 @@ STRINGS: dict[str, dict[str, str]] = {
                            "in percentage points.",
                      "zh": "配对差值（比较方案 - 基线），全区域，均值 [95%置信区间]；比例以百分点表"
                            "示。"},
+    "compare_all": {"en": "all", "zh": "全期"},
+    "compare_common_years": {
+        "en": "{name} covers {horizon} and the baseline {base}: only {years} is compared, not "
+              "the whole period.",
+        "zh": "方案 {name} 覆盖 {horizon} 年，基线方案覆盖 {base} 年：只比较共同的 {years} 年，"
+              "不比较整个规划期。"},
     "validate_ok": {"en": "{file}: valid — {name}: {n} facilities ({deliver} deliver), "
                           "{deliveries} deliveries in {year}, {start} to {end}",
                     "zh": "{file}：有效——{name}：{n} 家机构（{deliver} 家助产），{year}年分娩 "
                           "{deliveries} 例，{start} 至 {end}"},
+    # capsim run (console)
+    "run_head": {"en": "{name}: {n} replications, seed {seed}, {engine}, {start} to {end} "
+                       "(warm-up {warmup} days discarded), {elapsed:.1f} s",
+                 "zh": "{name}：重复 {n} 次，随机种子 {seed}，{engine}，{start} 至 {end}"
+                       "（预热 {warmup} 天，已舍弃），用时 {elapsed:.1f} 秒"},
+    "engine_compiled": {"en": "compiled engine", "zh": "编译引擎"},
+    "engine_simpy": {"en": "simpy engine", "zh": "simpy 模型"},
+    "run_accounted": {"en": "Women accounted for (mean per replication): {arrivals} arrived = "
+                            "{delivered} delivered in region + {out} transferred out of region + "
+                            "{progress} still in care",
+                      "zh": "产妇去向核对（每次重复的平均值）：到达 {arrivals} 人 = 区域内分娩 "
+                            "{delivered} 人 + 转出本区域 {out} 人 + 期末仍在院 {progress} 人"},
+    "run_halve": {"en": "About {n} replications would halve every interval.",
+                  "zh": "约 {n} 次重复可使每个置信区间的宽度减半。"},
+    "run_region": {"en": "Region — mean [95% confidence interval] over replications, ± "
+                         "half-width, and the spread of single replications (p5-p95: one year's "
+                         "outcome can fall anywhere in it).",
+                   "zh": "全区域——各次重复的均值 [95%置信区间]、± 半宽，以及单次重复的分布范围"
+                         "（第5-95百分位：某一年的实际结果可能落在其中任何位置）。"},
+    "run_spread": {"en": "p5-p95", "zh": "第5-95百分位"},
+    "run_by_facility": {"en": "By facility (mean [95% CI]):",
+                        "zh": "各机构（均值 [95%置信区间]）："},
+    "wrote_file": {"en": "wrote {path}", "zh": "已写入 {path}"},
+    "import_done": {"en": "{out}: {n} facilities from {table}; the region's risk mix and "
+                          "caesarean rates are defaults marked in the file: check them",
+                    "zh": "{out}：由 {table} 导入 {n} 个机构；全区域的风险构成和剖宫产率为默认值，"
+                          "已在文件中标出：请核对"},
+    "sweep_head": {"en": "{name}: {method}, {points} points x {n} replications = {runs} "
+                         "simulations; {done} already in {store}",
+                   "zh": "{name}：{method}，{points} 个取值点 × {n} 次重复 = {runs} 次模拟；"
+                         "{store} 中已有 {done} 次"},
+    "sweep_method_oat": {"en": "oat", "zh": "单因素"},
+    "sweep_method_grid": {"en": "grid", "zh": "网格"},
+    "sweep_method_morris": {"en": "morris", "zh": "Morris 筛选"},
+    "sweep_method_sobol": {"en": "sobol", "zh": "Sobol 指数"},
+    "sweep_kept": {"en": "Finished simulations are kept in {store}; run the same command again "
+                         "to resume.",
+                   "zh": "已完成的模拟保存在 {store} 中；再次运行同一命令即可续算。"},
+    "sweep_done": {"en": "{runs} simulations in {seconds:.1f} s",
+                   "zh": "{runs} 次模拟，用时 {seconds:.1f} 秒"},
+    "app_serving": {"en": "capsim app: {url} (Ctrl-C stops it)",
+                    "zh": "capsim app：{url}（按 Ctrl-C 停止）"},
     "cli_error": {"en": "error: {message}", "zh": "错误：{message}"},
     "cli_usage_error": {"en": "error: {prog}: {message} (see {prog} --help)",
                         "zh": "错误：{prog}：{message}（参见 {prog} --help）"},
+    "error_problem": {"en": "{file}: {field}: {reason}", "zh": "{file}：{field}：{reason}"},
+    "error_file": {"en": "{file}: {reason}", "zh": "{file}：{reason}"},
     "cli_terminated": {"en": "terminated", "zh": "已终止"},
     "cli_interrupted": {"en": "interrupted", "zh": "已中断"},
     "report_wrote": {"en": "Wrote {path} ({mb:.1f} MB): {name}, {n} replications, seed {seed}",
@@ -362,7 +421,7 @@ STRINGS: dict[str, dict[str, str]] = {
                     "zh": "没有读数未达到其标准或目标。"},
     "one_gap": {"en": "{name}: furthest short at {where} in {year} ({reading}); "
                       "{n} facilities fall short of it.",
-                "zh": "{name}：{where}{year}年差距最大（{reading}）；共{n}个机构未达到。"},
+                "zh": "{name}：{where}（{year}年）差距最大（{reading}）；共{n}个机构未达到。"},
     "one_needs": {"en": "Queueing theory at the loads this run carried, for the default "
                         "service levels, finds short: {items}. capsim size confirms these "
                         "figures by simulation.",
@@ -665,16 +724,33 @@ STRINGS: dict[str, dict[str, str]] = {
     "ft_ward_beds_note": {"en": "obstetric ward beds: antenatal and postnatal (beds)",
                           "zh": "产科病房床位：产前与产后（张）"},
     "ft_delivery_beds": {"en": "delivery beds", "zh": "产床"},
-    "ft_delivery_beds_note": {"en": "delivery and labour beds (beds)", "zh": "产床及待产床（张）"},
+    "ft_delivery_beds_note": {"en": "delivery and labour beds, held from labour through birth "
+                                    "and recovery (beds); blank: one pool, the ward beds; 0 "
+                                    "or blank without deliveries",
+                              "zh": "产床及待产床，从临产到分娩及产后观察占用（张）；留空则产科床位为"
+                                    "一个床位池；无分娩的机构填 0 或留空"},
     "ft_midwives": {"en": "midwives", "zh": "助产士人数"},
-    "ft_midwives_note": {"en": "head-count (persons); blank: from the largest shift and the "
-                               "region's roster",
-                         "zh": "在编人数（人）；留空则按最大班次在岗人数和全区排班推算"},
+    "ft_midwives_note": {"en": "head-count (persons), at least the busiest shift; blank: "
+                               "derived from the shifts, each midwife on one shift a day at "
+                               "the region's availability",
+                         "zh": "在编人数（人），不少于最大班次在岗人数；留空则按各班次在岗人数推算"
+                               "（每人每天一个班次，按全区出勤率）"},
     "ft_midwives_am": {"en": "midwives on duty, morning", "zh": "早班在岗助产士"},
     "ft_midwives_pm": {"en": "midwives on duty, afternoon", "zh": "中班在岗助产士"},
     "ft_midwives_night": {"en": "midwives on duty, night", "zh": "夜班在岗助产士"},
-    "ft_shift_note": {"en": "midwives on duty on this shift (persons)",
-                      "zh": "该班次在岗助产士（人）"},
+    "ft_shift_note": {"en": "midwives on duty on this shift (persons): the facility's own "
+                            "roster; give the morning and afternoon shifts (the afternoon "
+                            "shift runs through the night when there is no night shift)",
+                      "zh": "该班次在岗助产士（人），即本机构排班；至少填早班和中班（无夜班时"
+                            "中班延续至次日早班）"},
+    "ft_am_start": {"en": "morning shift starts", "zh": "早班开始时间"},
+    "ft_pm_start": {"en": "afternoon shift starts", "zh": "中班开始时间"},
+    "ft_night_start": {"en": "night shift starts", "zh": "夜班开始时间"},
+    "ft_start_note": {"en": "hour the shift starts, 0-23 or 08:00; a shift lasts until the "
+                            "next one starts; blank: morning 08:00, afternoon 17:00, night "
+                            "00:00",
+                      "zh": "班次开始时间，0-23 或 08:00；每班持续到下一班开始；留空则早班 "
+                            "08:00、中班 17:00、夜班 00:00"},
     "ft_obstetricians": {"en": "obstetricians", "zh": "产科医师"},
     "ft_obstetricians_note": {"en": "head-count (persons)", "zh": "在编人数（人）"},
     "ft_theatres": {"en": "theatres", "zh": "手术室"},
@@ -904,6 +980,36 @@ HELP_ZH: dict[str, str] = {
                      "表示不测算该项）。默认：标准目录中"
                      "经方案目标设定后的服务水平",
     "rounds": "充足容量模拟之后最多的模拟轮次（默认10）",
+    "import:line": "把机构表（CSV 或 xlsx）转换为方案文件",
+    "import": "把机构表（每行一个机构：编号、名称、级别、病房床位、产床、助产士人数或各班次在岗助"
+              "产士、产科医师、手术室、服务能力、剖宫产率、分娩量、坐标；表头可用中文或英文）转换为"
+              "方案文件，其中每个取值都注明来自表中哪一行。每个有误的单元格都会被拒绝，并给出行、列"
+              "和原因。--template DIR 写出待填写的表格（.xlsx 和 .csv）。",
+    "import.out": "要写入的方案文件（YAML）",
+    "import.table": "机构表（UTF-8 编码的 .csv，或 .xlsx）",
+    "import.name": "方案名称（默认：机构表的文件名）",
+    "import.start_year": "模拟的第一个日历年（默认：明年）",
+    "import.template": "把中英双语模板（facility-table.xlsx 和 .csv）写入 DIR",
+    "observed:line": "将实际上报的月统计与模拟结果的5-95%区间对照",
+    "observed": "把 TABLE 中实际上报的各月数据（每行一个机构一个月，每列一项指标，格式同运行结果中的"
+                " monthly-form.csv；CSV 或 Excel，表头可用中文或英文）与 RESULTS_DIR 中运行结果的模"
+                "拟5-95%区间对照，打印落在区间内的月份比例：若模型符合本地区实际，约为90%。每个有误"
+                "的单元格都会被拒绝，并给出行、列和原因。",
+    "observed.out": "写出每个实际上报月份及其模拟区间的 CSV 文件",
+    "observed.lang": "输出语言",
+    "observed.table": "实际上报的月统计（UTF-8 编码的 .csv，或 .xlsx）",
+    "observed.results": "capsim run 写出的结果文件夹",
+    "app:line": "在浏览器中打开方案推演页面，供规划会议使用",
+    "app": "在 127.0.0.1 上为一个方案提供推演页面：按机构和年份修改床位、人员、手术室和分娩量，修改"
+           "出生增长、剖宫产率和转诊规则，数秒内即可看到标准与目标判定、与基线方案的差异及95%置信区"
+           "间（公共随机数）、床位使用率、转诊流向图和测算所需配置。可把此方案保存为继承原方案的文"
+           "件，并下载报告。需要安装 app 附加组件：pip install 'capsim[app]'。",
+    "app.scenario": "方案文件（YAML 或 TOML）：基线方案",
+    "app.lang": "页面打开时的语言（页面上可切换）",
+    "app.replications": "基线方案和每个推演方案的重复次数（默认：方案中的设定）",
+    "app.port": "127.0.0.1 上的端口（默认：8765；0 表示任一空闲端口）",
+    "app.save_dir": "“保存此方案”写入的文件夹（默认：方案文件所在文件夹）",
+    "app.no_browser": "不在浏览器中打开页面",
 }
 
 
@@ -1022,6 +1128,102 @@ FIELD_ZH: dict[str, str] = {
     "referral.changes[].eligibility.*.capabilities": "分娩机构必须具备的处置能力（新规则）。",
     "referral.changes[].note": "原因（来源或理由）。",
     "referral.order": "各机构产妇需转往他处时依次尝试的机构（未列出时按距离由近及远）。",
+    "referral.split": "某机构需转往他处的产妇（计划转诊、无床、急诊）按权重分配到各机构，而不是都先"
+                      "尝试转诊顺序中的第一个：每名产妇先尝试按权重抽中的机构，再按转诊顺序尝试其余"
+                      "机构（相对权重）。",
+    "referral.split.*": "转出产妇分配到该目标机构的权重（相对权重）。",
+    # two bed pools, a facility's own roster and casemix
+    "facilities[].ward_beds": "产科病房床位，供产前住院和产后住院使用，与 delivery_beds 并用（张）；"
+                              "即该机构的 beds（二者给出其一，或两者相等）。每千分娩量床位数按此计"
+                              "算，与配置标准一致。最多10,000。",
+    "facilities[].delivery_beds": "产床（含待产床），自临产占用至分娩及产后观察结束（张）；给出时该机"
+                                  "构有两类床位，其 beds 即病房床位。无空产床时临产产妇转院；产后观"
+                                  "察结束时无空病房床位则继续占用产床（出院受阻）。最多10,000。",
+    "facilities[].roster": "本机构按班次或按小时的在岗人员，代替全区排班（pathway.roster）。",
+    "facilities[].roster.shifts": "一天的各个班次及其开始时间和在岗人员，如 白班 08:00 助产士16人、"
+                                  "夜班 17:00 助产士3人。最多24个班次。",
+    "facilities[].roster.shifts[].name": "班次名称（am、pm、night、白班等）。最多200个字符。",
+    "facilities[].roster.shifts[].start": "班次开始的钟点，0-23；持续到下一班次开始（时）。",
+    "facilities[].roster.shifts[].midwives": "本班次在岗助产士（人）。最多10,000。",
+    "facilities[].roster.shifts[].obstetricians": "本班次在岗产科医师（人）；不填则按全区排班由编制"
+                                                  "人数折算在岗人数。最多10,000。",
+    "facilities[].roster.midwives_by_hour": "一天中每小时在岗的助产士，从 00:00 开始；24个数（人）。",
+    "facilities[].roster.obstetricians_by_hour": "一天中每小时在岗的产科医师，从 00:00 开始；24个数"
+                                                 "（人）。不填则按全区排班由编制人数折算。",
+    "facilities[].casemix": "在本机构建册产妇的病例构成（与全区域不同之处）：风险构成、剖宫产率、住院"
+                            "时间、产程和并发症。",
+    "facilities[].casemix.risk_mix": "在本机构建册产妇各风险等级所占比例，合计为1（比例）。五种颜色"
+                                     "全部给出，或都不给出（用全区构成）。",
+    "facilities[].casemix.risk_mix.*": "在本机构建册产妇中该风险等级所占比例（比例）。",
+    "facilities[].casemix.planned_caesarean_rate": "按风险等级的计划（临产前）剖宫产概率（概率）；未"
+                                                   "列出的颜色用全区比率。列出的颜色在全区按日期"
+                                                   "改变剖宫产率时保持此比率。",
+    "facilities[].casemix.planned_caesarean_rate.*": "该风险等级的计划剖宫产概率（概率）。",
+    "facilities[].casemix.emergency_caesarean_rate": "按风险等级的临产产妇需紧急剖宫产的概率（概率）"
+                                                     "；未列出的颜色用全区比率。",
+    "facilities[].casemix.emergency_caesarean_rate.*": "该风险等级的紧急剖宫产概率（概率）。",
+    "facilities[].casemix.intrapartum_complication": "按风险等级的产时需危重孕产妇救治的并发症概率（"
+                                                     "概率）；未列出的颜色用全区概率。",
+    "facilities[].casemix.intrapartum_complication.*": "该风险等级的产时并发症概率（概率）。",
+    "facilities[].casemix.postnatal_vaginal": "阴道分娩后的住院时间（天）。",
+    "facilities[].casemix.postnatal_caesarean": "剖宫产后的住院时间（天）。",
+    "facilities[].casemix.labour": "在本机构建册的所有产妇的活跃期时长（小时）。",
+    "facilities[].casemix.labour_by_colour": "按风险等级的活跃期时长（小时），优先于 labour。",
+    "facilities[].casemix.labour_by_colour.*": "该风险等级的活跃期时长（小时），优先于 labour。",
+    "facilities[].casemix.labour_with_complication": "发生产时并发症的产妇的活跃期时长（小时），优先"
+                                                     "于前两项。",
+    "policy[].delivery_beds": "产床的增减（张），用于有两类床位的机构；这些机构的 beds 即病房床位。"
+                              "增减各最多10,000。",
+    "pathway.midwife_rule": "queue：临产产妇等待空闲助产士；ratio：照护立即开始，并记录临产产妇多于"
+                            "在岗助产士可照护人数的时间（midwife_ratio_exceeded_share）。",
+    "pathway.recovery_hours": "有两类床位的机构中，产妇分娩后留在产床上观察、再转入病房床位的时间（"
+                              "小时）。默认2小时：即产后2小时观察。最多525,600。",
+    # the region's population, when demand is projected from it
+    "demand.population.women": "按日历年和五岁年龄组的育龄妇女人数（人）。列出年份之间线性插值。",
+    "demand.population.fertility": "按五岁年龄组的年龄别生育率（每千名妇女每年出生数）。最多1,000。",
+    "demand.population.fertility_multiplier": "按日历年的生育率政策乘数，1.1 即 +10%（如生育补贴）"
+                                              "（倍数）；未列出的年份为1。最多100。",
+    "demand.population.delivered_in_region": "本区域妇女每次生育对应在本区域的分娩数（比例）；部分妇"
+                                             "女在区外分娩时小于1，区外妇女来本区域分娩时大于1。",
+    # newborn care
+    "newborn": "新生儿救治。",
+    "newborn.need.special.*": "按母亲风险等级，阴道分娩后新生儿需要特别护理（二级新生儿床位）的概率"
+                              "（概率）。默认值为假设（参考指南），随风险升高。",
+    "newborn.need.intensive.*": "按母亲风险等级，阴道分娩后新生儿需要重症监护（三级新生儿床位）的概率"
+                                "（概率）。默认值为假设（参考指南），使每千例出生约占用1张重症监护床"
+                                "位（Field DJ et al., BMJ 1989）。",
+    "newborn.need.caesarean_factor": "剖宫产分娩后两项概率均乘以此数（倍数）。默认1.5，为假设（参考指"
+                                     "南）。最多100。",
+    "newborn.cots": "按机构标识的新生儿床位；未列出的机构没有。",
+    "newborn.cots.*.special": "特别护理新生儿床位，二级（张）。最多10,000。",
+    "newborn.cots.*.intensive": "重症监护新生儿床位，三级（张）。最多10,000。",
+    "newborn.stay.special": "占用特别护理床位的时间（天）。默认均值7天、标准差5天：为假设（参考指南）"
+                            "。",
+    "newborn.stay.intensive": "占用重症监护床位的时间（天）。默认均值14天、标准差12天：为假设（参考指"
+                              "南）。",
+    "newborn.centres": "危重新生儿救治中心（机构标识）。指定后只有这些中心收治需要重症监护的新生儿；"
+                       "每个中心须有重症监护床位。国家要求市级和县级至少各有一个（国卫办妇幼发〔2017〕"
+                       "40号）。",
+    "newborn.mother_accompanies": "新生儿转运时母亲随行的概率（概率）；只计数：本模型不模拟母亲自己"
+                                  "的床位，产妇结果不受影响。",
+    # the paediatric service line
+    "paediatric": "儿科服务。",
+    "paediatric.groups": "病种组。最多10,000个。",
+    "paediatric.groups[].id": "简短标识（小写字母、数字、- 和 _）。",
+    "paediatric.groups[].admissions": "全区域每年住院患儿数，未计增长（人/年）。最多5,000,000。",
+    "paediatric.groups[].month_profile": "各月住院量，从一月开始；12个数，按均值为1缩放（相对权重）。",
+    "paediatric.groups[].severity.*": "轻度、中度和重度病例所占比例，合计为1（比例）。",
+    "paediatric.groups[].stay": "占用儿科床位的时间（天）。",
+    "paediatric.beds.*": "按机构标识的儿科床位（张）；未列出的机构没有。",
+    "paediatric.presentation.*": "患儿首诊机构：按机构标识的比例，合计为1（比例）。",
+    "paediatric.severity_level.*": "收治各严重程度患儿的最低机构级别。",
+    "paediatric.down_referral_after": "上转患儿病情稳定、在首诊机构有空床时转回的住院时间比例；不填"
+                                      "则不转回（比例）。默认0.5，为假设。",
+    "paediatric.annual_growth": "自规划期第一年起住院量的年增长率（比例）。最多1。",
+    "paediatric.beds": "按机构标识的儿科床位（张）；未列出的机构没有。",
+    "paediatric.presentation": "患儿首诊机构：按机构标识的比例，合计为1（比例）。",
+    "paediatric.severity_level": "收治各严重程度患儿的最低机构级别。",
+    "paediatric.groups[].severity": "轻度、中度和重度病例所占比例，合计为1（比例）。",
 }
 
 #: The part of a distribution a parameter path ends in, in Chinese.
@@ -1039,8 +1241,11 @@ def field_description_zh(path: str) -> str | None:
     import re
 
     key = re.sub(r"\[[^\]]*\]", "[]", path)
-    key = re.sub(r"\.(green|yellow|orange|red|purple)(?=\.|$)", ".*", key)
-    key = re.sub(r"^(demand\.booking|referral\.order)\..*$", r"\1.*", key)
+    key = re.sub(r"\.(green|yellow|orange|red|purple|mild|moderate|severe)(?=\.|$)", ".*", key)
+    key = re.sub(r"^(demand\.booking|referral\.order|paediatric\.beds|paediatric\.presentation)"
+                 r"\..*$", r"\1.*", key)
+    key = re.sub(r"^(referral\.split)\..*$", r"\1.*", key)
+    key = re.sub(r"^newborn\.cots\.[^.]+\.", "newborn.cots.*.", key)
     key = re.sub(r"^(demand\.trend\.index|demand\.deliveries_by_year)\..*$", r"\1", key)
     if key in FIELD_ZH:
         return FIELD_ZH[key]
@@ -1048,3 +1253,131 @@ def field_description_zh(path: str) -> str | None:
     if part in DISTRIBUTION_PART_ZH and head in FIELD_ZH:
         return f"{FIELD_ZH[head]} {DISTRIBUTION_PART_ZH[part]}"
     return None
+
+
+#: The notes of the packaged catalogue's standards (capsim/data/standards.yaml) in Chinese,
+#: by standard id; a scenario's own targets keep the note their file gives.
+CATALOGUE_NOTE_ZH: dict[str, str] = {
+    "beds-per-1000": "“按照每千分娩量产科床位数一七张 … 的配置标准”（数字按原文写法）。见于一个城市的行动"
+                     "计划；未找到全国性的原始文件。机构的计划分娩量 = 全区域计划分娩量 × 该机构建册比例。",
+    "midwives-per-1000": "“每千分娩量六名助产士”。助产士按编制人数计。见于一个城市的行动计划；未找到全国"
+                         "性的原始文件。",
+    "obstetricians-per-bed": "原文缺少该数字（“每张产科床位名产科医生”）；0.4 为通常引用的全国数字，属于假"
+                             "设，需对照现行全国文件核实。已知本地数字时请在方案中覆盖该阈值。",
+    "ddi-30-min": "“紧急剖宫产自决定手术至胎儿娩出时间(DDI)应当努力控制在三零分钟以内并逐步缩短”。原文未规定"
+                  "手术所占比例；capsim 核对30分钟内完成95%（为假设）。已报道的比例：国内30.3%-72.2%，英国"
+                  "66.3%（已发表的医院审计）。",
+    "out-of-region-falling": "逐次重复将每年与上一年比较（公共随机数）；规划期只有一年时不适用。",
+    "occupancy-85": "来自一项模拟研究的规划参考，并非正式标准（Bain et al., MJA 2010;192:42）。统一的"
+                    "85%在小机构比在大机构转出更多产妇（de Bruin et al., Ann Oper Res 2010;178:23）。",
+    "cots-per-1000-births": "规划参考，并非国家标准：对38,700例出生测得的区域平均需求（各单位联网运转时每"
+                            "千例出生1.0张高依赖床位）。统一比例对小单位配置不足：年出生1,000例的单位每千例"
+                            "需9.0张低依赖床位，年出生6,000例的单位需4.5张。未找到国内每千例出生的数字；"
+                            "2017年国家指南（危重孕产妇和危重新生儿救治中心建设与管理指南，国卫办妇幼发〔2017〕"
+                            "40号）要求市级和县级至少各有一个危重新生儿救治中心。仅对有新生儿救治的方案判定。",
+    "intensive-cots-per-1000-births": "规划参考，并非国家标准：英格兰一个地区一年内测得的需求，为最低估计。"
+                                      "仅对有新生儿救治的方案判定。",
+    "no-bed-1pct": "规划选择，并非已发表的标准：规划者据以测算机构规模的阻塞概率。",
+    "midwife-15-min": "规划选择，并非已发表的标准：15分钟等待和95%比例均为假设。",
+}
+
+#: Sources of the packaged catalogue that are capsim's own planning defaults, in Chinese, by
+#: standard id (a published document keeps its own title).
+CATALOGUE_SOURCE_ZH: dict[str, str] = {
+    "no-bed-1pct": "capsim 规划默认值，Erlang 损失模型的服务水平（de Bruin et al., Ann Oper Res "
+                   "2010;178:23）",
+    "midwife-15-min": "capsim 规划默认值，临产活跃期一对一助产照护（RCOG/RCM Safer Childbirth 2007）",
+}
+
+#: Why a check row has no verdict or how it was judged (`capsim.targets.check`), English
+#: pattern and its Chinese, for `check_note_zh`.
+CHECK_NOTES_ZH: tuple[tuple[str, str], ...] = (
+    (r"(\d+) is outside the horizon \((\d+)-(\d+)\)", r"\1年不在规划期内（\2-\3年）"),
+    (r"the scenario sets pathway\.(\w+) = (\S+); the standard is measured at (\S+)",
+     r"方案设定 pathway.\1 = \2，而该标准按 \3 计量"),
+    (r"no planned deliveries: no woman books here", "无计划分娩：没有产妇在此建册"),
+    (r"no beds here", "本机构无床位"),
+    (r"no data in the simulation \(nothing to measure here\)", "模拟中没有数据（此处无可计量）"),
+    (r"no data in the simulation", "模拟中没有数据"),
+    (r"one replication: no interval", "仅一次重复：没有置信区间"),
+    (r"a year-on-year target needs the year before in the horizon \(not applicable on a "
+     r"one-year horizon\)", "逐年目标需要规划期内有上一年（规划期只有一年时不适用）"),
+    (r"zero in (\d+) and (\d+) in every replication: nothing to fall",
+     r"\1年和\2年每次重复均为零：无从下降"),
+    (r"change from (\d+): (\S+) -> (\S+), paired over (\d+) replications",
+     r"较\1年变化：\2 -> \3，按\4次重复配对"),
+    (r"compared rounded to (\d+) decimals", r"四舍五入到\1位小数后比较"),
+    (r"no value", "无数值"),
+)
+
+
+def check_note_zh(note: str) -> str:
+    """The note of a check row (`capsim.targets.check`) in Chinese: each known part
+    replaced by its Chinese (`CHECK_NOTES_ZH`), parts joined by "；"; a part it does not know
+    stays as it is."""
+    import re
+
+    for pattern, zh in CHECK_NOTES_ZH:
+        note = re.sub(pattern, zh, note)
+    return note.replace("; ", "；")
+
+
+#: The reasons of a scenario error (`capsim.errors.ScenarioError`) in Chinese: capsim's own
+#: words for a missing file, a missing or unknown field, and the messages pydantic gives for a
+#: value of the wrong type or out of range, English pattern and its Chinese, for
+#: `error_reason_zh`. A reason none of them matches (a validator's own sentence) stays English.
+ERROR_REASONS_ZH: tuple[tuple[str, str], ...] = (
+    (r"^file not found$", "文件不存在"),
+    (r"^is a folder, not a file$", "是文件夹，不是文件"),
+    (r"^the file must hold a mapping of fields \(key: value\)$",
+     "文件内容必须是字段映射（键: 值）"),
+    (r"^required field is missing$", "缺少必填字段"),
+    (r"^unknown field (.+?); did you mean (.+)\?$", r"未知字段 \1；是否应为 \2？"),
+    (r"^unknown field (.+?); allowed: (.+)$", r"未知字段 \1；可用字段：\2"),
+    (r"^unknown field (.+)$", r"未知字段 \1"),
+    (r"^Input should be a valid integer(, unable to parse string as an integer)?", "应为整数"),
+    (r"^Input should be a valid number(, unable to parse string as a number)?", "应为数字"),
+    (r"^Input should be a finite number", "应为有限数值"),
+    (r"^Input should be a valid string", "应为文本"),
+    (r"^Input should be a valid boolean(, unable to interpret input)?", "应为 true 或 false"),
+    (r"^Input should be a valid date(.*?)(?= \(got |$)", "应为有效日期（YYYY-MM-DD）"),
+    (r"^Input should be a valid (list|tuple|array)", "应为列表"),
+    (r"^Input should be a valid dictionary", "应为映射（键: 值）"),
+    (r"^Input should be greater than or equal to (\S+)", r"应大于或等于 \1"),
+    (r"^Input should be greater than (\S+)", r"应大于 \1"),
+    (r"^Input should be less than or equal to (\S+)", r"应小于或等于 \1"),
+    (r"^Input should be less than (\S+)", r"应小于 \1"),
+    (r"^Input should be (.+?)(?= \(got |$)", r"应为 \1"),
+    (r"(?<=^应为 )(.+)' or '", r"\1' 或 '"),
+    (r"^(Tuple|List) should have at least (\d+) items? after validation, not (\d+)",
+     r"至少应有 \2 项，实际为 \3 项"),
+    (r"^(Tuple|List) should have at most (\d+) items? after validation, not (\d+)",
+     r"至多应有 \2 项，实际为 \3 项"),
+    (r"^String should have at most (\d+) characters?", r"至多应有 \1 个字符"),
+    (r"^String should match pattern (.+?)(?= \(got |$)", r"应符合格式 \1"),
+    (r"^(.+) covers (\S+) and the baseline (.+) covers (\S+): no year in common to compare; "
+     r"give the variant the baseline's horizon$",
+     r"\1 覆盖 \2 年，基线方案 \3 覆盖 \4 年：没有可比较的共同年份；请让比较方案与基线方案的规划期一致"),
+    (r"^import: --template writes the template only; give no table$",
+     "import：--template 只写出模板，请不要同时给出机构表"),
+    (r"^import: give a TABLE and --out SCENARIO\.yaml \(or --template DIR\)$",
+     "import：请给出机构表 TABLE 和 --out SCENARIO.yaml（或 --template DIR）"),
+    (r"^import: --start-year must be from (\d+) to (\d+), got (.+)$",
+     r"import：--start-year 应在 \1 至 \2 之间，实际为 \3"),
+    (r"^(.+): not a results folder of capsim run \(no scenario copy\); run `capsim run "
+     r"SCENARIO --out DIR` first$",
+     r"\1：不是 capsim run 写出的结果文件夹（其中没有方案副本）；请先运行 "
+     r"`capsim run SCENARIO --out DIR`"),
+    (r"a list of (\d+) items", r"含 \1 项的列表"),
+    (r" \(got (.+)\)$", r"（实际为 \1）"),
+)
+
+
+def error_reason_zh(reason: str) -> str:
+    """The reason of a scenario error in Chinese where `ERROR_REASONS_ZH` knows it; else
+    as it is (English)."""
+    import re
+
+    for pattern, zh in ERROR_REASONS_ZH:
+        reason = re.sub(pattern, zh, reason)
+    return reason

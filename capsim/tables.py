@@ -13,6 +13,7 @@ problem and goes on, so that one `TableError` lists every bad cell at once.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -311,6 +312,31 @@ class RowReader:
             if not low <= value <= high:
                 raise ValueError(f"must be from {low:,} to {high:,}")
             return int(value)
+        return self._read(key, required, parse)
+
+    def hour(self, key: str, required: bool = False) -> int | None:
+        """The cell as a whole hour of the day, 0-23, given as a number (8), as a time of day
+        (``08:00``, or an Excel time cell) or as ``8点`` (None when blank or bad)."""
+        def parse(raw: Any) -> int:
+            if isinstance(raw, dt.time):
+                hour, minute = raw.hour, raw.minute
+            elif isinstance(raw, (int, float)) or re.fullmatch(r"\s*\d+(\.\d*)?\s*",
+                                                                 str(raw)):
+                value = _as_number(raw)
+                if value != int(value):
+                    raise ValueError("must be a whole hour from 0 to 23, or a time such as "
+                                     "08:00")
+                hour, minute = int(value), 0
+            else:
+                match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:：]\s*(\d{2})|点)\s*", str(raw))
+                if match is None:
+                    raise ValueError("must be an hour from 0 to 23, or a time such as 08:00")
+                hour, minute = int(match[1]), int(match[2] or 0)
+            if minute:
+                raise ValueError("a shift starts on the hour (08:00, not 08:30)")
+            if not 0 <= hour <= 23:
+                raise ValueError("must be an hour from 0 to 23")
+            return hour
         return self._read(key, required, parse)
 
     def share(self, key: str, required: bool = False) -> float | None:

@@ -4,10 +4,12 @@ with its row, column and reason, and back from the scenario to the same table.""
 from __future__ import annotations
 
 import csv
+import datetime
 import math
 import re
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 import yaml
@@ -27,14 +29,16 @@ from capsim.tables import TableError
 KEYS = [c.key for c in COLUMNS]
 GOOD = [
     {"id": "county", "name": "县医院", "level": "county", "ward_beds": 60, "delivery_beds": 8,
-     "midwives": 24, "obstetricians": 14, "theatres": 2,
+     "midwives": 24, "midwives_am": 8, "midwives_pm": 5, "midwives_night": 4,
+     "pm_start": "16:00", "obstetricians": 14, "theatres": 2,
      "capabilities": "caesarean, critical_maternal_care", "caesarean_rate": 0.38,
      "deliveries": 2800, "longitude": 106.6, "latitude": 32.3},
     {"id": "mch", "name": "妇幼保健院", "level": "mch", "ward_beds": 40, "midwives": 16,
      "obstetricians": 8, "theatres": 1, "capabilities": "剖宫产", "caesarean_rate": "30%",
      "deliveries": 1900},
-    {"id": "town", "name": "镇卫生院", "level": "township", "ward_beds": 6, "midwives": 5,
-     "obstetricians": 1, "theatres": 0, "deliveries": 300},
+    {"id": "town", "name": "镇卫生院", "level": "township", "ward_beds": 6, "delivery_beds": 2,
+     "midwives_am": 2, "midwives_pm": 1, "obstetricians": 1, "theatres": 0,
+     "deliveries": 300},
     {"id": "clinic", "name": "社区卫生服务中心", "level": "township", "ward_beds": 0,
      "deliveries": 0},
 ]
@@ -72,9 +76,17 @@ def test_the_template_imports_as_it_is_from_either_file(tmp_path, capsys):
         assert [f.id for f in scenario.facilities] == ["county-hospital", "mch", "town-a"]
         texts.append(out.read_text(encoding="utf-8").split("\n", 1)[1])
     assert texts[0] == texts[1]
-    # The township row gives midwives by shift only: the head-count covers its busiest shift.
+    # The township row gives a morning and an afternoon/night shift and no head-count: its
+    # roster puts 2 on duty from 08:00 and 1 from 17:00 through the night, and the derived
+    # head-count staffs both shifts at the region's availability.
     town = scenario.facility("town-a")
-    assert scenario.pathway.roster.on_duty(town.midwives) >= 2
+    assert town.delivery_beds == 2 and town.beds == 6
+    on_duty = town.roster.midwives_on_duty()
+    assert on_duty == (1,) * 8 + (2,) * 9 + (1,) * 7
+    assert town.midwives * scenario.pathway.roster.availability >= sum({1, 2})
+    # The county hospital's three shifts, its afternoon one moved to 16:00 by its column.
+    county = scenario.facility("county-hospital").roster.midwives_on_duty()
+    assert county == (4,) * 8 + (8,) * 8 + (5,) * 8
 
 
 def test_round_trip_table_scenario_table(tmp_path):
@@ -82,13 +94,18 @@ def test_round_trip_table_scenario_table(tmp_path):
     rows = read_facility_table(table)
     out = tmp_path / "s.yaml"
     out.write_text(scenario_text(rows, "trip", table, 2027), encoding="utf-8")
-    back = table_rows(load_scenario(out))
+    scenario = load_scenario(out)
+    back = table_rows(scenario)
     assert [r["id"] for r in back] == [r["id"] for r in GOOD]
     again = read_facility_table(write_csv_table(tmp_path / "back.csv", back))
     for first, second in zip(rows, again, strict=True):
-        for name in ("id", "name", "level", "ward_beds", "midwives", "obstetricians",
-                     "theatres", "capabilities", "location"):
+        for name in ("id", "name", "level", "ward_beds", "delivery_beds", "shifts",
+                     "obstetricians", "theatres", "capabilities", "location"):
             assert getattr(first, name) == getattr(second, name), (first.id, name)
+        # A blank head-count comes back as the one derived from the shifts.
+        assert (second.midwives or 0) == scenario.facility(first.id).midwives
+        if first.midwives is not None:
+            assert second.midwives == first.midwives
         assert second.deliveries == pytest.approx(first.deliveries, rel=1e-12)
         if first.caesarean_rate is None:
             assert second.caesarean_rate is None
@@ -115,8 +132,16 @@ def test_every_value_of_a_facility_names_its_row(tmp_path):
         if line.startswith("  - id:"):
             row = GOOD.index(next(r for r in GOOD if f"id: {r['id']} " in line)) + 2
         assert f"# row {row}" in line, line
-    assert "delivery_beds 8" in text  # kept, as a comment, for the two-pool model
     data = yaml.safe_load(text)
+    county, mch, town, _ = data["facilities"]
+    assert (county["beds"], county["delivery_beds"]) == (60, 8)
+    assert "delivery_beds" not in mch  # blank: one pool of beds, the ward beds
+    assert [(s["name"], s["start"], s["midwives"]) for s in county["roster"]["shifts"]] == [
+        ("am", 8, 8), ("pm", 16, 5), ("night", 0, 4)]
+    assert "pm from 16:00 (given)" in text and "am from 08:00 (default)" in text
+    assert town["midwives"] == 5  # ceil((2 + 1) / 0.65)
+    assert "derived" in next(line for line in text.splitlines()
+                             if line.startswith("    midwives: 5"))
     assert data["demand"]["booking"] == pytest.approx(
         {"county": 0.56, "mch": 0.38, "town": 0.06})
     assert data["facilities"][3]["delivers"] is False
@@ -238,3 +263,111 @@ def test_a_table_of_too_many_rows_is_refused(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(TableError, match=f"more than the {limits.MAX_TABLE_ROWS:,} rows"):
         read_facility_table(path)
+
+
+#: One bad cell of beds or staff that does not fit its row: (row index in GOOD, column, value,
+#: words of the reason).
+BAD_CAPACITY_CELLS = [
+    (3, "delivery_beds", 3, "without deliveries"),
+    (0, "delivery_beds", 0, "needs delivery beds above 0"),
+    (0, "midwives_am", 30, "more than the head-count of 24"),
+    (0, "midwives_pm", 0, "no midwife on duty from 16:00"),
+    (0, "pm_start", "16:30", "on the hour"),
+    (0, "pm_start", 25, "from 0 to 23"),
+    (0, "night_start", "seven", "a time such as 08:00"),
+    (0, "am_start", "16:00", "as the am shift does"),
+    (1, "night_start", "22:00", "without midwives on duty"),
+    (2, "midwives_pm", None, "at least the morning and the afternoon"),
+]
+
+
+@pytest.mark.parametrize("index, column, value, words", BAD_CAPACITY_CELLS)
+def test_beds_and_shifts_that_do_not_fit_the_row_are_refused(tmp_path, index, column, value,
+                                                             words):
+    rows = [dict(r) for r in GOOD]
+    rows[index][column] = value
+    with pytest.raises(TableError) as err:
+        read_facility_table(write_xlsx_table(tmp_path / "t.xlsx", rows))
+    assert len(err.value.problems) == 1, str(err.value)
+    problem = err.value.problems[0]
+    header = next(c.header for c in COLUMNS if c.key == column)
+    expected_column = header if column != "am_start" else next(
+        c.header for c in COLUMNS if c.key == "pm_start")  # the later of the two is refused
+    assert (problem.row, problem.column) == (index + 2, expected_column), str(err.value)
+    assert words in problem.reason
+
+
+@pytest.mark.parametrize("cell, hour", [(8, 8), ("8", 8), ("08:00", 8), ("17：00", 17),
+                                        ("7点", 7), (0, 0), (datetime.time(23, 0), 23)])
+def test_a_shift_start_reads_as_an_hour_however_a_spreadsheet_writes_it(tmp_path, cell, hour):
+    rows = [dict(r) for r in GOOD]
+    rows[0]["night_start"] = cell
+    rows[0]["am_start"] = 9 if hour == 8 else 8
+    [county, *_] = read_facility_table(write_xlsx_table(tmp_path / "t.xlsx", rows))
+    assert county.shifts["night"] == (hour, 4)
+    assert county.starts_given == {"am", "pm", "night"}
+
+
+def survey_table(n: int = 35, tight: int = 4) -> list[dict]:
+    """A synthetic facility table shaped like a published facility survey: ``n`` delivering
+    hospitals, each with delivery beds, ward beds, the attendants on the morning and on the
+    afternoon/night shift, caesarean rates from 1% to 38% and deliveries a year from a few
+    hundred to several thousand. The delivery beds are ample for the deliveries (Erlang-B
+    below 0.2% with hold = labour + recovery) except at the ``tight`` facilities of lowest
+    caesarean rate, whose delivery beds are the fewest that turn away under 20%. The three
+    largest are city centres with critical care, which receive the region's emergency
+    transfers and the women the tight ones turn away (a few hundred each, about a tenth of
+    their load)."""
+    from capsim.queueing import erlang_b
+
+    rng = np.random.default_rng(35)
+    deliveries = np.round(np.exp(rng.uniform(np.log(150), np.log(6000), n)))
+    rates = rng.permutation(np.linspace(0.01, 0.38, n))
+    centres = set(np.argsort(deliveries)[-3:].tolist())
+    tight_ones = set([k for k in np.argsort(rates).tolist() if k not in centres][:tight])
+    rows = []
+    for k in range(n):
+        load = deliveries[k] / 8766 * (7.0 + 2.0)  # erlangs: labour + recovery hours
+        blocking = 0.2 if k in tight_ones else 0.002
+        beds = next(c for c in range(1, 500) if erlang_b(c, load) < blocking)
+        labour = deliveries[k] / 8766 * 7.0
+        level = "city_tertiary" if k in centres else "county"
+        rows.append({
+            "id": f"h{k:02d}", "name": f"医院{k:02d}", "level": level,
+            "ward_beds": int(np.ceil(deliveries[k] / 365 * 4.5 * 1.6 + 4)),
+            "delivery_beds": beds,
+            "midwives_am": int(np.ceil(labour * 2 + 3)),
+            "midwives_pm": int(np.ceil(labour * 2 + 2)),
+            "obstetricians": 10, "theatres": 2,
+            "capabilities": "caesarean" + (", critical_maternal_care" if k in centres else ""),
+            "caesarean_rate": f"{rates[k]:.1%}", "deliveries": int(deliveries[k]),
+        })
+    return rows
+
+
+def test_a_survey_table_imports_runs_and_its_ample_delivery_beds_are_rarely_full(tmp_path):
+    from conftest import assert_conserved
+
+    from capsim import simulate
+    from capsim.queueing import erlang_b
+
+    rows = survey_table()
+    table = write_csv_table(tmp_path / "survey.csv", rows)
+    out = tmp_path / "survey.yaml"
+    assert main(["import", str(table), "--out", str(out), "--start-year", "2027"]) == 0
+    scenario = load_scenario(out)
+    assert len(scenario.facilities) == 35
+    assert all(f.delivery_beds and f.roster for f in scenario.facilities)
+    results = simulate(scenario, replications=3, seed=5, workers=1)
+    assert_conserved(results)
+    s = results.summary()
+    full = s[(s.metric == "delivery_beds_full_share") & (s.year == "all")].set_index(
+        "facility")["mean"]
+    for r in rows:
+        load = r["deliveries"] / 8766 * 9.0
+        # The delivery beds are at or over their count only about as often as Erlang-B
+        # says for the table's load: rarely where it is ample, often where it is tight.
+        if erlang_b(r["delivery_beds"], load) < 0.002:
+            assert full[r["id"]] < 0.01, (r["id"], full[r["id"]])
+        else:
+            assert full[r["id"]] > 0.03, (r["id"], full[r["id"]])

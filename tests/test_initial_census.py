@@ -59,3 +59,24 @@ def test_remaining_stays_are_length_biased_from_the_mix_of_modes():
     expected = cs_in_bed * CAESAREAN_DAYS + (1 - cs_in_bed) * VAGINAL_DAYS
     assert rel.shape[0] == 200 * CENSUS
     assert abs(rel.mean() - expected) < 4 * rel.std() / np.sqrt(rel.shape[0])
+
+
+@pytest.mark.parametrize("family", ["exponential", "lognormal"])
+def test_a_unit_with_its_own_long_stays_stays_flat_from_its_steady_state(family):
+    # The region's women stay 2 or 5 days; the unit's own casemix keeps them 6 or 10 days, with
+    # half of them by caesarean. Its census of 40 is the steady state of its own casemix: the
+    # women found in bed must have its stays, or the unit empties by a fifth within three days.
+    def stay(mean: float) -> dict:
+        return ({"dist": "exponential", "mean": mean} if family == "exponential"
+                else {"dist": "lognormal", "mean": mean, "sd": mean * 0.8})
+
+    own_vaginal, own_caesarean, own_share = 6.0, 10.0, 0.5
+    d = steady_unit(stay(VAGINAL_DAYS), stay(CAESAREAN_DAYS))
+    d["facilities"][0]["casemix"] = {
+        "postnatal_vaginal": stay(own_vaginal), "postnatal_caesarean": stay(own_caesarean),
+        "emergency_caesarean_rate": {c: own_share for c in COLOURS}}
+    mean_days = (1 - own_share) * own_vaginal + own_share * own_caesarean
+    d["demand"]["deliveries"] = CENSUS / mean_days * 365
+    res = run_checked(d)
+    daily = res.daily_census[:, 0, :].mean(axis=0)  # mean over replications, women
+    assert np.all(np.abs(daily - CENSUS) < 3.5), daily

@@ -290,6 +290,28 @@ def test_casemix_follows_deliveries_started_and_stopped_by_policy():
     assert _casemix(stopped, "county")["green"] == pytest.approx(0.5)
 
 
+def test_casemix_shares_a_split_facility_s_referrals_by_its_weights():
+    # The township refers 70% of its women to the county hospital and 30% to the MCH
+    # hospital: its yellow to purple women (risk referrals) and its green ones with a planned
+    # caesarean (it has no theatre) reach each in those shares; its other green women stay.
+    data = base_dict()
+    data["facilities"].append({"id": "mch", "name": "妇幼保健院", "level": "mch", "beds": 20,
+                               "midwives": 10, "obstetricians": 4, "theatres": 1,
+                               "capabilities": ["caesarean"]})
+    data["demand"]["booking"] = {"county": 0.4, "mch": 0.4, "town": 0.2}
+    data["referral"] = {"split": {"town": {"county": 0.7, "mch": 0.3}}}
+    mix, planned = data["demand"]["risk_mix"], 0.1
+    for fid, own, weight in (("mch", 0.4, 0.3), ("county", 0.4, 0.7)):
+        mass = {c: mix[c] * (own + 0.2 * weight * (planned if c == "green" else 1.0))
+                for c in COLOURS}
+        got = _casemix(data, fid)
+        for c in COLOURS:
+            assert got[c] == pytest.approx(mass[c] / sum(mass.values()), rel=1e-9), (fid, c)
+    # Without the split every referral goes first to the county hospital.
+    del data["referral"]
+    assert _casemix(data, "mch")["yellow"] == pytest.approx(mix["yellow"])
+
+
 @pytest.mark.filterwarnings("ignore:Glyph")  # Chinese facility names without a CJK font
 def test_size_command_writes_the_table_and_rejects_bad_levels(tmp_path, capsys):
     path = tmp_path / "region.yaml"
@@ -362,10 +384,60 @@ def test_a_capacity_plan_keeps_two_bed_pools_and_a_facility_roster():
     assert county.midwives == 20 and county.roster == scen.facility("county").roster
 
 
-def test_sizing_a_region_with_two_bed_pools_keeps_its_delivery_beds_and_says_so():
+def test_a_capacity_plan_sets_delivery_beds_year_by_year_and_replaces_their_changes():
+    from datetime import date
+
+    from capsim.scenario.calendar import capacity_schedule
+
+    d = base_dict(policy=[{"date": "2020-06-01", "facility": "county", "delivery_beds": 3}])
+    d["horizon"] = {"start": "2020-01-01", "years": 2, "warmup_days": 30}
+    d["facilities"][0].update(delivery_beds=4)
+    scen = validate_scenario(d)
+    out = with_capacity(scen, {"county": {2020: {"delivery_beds": 5},
+                                          2021: {"delivery_beds": 8}}})
+    schedule = capacity_schedule(out)
+    on = {day: schedule.on(day)[0].delivery_beds
+          for day in (date(2020, 3, 1), date(2020, 9, 1), date(2021, 3, 1))}
+    assert on == {date(2020, 3, 1): 5, date(2020, 9, 1): 5, date(2021, 3, 1): 8}
+
+
+def test_a_two_pool_unit_gets_the_erlang_b_delivery_bed_count_and_simulation_confirms_it():
+    # One facility with two pools: each woman in labour holds a delivery bed for her labour
+    # and her recovery, then a ward bed for her stay. Delivery beds are a loss system on that
+    # hold; sizing gives the Erlang-B count, confirmed by the time all delivery beds are taken.
+    deliveries, labour, recovery, target = 3900.0, 7.0, 2.0, 0.02
+    d = loss_system(beds=60, deliveries=deliveries, los={"dist": "fixed", "mean": 3.0})
+    d["facilities"][0].update(ward_beds=d["facilities"][0].pop("beds"), delivery_beds=20)
+    d["pathway"].update(labour={"dist": "exponential", "mean": labour},
+                        recovery_hours=recovery)
+    load = deliveries / (365.25 * 24) * (labour + recovery)  # erlangs of delivery beds
+    theory = min_servers_loss(load, target)
+    result = size(validate_scenario(d), {"no_bed": target, "occupancy": None, "midwife": None,
+                                         "ddi": None}, replications=12, seed=3, workers=1)
+    assert_conserved(result.results)
+    need = result.requirements.set_index("resource")
+    assert need.loc["delivery_beds", "load"] == pytest.approx(load, rel=0.05)
+    # Within the simulation's tolerance: the interval rule may ask one bed more.
+    assert theory <= need.loc["delivery_beds", "needed"] <= theory + 1
+    assert need.loc["delivery_beds", "met"]
+    assert result.scenario.facility("unit").delivery_beds == need.loc["delivery_beds", "needed"]
+    row = result.checks.set_index("resource").loc["delivery_beds"]
+    assert row["metric"] == "delivery_beds_full_share" and row["ci_high"] <= target
+    # The ward beds are read by the time they are all taken, not by women turned away (who
+    # found no delivery bed).
+    assert result.checks.set_index("resource").loc["beds", "metric"] == "beds_full_share"
+    table = result.comparison.set_index("facility")
+    assert table.loc["unit", "delivery_beds_now"] == 20
+    assert table.loc["unit", "delivery_beds_gap"] == need.loc["delivery_beds", "needed"] - 20
+    assert any("delivery beds are sized" in note for note in result.notes)
+
+
+def test_sizing_without_the_no_bed_level_keeps_the_delivery_beds_and_says_so():
     d = base_dict(horizon={"start": "2020-01-01", "days": 60, "warmup_days": 10})
     county = d["facilities"][0]
     county.update(delivery_beds=4)
-    result = size(validate_scenario(d), replications=2, rounds=2, workers=1)
+    result = size(validate_scenario(d), {"no_bed": None}, replications=2, rounds=2,
+                  workers=1)
     assert result.scenario.facility("county").delivery_beds == 4
+    assert "delivery_beds" not in set(result.requirements["resource"])
     assert any("delivery beds are kept as they are" in note for note in result.notes)

@@ -87,7 +87,9 @@ def _help_in_chinese(parser: argparse.ArgumentParser, sub: argparse._SubParsersA
 
     translate(parser, "capsim")
     for choice in sub._choices_actions:
-        choice.help = help_zh(f"{choice.dest}:line") or choice.help
+        line = help_zh(f"{choice.dest}:line")
+        if line is not None:
+            choice.help = line.replace("%", "%%")
     for name, p in sub.choices.items():
         translate(p, name)
 
@@ -116,6 +118,28 @@ class OneLineErrorParser(argparse.ArgumentParser):
         if self.lang == "zh" and text.startswith("usage: "):
             return (help_zh("usage") or "usage: ") + text[len("usage: "):]
         return text
+
+
+def error_in(exc: Exception, lang: str) -> str:
+    """The message of ``exc`` in ``lang``: a scenario error's lines (file: field: reason) with
+    the field as a planner reads it and the reasons capsim knows in Chinese
+    (`capsim.i18n.error_reason_zh`); another of capsim's errors translated where the
+    catalogue knows its words, else as it is."""
+    from capsim.errors import LINE_CHARS, ScenarioError, clipped
+    from capsim.i18n import error_reason_zh, readable_path, t
+
+    if lang == "en":
+        return str(exc)
+    if not isinstance(exc, ScenarioError):
+        return error_reason_zh(str(exc))
+    name = clipped(str(exc.source), LINE_CHARS)
+    lines = []
+    for path, reason in exc.problems:
+        reason = error_reason_zh(clipped(str(reason), LINE_CHARS))
+        lines.append(t("error_problem", lang, file=name, reason=reason,
+                       field=readable_path(clipped(str(path), LINE_CHARS), lang))
+                     if path else t("error_file", lang, file=name, reason=reason))
+    return "\n".join(lines)
 
 
 def _is_run_failure(exc: RuntimeError) -> bool:
@@ -159,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
             return code
     except CapsimError as exc:
-        print(t("cli_error", lang, message=exc), file=sys.stderr)
+        print(t("cli_error", lang, message=error_in(exc, lang)), file=sys.stderr)
         return 2
     except RuntimeError as exc:
         if not _is_run_failure(exc):

@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         raise CapsimError("capsim app needs Shiny for Python: pip install 'capsim[app]'"
                           ) from None
     from capsim.app import build_app
+    from capsim.i18n import t
     from capsim.run import ready_engine
 
     app = build_app(args.scenario, lang=args.lang, replications=args.replications,
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     port = args.port or free_port()
     check_port(port)
     ready_engine()
-    print(f"capsim app: http://{HOST}:{port}/ (Ctrl-C stops it)", flush=True)
+    print(t("app_serving", args.lang, url=f"http://{HOST}:{port}/"), flush=True)
     run_app(app, host=HOST, port=port, launch_browser=not args.no_browser,
                   log_level="warning")
     return 0

@@ -13,7 +13,8 @@ import pandas as pd
 from capsim import metrics
 from capsim.cli import COMMANDS
 from capsim.cli.common import add_lang_option, add_out_option, add_run_options
-from capsim.formatting import fmt_value
+from capsim.formatting import fmt_value, text_columns
+from capsim.i18n import CATALOGUE_NOTE_ZH, CATALOGUE_SOURCE_ZH, check_note_zh
 from capsim.i18n import t as label
 
 #: Files written into --out: the same table as CSV and as JSON.
@@ -69,9 +70,10 @@ def _simulate_if_needed(scenario, args: argparse.Namespace):
 
     if not needs_simulation(scenario):
         return None
-    from capsim.cli.common import run_options
+    from capsim.cli.common import load_warnings_in, run_options
 
-    return simulate(scenario, **run_options(args), progress=True)
+    with load_warnings_in(args.lang, scenario):
+        return simulate(scenario, **run_options(args), progress=True)
 
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:
@@ -100,20 +102,27 @@ def format_check(table: pd.DataFrame, scenario, lang: str = "en") -> str:
         name = first["name_zh"] if lang == "zh" else first["name_en"]
         reading = label(f"check_reading_{first['reading']}", lang)
         star = " *" if first["defaults"] else ""
-        lines += ["", f"[{target}]{star} {name} — {_threshold(first, lang)}, {reading}",
-                  *_wrapped(f"{label('check_source', lang)}: {first['source']}",
-                            first["source_note"])]
+        source, note = first["source"], first["source_note"]
+        if lang == "zh":   # the catalogue's own words in Chinese; a local target keeps its file's
+            source = CATALOGUE_SOURCE_ZH.get(target, source)
+            note = CATALOGUE_NOTE_ZH.get(target, note)
+        lines += ["", f"[{target}]{star} {name} — {_threshold(first, lang)}"
+                      f"{label('one_comma', lang)}{reading}",
+                  *_wrapped(f"{label('check_source', lang)}{label('one_colon', lang)}{source}",
+                            note, lang)]
         if first["defaults"]:
-            lines += _wrapped(label("check_defaults", lang, params=first["defaults"]), "")
+            lines += _wrapped(label("check_defaults", lang, params=first["defaults"]), "", lang)
         shown = pd.DataFrame({
             label("check_scope", lang): [names.get(s, s) or "-" for s in rows["scope"]],
             label("year", lang): rows["year"],
-            label("check_value", lang): [_value(r) for r in rows.itertuples()],
-            label("check_margin", lang): [_margin(r.margin, r.unit) for r in rows.itertuples()],
+            label("check_value", lang): [_value(r, lang) for r in rows.itertuples()],
+            label("check_margin", lang): [_margin(r.margin, r.unit, lang)
+                                          for r in rows.itertuples()],
             label("check_verdict", lang): [_verdict(v, lang) for v in rows["verdict"]],
         })
         if rows["note"].astype(bool).any():
-            shown[label("check_note", lang)] = rows["note"].to_numpy()
+            shown[label("check_note", lang)] = [check_note_zh(n) if lang == "zh" else n
+                                                for n in rows["note"]]
         lines.append(textwrap.indent(_to_string(shown), "  "))
     counts = table["verdict"].value_counts()
     on_defaults = int((table["defaults"].astype(bool) & (table["verdict"] != "not applicable")
@@ -150,9 +159,30 @@ def _to_string(df: pd.DataFrame) -> str:
         return df.to_string(index=False)
 
 
-def _wrapped(first: str, note: str) -> list[str]:
+def _wrapped(first: str, note: str, lang: str = "en") -> list[str]:
+    if lang == "zh":
+        return _wrapped_by_columns(first + (f"（{note}）" if note else ""), 100)
     text = first + (f" ({note})" if note else "")
     return textwrap.wrap(text, 100, initial_indent="  ", subsequent_indent="    ")
+
+
+def _wrapped_by_columns(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns (a Chinese character takes
+    two), indented as `_wrapped` indents: a line breaks between Chinese characters or at a
+    space, never inside a word of Latin letters or digits."""
+    import re
+
+    lines, line, indent = [], "", "  "
+    for piece in re.findall(r"[!-~]+| +|.", text):
+        if line and text_columns(indent + line + piece) > width:
+            lines.append(indent + line.rstrip())
+            line, indent = "", "    "
+            if piece.isspace():
+                continue
+        line += piece
+    if line.strip():
+        lines.append(indent + line.rstrip())
+    return lines
 
 
 def _threshold(row, lang: str) -> str:
@@ -163,21 +193,22 @@ def _threshold(row, lang: str) -> str:
     return f"{SYMBOLS[row['comparator']]} {shown}"
 
 
-def _value(r) -> str:
+def _value(r, lang: str = "en") -> str:
     if isinstance(r.value, float) and math.isnan(r.value):
         return "-"
     if r.comparator in ("falling", "rising") and r.unit == "share":
         # A change of a share, in percentage points.
-        return _margin(r.value, r.unit) + f" [{100 * r.ci_low:+.1f}, {100 * r.ci_high:+.1f}]"
+        return _margin(r.value, r.unit, lang) + f" [{100 * r.ci_low:+.1f}, {100 * r.ci_high:+.1f}]"
     if r.unit != "share" and math.isnan(r.ci_low):
         return f"{r.value:.4g}"
     return fmt_value(r.value, r.ci_low, r.ci_high, r.unit)
 
 
-def _margin(m: float, unit: str) -> str:
+def _margin(m: float, unit: str, lang: str = "en") -> str:
     if isinstance(m, float) and math.isnan(m):
         return "-"
-    return f"{100 * m:+.1f} pp" if unit == "share" else f"{m:+.4g}"
+    return label("check_points", lang, value=f"{100 * m:+.1f}") if unit == "share" \
+        else f"{m:+.4g}"
 
 
 def _verdict(v: str, lang: str) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: Environment variable naming the dask scheduler that simulating commands use by default.
 SCHEDULER_ENV = "CAPSIM_SCHEDULER"
@@ -108,3 +111,31 @@ def run_options(args: argparse.Namespace) -> dict:
     """The keyword arguments of `capsim.simulate` given by `add_run_options`."""
     return {"replications": args.replications, "seed": args.seed, "workers": args.workers,
             "client": scheduler(args)}
+
+
+@contextmanager
+def load_warnings_in(lang: str, *scenarios) -> Iterator[None]:
+    """Within the block, the warning that a scenario's offered load reaches a capacity
+    (`capsim.scenario.offered`) is given in ``lang``: for a language other than English the
+    scenarios' warnings are logged in it at once, and the English ones that `simulate`
+    logs for the same scenarios are held back."""
+    if lang == "en":
+        yield
+        return
+    from capsim.scenario.offered import unstable_load_messages
+
+    english = {m for s in scenarios for m in unstable_load_messages(s)}
+    logger = logging.getLogger("capsim")
+
+    def not_english(record: logging.LogRecord) -> bool:
+        return not (isinstance(record.args, tuple) and record.args
+                    and record.args[0] in english)
+
+    logger.addFilter(not_english)
+    try:
+        for scenario in scenarios:
+            for message in unstable_load_messages(scenario, lang):
+                logger.warning("capsim: %s", message)
+        yield
+    finally:
+        logger.removeFilter(not_english)

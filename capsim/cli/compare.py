@@ -40,13 +40,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate, print and write; return 0."""
-    from capsim.cli.common import run_options
+    from capsim.cli.common import load_warnings_in, run_options
     from capsim.comparison import compare
     from capsim.output import check_out_dir
+    from capsim.scenario import load_scenario
 
     out = Path(args.out) if args.out else Path("capsim-results") / f"compare-{Path(args.base).stem}"
     check_out_dir(out)      # before simulating: the comparison must have somewhere to go
-    comparison = compare(args.base, args.variants, **run_options(args), progress=True)
+    scenarios = [load_scenario(f) for f in (args.base, *args.variants)]
+    with load_warnings_in(args.lang, *scenarios):
+        comparison = compare(args.base, args.variants, **run_options(args), progress=True)
     print(format_comparison(comparison, args.lang))
     paths = write_comparison(comparison, out, lang=args.lang)
     print("\n" + label("wrote", args.lang, files=", ".join(p.name for p in paths.values()),
@@ -60,7 +63,8 @@ def format_comparison(comparison, lang: str = "en") -> str:
     shown = {key: res.scenario.display_name(lang) for key, res in comparison.results.items()}
     lines = [label("compare_head", lang, baseline=shown[comparison.baseline],
                    n=comparison.replications, seed=comparison.seed),
-             label("compare_what", lang), *comparison.notes]
+             label("compare_what", lang),
+             *(comparison.notes if lang == "en" else _common_years_notes(comparison, lang))]
     for name in comparison.variants:
         d = comparison.differences
         d = d[(d["scenario"] == name) & (d["facility"] == "region")
@@ -70,8 +74,34 @@ def format_comparison(comparison, lang: str = "en") -> str:
         wide = table.pivot(index="metric", columns="year", values="text")
         wide = wide.reindex([m for m in KEY_METRICS if m in wide.index])
         wide.index = [metrics.heading(m, lang) for m in wide.index]
-        lines += ["", f"{shown[name]} - {shown[comparison.baseline]}:", wide.to_string()]
+        colon = ":"
+        if lang != "en":
+            wide.columns.name = label("year", lang)
+            wide = wide.rename(columns={"all": label("compare_all", lang)})
+            colon = label("one_colon", lang)
+        with pd.option_context("display.unicode.east_asian_width", True):
+            lines += ["", f"{shown[name]} - {shown[comparison.baseline]}{colon}",
+                      wide.to_string()]
     return "\n".join(lines)
+
+
+def _common_years_notes(comparison, lang: str) -> list[str]:
+    """One sentence in ``lang`` per variant whose horizon differs from the baseline's: the
+    years compared (those its differences hold)."""
+    from capsim.comparison import horizon_text
+
+    base = comparison.results[comparison.baseline].scenario
+    notes = []
+    for name in comparison.variants:
+        scenario = comparison.results[name].scenario
+        if scenario.horizon == base.horizon:
+            continue
+        d = comparison.differences
+        years = sorted({str(y) for y in d.loc[d["scenario"] == name, "year"]} - {"all"})
+        notes.append(label("compare_common_years", lang, name=scenario.display_name(lang),
+                           horizon=horizon_text(scenario.horizon),
+                           base=horizon_text(base.horizon), years="、".join(years)))
+    return notes
 
 
 def write_comparison(comparison, out_dir: str | Path, lang: str = "en") -> dict[str, Path]:

@@ -8,7 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from capsim.cli import COMMANDS
+from capsim.cli.common import add_lang_option
 from capsim.errors import CapsimError
+from capsim.i18n import t as label
 
 TEMPLATE_NAME = "facility-table"
 
@@ -30,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="first simulated calendar year (default: next year)")
     p.add_argument("--template", metavar="DIR",
                    help="write the bilingual template (facility-table.xlsx and .csv) to DIR")
+    add_lang_option(p)
     p.set_defaults(func=run)
 
 
@@ -42,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         if args.table or args.out:
             raise CapsimError("import: --template writes the template only; give no table")
         for path in write_template(Path(args.template)):
-            print(f"wrote {path}")
+            print(label("wrote_file", args.lang, path=path))
         return 0
     if not args.table or not args.out:
         raise CapsimError("import: give a TABLE and --out SCENARIO.yaml (or --template DIR)")
@@ -57,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
     name = args.name or Path(args.table).stem
     text = scenario_text(rows, name, args.table, start)
     write_text(args.out, text)
-    print(f"{args.out}: {len(rows)} facilities from {args.table}; the region's risk mix and "
-          "caesarean rates are defaults marked in the file: check them")
+    print(label("import_done", args.lang, out=args.out, n=len(rows), table=args.table))
     return 0
 
 

@@ -55,5 +55,5 @@ def run(args: argparse.Namespace) -> int:
                            inside=row.inside, n=row.months, share=pct))
     if args.out:
         write_csv(comparison, args.out)
-        print(f"wrote {args.out}")
+        print(t("wrote_file", args.lang, path=args.out))
     return 0

@@ -8,7 +8,13 @@ import argparse
 from pathlib import Path
 
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_lang_option, add_out_option, add_run_options, run_options
+from capsim.cli.common import (
+    add_lang_option,
+    add_out_option,
+    add_run_options,
+    load_warnings_in,
+    run_options,
+)
 from capsim.errors import CapsimError
 from capsim.i18n import t as label
 
@@ -54,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         from capsim.scenario import load_scenario
 
         scenario = load_scenario(source)
-        results = simulate(scenario, **run_options(args), progress=True)
+        with load_warnings_in(args.lang, scenario):
+            results = simulate(scenario, **run_options(args), progress=True)
         inputs = from_results(results, source)
     path = write_report(inputs, out, lang=args.lang)
     print(label("report_wrote", args.lang, path=path, mb=path.stat().st_size / 1e6,

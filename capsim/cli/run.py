@@ -10,8 +10,14 @@ import pandas as pd
 
 from capsim import metrics
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_lang_option, add_out_option, add_run_options, run_options
-from capsim.formatting import fmt_pm, fmt_value
+from capsim.cli.common import (
+    add_lang_option,
+    add_out_option,
+    add_run_options,
+    load_warnings_in,
+    run_options,
+)
+from capsim.formatting import fmt_pm, fmt_value, text_columns
 from capsim.i18n import t
 from capsim.metrics import FACILITY_METRICS, SUMMARY_METRICS
 from capsim.report.care import care_accounting_text, care_text
@@ -50,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("capsim-results") / Path(args.scenario).stem
     check_out_dir(out)      # before simulating: a run's results must have somewhere to go
     started = time.perf_counter()
-    results = simulate(scenario, **run_options(args), progress=True,
-                       trace_dir=out / "trace" if args.trace else None, engine=args.engine)
+    with load_warnings_in(args.lang, scenario):
+        results = simulate(scenario, **run_options(args), progress=True,
+                           trace_dir=out / "trace" if args.trace else None, engine=args.engine)
     elapsed = time.perf_counter() - started
     print(format_summary(results, elapsed, args.lang))
     tables = run_tables(results)
@@ -59,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
     paths = write_outputs(results, out, lang=args.lang, scenario_file=args.scenario,
                           trace=args.trace, run=tables)
     # Files under sources/ are named with their folder, so a planner sees where they are.
-    print(f"\nWrote {', '.join(p.relative_to(out).as_posix() for p in paths.values())} to {out}/")
+    print("\n" + t("wrote", args.lang,
+                       files=", ".join(p.relative_to(out).as_posix() for p in paths.values()),
+                       folder=out))
     return 0
 
 
@@ -71,61 +80,67 @@ def region_halve(summary: pd.DataFrame) -> int | None:
 
 def format_summary(results, elapsed: float, lang: str = "en") -> str:
     """A readable summary: the region, then one line per facility (text); for a run of
-    several years, both year by year (`format_years`)."""
+    several years, both year by year (`format_years`). Every word is in ``lang``."""
+    from capsim.plots import facility_names
     from capsim.report.years import several_years
 
     s = results.summary()
     acc = results.accounting
     scen = results.scenario
     lines = [
-        f"{scen.name}: {len(results.replications)} replications, seed {results.seed}, "
-        f"{results.engine} engine, "
-        f"{scen.horizon.start} to {scen.horizon.end} (warm-up {scen.horizon.warmup_days} days "
-        f"discarded), {elapsed:.1f} s",
-        f"Women accounted for (mean per replication): {acc['arrivals'].mean():.0f} arrived = "
-        f"{acc['delivered'].mean():.0f} delivered in region + {acc['out_of_region'].mean():.0f} "
-        f"transferred out of region + {acc['in_progress'].mean():.1f} still in care",
+        t("run_head", lang, name=scen.display_name(lang), n=len(results.replications),
+              seed=results.seed, engine=t(f"engine_{results.engine}", lang),
+              start=scen.horizon.start, end=scen.horizon.end,
+              warmup=scen.horizon.warmup_days, elapsed=elapsed),
+        t("run_accounted", lang, arrivals=f"{acc['arrivals'].mean():.0f}",
+              delivered=f"{acc['delivered'].mean():.0f}",
+              out=f"{acc['out_of_region'].mean():.0f}",
+              progress=f"{acc['in_progress'].mean():.1f}"),
         "",
     ]
     halve = region_halve(s)
-    halving = [f"About {halve} replications would halve every interval."] if halve else []
+    halving = [t("run_halve", lang, n=halve)] if halve else []
     if several_years(results.summary(year=None)):
         return "\n".join([*lines, *halving, format_years(results, lang),
-                          *_care_lines(results)]).rstrip("\n")
-    lines.append("Region — mean [95% confidence interval] over replications, ± half-width, "
-                 "and the spread of single replications (p5-p95: one year's outcome can fall "
-                 "anywhere in it).")
+                          *_care_lines(results, lang)]).rstrip("\n")
+    lines.append(t("run_region", lang))
     lines += halving
     region = s[s["facility"] == "region"].set_index("metric")
-    for m in SUMMARY_METRICS:
-        if m not in region.index:
-            continue
+    shown = [m for m in SUMMARY_METRICS if m in region.index]
+    names = {m: m if lang == "en" else metrics.heading(m, lang) for m in shown}
+    name_width = max([30, *(text_columns(n) for n in names.values())]) + 1
+    for m in shown:
         r = region.loc[m]
         spread = fmt_value(r["p5"], float("nan"), float("nan"), r["unit"]) + " - " + \
             fmt_value(r["p95"], float("nan"), float("nan"), r["unit"])
-        unit = "" if r["unit"] == "share" else f" {r['unit']}"
+        unit = "" if r["unit"] == "share" else f" {metrics.unit_name(r['unit'], lang)}"
         width = "" if pd.isna(r["ci_half_width"]) or r["ci_half_width"] == 0 else \
             " ±" + fmt_value(r["ci_half_width"], float("nan"), float("nan"), r["unit"])
-        lines.append(f"  {m:<30} {fmt_value(r['mean'], r['ci_low'], r['ci_high'], r['unit'])}"
-                     f"{unit}{width}   p5-p95 {spread}")
-    lines += ["", "By facility (mean [95% CI]):"]
+        pad = " " * (name_width - text_columns(names[m]))
+        value = fmt_value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
+        lines.append(f"  {names[m]}{pad}{value}{unit}{width}   {t('run_spread', lang)} {spread}")
+    lines += ["", t("run_by_facility", lang)]
+    shown_names = facility_names(scen, lang) if lang != "en" else {}
     table = []
     for fid in [f.id for f in scen.facilities if f.delivers]:
-        row = {"facility": fid}
+        row = {"facility" if lang == "en" else t("facility", lang): shown_names.get(fid, fid)}
         fs = s[s["facility"] == fid].set_index("metric")
         for m in FACILITY_METRICS:
             r = fs.loc[m]
-            row[metrics.heading(m)] = fmt_value(r["mean"], r["ci_low"], r["ci_high"], r["unit"])
+            row[metrics.heading(m, lang)] = fmt_value(r["mean"], r["ci_low"], r["ci_high"],
+                                                      r["unit"])
         table.append(row)
-    lines.append(pd.DataFrame(table).to_string(index=False))
-    return "\n".join(lines + _care_lines(results)).rstrip("\n")
+    # Chinese characters take two columns of a terminal: pandas pads by that width when asked.
+    with pd.option_context("display.unicode.east_asian_width", True):
+        lines.append(pd.DataFrame(table).to_string(index=False))
+    return "\n".join(lines + _care_lines(results, lang)).rstrip("\n")
 
 
-def _care_lines(results) -> list[str]:
+def _care_lines(results, lang: str = "en") -> list[str]:
     """Newborn care and the paediatric line, when the scenario has them (lines of text;
-    none without)."""
-    return [*care_accounting_text(results.care_accounting),
-            care_text(results.summary(year=None), results.scenario)]
+    none without), in ``lang``."""
+    return [*care_accounting_text(results.care_accounting, lang),
+            care_text(results.summary(year=None), results.scenario, lang)]
 
 
 def format_years(results, lang: str = "en") -> str:

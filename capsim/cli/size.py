@@ -6,9 +6,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pandas as pd
+
 from capsim.cli import COMMANDS
-from capsim.cli.common import add_lang_option, add_out_option, add_run_options, positive_int
-from capsim.cli.common import scheduler
+from capsim.cli.common import (
+    add_lang_option,
+    add_out_option,
+    add_run_options,
+    load_warnings_in,
+    positive_int,
+    scheduler,
+)
 from capsim.errors import CapsimError
 from capsim.i18n import t as label
 
@@ -16,6 +24,8 @@ from capsim.i18n import t as label
 SHOWN = ("year", "facility", "deliveries", "beds_now", "beds_ratio", "beds_needed", "beds_gap",
          "beds_needed_per_1000", "midwives_now", "midwives_ratio", "midwives_workload",
          "midwives_needed", "midwives_gap", "theatres_now", "theatres_needed", "met", "least")
+
+DELIVERY_SHOWN = ("delivery_beds_now", "delivery_beds_needed", "delivery_beds_gap")
 
 #: Files written into --out.
 TABLE_FILE, PLOT_FILE = "sizing.csv", "sizing.png"
@@ -71,13 +81,14 @@ def run(args: argparse.Namespace) -> int:
     rounds = DEFAULT_ROUNDS if args.rounds is None else args.rounds
     if rounds < 1:
         raise CapsimError(f"--rounds must be at least 1, got {rounds}")
-    result = size(scenario, levels, replications=args.replications, seed=args.seed,
-                  workers=args.workers, client=scheduler(args), rounds=rounds,
-                  progress=True)
+    with load_warnings_in(args.lang, scenario):
+        result = size(scenario, levels, replications=args.replications, seed=args.seed,
+                      workers=args.workers, client=scheduler(args), rounds=rounds,
+                      progress=True)
     print(format_result(result, args.lang))
     if scenario.newborn is not None:  # newborn cots by the same service levels
         print(format_cots(size_cots(scenario, levels, replications=args.replications,
-                                    seed=args.seed), args.lang))
+                                    seed=args.seed), args.lang, scenario))
     if out is not None:
         write_csv(result.comparison, out / TABLE_FILE)
         save(result.plot(args.lang), out / PLOT_FILE)
@@ -86,13 +97,23 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(result)
 
 
-def format_cots(table, lang: str = "en") -> str:
-    """The newborn cots needed (`capsim.sizing.cots.size_cots`) as text in ``lang``."""
+def format_cots(table, lang: str = "en", scenario=None) -> str:
+    """The newborn cots needed (`capsim.sizing.cots.size_cots`) as text in ``lang``
+    (facilities by their names in ``scenario`` when given)."""
     shown = table.copy()
     for col, digits in (("births_per_year", 0), ("offered_load", 2),
                         ("cots_needed_per_1000_births", 1)):
         shown[col] = shown[col].round(digits)
-    return "\n" + label("care_cots_sized", lang) + "\n" + shown.to_string(index=False, na_rep="-")
+    if lang != "en":
+        from capsim.plots import facility_names
+
+        names = facility_names(scenario, lang) if scenario is not None else {}
+        shown["facility"] = [names.get(f, f) for f in shown["facility"]]
+        shown["level"] = [label(f"cots_{level}", lang) for level in shown["level"]]
+        shown.columns = label("cots_columns", lang).split("|")
+    with pd.option_context("display.unicode.east_asian_width", True):
+        text = shown.to_string(index=False, na_rep="-")
+    return "\n" + label("care_cots_sized", lang) + "\n" + text
 
 
 def exit_code(result) -> int:
@@ -130,7 +151,7 @@ def format_result(result, lang: str = "en") -> str:
         verdict += label("size_rounds_out", lang)
     lines = [
         label("size_levels", lang, name=result.scenario.display_name(lang),
-              levels="; ".join(parts) or label("size_no_levels", lang)),
+              levels=label("one_sep", lang).join(parts) or label("size_no_levels", lang)),
         label("size_runs", lang, runs=result.simulations, n=len(result.results.replications),
               seed=result.results.seed),
         verdict,
@@ -148,17 +169,28 @@ def format_result(result, lang: str = "en") -> str:
                            params=", ".join(result.out_of_reach_defaults)))
     twins = twin_groups(result.scenario)
     if twins:
-        groups = "; ".join(", ".join(names.get(f, f) for f in g) for g in twins)
+        groups = label("one_sep", lang).join(label("one_comma", lang).join(names.get(f, f)
+                                                                          for f in g)
+                                             for g in twins)
         lines.append(label("size_twins", lang, groups=groups))
     lines += [label("size_standards", lang,
                     beds=_per_1000(result.standards.beds_per_1000, lang),
                     midwives=_per_1000(result.standards.midwives_per_1000, lang)), ""]
-    table = result.comparison[list(SHOWN)].copy()
+    # Delivery beds show only in a region where some facility has two bed pools.
+    two_pools = result.comparison["delivery_beds_now"].notna().any()
+    table = result.comparison[list(SHOWN + (DELIVERY_SHOWN if two_pools else ()))].copy()
     table["deliveries"] = table["deliveries"].round(0).astype("Int64")
     table["beds_needed_per_1000"] = table["beds_needed_per_1000"].round(1)
     table["facility"] = [names.get(f, f) for f in table["facility"]]
-    table.columns = label("size_columns", lang).split("|")
-    lines.append(table.to_string(index=False, na_rep="-"))
+    if lang != "en":
+        for col in ("met", "least"):
+            if col in table.columns:
+                table[col] = [label("xl_yes" if v else "xl_no", lang) if pd.notna(v) else v
+                              for v in table[col]]
+    table.columns = label("size_columns", lang).split("|") + (
+        label("size_delivery_columns", lang).split("|") if two_pools else [])
+    with pd.option_context("display.unicode.east_asian_width", True):
+        lines.append(table.to_string(index=False, na_rep="-"))
     # result.notes say in English what the verdict lines above say in either language.
     return "\n".join(lines)
 

@@ -45,8 +45,10 @@ def run(args: argparse.Namespace) -> int:
     store = store_path(out)
     done = len(open_sweep(out, sweep).runs) if store.exists() else 0
     spec = sweep.spec
-    print(f"{spec.name}: {spec.method}, {sweep.design.points} points x {spec.replications} "
-          f"replications = {sweep.runs} simulations; {done} already in {store}")
+    print(label("sweep_head", args.lang, name=spec.name,
+                method=label(f"sweep_method_{spec.method}", args.lang),
+                points=sweep.design.points, n=spec.replications, runs=sweep.runs, done=done,
+                store=store))
     started = time.perf_counter()
     if args.analyse_only:
         result = open_sweep(out, sweep)
@@ -55,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
             result = run_sweep(sweep, out, workers=args.workers, progress=True,
                                client=scheduler(args))
         except KeyboardInterrupt:
-            print(f"Finished simulations are kept in {store}; run the same command again "
-                  "to resume.", file=sys.stderr)
+            print(label("sweep_kept", args.lang, store=store), file=sys.stderr)
             raise
-        print(f"{sweep.runs - done} simulations in {time.perf_counter() - started:.1f} s")
+        print(label("sweep_done", args.lang, runs=sweep.runs - done,
+                    seconds=time.perf_counter() - started))
     paths = result.write(out, lang=args.lang)
     table = result.indices()
     if args.lang == "zh":

@@ -51,13 +51,16 @@ def care_tables(summary: pd.DataFrame, scenario: Scenario, lang: str = "en"
     text "mean [95% CI]"."""
     out = []
     whole = summary[summary["year"].astype(str) == ALL_YEARS]
+    # Chinese tables name facilities as the scenario does; English ones keep the short ids.
+    names = {f.id: f.name for f in scenario.facilities} if lang == "zh" else {}
     for section, ids, share, key in LINES:
         if getattr(scenario, section) is None:
             continue
         rows = []
         for place in [REGION, *_facilities(scenario, section)]:
             fs = whole[whole["facility"] == place].set_index("metric")
-            row = {t("facility", lang): t("region", lang) if place == REGION else place}
+            row = {t("facility", lang): t("region", lang) if place == REGION
+                   else names.get(place, place)}
             for m in ids:
                 row[metrics.heading(m, lang)] = (
                     fmt_value(fs.loc[m, "mean"], fs.loc[m, "ci_low"], fs.loc[m, "ci_high"],
@@ -76,10 +79,12 @@ def care_tables(summary: pd.DataFrame, scenario: Scenario, lang: str = "en"
 def care_text(summary: pd.DataFrame, scenario: Scenario, lang: str = "en") -> str:
     """The lines' tables as text for the terminal ("" when the scenario has neither)."""
     parts = []
-    for heading, table, trend in care_tables(summary, scenario, lang):
-        parts += ["", heading, table.to_string(index=False)]
-        if len(trend) > 1:
-            parts += [t("care_trend", lang), trend.to_string(index=False)]
+    # Chinese characters take two columns of a terminal: pandas pads by that width when asked.
+    with pd.option_context("display.unicode.east_asian_width", True):
+        for heading, table, trend in care_tables(summary, scenario, lang):
+            parts += ["", heading, table.to_string(index=False)]
+            if len(trend) > 1:
+                parts += [t("care_trend", lang), trend.to_string(index=False)]
     return "\n".join(parts)
 
 

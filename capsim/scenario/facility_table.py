@@ -1,8 +1,10 @@
 """A region's facility table, one row per facility, turned into a scenario file, and back.
 
 The table is the one a planner keeps (CSV or Excel, headers in English or Chinese): id, name,
-level, ward beds, delivery beds, midwives (head-count, or on duty by shift), obstetricians,
-theatres, capabilities, caesarean rate, deliveries and coordinates. `read_facility_table`
+level, ward beds, delivery beds, midwives (head-count, and on duty by shift with the hours the
+shifts start), obstetricians, theatres, capabilities, caesarean rate, deliveries and
+coordinates. Ward and delivery beds become the facility's two bed pools, the shifts its own
+roster (`capacity_fields`). `read_facility_table`
 reads it, refusing every bad cell with its row, column and reason at once;
 `scenario_text` writes the scenario as YAML whose every value says the table row it
 came from; `table_rows` turns a scenario back into rows of the same table.
@@ -48,6 +50,9 @@ COLUMNS: tuple[Column, ...] = (
     _column("midwives_am", note="ft_shift_note"),
     _column("midwives_pm", note="ft_shift_note"),
     _column("midwives_night", note="ft_shift_note"),
+    _column("am_start", note="ft_start_note"),
+    _column("pm_start", note="ft_start_note"),
+    _column("night_start", note="ft_start_note"),
     _column("obstetricians"),
     _column("theatres"),
     _column("capabilities"),
@@ -56,7 +61,30 @@ COLUMNS: tuple[Column, ...] = (
     _column("longitude", note="ft_coordinate_note"),
     _column("latitude", note="ft_coordinate_note"),
 )
-SHIFTS = ("midwives_am", "midwives_pm", "midwives_night")
+
+
+@dataclass(frozen=True)
+class ShiftColumns:
+    """A shift of the table: its name in the facility's roster, the column of the midwives on
+    duty during it, the column of the hour it starts, and the hour it starts when that column
+    is blank."""
+
+    name: str
+    staff: str
+    start: str
+    default_start: int
+
+
+#: The shifts a facility table gives, in the order of the day. Published facility surveys count
+#: the attendants on the morning shift and on the afternoon/night shift; by default the
+#: morning shift starts at 08:00 and the afternoon shift at 17:00, running through the night
+#: when a row gives no night shift (a night shift, when given, starts at 00:00). The start
+#: columns move a facility's shifts.
+SHIFTS: tuple[ShiftColumns, ...] = (
+    ShiftColumns("am", "midwives_am", "am_start", 8),
+    ShiftColumns("pm", "midwives_pm", "pm_start", 17),
+    ShiftColumns("night", "midwives_night", "night_start", 0),
+)
 
 #: Spellings of each level a table may use (normalised), English and Chinese.
 LEVELS: dict[str, str] = {
@@ -100,7 +128,10 @@ class FacilityRow:
     deliveries: float
     delivery_beds: int | None = None
     midwives: int | None = None
-    shifts: dict[str, int] = field(default_factory=dict)
+    #: The midwives on duty by shift: shift name (`SHIFTS`) to (start hour, midwives).
+    shifts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: The shifts whose start hour the row gives (the others start at their default hour).
+    starts_given: frozenset[str] = frozenset()
     obstetricians: int = 0
     theatres: int = 0
     capabilities: tuple[str, ...] = ()
@@ -140,7 +171,8 @@ def _row(r: RowReader) -> FacilityRow | None:
     ward_beds = r.whole("ward_beds", required=True)
     delivery_beds = r.whole("delivery_beds")
     midwives = r.whole("midwives")
-    shifts = {k: v for k in SHIFTS if (v := r.whole(k)) is not None}
+    shifts = _shifts(r)
+    starts_given = frozenset(s.name for s in SHIFTS if s.name in shifts and r.has(s.start))
     obstetricians = r.whole("obstetricians")
     theatres = r.whole("theatres")
     read_so_far = len(r.problems)
@@ -153,9 +185,10 @@ def _row(r: RowReader) -> FacilityRow | None:
     if r.has("longitude") != r.has("latitude"):
         r.refuse("latitude" if r.has("longitude") else "longitude",
                  "give both longitude and latitude, or neither")
-    if deliveries and not r.has("midwives") and not any(r.has(k) for k in SHIFTS):
+    if deliveries and not r.has("midwives") and not any(r.has(s.staff) for s in SHIFTS):
         r.refuse("midwives", "a facility with deliveries needs its midwives: a head-count, "
                  "or the midwives on duty by shift")
+    _check_capacity_cells(r, deliveries, delivery_beds, midwives, shifts)
     if rate and capabilities_read and "caesarean" not in capabilities:
         r.refuse("caesarean_rate", "a caesarean rate above 0 needs the caesarean capability")
     if len(r.problems) > before:
@@ -165,9 +198,63 @@ def _row(r: RowReader) -> FacilityRow | None:
     return FacilityRow(
         row=r.row, id=fid, name=name, level=level, ward_beds=ward_beds,
         deliveries=deliveries, delivery_beds=delivery_beds, midwives=midwives, shifts=shifts,
+        starts_given=starts_given,
         obstetricians=obstetricians or 0, theatres=theatres or 0, capabilities=capabilities,
         caesarean_rate=rate,
         location=(lon, lat) if lon is not None and lat is not None else None)
+
+
+def _shifts(r: RowReader) -> dict[str, tuple[int, int]]:
+    """The row's shifts, shift name to (start hour, midwives on duty); a start hour without
+    its shift, or two shifts starting at one hour, are refused."""
+    out: dict[str, tuple[int, int]] = {}
+    for shift in SHIFTS:
+        staff = r.whole(shift.staff)
+        start = r.hour(shift.start)
+        if staff is None:
+            if start is not None:
+                r.refuse(shift.start, "a start hour for a shift without midwives on duty: give "
+                         f"{r.table.headers.get(shift.staff, shift.staff)!r} or leave it blank")
+            continue
+        out[shift.name] = (shift.default_start if start is None else start, staff)
+    if out and not {"am", "pm"} <= out.keys():
+        missing = next(s for s in SHIFTS[:2] if s.name not in out)
+        r.refuse(missing.staff, "midwives on duty by shift need at least the morning and the "
+                 "afternoon shift (the afternoon one runs through the night when there is no "
+                 "night shift)")
+    starts: dict[int, str] = {}
+    for shift in SHIFTS:
+        if shift.name in out:
+            hour = out[shift.name][0]
+            if hour in starts:
+                r.refuse(shift.start, f"starts at {hour:02d}:00, as the {starts[hour]} shift "
+                         "does: shifts start at distinct hours")
+            starts[hour] = shift.name
+    return out
+
+
+def _check_capacity_cells(r: RowReader, deliveries: float | None, delivery_beds: int | None,
+                          midwives: int | None, shifts: Mapping[str, tuple[int, int]]) -> None:
+    """Refuse the cells of beds and staff that do not fit the row's deliveries: delivery beds
+    at a facility without deliveries, none at one with deliveries, a shift without a midwife
+    at one with deliveries, and a shift with more midwives on duty than the head-count."""
+    delivers = bool(deliveries)
+    if delivery_beds is not None:
+        if delivery_beds > 0 and deliveries == 0:
+            r.refuse("delivery_beds", f"{delivery_beds} delivery beds at a facility without "
+                     "deliveries (antenatal care only): give 0 or leave it blank")
+        if delivery_beds == 0 and delivers:
+            r.refuse("delivery_beds", "a facility with deliveries needs delivery beds above 0 "
+                     "(leave it blank for one pool of beds, the ward beds)")
+    by_column = {s.name: s for s in SHIFTS}
+    for name, (start, staff) in shifts.items():
+        column = by_column[name].staff
+        if staff == 0 and delivers:
+            r.refuse(column, f"no midwife on duty from {start:02d}:00 at a facility with "
+                     "deliveries: women in labour would wait for ever")
+        if midwives is not None and staff > midwives:
+            r.refuse(column, f"{staff} midwives on duty, more than the head-count of "
+                     f"{midwives} ({r.table.headers.get('midwives', 'midwives')!r})")
 
 
 def _check_ids(table: Table, rows: Sequence[FacilityRow]) -> None:
@@ -188,6 +275,7 @@ def _check_ids(table: Table, rows: Sequence[FacilityRow]) -> None:
 
 #: The table column of each facility field, for the facility model's own refusals.
 _FIELD_COLUMNS = {"id": "id", "name": "name", "level": "level", "beds": "ward_beds",
+                  "delivery_beds": "delivery_beds", "roster": "midwives_am",
                   "midwives": "midwives", "obstetricians": "obstetricians",
                   "theatres": "theatres", "capabilities": "capabilities",
                   "location": "longitude"}
@@ -214,37 +302,47 @@ def _column_of(message: str) -> str:
     return ""
 
 
-def capacity_fields(row: FacilityRow, roster: Roster | None = None) -> tuple[dict[str, Any],
-                                                                             dict[str, Any]]:
-    """The beds and midwives of a row as facility fields, and what the facility model cannot
-    hold yet, apart: ``(fields, pending)``.
+def capacity_fields(row: FacilityRow, roster: Roster | None = None) -> dict[str, Any]:
+    """The beds and midwives of a row as facility fields: ``beds`` (the ward beds, the beds
+    the standards count), ``delivery_beds`` when the row gives them (two pools; blank: one
+    pool, the ward beds, for labour too), ``midwives`` (the head-count) and ``roster``, the
+    facility's own shifts, when the row gives its midwives on duty by shift.
 
-    This is the one place that maps the table's two bed pools and shift staffing onto the
-    model. Today a facility has one bed pool (``beds``, read from the ward beds, the beds the
-    standards count) and a head-count of midwives turned into on-duty staff by the region's
-    roster; delivery beds and the midwives on duty by shift go to ``pending`` (written in
-    the scenario as a comment on their row). Where the model holds delivery beds and a
-    facility's own roster, they move from ``pending`` to ``fields`` here."""
-    roster = roster or Roster()
+    This is the one place that maps the table's beds and staffing onto the model. A row
+    with shifts but no head-count gets `derived_headcount` under the region's
+    ``roster`` availability."""
     fields: dict[str, Any] = {"beds": row.ward_beds}
-    pending: dict[str, Any] = {}
+    if row.delivery_beds is not None:
+        fields["delivery_beds"] = row.delivery_beds
     if row.midwives is not None:
         fields["midwives"] = row.midwives
     elif row.shifts:
-        # No head-count: the least that covers the busiest shift under the region's roster.
-        fields["midwives"] = roster.headcount_for(max(row.shifts.values()))
-    if row.delivery_beds is not None:
-        pending["delivery_beds"] = row.delivery_beds
+        fields["midwives"] = derived_headcount(row.shifts, roster or Roster())
     if row.shifts:
-        pending["roster"] = dict(row.shifts)
-    return fields, pending
+        fields["roster"] = {"shifts": [
+            {"name": shift.name, "start": row.shifts[shift.name][0],
+             "midwives": row.shifts[shift.name][1]}
+            for shift in SHIFTS if shift.name in row.shifts]}
+    return fields
+
+
+def derived_headcount(shifts: Mapping[str, tuple[int, int]], roster: Roster) -> int:
+    """The least head-count that staffs a facility's shifts every day, each midwife working
+    one shift a day on the share of days the region's roster makes her available:
+    ceil(midwives on duty over the day's shifts / availability) (persons). It is at least the
+    busiest shift, so the roster is covered."""
+    on_duty = sum(staff for _, staff in shifts.values())
+    if on_duty <= 0:
+        return 0
+    return max(max(staff for _, staff in shifts.values()),
+               math.ceil(on_duty / roster.availability - 1e-9))
 
 
 def facility_fields(row: FacilityRow) -> dict[str, Any]:
     """The scenario's facility mapping of a row (without its casemix)."""
     out: dict[str, Any] = {"id": row.id, "name": row.name, "level": row.level,
                            "delivers": row.deliveries > 0}
-    out.update(capacity_fields(row)[0])
+    out.update(capacity_fields(row))
     out.update(obstetricians=row.obstetricians, theatres=row.theatres,
                capabilities=list(row.capabilities))
     if row.location is not None:
@@ -323,7 +421,6 @@ def scenario_text(rows: Sequence[FacilityRow], name: str, source: str | Path,
     for fac in data["facilities"]:
         r = by_id[fac["id"]]
         at = f"# row {r.row}"
-        _, pending = capacity_fields(r)
         first = True
         for key, value in fac.items():
             if key == "casemix":
@@ -334,16 +431,16 @@ def scenario_text(rows: Sequence[FacilityRow], name: str, source: str | Path,
                 continue
             note = _FIELD_NOTES.get(key, "")
             if key == "midwives" and r.midwives is None:
-                note = (", from the busiest shift's "
-                        f"{max(r.shifts.values())} on duty and the region's roster")
+                note = (", derived: the least head-count that staffs the shifts, "
+                        f"{sum(v for _, v in r.shifts.values())} on duty a day at the "
+                        f"region's availability {Roster().availability:g}")
+            if key == "roster":
+                note = ", midwives on duty by shift; " + _start_notes(r)
             if key == "delivers":
                 note = f", deliveries {r.deliveries:g}"
             lead = "  - " if first else "    "
             first = False
             lines.append(f"{lead}{key}: {_scalar(value)}  {at}{note}")
-        if pending:
-            said = ", ".join(f"{k} {_scalar(v)}" for k, v in pending.items())
-            lines.append(f"    # {at[2:]}, not yet in the model: {said}")
     demand = data["demand"]
     lines += [
         "demand:",
@@ -369,7 +466,20 @@ def scenario_text(rows: Sequence[FacilityRow], name: str, source: str | Path,
     return text
 
 
-_FIELD_NOTES = {"beds": ", ward beds", "location": ", longitude and latitude"}
+_FIELD_NOTES = {"beds": ", ward beds", "delivery_beds": ", delivery beds",
+                "location": ", longitude and latitude"}
+
+
+def _start_notes(row: FacilityRow) -> str:
+    """Where each start hour of the row's shifts comes from: the row, or the table's
+    convention (text)."""
+    said = []
+    for shift in SHIFTS:
+        if shift.name in row.shifts:
+            start = row.shifts[shift.name][0]
+            source = "given" if shift.name in row.starts_given else "default"
+            said.append(f"{shift.name} from {start:02d}:00 ({source})")
+    return ", ".join(said)
 
 
 def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
@@ -391,9 +501,9 @@ def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
         share = scenario.demand.booking.get(f.id, 0.0)
         out.append({
             "id": f.id, "name": f.name, "level": f.level, "ward_beds": f.beds,
-            "delivery_beds": None,
+            "delivery_beds": f.delivery_beds,
             "midwives": f.midwives if f.delivers or f.midwives else None,
-            "midwives_am": None, "midwives_pm": None, "midwives_night": None,
+            **_shift_cells(f),
             "obstetricians": f.obstetricians, "theatres": f.theatres,
             "capabilities": ", ".join(f.capabilities) or None, "caesarean_rate": rate,
             "deliveries": share * deliveries if f.delivers else 0.0,
@@ -403,26 +513,50 @@ def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
     return out
 
 
+def _shift_cells(facility: Facility) -> dict[str, Any]:
+    """The shift columns of a facility's row: the midwives on duty of each shift of its roster
+    named as a table's shift (am, pm, night), with its start hour where it is not the table's
+    default; blank for a facility without a roster, and for a roster by hour of day or with
+    other shifts, which a facility table cannot hold (the scenario keeps them)."""
+    cells: dict[str, Any] = {}
+    for shift in SHIFTS:
+        cells[shift.staff] = cells[shift.start] = None
+    roster = facility.roster
+    if roster is None or not roster.shifts:
+        return cells
+    by_name = {s.name: s for s in roster.shifts}
+    if not by_name.keys() <= {s.name for s in SHIFTS}:
+        return cells
+    for shift in SHIFTS:
+        if shift.name in by_name:
+            cells[shift.staff] = by_name[shift.name].midwives
+            start = by_name[shift.name].start
+            cells[shift.start] = None if start == shift.default_start else f"{start:02d}:00"
+    return cells
+
+
 def header_row(lang_pair: bool = True) -> list[str]:
     """The header row of a facility table: "English / 中文" for each column (or the keys)."""
     return [c.header if lang_pair else c.key for c in COLUMNS]
 
 
-#: The example rows of the template: a county hospital, an MCH hospital and a township
-#: centre (illustrative figures).
+#: The example rows of the template: a county hospital (three shifts, its afternoon shift
+#: from 16:00), an MCH hospital and a township centre (a morning and an afternoon/night
+#: shift, as published surveys count them; the township's head-count left to be derived)
+#: (illustrative figures).
 TEMPLATE_ROWS: tuple[Mapping[str, Any], ...] = (
     {"id": "county-hospital", "name": "县人民医院", "level": "county", "ward_beds": 60,
      "delivery_beds": 8, "midwives": 24, "midwives_am": 8, "midwives_pm": 5,
-     "midwives_night": 4, "obstetricians": 14, "theatres": 2,
+     "midwives_night": 4, "pm_start": "16:00", "obstetricians": 14, "theatres": 2,
      "capabilities": "caesarean, critical_maternal_care", "caesarean_rate": "38%",
      "deliveries": 2800, "longitude": 106.63, "latitude": 32.35},
     {"id": "mch", "name": "县妇幼保健院", "level": "mch", "ward_beds": 40, "delivery_beds": 6,
-     "midwives": 16, "midwives_am": 6, "midwives_pm": 4, "midwives_night": 3,
+     "midwives": 16, "midwives_am": 6, "midwives_pm": 3,
      "obstetricians": 8, "theatres": 1, "capabilities": "剖宫产", "caesarean_rate": 0.3,
      "deliveries": 1900, "longitude": 106.65, "latitude": 32.34},
     {"id": "town-a", "name": "某镇中心卫生院", "level": "乡镇", "ward_beds": 6,
      "delivery_beds": 2, "midwives": None, "midwives_am": 2, "midwives_pm": 1,
-     "midwives_night": 1, "obstetricians": 1, "theatres": 0, "capabilities": None,
+     "obstetricians": 1, "theatres": 0, "capabilities": None,
      "caesarean_rate": None, "deliveries": 300, "longitude": 106.80, "latitude": 32.50},
 )
 

@@ -13,6 +13,7 @@ import pandas as pd
 from capsim.results import Results
 from capsim.run import StudyProgress, ready_engine
 from capsim.scenario.models import Scenario
+from capsim.scenario.units import two_bed_pools
 from capsim.sizing import requirements as req
 from capsim.sizing import solver
 from capsim.sizing.compare import comparison_table
@@ -153,7 +154,7 @@ def size(scenario: Scenario, levels: ServiceLevels | dict[str, Any] | None = Non
         scenario=sized, levels=levels, standards=standards, comparison=table,
         requirements=needs, checks=sol.checks, rounds=sol.rounds, loads=loads,
         workload=work, results=sol.results, baseline=base, converged=sol.converged,
-        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels) + _kept_as_they_are(scenario),
+        confirmed=sol.confirmed, simulations=sol.simulations, notes=_notes(sol, ctxs, levels) + _kept_as_they_are(scenario, levels),
         out_of_reach=(reach := _out_of_reach(sol, ctxs, levels)),
         out_of_reach_defaults=() if reach.empty else defaults_behind(
             "ddi_within_target_share", scenario, ("pathway.ddi_target_minutes",)))
@@ -188,7 +189,7 @@ def _requirements(scen: Scenario, sol: solver.Solution, ctxs, levels) -> pd.Data
             head = pathway.roster.headcount_for(v)
         elif resource == "theatres":
             head = pathway.roster.headcount_for(v * pathway.obstetricians_per_caesarean)
-        else:
+        else:  # beds and delivery beds
             head = v
         rows.append({"year": year, "facility": fid, "resource": resource, "needed": v,
                      "headcount": head, "load": ctxs[(fid, year)].load(resource),
@@ -197,15 +198,21 @@ def _requirements(scen: Scenario, sol: solver.Solution, ctxs, levels) -> pd.Data
     return pd.DataFrame(rows, columns=REQUIREMENT_COLUMNS)
 
 
-def _kept_as_they_are(scenario: Scenario) -> list[str]:
-    """Notes on what sizing leaves as the scenario has it: the delivery beds of facilities
-    with two bed pools, and the staff of facilities with their own roster."""
+def _kept_as_they_are(scenario: Scenario, levels: ServiceLevels) -> list[str]:
+    """Notes on how sizing reads facilities with two bed pools, and on what it leaves as the
+    scenario has it: their delivery beds when the no-bed level is off, and the staff of
+    facilities with their own roster."""
     notes = []
-    two = [f.id for f in scenario.facilities if f.delivery_beds is not None]
-    if two:
-        notes.append(f"{', '.join(two)}: delivery beds are kept as they are; the beds sized are "
-                     "ward beds, and women who find no delivery bed count against the no-bed "
-                     "level all the same")
+    two = [f.id for f in scenario.facilities if two_bed_pools(f)]
+    if two and levels.no_bed is not None:
+        notes.append(f"{', '.join(two)}: two bed pools; delivery beds are sized for the no-bed "
+                     "level from Erlang-B, each woman in labour holding one for her labour and "
+                     f"{scenario.pathway.recovery_hours:g} h of recovery, and confirmed by the "
+                     "share of time all are taken; the beds sized are ward beds, read the same "
+                     "way (a woman who finds no ward bed after birth waits in her delivery bed)")
+    elif two:
+        notes.append(f"{', '.join(two)}: delivery beds are kept as they are (the no-bed level "
+                     "is off); the beds sized are ward beds")
     own = [f.id for f in scenario.facilities if f.roster is not None]
     if own:
         notes.append(f"{', '.join(own)}: staff are kept as their own roster has them")

@@ -1,8 +1,8 @@
 """Scenarios with given capacities: a capacity plan (per facility and calendar year) written
 into a scenario, and the "ample" plan under which no woman waits or is turned away.
 
-A plan maps facility id → year → {"beds", "midwives", "obstetricians", "theatres"} with beds
-and theatres as counts and staff as head-counts. The first horizon year's values become the
+A plan maps facility id → year → {"beds", "midwives", "obstetricians", "theatres"}, and
+"delivery_beds" at a facility with two bed pools, with beds and theatres as counts and staff as head-counts. The first horizon year's values become the
 facility's own fields; later years become policy changes dated 1 January. The scenario's own
 capacity changes are replaced by the plan (its changes of ``delivers`` are kept), so the
 capacity simulated in each year is exactly the plan's.
@@ -11,11 +11,12 @@ capacity simulated in each year is exactly the plan's.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from capsim.scenario.loader import validate_scenario
 from capsim.scenario.models import Scenario
+from capsim.scenario.units import two_bed_pools
 from capsim.sizing.levels import ServiceLevels
 from capsim.scenario.calendar import (
     CAPACITY_FIELDS,
@@ -26,6 +27,9 @@ from capsim.scenario.calendar import (
 from capsim.timeline import capacity_by_year
 
 Plan = dict[str, dict[int, dict[str, int]]]
+
+#: The fields of a plan a facility with its own roster takes (its staff stay its roster's).
+BED_FIELDS = ("beds", "delivery_beds")
 
 #: Head-room of the ample plan over the region's whole expected load (a factor), enough to
 #: cover seasonal and daily peaks of the whole region arriving at one facility.
@@ -56,12 +60,19 @@ def delivering_years(scenario: Scenario) -> set[tuple[str, int]]:
 
 
 def current_plan(scenario: Scenario) -> Plan:
-    """The scenario's own capacity in force on 31 December of each year, as a plan."""
+    """The scenario's own capacity in force on 31 December of each year, as a plan; a
+    facility with two bed pools has its delivery beds too."""
     table = capacity_by_year(scenario)
     plan: Plan = {}
     for row in table.itertuples(index=False):
         plan.setdefault(row.facility, {})[int(row.year)] = {
             k: int(getattr(row, k)) for k in CAPACITY_FIELDS}
+    schedule = capacity_schedule(scenario)
+    for year, _, stop in year_spans(scenario.horizon):
+        state = schedule.on(stop - timedelta(days=1))
+        for f, c in zip(scenario.facilities, state, strict=True):
+            if two_bed_pools(f):
+                plan[f.id][year]["delivery_beds"] = int(c.delivery_beds)
     return plan
 
 
@@ -127,7 +138,7 @@ def with_capacity(scenario: Scenario, plan: Plan, name: str | None = None) -> Sc
     for fid, planned in plan.items():
         for year, values in planned.items():
             if fid in own_roster:  # its own roster fixes its staff on duty: beds only
-                values = {k: v for k, v in values.items() if k == "beds"}
+                values = {k: v for k, v in values.items() if k in BED_FIELDS}
             if year in full[fid]:
                 full[fid][year] = {**full[fid][year], **values}
     data = scenario.model_dump()
@@ -144,7 +155,8 @@ def with_capacity(scenario: Scenario, plan: Plan, name: str | None = None) -> Sc
     policy = [ev for ev in policy if _has_effect(ev)]
     for fid, by_year in full.items():
         for prev, year in zip(years, years[1:], strict=False):
-            delta = {k: by_year[year][k] - by_year[prev][k] for k in CAPACITY_FIELDS}
+            delta = {k: by_year[year][k] - by_year[prev][k]
+                     for k in (*CAPACITY_FIELDS, "delivery_beds") if k in by_year[year]}
             if any(delta.values()):
                 policy.append({"date": date(year, 1, 1), "facility": fid, **delta,
                                "note": "capacity of the plan for this year"})
@@ -153,12 +165,12 @@ def with_capacity(scenario: Scenario, plan: Plan, name: str | None = None) -> Sc
 
 
 def _without_capacity(ev: dict[str, Any]) -> dict[str, Any]:
-    return {**ev, **{k: 0 for k in CAPACITY_FIELDS}}
+    return {**ev, **{k: 0 for k in (*CAPACITY_FIELDS, "delivery_beds")}}
 
 
 def _has_effect(ev: dict[str, Any]) -> bool:
     """True when a change still does something once its capacity is taken out."""
-    ignored = {"date", "facility", "note", "delivers", *CAPACITY_FIELDS}
+    ignored = {"date", "facility", "note", "delivers", "delivery_beds", *CAPACITY_FIELDS}
     # A mapping of counts (cots by level) does something when one of its counts does.
     return ev.get("delivers") is not None or any(
         v is not None and v is not False and v != 0 and v != "" and v != ()

@@ -24,14 +24,15 @@ from capsim.sizing.levels import RatioStandards
 COLUMNS = [
     "year", "facility", "level", "deliveries",
     "beds_now", "beds_ratio", "beds_needed", "beds_gap", "beds_needed_per_1000",
+    "delivery_beds_now", "delivery_beds_needed", "delivery_beds_gap",
     "midwives_now", "midwives_ratio", "midwives_workload", "midwives_reference",
     "midwives_on_duty_needed", "midwives_needed", "midwives_gap",
     "theatres_now", "theatres_needed", "theatres_gap", "obstetricians_for_theatres",
     "met", "least",
 ]
 
-_COUNTS = [c for c in COLUMNS if c.startswith(("beds_", "midwives_", "theatres_",
-                                               "obstetricians_"))
+_COUNTS = [c for c in COLUMNS if c.startswith(("beds_", "delivery_beds_", "midwives_",
+                                               "theatres_", "obstetricians_"))
            and c != "beds_needed_per_1000"]
 
 
@@ -45,7 +46,8 @@ def ratio_count(deliveries: float, per_1000: float | None) -> int | NAType:
 
 def comparison_table(scenario: Scenario, loads: pd.DataFrame, needs: pd.DataFrame,
                      workload: pd.DataFrame, standards: RatioStandards,
-                     sized: tuple[str, ...] = ("beds", "midwives", "theatres")) -> pd.DataFrame:
+                     sized: tuple[str, ...] = ("beds", "delivery_beds", "midwives",
+                                               "theatres")) -> pd.DataFrame:
     """One row per delivering facility and year, then the region total of each year.
 
     ``loads`` is `offered_loads` (deliveries a year the facility is
@@ -53,7 +55,8 @@ def comparison_table(scenario: Scenario, loads: pd.DataFrame, needs: pd.DataFram
     ``workload`` `establishment`. Gaps are needed minus today
     (positive: capacity to add). Columns: `COLUMNS`. ``sized`` names the resources some
     level was on for; the others are left empty, and a facility with no load of a sized
-    resource (or without theatres' capability) needs none of it."""
+    resource (or without theatres' capability) needs none of it. Delivery beds are empty at
+    a facility with one bed pool."""
     now = current_plan(scenario)
     levels = {f.id: f.level for f in scenario.facilities}
     need = needs.set_index(["year", "facility", "resource"])
@@ -79,6 +82,9 @@ def comparison_table(scenario: Scenario, loads: pd.DataFrame, needs: pd.DataFram
             "beds_now": cap["beds"],
             "beds_ratio": ratio_count(r.deliveries, standards.beds_per_1000),
             "beds_needed": needed("beds"),
+            "delivery_beds_now": cap.get("delivery_beds", pd.NA),
+            "delivery_beds_needed": (needed("delivery_beds") if "delivery_beds" in cap
+                                     else pd.NA),
             "midwives_now": cap["midwives"],
             "midwives_ratio": ratio_count(r.deliveries, standards.midwives_per_1000),
             "midwives_workload": math.ceil(work.loc[(year, fid), "wte"] - 1e-9),
@@ -99,7 +105,7 @@ def comparison_table(scenario: Scenario, loads: pd.DataFrame, needs: pd.DataFram
                     "met": "all", "least": "all"})
               .reset_index().assign(facility=REGION, level=""))
     out = pd.concat([df, totals], ignore_index=True)
-    for resource in ("beds", "midwives", "theatres"):
+    for resource in ("beds", "delivery_beds", "midwives", "theatres"):
         out[f"{resource}_gap"] = out[f"{resource}_needed"] - out[f"{resource}_now"]
     with np.errstate(invalid="ignore", divide="ignore"):
         out["beds_needed_per_1000"] = (out["beds_needed"].astype(float)

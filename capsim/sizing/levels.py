@@ -56,17 +56,28 @@ class ServiceLevels(Strict):
 @dataclass(frozen=True)
 class Check:
     """How one service level is read from the simulation: the resource it sizes, the metric
-    of `capsim.metrics.METRICS` it bounds, and whether the bound is an upper one."""
+    of `capsim.metrics.METRICS` it bounds, whether the bound is an upper one, and the metric
+    read instead at a facility with two bed pools (None: the same)."""
 
     level: str
     resource: str
     metric: str
     at_most: bool
+    two_pool_metric: str | None = None
+
+    def metric_for(self, two_pools: bool) -> str:
+        """The metric this check bounds at a facility with one bed pool or two."""
+        return (self.two_pool_metric or self.metric) if two_pools else self.metric
 
 
 #: The service levels, in the order they are reported.
 CHECKS: tuple[Check, ...] = (
-    Check("no_bed", "beds", "turned_away_share", True),
+    # With two pools a woman in labour is turned away for want of a delivery bed, never of a
+    # ward bed (she waits in the delivery bed): the ward beds' no-bed level is read as the
+    # time they are all taken, which arrivals see (Poisson arrivals see time averages), and
+    # the delivery beds' as the time the delivery beds are.
+    Check("no_bed", "beds", "turned_away_share", True, two_pool_metric="beds_full_share"),
+    Check("no_bed", "delivery_beds", "delivery_beds_full_share", True),
     Check("occupancy", "beds", "occupancy_mean", True),
     Check("midwife", "midwives", "midwife_timely_share", False),
     Check("ddi", "theatres", "ddi_within_target_share", False),

@@ -31,7 +31,8 @@ def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float
                bed_days: float, names: dict[str, str] | None = None, lang: str = "en",
                title_name: str = ""):
     """Beds per 1,000 deliveries needed for the service level against deliveries a year, one
-    point per facility and year of the comparison ``table``
+    point per facility and year of the comparison ``table`` (and its delivery beds, a square,
+    where it has two bed pools)
     (`comparison_table`), with the queueing curve for an isolated
     facility at the region's ``bed_days`` per delivery and the flat ``ratio_per_1000`` line.
     Returns the matplotlib Figure."""
@@ -50,6 +51,17 @@ def scale_plot(table: pd.DataFrame, levels: ServiceLevels, ratio_per_1000: float
                     label=label_theory(lang, levels))
         ax.scatter(pts["deliveries"], pts["beds_needed_per_1000"], color="tab:blue", zorder=3,
                    label=plots.label("sizing_facilities", lang))
+        # Delivery beds of facilities with two pools: the same economies of scale, on a
+        # shorter hold (labour and recovery).
+        if "delivery_beds_needed" in pts:
+            two = pts[pts["delivery_beds_needed"].notna()]
+        else:
+            two = pts.iloc[:0]
+        if not two.empty:
+            ax.scatter(two["deliveries"],
+                       two["delivery_beds_needed"].astype(float) / two["deliveries"] * 1000,
+                       color="tab:orange", marker="s", zorder=3,
+                       label=plots.label("sizing_delivery_beds", lang))
         years = pts["year"].nunique()
         texts = [ax.text(r.deliveries, r.beds_needed_per_1000,
                          names.get(r.facility, r.facility) + (f" {r.year}" if years > 1 else ""),

@@ -6,6 +6,8 @@ Each service level of `capsim.sizing.levels.CHECKS` has a formula that predicts 
 emergency caesareans outside the DDI target) from the capacity and the offered load:
 
 * beds, no bed: Erlang-B, B(c, a) (a loss system; any length-of-stay distribution);
+* delivery beds, no bed: Erlang-B at the offered load of women in labour, each holding a
+  delivery bed for her labour and her recovery (a start: the simulation corrects it);
 * beds, occupancy: the loss system's mean occupancy a (1 - B) / c;
 * midwives: the M/M/c tail C(s, a) exp(-(s - a) t) with s labour slots (on-duty midwives ×
   women each may care for) and t the wait target in mean labour durations;
@@ -41,11 +43,12 @@ class Context:
     wait_t: float          # midwife wait target / mean labour duration (dimensionless)
     ddi_ceiling: float     # share within the DDI target with ample theatres (NaN: none)
     ddi_ceiling_low: float  # lower end of its 95% interval
+    delivery_bed_load: float = 0.0  # erlangs (women in delivery beds); 0: one bed pool
 
     def load(self, resource: str) -> float:
         """Offered load of ``resource`` (erlangs)."""
-        return {"beds": self.bed_load, "midwives": self.labour_load,
-                "theatres": self.theatre_load}[resource]
+        return {"beds": self.bed_load, "delivery_beds": self.delivery_bed_load,
+                "midwives": self.labour_load, "theatres": self.theatre_load}[resource]
 
 
 def target(check: Check, levels: ServiceLevels, ctx: Context) -> float:
@@ -95,7 +98,7 @@ def least(check: Check, load: float, bound: float, ctx: Context) -> int:
 def stable_least(resource: str, ctx: Context) -> int:
     """Least capacity that keeps a queue from growing without bound (servers > load), used
     where a level has nothing to measure (no emergency caesarean in a year)."""
-    if resource == "beds":
+    if resource in ("beds", "delivery_beds"):
         return 1
     per = ctx.per_midwife if resource == "midwives" else 1
     return max(1, math.ceil((math.floor(ctx.load(resource)) + 1) / per))

@@ -31,6 +31,7 @@ from capsim.errors import ScenarioError
 from capsim.results import ALL_YEARS, Results
 from capsim.run import simulate
 from capsim.scenario.models import Scenario
+from capsim.scenario.units import two_bed_pools
 from capsim.sizing import requirements as req
 from capsim.sizing.capacity import (
     Plan,
@@ -47,7 +48,7 @@ from capsim.sizing.twins import join_verdicts, pool_contexts, twin_groups
 #: Simulation rounds after the baseline, unless asked otherwise.
 DEFAULT_ROUNDS = 10
 
-RESOURCES = ("beds", "midwives", "theatres")
+RESOURCES = ("beds", "delivery_beds", "midwives", "theatres")
 
 #: The note of a check whose level no capacity reaches: its bound is then what is attainable
 #: (`capsim.sizing.requirements.target`), not the level itself.
@@ -96,7 +97,8 @@ def contexts(scenario: Scenario, loads: pd.DataFrame,
     out = {}
     for row in loads.itertuples(index=False):
         out[(row.facility, int(row.year))] = req.Context(
-            bed_load=float(row.bed_load), labour_load=float(row.labour_load),
+            bed_load=float(row.bed_load), delivery_bed_load=float(row.delivery_bed_load),
+            labour_load=float(row.labour_load),
             theatre_load=float(row.theatre_load),
             per_midwife=pathway.labour_capacity_per_midwife, wait_t=wait_t,
             ddi_ceiling=float(row.ddi_ceiling), ddi_ceiling_low=float(row.ddi_ceiling_low))
@@ -116,6 +118,8 @@ def sized_keys(scenario: Scenario, ctxs: dict[tuple[str, int], req.Context],
             if not checks or ctx.load(resource) <= 0:
                 continue
             if resource == "theatres" and "caesarean" not in scenario.facility(fid).capabilities:
+                continue
+            if resource == "delivery_beds" and not two_bed_pools(scenario.facility(fid)):
                 continue
             keys.append((fid, year, resource))
     return keys
@@ -149,8 +153,8 @@ def plan_of(scenario: Scenario, values: dict[Key, int]) -> Plan:
     plan: Plan = {}
     for (fid, year, resource), v in values.items():
         entry = plan.setdefault(fid, {}).setdefault(year, {})
-        if resource == "beds":
-            entry["beds"] = v
+        if resource in ("beds", "delivery_beds"):
+            entry[resource] = v
         elif resource == "midwives":
             entry["midwives"] = roster.headcount_for(v)
         else:
@@ -171,6 +175,7 @@ def evaluate(results: Results, values: dict[Key, int], ctxs, levels: ServiceLeve
     s = results.summary(year=None)
     s = s[s["year"] != ALL_YEARS]
     rows = {(r.facility, int(r.year), r.metric): r for r in s.itertuples(index=False)}
+    two_pools = {f.id: two_bed_pools(f) for f in results.scenario.facilities}
     table, verdicts = [], {}
     for key, v in values.items():
         fid, year, resource = key
@@ -178,7 +183,8 @@ def evaluate(results: Results, values: dict[Key, int], ctxs, levels: ServiceLeve
         all_met, best, binding = True, 0, ""
         for check in active_checks(resource, levels):
             bound = req.target(check, levels, ctx)
-            r = rows.get((fid, year, check.metric))
+            metric = check.metric_for(two_pools[fid])
+            r = rows.get((fid, year, metric))
             mean, lo, hi = (r.mean, r.ci_low, r.ci_high) if r is not None else (math.nan,) * 3
             if r is None or r.n < 2:
                 # Nothing to measure in most replications (no emergency caesarean, say): the
@@ -194,7 +200,7 @@ def evaluate(results: Results, values: dict[Key, int], ctxs, levels: ServiceLeve
             if n > best:
                 best, binding = n, check.level
             table.append({"year": year, "facility": fid, "resource": resource,
-                          "level": check.level, "metric": check.metric, "value": v,
+                          "level": check.level, "metric": metric, "value": v,
                           "target": bound, "comparator": "<=" if check.at_most else ">=",
                           "mean": mean, "ci_low": lo, "ci_high": hi, "met": met,
                           "note": note})

@@ -87,6 +87,7 @@ def pool_contexts(ctxs: dict[tuple[str, int], req.Context],
             pooled = replace(
                 members[0],
                 bed_load=_mean(c.bed_load for c in members),
+                delivery_bed_load=_mean(c.delivery_bed_load for c in members),
                 labour_load=_mean(c.labour_load for c in members),
                 theatre_load=_mean(c.theatre_load for c in members),
                 ddi_ceiling=_mean(c.ddi_ceiling for c in members),

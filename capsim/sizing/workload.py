@@ -118,7 +118,8 @@ def planned_casemix(scenario: Scenario) -> pd.DataFrame:
     horizon year.
 
     Women book by ``demand.booking`` and plan to deliver where the referral rule sends them
-    before any bed is sought (`capsim.scenario.referral.ReferralRule.destination`):
+    before any bed is sought (`capsim.scenario.referral.ReferralRule.destinations`: shared
+    by the weights of ``referral.split`` where the booking facility splits its referrals),
     under the eligibility rules and the facilities delivering on the day, and at a facility
     that can run a caesarean when hers is planned (the planned caesarean rates in force on the
     day). Each stretch of days between dated changes is weighted by its expected deliveries.
@@ -145,10 +146,11 @@ def planned_casemix(scenario: Scenario) -> pd.DataFrame:
                     for planned, p in ((True, rates[colour]), (False, 1.0 - rates[colour])):
                         if p <= 0:
                             continue
-                        to = rule.destination(index[fid], colour, planned, start).facility
-                        if to != OUT_OF_REGION:
-                            mass[rule.ids[to]][colour] += (weight * share * p
-                                                           * demand.risk_mix[colour])
+                        for dest, part in rule.destinations(index[fid], colour, planned,
+                                                            start):
+                            if dest.facility != OUT_OF_REGION:
+                                mass[rule.ids[dest.facility]][colour] += (
+                                    weight * share * p * part * demand.risk_mix[colour])
         for fid in rule.ids:
             total = sum(mass[fid].values())
             mix = ({c: v / total for c, v in mass[fid].items()} if total > 0
