@@ -7,6 +7,9 @@ ids of `capsim.metrics.NEWBORN_METRICS` and `PAEDIATRIC_METRICS`),
 appended to the replication's metrics, so summaries, checks and reports read them as any
 other. Counts and shares are placed in the year of the event (birth, admission, referral)
 inside the reported period; occupancy is time-weighted over each year's reported hours.
+Cots and paediatric beds of a year are those in force on its days, averaged over them (a
+change dated in the year counts from its day on), and occupancy is worked out on them: the
+bed-hours used over the bed-hours in force.
 """
 
 from __future__ import annotations
@@ -101,9 +104,17 @@ class _Periods:
         return metrics_frame(tuple(self.labels), (*self.ids, REGION), values, replication)
 
 
-def _with_region(beds: np.ndarray) -> np.ndarray:
-    """Beds by facility with the region's total appended."""
-    return np.append(beds.astype(float), beds.sum())
+def _beds_in_force(net: Network, periods: _Periods, field: str) -> np.ndarray:
+    """Mean beds of ``field`` (a `capsim.scenario.calendar.Capacity` name) in force over the
+    days of each period, by [period row, facility column] (the region last)."""
+    per_day = net.capacity.by_day(field)
+    out = np.zeros((len(periods.bounds), len(periods.ids) + 1))
+    for row, (a, b) in enumerate(periods.bounds):
+        first = int(round((a - periods.t0) / 24.0))
+        stop = int(round((b - periods.t0) / 24.0))
+        out[row, :-1] = per_day[:, first:stop].sum(axis=1) / (stop - first)
+        out[row, -1] = out[row, :-1].sum()
+    return out
 
 
 def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFrame:
@@ -113,19 +124,19 @@ def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFram
     placed = adm.placed
     moved = (placed != rec.origin) & (placed >= 0)
     out = placed < 0
-    beds = rec.network.beds
     hours = periods.days * 24.0
     occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
-    total_beds = _with_region(beds.sum(axis=1))
+    in_force = [_beds_in_force(net, periods, field) for field in rec.network.fields]
+    total_beds = np.sum(in_force, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        occupancy = occupied / (total_beds[None, :] * hours[:, None])
+        occupancy = occupied / (total_beds * hours[:, None])
         if rec.network.line == "newborn":
             needing = periods.count(rec.origin, rec.t_h)
             transfers = periods.count(rec.origin[moved], rec.t_h[moved])
             births = periods.count(rec.born_facility, rec.born_h)
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
-            cots = np.broadcast_to(total_beds, occupancy.shape)
-            intensive = np.broadcast_to(_with_region(beds[:, 1]), occupancy.shape)
+            cots = total_beds
+            intensive = in_force[rec.network.bed_types.index("intensive")]
             values = {
                 "births_needing_cot": needing,
                 "newborn_admissions": periods.count(placed[~out], rec.t_h[~out]),
@@ -148,7 +159,7 @@ def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFram
             down = adm.down_to >= 0
             values = {
                 "paediatric_admissions": periods.count(placed[~out], rec.t_h[~out]),
-                "paediatric_beds": np.broadcast_to(total_beds, occupancy.shape),
+                "paediatric_beds": total_beds,
                 "paediatric_census_mean": occupied / hours[:, None],
                 "paediatric_occupancy_mean": occupancy,
                 "paediatric_referrals_up": periods.count(rec.origin[up], rec.t_h[up]),

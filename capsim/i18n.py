@@ -115,6 +115,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "lang_name": {"en": "English", "zh": "中文"},
     "app_facilities": {"en": "Facilities, from 1 January of", "zh": "各机构，自以下年份1月1日起"},
     "app_delivers": {"en": "Delivers", "zh": "提供助产"},
+    "app_special_cots": {"en": "Special-care cots", "zh": "新生儿病房床位"},
+    "app_intensive_cots": {"en": "Intensive-care cots", "zh": "新生儿重症监护床位"},
     "app_region": {"en": "Region-wide, from 1 January of", "zh": "全区域，自以下年份1月1日起"},
     "app_growth": {"en": "Births: change a year on top of the projection (%)",
                    "zh": "出生人口：在预测基础上每年变化（%）"},
@@ -1172,6 +1174,11 @@ FIELD_ZH: dict[str, str] = {
                                                      "于前两项。",
     "policy[].delivery_beds": "产床的增减（张），用于有两类床位的机构；这些机构的 beds 即病房床位。"
                               "增减各最多10,000。",
+    "policy[].cots": "新生儿床位按级别（special、intensive）的增减（张），用于设有新生儿救治的情景。",
+    "policy[].cots.special": "新生儿病房床位（II级）的增减（张）。增减各最多10,000。",
+    "policy[].cots.intensive": "新生儿重症监护床位（III级）的增减（张）。增减各最多10,000。",
+    "policy[].paediatric_beds": "儿科床位的增减（张），用于设有儿科服务线的情景；无儿科床位的机构"
+                                "可借此开设病房。增减各最多10,000。",
     "pathway.midwife_rule": "queue：临产产妇等待空闲助产士；ratio：照护立即开始，并记录临产产妇多于"
                             "在岗助产士可照护人数的时间（midwife_ratio_exceeded_share）。",
     "pathway.recovery_hours": "有两类床位的机构中，产妇分娩后留在产床上观察、再转入病房床位的时间（"

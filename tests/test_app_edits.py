@@ -125,3 +125,38 @@ def test_delivery_beds_are_an_input_where_a_facility_has_them():
     assert [in_force(later, y, fid).delivery_beds for y in (2020, 2021)] == [6, 4]
     one_pool = validate_scenario(base_dict())
     assert "delivery_beds" not in facility_fields(one_pool)
+
+
+def test_cots_and_paediatric_beds_are_inputs_where_the_scenario_has_those_lines():
+    """With newborn care and a paediatric line, the cots by level and the paediatric beds of
+    every facility are inputs: set in the section itself in the first year (a facility
+    without any gains them) and by a dated change later; without the lines there are none."""
+    from capsim import validate_scenario
+    from capsim.app.edits import facility_fields, has_field
+    from tests.conftest import base_dict, deep_update
+
+    data = deep_update(base_dict(horizon={"start": "2020-01-01", "days": 731,
+                                          "warmup_days": 10}), {
+        "newborn": {"cots": {"county": {"special": 6, "intensive": 2}}},
+        "paediatric": {"groups": [{"id": "resp", "admissions": 100,
+                                   "severity": {"mild": 1.0},
+                                   "stay": {"dist": "fixed", "mean": 3}}],
+                       "beds": {"county": 10}, "presentation": {"county": 1.0}}})
+    base = validate_scenario(data)
+    fields = facility_fields(base)
+    assert fields[-3:] == ("special_cots", "intensive_cots", "paediatric_beds")
+    assert has_field(base, "town", "special_cots")
+    first = (Edits().setting(2020, "town", "special_cots", 2, base)
+             .setting(2020, "county", "intensive_cots", 3, base)
+             .setting(2020, "town", "paediatric_beds", 4, base).scenario(base))
+    assert first.newborn.cots["town"].special == 2
+    assert first.newborn.cots["county"].intensive == 3
+    assert first.newborn.cots["county"].special == 6
+    assert first.paediatric.beds == {"county": 10, "town": 4}
+    later = (Edits().setting(2021, "county", "intensive_cots", 5, base)
+             .setting(2021, "county", "paediatric_beds", 7, base).scenario(base))
+    assert [(in_force(later, y, "county").intensive_cots,
+             in_force(later, y, "county").paediatric_beds) for y in (2020, 2021)] == [
+        (2, 10), (5, 7)]
+    assert later.newborn.cots["county"].intensive == 2
+    assert "special_cots" not in facility_fields(validate_scenario(base_dict()))

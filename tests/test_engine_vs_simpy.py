@@ -527,3 +527,31 @@ def test_capsim_run_with_the_simpy_engine_writes_the_same_summary(tmp_path, caps
         runs = pd.read_csv(tmp_path / engine / "replications.csv")
         assert runs["engine"].tolist() == [engine, engine]
         assert runs["seed"].tolist() == [4, 4]
+
+
+def test_dated_changes_of_cots_and_paediatric_beds_keep_both_models_equal():
+    """Newborns and children follow the births of each model through the same dated changes
+    of cots and paediatric beds (cots added, cots cut below those in use, a paediatric ward
+    opened, beds cut to none): both models agree in every summary, the care rows included,
+    and each change shows in the beds in force the results read."""
+    d = stressed()
+    d["horizon"] = {"start": "2020-01-01", "days": 120, "warmup_days": 20}
+    d["newborn"] = {"cots": {"county": {"special": 3, "intensive": 1}, "mch": {"special": 2}}}
+    d["paediatric"] = {
+        "groups": [{"id": "respiratory", "admissions": 1500,
+                    "severity": {"mild": 0.7, "moderate": 0.3},
+                    "stay": {"dist": "lognormal", "mean": 4, "sd": 2}}],
+        "beds": {"county": 4, "town": 2}, "presentation": {"county": 0.5, "town": 0.5},
+        "severity_level": {"mild": "township", "moderate": "county", "severe": "county"}}
+    d["policy"] = [
+        {"date": "2020-02-01", "facility": "county", "cots": {"special": 2, "intensive": 1}},
+        {"date": "2020-03-01", "facility": "county", "cots": {"special": -4}},
+        {"date": "2020-02-15", "facility": "mch", "paediatric_beds": 3},
+        {"date": "2020-03-15", "facility": "town", "paediatric_beds": -2, "beds": 1}]
+    scenario = validate_scenario(d)
+    assert_same(scenario, 2, 9)
+    _, (fast, _) = both(scenario, 1, 9)
+    beds = fast.metrics.set_index(["year", "facility", "metric"])["value"]
+    # 120 days from 2020-01-01: 3+1 cots for 31 days, 5+2 for 29, 1+2 for 60.
+    assert beds[("2020", "county", "cots")] == pytest.approx((4 * 31 + 7 * 29 + 3 * 60) / 120)
+    assert beds[("2020", "town", "paediatric_beds")] == pytest.approx(2 * 74 / 120)

@@ -3,7 +3,8 @@
 Per facility and year: each capacity a policy change can move (the fields of
 `capsim.scenario.calendar.CAPACITY_FIELDS`, so that a capacity added there is an input
 here; delivery beds at a facility that has them apart from its ward beds) and whether the
-facility delivers, in force from 1 January of that year. Region-wide,
+facility delivers, in force from 1 January of that year; newborn cots by level and paediatric
+beds (`capsim.scenario.calendar.CARE_FIELDS`) when the scenario has those lines of care. Region-wide,
 from a year on: births growth a year on top of the scenario's projection, a change to every
 caesarean rate, and the referral rule. The scenario is the base with dated changes appended
 through `Scenario.with_changes`, so that it reads like a plan: policy changes, demand
@@ -17,8 +18,15 @@ from datetime import date
 from typing import Any
 
 from capsim.scenario.base import LEVEL_RANK, RiskColour
-from capsim.scenario.calendar import CAPACITY_FIELDS, Capacity, capacity_schedule, horizon_years
+from capsim.scenario.calendar import (
+    CAPACITY_FIELDS,
+    Capacity,
+    capacity_schedule,
+    cots_field,
+    horizon_years,
+)
 from capsim.scenario.models import Scenario
+from capsim.scenario.newborn import NEWBORN_LEVELS
 
 #: What a facility input sets: the capacities of a policy change, and whether it delivers.
 FACILITY_FIELDS: tuple[str, ...] = (*CAPACITY_FIELDS, "delivers")
@@ -26,10 +34,19 @@ FACILITY_FIELDS: tuple[str, ...] = (*CAPACITY_FIELDS, "delivers")
 
 def facility_fields(scenario: Scenario) -> tuple[str, ...]:
     """The facility inputs of ``scenario``: `FACILITY_FIELDS`, with delivery beds after the
-    (ward) beds when some facility of the scenario has delivery beds apart."""
-    if not any(f.delivery_beds is not None for f in scenario.facilities):
-        return FACILITY_FIELDS
-    return (CAPACITY_FIELDS[0], "delivery_beds", *CAPACITY_FIELDS[1:], "delivers")
+    (ward) beds when some facility of the scenario has delivery beds apart, then the cots by
+    level with newborn care and the paediatric beds with a paediatric line."""
+    fields = FACILITY_FIELDS
+    if any(f.delivery_beds is not None for f in scenario.facilities):
+        fields = (CAPACITY_FIELDS[0], "delivery_beds", *CAPACITY_FIELDS[1:], "delivers")
+    return fields + care_fields(scenario)
+
+
+def care_fields(scenario: Scenario) -> tuple[str, ...]:
+    """The inputs of the lines of care ``scenario`` has: cots by level (`cots_field`) with a
+    newborn section, paediatric beds with a paediatric one."""
+    cots = tuple(cots_field(level) for level in NEWBORN_LEVELS) if scenario.newborn else ()
+    return cots + (("paediatric_beds",) if scenario.paediatric else ())
 
 
 def has_field(scenario: Scenario, fid: str, name: str) -> bool:
@@ -112,6 +129,9 @@ def _capacity_in(scen: Scenario, year: int, values: dict[tuple[str, str], Any]) 
         if first:
             built = scen.facility(fid)
             for name, v in moved.items():
+                if name in _COTS or name == "paediatric_beds":
+                    _built_care(scen, changes, fid, name, v - getattr(now, name))
+                    continue
                 new = v if name == "delivers" else \
                     (getattr(built, name) or 0) + v - getattr(now, name)
                 changes[f"facilities[{fid}].{name}"] = new
@@ -119,11 +139,38 @@ def _capacity_in(scen: Scenario, year: int, values: dict[tuple[str, str], Any]) 
             change: dict[str, Any] = {"date": date(year, 1, 1).isoformat(), "facility": fid,
                                       "note": NOTE}
             for name, v in moved.items():
-                change[name] = v if name == "delivers" else v - getattr(now, name)
+                if name in _COTS:
+                    change.setdefault("cots", {})[_COTS[name]] = v - getattr(now, name)
+                else:
+                    change[name] = v if name == "delivers" else v - getattr(now, name)
             policy.append(change)
     if policy:
         changes["policy+"] = policy
     return scen.with_changes(changes) if changes else scen
+
+
+#: The level of each cots input.
+_COTS = {cots_field(level): level for level in NEWBORN_LEVELS}
+
+
+def _built_care(scen: Scenario, changes: dict[str, Any], fid: str, name: str,
+                added: int) -> None:
+    """Add to ``changes`` the cots (``name`` of `_COTS`) or paediatric beds that facility
+    ``fid`` is built with in the newborn or paediatric section, ``added`` more than now (the
+    whole mapping is set, since a facility without any is not listed)."""
+    if name == "paediatric_beds":
+        assert scen.paediatric is not None
+        beds = dict(changes.get("paediatric.beds", scen.paediatric.beds))
+        beds[fid] = beds.get(fid, 0) + added
+        changes["paediatric.beds"] = beds
+        return
+    assert scen.newborn is not None
+    cots = changes.get("newborn.cots") or {
+        f: c.model_dump() for f, c in scen.newborn.cots.items()}
+    level = _COTS[name]
+    mine = dict(cots.get(fid, {}))
+    mine[level] = mine.get(level, 0) + added
+    changes["newborn.cots"] = {**cots, fid: mine}
 
 
 def _region_in(scen: Scenario, edits: Edits) -> Scenario:

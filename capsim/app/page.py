@@ -37,8 +37,8 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-\u4e00-\u9fff]+")
 
 def field_label(name: str, lang: str) -> str:
     """The heading of a facility input: the metric's heading for a capacity (text)."""
-    if name == "delivers":
-        return t("app_delivers", lang)
+    if name in ("delivers", "special_cots", "intensive_cots"):
+        return t(f"app_{name}", lang)
     return metrics.heading(name, lang) if name in metrics.METRICS else name
 
 

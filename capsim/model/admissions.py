@@ -12,6 +12,17 @@ with a free bed, held for her while she travels; when none has one she leaves th
 Beds are counters; discharges and stabilisations wait on one calendar
 (`capsim.model.heaps`), carried out before each admission at or after their time.
 
+Beds in force change on the plan's dates (``change_h``, ``change_facility``,
+``change_beds``: cots added at a facility in 2028, a paediatric ward opened), carried out
+before the calendar's entries of the same time and before the admissions at or after it. A
+cut follows the rule of the maternity pathway (`capsim.model.pathway`): nobody is evicted,
+the beds in use are owed; the free count may fall below zero, each bed freed repays one, and
+a new patient is admitted only while the count is above zero. So once the debt is repaid no
+more beds are in use than in force. A facility admits a need while it has beds of its type
+in force; ``eligible`` says which facilities may ever do so (level and role, and beds at
+some date), and a patient whose facility has no such beds in force at her time is referred
+for the ``LEVEL`` of care, one whose facility has them but none free for ``NO_BED``.
+
 A patient referred away from where her need arose may be referred back once stabilised
 (``down_share`` of her stay, NaN for never): when the facility she came from admits the
 ``down_need`` and has a free bed, she moves there for the rest of her stay (with its travel
@@ -61,14 +72,26 @@ class Admitted:
 def admit(t_h: np.ndarray, origin: np.ndarray, need: np.ndarray, stay_h: np.ndarray,
           down_share: np.ndarray, beds: np.ndarray, bed_of_need: np.ndarray,
           eligible: np.ndarray, order: np.ndarray, travel_h: np.ndarray,
-          down_need: int) -> Admitted:
+          down_need: int, change_h: np.ndarray | None = None,
+          change_facility: np.ndarray | None = None,
+          change_beds: np.ndarray | None = None) -> Admitted:
     """Run the admissions loop (inputs sorted by ``t_h``, hours); return `Admitted`.
-    ``beds`` [facility, bed type]; ``eligible`` [need, facility]; ``order`` [facility, k]
-    and ``travel_h`` [from, to] (hours) as `capsim.scenario.referral.referral_orders`
-    and `travel_hours` give them; ``down_need`` -1 for no
-    referral back."""
+    ``beds`` [facility, bed type] in force at the start; ``eligible`` [need, facility];
+    ``order`` [facility, k] and ``travel_h`` [from, to] (hours) as
+    `capsim.scenario.referral.referral_orders` and `travel_hours` give them;
+    ``down_need`` -1 for no referral back. The dated changes of beds, sorted by
+    ``change_h`` (hours): at ``change_h[k]`` facility ``change_facility[k]`` gains
+    ``change_beds[k]`` [bed type] (negative: a cut; none by default)."""
     if t_h.shape[0] > 1 and not np.all(np.diff(t_h) >= 0):
         raise ValueError("admissions must be sorted by time")
+    n_types = beds.shape[1] if beds.ndim == 2 else 0
+    if change_h is None:
+        change_h = np.empty(0)
+        change_facility = np.empty(0, dtype=np.int64)
+        change_beds = np.empty((0, n_types), dtype=np.int64)
+    assert change_facility is not None and change_beds is not None
+    if change_h.shape[0] > 1 and not np.all(np.diff(change_h) >= 0):
+        raise ValueError("changes of beds must be sorted by time")
     out = _loop(np.ascontiguousarray(t_h, dtype=np.float64),
                 np.ascontiguousarray(origin, dtype=np.int64),
                 np.ascontiguousarray(need, dtype=np.int64),
@@ -78,7 +101,10 @@ def admit(t_h: np.ndarray, origin: np.ndarray, need: np.ndarray, stay_h: np.ndar
                 np.ascontiguousarray(bed_of_need, dtype=np.int64),
                 np.ascontiguousarray(eligible, dtype=np.bool_),
                 np.ascontiguousarray(order, dtype=np.int64),
-                np.ascontiguousarray(travel_h, dtype=np.float64), int(down_need))
+                np.ascontiguousarray(travel_h, dtype=np.float64), int(down_need),
+                np.ascontiguousarray(change_h, dtype=np.float64),
+                np.ascontiguousarray(change_facility, dtype=np.int64),
+                np.ascontiguousarray(change_beds, dtype=np.int64).reshape(-1, n_types))
     placed, reason, end_h, down_to, down_h, sf, sb, ss, se, n_stays = out
     return Admitted(placed, reason, end_h, down_to, down_h, sf[:n_stays], sb[:n_stays],
                     ss[:n_stays], se[:n_stays])
@@ -91,13 +117,22 @@ def _free_bed_at(free, eligible, nd, b, g):
 
 
 @njit(cache=True)
+def _entry_before(calendar, t):
+    """Whether the calendar has an entry strictly before ``t`` (hours)."""
+    return calendar.size[0] > 0 and calendar.time[0, 0] < t
+
+
+@njit(cache=True)
 def _loop(t_h, origin, need, stay_h, down_share, beds, bed_of_need, eligible, order,
-          travel_h, down_need):
+          travel_h, down_need, change_h, change_facility, change_beds):
     """The compiled loop of `admit`: its arrays (placed, reason, end, referral back
     and its time, then the stays' facility, bed type, start and end, with room for two stays
     an admission) and the number of stays used."""
     n = t_h.shape[0]
-    free = beds.copy()
+    free = beds.copy()   # below zero after a cut while beds in use are owed
+    in_force = beds.copy()
+    n_changes = change_h.shape[0]
+    c = 0
     placed = np.full(n, -1, dtype=np.int64)
     reason = np.zeros(n, dtype=np.int64)
     end_h = np.full(n, np.nan)
@@ -114,7 +149,16 @@ def _loop(t_h, origin, need, stay_h, down_share, beds, bed_of_need, eligible, or
     seq = 0
     for i in range(n + 1):
         now = t_h[i] if i < n else np.inf
-        while heap_due(calendar, 0, now):
+        while True:
+            if c < n_changes and change_h[c] <= now and not _entry_before(calendar, change_h[c]):
+                g = change_facility[c]
+                for b in range(free.shape[1]):
+                    free[g, b] += change_beds[c, b]
+                    in_force[g, b] += change_beds[c, b]
+                c += 1
+                continue
+            if not heap_due(calendar, 0, now):
+                break
             t, _, code = heap_pop(calendar, 0)
             j = code >> 1
             b = bed_of_need[need[j]]
@@ -144,7 +188,7 @@ def _loop(t_h, origin, need, stay_h, down_share, beds, bed_of_need, eligible, or
         if _free_bed_at(free, eligible, nd, b, f):
             g = f
         else:
-            reason[i] = NO_BED if eligible[nd, f] else LEVEL
+            reason[i] = NO_BED if eligible[nd, f] and in_force[f, b] > 0 else LEVEL
             for k in range(order.shape[1]):
                 if _free_bed_at(free, eligible, nd, b, order[f, k]):
                     g = order[f, k]

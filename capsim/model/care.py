@@ -13,7 +13,10 @@ network of each line of care and the admissions of one replication.
 
 Both lines run through one loop, with beds, eligibility and walks from the referral rule
 (`capsim.scenario.referral.care_eligibility`, `
-referral_orders`).
+referral_orders`). The beds of each line change on the plan's dates as the scenario's
+capacity schedule says (`capsim.scenario.calendar.capacity_schedule`: ``cots`` and
+``paediatric_beds`` of its ``policy:`` entries); the loop carries the changes out at their
+time.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from capsim.model.admissions import Admitted, admit
 from capsim.model.engine import EMERGENCY_CS, PLANNED_CS, RunRecord
 from capsim.model.network import Network, hours_since
 from capsim.scenario.base import RISK_COLOURS
+from capsim.scenario.calendar import cots_field
 from capsim.scenario.models import Scenario
 from capsim.scenario.newborn import NEWBORN_LEVELS
 from capsim.scenario.paediatric import SEVERITIES
@@ -42,9 +46,12 @@ HOURS_PER_YEAR = 365.25 * 24.0
 @dataclass(frozen=True)
 class CareNetwork:
     """One line of care on a scenario's facilities: ``line`` ("newborn" or "paediatric"),
-    its ``needs`` and ``bed_types`` (names), ``beds`` [facility, bed type],
+    its ``needs`` and ``bed_types`` (names), ``beds`` [facility, bed type] as built,
     ``bed_of_need``, ``eligible`` [need, facility], the referral ``order`` and ``travel_h``
-    (hours) of the maternity network, and ``down_need`` (-1: no referral back)."""
+    (hours) of the maternity network, ``down_need`` (-1: no referral back), the
+    `capsim.scenario.calendar.Capacity` field of each bed type (``fields``) and the dated
+    changes of beds: ``change_h`` (hours since the simulation's start), ``change_facility``
+    and ``change_beds`` [change, bed type] (beds added, negative: removed)."""
 
     line: str
     needs: tuple[str, ...]
@@ -55,6 +62,34 @@ class CareNetwork:
     order: np.ndarray
     travel_h: np.ndarray
     down_need: int
+    fields: tuple[str, ...]
+    change_h: np.ndarray
+    change_facility: np.ndarray
+    change_beds: np.ndarray
+
+
+def _bed_changes(net: Network, fields: tuple[str, ...]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The beds of ``fields`` (`capsim.scenario.calendar.Capacity` names, one per bed type)
+    as built [facility, bed type], the most each facility has in force at any date
+    [facility, bed type], and the steps that change them: hours since the simulation's start,
+    facility, beds added [step, bed type]."""
+    schedule = net.capacity
+    built = np.asarray([[getattr(c, k) for k in fields] for c in schedule.built],
+                       dtype=np.int64).reshape(len(schedule.built), len(fields))
+    most = built.copy()
+    hours, facility, added = [], [], []
+    for step in schedule.steps:
+        delta = [getattr(step.after, k) - getattr(step.before, k) for k in fields]
+        if any(delta):
+            hours.append(hours_since(net.capacity.start, step.date) + net.t_stats_h)
+            facility.append(step.facility)
+            added.append(delta)
+            most[step.facility] = np.maximum(most[step.facility],
+                                             [getattr(step.after, k) for k in fields])
+    return (built, most, np.asarray(hours, dtype=np.float64),
+            np.asarray(facility, dtype=np.int64),
+            np.asarray(added, dtype=np.int64).reshape(len(added), len(fields)))
 
 
 @dataclass
@@ -85,13 +120,16 @@ def newborn_network(scenario: Scenario, net: Network) -> CareNetwork:
     care = scenario.newborn
     assert care is not None
     ids = net.ids
-    beds = np.asarray([[care.cots_of(fid, level) for level in NEWBORN_LEVELS] for fid in ids],
-                      dtype=np.int64).reshape(len(ids), len(NEWBORN_LEVELS))
+    fields = tuple(cots_field(level) for level in NEWBORN_LEVELS)
+    beds, most, change_h, change_f, change_beds = _bed_changes(net, fields)
     centres = frozenset(ids.index(fid) for fid in care.centres) if care.centres else None
-    eligible = care_eligibility(scenario, beds, ("township", "township"), (0, 1),
+    # A facility that has cots of a level at some date may admit that level; the loop admits
+    # only where cots are in force and free.
+    eligible = care_eligibility(scenario, most, ("township", "township"), (0, 1),
                                 (None, centres))
     return CareNetwork("newborn", NEWBORN_LEVELS, NEWBORN_LEVELS, beds,
-                       np.arange(len(NEWBORN_LEVELS)), eligible, net.order, net.travel_h, -1)
+                       np.arange(len(NEWBORN_LEVELS)), eligible, net.order, net.travel_h, -1,
+                       fields, change_h, change_f, change_beds)
 
 
 def paediatric_network(scenario: Scenario, net: Network) -> CareNetwork:
@@ -100,14 +138,15 @@ def paediatric_network(scenario: Scenario, net: Network) -> CareNetwork:
     admits mild cases."""
     line = scenario.paediatric
     assert line is not None
-    beds = np.asarray([[line.beds.get(fid, 0)] for fid in net.ids], dtype=np.int64)
+    fields = ("paediatric_beds",)
+    beds, most, change_h, change_f, change_beds = _bed_changes(net, fields)
     levels = tuple(line.severity_level[s] for s in SEVERITIES)
-    eligible = care_eligibility(scenario, beds, levels, (0,) * len(SEVERITIES),
+    eligible = care_eligibility(scenario, most, levels, (0,) * len(SEVERITIES),
                                 (None,) * len(SEVERITIES))
     down = 0 if line.down_referral_after is not None else -1
     return CareNetwork("paediatric", SEVERITIES, ("paediatric",), beds,
                        np.zeros(len(SEVERITIES), dtype=np.int64), eligible, net.order,
-                       net.travel_h, down)
+                       net.travel_h, down, fields, change_h, change_f, change_beds)
 
 
 def simulate_care(scenario: Scenario, net: Network, cohort: Cohort, record: RunRecord,
@@ -148,7 +187,8 @@ def simulate_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: 
     origin = record.facility[sel].astype(np.int64)
     admitted = admit(t_h, origin, need[sel], stays, np.full(sel.shape[0], np.nan),
                      network.beds, network.bed_of_need, network.eligible, network.order,
-                     network.travel_h, network.down_need)
+                     network.travel_h, network.down_need, network.change_h,
+                     network.change_facility, network.change_beds)
     moved = (admitted.placed != origin)
     with_mother = moved & (u_mother[sel] < care.mother_accompanies)
     return CareRecord(network, t_h, origin, need[sel].astype(np.int64),
@@ -222,7 +262,8 @@ def simulate_children(scenario: Scenario, net: Network, replication: int,
     origin = np.minimum(np.searchsorted(cum / cum[-1], u_where, side="right"), len(ids) - 1)
     down = np.full(n, np.nan if line.down_referral_after is None else line.down_referral_after)
     admitted = admit(t_h, origin, severity, stay, down, network.beds, network.bed_of_need,
-                     network.eligible, network.order, network.travel_h, network.down_need)
+                     network.eligible, network.order, network.travel_h, network.down_need,
+                     network.change_h, network.change_facility, network.change_beds)
     empty = np.empty(0, dtype=np.int64)
     return CareRecord(network, t_h, origin.astype(np.int64), severity, group,
                       np.zeros(n, dtype=bool), admitted, empty, np.empty(0),

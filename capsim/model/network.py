@@ -190,7 +190,7 @@ class Network:
                                                 "th_changed", "th", "can_cs", "delivers")}
         # The capacity over time is the calendar's (one place); the kernel takes each step as
         # the change in what can run at once, worked out from the head-counts before and after.
-        for policy_step, step in zip(self.policy, self.capacity.steps, strict=True):
+        for policy_step, step in zip(self.policy, self.capacity.maternity_steps, strict=True):
             f, old, new = step.facility, step.before, step.after
             th_new = self.theatre_capacity(f, new.theatres, new.obstetricians)
             for key, value in (
@@ -266,7 +266,7 @@ def compile_network(scenario: Scenario) -> Network:
         PolicyStep(hours_since(t0, step.date), step.facility, step.change.beds,
                    step.change.midwives, step.change.obstetricians, step.change.theatres,
                    step.change.delivers, step.change.delivery_beds)
-        for step in capacity.steps
+        for step in capacity.maternity_steps
     )
     spans = year_spans(h)
     return Network(

@@ -63,7 +63,13 @@ use: nobody is moved out of a bed or away from her midwife or theatre, but the u
 repaid as they are freed, before anyone waiting is served (see `Pool`). A facility that
 stops deliveries takes no new women (planned, diverted or transferred in); women already there
 carry on. A change applies before a woman who first needs a bed at the same hour; women who
-first need a bed at the same hour arrive in cohort order.
+first need a bed at the same hour arrive in cohort order. A policy entry that changes only
+newborn cots or paediatric beds is no step of the mothers' pathway (`Network.policy` leaves it
+out, as the compiled engine does).
+
+Newborns and children follow the births this model records through the one admissions loop
+(`capsim.model.care.simulate_care`), with the same dated changes of cots and paediatric beds,
+so that both models give the same newborn and paediatric results.
 
 The model consumes a `Network` and a `Cohort`
 and returns a `RunRecord`, like the compiled engine, so that

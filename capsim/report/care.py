@@ -12,7 +12,9 @@ from capsim.formatting import fmt_value
 from capsim.i18n import t
 from capsim.metrics import NEWBORN_METRICS, PAEDIATRIC_METRICS
 from capsim.results import ALL_YEARS, REGION
+from capsim.scenario.calendar import capacity_schedule, cots_field
 from capsim.scenario.models import Scenario
+from capsim.scenario.newborn import NEWBORN_LEVELS
 
 #: The lines of care: (scenario section, metrics, its out-of-region share, heading key).
 LINES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
@@ -22,16 +24,24 @@ LINES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
 
 
 def _facilities(scenario: Scenario, line: str) -> list[str]:
-    """Facility ids a line's table shows: those with cots or beds of the line, or where its
-    patients arise (births, presentation)."""
+    """Facility ids a line's table shows: those with cots or beds of the line (as built or
+    from a dated change on), or where its patients arise (births, presentation)."""
+    schedule = capacity_schedule(scenario)
+    fields = (tuple(cots_field(level) for level in NEWBORN_LEVELS) if line == "newborn"
+              else ("paediatric_beds",))
+    has_beds = {schedule.ids[i] for i, c in enumerate(schedule.built)
+                if any(getattr(c, k) for k in fields)}
+    has_beds |= {schedule.ids[s.facility] for s in schedule.steps
+                 if any(getattr(s.after, k) for k in fields)}
     if line == "newborn":
         care = scenario.newborn
         assert care is not None
-        return [f.id for f in scenario.facilities if f.delivers or f.id in care.cots]
+        return [f.id for f in scenario.facilities
+                if f.delivers or f.id in care.cots or f.id in has_beds]
     paed = scenario.paediatric
     assert paed is not None
     return [f.id for f in scenario.facilities
-            if paed.beds.get(f.id, 0) > 0 or paed.presentation.get(f.id, 0) > 0]
+            if f.id in has_beds or paed.presentation.get(f.id, 0) > 0]
 
 
 def care_tables(summary: pd.DataFrame, scenario: Scenario, lang: str = "en"

@@ -5,22 +5,35 @@ Everything that reports by year (the network's year starts, the planned readings
 facility-years) takes its years from `horizon_years` or `year_spans`, and
 everything that needs the beds, head-counts, theatres or whether a facility delivers at some
 date (validation, the planned readings, the daily capacity of the results, sizing) reads them
-from one `CapacitySchedule`, so that they cannot disagree about a change's date.
+from one `CapacitySchedule`, so that they cannot disagree about a change's date. The newborn
+cots by level and the paediatric beds of each facility (`CARE_FIELDS`) are part of the same
+schedule: the admissions loop of newborns and children and their yearly metrics read them from
+it too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from capsim.scenario.newborn import NEWBORN_LEVELS
 
 if TYPE_CHECKING:
     from capsim.scenario.models import Facility, Horizon, PolicyChange, Scenario
 
 #: The capacities a policy change adds or removes, in the order of the scenario's fields.
 CAPACITY_FIELDS = ("beds", "midwives", "obstetricians", "theatres")
+#: The capacities of the lines of care a policy change adds or removes: newborn cots by level
+#: (``<level>_cots``, level of `capsim.scenario.newborn.NEWBORN_LEVELS`) and paediatric beds.
+CARE_FIELDS = ("special_cots", "intensive_cots", "paediatric_beds")
+
+
+def cots_field(level: str) -> str:
+    """The `Capacity` field of the newborn cots of ``level`` ("special", "intensive")."""
+    return f"{level}_cots"
 
 
 def horizon_years(horizon: Horizon, warmup: bool = False) -> list[int]:
@@ -59,19 +72,34 @@ class Capacity:
     delivers: bool
     #: Delivery beds apart from the ward beds (``beds``); 0 at a facility with one pool.
     delivery_beds: int = 0
+    #: Newborn cots of special care (level II) and of intensive care (level III), cots.
+    special_cots: int = 0
+    intensive_cots: int = 0
+    #: Paediatric beds (beds).
+    paediatric_beds: int = 0
 
     @classmethod
-    def of(cls, facility: Facility) -> Capacity:
-        """The capacity a facility is built with."""
+    def of(cls, facility: Facility, scenario: Scenario | None = None) -> Capacity:
+        """The capacity a facility is built with; its cots and paediatric beds those of
+        ``scenario``'s newborn and paediatric sections (0 without a scenario)."""
+        care: dict[str, int] = {}
+        if scenario is not None and scenario.newborn is not None:
+            care |= {cots_field(level): scenario.newborn.cots_of(facility.id, level)
+                     for level in NEWBORN_LEVELS}
+        if scenario is not None and scenario.paediatric is not None:
+            care["paediatric_beds"] = int(scenario.paediatric.beds.get(facility.id, 0))
         return cls(facility.beds, facility.midwives, facility.obstetricians, facility.theatres,
-                   facility.delivers, facility.delivery_beds or 0)
+                   facility.delivers, facility.delivery_beds or 0, **care)
 
     def after(self, change: PolicyChange) -> Capacity:
         """This capacity with a policy change applied."""
         added = {k: getattr(self, k) + getattr(change, k) for k in CAPACITY_FIELDS}
-        return Capacity(**added,
-                        delivers=self.delivers if change.delivers is None else change.delivers,
-                        delivery_beds=self.delivery_beds + change.delivery_beds)
+        cots = {cots_field(level): getattr(self, cots_field(level)) + change.cots.of(level)
+                for level in NEWBORN_LEVELS}
+        return replace(self, **added, **cots,
+                       delivers=self.delivers if change.delivers is None else change.delivers,
+                       delivery_beds=self.delivery_beds + change.delivery_beds,
+                       paediatric_beds=self.paediatric_beds + change.paediatric_beds)
 
 
 @dataclass(frozen=True)
@@ -84,6 +112,15 @@ class CapacityStep:
     before: Capacity
     after: Capacity
     change: PolicyChange
+
+    @property
+    def care_only(self) -> bool:
+        """Whether the change touches only the lines of care (cots, paediatric beds): the
+        maternity pathway then has nothing to do on its date, and does not see it."""
+        c = self.change
+        care = bool(c.paediatric_beds or c.cots.changed())
+        maternity = any(getattr(c, k) for k in (*CAPACITY_FIELDS, "delivery_beds"))
+        return care and not maternity and c.delivers is None
 
 
 @dataclass(frozen=True)
@@ -119,6 +156,12 @@ class CapacitySchedule:
                 out.append(tuple(now))
         return out
 
+    @property
+    def maternity_steps(self) -> tuple[CapacityStep, ...]:
+        """The steps the maternity pathway carries out: all but those that change only the
+        lines of care (`CapacityStep.care_only`)."""
+        return tuple(s for s in self.steps if not s.care_only)
+
     def change_dates(self, *fields: str) -> list[date]:
         """The dates on which some facility's ``fields`` (capacity names or ``delivers``; all
         when none is given) change, in order."""
@@ -142,10 +185,11 @@ class CapacitySchedule:
 def capacity_schedule(scenario: Scenario) -> CapacitySchedule:
     """The scenario's `CapacitySchedule`: each facility as built, then its policy
     changes in date order (head-counts as written; a change may leave a negative count, which
-    validation rejects)."""
+    validation rejects). Cots and paediatric beds are those of the scenario's newborn and
+    paediatric sections, changed by the same policy entries."""
     ids = tuple(f.id for f in scenario.facilities)
     index = {fid: i for i, fid in enumerate(ids)}
-    built = tuple(Capacity.of(f) for f in scenario.facilities)
+    built = tuple(Capacity.of(f, scenario) for f in scenario.facilities)
     now = list(built)
     steps = []
     for ev in sorted(scenario.policy, key=lambda e: e.date):

@@ -34,9 +34,10 @@ from capsim.scenario.calendar import (
     CAPACITY_FIELDS,
     CapacityStep,
     capacity_schedule,
+    cots_field,
     horizon_years,
 )
-from capsim.scenario.newborn import NewbornCare
+from capsim.scenario.newborn import CotsChange, NewbornCare
 from capsim.scenario.paediatric import PaediatricLine
 from capsim.scenario.casemix import FacilityCasemix
 from capsim.scenario.projection import NationalTrend, PopulationProjection
@@ -755,6 +756,14 @@ class PolicyChange(Strict):
                                  description="Delivery beds added, negative: removed, at a "
                                  "facility with two bed pools (beds); there, beds are the ward "
                                  "beds." + _CHANGE_BOUND)
+    cots: CotsChange = Field(
+        default_factory=CotsChange,
+        description="Newborn cots added by level (special, intensive; negative: removed), at "
+        "a facility of a scenario with newborn care (cots).")
+    paediatric_beds: Whole = Field(
+        0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
+        description="Paediatric beds added, negative: removed, in a scenario with a paediatric "
+        "line (beds); a facility without any may open a ward." + _CHANGE_BOUND)
     delivers: bool | None = Field(None, description="true: starts deliveries; false: stops them.")
     note: str = Field("", description="Why (source or reasoning).")
 
@@ -878,6 +887,29 @@ class Scenario(Strict):
                     f"policy: on {step.date} {fac.id} changes its staff or theatres, but its "
                     "own roster fixes the staff on duty; change the roster instead")
             self._check_open_units(step)
+            self._check_care_change(step)
+
+    def _check_care_change(self, step: CapacityStep) -> None:
+        # Cots and paediatric beds change only where the scenario has that line of care, and
+        # never below zero.
+        change, fac = step.change, self.facilities[step.facility]
+        lines = (("cots", bool(change.cots.changed()), self.newborn, "newborn"),
+                 ("paediatric_beds", change.paediatric_beds != 0, self.paediatric,
+                  "paediatric"))
+        for field, changed, section, name in lines:
+            if changed and section is None:
+                raise ValueError(
+                    f"policy: on {step.date} {fac.id} changes {field}, but the scenario has "
+                    f"no {name}: section")
+        counts = [(f"cots.{level}", getattr(step.after, cots_field(level)),
+                   getattr(step.before, cots_field(level))) for level in change.cots.changed()]
+        counts.append(("paediatric_beds", step.after.paediatric_beds,
+                       step.before.paediatric_beds))
+        for field, after, before in counts:
+            if after < 0:
+                raise ValueError(
+                    f"policy: on {step.date} {fac.id} would have {after} {field} ({before} "
+                    "before this change)")
 
     def _check_open_units(self, step: CapacityStep) -> None:
         # A facility that delivers with no bed or no midwife on duty would leave women

@@ -93,6 +93,39 @@ class Cots(Strict):
         return int(getattr(self, level))
 
 
+_EITHER_WAY = f" At most {limits.MAX_CAPACITY:,} either way."
+
+
+class CotsChange(Strict):
+    """Newborn cots a dated policy change adds at one facility, by level (cots; negative:
+    removed)."""
+
+    special: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
+                           description="Special-care cots added, level II (cots)."
+                           + _EITHER_WAY)
+    intensive: Whole = Field(0, ge=-limits.MAX_CAPACITY, le=limits.MAX_CAPACITY,
+                             description="Intensive-care cots added, level III (cots)."
+                             + _EITHER_WAY)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_levels(cls, data: object) -> object:
+        if isinstance(data, dict):
+            unknown = sorted(str(k) for k in data if k not in NEWBORN_LEVELS)
+            if unknown:
+                raise ValueError(f"unknown level {', '.join(map(repr, unknown))} (known: "
+                                 f"{', '.join(NEWBORN_LEVELS)})")
+        return data
+
+    def of(self, level: str) -> int:
+        """The cots of ``level`` added (one of `NEWBORN_LEVELS`)."""
+        return int(getattr(self, level))
+
+    def changed(self) -> tuple[str, ...]:
+        """The levels whose cots this change adds or removes."""
+        return tuple(level for level in NEWBORN_LEVELS if self.of(level))
+
+
 class NewbornStay(Strict):
     """Time in a cot by level of care (days)."""
 

@@ -171,6 +171,8 @@ def _without_capacity(ev: dict[str, Any]) -> dict[str, Any]:
 def _has_effect(ev: dict[str, Any]) -> bool:
     """True when a change still does something once its capacity is taken out."""
     ignored = {"date", "facility", "note", "delivers", "delivery_beds", *CAPACITY_FIELDS}
+    # A mapping of counts (cots by level) does something when one of its counts does.
     return ev.get("delivers") is not None or any(
-        v is not None and v is not False and v != 0 and v != "" and v != () and v != {}
+        v is not None and v is not False and v != 0 and v != "" and v != ()
+        and not (isinstance(v, dict) and not any(v.values()))
         for k, v in ev.items() if k not in ignored)
