@@ -422,6 +422,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "one_gap": {"en": "{name}: furthest short at {where} in {year} ({reading}); "
                       "{n} facilities fall short of it.",
                 "zh": "{name}：{where}（{year}年）差距最大（{reading}）；共{n}个机构未达到。"},
+    "one_gap_region": {"en": "{name}: the region falls short in {year} ({reading}); it is a "
+                             "reading of the region alone.",
+                       "zh": "{name}：全区域{year}年未达到（{reading}）；该指标仅按全区域衡量。"},
     "one_needs": {"en": "Queueing theory at the loads this run carried, for the default "
                         "service levels, finds short: {items}. capsim size confirms these "
                         "figures by simulation.",

@@ -64,6 +64,15 @@ def test_gaps_are_the_three_furthest_short_with_the_facility_shortest(checks):
     assert not any("wait name" in g for g in gaps)
 
 
+def test_a_gap_read_for_the_region_alone_names_no_facility():
+    checks = pd.DataFrame([check_row("ratio", "region", 2026, 30.0, 35.0, "fail",
+                                     unit="beds/1000 deliveries")])
+    for lang in ("en", "zh"):
+        (gap,) = gap_sentences(checks, NAMES, lang)
+        assert "Region" not in gap and "facilities" not in gap and "机构" not in gap
+        assert "2026" in gap
+
+
 def test_needs_name_the_facilities_short_of_capacity():
     needs = pd.DataFrame([
         {"year": 2026, "facility": "a", "resource": "beds", "now": 10, "needed": 14,

@@ -81,7 +81,7 @@ def verdict_sentences(targets: pd.DataFrame | None, lang: str) -> list[str]:
 def gap_sentences(targets: pd.DataFrame | None, names: dict[str, str], lang: str) -> list[str]:
     """The `GAPS` failing targets that fall furthest short (the shortfall over the
     threshold), each with the facility and year where it falls shortest and how many
-    facilities fall short of it (text)."""
+    facilities fall short of it, or the year for a target read for the region alone (text)."""
     if targets is None or targets.empty:
         return []
     fail = targets[(targets["verdict"] == "fail") & targets["margin"].notna()].copy()
@@ -94,6 +94,10 @@ def gap_sentences(targets: pd.DataFrame | None, names: dict[str, str], lang: str
     for _, rows in list(fail.groupby("target", sort=False))[:GAPS]:
         worst = rows.iloc[0]
         facilities = [s for s in dict.fromkeys(rows["scope"]) if s != REGION]
+        if not facilities:  # a standard read for the region alone (a regional ratio)
+            out.append(t("one_gap_region", lang, name=_target_name(worst, lang),
+                         year=str(worst["year"]), reading=_reading(worst)))
+            continue
         where = names.get(worst["scope"], worst["scope"])
         out.append(t("one_gap", lang, name=_target_name(worst, lang), where=where,
                      year=str(worst["year"]), reading=_reading(worst), n=len(facilities)))
