@@ -7,7 +7,9 @@ Kept apart from `capsim.scenario.models` so that the models of a scenario's sect
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NoReturn
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic import Strict as StrictType
@@ -16,6 +18,30 @@ from capsim.limits import FIRST_YEAR, LAST_YEAR
 
 RiskColour = Literal["green", "yellow", "orange", "red", "purple"]
 RISK_COLOURS: tuple[RiskColour, ...] = ("green", "yellow", "orange", "red", "purple")
+#: How far a set of shares may sum from 1 and still count as summing to 1.
+SHARE_TOLERANCE = 1e-6
+
+
+_Key = TypeVar("_Key", bound=str)
+
+
+def check_shares(values: Mapping[_Key, float], what: str) -> None:
+    """Raise ValueError naming ``what`` unless ``values`` (shares) are non-negative and sum
+    to 1 within `SHARE_TOLERANCE`."""
+    negative = {k: v for k, v in values.items() if v < 0}
+    if negative:
+        k, v = next(iter(negative.items()))
+        raise ValueError(f"{what} must not be negative: {k} is {v}")
+    total = math.fsum(values.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1, but they sum to {total:.6g}")
+
+
+def check_every_colour(values: Mapping[RiskColour, object], what: str) -> None:
+    """Raise ValueError naming ``what`` unless ``values`` has an entry for every risk colour."""
+    missing = [c for c in RISK_COLOURS if c not in values]
+    if missing:
+        raise ValueError(f"{what} is missing the risk colour(s) {', '.join(missing)}")
 
 Level = Literal["township", "county", "mch", "city_tertiary"]
 #: Level of care as a rank: township health centres are level I, county/district and MCH

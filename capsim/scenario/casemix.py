@@ -20,14 +20,10 @@ override draws exactly the women it drew before).
 
 from __future__ import annotations
 
-import math
-
 from pydantic import Field, model_validator
 
 from capsim.distributions import Distribution
-from capsim.scenario.base import RISK_COLOURS, Real, RiskColour, Strict
-
-SHARE_TOLERANCE = 1e-6
+from capsim.scenario.base import Real, RiskColour, Strict, check_every_colour, check_shares
 
 
 class FacilityCasemix(Strict):
@@ -71,14 +67,8 @@ class FacilityCasemix(Strict):
     @model_validator(mode="after")
     def _valid(self) -> FacilityCasemix:
         if self.risk_mix:
-            missing = [c for c in RISK_COLOURS if c not in self.risk_mix]
-            if missing:
-                raise ValueError(f"risk_mix is missing the risk colour(s) {', '.join(missing)}")
-            if any(v < 0 for v in self.risk_mix.values()):
-                raise ValueError("risk_mix shares must not be negative")
-            total = math.fsum(self.risk_mix.values())
-            if abs(total - 1.0) > SHARE_TOLERANCE:
-                raise ValueError(f"risk_mix shares must sum to 1, but they sum to {total:.6g}")
+            check_every_colour(self.risk_mix, "risk_mix")
+            check_shares(self.risk_mix, "risk_mix shares")
         for name in ("planned_caesarean_rate", "emergency_caesarean_rate",
                      "intrapartum_complication"):
             for colour, p in getattr(self, name).items():

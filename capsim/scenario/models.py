@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
@@ -21,7 +21,7 @@ from capsim.distributions import Distribution
 from capsim.limits import bound
 from capsim.scenario.base import (
     LEVEL_RANK,  # noqa: F401  (re-exported: capsim.scenario)
-    RISK_COLOURS,
+    RISK_COLOURS,  # noqa: F401  (re-exported: capsim.model.engine)
     Capability,
     Level,
     Real,
@@ -29,6 +29,8 @@ from capsim.scenario.base import (
     Strict,
     Whole,
     Year,
+    check_every_colour,
+    check_shares,
 )
 from capsim.scenario.calendar import (
     CAPACITY_FIELDS,
@@ -37,37 +39,16 @@ from capsim.scenario.calendar import (
     cots_field,
     horizon_years,
 )
+from capsim.scenario.casemix import FacilityCasemix
 from capsim.scenario.newborn import CotsChange, NewbornCare
 from capsim.scenario.paediatric import PaediatricLine
-from capsim.scenario.casemix import FacilityCasemix
 from capsim.scenario.projection import NationalTrend, PopulationProjection
 from capsim.scenario.referral import check_every_colour_has_a_facility
 from capsim.scenario.targets import Targets
 from capsim.scenario.units import FacilityRoster, MidwifeRule, two_bed_pools
 
-SHARE_TOLERANCE = 1e-6
-
 Longitude = Annotated[Real, Field(ge=-180, le=180)]
 Latitude = Annotated[Real, Field(ge=-90, le=90)]
-
-_Key = TypeVar("_Key", bound=str)
-
-
-def _check_shares(values: Mapping[_Key, float], what: str) -> None:
-    negative = {k: v for k, v in values.items() if v < 0}
-    if negative:
-        k, v = next(iter(negative.items()))
-        raise ValueError(f"{what} must not be negative: {k} is {v}")
-    total = math.fsum(values.values())
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise ValueError(f"{what} must sum to 1, but they sum to {total:.6g}")
-
-
-def _complete_by_colour(values: Mapping[RiskColour, object], what: str) -> None:
-    missing = [c for c in RISK_COLOURS if c not in values]
-    if missing:
-        raise ValueError(f"{what} is missing the risk colour(s) {', '.join(missing)}")
-
 
 class Horizon(Strict):
     """The simulated period."""
@@ -421,15 +402,15 @@ class Demand(Strict):
 
     @model_validator(mode="after")
     def _shares(self) -> Demand:
-        _complete_by_colour(self.risk_mix, "risk_mix")
-        _check_shares(self.risk_mix, "risk_mix shares")
+        check_every_colour(self.risk_mix, "risk_mix")
+        check_shares(self.risk_mix, "risk_mix shares")
         for name in ("planned_caesarean_rate", "emergency_caesarean_rate"):
             rates = getattr(self, name)
-            _complete_by_colour(rates, name)
+            check_every_colour(rates, name)
             for colour, p in rates.items():
                 if not 0 <= p <= 1:
                     raise ValueError(f"{name}.{colour} must be a probability from 0 to 1, got {p}")
-        _check_shares(self.booking, "booking shares")
+        check_shares(self.booking, "booking shares")
         self._one_projection()
         return self
 
@@ -621,11 +602,11 @@ class Pathway(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Pathway:
-        _complete_by_colour(self.intrapartum_complication, "intrapartum_complication")
+        check_every_colour(self.intrapartum_complication, "intrapartum_complication")
         for colour, p in self.intrapartum_complication.items():
             if not 0 <= p <= 1:
                 raise ValueError(f"intrapartum_complication.{colour} must be from 0 to 1, got {p}")
-        _complete_by_colour(self.antenatal, "antenatal")
+        check_every_colour(self.antenatal, "antenatal")
         return self
 
     @property

@@ -23,7 +23,7 @@ from pydantic import Field, field_validator, model_validator
 from capsim import limits
 from capsim.distributions import Distribution
 from capsim.limits import bound
-from capsim.scenario.base import Level, Strict, Whole
+from capsim.scenario.base import Level, Strict, Whole, check_shares
 from capsim.scenario.base import Real as _Real
 
 #: Severity of a child's illness, in order.
@@ -65,9 +65,7 @@ class ConditionGroup(Strict):
         if unknown:
             raise ValueError(f"severity: unknown {', '.join(unknown)} (known: "
                              f"{', '.join(SEVERITIES)})")
-        shares = self.severity.values()
-        if any(s < 0 for s in shares) or abs(sum(shares) - 1) > 1e-6:
-            raise ValueError("severity shares must be non-negative and sum to 1")
+        check_shares(self.severity, "severity shares")
         return self
 
 
@@ -102,9 +100,7 @@ class PaediatricLine(Strict):
         for fid, n in self.beds.items():
             if not 0 <= n <= limits.MAX_CAPACITY:
                 raise ValueError(f"beds.{fid}: {n} is not from 0 to {limits.MAX_CAPACITY:,}")
-        shares = self.presentation.values()
-        if any(s < 0 for s in shares) or abs(sum(shares) - 1) > 1e-6:
-            raise ValueError("presentation shares must be non-negative and sum to 1")
+        check_shares(self.presentation, "presentation shares")
         missing = [s for s in SEVERITIES if s not in self.severity_level]
         if missing:
             raise ValueError(f"severity_level: no level for {', '.join(missing)}")
