@@ -62,27 +62,28 @@ class _Periods:
         year = np.searchsorted(self.starts, t, side="right") - 1
         return np.where((t >= self.t0) & (t < self.t1), year, -1)
 
-    def count(self, fac: np.ndarray, t: np.ndarray, weight: np.ndarray | None = None
+    def count(self, fac: np.ndarray, year: np.ndarray, weight: np.ndarray | None = None
               ) -> np.ndarray:
-        """Events at facility ``fac`` (-1: none, counted for the region only) and time ``t``
-        (hours), summed by [period row, facility column] (the last column the region, the
-        last row the whole period)."""
+        """Events at facility ``fac`` (-1: none, counted for the region only) in period row
+        ``year`` (`rows` of their times; -1: not counted), summed by [period row, facility
+        column] (the last column the region, the last row the whole period); each event
+        counts 1, or its ``weight``."""
         nf, ny = len(self.ids), len(self.bounds) - 1
         out = np.zeros((ny + 1, nf + 1))
-        year = self.rows(t)
         ok = year >= 0
-        w = np.ones(t.shape[0]) if weight is None else weight
         col = np.where(fac >= 0, fac, nf)
+        cells = year[ok] * (nf + 1) + col[ok]
         # One bincount over the cells: it adds each cell's events in their order, as
-        # ``np.add.at`` did, so the sums keep their bits.
-        out[:ny] = np.bincount(year[ok] * (nf + 1) + col[ok], weights=w[ok],
+        # ``np.add.at`` did, so the sums keep their bits (counts are whole numbers).
+        out[:ny] = np.bincount(cells, weights=None if weight is None else weight[ok],
                                minlength=ny * (nf + 1)).reshape(ny, nf + 1)
         out[ny] = out[:ny].sum(axis=0)
         out[:, nf] = out[:, :nf].sum(axis=1) if nf else 0.0
         # Events without a facility count for the region only.
         none = ok & (fac < 0)
         if none.any():
-            extra = np.bincount(year[none], weights=w[none], minlength=ny)
+            extra = np.bincount(year[none], weights=None if weight is None else weight[none],
+                                minlength=ny)
             out[:ny, nf] += extra
             out[ny, nf] += extra.sum()
         return out
@@ -128,43 +129,46 @@ def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFram
     occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
     in_force = [_beds_in_force(net, periods, field) for field in rec.network.fields]
     total_beds = np.sum(in_force, axis=0)
+    # The period row of each admission's time, found once for all its counts.
+    row = periods.rows(rec.t_h)
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = occupied / (total_beds * hours[:, None])
         if rec.network.line == "newborn":
-            needing = periods.count(rec.origin, rec.t_h)
-            transfers = periods.count(rec.origin[moved], rec.t_h[moved])
-            births = periods.count(rec.born_facility, rec.born_h)
+            needing = periods.count(rec.origin, row)
+            transfers = periods.count(rec.origin[moved], row[moved])
+            births = periods.count(rec.born_facility, periods.rows(rec.born_h))
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = total_beds
             intensive = in_force[rec.network.bed_types.index("intensive")]
             values = {
                 "births_needing_cot": needing,
-                "newborn_admissions": periods.count(placed[~out], rec.t_h[~out]),
+                "newborn_admissions": periods.count(placed[~out], row[~out]),
                 "cots": cots,
                 "cots_per_1000_births": cots / per_year * 1000.0,
                 "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
                 "cot_occupancy_mean": occupancy,
                 "newborn_transfers": transfers,
                 "newborn_transfer_minutes_mean": periods.count(
-                    rec.origin[moved], rec.t_h[moved],
+                    rec.origin[moved], row[moved],
                     rec.network.travel_h[rec.origin[moved], placed[moved]] * 60.0) / transfers,
                 "newborn_transfers_with_mother": periods.count(
-                    rec.origin[rec.with_mother], rec.t_h[rec.with_mother]),
-                "newborn_out_of_region_share": periods.count(rec.origin[out], rec.t_h[out])
+                    rec.origin[rec.with_mother], row[rec.with_mother]),
+                "newborn_out_of_region_share": periods.count(rec.origin[out], row[out])
                 / needing,
             }
         else:
-            presented = periods.count(rec.origin, rec.t_h)
+            presented = periods.count(rec.origin, row)
             up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
             down = adm.down_to >= 0
             values = {
-                "paediatric_admissions": periods.count(placed[~out], rec.t_h[~out]),
+                "paediatric_admissions": periods.count(placed[~out], row[~out]),
                 "paediatric_beds": total_beds,
                 "paediatric_census_mean": occupied / hours[:, None],
                 "paediatric_occupancy_mean": occupancy,
-                "paediatric_referrals_up": periods.count(rec.origin[up], rec.t_h[up]),
-                "paediatric_referrals_down": periods.count(placed[down], adm.down_h[down]),
-                "paediatric_out_of_region_share": periods.count(rec.origin[out], rec.t_h[out])
+                "paediatric_referrals_up": periods.count(rec.origin[up], row[up]),
+                "paediatric_referrals_down": periods.count(placed[down],
+                                                           periods.rows(adm.down_h[down])),
+                "paediatric_out_of_region_share": periods.count(rec.origin[out], row[out])
                 / presented,
             }
     return periods.frame(values, replication)
@@ -194,14 +198,6 @@ def accounting(net: Network, rec: CareRecord) -> dict[str, int]:
     }
 
 
-def month_of_hours(sim_start: date, t_h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar year and month (1-12) of each time ``t_h`` (hours since 00:00 of
-    ``sim_start``)."""
-    days = np.floor(t_h / 24.0).astype(np.int64).astype("timedelta64[D]")
-    months = (np.datetime64(sim_start, "D") + days).astype("datetime64[M]").astype(np.int64)
-    return months // 12 + 1970, months % 12 + 1
-
-
 def care_monthly(net: Network, rec: CareRecord, sim_start: date,
                  replication: int) -> pd.DataFrame:
     """Monthly rows of one line of one replication (`MONTHLY_COLUMNS`): each measure
@@ -222,29 +218,37 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
                   "paediatric_referrals_up": (rec.origin[moved], rec.t_h[moved]),
                   "paediatric_referrals_down": (placed[down], adm.down_h[down]),
                   "paediatric_out_of_region": (rec.origin[out], rec.t_h[out])}
-    # Counted with one unique over an integer per event, ordered as the table is: facility
-    # id (as text), year, month, then the measures in turn.
-    rank = np.argsort(np.argsort(np.asarray(net.ids, dtype=object), kind="stable"))
-    parts = []
-    for measure, (fac, t) in events.items():
-        keep = (t >= t0) & (t < t1)
-        fac, t = fac[keep], t[keep]
-        if not t.shape[0]:
-            continue
-        year, month = month_of_hours(sim_start, t)
-        first = int(year.min())
-        code, count = np.unique((rank[fac] * (int(year.max()) - first + 1) + (year - first))
-                                * 12 + (month - 1), return_counts=True)
-        facility, rest = np.divmod(code, (int(year.max()) - first + 1) * 12)
-        by_rank = np.argsort(rank)
-        parts.append(pd.DataFrame({
-            "replication": np.full(code.shape[0], replication, dtype=np.int64),
-            "facility": np.asarray(net.ids, dtype=object)[by_rank[facility]],
-            "year": rest // 12 + first, "month": rest % 12 + 1,
-            "measure": measure, "value": count.astype(np.int64)}))
-    if not parts:
+    fac = np.concatenate([f for f, _ in events.values()])
+    t = np.concatenate([t for _, t in events.values()])
+    measure = np.repeat(np.arange(len(events)), [f.shape[0] for f, _ in events.values()])
+    keep = (t >= t0) & (t < t1)
+    if not keep.any():
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
-    return pd.concat(parts, ignore_index=True)[MONTHLY_COLUMNS]
+    fac, t, measure = fac[keep], t[keep], measure[keep]
+    # The calendar month of each day up to the horizon's end (months since 1970), read for
+    # each event by its day.
+    day_month = (np.datetime64(sim_start, "D") + np.arange(int(t1 // 24.0) + 1)).astype(
+        "datetime64[M]").astype(np.int64)
+    month = day_month[np.floor(t / 24.0).astype(np.int64)]
+    first, months = int(day_month[int(t0 // 24.0)]), int(day_month[-1] - day_month[0]) + 1
+    # Counted with one bincount over an integer per event, ordered as the table is: the
+    # measures in turn, then facility id (as text), year and month.
+    ids = np.asarray(net.ids, dtype=object)
+    by_rank = np.argsort(ids, kind="stable")
+    rank = np.argsort(by_rank)
+    nf = len(net.ids)
+    count = np.bincount((measure * nf + rank[fac]) * months + (month - first),
+                        minlength=len(events) * nf * months)
+    code = np.flatnonzero(count)
+    cell, since = np.divmod(code, months)
+    which, facility = np.divmod(cell, nf)
+    calendar_month = since + first
+    return pd.DataFrame({
+        "replication": np.full(code.shape[0], replication, dtype=np.int64),
+        "facility": ids[by_rank[facility]],
+        "year": calendar_month // 12 + 1970, "month": calendar_month % 12 + 1,
+        "measure": np.asarray(list(events), dtype=object)[which],
+        "value": count[code].astype(np.int64)})
 
 
 def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
