@@ -116,7 +116,9 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
         seed = scenario.run.seed
     intensity = _year_intensities(scenario)
     years = list(intensity)
-    generators = YearStreams.seeded(seed, replication, years)
+    # The referral stream only when some facility splits its referrals by weight.
+    generators = YearStreams.seeded(seed, replication, years,
+                                    skip=() if scenario.referral.split else ("referral",))
     onsets = [_onsets(rng, *intensity[year])
               for rng, year in zip(generators.pop("arrivals"), years, strict=True)]
     draws = YearStreams(generators, [o.shape[0] for o in onsets])
@@ -146,11 +148,12 @@ class YearStreams:
     sizes: list[int]
 
     @classmethod
-    def seeded(cls, seed: int, replication: int,
-               years: list[int]) -> dict[str, list[np.random.Generator]]:
-        """The generators of "arrivals" and of `NAMES`, one per year of ``years``,
-        seeded together (see `capsim.streams.streams`)."""
-        names = ("arrivals", *cls.NAMES)
+    def seeded(cls, seed: int, replication: int, years: list[int],
+               skip: tuple[str, ...] = ()) -> dict[str, list[np.random.Generator]]:
+        """The generators of "arrivals" and of `NAMES` but those in ``skip`` (streams not
+        drawn from), one per year of ``years``, seeded together (see
+        `capsim.streams.streams`)."""
+        names = tuple(n for n in ("arrivals", *cls.NAMES) if n not in skip)
         made = iter(streams(seed, replication, [(name, year) for name in names
                                                 for year in years]))
         return {name: [next(made) for _ in years] for name in names}
@@ -259,7 +262,8 @@ def _onsets(rng: np.random.Generator, cum: np.ndarray, edges: np.ndarray) -> np.
     while unit_times[-1] < total:
         more = np.cumsum(rng.standard_exponential(chunk)) + unit_times[-1]
         unit_times = np.concatenate([unit_times, more])
-    unit_times = unit_times[unit_times < total]
+    # The times below the total are the first ones (a running sum only rises).
+    unit_times = unit_times[:np.searchsorted(unit_times, total, side="left")]
     return np.interp(unit_times, cum, edges)
 
 
@@ -389,8 +393,10 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
     del u_ante
 
     u_post = draws.uniforms("postnatal", 2)
-    los_vaginal = pathway.postnatal_los.vaginal.ppf(u_post[:, 0]) * HOURS_PER_DAY
-    los_caesarean = pathway.postnatal_los.caesarean.ppf(u_post[:, 1]) * HOURS_PER_DAY
+    los_vaginal = pathway.postnatal_los.vaginal.ppf(u_post[:, 0])
+    los_vaginal *= HOURS_PER_DAY
+    los_caesarean = pathway.postnatal_los.caesarean.ppf(u_post[:, 1])
+    los_caesarean *= HOURS_PER_DAY
     for k, mix in casemix.items():
         at = members[k]
         if mix.postnatal_vaginal is not None:
@@ -410,8 +416,10 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
                     labour[at] = dist.ppf(u_labour[at])
     del u_labour
     u_theatre = draws.uniforms("theatre", 2)
-    theatre = pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0
-    preparation = pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0
+    theatre = pathway.caesarean_duration.ppf(u_theatre[:, 0])
+    theatre /= 60.0
+    preparation = pathway.emergency_preparation.ppf(u_theatre[:, 1])
+    preparation /= 60.0
     del u_theatre
     return {
         "admit_h": admit,
