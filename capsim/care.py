@@ -121,6 +121,12 @@ def _beds_in_force(net: Network, periods: _Periods, field: str) -> np.ndarray:
 def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFrame:
     """The metric rows of one line of one replication (see the module's text)."""
     periods = _Periods(net)
+    return periods.frame(_care_values(periods, net, rec), replication)
+
+
+def _care_values(periods: _Periods, net: Network, rec: CareRecord) -> dict[str, np.ndarray]:
+    """The metrics of one line of one replication: {metric: [period row, facility column]}
+    (`_Periods.frame` makes them rows)."""
     adm = rec.admitted
     placed = adm.placed
     moved = (placed != rec.origin) & (placed >= 0)
@@ -171,7 +177,7 @@ def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFram
                 "paediatric_out_of_region_share": periods.count(rec.origin[out], row[out])
                 / presented,
             }
-    return periods.frame(values, replication)
+    return values
 
 
 def accounting(net: Network, rec: CareRecord) -> dict[str, int]:
@@ -204,27 +210,44 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
     of `MONTHLY_MEASURES` by facility and calendar month of the reported period, counted
     in the month of the event (``sim_start``: the day of hour 0); months and facilities
     without events have no row."""
+    events = _monthly_events(net, rec)
+    if not events[2].shape[0]:
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    return _monthly_frame(net, MONTHLY_MEASURES[rec.network.line], events, sim_start,
+                          replication)
+
+
+def _monthly_events(net: Network, rec: CareRecord) -> tuple[np.ndarray, np.ndarray,
+                                                            np.ndarray]:
+    """The events of the monthly rows of one line inside the reported period: facility, time
+    (hours) and measure (index of the line's `MONTHLY_MEASURES`) of each, measure by
+    measure."""
     adm = rec.admitted
     placed = adm.placed
     t0, t1 = float(net.t_stats_h), float(net.t_end_h)
     moved = (placed != rec.origin) & (placed >= 0)
     out = placed < 0
     if rec.network.line == "newborn":
-        events = {"newborn_transfers": (rec.origin[moved], rec.t_h[moved]),
-                  "newborns_out_of_region": (rec.origin[out], rec.t_h[out])}
+        events = [(rec.origin[moved], rec.t_h[moved]), (rec.origin[out], rec.t_h[out])]
     else:
         down = adm.down_to >= 0
-        events = {"paediatric_admissions": (placed[~out], rec.t_h[~out]),
-                  "paediatric_referrals_up": (rec.origin[moved], rec.t_h[moved]),
-                  "paediatric_referrals_down": (placed[down], adm.down_h[down]),
-                  "paediatric_out_of_region": (rec.origin[out], rec.t_h[out])}
-    fac = np.concatenate([f for f, _ in events.values()])
-    t = np.concatenate([t for _, t in events.values()])
-    measure = np.repeat(np.arange(len(events)), [f.shape[0] for f, _ in events.values()])
+        events = [(placed[~out], rec.t_h[~out]), (rec.origin[moved], rec.t_h[moved]),
+                  (placed[down], adm.down_h[down]), (rec.origin[out], rec.t_h[out])]
+    assert len(events) == len(MONTHLY_MEASURES[rec.network.line])
+    fac = np.concatenate([f for f, _ in events])
+    t = np.concatenate([t for _, t in events])
+    measure = np.repeat(np.arange(len(events)), [f.shape[0] for f, _ in events])
     keep = (t >= t0) & (t < t1)
-    if not keep.any():
-        return pd.DataFrame(columns=MONTHLY_COLUMNS)
-    fac, t, measure = fac[keep], t[keep], measure[keep]
+    return fac[keep], t[keep], measure[keep]
+
+
+def _monthly_frame(net: Network, measures: tuple[str, ...],
+                   events: tuple[np.ndarray, np.ndarray, np.ndarray], sim_start: date,
+                   replication: int) -> pd.DataFrame:
+    """The monthly rows (`MONTHLY_COLUMNS`) of ``events`` (facility, time in hours and index
+    of ``measures`` of each, inside the reported period; at least one)."""
+    fac, t, measure = events
+    t0, t1 = float(net.t_stats_h), float(net.t_end_h)
     # The calendar month of each day up to the horizon's end (months since 1970), read for
     # each event by its day.
     day_month = (np.datetime64(sim_start, "D") + np.arange(int(t1 // 24.0) + 1)).astype(
@@ -238,7 +261,7 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
     rank = np.argsort(by_rank)
     nf = len(net.ids)
     count = np.bincount((measure * nf + rank[fac]) * months + (month - first),
-                        minlength=len(events) * nf * months)
+                        minlength=len(measures) * nf * months)
     code = np.flatnonzero(count)
     cell, since = np.divmod(code, months)
     which, facility = np.divmod(cell, nf)
@@ -247,7 +270,7 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
         "replication": np.full(code.shape[0], replication, dtype=np.int64),
         "facility": ids[by_rank[facility]],
         "year": calendar_month // 12 + 1970, "month": calendar_month % 12 + 1,
-        "measure": np.asarray(list(events), dtype=object)[which],
+        "measure": np.asarray(measures, dtype=object)[which],
         "value": count[code].astype(np.int64)})
 
 
@@ -257,14 +280,28 @@ def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
     ``records`` added (``sim_start``: the day of hour 0); unchanged without any."""
     if not records:
         return result
-    frames = [result.metrics]
-    monthly = []
+    periods = _Periods(net)
+    values: dict[str, np.ndarray] = {}
     for rec in records:
-        frames.append(care_metrics(net, rec, result.replication))
+        values.update(_care_values(periods, net, rec))
         result.care_accounting[rec.network.line] = accounting(net, rec)
-        monthly.append(care_monthly(net, rec, sim_start, result.replication))
-    result.metrics = pd.concat(frames, ignore_index=True)
-    result.care_monthly = pd.concat(monthly, ignore_index=True)
+    # The rows of every line in one table (the lines' metrics are distinct).
+    result.metrics = pd.concat([result.metrics, periods.frame(values, result.replication)],
+                               ignore_index=True)
+    events = [_monthly_events(net, rec) for rec in records]
+    if all(e[2].shape[0] for e in events):
+        # Every line has events: their rows in one table, the lines one after the other.
+        measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
+        offsets = np.cumsum([0, *(len(MONTHLY_MEASURES[r.network.line]) for r in records)])
+        merged = tuple(np.concatenate(part) for part in zip(*(
+            (fac, t, measure + offset) for (fac, t, measure), offset
+            in zip(events, offsets, strict=False)), strict=True))
+        result.care_monthly = _monthly_frame(net, measures, merged, sim_start,
+                                             result.replication)
+    else:
+        result.care_monthly = pd.concat(
+            [care_monthly(net, rec, sim_start, result.replication) for rec in records],
+            ignore_index=True)
     return result
 
 
