@@ -17,6 +17,9 @@ referral_orders`). The beds of each line change on the plan's dates as the scena
 capacity schedule says (`capsim.scenario.calendar.capacity_schedule`: ``cots`` and
 ``paediatric_beds`` of its ``policy:`` entries); the loop carries the changes out at their
 time.
+
+A replication's lines go in two steps: the patients are drawn (`draw_care`), then run through
+the loop (`admit_care`); `simulate_care` does the one after the other.
 """
 
 from __future__ import annotations
