@@ -293,9 +293,10 @@ def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
         # Every line has events: their rows in one table, the lines one after the other.
         measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
         offsets = np.cumsum([0, *(len(MONTHLY_MEASURES[r.network.line]) for r in records)])
-        merged = tuple(np.concatenate(part) for part in zip(*(
-            (fac, t, measure + offset) for (fac, t, measure), offset
-            in zip(events, offsets, strict=False)), strict=True))
+        merged = (np.concatenate([fac for fac, _, _ in events]),
+                  np.concatenate([t for _, t, _ in events]),
+                  np.concatenate([measure + offset for (_, _, measure), offset
+                                  in zip(events, offsets[:-1], strict=True)]))
         result.care_monthly = _monthly_frame(net, measures, merged, sim_start,
                                              result.replication)
     else:

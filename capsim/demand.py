@@ -327,8 +327,7 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
 
     Every step is element by element, so a woman's values are those she would have if her
     year were drawn alone."""
-    demand, pathway = scenario.demand, scenario.pathway
-    n = onset.shape[0]
+    pathway = scenario.pathway
 
     def one(name: str) -> np.ndarray:
         return draws.uniforms(name, 1)[:, 0]
@@ -383,10 +382,10 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
     at = np.flatnonzero(u_ante[:, 0] < tables.antenatal[risk])
     if at.shape[0]:
         ante_days = np.zeros(at.shape[0])
-        colour = risk[at]
+        their_risk = risk[at]
         # Colours with the same length of stay drawn together (the draw is woman by woman).
         for days, colours in tables.antenatal_days:
-            mine = colours[colour]
+            mine = colours[their_risk]
             if mine.any():
                 ante_days[mine] = days.ppf(u_ante[at[mine], 1])
         admit[at] = np.maximum(0.0, event[at] - ante_days * HOURS_PER_DAY)
