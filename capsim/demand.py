@@ -267,16 +267,16 @@ def _onsets(rng: np.random.Generator, cum: np.ndarray, edges: np.ndarray) -> np.
     return np.interp(unit_times, cum, edges)
 
 
-#: Up to this many categories `_category` compares each number with every boundary (a pass
+#: Up to this many categories `category` compares each number with every boundary (a pass
 #: of a small integer type each), quicker than a binary search per number.
 COMPARED_CATEGORIES = 64
 
 
-def _category(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """The category of each uniform number ``u`` given the cumulative shares ``cum`` (the
-    number of shares up to it, at most the last category):
-    ``np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)``, as int8 for up to
-    `COMPARED_CATEGORIES` categories."""
+def category(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The category (index) of each uniform number ``u`` given the cumulative shares ``cum``
+    (the number of shares up to it, at most the last category):
+    ``np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)``; int8 for up to
+    `COMPARED_CATEGORIES` categories, else intp."""
     if cum.shape[0] > COMPARED_CATEGORIES:
         return np.minimum(np.searchsorted(cum, u, side="right"), cum.shape[0] - 1)
     out = np.zeros(u.shape, dtype=np.int8)
@@ -333,18 +333,18 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
         return draws.uniforms(name, 1)[:, 0]
 
     tables = _women_tables(scenario)
-    booked = tables.book_facility[_category(tables.book_cum, one("booking"))]
+    booked = tables.book_facility[category(tables.book_cum, one("booking"))]
     # Facilities with their own casemix: the women booked at each (cohort indices, found with
     # one sort, not a mask per facility), whose figures replace the region's.
     casemix = {k: f.casemix for k, f in enumerate(scenario.facilities) if f.casemix is not None}
     members = _members(booked, list(casemix))
 
     u_risk = one("risk")
-    risk = _category(tables.risk_cum, u_risk).astype(np.int8, copy=False)
+    risk = category(tables.risk_cum, u_risk).astype(np.int8, copy=False)
     for k, mix in casemix.items():
         if mix.risk_mix:
             own_cum = np.cumsum([mix.risk_mix[c] for c in RISK_COLOURS])
-            risk[members[k]] = _category(own_cum, u_risk[members[k]])
+            risk[members[k]] = category(own_cum, u_risk[members[k]])
     del u_risk
 
     def own(rate: np.ndarray, field: str) -> np.ndarray:

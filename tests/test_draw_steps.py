@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capsim import validate_scenario
-from capsim.demand import COMPARED_CATEGORIES, _category
+from capsim.demand import COMPARED_CATEGORIES, category
 from capsim.model import compile_network
 from capsim.model.care import admit_care, draw_children, time_order
 
@@ -37,7 +37,7 @@ def test_category_is_the_search_to_the_right(weights: list[float], u: list[float
         weights[0] = 1.0
     cum = np.cumsum(np.asarray(weights) / sum(weights))
     numbers = np.concatenate([np.asarray(u), cum[cum < 1.0]])
-    got = _category(cum, numbers)
+    got = category(cum, numbers)
     want = np.minimum(np.searchsorted(cum, numbers, side="right"), cum.shape[0] - 1)
     np.testing.assert_array_equal(got, want)
 

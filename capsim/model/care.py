@@ -30,7 +30,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from capsim.demand import Cohort, per_scenario
+from capsim.demand import Cohort, category, per_scenario
 from capsim.model.admissions import Admitted, admit
 from capsim.model.engine import EMERGENCY_CS, PLANNED_CS, RunRecord
 from capsim.model.network import Network, hours_since
@@ -358,8 +358,7 @@ def draw_children(scenario: Scenario, net: Network, replication: int,
     for g, spec in enumerate(line.groups):
         mine = group == g
         stay[mine] = spec.stay.ppf(u_stay[mine]) * 24.0
-    origin = np.minimum(np.searchsorted(cum_where, u_where, side="right"),
-                        len(net.ids) - 1).astype(np.int64)
+    origin = category(cum_where, u_where).astype(np.int64)
     down = np.full(n, np.nan if line.down_referral_after is None else line.down_referral_after)
     empty = np.empty(0, dtype=np.int64)
     return CarePatients(network, t_h, origin, severity, stay, down, group, np.empty(0), 0.0,
