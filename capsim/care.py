@@ -62,30 +62,30 @@ class _Periods:
         year = np.searchsorted(self.starts, t, side="right") - 1
         return np.where((t >= self.t0) & (t < self.t1), year, -1)
 
-    def count(self, fac: np.ndarray, year: np.ndarray, weight: np.ndarray | None = None
-              ) -> np.ndarray:
-        """Events at facility ``fac`` (-1: none, counted for the region only) in period row
-        ``year`` (`rows` of their times; -1: not counted), summed by [period row, facility
-        column] (the last column the region, the last row the whole period); each event
-        counts 1, or its ``weight``."""
+    def cells(self, fac: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """The cell of each event at facility ``fac`` (-1: none, counted for the region only)
+        in period row ``year`` (`rows` of its time): year x (facilities + 1) + facility, the
+        region's column for none; -1 for an event outside the reported period."""
+        nf = len(self.ids)
+        return np.where(year >= 0, year * (nf + 1) + np.where(fac >= 0, fac, nf), -1)
+
+    def count(self, cells: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+        """Events in ``cells`` (`cells`), summed by [period row, facility column] (the last
+        column the region, the last row the whole period); each event counts 1, or its
+        ``weight``."""
         nf, ny = len(self.ids), len(self.bounds) - 1
         out = np.zeros((ny + 1, nf + 1))
-        ok = year >= 0
-        col = np.where(fac >= 0, fac, nf)
-        cells = year[ok] * (nf + 1) + col[ok]
+        ok = cells >= 0
         # One bincount over the cells: it adds each cell's events in their order, as
         # ``np.add.at`` did, so the sums keep their bits (counts are whole numbers).
-        out[:ny] = np.bincount(cells, weights=None if weight is None else weight[ok],
+        out[:ny] = np.bincount(cells[ok], weights=None if weight is None else weight[ok],
                                minlength=ny * (nf + 1)).reshape(ny, nf + 1)
+        # The events without a facility, by year: they count for the region only.
+        none = out[:ny, nf].copy()
         out[ny] = out[:ny].sum(axis=0)
         out[:, nf] = out[:, :nf].sum(axis=1) if nf else 0.0
-        # Events without a facility count for the region only.
-        none = ok & (fac < 0)
-        if none.any():
-            extra = np.bincount(year[none], weights=None if weight is None else weight[none],
-                                minlength=ny)
-            out[:ny, nf] += extra
-            out[ny, nf] += extra.sum()
+        out[:ny, nf] += none
+        out[ny, nf] += none.sum()
         return out
 
     def bed_hours(self, fac: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -135,47 +135,47 @@ def _care_values(periods: _Periods, net: Network, rec: CareRecord) -> dict[str, 
     occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
     in_force = [_beds_in_force(net, periods, field) for field in rec.network.fields]
     total_beds = np.sum(in_force, axis=0)
-    # The period row of each admission's time, found once for all its counts.
+    # The cell of each admission at the facility where her need arose and at the one that
+    # admitted her, found once for all the counts.
     row = periods.rows(rec.t_h)
+    at_origin, at_placed = periods.cells(rec.origin, row), periods.cells(placed, row)
+    count = periods.count
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = occupied / (total_beds * hours[:, None])
         if rec.network.line == "newborn":
-            needing = periods.count(rec.origin, row)
-            transfers = periods.count(rec.origin[moved], row[moved])
-            births = periods.count(rec.born_facility, periods.rows(rec.born_h))
+            needing = count(at_origin)
+            transfers = count(at_origin[moved])
+            births = count(periods.cells(rec.born_facility, periods.rows(rec.born_h)))
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = total_beds
             intensive = in_force[rec.network.bed_types.index("intensive")]
             values = {
                 "births_needing_cot": needing,
-                "newborn_admissions": periods.count(placed[~out], row[~out]),
+                "newborn_admissions": count(at_placed[~out]),
                 "cots": cots,
                 "cots_per_1000_births": cots / per_year * 1000.0,
                 "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
                 "cot_occupancy_mean": occupancy,
                 "newborn_transfers": transfers,
-                "newborn_transfer_minutes_mean": periods.count(
-                    rec.origin[moved], row[moved],
+                "newborn_transfer_minutes_mean": count(
+                    at_origin[moved],
                     rec.network.travel_h[rec.origin[moved], placed[moved]] * 60.0) / transfers,
-                "newborn_transfers_with_mother": periods.count(
-                    rec.origin[rec.with_mother], row[rec.with_mother]),
-                "newborn_out_of_region_share": periods.count(rec.origin[out], row[out])
-                / needing,
+                "newborn_transfers_with_mother": count(at_origin[rec.with_mother]),
+                "newborn_out_of_region_share": count(at_origin[out]) / needing,
             }
         else:
-            presented = periods.count(rec.origin, row)
+            presented = count(at_origin)
             up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
             down = adm.down_to >= 0
             values = {
-                "paediatric_admissions": periods.count(placed[~out], row[~out]),
+                "paediatric_admissions": count(at_placed[~out]),
                 "paediatric_beds": total_beds,
                 "paediatric_census_mean": occupied / hours[:, None],
                 "paediatric_occupancy_mean": occupancy,
-                "paediatric_referrals_up": periods.count(rec.origin[up], row[up]),
-                "paediatric_referrals_down": periods.count(placed[down],
-                                                           periods.rows(adm.down_h[down])),
-                "paediatric_out_of_region_share": periods.count(rec.origin[out], row[out])
-                / presented,
+                "paediatric_referrals_up": count(at_origin[up]),
+                "paediatric_referrals_down": count(periods.cells(
+                    placed[down], periods.rows(adm.down_h[down]))),
+                "paediatric_out_of_region_share": count(at_origin[out]) / presented,
             }
     return values
 
