@@ -301,6 +301,12 @@ class _WomenTables:
     antenatal_days: tuple[tuple[Distribution, np.ndarray], ...]
     planned_hours: np.ndarray
 
+    def __post_init__(self) -> None:
+        # Shared by every replication: read-only.
+        arrays = [getattr(self, f.name) for f in fields(self) if f.name != "antenatal_days"]
+        for array in [*arrays, *(colours for _, colours in self.antenatal_days)]:
+            array.setflags(write=False)
+
 
 @per_scenario
 def _women_tables(scenario: Scenario) -> _WomenTables:

@@ -261,8 +261,11 @@ def _newborn_need(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     the caesarean factor)."""
     need = scenario.newborn.need if scenario.newborn is not None else None
     assert need is not None
-    return (np.asarray([need.special[c] for c in RISK_COLOURS]),
-            np.asarray([need.intensive[c] for c in RISK_COLOURS]))
+    out = (np.asarray([need.special[c] for c in RISK_COLOURS]),
+           np.asarray([need.intensive[c] for c in RISK_COLOURS]))
+    for array in out:
+        array.setflags(write=False)  # shared by every replication
+    return out
 
 
 def month_spans(start: date, end: date) -> list[tuple[int, int, date, date]]:
@@ -322,7 +325,10 @@ def _children_tables(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.nda
     for fid, share in line.presentation.items():
         shares[ids.index(fid)] = share
     cum = np.cumsum(shares)
-    return first, length, expected, severity, cum / cum[-1]
+    out = (first, length, expected, severity, cum / cum[-1])
+    for array in out:
+        array.setflags(write=False)  # shared by every replication
+    return out
 
 
 def draw_children(scenario: Scenario, net: Network, replication: int,
