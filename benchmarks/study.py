@@ -5,10 +5,13 @@ scenario, a Sobol sweep on two cores, the first compile and the import, in one r
 
 (a) For each shipped scenario (``scenarios/*.yaml``), the phases of one replication in this
     process, one after the other on one core, the engine compiled beforehand: load + validate
-    (``capsim.load_scenario``), network (``capsim.model.compile_network``), cohort
-    (``capsim.demand.build_cohort``), engine (``capsim.model.run_engine``) and results
-    (all the rest of ``capsim.run.run_replication``: newborn care and the paediatric line,
-    ``capsim.results.reduce_replication``, their rows and the monthly counts); milliseconds,
+    (``capsim.load_scenario``), network (``capsim.model.compile_network``), cohort (the
+    women, ``capsim.demand.build_cohort``, and the newborns and children of the lines of care,
+    ``capsim.model.care.draw_care``), engine (the maternity engine,
+    ``capsim.model.run_engine``, and the admissions loop of the lines of care,
+    ``capsim.model.care.admit_care``) and results (all the rest of
+    ``capsim.run.run_replication``: ``capsim.results.reduce_replication``, the rows of the
+    lines of care, ``capsim.care.add_care``, and the monthly counts); milliseconds,
     means over ``--rounds`` replications (10; quick 3). Each round times one replication of
     every scenario in turn, so that a change in the machine's load falls on all of them.
     ``engine share`` is the engine's part of the five phases; ``replication/engine`` is
@@ -78,34 +81,39 @@ def scenario_files() -> list[Path]:
 
 
 def time_phases(path: Path, replication: int) -> dict[str, float]:
-    """Seconds of each phase of one replication of the scenario at ``path``."""
+    """Seconds of each phase of one replication of the scenario at ``path``, the steps of
+    ``capsim.run.run_replication`` timed one by one (see the module's text)."""
     from capsim import load_scenario
     from capsim.care import add_care
     from capsim.demand import build_cohort
     from capsim.model import compile_network, run_engine
-    from capsim.model.care import simulate_care
+    from capsim.model.care import admit_care, draw_care
     from capsim.monthly import monthly_counts
     from capsim.results import reduce_replication
 
     clock = time.perf_counter
     t0 = clock()
     scenario = load_scenario(path)
+    seed = scenario.run.seed
     t1 = clock()
     net = compile_network(scenario)
     t2 = clock()
-    cohort = build_cohort(scenario, replication, scenario.run.seed)
+    cohort = build_cohort(scenario, replication, seed)
     t3 = clock()
     record = run_engine(net, cohort)
     t4 = clock()
-    # The rest of the replication as capsim.run.run_replication does it: newborn care and
-    # the paediatric line, the reduction, their rows, the monthly counts.
-    care = simulate_care(scenario, net, cohort, record, replication, scenario.run.seed)
-    del cohort  # as capsim.run does before reducing
-    result = add_care(reduce_replication(net, record, replication, scenario.run.seed), net,
-                      care, scenario.horizon.sim_start)
-    result.monthly = monthly_counts(scenario, net, record)
+    # The newborns and children: drawn (cohort), then through their beds (engine).
+    patients = draw_care(scenario, net, cohort, record, replication, seed)
     t5 = clock()
-    return dict(zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True))
+    care = admit_care(patients)
+    t6 = clock()
+    del cohort, patients  # as capsim.run does before reducing
+    result = add_care(reduce_replication(net, record, replication, seed), net, care,
+                      scenario.horizon.sim_start)
+    result.monthly = monthly_counts(scenario, net, record)
+    t7 = clock()
+    return dict(zip(PHASES, (t1 - t0, t2 - t1, (t3 - t2) + (t5 - t4), (t4 - t3) + (t6 - t5),
+                             t7 - t6), strict=True))
 
 
 def measure_phases(paths: list[Path], rounds: int) -> dict[str, dict[str, list[float]]]:

@@ -62,29 +62,30 @@ class _Periods:
         year = np.searchsorted(self.starts, t, side="right") - 1
         return np.where((t >= self.t0) & (t < self.t1), year, -1)
 
-    def count(self, fac: np.ndarray, t: np.ndarray, weight: np.ndarray | None = None
-              ) -> np.ndarray:
-        """Events at facility ``fac`` (-1: none, counted for the region only) and time ``t``
-        (hours), summed by [period row, facility column] (the last column the region, the
-        last row the whole period)."""
+    def cells(self, fac: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """The cell of each event at facility ``fac`` (-1: none, counted for the region only)
+        in period row ``year`` (`rows` of its time): year x (facilities + 1) + facility, the
+        region's column for none; -1 for an event outside the reported period."""
+        nf = len(self.ids)
+        return np.where(year >= 0, year * (nf + 1) + np.where(fac >= 0, fac, nf), -1)
+
+    def count(self, cells: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+        """Events in ``cells`` (`cells`), summed by [period row, facility column] (the last
+        column the region, the last row the whole period); each event counts 1, or its
+        ``weight``."""
         nf, ny = len(self.ids), len(self.bounds) - 1
         out = np.zeros((ny + 1, nf + 1))
-        year = self.rows(t)
-        ok = year >= 0
-        w = np.ones(t.shape[0]) if weight is None else weight
-        col = np.where(fac >= 0, fac, nf)
+        ok = cells >= 0
         # One bincount over the cells: it adds each cell's events in their order, as
-        # ``np.add.at`` did, so the sums keep their bits.
-        out[:ny] = np.bincount(year[ok] * (nf + 1) + col[ok], weights=w[ok],
+        # ``np.add.at`` did, so the sums keep their bits (counts are whole numbers).
+        out[:ny] = np.bincount(cells[ok], weights=None if weight is None else weight[ok],
                                minlength=ny * (nf + 1)).reshape(ny, nf + 1)
+        # The events without a facility, by year: they count for the region only.
+        none = out[:ny, nf].copy()
         out[ny] = out[:ny].sum(axis=0)
         out[:, nf] = out[:, :nf].sum(axis=1) if nf else 0.0
-        # Events without a facility count for the region only.
-        none = ok & (fac < 0)
-        if none.any():
-            extra = np.bincount(year[none], weights=w[none], minlength=ny)
-            out[:ny, nf] += extra
-            out[ny, nf] += extra.sum()
+        out[:ny, nf] += none
+        out[ny, nf] += none.sum()
         return out
 
     def bed_hours(self, fac: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -120,6 +121,12 @@ def _beds_in_force(net: Network, periods: _Periods, field: str) -> np.ndarray:
 def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFrame:
     """The metric rows of one line of one replication (see the module's text)."""
     periods = _Periods(net)
+    return periods.frame(_care_values(periods, net, rec), replication)
+
+
+def _care_values(periods: _Periods, net: Network, rec: CareRecord) -> dict[str, np.ndarray]:
+    """The metrics of one line of one replication: {metric: [period row, facility column]}
+    (`_Periods.frame` makes them rows)."""
     adm = rec.admitted
     placed = adm.placed
     moved = (placed != rec.origin) & (placed >= 0)
@@ -128,46 +135,49 @@ def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFram
     occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
     in_force = [_beds_in_force(net, periods, field) for field in rec.network.fields]
     total_beds = np.sum(in_force, axis=0)
+    # The cell of each admission at the facility where her need arose and at the one that
+    # admitted her, found once for all the counts.
+    row = periods.rows(rec.t_h)
+    at_origin, at_placed = periods.cells(rec.origin, row), periods.cells(placed, row)
+    count = periods.count
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = occupied / (total_beds * hours[:, None])
         if rec.network.line == "newborn":
-            needing = periods.count(rec.origin, rec.t_h)
-            transfers = periods.count(rec.origin[moved], rec.t_h[moved])
-            births = periods.count(rec.born_facility, rec.born_h)
+            needing = count(at_origin)
+            transfers = count(at_origin[moved])
+            births = count(periods.cells(rec.born_facility, periods.rows(rec.born_h)))
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = total_beds
             intensive = in_force[rec.network.bed_types.index("intensive")]
             values = {
                 "births_needing_cot": needing,
-                "newborn_admissions": periods.count(placed[~out], rec.t_h[~out]),
+                "newborn_admissions": count(at_placed[~out]),
                 "cots": cots,
                 "cots_per_1000_births": cots / per_year * 1000.0,
                 "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
                 "cot_occupancy_mean": occupancy,
                 "newborn_transfers": transfers,
-                "newborn_transfer_minutes_mean": periods.count(
-                    rec.origin[moved], rec.t_h[moved],
+                "newborn_transfer_minutes_mean": count(
+                    at_origin[moved],
                     rec.network.travel_h[rec.origin[moved], placed[moved]] * 60.0) / transfers,
-                "newborn_transfers_with_mother": periods.count(
-                    rec.origin[rec.with_mother], rec.t_h[rec.with_mother]),
-                "newborn_out_of_region_share": periods.count(rec.origin[out], rec.t_h[out])
-                / needing,
+                "newborn_transfers_with_mother": count(at_origin[rec.with_mother]),
+                "newborn_out_of_region_share": count(at_origin[out]) / needing,
             }
         else:
-            presented = periods.count(rec.origin, rec.t_h)
+            presented = count(at_origin)
             up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
             down = adm.down_to >= 0
             values = {
-                "paediatric_admissions": periods.count(placed[~out], rec.t_h[~out]),
+                "paediatric_admissions": count(at_placed[~out]),
                 "paediatric_beds": total_beds,
                 "paediatric_census_mean": occupied / hours[:, None],
                 "paediatric_occupancy_mean": occupancy,
-                "paediatric_referrals_up": periods.count(rec.origin[up], rec.t_h[up]),
-                "paediatric_referrals_down": periods.count(placed[down], adm.down_h[down]),
-                "paediatric_out_of_region_share": periods.count(rec.origin[out], rec.t_h[out])
-                / presented,
+                "paediatric_referrals_up": count(at_origin[up]),
+                "paediatric_referrals_down": count(periods.cells(
+                    placed[down], periods.rows(adm.down_h[down]))),
+                "paediatric_out_of_region_share": count(at_origin[out]) / presented,
             }
-    return periods.frame(values, replication)
+    return values
 
 
 def accounting(net: Network, rec: CareRecord) -> dict[str, int]:
@@ -194,57 +204,74 @@ def accounting(net: Network, rec: CareRecord) -> dict[str, int]:
     }
 
 
-def month_of_hours(sim_start: date, t_h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar year and month (1-12) of each time ``t_h`` (hours since 00:00 of
-    ``sim_start``)."""
-    days = np.floor(t_h / 24.0).astype(np.int64).astype("timedelta64[D]")
-    months = (np.datetime64(sim_start, "D") + days).astype("datetime64[M]").astype(np.int64)
-    return months // 12 + 1970, months % 12 + 1
-
-
 def care_monthly(net: Network, rec: CareRecord, sim_start: date,
                  replication: int) -> pd.DataFrame:
     """Monthly rows of one line of one replication (`MONTHLY_COLUMNS`): each measure
     of `MONTHLY_MEASURES` by facility and calendar month of the reported period, counted
     in the month of the event (``sim_start``: the day of hour 0); months and facilities
     without events have no row."""
+    events = _monthly_events(net, rec)
+    if not events[2].shape[0]:
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    return _monthly_frame(net, MONTHLY_MEASURES[rec.network.line], events, sim_start,
+                          replication)
+
+
+def _monthly_events(net: Network, rec: CareRecord) -> tuple[np.ndarray, np.ndarray,
+                                                            np.ndarray]:
+    """The events of the monthly rows of one line inside the reported period: facility, time
+    (hours) and measure (index of the line's `MONTHLY_MEASURES`) of each, measure by
+    measure."""
     adm = rec.admitted
     placed = adm.placed
     t0, t1 = float(net.t_stats_h), float(net.t_end_h)
     moved = (placed != rec.origin) & (placed >= 0)
     out = placed < 0
     if rec.network.line == "newborn":
-        events = {"newborn_transfers": (rec.origin[moved], rec.t_h[moved]),
-                  "newborns_out_of_region": (rec.origin[out], rec.t_h[out])}
+        events = [(rec.origin[moved], rec.t_h[moved]), (rec.origin[out], rec.t_h[out])]
     else:
         down = adm.down_to >= 0
-        events = {"paediatric_admissions": (placed[~out], rec.t_h[~out]),
-                  "paediatric_referrals_up": (rec.origin[moved], rec.t_h[moved]),
-                  "paediatric_referrals_down": (placed[down], adm.down_h[down]),
-                  "paediatric_out_of_region": (rec.origin[out], rec.t_h[out])}
-    # Counted with one unique over an integer per event, ordered as the table is: facility
-    # id (as text), year, month, then the measures in turn.
-    rank = np.argsort(np.argsort(np.asarray(net.ids, dtype=object), kind="stable"))
-    parts = []
-    for measure, (fac, t) in events.items():
-        keep = (t >= t0) & (t < t1)
-        fac, t = fac[keep], t[keep]
-        if not t.shape[0]:
-            continue
-        year, month = month_of_hours(sim_start, t)
-        first = int(year.min())
-        code, count = np.unique((rank[fac] * (int(year.max()) - first + 1) + (year - first))
-                                * 12 + (month - 1), return_counts=True)
-        facility, rest = np.divmod(code, (int(year.max()) - first + 1) * 12)
-        by_rank = np.argsort(rank)
-        parts.append(pd.DataFrame({
-            "replication": np.full(code.shape[0], replication, dtype=np.int64),
-            "facility": np.asarray(net.ids, dtype=object)[by_rank[facility]],
-            "year": rest // 12 + first, "month": rest % 12 + 1,
-            "measure": measure, "value": count.astype(np.int64)}))
-    if not parts:
-        return pd.DataFrame(columns=MONTHLY_COLUMNS)
-    return pd.concat(parts, ignore_index=True)[MONTHLY_COLUMNS]
+        events = [(placed[~out], rec.t_h[~out]), (rec.origin[moved], rec.t_h[moved]),
+                  (placed[down], adm.down_h[down]), (rec.origin[out], rec.t_h[out])]
+    assert len(events) == len(MONTHLY_MEASURES[rec.network.line])
+    fac = np.concatenate([f for f, _ in events])
+    t = np.concatenate([t for _, t in events])
+    measure = np.repeat(np.arange(len(events)), [f.shape[0] for f, _ in events])
+    keep = (t >= t0) & (t < t1)
+    return fac[keep], t[keep], measure[keep]
+
+
+def _monthly_frame(net: Network, measures: tuple[str, ...],
+                   events: tuple[np.ndarray, np.ndarray, np.ndarray], sim_start: date,
+                   replication: int) -> pd.DataFrame:
+    """The monthly rows (`MONTHLY_COLUMNS`) of ``events`` (facility, time in hours and index
+    of ``measures`` of each, inside the reported period; at least one)."""
+    fac, t, measure = events
+    t0, t1 = float(net.t_stats_h), float(net.t_end_h)
+    # The calendar month of each day up to the horizon's end (months since 1970), read for
+    # each event by its day.
+    day_month = (np.datetime64(sim_start, "D") + np.arange(int(t1 // 24.0) + 1)).astype(
+        "datetime64[M]").astype(np.int64)
+    month = day_month[np.floor(t / 24.0).astype(np.int64)]
+    first, months = int(day_month[int(t0 // 24.0)]), int(day_month[-1] - day_month[0]) + 1
+    # Counted with one bincount over an integer per event, ordered as the table is: the
+    # measures in turn, then facility id (as text), year and month.
+    ids = np.asarray(net.ids, dtype=object)
+    by_rank = np.argsort(ids, kind="stable")
+    rank = np.argsort(by_rank)
+    nf = len(net.ids)
+    count = np.bincount((measure * nf + rank[fac]) * months + (month - first),
+                        minlength=len(measures) * nf * months)
+    code = np.flatnonzero(count)
+    cell, since = np.divmod(code, months)
+    which, facility = np.divmod(cell, nf)
+    calendar_month = since + first
+    return pd.DataFrame({
+        "replication": np.full(code.shape[0], replication, dtype=np.int64),
+        "facility": ids[by_rank[facility]],
+        "year": calendar_month // 12 + 1970, "month": calendar_month % 12 + 1,
+        "measure": np.asarray(measures, dtype=object)[which],
+        "value": count[code].astype(np.int64)})
 
 
 def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
@@ -253,14 +280,29 @@ def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
     ``records`` added (``sim_start``: the day of hour 0); unchanged without any."""
     if not records:
         return result
-    frames = [result.metrics]
-    monthly = []
+    periods = _Periods(net)
+    values: dict[str, np.ndarray] = {}
     for rec in records:
-        frames.append(care_metrics(net, rec, result.replication))
+        values.update(_care_values(periods, net, rec))
         result.care_accounting[rec.network.line] = accounting(net, rec)
-        monthly.append(care_monthly(net, rec, sim_start, result.replication))
-    result.metrics = pd.concat(frames, ignore_index=True)
-    result.care_monthly = pd.concat(monthly, ignore_index=True)
+    # The rows of every line in one table (the lines' metrics are distinct).
+    result.metrics = pd.concat([result.metrics, periods.frame(values, result.replication)],
+                               ignore_index=True)
+    events = [_monthly_events(net, rec) for rec in records]
+    if all(e[2].shape[0] for e in events):
+        # Every line has events: their rows in one table, the lines one after the other.
+        measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
+        offsets = np.cumsum([0, *(len(MONTHLY_MEASURES[r.network.line]) for r in records)])
+        merged = (np.concatenate([fac for fac, _, _ in events]),
+                  np.concatenate([t for _, t, _ in events]),
+                  np.concatenate([measure + offset for (_, _, measure), offset
+                                  in zip(events, offsets[:-1], strict=True)]))
+        result.care_monthly = _monthly_frame(net, measures, merged, sim_start,
+                                             result.replication)
+    else:
+        result.care_monthly = pd.concat(
+            [care_monthly(net, rec, sim_start, result.replication) for rec in records],
+            ignore_index=True)
     return result
 
 

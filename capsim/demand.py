@@ -116,7 +116,9 @@ def build_cohort(scenario: Scenario, replication: int, seed: int | None = None) 
         seed = scenario.run.seed
     intensity = _year_intensities(scenario)
     years = list(intensity)
-    generators = YearStreams.seeded(seed, replication, years)
+    # The referral stream only when some facility splits its referrals by weight.
+    generators = YearStreams.seeded(seed, replication, years,
+                                    skip=() if scenario.referral.split else ("referral",))
     onsets = [_onsets(rng, *intensity[year])
               for rng, year in zip(generators.pop("arrivals"), years, strict=True)]
     draws = YearStreams(generators, [o.shape[0] for o in onsets])
@@ -146,11 +148,12 @@ class YearStreams:
     sizes: list[int]
 
     @classmethod
-    def seeded(cls, seed: int, replication: int,
-               years: list[int]) -> dict[str, list[np.random.Generator]]:
-        """The generators of "arrivals" and of `NAMES`, one per year of ``years``,
-        seeded together (see `capsim.streams.streams`)."""
-        names = ("arrivals", *cls.NAMES)
+    def seeded(cls, seed: int, replication: int, years: list[int],
+               skip: tuple[str, ...] = ()) -> dict[str, list[np.random.Generator]]:
+        """The generators of "arrivals" and of `NAMES` but those in ``skip`` (streams not
+        drawn from), one per year of ``years``, seeded together (see
+        `capsim.streams.streams`)."""
+        names = tuple(n for n in ("arrivals", *cls.NAMES) if n not in skip)
         made = iter(streams(seed, replication, [(name, year) for name in names
                                                 for year in years]))
         return {name: [next(made) for _ in years] for name in names}
@@ -259,21 +262,69 @@ def _onsets(rng: np.random.Generator, cum: np.ndarray, edges: np.ndarray) -> np.
     while unit_times[-1] < total:
         more = np.cumsum(rng.standard_exponential(chunk)) + unit_times[-1]
         unit_times = np.concatenate([unit_times, more])
-    unit_times = unit_times[unit_times < total]
+    # The times below the total are the first ones (a running sum only rises).
+    unit_times = unit_times[:np.searchsorted(unit_times, total, side="left")]
     return np.interp(unit_times, cum, edges)
 
 
-def _category(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """The category of each uniform number ``u`` given the cumulative shares ``cum`` (the
-    number of shares up to it, at most the last category):
-    ``np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)``."""
-    if cum.shape[0] > 8:
+#: Up to this many categories `category` compares each number with every boundary (a pass
+#: of a small integer type each), quicker than a binary search per number.
+COMPARED_CATEGORIES = 64
+
+
+def category(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The category (index) of each uniform number ``u`` given the cumulative shares ``cum``
+    (the number of shares up to it, at most the last category):
+    ``np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)``; int8 for up to
+    `COMPARED_CATEGORIES` categories, else intp."""
+    if cum.shape[0] > COMPARED_CATEGORIES:
         return np.minimum(np.searchsorted(cum, u, side="right"), cum.shape[0] - 1)
-    # A few categories: one comparison per boundary beats a binary search per number.
-    out = np.zeros(u.shape, dtype=np.intp)
+    out = np.zeros(u.shape, dtype=np.int8)
     for bound in cum[:-1]:
         out += u >= bound
     return out
+
+
+@dataclass(frozen=True)
+class _WomenTables:
+    """What the women of every replication of a scenario share, worked out once: the
+    cumulative booking shares and the facility of each (index), the cumulative risk mix, by
+    risk colour the probabilities of an intrapartum complication and of an antenatal
+    admission, the antenatal stays (each distinct length of stay with the colours that have
+    it, bool by colour) and the planned caesareans' hours of the day."""
+
+    book_cum: np.ndarray
+    book_facility: np.ndarray
+    risk_cum: np.ndarray
+    complication: np.ndarray
+    antenatal: np.ndarray
+    antenatal_days: tuple[tuple[Distribution, np.ndarray], ...]
+    planned_hours: np.ndarray
+
+    def __post_init__(self) -> None:
+        # Shared by every replication: read-only.
+        arrays = [getattr(self, f.name) for f in fields(self) if f.name != "antenatal_days"]
+        for array in [*arrays, *(colours for _, colours in self.antenatal_days)]:
+            array.setflags(write=False)
+
+
+@per_scenario
+def _women_tables(scenario: Scenario) -> _WomenTables:
+    """The scenario's `_WomenTables`."""
+    demand, pathway = scenario.demand, scenario.pathway
+    ids = [f.id for f in scenario.facilities]
+    lengths: dict[Distribution, list[str]] = {}
+    for colour in RISK_COLOURS:
+        lengths.setdefault(pathway.antenatal[colour].days, []).append(colour)
+    return _WomenTables(
+        book_cum=np.cumsum([demand.booking[i] for i in demand.booking]),
+        book_facility=np.asarray([ids.index(i) for i in demand.booking], dtype=np.int32),
+        risk_cum=np.cumsum([demand.risk_mix[c] for c in RISK_COLOURS]),
+        complication=np.asarray([pathway.intrapartum_complication[c] for c in RISK_COLOURS]),
+        antenatal=np.asarray([pathway.antenatal[c].probability for c in RISK_COLOURS]),
+        antenatal_days=tuple((days, np.asarray([c in colours for c in RISK_COLOURS]))
+                             for days, colours in lengths.items()),
+        planned_hours=np.asarray(demand.planned_caesarean_hours, dtype=float))
 
 
 def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[str, np.ndarray]:
@@ -282,33 +333,25 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
 
     Every step is element by element, so a woman's values are those she would have if her
     year were drawn alone."""
-    demand, pathway = scenario.demand, scenario.pathway
-    n = onset.shape[0]
+    pathway = scenario.pathway
 
     def one(name: str) -> np.ndarray:
         return draws.uniforms(name, 1)[:, 0]
 
-    ids = [f.id for f in scenario.facilities]
-    book_ids = list(demand.booking)
-    book_cum = np.cumsum([demand.booking[i] for i in book_ids])
-    booked = np.asarray([ids.index(i) for i in book_ids], dtype=np.int32)[
-        _category(book_cum, one("booking"))]
+    tables = _women_tables(scenario)
+    booked = tables.book_facility[category(tables.book_cum, one("booking"))]
     # Facilities with their own casemix: the women booked at each (cohort indices, found with
     # one sort, not a mask per facility), whose figures replace the region's.
     casemix = {k: f.casemix for k, f in enumerate(scenario.facilities) if f.casemix is not None}
     members = _members(booked, list(casemix))
 
-    risk_cum = np.cumsum([demand.risk_mix[c] for c in RISK_COLOURS])
     u_risk = one("risk")
-    risk = _category(risk_cum, u_risk).astype(np.int8)
+    risk = category(tables.risk_cum, u_risk).astype(np.int8, copy=False)
     for k, mix in casemix.items():
         if mix.risk_mix:
             own_cum = np.cumsum([mix.risk_mix[c] for c in RISK_COLOURS])
-            risk[members[k]] = _category(own_cum, u_risk[members[k]])
+            risk[members[k]] = category(own_cum, u_risk[members[k]])
     del u_risk
-
-    def by_risk(rates: Mapping[RiskColour, float]) -> np.ndarray:
-        return np.asarray([rates[c] for c in RISK_COLOURS])[risk]
 
     def own(rate: np.ndarray, field: str) -> np.ndarray:
         """``rate`` (a probability per woman) with the casemix ``field`` of the facilities
@@ -325,38 +368,40 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
                                  "planned_caesarean_rate")
     emergency = (one("emergency") < own(caesarean_rate(scenario, "emergency", risk, onset),
                                         "emergency_caesarean_rate")) & ~planned
-    complication = one("complication") < own(by_risk(pathway.intrapartum_complication),
+    complication = one("complication") < own(tables.complication[risk],
                                              "intrapartum_complication")
 
     event = onset.copy()
-    if planned.any():
-        day = np.floor(onset[planned] / HOURS_PER_DAY)
+    at = np.flatnonzero(planned)  # the planned caesareans, worked on by index
+    if at.shape[0]:
+        day = np.floor(onset[at] / HOURS_PER_DAY)
         weekday = (day + _weekday_of_day0(scenario)) % 7
         day -= np.where(weekday == 5, 1, np.where(weekday == 6, 2, 0))
-        hours = np.asarray(demand.planned_caesarean_hours, dtype=float)
-        pick_h = np.minimum((u_mode[planned, 1] * hours.size).astype(int), hours.size - 1)
-        event[planned] = np.maximum(0.0, day * HOURS_PER_DAY + hours[pick_h] + u_mode[planned, 2])
+        hours = tables.planned_hours
+        pick_h = np.minimum((u_mode[at, 1] * hours.size).astype(int), hours.size - 1)
+        event[at] = np.maximum(0.0, day * HOURS_PER_DAY + hours[pick_h] + u_mode[at, 2])
     del u_mode
 
     u_ante = draws.uniforms("antenatal", 2)
-    ante_days = np.zeros(n)
-    admitted = u_ante[:, 0] < by_risk({c: pathway.antenatal[c].probability
-                                       for c in RISK_COLOURS})
-    # Colours with the same length of stay drawn together (the draw is woman by woman).
-    lengths: dict = {}
-    for colour in RISK_COLOURS:
-        lengths.setdefault(pathway.antenatal[colour].days, []).append(colour)
-    for days, colours in lengths.items():
-        mask = admitted & np.asarray([c in colours for c in RISK_COLOURS])[risk]
-        if mask.any():
-            ante_days[mask] = days.ppf(u_ante[mask, 1])
-    del u_ante, admitted
-    admit = np.maximum(0.0, event - ante_days * HOURS_PER_DAY)
-    del ante_days
+    admit = event.copy()
+    # The women admitted before labour; the others are admitted at their event.
+    at = np.flatnonzero(u_ante[:, 0] < tables.antenatal[risk])
+    if at.shape[0]:
+        ante_days = np.zeros(at.shape[0])
+        their_risk = risk[at]
+        # Colours with the same length of stay drawn together (the draw is woman by woman).
+        for days, colours in tables.antenatal_days:
+            mine = colours[their_risk]
+            if mine.any():
+                ante_days[mine] = days.ppf(u_ante[at[mine], 1])
+        admit[at] = np.maximum(0.0, event[at] - ante_days * HOURS_PER_DAY)
+    del u_ante
 
     u_post = draws.uniforms("postnatal", 2)
-    los_vaginal = pathway.postnatal_los.vaginal.ppf(u_post[:, 0]) * HOURS_PER_DAY
-    los_caesarean = pathway.postnatal_los.caesarean.ppf(u_post[:, 1]) * HOURS_PER_DAY
+    los_vaginal = pathway.postnatal_los.vaginal.ppf(u_post[:, 0])
+    los_vaginal *= HOURS_PER_DAY
+    los_caesarean = pathway.postnatal_los.caesarean.ppf(u_post[:, 1])
+    los_caesarean *= HOURS_PER_DAY
     for k, mix in casemix.items():
         at = members[k]
         if mix.postnatal_vaginal is not None:
@@ -376,8 +421,10 @@ def _women(scenario: Scenario, onset: np.ndarray, draws: YearStreams) -> dict[st
                     labour[at] = dist.ppf(u_labour[at])
     del u_labour
     u_theatre = draws.uniforms("theatre", 2)
-    theatre = pathway.caesarean_duration.ppf(u_theatre[:, 0]) / 60.0
-    preparation = pathway.emergency_preparation.ppf(u_theatre[:, 1]) / 60.0
+    theatre = pathway.caesarean_duration.ppf(u_theatre[:, 0])
+    theatre /= 60.0
+    preparation = pathway.emergency_preparation.ppf(u_theatre[:, 1])
+    preparation /= 60.0
     del u_theatre
     return {
         "admit_h": admit,

@@ -31,7 +31,7 @@ QUICK_MODULES = frozenset({
     "test_pathway.py", "test_engine_vs_simpy.py", "test_golden.py", "test_queueing.py",
     "test_queueing_theory.py", "test_model.py", "test_timelines.py", "test_province.py",
     "test_casemix.py", "test_facility_table.py", "test_monthly.py",
-    "test_travel.py", "test_app_edits.py", "test_care_changes.py",
+    "test_travel.py", "test_app_edits.py", "test_care_changes.py", "test_draw_steps.py",
 })
 
 

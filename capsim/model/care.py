@@ -17,6 +17,9 @@ referral_orders`). The beds of each line change on the plan's dates as the scena
 capacity schedule says (`capsim.scenario.calendar.capacity_schedule`: ``cots`` and
 ``paediatric_beds`` of its ``policy:`` entries); the loop carries the changes out at their
 time.
+
+A replication's lines go in two steps: the patients are drawn (`draw_care`), then run through
+the loop (`admit_care`); `simulate_care` does the one after the other.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from capsim.demand import Cohort
+from capsim.demand import Cohort, category, per_scenario
 from capsim.model.admissions import Admitted, admit
 from capsim.model.engine import EMERGENCY_CS, PLANNED_CS, RunRecord
 from capsim.model.network import Network, hours_since
@@ -149,52 +152,120 @@ def paediatric_network(scenario: Scenario, net: Network) -> CareNetwork:
                        net.travel_h, down, fields, change_h, change_f, change_beds)
 
 
+@dataclass(frozen=True)
+class CarePatients:
+    """The patients of one line of one replication as drawn, before the admissions loop:
+    the line's ``network``; per admission (time order) ``t_h`` (hours since the simulation's
+    start), ``origin`` (facility where the need arose), ``need`` (index of
+    ``network.needs``), ``stay_h`` (hours), ``down_share`` (share of the stay after which
+    she may be referred back; NaN: never), ``group`` (condition group; 0 for newborns) and
+    ``mother_u`` (newborns: a uniform number that says whether the mother goes along if the
+    baby is moved; empty for children) with the line's ``mother_accompanies``
+    (probability); and, for newborns, every birth in the region (``born_*``, see
+    `CareRecord`)."""
+
+    network: CareNetwork
+    t_h: np.ndarray
+    origin: np.ndarray
+    need: np.ndarray
+    stay_h: np.ndarray
+    down_share: np.ndarray
+    group: np.ndarray
+    mother_u: np.ndarray
+    mother_accompanies: float
+    born_facility: np.ndarray
+    born_h: np.ndarray
+    born_needs_care: np.ndarray
+
+
 def simulate_care(scenario: Scenario, net: Network, cohort: Cohort, record: RunRecord,
                   replication: int, seed: int) -> list[CareRecord]:
     """The newborn and paediatric lines of one replication, those the scenario has (an empty
-    list for neither); the mothers' ``record`` is read, never changed."""
+    list for neither); the mothers' ``record`` is read, never changed. The same as
+    `admit_care` of `draw_care`: the patients drawn, then the admissions loop."""
+    return admit_care(draw_care(scenario, net, cohort, record, replication, seed))
+
+
+def draw_care(scenario: Scenario, net: Network, cohort: Cohort, record: RunRecord,
+              replication: int, seed: int) -> list[CarePatients]:
+    """The patients of the newborn and paediatric lines of one replication, those the
+    scenario has, drawn and ready for the admissions loop (`admit_care`)."""
     out = []
     if scenario.newborn is not None:
-        out.append(simulate_newborns(scenario, net, cohort, record, replication, seed))
+        out.append(draw_newborns(scenario, net, cohort, record, replication, seed))
     if scenario.paediatric is not None:
-        out.append(simulate_children(scenario, net, replication, seed))
+        out.append(draw_children(scenario, net, replication, seed))
+    return out
+
+
+def admit_care(lines: list[CarePatients]) -> list[CareRecord]:
+    """Each line's patients through its beds (`capsim.model.admissions.admit`), in order:
+    one `CareRecord` per line."""
+    out = []
+    for p in lines:
+        nw = p.network
+        admitted = admit(p.t_h, p.origin, p.need, p.stay_h, p.down_share, nw.beds,
+                         nw.bed_of_need, nw.eligible, nw.order, nw.travel_h, nw.down_need,
+                         nw.change_h, nw.change_facility, nw.change_beds)
+        # A baby moved away from where she was born takes her mother along or not.
+        with_mother = ((admitted.placed != p.origin) & (p.mother_u < p.mother_accompanies)
+                       if p.mother_u.shape[0] else np.zeros(p.t_h.shape[0], dtype=bool))
+        out.append(CareRecord(nw, p.t_h, p.origin, p.need, p.group, with_mother, admitted,
+                              p.born_facility, p.born_h, p.born_needs_care))
     return out
 
 
 def simulate_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: RunRecord,
                       replication: int, seed: int) -> CareRecord:
     """The newborns of one replication through their cots (see the module's text)."""
+    return admit_care([draw_newborns(scenario, net, cohort, record, replication, seed)])[0]
+
+
+def draw_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: RunRecord,
+                  replication: int, seed: int) -> CarePatients:
+    """The babies of one replication who need a cot, drawn from the mothers' ``record``
+    (see the module's text), and every birth in the region."""
     care = scenario.newborn
     assert care is not None
     network = newborn_network(scenario, net)
-    rng = stream(seed, replication, "newborn")
     n = int(record.facility.shape[0])
-    u_need, u_stay, u_mother = rng.random(n), rng.random(n), rng.random(n)
+    # Three numbers per woman, one after the other: the need, the stay, the mother.
+    u_need, u_stay, u_mother = stream(seed, replication, "newborn").random(3 * n).reshape(3, n)
     born = record.facility >= 0
-    p_special = np.asarray([care.need.special[c] for c in RISK_COLOURS])[cohort.risk]
-    p_intensive = np.asarray([care.need.intensive[c] for c in RISK_COLOURS])[cohort.risk]
+    p_special, p_intensive = _newborn_need(scenario)
     caesarean = (record.mode == PLANNED_CS) | (record.mode == EMERGENCY_CS)
     factor = np.where(caesarean, care.need.caesarean_factor, 1.0)
-    p_special, p_intensive = p_special * factor, p_intensive * factor
+    p_special, p_intensive = p_special[cohort.risk] * factor, p_intensive[cohort.risk] * factor
     need = np.where(u_need < p_intensive, 1, np.where(u_need < p_intensive + p_special, 0, -1))
     sel = np.flatnonzero(born & (need >= 0))
-    sel = sel[np.argsort(record.delivered_h[sel], kind="stable")]
+    t_h = record.delivered_h[sel].astype(np.float64)
+    by_time = np.argsort(t_h, kind="stable")
+    sel, t_h = sel[by_time], t_h[by_time]
+    need_sel = need[sel]
+    u_stay = u_stay[sel]
     stays = np.empty(sel.shape[0])
     for k, level in enumerate(NEWBORN_LEVELS):
-        mine = need[sel] == k
-        stays[mine] = getattr(care.stay, level).ppf(u_stay[sel][mine]) * 24.0
-    t_h = record.delivered_h[sel].astype(np.float64)
-    origin = record.facility[sel].astype(np.int64)
-    admitted = admit(t_h, origin, need[sel], stays, np.full(sel.shape[0], np.nan),
-                     network.beds, network.bed_of_need, network.eligible, network.order,
-                     network.travel_h, network.down_need, network.change_h,
-                     network.change_facility, network.change_beds)
-    moved = (admitted.placed != origin)
-    with_mother = moved & (u_mother[sel] < care.mother_accompanies)
-    return CareRecord(network, t_h, origin, need[sel].astype(np.int64),
-                      np.zeros(sel.shape[0], dtype=np.int64), with_mother, admitted,
-                      record.facility[born].astype(np.int64),
-                      record.delivered_h[born].astype(np.float64), need[born] >= 0)
+        mine = need_sel == k
+        stays[mine] = getattr(care.stay, level).ppf(u_stay[mine]) * 24.0
+    m = sel.shape[0]
+    return CarePatients(network, t_h, record.facility[sel].astype(np.int64),
+                        need_sel.astype(np.int64), stays, np.full(m, np.nan),
+                        np.zeros(m, dtype=np.int64), u_mother[sel], care.mother_accompanies,
+                        record.facility[born].astype(np.int64),
+                        record.delivered_h[born].astype(np.float64), need[born] >= 0)
+
+
+@per_scenario
+def _newborn_need(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """The probabilities of needing a special and an intensive cot, by risk colour (before
+    the caesarean factor)."""
+    need = scenario.newborn.need if scenario.newborn is not None else None
+    assert need is not None
+    out = (np.asarray([need.special[c] for c in RISK_COLOURS]),
+           np.asarray([need.intensive[c] for c in RISK_COLOURS]))
+    for array in out:
+        array.setflags(write=False)  # shared by every replication
+    return out
 
 
 def month_spans(start: date, end: date) -> list[tuple[int, int, date, date]]:
@@ -230,41 +301,92 @@ def paediatric_rates(scenario: Scenario) -> list[tuple[float, float, np.ndarray]
 def simulate_children(scenario: Scenario, net: Network, replication: int,
                       seed: int) -> CareRecord:
     """The children's admissions of one replication through the paediatric beds."""
+    return admit_care([draw_children(scenario, net, replication, seed)])[0]
+
+
+@per_scenario
+def _children_tables(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                  np.ndarray, np.ndarray]:
+    """What the children's draws of every replication share: the first hour and the length
+    (hours) of each month of `paediatric_rates`, the expected admissions [month, group],
+    the cumulative severity shares [group, severity] and the cumulative presentation shares
+    by facility (as a share of their sum)."""
     line = scenario.paediatric
     assert line is not None
-    network = paediatric_network(scenario, net)
-    rng = stream(seed, replication, "paediatric")
-    times, groups = [], []
-    for a, b, rate in paediatric_rates(scenario):
-        counts = rng.poisson(rate * (b - a))
-        for g, c in enumerate(counts.tolist()):
-            times.append(a + (b - a) * rng.random(c))
-            groups.append(np.full(c, g, dtype=np.int64))
-    t_h = np.concatenate(times) if times else np.empty(0)
-    group = np.concatenate(groups) if groups else np.empty(0, dtype=np.int64)
-    order = np.argsort(t_h, kind="stable")
-    t_h, group = t_h[order], group[order]
-    n = int(t_h.shape[0])
-    u_sev, u_where, u_stay = rng.random(n), rng.random(n), rng.random(n)
-    severity = np.empty(n, dtype=np.int64)
-    stay = np.empty(n)
-    for g, spec in enumerate(line.groups):
-        mine = group == g
-        cum = np.cumsum([spec.severity.get(s, 0.0) for s in SEVERITIES])
-        severity[mine] = np.minimum(np.searchsorted(cum, u_sev[mine], side="right"),
-                                    len(SEVERITIES) - 1)
-        stay[mine] = spec.stay.ppf(u_stay[mine]) * 24.0
-    ids = net.ids
+    rates = paediatric_rates(scenario)
+    first = np.asarray([a for a, _, _ in rates])
+    length = np.asarray([b - a for a, b, _ in rates])
+    expected = np.asarray([rate * (b - a) for a, b, rate in rates]).reshape(
+        len(rates), len(line.groups))
+    severity = np.asarray([np.cumsum([g.severity.get(s, 0.0) for s in SEVERITIES])
+                           for g in line.groups]).reshape(len(line.groups), len(SEVERITIES))
+    ids = [f.id for f in scenario.facilities]
     shares = np.zeros(len(ids))
     for fid, share in line.presentation.items():
         shares[ids.index(fid)] = share
     cum = np.cumsum(shares)
-    origin = np.minimum(np.searchsorted(cum / cum[-1], u_where, side="right"), len(ids) - 1)
+    out = (first, length, expected, severity, cum / cum[-1])
+    for array in out:
+        array.setflags(write=False)  # shared by every replication
+    return out
+
+
+def draw_children(scenario: Scenario, net: Network, replication: int,
+                  seed: int) -> CarePatients:
+    """The children's admissions of one replication, drawn on the ``paediatric`` stream:
+    for each month in turn the count of each group, then their times (one run of uniform
+    numbers, the groups one after the other); then, per child in time order, a severity, a
+    facility where she presents and a stay."""
+    line = scenario.paediatric
+    assert line is not None
+    network = paediatric_network(scenario, net)
+    first, length, expected, cum_severity, cum_where = _children_tables(scenario)
+    rng = stream(seed, replication, "paediatric")
+    months, groups = expected.shape
+    counts = np.empty((months, groups), dtype=np.int64)
+    units = []
+    for m in range(months):
+        counts[m] = rng.poisson(expected[m])
+        units.append(rng.random(int(counts[m].sum())))
+    month = np.repeat(np.arange(months), counts.sum(axis=1))
+    t_h = first[month] + length[month] * np.concatenate(units)
+    group = np.repeat(np.tile(np.arange(groups, dtype=np.int64), months), counts.ravel())
+    order = time_order(t_h)
+    t_h, group = t_h[order], group[order]
+    n = int(t_h.shape[0])
+    u_sev, u_where, u_stay = rng.random(3 * n).reshape(3, n)
+    # The severity: how many of her group's cumulative shares before the last are at most
+    # her number (a search to the right, at most the last severity).
+    severity = np.zeros(n, dtype=np.int64)
+    for k in range(len(SEVERITIES) - 1):
+        severity += cum_severity[group, k] <= u_sev
+    stay = np.empty(n)
+    for g, spec in enumerate(line.groups):
+        mine = group == g
+        stay[mine] = spec.stay.ppf(u_stay[mine]) * 24.0
+    origin = category(cum_where, u_where).astype(np.int64)
     down = np.full(n, np.nan if line.down_referral_after is None else line.down_referral_after)
-    admitted = admit(t_h, origin, severity, stay, down, network.beds, network.bed_of_need,
-                     network.eligible, network.order, network.travel_h, network.down_need,
-                     network.change_h, network.change_facility, network.change_beds)
     empty = np.empty(0, dtype=np.int64)
-    return CareRecord(network, t_h, origin.astype(np.int64), severity, group,
-                      np.zeros(n, dtype=bool), admitted, empty, np.empty(0),
-                      np.empty(0, dtype=bool))
+    return CarePatients(network, t_h, origin, severity, stay, down, group, np.empty(0), 0.0,
+                        empty, np.empty(0), np.empty(0, dtype=bool))
+
+
+def time_order(t_h: np.ndarray) -> np.ndarray:
+    """The indices that sort the times ``t_h`` (hours, no NaN), equal times in their first
+    order: ``np.argsort(t_h, kind="stable")``, from numpy's quicker unstable sort of times
+    drawn in no order, with any runs of equal times put back in their first order."""
+    order = np.argsort(t_h)
+    ranked = t_h[order]
+    tie = ranked[1:] == ranked[:-1]  # the time at i equals the one at i + 1
+    if not tie.any():
+        return order
+    n = t_h.shape[0]
+    in_run = np.zeros(n, dtype=bool)
+    in_run[:-1] |= tie
+    in_run[1:] |= tie
+    at = np.flatnonzero(in_run)
+    run = np.cumsum(np.concatenate(([True], ~tie)))[at]
+    # Within a run the first order is the order of the indices: sort (run, index) pairs.
+    key = np.sort(run.astype(np.int64) * n + order[at])
+    order[at] = key % n
+    return order
