@@ -157,6 +157,32 @@ def test_validated_scenario_is_frozen():
     assert s.facilities[0].beds == 30
 
 
+def _plain_dicts(node, where="scenario"):
+    """Where a mapping of a validated scenario is a plain, changeable dict."""
+    from pydantic import BaseModel
+
+    from capsim.scenario.base import FrozenDict
+
+    if isinstance(node, BaseModel):
+        for name, value in node.__dict__.items():
+            if isinstance(value, dict) and not isinstance(value, FrozenDict):
+                yield f"{where}.{name}"
+            yield from _plain_dicts(value, f"{where}.{name}")
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from _plain_dicts(item, f"{where}[{i}]")
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from _plain_dicts(item, f"{where}[{key}]")
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_mapping_of_a_shipped_scenario_is_frozen(path):
+    # Only the fields whose type may be a mapping are frozen (capsim.scenario.base); a field
+    # missed there would leave a scenario that can be changed after validation.
+    assert list(_plain_dicts(load_scenario(path))) == []
+
+
 def test_validated_scenario_mappings_cannot_be_changed():
     s = validate_scenario(base_dict())
     with pytest.raises(TypeError, match="cannot be changed"):

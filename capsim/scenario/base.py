@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, NoReturn, TypeVar
+from typing import Annotated, Any, Literal, NoReturn, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic import Strict as StrictType
@@ -91,7 +91,41 @@ class Strict(BaseModel):
 
     @model_validator(mode="after")
     def _freeze_mappings(self) -> Strict:
-        for name, value in self.__dict__.items():
+        fields = self.__dict__
+        for name in _mapping_fields(type(self)):
+            value = fields.get(name)
             if isinstance(value, dict) and not isinstance(value, FrozenDict):
-                self.__dict__[name] = FrozenDict(value)
+                fields[name] = FrozenDict(value)
         return self
+
+
+#: For each scenario model, the names of its fields that may hold a mapping (filled on use).
+_MAPPING_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _mapping_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The names of ``model``'s fields whose type may be a mapping (a dict, a Mapping, or a
+    type that says nothing, such as Any): the only ones `Strict` has to freeze. Checking these
+    alone keeps validating a scenario, done once per point of a sweep, cheap."""
+    names = _MAPPING_FIELDS.get(model)
+    if names is None:
+        names = tuple(name for name, field in model.model_fields.items()
+                      if _may_be_mapping(field.annotation))
+        _MAPPING_FIELDS[model] = names
+    return names
+
+
+def _may_be_mapping(annotation: Any) -> bool:
+    """Whether a value of the type ``annotation`` may be a dict."""
+    if annotation is Any or annotation is None or isinstance(annotation, (str, TypeVar)):
+        return annotation is not None
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return False
+    if origin is Annotated:
+        return _may_be_mapping(get_args(annotation)[0])
+    if origin is not None:
+        if isinstance(origin, type) and issubclass(origin, (dict, Mapping)):
+            return True
+        return any(_may_be_mapping(a) for a in get_args(annotation))
+    return isinstance(annotation, type) and issubclass(annotation, (dict, Mapping))

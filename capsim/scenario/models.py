@@ -9,6 +9,7 @@ source (cited in the descriptions). The simulation receives one frozen
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ from capsim.scenario.base import (
 )
 from capsim.scenario.calendar import (
     CAPACITY_FIELDS,
+    CapacitySchedule,
     CapacityStep,
     capacity_schedule,
     cots_field,
@@ -785,7 +787,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         ids = [f.id for f in self.facilities]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
+        dup = sorted(i for i, n in Counter(ids).items() if n > 1)
         if dup:
             raise ValueError(f"facility ids must be unique; repeated: {', '.join(dup)}")
         known = set(ids)
@@ -824,8 +826,9 @@ class Scenario(Strict):
         if self.paediatric is not None:
             self.paediatric.check_years(horizon_years(self.horizon, warmup=True),
                                         self.horizon.start.year)
-        self._check_policy_capacities()
-        check_every_colour_has_a_facility(self)
+        schedule = capacity_schedule(self)  # built once for both checks
+        self._check_policy_capacities(schedule)
+        check_every_colour_has_a_facility(self, schedule)
         self._check_demand_years()
         self._check_work()
         return self
@@ -848,8 +851,8 @@ class Scenario(Strict):
         yearly = math.fsum(self.demand.deliveries_in(y, h.start.year) for y in years) / len(years)
         return yearly * (h.length_days + h.warmup_days) / 365
 
-    def _check_policy_capacities(self) -> None:
-        for step in capacity_schedule(self).steps:
+    def _check_policy_capacities(self, schedule: CapacitySchedule) -> None:
+        for step in schedule.steps:
             fac = self.facilities[step.facility]
             for key in (*CAPACITY_FIELDS, "delivery_beds"):
                 if getattr(step.after, key) < 0:

@@ -20,6 +20,7 @@ rescales the others of its group in proportion, so that they still sum to 1.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -65,8 +66,15 @@ class Target:
         return None
 
 
-def parse(path: str) -> list[tuple[str, str]]:
-    """Split a path into steps: ("key", name) for a field, ("item", selector) for [..]."""
+def parse(path: str) -> tuple[tuple[str, str], ...]:
+    """Split a path into steps: ("key", name) for a field, ("item", selector) for [..].
+    Raises PathError saying why ``path`` is not a path."""
+    return _parse(path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(path: str) -> tuple[tuple[str, str], ...]:
+    # Cached: a sweep sets the same few paths at every one of its points.
     steps: list[tuple[str, str]] = []
     pos = 0
     expect_key = True
@@ -91,7 +99,7 @@ def parse(path: str) -> list[tuple[str, str]]:
     if pos != len(path) or expect_key:
         raise PathError(f"{path!r} is not a path such as facilities[county-hospital].beds "
                         "(names and ids hold letters, digits, _ and -)")
-    return steps
+    return tuple(steps)
 
 
 def locate(data: dict[str, Any], path: str) -> list[tuple[tuple[str | int, ...], Any]]:

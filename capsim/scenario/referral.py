@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from capsim.scenario.base import LEVEL_RANK, RISK_COLOURS
-from capsim.scenario.calendar import Capacity, caesarean_slots, capacity_schedule
+from capsim.scenario.calendar import (
+    Capacity,
+    CapacitySchedule,
+    caesarean_slots,
+    capacity_schedule,
+)
 
 if TYPE_CHECKING:
     from capsim.scenario.models import Eligibility, Facility, Scenario
@@ -53,11 +58,13 @@ def allows(facility: Facility, rule: Eligibility) -> bool:
             and set(rule.capabilities) <= set(facility.capabilities))
 
 
-def check_every_colour_has_a_facility(scenario: Scenario) -> None:
+def check_every_colour_has_a_facility(scenario: Scenario,
+                                      schedule: CapacitySchedule | None = None) -> None:
     """Raise ValueError when a risk colour with women has no facility where it may deliver:
     under the scenario's own rules among the facilities delivering as built, under each
-    dated change among those delivering as built or started by some policy change."""
-    schedule = capacity_schedule(scenario)
+    dated change among those delivering as built or started by some policy change.
+    ``schedule``: the scenario's `capacity_schedule`, when the caller has it already."""
+    schedule = capacity_schedule(scenario) if schedule is None else schedule
     ever = [any(c.delivers for c in (built, *(s.after for s in schedule.steps if s.facility == i)))
             for i, built in enumerate(schedule.built)]
     for when, rules in scenario.referral.eligibility_schedule():
