@@ -4,18 +4,23 @@ failing replication is reported with its scenario, index and seed."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
+import subprocess
+import sys
 from functools import partial
 
 import distributed
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 import yaml
-from conftest import assert_conserved, base_dict, run_checked
+from conftest import ROOT, assert_conserved, base_dict, run_checked
 
-from capsim import ReplicationError, Results, simulate, validate_scenario
+from capsim import ReplicationError, Results, parallel, simulate, validate_scenario
 from capsim.cli import build_parser
 from capsim.cli import main as cli_main
 from capsim.model import compile_network
@@ -254,3 +259,102 @@ def test_many_short_local_tasks_all_come_back_and_an_error_reaches_the_caller_un
     with pytest.raises(ValueError, match="^item 250 failed$"):
         for _ in map_unordered(partial(fail_on, bad=250), range(300), workers=2):
             pass
+
+
+# --- the local pool kept between runs ---------------------------------------------------------
+
+def kept_workers(workers: int = 2) -> set[int]:
+    """Process ids of the kept pool of ``workers`` processes (empty when there is none)."""
+    kept = parallel._kept.get(workers)
+    return set(kept.pool._processes or {}) if kept is not None else set()
+
+
+def test_a_second_run_reuses_the_local_workers_until_shutdown():
+    parallel.shutdown()
+    first = set(map_unordered(pid_of, range(8), workers=2))
+    started = kept_workers()
+    assert first <= started and len(started) == 2
+    second = set(map_unordered(pid_of, range(8), workers=2))
+    assert second <= started and kept_workers() == started      # no new process
+    parallel.shutdown()
+    assert kept_workers() == set()
+    for pid in started:     # ended (or a zombie awaiting collection), not left running
+        with contextlib.suppress(psutil.NoSuchProcess):
+            assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not set(map_unordered(pid_of, range(8), workers=2)) & started
+
+
+def test_a_capsim_function_replaced_after_the_workers_started_reaches_new_workers(monkeypatch):
+    """A forked worker knows capsim as it was when it started: a replaced function (as a test
+    or a patch does) needs new workers, which the next run starts."""
+    import capsim.run
+
+    scenario = validate_scenario(short())
+    tasks = [ReplicationTask(scenario, r, SEED) for r in range(4)]
+    assert len(list(map_unordered(call, tasks, workers=2))) == 4
+    before = kept_workers()
+    monkeypatch.setattr(capsim.run, "run_replication", lambda *args, **kwargs: "replaced")
+    assert list(map_unordered(call, tasks, workers=2)) == ["replaced"] * 4
+    assert not kept_workers() & before
+
+
+def test_a_run_while_the_kept_workers_are_busy_gets_workers_of_its_own():
+    """A run inside a run (or in another thread) cannot share the kept pool's processes."""
+    outer = map_unordered(pid_of, range(8), workers=2)
+    next(outer)         # the kept pool is now in use
+    inner = set(map_unordered(pid_of, range(8), workers=2))
+    assert not inner & kept_workers()
+    assert len(list(outer)) == 7
+
+
+def test_an_interrupted_run_stops_the_kept_workers_and_the_next_starts_afresh():
+    list(map_unordered(pid_of, range(4), workers=2))
+    before = kept_workers()
+    assert before
+    stream = map_unordered(partial(fail_on, bad=0), range(40), workers=2)
+    with pytest.raises(ValueError, match="item 0 failed"):
+        list(stream)
+    assert not kept_workers() & before
+    assert sorted(map_unordered(partial(fail_on, bad=-1), range(6), workers=2)) == \
+        [0, 1, 4, 9, 16, 25]
+
+
+LATE_FUNCTION = '''
+import json, os
+from capsim import parallel
+
+def square(x):
+    return x * x
+
+def pid(_):
+    return os.getpid()
+
+first = sorted(parallel.map_unordered(square, range(8), workers=2))
+kept = sorted(parallel._kept[2].pool._processes)
+again = set(parallel.map_unordered(pid, range(8), workers=2))
+reused = again <= set(kept)
+
+def square(x):          # redefined after the workers started, as in a notebook
+    return -x
+
+second = sorted(parallel.map_unordered(square, range(8), workers=2))
+
+def late(x):            # defined after the workers started
+    return x + 100
+
+third = sorted(parallel.map_unordered(late, range(8), workers=2))
+print(json.dumps({"first": first, "second": second, "third": third, "reused": reused}))
+'''
+
+
+def test_a_function_defined_in_a_script_after_a_first_parallel_run_runs_in_parallel(tmp_path):
+    script = tmp_path / "late.py"
+    script.write_text(LATE_FUNCTION, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=os.environ | {"PYTHONPATH": str(ROOT)}, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout)
+    assert got["first"] == [x * x for x in range(8)]
+    assert got["reused"]
+    assert got["second"] == sorted(-x for x in range(8))
+    assert got["third"] == list(range(100, 108))
