@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import functools
+import math
 import multiprocessing
 import os
 import signal
@@ -321,10 +322,8 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                     break
                 else:
                     chunk = []
-                    # Fewer items to a task towards the end, so that the last ones end
-                    # together (`_chunk_size` of the items left).
-                    most = _chunk_size(len(todo), workers)
-                    for i in reversed(todo[-_task_items(busy_s, busy_items, most):]):
+                    size = _task_items(busy_s, busy_items, len(todo), workers)
+                    for i in reversed(todo[-size:]):
                         if i in suspects:
                             break
                         chunk.append(i)
@@ -375,19 +374,34 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
         lease.release(finished)
 
 
-#: Seconds of work a local task is given when its items are short: long enough that the
-#: pool's own cost per task (about a millisecond, half of it in this process) is small,
-#: short enough that an interrupted run loses little and the last tasks end together.
+#: Seconds of work a local task is given at most when its items are short: long enough that
+#: the pool's own cost per task (about a millisecond, half of it in this process) is small,
+#: short enough that an interrupted run loses little.
 TASK_SECONDS = 0.1
 
+#: Seconds of work a local task is given at least (unless its items are longer): a task of
+#: less would cost the pool more than a tenth of its work in this process and the worker.
+MIN_TASK_SECONDS = 0.02
 
-def _task_items(seconds: float, done: int, most: int) -> int:
-    """Items in the next local task: one until items have finished (``done`` of them in
-    ``seconds`` of CPU time, which a busy machine does not stretch), then as many as last
-    about `TASK_SECONDS`, at most ``most``."""
-    if done <= 0 or seconds <= 0:
-        return 1 if done <= 0 else most
-    return max(1, min(most, int(TASK_SECONDS * done / seconds)))
+#: Tasks per worker process the items left are cut into, so that the last tasks are short
+#: and the workers end together.
+LOCAL_TASKS_PER_WORKER = 2
+
+
+def _task_items(seconds: float, done: int, left: int, workers: int) -> int:
+    """Items in the next local task, of the ``left`` to run on ``workers`` processes: one
+    until items have finished (``done`` of them in ``seconds`` of CPU time, which a busy
+    machine does not stretch); then an equal share of those left
+    (`LOCAL_TASKS_PER_WORKER` tasks per worker), at most `MAX_ITEMS_PER_TASK` and about
+    `TASK_SECONDS` of work, at least about `MIN_TASK_SECONDS`."""
+    if done <= 0:
+        return 1
+    if seconds <= 0:        # too short to measure
+        return max(1, min(left, MAX_ITEMS_PER_TASK))
+    each = seconds / done
+    share = min(left // (LOCAL_TASKS_PER_WORKER * max(workers, 1)), MAX_ITEMS_PER_TASK,
+                int(TASK_SECONDS / each))
+    return max(1, min(left, max(share, math.ceil(MIN_TASK_SECONDS / each))))
 
 
 def _apply_until_error(fn: Callable, items: list
@@ -549,15 +563,14 @@ def _on_dask(fn: Callable, items: list, client: Any, retries: int) -> Iterator:
                 c.cancel(list(pending))
 
 
-#: Tasks per worker (a dask worker thread or a local process) a run is cut into, and the
-#: most items in one task.
+#: Tasks per dask worker thread a run is cut into, and the most items in one task (on dask or
+#: local processes).
 TASKS_PER_THREAD = 4
 MAX_ITEMS_PER_TASK = 16
 
 
 def _chunk_size(n_items: int, threads: int) -> int:
-    """Items per task (on dask or local processes): enough tasks to keep every worker busy
-    to the end
+    """Items per task on dask: enough tasks to keep every worker busy to the end
     (``TASKS_PER_THREAD`` each), at most ``MAX_ITEMS_PER_TASK`` items in one."""
     return max(1, min(MAX_ITEMS_PER_TASK, n_items // (TASKS_PER_THREAD * max(threads, 1))))
 

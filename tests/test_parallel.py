@@ -5,6 +5,7 @@ failing replication is reported with its scenario, index and seed."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -25,6 +26,8 @@ from capsim.cli import build_parser
 from capsim.cli import main as cli_main
 from capsim.model import compile_network
 from capsim.parallel import (
+    MAX_ITEMS_PER_TASK,
+    MIN_TASK_SECONDS,
     TASK_SECONDS,
     WorkerLostError,
     _apply_until_error,
@@ -32,7 +35,8 @@ from capsim.parallel import (
     _task_items,
     map_unordered,
 )
-from capsim.run import ReplicationTask, run_replication
+from capsim.results import FLOW_COLUMNS
+from capsim.run import ReplicationTask, pack_result, run_replication, unpack_result
 
 SEED = 21
 
@@ -245,12 +249,21 @@ def test_a_local_task_of_several_items_hands_back_those_before_the_one_that_fail
     results, error, seconds = _apply_until_error(partial(fail_on, bad=3), [1, 2, 3, 4])
     assert results == [1, 4] and str(error) == "item 3 failed" and seconds >= 0
     assert _apply_until_error(partial(fail_on, bad=3), [4, 5])[:2] == ([16, 25], None)
-    # Short items go several to a task once some have finished, long ones one by one.
-    assert _task_items(0.0, 0, 16) == 1
+    # Short items go several to a task once some have finished, long ones one by one; fewer
+    # towards the end, so that the workers end together, but never a task of almost nothing.
+    assert _task_items(0.0, 0, 100, 2) == 1
     each = TASK_SECONDS / 5     # CPU seconds an item takes: five make a task
-    assert _task_items(10 * each, 10, 16) == 5 and _task_items(10 * each, 10, 3) == 3
-    assert _task_items(10 * each / 100, 10, 16) == 16
-    assert _task_items(10.0, 2, 16) == 1
+    assert _task_items(10 * each, 10, 100, 2) == 5 and _task_items(10 * each, 10, 12, 2) == 3
+    assert _task_items(10 * each, 10, 3, 2) == 1 and _task_items(10 * each, 10, 1, 2) == 1
+    assert _task_items(10.0, 2, 100, 2) == 1
+    tiny = MIN_TASK_SECONDS / 50
+    assert _task_items(10 * tiny, 10, 1000, 2) == 50 > MAX_ITEMS_PER_TASK
+    assert _task_items(10 * tiny, 10, 8, 2) == 8        # the last items, in one task
+    sizes, left = [], 100
+    while left:
+        sizes.append(_task_items(10 * each / 2, 10, left, 2))     # ten items to a task at most
+        left -= sizes[-1]
+    assert max(sizes) == 10 and sizes == sorted(sizes, reverse=True) and len(sizes) < 20
 
 
 def test_many_short_local_tasks_all_come_back_and_an_error_reaches_the_caller_unchanged():
@@ -358,3 +371,43 @@ def test_a_function_defined_in_a_script_after_a_first_parallel_run_runs_in_paral
     assert got["reused"]
     assert got["second"] == sorted(-x for x in range(8))
     assert got["third"] == list(range(100, 108))
+
+
+def test_results_packed_for_the_trip_back_are_rebuilt_to_the_last_bit():
+    """A result sent back from a local worker is packed as column arrays, the label columns of
+    several replications once; rebuilt, every table and array equals the original, with its
+    dtypes and index, and a table of several replications shares no array it could change."""
+    import pickle
+
+    scenario = validate_scenario(short())
+    originals = [run_replication(scenario, r, seed=SEED) for r in range(3)]
+    empty = dataclasses.replace(originals[0], flows=pd.DataFrame([], columns=FLOW_COLUMNS),
+                                care_monthly=pd.DataFrame({"x": [1.5]}, index=[7]))
+    trip = pickle.loads(pickle.dumps([pack_result(r) for r in [*originals, empty]]))
+    rebuilt = [unpack_result(p) for p in trip]
+    assert isinstance(trip[0]["metrics"], tuple) and isinstance(trip[3]["care_monthly"],
+                                                                pd.DataFrame)
+    for a, b in zip([*originals, empty], rebuilt, strict=True):
+        for field in dataclasses.fields(a):
+            x, y = getattr(a, field.name), getattr(b, field.name)
+            if isinstance(x, pd.DataFrame):
+                pd.testing.assert_frame_equal(x, y, check_exact=True)
+                assert x.equals(y) and list(x.dtypes) == list(y.dtypes)
+                assert x.columns.dtype == y.columns.dtype and x.index.equals(y.index)
+            elif isinstance(x, np.ndarray):
+                assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+            else:
+                assert x == y, field.name
+    # The label columns travelled once; a change to one table does not reach another.
+    first, second = rebuilt[0].metrics, rebuilt[1].metrics
+    assert sum(len(pickle.dumps(pack_result(r))) for r in originals) > \
+        len(pickle.dumps([pack_result(r) for r in originals])) * 1.3
+    first.loc[0, "metric"] = "changed"
+    assert second.loc[0, "metric"] == originals[1].metrics.loc[0, "metric"] != "changed"
+
+
+def test_a_local_run_gives_the_tables_of_a_serial_run_with_the_kept_workers():
+    serial = run_checked(short(), replications=12, seed=SEED, workers=1)
+    scenario = validate_scenario(short())
+    for _ in range(2):          # the second on the kept workers
+        assert_identical(serial, simulate(scenario, replications=12, seed=SEED, workers=2))
