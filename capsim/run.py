@@ -359,7 +359,8 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
 # so a task of several replications carries it once. The rebuilt tables equal the sent ones to
 # the last bit, with the same dtypes and index.
 
-#: The fields of a `ReplicationResult` that hold tables.
+#: The fields of a `ReplicationResult`, and those that hold tables.
+RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(ReplicationResult))
 RESULT_TABLES = ("metrics", "flows", "care_monthly")
 
 #: Per (table, column): the label column this worker process sent last.
@@ -373,7 +374,7 @@ def pack_result(result: ReplicationResult) -> dict[str, Any]:
     """The fields of ``result`` with each table as (column names, column arrays), or the
     table itself when it cannot be rebuilt from those alone (an index other than 0..n-1,
     repeated column names, attributes)."""
-    fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+    fields = {name: getattr(result, name) for name in RESULT_FIELDS}
     for name in RESULT_TABLES:
         frame = fields[name]
         if frame is None or not _plain(frame):
