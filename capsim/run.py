@@ -433,15 +433,26 @@ def _shared(table: str, column: str, array: Any) -> Any:
 
 
 def _frame(names: tuple, arrays: list) -> pd.DataFrame:
-    """The table of column ``names`` and ``arrays``, indexed 0..n-1. A column of strings may
-    have come shared by several tables (`_shared`): each table gets its own copy (a few
-    microseconds), so that a change to one never shows in another."""
+    """The table of column ``names`` and ``arrays``, indexed 0..n-1, each column a block of
+    its own (not copied into blocks of one dtype). A column of strings may have come shared by
+    several tables (`_shared`): each table gets its own copy (a few microseconds), so that a
+    change to one never shows in another."""
     arrays = [a.copy() if _is_strings(a) else a for a in arrays]
     columns = _columns.get(names)
     if columns is None:
         columns = _columns[names] = pd.Index(list(names))
     index = pd.RangeIndex(len(arrays[0]) if arrays else 0)
+    if _from_blocks is not None:
+        return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
+                              np.array([i])) for i, a in enumerate(arrays)],
+                            index=index, columns=columns)
     build = getattr(pd.DataFrame, "_from_arrays", None)     # pandas' own, without checks
     if build is None:
         return pd.DataFrame(dict(zip(names, arrays, strict=True)), index=index, copy=False)
     return build(arrays, columns=columns, index=index, verify_integrity=False)
+
+
+try:        # pandas 3: a table from its blocks, without checks or copies
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:
+    _from_blocks = None
