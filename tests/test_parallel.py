@@ -236,6 +236,9 @@ def test_pickled_tasks_of_one_scenario_share_the_rebuilt_scenario():
     assert a.scenario is b.scenario and a.scenario is not first
     c = pickle.loads(pickle.dumps(ReplicationTask(other, 0, 7)))
     assert c.scenario == other and c.scenario != first
+    # The tasks of a run carry one pickle of their scenario: a task of several carries it once.
+    one = len(pickle.dumps(ReplicationTask(first, 0, 7)))
+    assert len(pickle.dumps([ReplicationTask(first, r, 7) for r in range(4)])) < 1.5 * one
 
 
 def fail_on(x: int, bad: int) -> int:
