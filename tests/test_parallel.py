@@ -9,6 +9,7 @@ import dataclasses
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 from functools import partial
@@ -333,6 +334,17 @@ def test_an_interrupted_run_stops_the_kept_workers_and_the_next_starts_afresh():
     assert not kept_workers() & before
     assert sorted(map_unordered(partial(fail_on, bad=-1), range(6), workers=2)) == \
         [0, 1, 4, 9, 16, 25]
+
+
+def test_a_kept_worker_killed_between_runs_is_replaced_and_the_next_run_is_whole():
+    list(map_unordered(pid_of, range(4), workers=2))
+    before = kept_workers()
+    os.kill(min(before), signal.SIGKILL)        # e.g. by the kernel, out of memory
+    got = sorted(map_unordered(partial(fail_on, bad=-1), range(20), workers=2))
+    assert got == [x * x for x in range(20)]
+    after = kept_workers()
+    assert len(after) == 2 and not after & before      # new workers, kept in turn
+    assert set(map_unordered(pid_of, range(8), workers=2)) <= after
 
 
 LATE_FUNCTION = '''
