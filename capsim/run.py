@@ -366,7 +366,7 @@ RESULT_TABLES = ("metrics", "flows", "care_monthly")
 #: Per (table, column): the label column this worker process sent last.
 _sent: dict[tuple[str, str], Any] = {}
 
-#: Column labels rebuilt in this process, by their names: tables share them (immutable).
+#: Column labels built in this process, by their names (`_column_labels`).
 _columns: dict[tuple, pd.Index] = {}
 
 
@@ -397,12 +397,23 @@ def unpack_result(fields: dict[str, Any]) -> ReplicationResult:
 
 
 def _plain(frame: pd.DataFrame) -> bool:
-    """Whether ``frame`` is its column names and arrays alone: index 0..n-1, unique string
-    column names, no attributes."""
-    index = frame.index
+    """Whether ``frame`` is its column names and arrays alone: an unnamed index 0..n-1, and
+    unique, unnamed string column names whose labels `_column_labels` rebuilds; no
+    attributes."""
+    index, columns = frame.index, frame.columns
     return (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-            and frame.columns.is_unique and not frame.attrs
-            and all(isinstance(c, str) for c in frame.columns))
+            and index.name is None and columns.name is None and columns.is_unique
+            and not frame.attrs and all(isinstance(c, str) for c in columns)
+            and columns.dtype == _column_labels(tuple(columns)).dtype)
+
+
+def _column_labels(names: tuple) -> pd.Index:
+    """The column labels of ``names`` as pandas builds them, one per distinct names (tables
+    share them: labels are immutable)."""
+    columns = _columns.get(names)
+    if columns is None:
+        columns = _columns[names] = pd.Index(list(names))
+    return columns
 
 
 def _column_arrays(frame: pd.DataFrame) -> list:
@@ -438,9 +449,7 @@ def _frame(names: tuple, arrays: list) -> pd.DataFrame:
     several tables (`_shared`): each table gets its own copy (a few microseconds), so that a
     change to one never shows in another."""
     arrays = [a.copy() if _is_strings(a) else a for a in arrays]
-    columns = _columns.get(names)
-    if columns is None:
-        columns = _columns[names] = pd.Index(list(names))
+    columns = _column_labels(names)
     index = pd.RangeIndex(len(arrays[0]) if arrays else 0)
     if _from_blocks is not None:
         return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,

@@ -396,19 +396,28 @@ def test_results_packed_for_the_trip_back_are_rebuilt_to_the_last_bit():
 
     scenario = validate_scenario(short())
     originals = [run_replication(scenario, r, seed=SEED) for r in range(3)]
-    empty = dataclasses.replace(originals[0], flows=pd.DataFrame([], columns=FLOW_COLUMNS),
-                                care_monthly=pd.DataFrame({"x": [1.5]}, index=[7]))
-    trip = pickle.loads(pickle.dumps([pack_result(r) for r in [*originals, empty]]))
+    named = originals[1].metrics.rename_axis("row")
+    odd = [dataclasses.replace(originals[0], flows=pd.DataFrame([], columns=FLOW_COLUMNS),
+                               care_monthly=pd.DataFrame({"x": [1.5]}, index=[7])),
+           dataclasses.replace(originals[1], metrics=named,
+                               flows=originals[1].flows.set_axis(
+                                   pd.Index(FLOW_COLUMNS, dtype=object), axis=1))]
+    sent = [*originals, *odd]
+    trip = pickle.loads(pickle.dumps([pack_result(r) for r in sent]))
     rebuilt = [unpack_result(p) for p in trip]
-    assert isinstance(trip[0]["metrics"], tuple) and isinstance(trip[3]["care_monthly"],
-                                                                pd.DataFrame)
-    for a, b in zip([*originals, empty], rebuilt, strict=True):
+    assert isinstance(trip[0]["metrics"], tuple) and isinstance(trip[3]["flows"], tuple)
+    # Tables that are more than their columns travel as they are.
+    assert isinstance(trip[3]["care_monthly"], pd.DataFrame)
+    assert isinstance(trip[4]["metrics"], pd.DataFrame)
+    assert isinstance(trip[4]["flows"], pd.DataFrame) == (pd.Index(["a"]).dtype != object)
+    for a, b in zip(sent, rebuilt, strict=True):
         for field in dataclasses.fields(a):
             x, y = getattr(a, field.name), getattr(b, field.name)
             if isinstance(x, pd.DataFrame):
                 pd.testing.assert_frame_equal(x, y, check_exact=True)
                 assert x.equals(y) and list(x.dtypes) == list(y.dtypes)
                 assert x.columns.dtype == y.columns.dtype and x.index.equals(y.index)
+                assert x.index.name == y.index.name
             elif isinstance(x, np.ndarray):
                 assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
             else:
