@@ -8,7 +8,9 @@ that a change in the machine's load falls on all of them; the table gives the me
 mode and its speed-up over the serial median. The dask cluster exists only for its own timing
 (an idle cluster still uses CPU, which would slow the other modes): its start and the first
 import of capsim in its workers are not timed (reported apart), as a long-lived cluster pays
-them once. Every mode must give bit-identical tables, or the benchmark fails.
+them once. Local worker processes are kept between runs (`capsim.parallel`), so the first
+local round includes starting them and the later ones do not (the rounds are listed). Every
+mode must give bit-identical tables, or the benchmark fails.
 
 On a shared machine the wall times depend on the others' load (recorded before and after each
 timing), so CPU seconds are recorded too: the driver's (this process, which also hosts the
@@ -145,9 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({
             "mode": mode, "median_wall_s": round(median(mode, "wall_s"), 2),
             "speedup": round(serial_wall / median(mode, "wall_s"), 2),
-            "driver_cpu_s": round(driver, 2), "workers_cpu_s": round(workers, 2),
+            "driver_cpu_s": round(driver, 3), "workers_cpu_s": round(workers, 3),
             "cpu_bound_speedup": round(serial_cpu / best_wall, 2),
-            "rounds": [{k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}
+            "rounds": [{k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
                        for r in runs[mode]],
         })
     record = {
@@ -162,9 +164,9 @@ def main(argv: list[str] | None = None) -> int:
 
     table = pd.DataFrame([{
         "mode": r["mode"], "median wall (s)": r["median_wall_s"],
-        "all rounds (s)": ", ".join(f"{x['wall_s']:.1f}" for x in r["rounds"]),
+        "all rounds (s)": ", ".join(f"{x['wall_s']:.2f}" for x in r["rounds"]),
         "speed-up": r["speedup"],
-        "CPU driver/workers (s)": f"{r['driver_cpu_s']:.1f}/{r['workers_cpu_s']:.1f}",
+        "CPU driver/workers (s)": f"{r['driver_cpu_s']:.2f}/{r['workers_cpu_s']:.2f}",
         "CPU-bound speed-up": r["cpu_bound_speedup"],
         "load avg 1 min (before→after)": "; ".join(
             f"{a:.1f}→{b:.1f}" for a, b in (x["load_average_1min_before_after"]

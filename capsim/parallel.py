@@ -15,6 +15,14 @@ A dask scheduler given by address is reached, and its first worker awaited, with
 times (`SchedulerAddress`); a silent port or a cluster without workers ends in an error
 saying what was waited for, never in a hang.
 
+Local worker processes are kept for the rest of the Python session and reused by the next
+run on as many processes (a notebook's second run starts none), and stopped when the
+interpreter exits or by `shutdown`. A forked worker knows the code as it was when it started,
+so new workers replace the kept ones when a function or class of ``__main__``, of capsim or of
+the task function's module has changed since (a notebook cell defining a function, a test
+replacing one), or the working folder has; a run while the kept ones are busy (another thread,
+or a run inside a run) gets workers of its own for its duration.
+
 Faults: a worker process that dies loses only the tasks it was running, which are run again;
 a task that keeps killing its worker stops the run with `WorkerLostError` after
 ``retries`` reruns. A task that raises an error is not retried (a seeded replication would
@@ -24,6 +32,9 @@ fail the same way) and its error reaches the caller unchanged.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import functools
+import math
 import multiprocessing
 import os
 import signal
@@ -33,7 +44,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from capsim.errors import CapsimError
@@ -123,6 +134,119 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initializer=_worker_start, initargs=(os.getpid(),))
 
 
+@dataclass
+class _KeptPool:
+    """A local pool kept for reuse: ``code`` is what its workers know (`_code_state`),
+    ``busy`` whether a run is using it."""
+
+    pool: ProcessPoolExecutor
+    code: dict = field(default_factory=dict)
+    busy: bool = False
+
+
+#: The local pools kept for reuse in this process, by number of worker processes.
+_kept: dict[int, _KeptPool] = {}
+_kept_lock = threading.Lock()
+
+
+def _code_state(fn: Callable) -> dict:
+    """What a forked worker must still agree with for a kept pool to run ``fn``: the working
+    folder, and every function and class (by module and name) of ``__main__``, of capsim and
+    of the module ``fn`` (or the function it wraps) comes from."""
+    while isinstance(fn, functools.partial):
+        fn = fn.func
+    home = getattr(fn, "__module__", None)
+    state: dict = {("", "cwd"): os.getcwd()}
+    for name, module in list(sys.modules.items()):
+        if name in ("__main__", home) or name == "capsim" or name.startswith("capsim."):
+            for key, value in list(vars(module).items()):
+                if callable(value):
+                    state[name, key] = value
+    return state
+
+
+def _same_code(a: dict, b: dict) -> bool:
+    """Whether two `_code_state` records name the very same objects."""
+    missing = object()
+    return len(a) == len(b) and all(b.get(k, missing) is v or (k == ("", "cwd") and b[k] == v)
+                                    for k, v in a.items())
+
+
+class _Lease:
+    """The local pool one run uses: the kept pool for its number of workers when that is free
+    and its workers know the current code (`_code_state`), otherwise a pool of its own.
+    `replace` swaps a broken pool for a new one; `release` gives a kept pool back for the next
+    run, or stops the workers (all of them, running or not, when the run did not finish)."""
+
+    def __init__(self, workers: int, fn: Callable):
+        self.workers = workers
+        self.code = _code_state(fn)
+        stale = None
+        with _kept_lock:
+            kept = _kept.get(workers)
+            if kept is not None and not kept.busy and not _same_code(kept.code, self.code):
+                stale, kept = kept, None
+            if kept is None:
+                kept = _kept[workers] = _KeptPool(_pool(workers), self.code)
+            self.kept: _KeptPool | None = None if kept.busy else kept
+            if self.kept is not None:
+                self.kept.busy = True
+        # Processes start with the first task, so no fork happens while the lock is held.
+        self.pool = _pool(workers) if self.kept is None else self.kept.pool
+        if stale is not None:
+            stale.pool.shutdown(wait=True)
+
+    def replace(self) -> None:
+        """Stop this run's (broken) pool and continue on a new one."""
+        self.pool.shutdown(wait=True)
+        self.pool = _pool(self.workers)
+        if self.kept is not None:
+            with _kept_lock:
+                self.kept.pool, self.kept.code = self.pool, self.code
+
+    def release(self, finished: bool) -> None:
+        """Keep the pool for the next run when the run ``finished`` and the pool is the kept
+        one; otherwise stop its workers (at once, abandoning their tasks, when the run did not
+        finish)."""
+        keep = False
+        if self.kept is not None:
+            with _kept_lock:
+                self.kept.busy = False
+                keep = finished and _kept.get(self.workers) is self.kept
+                if not keep and _kept.get(self.workers) is self.kept:
+                    del _kept[self.workers]
+        if keep:
+            return
+        if not finished:
+            # Left early (an error, Ctrl-C or SIGTERM here or in the caller, the iterator
+            # closed): the running tasks' results are not wanted, so do not wait for them.
+            _stop_workers(self.pool)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def shutdown() -> None:
+    """Stop the local worker processes kept for reuse (see the module's text), waiting for
+    them to end; the next run on local processes starts new ones. Returns None. Called when
+    the interpreter exits; call it to free their memory sooner."""
+    with _kept_lock:
+        kept = list(_kept.values())
+        _kept.clear()
+    for k in kept:
+        k.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _forget_kept_pools() -> None:
+    """In a forked child (a worker among them): the parent's kept pools are not its own."""
+    global _kept_lock
+    _kept_lock = threading.Lock()
+    _kept.clear()
+
+
+atexit.register(shutdown)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_kept_pools)
+
+
 def _worker_start(parent: int) -> None:
     """Set up a local worker process: leave Ctrl-C to the parent (which stops the workers
     itself, so no worker prints a traceback), and end this process when the parent ends."""
@@ -184,7 +308,7 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
     window = IN_FLIGHT_PER_WORKER * workers
     busy_s, busy_items = 0.0, 0     # CPU seconds the finished tasks took, their items
     running: dict[Future, list[int]] = {}
-    pool = _pool(workers)
+    lease = _Lease(workers, fn)
     finished = False
     try:
         while todo or running:
@@ -198,15 +322,13 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                     break
                 else:
                     chunk = []
-                    # Fewer items to a task towards the end, so that the last ones end
-                    # together (`_chunk_size` of the items left).
-                    most = _chunk_size(len(todo), workers)
-                    for i in reversed(todo[-_task_items(busy_s, busy_items, most):]):
+                    size = _task_items(busy_s, busy_items, len(todo), workers)
+                    for i in reversed(todo[-size:]):
                         if i in suspects:
                             break
                         chunk.append(i)
                 try:
-                    fut = pool.submit(_apply_until_error, fn, [items[i] for i in chunk])
+                    fut = lease.pool.submit(_apply_until_error, fn, [items[i] for i in chunk])
                 except BrokenExecutor:
                     broken = True
                     break
@@ -246,30 +368,40 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
                 suspects.update(chunk)
             if broken:
                 todo.extend(i for chunk in reversed(lost) for i in reversed(chunk))
-                pool.shutdown(wait=True)
-                pool = _pool(workers)
+                lease.replace()
         finished = True
     finally:
-        if not finished:
-            # Left early (an error, Ctrl-C or SIGTERM here or in the caller, the iterator
-            # closed): the running tasks' results are not wanted, so do not wait for them.
-            _stop_workers(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+        lease.release(finished)
 
 
-#: Seconds of work a local task is given when its items are short: long enough that the
-#: pool's own cost per task (about a millisecond, half of it in this process) is small,
-#: short enough that an interrupted run loses little and the last tasks end together.
+#: Seconds of work a local task is given at most when its items are short: long enough that
+#: the pool's own cost per task (about a millisecond, half of it in this process) is small,
+#: short enough that an interrupted run loses little.
 TASK_SECONDS = 0.1
 
+#: Seconds of work a local task is given at least (unless its items are longer): a task of
+#: less would cost the pool more than a tenth of its work in this process and the worker.
+MIN_TASK_SECONDS = 0.02
 
-def _task_items(seconds: float, done: int, most: int) -> int:
-    """Items in the next local task: one until items have finished (``done`` of them in
-    ``seconds`` of CPU time, which a busy machine does not stretch), then as many as last
-    about `TASK_SECONDS`, at most ``most``."""
-    if done <= 0 or seconds <= 0:
-        return 1 if done <= 0 else most
-    return max(1, min(most, int(TASK_SECONDS * done / seconds)))
+#: Tasks per worker process the items left are cut into, so that the last tasks are short
+#: and the workers end together.
+LOCAL_TASKS_PER_WORKER = 2
+
+
+def _task_items(seconds: float, done: int, left: int, workers: int) -> int:
+    """Items in the next local task, of the ``left`` to run on ``workers`` processes: one
+    until items have finished (``done`` of them in ``seconds`` of CPU time, which a busy
+    machine does not stretch); then an equal share of those left
+    (`LOCAL_TASKS_PER_WORKER` tasks per worker), at most `MAX_ITEMS_PER_TASK` and about
+    `TASK_SECONDS` of work, at least about `MIN_TASK_SECONDS`."""
+    if done <= 0:
+        return 1
+    if seconds <= 0:        # too short to measure
+        return max(1, min(left, MAX_ITEMS_PER_TASK))
+    each = seconds / done
+    share = min(left // (LOCAL_TASKS_PER_WORKER * max(workers, 1)), MAX_ITEMS_PER_TASK,
+                int(TASK_SECONDS / each))
+    return max(1, min(left, max(share, math.ceil(MIN_TASK_SECONDS / each))))
 
 
 def _apply_until_error(fn: Callable, items: list
@@ -431,15 +563,14 @@ def _on_dask(fn: Callable, items: list, client: Any, retries: int) -> Iterator:
                 c.cancel(list(pending))
 
 
-#: Tasks per worker (a dask worker thread or a local process) a run is cut into, and the
-#: most items in one task.
+#: Tasks per dask worker thread a run is cut into, and the most items in one task (on dask or
+#: local processes).
 TASKS_PER_THREAD = 4
 MAX_ITEMS_PER_TASK = 16
 
 
 def _chunk_size(n_items: int, threads: int) -> int:
-    """Items per task (on dask or local processes): enough tasks to keep every worker busy
-    to the end
+    """Items per task on dask: enough tasks to keep every worker busy to the end
     (``TASKS_PER_THREAD`` each), at most ``MAX_ITEMS_PER_TASK`` items in one."""
     return max(1, min(MAX_ITEMS_PER_TASK, n_items // (TASKS_PER_THREAD * max(threads, 1))))
 

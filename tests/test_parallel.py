@@ -4,22 +4,31 @@ failing replication is reported with its scenario, index and seed."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 import logging
 import os
+import signal
+import subprocess
+import sys
 from functools import partial
 
 import distributed
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 import yaml
-from conftest import assert_conserved, base_dict, run_checked
+from conftest import ROOT, assert_conserved, base_dict, run_checked
 
-from capsim import ReplicationError, Results, simulate, validate_scenario
+from capsim import ReplicationError, Results, parallel, simulate, validate_scenario
 from capsim.cli import build_parser
 from capsim.cli import main as cli_main
 from capsim.model import compile_network
 from capsim.parallel import (
+    MAX_ITEMS_PER_TASK,
+    MIN_TASK_SECONDS,
     TASK_SECONDS,
     WorkerLostError,
     _apply_until_error,
@@ -27,7 +36,8 @@ from capsim.parallel import (
     _task_items,
     map_unordered,
 )
-from capsim.run import ReplicationTask, run_replication
+from capsim.results import FLOW_COLUMNS
+from capsim.run import ReplicationTask, pack_result, run_replication, unpack_result
 
 SEED = 21
 
@@ -227,6 +237,9 @@ def test_pickled_tasks_of_one_scenario_share_the_rebuilt_scenario():
     assert a.scenario is b.scenario and a.scenario is not first
     c = pickle.loads(pickle.dumps(ReplicationTask(other, 0, 7)))
     assert c.scenario == other and c.scenario != first
+    # The tasks of a run carry one pickle of their scenario: a task of several carries it once.
+    one = len(pickle.dumps(ReplicationTask(first, 0, 7)))
+    assert len(pickle.dumps([ReplicationTask(first, r, 7) for r in range(4)])) < 1.5 * one
 
 
 def fail_on(x: int, bad: int) -> int:
@@ -240,12 +253,21 @@ def test_a_local_task_of_several_items_hands_back_those_before_the_one_that_fail
     results, error, seconds = _apply_until_error(partial(fail_on, bad=3), [1, 2, 3, 4])
     assert results == [1, 4] and str(error) == "item 3 failed" and seconds >= 0
     assert _apply_until_error(partial(fail_on, bad=3), [4, 5])[:2] == ([16, 25], None)
-    # Short items go several to a task once some have finished, long ones one by one.
-    assert _task_items(0.0, 0, 16) == 1
+    # Short items go several to a task once some have finished, long ones one by one; fewer
+    # towards the end, so that the workers end together, but never a task of almost nothing.
+    assert _task_items(0.0, 0, 100, 2) == 1
     each = TASK_SECONDS / 5     # CPU seconds an item takes: five make a task
-    assert _task_items(10 * each, 10, 16) == 5 and _task_items(10 * each, 10, 3) == 3
-    assert _task_items(10 * each / 100, 10, 16) == 16
-    assert _task_items(10.0, 2, 16) == 1
+    assert _task_items(10 * each, 10, 100, 2) == 5 and _task_items(10 * each, 10, 12, 2) == 3
+    assert _task_items(10 * each, 10, 3, 2) == 1 and _task_items(10 * each, 10, 1, 2) == 1
+    assert _task_items(10.0, 2, 100, 2) == 1
+    tiny = MIN_TASK_SECONDS / 50
+    assert _task_items(10 * tiny, 10, 1000, 2) == 50 > MAX_ITEMS_PER_TASK
+    assert _task_items(10 * tiny, 10, 8, 2) == 8        # the last items, in one task
+    sizes, left = [], 100
+    while left:
+        sizes.append(_task_items(10 * each / 2, 10, left, 2))     # ten items to a task at most
+        left -= sizes[-1]
+    assert max(sizes) == 10 and sizes == sorted(sizes, reverse=True) and len(sizes) < 20
 
 
 def test_many_short_local_tasks_all_come_back_and_an_error_reaches_the_caller_unchanged():
@@ -254,3 +276,162 @@ def test_many_short_local_tasks_all_come_back_and_an_error_reaches_the_caller_un
     with pytest.raises(ValueError, match="^item 250 failed$"):
         for _ in map_unordered(partial(fail_on, bad=250), range(300), workers=2):
             pass
+
+
+# --- the local pool kept between runs ---------------------------------------------------------
+
+def kept_workers(workers: int = 2) -> set[int]:
+    """Process ids of the kept pool of ``workers`` processes (empty when there is none)."""
+    kept = parallel._kept.get(workers)
+    return set(kept.pool._processes or {}) if kept is not None else set()
+
+
+def test_a_second_run_reuses_the_local_workers_until_shutdown():
+    parallel.shutdown()
+    first = set(map_unordered(pid_of, range(8), workers=2))
+    started = kept_workers()
+    assert first <= started and len(started) == 2
+    second = set(map_unordered(pid_of, range(8), workers=2))
+    assert second <= started and kept_workers() == started      # no new process
+    parallel.shutdown()
+    assert kept_workers() == set()
+    for pid in started:     # ended (or a zombie awaiting collection), not left running
+        with contextlib.suppress(psutil.NoSuchProcess):
+            assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not set(map_unordered(pid_of, range(8), workers=2)) & started
+
+
+def test_a_capsim_function_replaced_after_the_workers_started_reaches_new_workers(monkeypatch):
+    """A forked worker knows capsim as it was when it started: a replaced function (as a test
+    or a patch does) needs new workers, which the next run starts."""
+    import capsim.run
+
+    scenario = validate_scenario(short())
+    tasks = [ReplicationTask(scenario, r, SEED) for r in range(4)]
+    assert len(list(map_unordered(call, tasks, workers=2))) == 4
+    before = kept_workers()
+    monkeypatch.setattr(capsim.run, "run_replication", lambda *args, **kwargs: "replaced")
+    assert list(map_unordered(call, tasks, workers=2)) == ["replaced"] * 4
+    assert not kept_workers() & before
+
+
+def test_a_run_while_the_kept_workers_are_busy_gets_workers_of_its_own():
+    """A run inside a run (or in another thread) cannot share the kept pool's processes."""
+    outer = map_unordered(pid_of, range(8), workers=2)
+    next(outer)         # the kept pool is now in use
+    inner = set(map_unordered(pid_of, range(8), workers=2))
+    assert not inner & kept_workers()
+    assert len(list(outer)) == 7
+
+
+def test_an_interrupted_run_stops_the_kept_workers_and_the_next_starts_afresh():
+    list(map_unordered(pid_of, range(4), workers=2))
+    before = kept_workers()
+    assert before
+    stream = map_unordered(partial(fail_on, bad=0), range(40), workers=2)
+    with pytest.raises(ValueError, match="item 0 failed"):
+        list(stream)
+    assert not kept_workers() & before
+    assert sorted(map_unordered(partial(fail_on, bad=-1), range(6), workers=2)) == \
+        [0, 1, 4, 9, 16, 25]
+
+
+def test_a_kept_worker_killed_between_runs_is_replaced_and_the_next_run_is_whole():
+    list(map_unordered(pid_of, range(4), workers=2))
+    before = kept_workers()
+    os.kill(min(before), signal.SIGKILL)        # e.g. by the kernel, out of memory
+    got = sorted(map_unordered(partial(fail_on, bad=-1), range(20), workers=2))
+    assert got == [x * x for x in range(20)]
+    after = kept_workers()
+    assert len(after) == 2 and not after & before      # new workers, kept in turn
+    assert set(map_unordered(pid_of, range(8), workers=2)) <= after
+
+
+LATE_FUNCTION = '''
+import json, os
+from capsim import parallel
+
+def square(x):
+    return x * x
+
+def pid(_):
+    return os.getpid()
+
+first = sorted(parallel.map_unordered(square, range(8), workers=2))
+kept = sorted(parallel._kept[2].pool._processes)
+again = set(parallel.map_unordered(pid, range(8), workers=2))
+reused = again <= set(kept)
+
+def square(x):          # redefined after the workers started, as in a notebook
+    return -x
+
+second = sorted(parallel.map_unordered(square, range(8), workers=2))
+
+def late(x):            # defined after the workers started
+    return x + 100
+
+third = sorted(parallel.map_unordered(late, range(8), workers=2))
+print(json.dumps({"first": first, "second": second, "third": third, "reused": reused}))
+'''
+
+
+def test_a_function_defined_in_a_script_after_a_first_parallel_run_runs_in_parallel(tmp_path):
+    script = tmp_path / "late.py"
+    script.write_text(LATE_FUNCTION, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=os.environ | {"PYTHONPATH": str(ROOT)}, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout)
+    assert got["first"] == [x * x for x in range(8)]
+    assert got["reused"]
+    assert got["second"] == sorted(-x for x in range(8))
+    assert got["third"] == list(range(100, 108))
+
+
+def test_results_packed_for_the_trip_back_are_rebuilt_to_the_last_bit():
+    """A result sent back from a local worker is packed as column arrays, the label columns of
+    several replications once; rebuilt, every table and array equals the original, with its
+    dtypes and index, and a table of several replications shares no array it could change."""
+    import pickle
+
+    scenario = validate_scenario(short())
+    originals = [run_replication(scenario, r, seed=SEED) for r in range(3)]
+    named = originals[1].metrics.rename_axis("row")
+    odd = [dataclasses.replace(originals[0], flows=pd.DataFrame([], columns=FLOW_COLUMNS),
+                               care_monthly=pd.DataFrame({"x": [1.5]}, index=[7])),
+           dataclasses.replace(originals[1], metrics=named,
+                               flows=originals[1].flows.set_axis(
+                                   pd.Index(FLOW_COLUMNS, dtype=object), axis=1))]
+    sent = [*originals, *odd]
+    trip = pickle.loads(pickle.dumps([pack_result(r) for r in sent]))
+    rebuilt = [unpack_result(p) for p in trip]
+    assert isinstance(trip[0]["metrics"], tuple) and isinstance(trip[3]["flows"], tuple)
+    # Tables that are more than their columns travel as they are.
+    assert isinstance(trip[3]["care_monthly"], pd.DataFrame)
+    assert isinstance(trip[4]["metrics"], pd.DataFrame)
+    assert isinstance(trip[4]["flows"], pd.DataFrame) == (pd.Index(["a"]).dtype != object)
+    for a, b in zip(sent, rebuilt, strict=True):
+        for field in dataclasses.fields(a):
+            x, y = getattr(a, field.name), getattr(b, field.name)
+            if isinstance(x, pd.DataFrame):
+                pd.testing.assert_frame_equal(x, y, check_exact=True)
+                assert x.equals(y) and list(x.dtypes) == list(y.dtypes)
+                assert x.columns.dtype == y.columns.dtype and x.index.equals(y.index)
+                assert x.index.name == y.index.name
+            elif isinstance(x, np.ndarray):
+                assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
+            else:
+                assert x == y, field.name
+    # The label columns travelled once; a change to one table does not reach another.
+    first, second = rebuilt[0].metrics, rebuilt[1].metrics
+    assert sum(len(pickle.dumps(pack_result(r))) for r in originals) > \
+        len(pickle.dumps([pack_result(r) for r in originals])) * 1.3
+    first.loc[0, "metric"] = "changed"
+    assert second.loc[0, "metric"] == originals[1].metrics.loc[0, "metric"] != "changed"
+
+
+def test_a_local_run_gives_the_tables_of_a_serial_run_with_the_kept_workers():
+    serial = run_checked(short(), replications=12, seed=SEED, workers=1)
+    scenario = validate_scenario(short())
+    for _ in range(2):          # the second on the kept workers
+        assert_identical(serial, simulate(scenario, replications=12, seed=SEED, workers=2))
