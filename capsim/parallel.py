@@ -165,6 +165,16 @@ def _code_state(fn: Callable) -> dict:
     return state
 
 
+def _healthy(pool: ProcessPoolExecutor) -> bool:
+    """Whether every worker process of ``pool`` that has started is still alive and the pool
+    not known to be broken: a worker killed between runs (out of memory, by hand) is found
+    here, before the pool is handed to a run, rather than by whenever the pool notices."""
+    if getattr(pool, "_broken", False):
+        return False
+    processes = getattr(pool, "_processes", None) or {}
+    return all(p.is_alive() for p in list(processes.values()))
+
+
 def _same_code(a: dict, b: dict) -> bool:
     """Whether two `_code_state` records name the very same objects."""
     missing = object()
@@ -184,7 +194,8 @@ class _Lease:
         stale = None
         with _kept_lock:
             kept = _kept.get(workers)
-            if kept is not None and not kept.busy and not _same_code(kept.code, self.code):
+            if kept is not None and not kept.busy and not (
+                    _same_code(kept.code, self.code) and _healthy(kept.pool)):
                 stale, kept = kept, None
             if kept is None:
                 kept = _kept[workers] = _KeptPool(_pool(workers), self.code)

@@ -456,9 +456,12 @@ def _frame(names: tuple, arrays: list) -> pd.DataFrame:
                               np.array([i])) for i, a in enumerate(arrays)],
                             index=index, columns=columns)
     build = getattr(pd.DataFrame, "_from_arrays", None)     # pandas' own, without checks
-    if build is None:
-        return pd.DataFrame(dict(zip(names, arrays, strict=True)), index=index, copy=False)
-    return build(arrays, columns=columns, index=index, verify_integrity=False)
+    if build is not None:
+        try:
+            return build(arrays, columns=columns, index=index, verify_integrity=False)
+        except TypeError:   # a pandas whose private constructor takes other arguments
+            pass
+    return pd.DataFrame(dict(zip(names, arrays, strict=True)), index=index, copy=False)
 
 
 try:        # pandas 3: a table from its blocks, without checks or copies

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from functools import partial
 
 import distributed
@@ -339,7 +340,12 @@ def test_an_interrupted_run_stops_the_kept_workers_and_the_next_starts_afresh():
 def test_a_kept_worker_killed_between_runs_is_replaced_and_the_next_run_is_whole():
     list(map_unordered(pid_of, range(4), workers=2))
     before = kept_workers()
-    os.kill(min(before), signal.SIGKILL)        # e.g. by the kernel, out of memory
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)             # e.g. by the kernel, out of memory
+    process = parallel._kept[2].pool._processes[victim]
+    deadline = time.monotonic() + 10
+    while process.is_alive() and time.monotonic() < deadline:    # the signal takes a moment
+        time.sleep(0.01)
     got = sorted(map_unordered(partial(fail_on, bad=-1), range(20), workers=2))
     assert got == [x * x for x in range(20)]
     after = kept_workers()
