@@ -137,7 +137,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
         blocks=(rec.block_facility, rec.block_start_h, rec.block_end_h),
         over=(rec.over_facility, rec.over_start_h, rec.over_end_h),
         ward_beds=cal.beds, delivery_beds=cal.delivery_beds, delivering=cal.delivering,
-        t0=cal.t0, rows=cal.day_rows, copies=cal.copies, n_rows=ny + 1)
+        t0=cal.t0, rows=cal.row_spans, copies=cal.copies, n_rows=ny + 1)
 
     flows_df = _flows_frame(net, rec.flows, replication)
     # Emergency transfers by (year, facility they leave), with the all-years row and region column.
@@ -216,6 +216,7 @@ class _Calendar:
     # only year of a one-year horizon and the whole period) is a copy of it (row, copied row).
     day_rows: tuple[tuple[int, np.ndarray], ...]
     day_spans: np.ndarray           # [row worked out, 2]: its first day and the day after
+    row_spans: tuple[tuple[int, int, int], ...]  # (row worked out, first day, day after)
     copies: tuple[tuple[int, int], ...]
     row_valid: np.ndarray           # [column, row worked out]: days with beds
     # The rows of similar lengths: their numbers, the days of each row padded by the index
@@ -312,6 +313,7 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
                 delivery_beds, delivering):
         arr.setflags(write=False)
     return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
+                     tuple((row, *span) for (row, _), span in zip(rows, spans, strict=True)),
                      tuple(copies), row_valid,
                      tuple(batches), beds, region_beds,
                      row_beds, row_region_beds, staff,

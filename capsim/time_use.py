@@ -21,6 +21,13 @@ import numpy as np
 HOURS_PER_DAY = 24.0
 
 
+#: The measures of a pool of intervals `time_at_counts` can give (hours per facility and day).
+MEASURES = ("empty", "full", "load")
+#: Steps of the swept points, in the order of points at equal times: an interval ending at a
+#: midnight is over before the next day, one starting then is under way after it.
+_END, _MIDNIGHT, _START = 0, 1, 2
+
+
 def time_at_counts(fac: np.ndarray, start: np.ndarray, end: np.ndarray,
                    capacity: np.ndarray, t0: float) -> dict[str, np.ndarray]:
     """For intervals [start, end) at facilities ``fac`` (hours) and the capacity of each
@@ -28,60 +35,145 @@ def time_at_counts(fac: np.ndarray, start: np.ndarray, end: np.ndarray,
     day, the hours with none under way (``empty``), with at least the capacity under way
     (``full``; only on days with a capacity), and the interval-hours (``load``, the integral
     of the count), each [facility, day] in hours."""
-    nf, days = capacity.shape
+    return sweep_pools([(fac, start, end, capacity, MEASURES)], t0)[0]
+
+
+def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                      Sequence[str]]],
+                t0: float) -> list[dict[str, np.ndarray]]:
+    """`time_at_counts` of several pools of intervals at once, each (facility, start, end,
+    capacity [facility, day], the `MEASURES` wanted), all with the same facilities and days:
+    for each pool, its wanted measures [facility, day] (hours).
+
+    Every pool's points are sorted in one sort by (pool, facility, time, step), then swept
+    once: each stretch between two points lies in one day (the midnights are points) and adds
+    its hours to its day in time order, as a sweep of each pool alone adds them."""
+    nf, days = pools[0][3].shape
     t1 = t0 + HOURS_PER_DAY * days
-    s = np.clip(np.asarray(start, dtype=float), t0, t1)
-    e = np.clip(np.asarray(end, dtype=float), t0, t1)
-    keep = e > s
-    f = np.asarray(fac, dtype=np.int64)[keep]
-    s, e = s[keep], e[keep]
     grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
-    if not s.shape[0] and days:
-        # Nothing under way: every day's hours are empty (as the pass below adds them).
-        zeros = np.zeros((nf, days))
-        return {"empty": np.tile(np.diff(grid), (nf, 1)), "full": zeros, "load": zeros.copy()}
-    # Ends, then the grid, then starts: a stable sort by time keeps that order among equal
-    # times (an interval ending at a midnight is over before the next day, one starting then
-    # is under way after it), and a stable sort by facility (a radix sort of small integers)
-    # keeps the time order: the order of sorting by (facility, time, step) in one sort of
-    # the three keys, at about half its cost.
-    times = np.concatenate([e, grid if nf == 1 else np.tile(grid, nf), s])
-    where = np.concatenate([f, np.repeat(np.arange(nf), days + 1), f])
-    step = np.concatenate([-np.ones(e.shape[0]), np.zeros(nf * (days + 1)),
-                           np.ones(s.shape[0])])
-    order = np.argsort(times, kind="stable")
-    small = np.int16 if nf < 2**15 else np.int64
-    order = order[np.argsort(where[order].astype(small), kind="stable")]
-    times, where, step = times[order], where[order], step[order]
-    # Every facility's count returns to zero by the grid's last point, so one running sum
-    # over the facilities one after the other is each facility's count.
-    count = np.cumsum(step)
-    length = np.zeros(times.shape[0])
-    same = where[1:] == where[:-1]
-    length[:-1] = np.where(same, times[1:] - times[:-1], 0.0)
-    day = np.clip(((times - t0) // HOURS_PER_DAY).astype(np.int64), 0, days - 1)
-    cap = capacity[where, day]
-    cell = where * days + day
-    out = {}
-    for name, weight in (("empty", length * (count <= 0)),
-                         ("full", length * ((count >= cap) & (cap > 0))),
-                         ("load", length * count)):
-        out[name] = np.bincount(cell, weights=weight, minlength=nf * days).reshape(nf, days)
+    out: list[dict[str, np.ndarray]] = [{} for _ in pools]
+    live = []
+    for k, (fac, start, end, _, wanted) in enumerate(pools):
+        s = np.clip(np.asarray(start, dtype=float), t0, t1)
+        e = np.clip(np.asarray(end, dtype=float), t0, t1)
+        f = np.asarray(fac)
+        if not (e >= s).all():
+            # An interval ending before it starts is none; one of no length (clipped to the
+            # same time) changes no count between points and may stay.
+            keep = e > s
+            f, s, e = f[keep], s[keep], e[keep]
+        if (e > s).any():
+            live.append((k, f, s, e))
+        else:
+            # Nothing under way: every day's hours are empty (as the sweep adds them).
+            whole = {"empty": np.tile(np.diff(grid), (nf, 1)), "full": np.zeros((nf, days)),
+                     "load": np.zeros((nf, days))}
+            out[k] = {name: whole[name] for name in wanted}
+    if not live:
+        return out
+    times, step = _sorted_points(live, grid, nf, t0, t1)
+    # Each point opens the stretch to the next point, which lies in the day after the last
+    # midnight passed: cell 1 + day of each group's days and a column after its last midnight
+    # (the stretch to the next group); cell 0, points before the first midnight (none under
+    # way). Both the extra column and cell 0 are dropped.
+    width = days + 1
+    cell = np.cumsum(step == _MIDNIGHT)
+    count = np.cumsum(step - _MIDNIGHT)
+    length = np.empty(times.shape[0])
+    np.subtract(times[1:], times[:-1], out=length[:-1])
+    length[-1] = 0.0
+    wanted = {name for k, *_ in live for name in pools[k][4]}
+    weights = {}
+    if "empty" in wanted:
+        weights["empty"] = length * (count <= 0)
+    if "full" in wanted:
+        cap = np.zeros((len(live) * nf, width))
+        for i, (k, *_) in enumerate(live):
+            cap[i * nf:(i + 1) * nf, :days] = pools[k][3]
+        cap = np.concatenate([[0.0], cap.ravel()])[cell]
+        weights["full"] = length * ((count >= cap) & (cap > 0))
+    if "load" in wanted:
+        weights["load"] = length * count
+    cells = len(live) * nf * width + 1
+    by_cell = {name: np.bincount(cell, weights=w, minlength=cells)[1:].reshape(-1, width)
+               for name, w in weights.items()}
+    for i, (k, *_) in enumerate(live):
+        out[k] = {name: by_cell[name][i * nf:(i + 1) * nf, :days] for name in pools[k][4]}
     return out
 
 
-def by_row(per_day: np.ndarray, rows: Sequence[tuple[int, np.ndarray]],
+def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+                   grid: np.ndarray, nf: int, t0: float, t1: float
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The points of the pools ``live`` (pool, facility, start, end: ends, the midnights
+    ``grid`` of each facility, starts; all in [t0, t1] hours), sorted by (pool, facility,
+    time, step): their times (hours) and steps.
+
+    When it fits, each point is one 64-bit number, its group (pool x facilities + facility),
+    the bits of its time above those of ``t0`` (a positive float's bits grow with it) and its
+    step, high to low: one sort of numbers, whose ties are equal points. Otherwise a stable
+    sort by time of the points laid out ends, midnights, starts, then a stable radix sort by
+    group."""
+    low = int(np.float64(t0).view(np.int64))
+    bits = (int(np.float64(t1).view(np.int64)) - low).bit_length()
+    shift = bits + 2
+    groups = len(live) * nf
+    midnight_key = (((grid.view(np.int64) - low) << 2) | _MIDNIGHT)
+    own = np.repeat(np.arange(nf, dtype=np.int64), grid.shape[0])
+    if t0 > 0 and groups << shift < 1 << 62:
+        parts = []
+        for i, (_, f, s, e) in enumerate(live):
+            high = (f.astype(np.int64) + i * nf) << shift
+            for times, code in ((e, _END), (s, _START)):
+                key = times.view(np.int64) - low
+                key <<= 2
+                key |= code
+                key |= high
+                parts.append(key)
+            parts.append(np.tile(midnight_key, nf) | ((own + i * nf) << shift))
+        key = np.concatenate(parts)
+        key.sort()
+        step = key & 3
+        key >>= 2
+        key &= (1 << bits) - 1
+        key += low
+        return key.view(np.float64), step
+    times = np.concatenate([a for _, _, s, e in live for a in (e, np.tile(grid, nf), s)])
+    group = np.concatenate([a + i * nf for i, (_, f, _, _) in enumerate(live)
+                            for a in (f.astype(np.int64), own, f.astype(np.int64))])
+    step = np.concatenate([np.full(a.shape[0], code, dtype=np.int64)
+                           for _, _, s, e in live
+                           for a, code in ((e, _END), (grid, _MIDNIGHT), (s, _START))
+                           for _ in range(nf if code == _MIDNIGHT else 1)])
+    order = np.argsort(times, kind="stable")
+    small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
+    order = order[np.argsort(group[order].astype(small), kind="stable")]
+    return times[order], step[order]
+
+
+def by_row(per_day: Sequence[np.ndarray], rows: Sequence[tuple[int, int, int]],
            copies: Sequence[tuple[int, int]], n_rows: int) -> np.ndarray:
-    """Sums over the days of each row of ``per_day`` [facility, day], then the region's
-    (facilities summed): [row, facility + 1]. ``rows`` are (row, day mask) as the results'
-    calendar works them out, ``copies`` (row, row it copies)."""
-    nf = per_day.shape[0]
-    out = np.zeros((n_rows, nf + 1))
-    for row, sel in rows:
-        out[row, :nf] = per_day[:, sel].sum(axis=1)
-        out[row, nf] = out[row, :nf].sum()
+    """Sums over the days of each row of each of ``per_day`` (arrays [facility, day]), then
+    the region's (facilities summed): [array, row, facility + 1]. ``rows`` are (row, first
+    day, day after its last) as the results' calendar works them out, ``copies`` (row, row it
+    copies).
+
+    Each facility's days add one after the other, as the sum of a facility's days picked out
+    of a many-facility table adds them (numpy sums a lone facility's days pairwise), so that
+    every array gives the bits of its sum alone."""
+    k = len(per_day)
+    nf = per_day[0].shape[0]
+    # Day after day, every array's facilities side by side: a row's days are one block.
+    by_day = np.stack([a.T for a in per_day], axis=1).reshape(-1, k * nf)
+    out = np.zeros((k, n_rows, nf + 1))
+    for row, first, stop in rows:
+        block = by_day[first:stop]
+        sums = (block.sum(axis=0) if nf > 1 else
+                np.ascontiguousarray(block.T).sum(axis=1)).reshape(k, nf)
+        out[:, row, :nf] = sums
+        out[:, row, nf] = sums.sum(axis=1)
     for row, same in copies:
-        out[row] = out[same]
+        out[:, row] = out[:, same]
     return out
 
 
@@ -95,7 +187,7 @@ def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
                  blocks: tuple[np.ndarray, np.ndarray, np.ndarray],
                  over: tuple[np.ndarray, np.ndarray, np.ndarray],
                  ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.ndarray,
-                 t0: float, rows: Sequence[tuple[int, np.ndarray]],
+                 t0: float, rows: Sequence[tuple[int, int, int]],
                  copies: Sequence[tuple[int, int]], n_rows: int) -> dict[str, np.ndarray]:
     """The time-based metrics, [row, column] (see the module's description).
 
@@ -106,19 +198,26 @@ def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     their facility delivers; ``delivering`` [facility, day] 1 on the days it delivers.
     Returns shares (0 to 1) and hours."""
     fac, start, end, pool = stays
-    out: dict[str, np.ndarray] = {}
-    for prefix, kind, capacity in (("beds", 0, ward_beds), ("delivery_beds", 1, delivery_beds)):
-        sel = pool == kind
-        t = time_at_counts(fac[sel], start[sel], end[sel], capacity, t0)
-        open_h = HOURS_PER_DAY * (capacity > 0)
-        whole = by_row(open_h, rows, copies, n_rows)
-        out[f"{prefix}_empty_share"] = share(by_row(t["empty"] * (capacity > 0), rows, copies,
-                                                   n_rows), whole)
-        out[f"{prefix}_full_share"] = share(by_row(t["full"], rows, copies, n_rows), whole)
-    delivering_h = by_row(HOURS_PER_DAY * (delivering > 0), rows, copies, n_rows)
-    o = time_at_counts(*over, np.ones_like(delivering), t0)
-    out["midwife_ratio_exceeded_share"] = share(by_row(o["full"] * (delivering > 0), rows,
-                                                       copies, n_rows), delivering_h)
-    b = time_at_counts(*blocks, np.ones_like(delivering), t0)
-    out["access_block_hours"] = by_row(b["load"], rows, copies, n_rows)
-    return out
+    beds = (("beds", ward_beds), ("delivery_beds", delivery_beds))
+    one_pool = not pool.any()  # every stay in a ward bed: no selection to copy
+    labour_places = np.ones_like(delivering)
+    ward, delivery, o, b = sweep_pools([
+        *((fac, start, end, capacity, ("empty", "full")) if one_pool and kind == 0 else
+          (fac[pool == kind], start[pool == kind], end[pool == kind], capacity,
+           ("empty", "full")) for kind, (_, capacity) in enumerate(beds)),
+        (*over, labour_places, ("full",)),
+        (*blocks, labour_places, ("load",)),
+    ], t0)
+    open_ward, open_delivery = (HOURS_PER_DAY * (capacity > 0) for _, capacity in beds)
+    (ward_empty, ward_full, ward_open, delivery_empty, delivery_full, delivery_open,
+     over_full, delivering_h, block_h) = by_row([
+         ward["empty"] * (ward_beds > 0), ward["full"], open_ward,
+         delivery["empty"] * (delivery_beds > 0), delivery["full"], open_delivery,
+         o["full"] * (delivering > 0), HOURS_PER_DAY * (delivering > 0), b["load"],
+     ], rows, copies, n_rows)
+    return {"beds_empty_share": share(ward_empty, ward_open),
+            "beds_full_share": share(ward_full, ward_open),
+            "delivery_beds_empty_share": share(delivery_empty, delivery_open),
+            "delivery_beds_full_share": share(delivery_full, delivery_open),
+            "midwife_ratio_exceeded_share": share(over_full, delivering_h),
+            "access_block_hours": block_h}
