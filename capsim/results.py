@@ -105,7 +105,9 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     is_ecs &= cells >= 0
     ddi = rec.ddi_min[is_ecs]
     ddi_sum = _sums(cal, cells[is_ecs], np.where(np.isfinite(ddi), ddi, 0.0))
-    del cells, is_ecs, ddi
+    del is_ecs, ddi
+    travel = _travel(net, cal, rec, cells)
+    del cells
 
     # Labours, placed by the facility and time of labour care; waits in minutes.
     labouring = rec.labour_facility >= 0
@@ -127,8 +129,6 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     wait_sum = _sums(cal, served_cells, wait_min)
     wait_p95 = _wait_p95(cal, served_cells, wait_min)
     del served_cells, wait_min
-
-    travel = _travel(net, cal, rec)
 
     census = daily_census(net, rec)
     occ = _occupancy(cal, census)
@@ -321,26 +321,29 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
                      delivery_beds, delivering)
 
 
-def _travel(net: Network, cal: _Calendar, rec: RunRecord) -> dict[str, np.ndarray]:
+def _travel(net: Network, cal: _Calendar, rec: RunRecord,
+            delivery_cells: np.ndarray) -> dict[str, np.ndarray]:
     """Travel from each woman's booking facility to the facility where she delivered, by the
     year of her delivery and her booking facility (the region column: every delivery): mean
     and 95th percentile (minutes), and the shares over each of `TRAVEL_THRESHOLDS_MIN`,
     [row, column] as `_counts`. Travel times are the scenario's transfer minutes
     (`capsim.scenario.referral.travel_hours`), 0 for a delivery where she booked.
     Women who delivered out of the region are not counted (where they delivered is not
-    modelled); all NaN when the record keeps no booking facilities."""
+    modelled); all NaN when the record keeps no booking facilities. ``delivery_cells``: the
+    cell of each woman's delivery (`_cells` of her facility and time of delivery)."""
     nf, ny = cal.facilities, cal.years
     names = ("travel_mean_min", "travel_p95_min",
              *(f"travel_over_{m:g}_share" for m in TRAVEL_THRESHOLDS_MIN))
     if rec.booked is None:
         return {name: np.full((ny + 1, nf + 1), np.nan) for name in names}
     booked = np.asarray(rec.booked, dtype=np.int64)
-    delivered = (rec.facility >= 0) & (booked >= 0)
-    cells = _cells(cal, np.where(delivered, booked, -1),
-                   np.where(delivered, rec.delivered_h, -1.0))
-    keep = cells >= 0
-    cells = cells[keep]
-    minutes = net.travel_h[booked[keep], rec.facility[keep]] * 60.0
+    # Her delivery's cell, moved from the column of where she delivered to that of where she
+    # booked: the same year.
+    keep = (rec.facility >= 0) & (booked >= 0) & (delivery_cells >= 0)
+    booked, where = booked[keep], rec.facility[keep].astype(np.int64)
+    cells = delivery_cells[keep] - where + booked
+    travel = net.travel_h
+    minutes = np.ravel(travel).take(booked * travel.shape[1] + where) * 60.0
     over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
                    1 << len(TRAVEL_THRESHOLDS_MIN))
     women = over.sum(axis=0)
@@ -357,12 +360,14 @@ def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
     -1 for an event outside the reported years."""
     nf = cal.facilities
-    year = np.full(t.shape, -1, dtype=np.int64)
-    for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
-        year += t >= start
+    year = np.searchsorted(cal.year_starts_h, t, side="right")  # years begun by t
+    valid = year > 0
+    year -= 1
     year *= nf + 1
     year += np.where(fac >= 0, fac, nf)
-    return np.where((t >= cal.t0) & (t < cal.t1) & (year >= 0), year, -1)
+    valid &= t >= cal.t0
+    valid &= t < cal.t1
+    return np.where(valid, year, -1)
 
 
 def _bits(*flags: np.ndarray) -> np.ndarray:
@@ -406,48 +411,93 @@ def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.nda
     out = np.full((ny + 1, nf + 1), np.nan)
     if not cells.shape[0]:
         return out
-    order = np.argsort(wait_min, kind="stable")
+    ranked = _nonzero_order(wait_min)
     per, fac = np.divmod(cells, nf + 1)
-    out[ny, :nf] = _p95_by_group(fac, wait_min, nf, order)
-    out[ny, nf] = _p95_sorted(wait_min[order][None, :], np.asarray([cells.shape[0]]))[0]
+    # Waits by year and facility (every wait is at a facility), counted once for every grouping.
+    count = np.bincount(cells, minlength=ny * (nf + 1)).reshape(ny, nf + 1)[:, :nf]
+    out[ny, :nf] = _p95_by_group(fac, wait_min, nf, ranked, count.sum(axis=0))
+    out[ny, nf] = _p95_by_group(np.zeros_like(fac), wait_min, 1, ranked,
+                                np.asarray([cells.shape[0]]))[0]
     if ny == 1:  # the year holds the same waits as the whole period
         out[0] = out[1]
         return out
-    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, order).reshape(ny, nf)
-    out[:ny, nf] = _p95_by_group(per, wait_min, ny, order)
+    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, ranked,
+                                  count.ravel()).reshape(ny, nf)
+    out[:ny, nf] = _p95_by_group(per, wait_min, ny, ranked, count.sum(axis=1))
     return out
+
+
+def _nonzero_order(values: np.ndarray) -> np.ndarray:
+    """The places of the values that are not zero, from the smallest value to the largest
+    (equal values in any order: a percentile reads values, not places). Most women wait for
+    no one and deliver where they booked: the zeros, most of the values, need no sort."""
+    nonzero = np.flatnonzero(values)
+    return nonzero[np.argsort(values[nonzero])]
 
 
 def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
-                  order: np.ndarray | None = None) -> np.ndarray:
+                  ranked: np.ndarray | None = None,
+                  count: np.ndarray | None = None) -> np.ndarray:
     """95th percentile of ``values`` within each group ``0 .. groups - 1`` (NaN when empty).
 
     The same numbers as ``np.percentile(values[group == g], 95)`` (its default linear method,
-    step by step), for all groups with one sort instead of a call per group. ``order``, when
-    given, is ``np.argsort(values, kind="stable")``, shared between groupings."""
-    if order is None:
-        order = np.argsort(values, kind="stable")
+    step by step), for all groups with one sort instead of a call per group. ``ranked``, when
+    given, is ``_nonzero_order(values)``, shared between groupings, and ``count``, when given,
+    the number of values in each group. Each group's values in
+    order are its negative values, its zeros, then its positive values: only the values that
+    are not zero are sorted by group."""
+    if ranked is None:
+        ranked = _nonzero_order(values)
+    ranked_group = group[ranked]
     small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
-    order = order[np.argsort(group[order].astype(small), kind="stable")]
-    v = values[order]
-    count = np.bincount(group, minlength=groups)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    by_group = ranked[np.argsort(ranked_group.astype(small), kind="stable")]
+    # Each group's values that are not zero, in order, and a zero after them all.
+    v = np.empty(by_group.shape[0] + 1)
+    np.take(values, by_group, out=v[:-1])
+    v[-1] = 0.0
+    if count is None:
+        count = np.bincount(group, minlength=groups)
+    nonzero = np.bincount(ranked_group, minlength=groups)
+    negative = np.bincount(ranked_group[:np.searchsorted(values[ranked], 0.0)],
+                           minlength=groups)
+    start = np.concatenate([[0], np.cumsum(nonzero)[:-1]])
     out = np.full(groups, np.nan)
     has = count > 0
-    out[has] = _lerp95(v, start[has], count[has])
+    start, count, nonzero, negative = start[has], count[has], nonzero[has], negative[has]
+    zeros = count - nonzero
+
+    def at(rank: np.ndarray) -> np.ndarray:
+        """The value of each group's ``rank``-th smallest value (from 0)."""
+        place = start + np.where(rank < negative, rank, rank - zeros)
+        is_zero = (rank >= negative) & (rank < negative + zeros)
+        return v[np.where(is_zero, v.shape[0] - 1, place)]
+
+    below, gamma = _rank95(count)
+    out[has] = _lerp(at(below), at(np.minimum(below + 1, count - 1)), gamma)
     return out
+
+
+def _rank95(count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs of ``count`` (>= 1) sorted values, the place (from 0) of the value at or below
+    the 95th percentile and the fraction of the way to the next, as numpy's default linear
+    method works them out."""
+    virtual = (count - 1) * 0.95
+    below = np.floor(virtual).astype(np.int64)
+    return below, virtual - below
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    """The values ``gamma`` of the way from ``a`` to ``b``, worked out as numpy's percentile
+    works them out, to the last bit."""
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
 
 
 def _lerp95(v: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
     """The 95th percentiles of the sorted runs ``v[start : start + count]`` (count >= 1), as
     numpy's default linear method works them out, to the last bit."""
-    virtual = (count - 1) * 0.95
-    below = np.floor(virtual).astype(np.int64)
-    gamma = virtual - below
-    a = v[start + below]
-    b = v[start + np.minimum(below + 1, count - 1)]
-    diff = b - a
-    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    below, gamma = _rank95(count)
+    return _lerp(v[start + below], v[start + np.minimum(below + 1, count - 1)], gamma)
 
 
 def _p95_sorted(rows: np.ndarray, count: np.ndarray) -> np.ndarray:
