@@ -22,7 +22,7 @@ from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, Ru
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
 from capsim.scenario.models import Scenario
 from capsim.stats import summarise, t_half_width
-from capsim.time_use import time_metrics
+from capsim.time_use import Days, days_of, time_metrics
 
 REGION = "region"
 ALL_YEARS = "all"
@@ -135,9 +135,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     timed = time_metrics(
         stays=(rec.stay_facility, rec.stay_start_h, rec.stay_end_h, _stay_pools(rec)),
         blocks=(rec.block_facility, rec.block_start_h, rec.block_end_h),
-        over=(rec.over_facility, rec.over_start_h, rec.over_end_h),
-        ward_beds=cal.beds, delivery_beds=cal.delivery_beds, delivering=cal.delivering,
-        t0=cal.t0, rows=cal.row_spans, copies=cal.copies, n_rows=ny + 1)
+        over=(rec.over_facility, rec.over_start_h, rec.over_end_h), days=cal.days)
 
     flows_df = _flows_frame(net, rec.flows, replication)
     # Emergency transfers by (year, facility they leave), with the all-years row and region column.
@@ -230,6 +228,7 @@ class _Calendar:
     labels: tuple[tuple[str, ...], tuple[str, ...]]  # year rows, facility columns
     delivery_beds: np.ndarray       # [facility, day]: delivery beds on days it delivers
     delivering: np.ndarray          # [facility, day]: 1 on days it delivers
+    days: Days                      # what the time-based metrics share
 
 
 def _calendar(net: Network) -> _Calendar:
@@ -312,13 +311,15 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values(),
                 delivery_beds, delivering):
         arr.setflags(write=False)
+    row_spans = tuple((row, *span) for (row, _), span in zip(rows, spans, strict=True))
     return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
-                     tuple((row, *span) for (row, _), span in zip(rows, spans, strict=True)),
+                     row_spans,
                      tuple(copies), row_valid,
                      tuple(batches), beds, region_beds,
                      row_beds, row_region_beds, staff,
                      ((*map(str, years), ALL_YEARS), (*ids, REGION)),
-                     delivery_beds, delivering)
+                     delivery_beds, delivering,
+                     days_of(beds, delivery_beds, delivering, t0, row_spans, copies, ny + 1))
 
 
 def _travel(net: Network, cal: _Calendar, rec: RunRecord,
@@ -342,17 +343,38 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
     keep = (rec.facility >= 0) & (booked >= 0) & (delivery_cells >= 0)
     booked, where = booked[keep], rec.facility[keep].astype(np.int64)
     cells = delivery_cells[keep] - where + booked
-    travel = net.travel_h
-    minutes = np.ravel(travel).take(booked * travel.shape[1] + where) * 60.0
-    over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
-                   1 << len(TRAVEL_THRESHOLDS_MIN))
-    women = over.sum(axis=0)
+    # Travel times are those of a few (booked, delivered) pairs: women are counted by the
+    # pair's time among the times in order, and the percentiles read from the counts.
+    pair = booked
+    pair *= net.travel_h.shape[1]
+    pair += where
+    del booked, where
+    pair_minutes = np.ravel(net.travel_h) * 60.0
+    times, rank_of_pair = np.unique(pair_minutes, return_inverse=True)
+    if times.shape[0] * cells.shape[0] > PAIR_COUNT_LIMIT:
+        minutes = pair_minutes.take(pair)
+        over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
+                       1 << len(TRAVEL_THRESHOLDS_MIN))
+        women = over.sum(axis=0)
+        p95 = _wait_p95(cal, cells, minutes)
+        shares = [over[[k for k in range(over.shape[0]) if k >> bit & 1]].sum(axis=0)
+                  for bit in range(len(TRAVEL_THRESHOLDS_MIN))]
+    else:
+        by_time = _counts(cal, cells, np.ravel(rank_of_pair).take(pair), times.shape[0])
+        women = by_time.sum(axis=0)
+        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1).T, times).reshape(women.shape)
+        shares = [by_time[times > m].sum(axis=0) for m in TRAVEL_THRESHOLDS_MIN]
+        minutes = pair_minutes.take(pair)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = {names[0]: _sums(cal, cells, minutes) / women,
-               names[1]: _wait_p95(cal, cells, minutes)}
-        for bit, name in enumerate(names[2:]):
-            out[name] = over[[k for k in range(over.shape[0]) if k >> bit & 1]].sum(axis=0) / women
+        out = {names[0]: _sums(cal, cells, minutes) / women, names[1]: p95}
+        for name, count in zip(names[2:], shares, strict=True):
+            out[name] = count / women
     return out
+
+
+#: Beyond this many (distinct travel times x deliveries), travel percentiles come from a sort
+#: of the deliveries' times, not from counts by time (a province's many pairs of facilities).
+PAIR_COUNT_LIMIT = 1 << 26
 
 
 def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -360,9 +382,10 @@ def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
     -1 for an event outside the reported years."""
     nf = cal.facilities
-    year = np.searchsorted(cal.year_starts_h, t, side="right")  # years begun by t
-    valid = year > 0
-    year -= 1
+    year = np.full(t.shape, -1, dtype=np.int64)
+    for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
+        year += t >= start
+    valid = year >= 0
     year *= nf + 1
     year += np.where(fac >= 0, fac, nf)
     valid &= t >= cal.t0
@@ -474,6 +497,23 @@ def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
 
     below, gamma = _rank95(count)
     out[has] = _lerp(at(below), at(np.minimum(below + 1, count - 1)), gamma)
+    return out
+
+
+def _p95_of_counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """95th percentile of each group whose values are given by ``counts`` [group, value]
+    of each of the increasing ``values`` (NaN where the group has none): the numbers of
+    `_p95_by_group` of the values one by one."""
+    total = counts.sum(axis=1)
+    out = np.full(total.shape[0], np.nan)
+    has = total > 0
+    running = np.cumsum(counts[has], axis=1)
+    total = total[has].astype(np.int64)
+    below, gamma = _rank95(total)
+    # The rank-th smallest value (from 0) is the first whose running count passes rank.
+    lower = (running > below[:, None]).argmax(axis=1)
+    upper = (running > np.minimum(below + 1, total - 1)[:, None]).argmax(axis=1)
+    out[has] = _lerp(values[lower], values[upper], gamma)
     return out
 
 

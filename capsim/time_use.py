@@ -15,6 +15,7 @@ time together (facility-hours) and whose hours are summed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -35,15 +36,26 @@ def time_at_counts(fac: np.ndarray, start: np.ndarray, end: np.ndarray,
     day, the hours with none under way (``empty``), with at least the capacity under way
     (``full``; only on days with a capacity), and the interval-hours (``load``, the integral
     of the count), each [facility, day] in hours."""
-    return sweep_pools([(fac, start, end, capacity, MEASURES)], t0)[0]
+    swept = sweep_pools([(fac, start, end, capacity, MEASURES)], t0)[0]
+    return idle(capacity.shape, t0) if swept is None else swept
+
+
+def idle(shape: tuple[int, int], t0: float) -> dict[str, np.ndarray]:
+    """`time_at_counts` of no intervals on ``shape`` (facilities, days) from ``t0``: every
+    day's hours empty (as a sweep adds them), none full, no load (hours)."""
+    nf, days = shape
+    grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
+    return {"empty": np.tile(np.diff(grid), (nf, 1)), "full": np.zeros(shape),
+            "load": np.zeros(shape)}
 
 
 def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                       Sequence[str]]],
-                t0: float) -> list[dict[str, np.ndarray]]:
+                t0: float) -> list[dict[str, np.ndarray] | None]:
     """`time_at_counts` of several pools of intervals at once, each (facility, start, end,
     capacity [facility, day], the `MEASURES` wanted), all with the same facilities and days:
-    for each pool, its wanted measures [facility, day] (hours).
+    for each pool, its wanted measures [facility, day] (hours), or None when nothing of the
+    pool is under way in the reported days (`idle`).
 
     Every pool's points are sorted in one sort by (pool, facility, time, step), then swept
     once: each stretch between two points lies in one day (the midnights are points) and adds
@@ -51,9 +63,11 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     nf, days = pools[0][3].shape
     t1 = t0 + HOURS_PER_DAY * days
     grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
-    out: list[dict[str, np.ndarray]] = [{} for _ in pools]
+    out: list[dict[str, np.ndarray] | None] = [None for _ in pools]
     live = []
-    for k, (fac, start, end, _, wanted) in enumerate(pools):
+    for k, (fac, start, end, _, _) in enumerate(pools):
+        if not np.shape(start)[0]:
+            continue
         s = np.clip(np.asarray(start, dtype=float), t0, t1)
         e = np.clip(np.asarray(end, dtype=float), t0, t1)
         f = np.asarray(fac)
@@ -64,11 +78,6 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
             f, s, e = f[keep], s[keep], e[keep]
         if (e > s).any():
             live.append((k, f, s, e))
-        else:
-            # Nothing under way: every day's hours are empty (as the sweep adds them).
-            whole = {"empty": np.tile(np.diff(grid), (nf, 1)), "full": np.zeros((nf, days)),
-                     "load": np.zeros((nf, days))}
-            out[k] = {name: whole[name] for name in wanted}
     if not live:
         return out
     times, step = _sorted_points(live, grid, nf, t0, t1)
@@ -77,8 +86,10 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     # (the stretch to the next group); cell 0, points before the first midnight (none under
     # way). Both the extra column and cell 0 are dropped.
     width = days + 1
-    cell = np.cumsum(step == _MIDNIGHT)
-    count = np.cumsum(step - _MIDNIGHT)
+    # Running sums of small numbers in 32 bits (numpy adds them several times faster).
+    cell = np.cumsum(step == _MIDNIGHT, dtype=np.int32).astype(np.intp)
+    step -= _MIDNIGHT
+    count = np.cumsum(step, dtype=np.int32)
     length = np.empty(times.shape[0])
     np.subtract(times[1:], times[:-1], out=length[:-1])
     length[-1] = 0.0
@@ -133,7 +144,7 @@ def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]
             parts.append(np.tile(midnight_key, nf) | ((own + i * nf) << shift))
         key = np.concatenate(parts)
         key.sort()
-        step = key & 3
+        step = (key & 3).astype(np.int8)
         key >>= 2
         key &= (1 << bits) - 1
         key += low
@@ -141,7 +152,7 @@ def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]
     times = np.concatenate([a for _, _, s, e in live for a in (e, np.tile(grid, nf), s)])
     group = np.concatenate([a + i * nf for i, (_, f, _, _) in enumerate(live)
                             for a in (f.astype(np.int64), own, f.astype(np.int64))])
-    step = np.concatenate([np.full(a.shape[0], code, dtype=np.int64)
+    step = np.concatenate([np.full(a.shape[0], code, dtype=np.int8)
                            for _, _, s, e in live
                            for a, code in ((e, _END), (grid, _MIDNIGHT), (s, _START))
                            for _ in range(nf if code == _MIDNIGHT else 1)])
@@ -183,41 +194,86 @@ def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
         return np.where(whole > 0, part / whole, np.nan)
 
 
+@dataclass(frozen=True)
+class Days:
+    """What the time-based metrics of every replication of one network share: the reported
+    days from ``t0`` (hours), the beds of each pool on the days their facility delivers and
+    those days (``ward_beds``, ``delivery_beds``, ``delivering``, [facility, day]), the rows
+    (row, first day, day after its last) and copied rows (row, row it copies) of the results,
+    and the sums by row ([row, column], hours) that depend on them alone: the hours each pool
+    is open, the hours of delivering, and the empty hours of a pool with nothing under way."""
+
+    t0: float
+    ward_beds: np.ndarray
+    delivery_beds: np.ndarray
+    delivering: np.ndarray
+    rows: tuple[tuple[int, int, int], ...]
+    copies: tuple[tuple[int, int], ...]
+    n_rows: int
+    ward_open: np.ndarray
+    delivery_open: np.ndarray
+    delivering_h: np.ndarray
+    ward_idle: np.ndarray
+    delivery_idle: np.ndarray
+
+
+def days_of(ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.ndarray,
+            t0: float, rows: Sequence[tuple[int, int, int]],
+            copies: Sequence[tuple[int, int]], n_rows: int) -> Days:
+    """The `Days` of a network (see `time_metrics` for the arguments)."""
+    empty = idle(ward_beds.shape, t0)["empty"]
+    sums = by_row([HOURS_PER_DAY * (ward_beds > 0), HOURS_PER_DAY * (delivery_beds > 0),
+                   HOURS_PER_DAY * (delivering > 0), empty * (ward_beds > 0),
+                   empty * (delivery_beds > 0)], rows, copies, n_rows)
+    for table in sums:
+        table.setflags(write=False)
+    return Days(t0, ward_beds, delivery_beds, delivering, tuple(rows), tuple(copies), n_rows,
+                *sums)
+
+
 def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
                  blocks: tuple[np.ndarray, np.ndarray, np.ndarray],
                  over: tuple[np.ndarray, np.ndarray, np.ndarray],
-                 ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.ndarray,
-                 t0: float, rows: Sequence[tuple[int, int, int]],
-                 copies: Sequence[tuple[int, int]], n_rows: int) -> dict[str, np.ndarray]:
+                 days: Days) -> dict[str, np.ndarray]:
     """The time-based metrics, [row, column] (see the module's description).
 
     ``stays``: (facility, start, end, pool) of every bed stay, pool 0 a ward bed (or a bed of
     a facility's one pool) and 1 a delivery bed; ``blocks`` and ``over``: (facility, start,
     end) of the waits in a delivery bed for a ward bed and of the spans over the labour
-    places; ``ward_beds``, ``delivery_beds`` [facility, day] the beds of each pool on the days
-    their facility delivers; ``delivering`` [facility, day] 1 on the days it delivers.
-    Returns shares (0 to 1) and hours."""
+    places; ``days``: the network's `Days` (`days_of`): ``ward_beds``, ``delivery_beds``
+    [facility, day] the beds of each pool on the days their facility delivers; ``delivering``
+    [facility, day] 1 on the days it delivers. Returns shares (0 to 1) and hours."""
     fac, start, end, pool = stays
-    beds = (("beds", ward_beds), ("delivery_beds", delivery_beds))
+    ward_beds, delivery_beds, delivering = days.ward_beds, days.delivery_beds, days.delivering
     one_pool = not pool.any()  # every stay in a ward bed: no selection to copy
     labour_places = np.ones_like(delivering)
     ward, delivery, o, b = sweep_pools([
         *((fac, start, end, capacity, ("empty", "full")) if one_pool and kind == 0 else
           (fac[pool == kind], start[pool == kind], end[pool == kind], capacity,
-           ("empty", "full")) for kind, (_, capacity) in enumerate(beds)),
+           ("empty", "full")) for kind, capacity in enumerate((ward_beds, delivery_beds))),
         (*over, labour_places, ("full",)),
         (*blocks, labour_places, ("load",)),
-    ], t0)
-    open_ward, open_delivery = (HOURS_PER_DAY * (capacity > 0) for _, capacity in beds)
-    (ward_empty, ward_full, ward_open, delivery_empty, delivery_full, delivery_open,
-     over_full, delivering_h, block_h) = by_row([
-         ward["empty"] * (ward_beds > 0), ward["full"], open_ward,
-         delivery["empty"] * (delivery_beds > 0), delivery["full"], open_delivery,
-         o["full"] * (delivering > 0), HOURS_PER_DAY * (delivering > 0), b["load"],
-     ], rows, copies, n_rows)
-    return {"beds_empty_share": share(ward_empty, ward_open),
-            "beds_full_share": share(ward_full, ward_open),
-            "delivery_beds_empty_share": share(delivery_empty, delivery_open),
-            "delivery_beds_full_share": share(delivery_full, delivery_open),
-            "midwife_ratio_exceeded_share": share(over_full, delivering_h),
-            "access_block_hours": block_h}
+    ], days.t0)
+    # Only what was under way is summed by row: a pool with nothing under way has the empty
+    # hours worked out with the days, none full and no load.
+    nothing = np.zeros_like(days.ward_open)
+    names = ("ward_empty", "ward_full", "delivery_empty", "delivery_full", "over_full",
+             "block_h")
+    per_day = dict(zip(names, (
+        ward and ward["empty"] * (ward_beds > 0), ward and ward["full"],
+        delivery and delivery["empty"] * (delivery_beds > 0), delivery and delivery["full"],
+        o and o["full"] * (delivering > 0), b and b["load"]), strict=True))
+    swept = [name for name in names if per_day[name] is not None]
+    summed = dict(zip(swept, by_row([per_day[name] for name in swept], days.rows, days.copies,
+                                    days.n_rows) if swept else (), strict=True))
+    return {"beds_empty_share": share(summed.get("ward_empty", days.ward_idle),
+                                      days.ward_open),
+            "beds_full_share": share(summed.get("ward_full", nothing), days.ward_open),
+            "delivery_beds_empty_share": share(summed.get("delivery_empty",
+                                                          days.delivery_idle),
+                                               days.delivery_open),
+            "delivery_beds_full_share": share(summed.get("delivery_full", nothing),
+                                              days.delivery_open),
+            "midwife_ratio_exceeded_share": share(summed.get("over_full", nothing),
+                                                  days.delivering_h),
+            "access_block_hours": summed.get("block_h", nothing)}
