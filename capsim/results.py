@@ -557,10 +557,7 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     occupied bed-hours up to time x are sum(min(x, end) - start) over stays started before x.
     """
     nf = net.n
-    t0, t1 = net.t_stats_h, net.t_end_h
-    days = int(round((t1 - t0) / 24.0))
-    grid = t0 + 24.0 * np.arange(days + 1)
-    span = t1 + 1.0
+    x, off, fi, span = _census_grid(nf, net.t_stats_h, net.t_end_h)
     # Ward beds only (or a facility's one pool): the beds that beds per 1,000 deliveries and
     # occupancy count. Every stay is one when no facility has delivery beds.
     pools = _stay_pools(rec)
@@ -573,15 +570,28 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     starts.sort()
     ends += rec.stay_end_h[ward]
     ends.sort()
+    occupied = _bed_hours_started(starts, x, off, fi, nf, span)
+    del starts
+    occupied -= _bed_hours_started(ends, x, off, fi, nf, span)
+    return np.diff(occupied.reshape(nf, -1), axis=1) / 24.0
+
+
+@lru_cache(maxsize=8)
+def _census_grid(nf: int, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                         float]:
+    """The reported days' bounds of every facility as `daily_census` reads them: each bound
+    as facility x span + hours, the facility's offset and index, facility after facility, and
+    the span (hours)."""
+    days = int(round((t1 - t0) / 24.0))
+    grid = t0 + 24.0 * np.arange(days + 1)
+    span = t1 + 1.0
     x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
     # Subtract the facility offset so that the large numbers cancel before multiplying.
     off = np.repeat(np.arange(nf) * span, days + 1)
     fi = np.repeat(np.arange(nf), days + 1)
-    occupied = _bed_hours_started(starts, x, off, fi, nf, span)
-    del starts
-    occupied -= _bed_hours_started(ends, x, off, fi, nf, span)
-    occupied = occupied.reshape(nf, days + 1)
-    return np.diff(occupied, axis=1) / 24.0
+    for arr in (x, off, fi):
+        arr.setflags(write=False)
+    return x, off, fi, span
 
 
 def _stay_pools(rec: RunRecord) -> np.ndarray:
