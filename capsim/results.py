@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from capsim.metrics import METRICS
 from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, RunRecord
@@ -557,7 +558,7 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     occupied bed-hours up to time x are sum(min(x, end) - start) over stays started before x.
     """
     nf = net.n
-    x, off, fi, span = _census_grid(nf, net.t_stats_h, net.t_end_h)
+    x, off, span = _census_grid(nf, net.t_stats_h, net.t_end_h)
     # Ward beds only (or a facility's one pool): the beds that beds per 1,000 deliveries and
     # occupancy count. Every stay is one when no facility has delivery beds.
     pools = _stay_pools(rec)
@@ -570,28 +571,29 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     starts.sort()
     ends += rec.stay_end_h[ward]
     ends.sort()
-    occupied = _bed_hours_started(starts, x, off, fi, nf, span)
+    occupied = np.empty(x.shape[0])
+    _bed_hours_started(starts, x, off, nf, span, occupied)
     del starts
-    occupied -= _bed_hours_started(ends, x, off, fi, nf, span)
+    ended = np.empty(x.shape[0])
+    _bed_hours_started(ends, x, off, nf, span, ended)
+    occupied -= ended
     return np.diff(occupied.reshape(nf, -1), axis=1) / 24.0
 
 
 @lru_cache(maxsize=8)
-def _census_grid(nf: int, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                         float]:
+def _census_grid(nf: int, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, float]:
     """The reported days' bounds of every facility as `daily_census` reads them: each bound
-    as facility x span + hours, the facility's offset and index, facility after facility, and
-    the span (hours)."""
+    as facility x span + hours and the facility's offset, facility after facility, and the
+    span (hours)."""
     days = int(round((t1 - t0) / 24.0))
     grid = t0 + 24.0 * np.arange(days + 1)
     span = t1 + 1.0
     x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
     # Subtract the facility offset so that the large numbers cancel before multiplying.
     off = np.repeat(np.arange(nf) * span, days + 1)
-    fi = np.repeat(np.arange(nf), days + 1)
-    for arr in (x, off, fi):
+    for arr in (x, off):
         arr.setflags(write=False)
-    return x, off, fi, span
+    return x, off, span
 
 
 def _stay_pools(rec: RunRecord) -> np.ndarray:
@@ -602,33 +604,32 @@ def _stay_pools(rec: RunRecord) -> np.ndarray:
     return np.zeros(rec.stay_facility.shape[0], dtype=np.int8)
 
 
-def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, fi: np.ndarray,
-                       nf: int, span: float) -> np.ndarray:
+@njit(cache=True)
+def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, nf: int,
+                       span: float, out: np.ndarray) -> None:
     """sum(x - t) over the sorted ``times`` t (facility offsets included) before each grid
-    point ``x`` of the same facility (``fi``, offset ``off``): hours (bed-hours)."""
-    cum = np.empty(times.shape[0] + 1)
+    point ``x`` of the same facility (offset ``off``; ``nf`` facilities of ``span`` hours,
+    one after the other), into ``out``: hours (bed-hours).
+
+    Worked out as n x (x - offset) - (the sum of the n times - n x offset), the times summed
+    one after the other from the first of all facilities (offsets cancel before multiplying),
+    as ``np.cumsum`` sums them."""
+    n_times = times.shape[0]
+    cum = np.empty(n_times + 1)
     cum[0] = 0.0
-    np.cumsum(times, out=cum[1:])
-    k = _count_below(times, x)
-    base = np.searchsorted(times, np.arange(nf) * span, side="left")[fi]
-    n = k - base
-    return n * (x - off) - (cum[k] - cum[base] - n * off)
-
-
-#: Up to this many stays and grid points, the stays before each grid point are counted by
-#: merging the two sorted arrays (linear time); beyond, by a binary search per point, which
-#: needs no copy of a province's stays.
-MERGE_LIMIT = 1 << 20
-
-
-def _count_below(times: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """For each of the increasing ``x``, how many of the sorted ``times`` are below it:
-    ``np.searchsorted(times, x, side="left")``."""
-    if times.shape[0] + x.shape[0] > MERGE_LIMIT:
-        return np.searchsorted(times, x, side="left")
-    # A stable sort of both keeps each grid point before the times equal to it.
-    order = np.argsort(np.concatenate([x, times]), kind="stable")
-    return np.flatnonzero(order < x.shape[0]) - np.arange(x.shape[0])
+    for i in range(n_times):
+        cum[i + 1] = cum[i] + times[i]
+    points = x.shape[0] // nf
+    below = 0  # the times below the current grid point (grid points increase)
+    for f in range(nf):
+        while below < n_times and times[below] < f * span:
+            below += 1
+        base = below  # the times of earlier facilities
+        for j in range(f * points, (f + 1) * points):
+            while below < n_times and times[below] < x[j]:
+                below += 1
+            n = below - base
+            out[j] = n * (x[j] - off[j]) - (cum[below] - cum[base] - n * off[j])
 
 
 def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 HOURS_PER_DAY = 24.0
 
@@ -86,31 +87,42 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     # (the stretch to the next group); cell 0, points before the first midnight (none under
     # way). Both the extra column and cell 0 are dropped.
     width = days + 1
-    # Running sums of small numbers in 32 bits (numpy adds them several times faster).
-    cell = np.cumsum(step == _MIDNIGHT, dtype=np.int32).astype(np.intp)
-    step -= _MIDNIGHT
-    count = np.cumsum(step, dtype=np.int32)
-    length = np.empty(times.shape[0])
-    np.subtract(times[1:], times[:-1], out=length[:-1])
-    length[-1] = 0.0
-    wanted = {name for k, *_ in live for name in pools[k][4]}
-    weights = {}
-    if "empty" in wanted:
-        weights["empty"] = length * (count <= 0)
-    if "full" in wanted:
-        cap = np.zeros((len(live) * nf, width))
-        for i, (k, *_) in enumerate(live):
-            cap[i * nf:(i + 1) * nf, :days] = pools[k][3]
-        cap = np.concatenate([[0.0], cap.ravel()])[cell]
-        weights["full"] = length * ((count >= cap) & (cap > 0))
-    if "load" in wanted:
-        weights["load"] = length * count
     cells = len(live) * nf * width + 1
-    by_cell = {name: np.bincount(cell, weights=w, minlength=cells)[1:].reshape(-1, width)
-               for name, w in weights.items()}
+    cap = np.zeros((len(live) * nf, width))
+    for i, (k, *_) in enumerate(live):
+        cap[i * nf:(i + 1) * nf, :days] = pools[k][3]
+    by_cell = {name: np.zeros(cells) for name in MEASURES}
+    _add_stretches(times, step, np.concatenate([[0.0], cap.ravel()]), by_cell["empty"],
+                   by_cell["full"], by_cell["load"])
+    by_cell = {name: sums[1:].reshape(-1, width) for name, sums in by_cell.items()}
     for i, (k, *_) in enumerate(live):
         out[k] = {name: by_cell[name][i * nf:(i + 1) * nf, :days] for name in pools[k][4]}
     return out
+
+
+@njit(cache=True)
+def _add_stretches(times: np.ndarray, step: np.ndarray, cap: np.ndarray, empty: np.ndarray,
+                   full: np.ndarray, load: np.ndarray) -> None:
+    """Add the hours of each stretch between the sorted points (``times``, hours, and
+    ``step``) to its cell: ``empty`` when none is under way, ``full`` when at least the
+    cell's capacity ``cap`` is (and it has one), ``load`` the count times the hours.
+
+    A point opens the stretch to the next point, in the day after the last midnight passed:
+    cell 1 + group x (days + 1) + day, with a column after each group's last midnight (the
+    stretch to the next group) and cell 0 before the first midnight. Each cell adds its
+    stretches in time order, each as length x weight (a weight 0 or 1 for a share), as
+    ``np.bincount`` adds its weights."""
+    cell = 0
+    count = 0
+    n = times.shape[0]
+    for i in range(n):
+        if step[i] == _MIDNIGHT:
+            cell += 1
+        count += step[i] - _MIDNIGHT
+        length = times[i + 1] - times[i] if i + 1 < n else 0.0
+        empty[cell] += length * (1.0 if count <= 0 else 0.0)
+        full[cell] += length * (1.0 if count >= cap[cell] and cap[cell] > 0 else 0.0)
+        load[cell] += length * count
 
 
 def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]],

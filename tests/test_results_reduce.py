@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from capsim import results, validate_scenario
+from capsim import validate_scenario
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine
 from capsim.results import (
     ALL_YEARS,
     REGION,
-    _count_below,
+    _bed_hours_started,
     _lerp95,
     _nonzero_order,
     _p95_by_group,
@@ -114,27 +114,32 @@ def test_lerp_of_a_single_value_is_that_value():
     assert _lerp95(np.asarray([3.5]), np.asarray([0]), np.asarray([1]))[0] == 3.5
 
 
+def _bed_hours_by_search(times, x, off, nf, span):
+    """`capsim.results._bed_hours_started` as first written, with numpy's binary searches."""
+    cum = np.concatenate([[0.0], np.cumsum(times)])
+    k = np.searchsorted(times, x, side="left")
+    base = np.searchsorted(times, np.arange(nf) * span, side="left")
+    base = np.repeat(base, x.shape[0] // nf)
+    n = k - base
+    return n * (x - off) - (cum[k] - cum[base] - n * off)
+
+
 @settings(max_examples=80, deadline=None)
-@given(times=arrays(np.float64, st.integers(0, 50), elements=st.integers(0, 30).map(float)),
-       x=st.lists(st.integers(0, 32), min_size=1, max_size=40, unique=True))
-def test_counts_below_grid_points_are_binary_searches(monkeypatch_limit, times, x):
-    times, grid = np.sort(times), np.asarray(sorted(x), dtype=float)
-    want = np.searchsorted(times, grid, side="left")  # ties: a time at a point is not below it
-    for limit in (10**9, 0):  # merged, then searched
-        monkeypatch_limit(limit)
-        assert np.array_equal(_count_below(times, grid), want)
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_limit():
-    """Set `capsim.results.MERGE_LIMIT` for a test; restored afterwards."""
-    saved = results.MERGE_LIMIT
-
-    def set_limit(value: int) -> None:
-        results.MERGE_LIMIT = value
-
-    yield set_limit
-    results.MERGE_LIMIT = saved
+@given(stays=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 30),
+                                st.sampled_from([0.0, 0.25, 1 / 3])), max_size=50),
+       t0=st.sampled_from([0.0, 6.0, 24.0]))
+def test_bed_hours_before_each_midnight_are_those_of_binary_searches(stays, t0):
+    # Three facilities, one day of four six-hour points from t0; whole hours, so that stays
+    # start at the points themselves (a stay starting at a point is not before it).
+    nf, points = 3, 5
+    span = t0 + 24.0 + 1.0
+    times = np.sort(np.asarray([f * span + h + frac for f, h, frac in stays], dtype=float))
+    grid = t0 + 6.0 * np.arange(points)
+    x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
+    off = np.repeat(np.arange(nf) * span, points)
+    got = np.empty(x.shape[0])
+    _bed_hours_started(times, x, off, nf, span, got)
+    assert got.tobytes() == _bed_hours_by_search(times, x, off, nf, span).tobytes()
 
 
 # ---------------------------------------------------------------------------- whole replication
