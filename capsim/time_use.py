@@ -116,9 +116,10 @@ def _add_stretches(times: np.ndarray, step: np.ndarray, cap: np.ndarray, empty: 
     count = 0
     n = times.shape[0]
     for i in range(n):
-        if step[i] == _MIDNIGHT:
+        s = int(step[i])  # a plain integer: small steps must not bound the count
+        if s == _MIDNIGHT:
             cell += 1
-        count += step[i] - _MIDNIGHT
+        count += s - _MIDNIGHT
         length = times[i + 1] - times[i] if i + 1 < n else 0.0
         empty[cell] += length * (1.0 if count <= 0 else 0.0)
         full[cell] += length * (1.0 if count >= cap[cell] and cap[cell] > 0 else 0.0)

@@ -137,9 +137,13 @@ def test_bed_hours_before_each_midnight_are_those_of_binary_searches(stays, t0):
     grid = t0 + 6.0 * np.arange(points)
     x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
     off = np.repeat(np.arange(nf) * span, points)
-    got = np.empty(x.shape[0])
-    _bed_hours_started(times, x, off, nf, span, got)
-    assert got.tobytes() == _bed_hours_by_search(times, x, off, nf, span).tobytes()
+    want = _bed_hours_by_search(times, x, off, nf, span).tobytes()
+    # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
+    for helper in (_bed_hours_started, getattr(_bed_hours_started, "py_func", None)):
+        if helper is not None:
+            got = np.empty(x.shape[0])
+            helper(times, x, off, nf, span, got)
+            assert got.tobytes() == want
 
 
 # ---------------------------------------------------------------------------- whole replication
