@@ -473,8 +473,11 @@ def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
     if ranked is None:
         ranked = _nonzero_order(values)
     ranked_group = group[ranked]
-    small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
-    by_group = ranked[np.argsort(ranked_group.astype(small), kind="stable")]
+    if groups == 1:
+        by_group = ranked
+    else:
+        small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small groups
+        by_group = ranked[np.argsort(ranked_group.astype(small), kind="stable")]
     # Each group's values that are not zero, in order, and a zero after them all.
     v = np.empty(by_group.shape[0] + 1)
     np.take(values, by_group, out=v[:-1])
@@ -482,8 +485,10 @@ def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
     if count is None:
         count = np.bincount(group, minlength=groups)
     nonzero = np.bincount(ranked_group, minlength=groups)
-    negative = np.bincount(ranked_group[:np.searchsorted(values[ranked], 0.0)],
-                           minlength=groups)
+    smallest = values[ranked[:1]]
+    negatives = (int(np.searchsorted(values[ranked], 0.0))
+                 if smallest.shape[0] and smallest[0] < 0 else 0)
+    negative = np.bincount(ranked_group[:negatives], minlength=groups)
     start = np.concatenate([[0], np.cumsum(nonzero)[:-1]])
     out = np.full(groups, np.nan)
     has = count > 0
@@ -740,7 +745,7 @@ def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
         "to": places.take(np.where(dst != OUT_OF_REGION, dst, outside)),
         "reason": reasons.take(why),
         "count": np.asarray([count for _, count in items], dtype=np.int64),
-    })
+    }, copy=False)  # every column a new array of its own
 
 
 @lru_cache(maxsize=16)
