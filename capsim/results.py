@@ -350,9 +350,10 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
     pair *= net.travel_h.shape[1]
     pair += where
     del booked, where
-    pair_minutes = np.ravel(net.travel_h) * 60.0
-    times, rank_of_pair = np.unique(pair_minutes, return_inverse=True)
-    if times.shape[0] * cells.shape[0] > PAIR_COUNT_LIMIT:
+    table = np.ascontiguousarray(net.travel_h, dtype=np.float64)
+    pair_minutes, times, rank_of_pair = _pair_times(table.tobytes())
+    if times.shape[0] * ny * (nf + 1) > max(PAIR_COUNTS_PER_DELIVERY * cells.shape[0],
+                                            PAIR_COUNTS_ANYWAY):
         minutes = pair_minutes.take(pair)
         over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
                        1 << len(TRAVEL_THRESHOLDS_MIN))
@@ -373,9 +374,23 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
     return out
 
 
-#: Beyond this many (distinct travel times x deliveries), travel percentiles come from a sort
-#: of the deliveries' times, not from counts by time (a province's many pairs of facilities).
-PAIR_COUNT_LIMIT = 1 << 26
+@lru_cache(maxsize=16)
+def _pair_times(travel_h: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The travel minutes of each (from, to) pair of a network's travel hours (the bytes of
+    its float table, row after row), the distinct minutes in increasing order and the place
+    of each pair's minutes among them (read-only: shared by the replications)."""
+    pair_minutes = np.frombuffer(travel_h, dtype=np.float64) * 60.0
+    times, rank_of_pair = np.unique(pair_minutes, return_inverse=True)
+    for arr in (pair_minutes, times, rank_of_pair):
+        arr.setflags(write=False)
+    return pair_minutes, times, rank_of_pair
+
+
+#: Travel percentiles come from counts of deliveries by (year, booking facility, travel time)
+#: while that table has at most so many counts per delivery (or at most so many counts in
+#: all); beyond, from a sort of the deliveries' times (a province's many pairs of facilities).
+PAIR_COUNTS_PER_DELIVERY = 4
+PAIR_COUNTS_ANYWAY = 1 << 16
 
 
 def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:

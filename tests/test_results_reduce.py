@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from capsim import validate_scenario
+from capsim import results, validate_scenario
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine
 from capsim.results import (
@@ -235,6 +235,38 @@ def test_counts_and_waits_are_their_definitions(closing_region):
             else:
                 assert np.isnan(wait_p95[label, fid])
     assert result.arrivals == result.delivered + result.out_of_region + result.in_progress
+
+
+@pytest.mark.parametrize("by_counts", [True, False])
+def test_travel_is_its_definition(closing_region, monkeypatch, by_counts):
+    # By counts of deliveries by travel time (the shipped scenarios' few pairs), and by a
+    # sort of the deliveries' times (a province's many pairs): the same numbers.
+    net, record, _ = closing_region
+    if not by_counts:
+        monkeypatch.setattr(results, "PAIR_COUNTS_PER_DELIVERY", 0)
+        monkeypatch.setattr(results, "PAIR_COUNTS_ANYWAY", 0)
+    result = reduce_replication(net, record, 0, 3)
+    p95, over_30, mean = (table(result, m) for m in ("travel_p95_min", "travel_over_30_share",
+                                                      "travel_mean_min"))
+    starts = list(net.year_starts_h) + [net.t_end_h]
+    periods = {str(y): (starts[i], starts[i + 1]) for i, y in enumerate(net.years)}
+    periods[ALL_YEARS] = (net.t_stats_h, net.t_end_h)
+    delivered = (record.facility >= 0) & (record.booked >= 0)
+    minutes = np.full(record.facility.shape[0], np.nan)
+    minutes[delivered] = net.travel_h[record.booked[delivered],
+                                      record.facility[delivered]] * 60.0
+    assert np.nanmax(minutes) > 30  # some deliveries travel, so percentiles are not all 0
+    for label, (lo, hi) in periods.items():
+        born = delivered & (record.delivered_h >= lo) & (record.delivered_h < hi)
+        assert p95[label, REGION] == np.percentile(minutes[born], 95)
+        for f, fid in enumerate(net.ids):
+            mine = born & (record.booked == f)
+            if mine.any():
+                assert p95[label, fid] == np.percentile(minutes[mine], 95)
+                assert over_30[label, fid] == np.count_nonzero(minutes[mine] > 30) / mine.sum()
+                assert mean[label, fid] == pytest.approx(minutes[mine].mean(), rel=1e-12)
+            else:
+                assert np.isnan(p95[label, fid])
 
 
 def test_replications_of_equal_networks_share_their_calendar_but_not_their_tables():
