@@ -82,9 +82,9 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     # Women are counted in the period of their first bed request; later events (deliveries,
     # labours) in the period they happen. Women before ``first_counted`` are warm-up.
     n0 = rec.first_counted
-    cells = _cells(cal, rec.first[n0:], rec.admit_h[n0:])
     fate = _bits(rec.turned_away[n0:], rec.out_of_region[n0:])
-    by_fate = _counts(cal, cells, fate, 4)  # [fate, row, column]: 1 turned away, 2 out of region
+    # [fate, row, column]: 1 turned away, 2 out of region
+    cells, by_fate = _cells_counts(cal, rec.first[n0:], rec.admit_h[n0:], fate, 4)
     arrivals = by_fate.sum(axis=0)
     turned = by_fate[1] + by_fate[3]
     outs = by_fate[2] + by_fate[3]
@@ -92,11 +92,11 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
 
     # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
-    cells = _cells(cal, rec.facility, rec.delivered_h)
     is_ecs = rec.mode == EMERGENCY_CS
     kind = _bits(rec.facility >= 0, (rec.mode == PLANNED_CS) | is_ecs, is_ecs,
                  rec.ddi_min <= net.ddi_target_min)
-    by_kind = _counts(cal, cells, kind, 16)  # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
+    # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
+    cells, by_kind = _cells_counts(cal, rec.facility, rec.delivered_h, kind, 16)
     del kind
     deliveries = by_kind[1::2].sum(axis=0)
     cs = by_kind[3::4].sum(axis=0)
@@ -112,12 +112,13 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
 
     # Labours, placed by the facility and time of labour care; waits in minutes.
     labouring = rec.labour_facility >= 0
-    cells = _cells(cal, rec.labour_facility, np.where(labouring, rec.labour_start_h, -1.0))
-    del labouring
     wait_min = rec.midwife_wait_h * 60.0  # NaN: no midwife before the horizon's end
     served = np.isfinite(wait_min)
     care = _bits(served, wait_min == 0, wait_min <= net.midwife_wait_target_min)
-    by_care = _counts(cal, cells, care, 8)  # bits: 1 served, 2 no wait, 4 within target
+    # bits: 1 served, 2 no wait, 4 within target
+    cells, by_care = _cells_counts(cal, rec.labour_facility,
+                                   np.where(labouring, rec.labour_start_h, -1.0), care, 8)
+    del labouring
     del care
     labours = by_care.sum(axis=0)
     waited = by_care[1::2].sum(axis=0)
@@ -396,7 +397,8 @@ PAIR_COUNTS_ANYWAY = 1 << 16
 def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The cell of each event at time ``t`` (hours) in facility ``fac``: year index x
     (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
-    -1 for an event outside the reported years."""
+    -1 for an event outside the reported years. (`_cells_counts` works them out with the
+    counts, in one pass; this is their definition.)"""
     nf = cal.facilities
     year = np.full(t.shape, -1, dtype=np.int64)
     for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
@@ -426,11 +428,51 @@ def _counts(cal: _Calendar, cells: np.ndarray, kind: np.ndarray, kinds: int) -> 
     ok = cells >= 0
     flat = np.bincount(kind[ok].astype(np.int64) * (ny * (nf + 1)) + cells[ok],
                        minlength=kinds * ny * (nf + 1))
+    return _count_table(cal, flat, kinds)
+
+
+def _count_table(cal: _Calendar, flat: np.ndarray, kinds: int) -> np.ndarray:
+    """The counts ``flat`` of events by kind and cell (kind x cells + cell) as `_counts`
+    gives them: [kind, row, column], with the region column and the all-years row."""
+    nf, ny = cal.facilities, cal.years
     out = np.zeros((kinds, ny + 1, nf + 1), dtype=np.int64)
     out[:, :ny] = flat.reshape(kinds, ny, nf + 1)
     out[:, :ny, nf] = out[:, :ny].sum(axis=2)
     out[:, ny] = out[:, :ny].sum(axis=1)
     return out.astype(float)  # counts are exact in floats, whatever the order of the sums
+
+
+def _cells_counts(cal: _Calendar, fac: np.ndarray, t: np.ndarray, kind: np.ndarray,
+                  kinds: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_cells` of events at times ``t`` (hours) in facilities ``fac`` and their `_counts` by
+    ``kind``, in one pass over the events."""
+    nf, ny = cal.facilities, cal.years
+    cells = np.empty(t.shape[0], dtype=np.int64)
+    flat = np.zeros((kinds, ny * (nf + 1)), dtype=np.int64)
+    _place_and_count(np.ascontiguousarray(fac), np.ascontiguousarray(t, dtype=np.float64),
+                     np.ascontiguousarray(kind), cal.year_starts_h, cal.t0, cal.t1, nf, cells,
+                     flat)
+    return cells, _count_table(cal, flat.ravel(), kinds)
+
+
+@njit(cache=True)
+def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: np.ndarray,
+                     t0: float, t1: float, nf: int, cells: np.ndarray,
+                     counts: np.ndarray) -> None:
+    """Into ``cells``, the `_cells` of each event (``fac``, ``t``); into ``counts`` [kind,
+    cell], one more for each event inside the reported years."""
+    for i in range(t.shape[0]):
+        time = t[i]
+        year = -1
+        for start in starts:  # the number of years begun by t
+            if time >= start:
+                year += 1
+        if year < 0 or not (time >= t0 and time < t1):
+            cells[i] = -1
+            continue
+        cell = year * (nf + 1) + (fac[i] if fac[i] >= 0 else nf)
+        cells[i] = cell
+        counts[kind[i], cell] += 1
 
 
 def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -237,6 +237,28 @@ def test_counts_and_waits_are_their_definitions(closing_region):
     assert result.arrivals == result.delivered + result.out_of_region + result.in_progress
 
 
+def test_cells_and_counts_in_one_pass_are_those_of_their_definitions(closing_region,
+                                                                     monkeypatch):
+    # Events at every year start, at the period's ends, outside it, at no time (NaN) and at
+    # no facility; compiled, then as plain Python (as under NUMBA_DISABLE_JIT=1).
+    net, _, _ = closing_region
+    cal = results._calendar(net)
+    rng = np.random.default_rng(7)
+    edges = [*cal.year_starts_h, cal.t0, cal.t1, cal.t0 - 24.0, cal.t1 + 24.0, np.nan]
+    t = np.concatenate([rng.uniform(cal.t0 - 48.0, cal.t1 + 48.0, 400), edges])
+    fac = rng.integers(-1, net.n, t.shape[0]).astype(np.int32)
+    kind = rng.integers(0, 4, t.shape[0]).astype(np.uint8)
+    want_cells = results._cells(cal, fac, t)
+    want_counts = results._counts(cal, want_cells, kind, 4)
+    for helper in (results._place_and_count,
+                   getattr(results._place_and_count, "py_func", None)):
+        if helper is not None:
+            monkeypatch.setattr(results, "_place_and_count", helper)
+            cells, counts = results._cells_counts(cal, fac, t, kind, 4)
+            assert np.array_equal(cells, want_cells)
+            assert counts.tobytes() == want_counts.tobytes()
+
+
 @pytest.mark.parametrize("by_counts", [True, False])
 def test_travel_is_its_definition(closing_region, monkeypatch, by_counts):
     # By counts of deliveries by travel time (the shipped scenarios' few pairs), and by a
