@@ -59,8 +59,8 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     pool is under way in the reported days (`idle`).
 
     Every pool's points are sorted in one sort by (pool, facility, time, step), then swept
-    once: each stretch between two points lies in one day (the midnights are points) and adds
-    its hours to its day in time order, as a sweep of each pool alone adds them."""
+    once with the midnights: each stretch between two of them lies in one day and adds its
+    hours to its day in time order, as a sweep of each pool alone adds them."""
     nf, days = pools[0][3].shape
     t1 = t0 + HOURS_PER_DAY * days
     grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
@@ -81,69 +81,73 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
             live.append((k, f, s, e))
     if not live:
         return out
-    times, step = _sorted_points(live, grid, nf, t0, t1)
-    # Each point opens the stretch to the next point, which lies in the day after the last
-    # midnight passed: cell 1 + day of each group's days and a column after its last midnight
-    # (the stretch to the next group); cell 0, points before the first midnight (none under
-    # way). Both the extra column and cell 0 are dropped.
-    width = days + 1
-    cells = len(live) * nf * width + 1
-    cap = np.zeros((len(live) * nf, width))
+    times, step, group = _sorted_points(live, nf, t0, t1)
+    cap = np.concatenate([pools[k][3] for k, *_ in live]).astype(np.float64, copy=False)
+    by_cell = {name: np.zeros(cap.shape) for name in MEASURES}
+    _add_stretches(times, step, group, grid, cap, by_cell["empty"], by_cell["full"],
+                   by_cell["load"])
     for i, (k, *_) in enumerate(live):
-        cap[i * nf:(i + 1) * nf, :days] = pools[k][3]
-    by_cell = {name: np.zeros(cells) for name in MEASURES}
-    _add_stretches(times, step, np.concatenate([[0.0], cap.ravel()]), by_cell["empty"],
-                   by_cell["full"], by_cell["load"])
-    by_cell = {name: sums[1:].reshape(-1, width) for name, sums in by_cell.items()}
-    for i, (k, *_) in enumerate(live):
-        out[k] = {name: by_cell[name][i * nf:(i + 1) * nf, :days] for name in pools[k][4]}
+        out[k] = {name: by_cell[name][i * nf:(i + 1) * nf] for name in pools[k][4]}
     return out
 
 
 @njit(cache=True)
-def _add_stretches(times: np.ndarray, step: np.ndarray, cap: np.ndarray, empty: np.ndarray,
-                   full: np.ndarray, load: np.ndarray) -> None:
-    """Add the hours of each stretch between the sorted points (``times``, hours, and
-    ``step``) to its cell: ``empty`` when none is under way, ``full`` when at least the
-    cell's capacity ``cap`` is (and it has one), ``load`` the count times the hours.
+def _add_stretches(times: np.ndarray, step: np.ndarray, group: np.ndarray, grid: np.ndarray,
+                   cap: np.ndarray, empty: np.ndarray, full: np.ndarray,
+                   load: np.ndarray) -> None:
+    """Add the hours of each stretch between the sorted points (``times``, hours, ``step``
+    and ``group``) and the midnights ``grid`` of every group to its [group, day]: ``empty``
+    when none is under way, ``full`` when at least the day's capacity ``cap`` is (and it has
+    one), ``load`` the count times the hours.
 
-    A point opens the stretch to the next point, in the day after the last midnight passed:
-    cell 1 + group x (days + 1) + day, with a column after each group's last midnight (the
-    stretch to the next group) and cell 0 before the first midnight. Each cell adds its
-    stretches in time order, each as length x weight (a weight 0 or 1 for a share), as
-    ``np.bincount`` adds its weights."""
-    cell = 0
-    count = 0
+    Each group's points and midnights are passed in time order (at equal times, ends, then
+    the midnight, then starts); each stretch is the time from one to the next, and each day
+    adds its stretches in that order, each as length x weight (a weight 0 or 1 for a
+    share), as ``np.bincount`` of the stretches of the points and midnights sorted together
+    adds them."""
+    groups, days = cap.shape
     n = times.shape[0]
-    for i in range(n):
-        s = int(step[i])  # a plain integer: small steps must not bound the count
-        if s == _MIDNIGHT:
-            cell += 1
-        count += s - _MIDNIGHT
-        length = times[i + 1] - times[i] if i + 1 < n else 0.0
-        empty[cell] += length * (1.0 if count <= 0 else 0.0)
-        full[cell] += length * (1.0 if count >= cap[cell] and cap[cell] > 0 else 0.0)
-        load[cell] += length * count
+    i = 0
+    for g in range(groups):
+        day = 0
+        count = 0
+        before = grid[0]
+        while True:
+            # The next of the group's midnights and points (a start at a midnight comes after
+            # it, an end before it).
+            point = i < n and group[i] == g
+            midnight = day < days and (not point or grid[day + 1] < times[i] or (
+                grid[day + 1] == times[i] and step[i] == _START))
+            if not (point or midnight):
+                break
+            t = grid[day + 1] if midnight else times[i]
+            length = t - before
+            d = min(day, days - 1)
+            empty[g, d] += length * (1.0 if count <= 0 else 0.0)
+            full[g, d] += length * (1.0 if count >= cap[g, d] and cap[g, d] > 0 else 0.0)
+            load[g, d] += length * count
+            before = t
+            if midnight:
+                day += 1
+            else:
+                count += int(step[i]) - _MIDNIGHT  # a plain integer: no bound on the count
+                i += 1
 
 
 def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
-                   grid: np.ndarray, nf: int, t0: float, t1: float
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """The points of the pools ``live`` (pool, facility, start, end: ends, the midnights
-    ``grid`` of each facility, starts; all in [t0, t1] hours), sorted by (pool, facility,
-    time, step): their times (hours) and steps.
+                   nf: int, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The points of the pools ``live`` (pool, facility, start, end; ends, then starts; all
+    in [t0, t1] hours), sorted by (group, time, step), the group pool x facilities + facility:
+    their times (hours), steps and groups.
 
-    When it fits, each point is one 64-bit number, its group (pool x facilities + facility),
-    the bits of its time above those of ``t0`` (a positive float's bits grow with it) and its
-    step, high to low: one sort of numbers, whose ties are equal points. Otherwise a stable
-    sort by time of the points laid out ends, midnights, starts, then a stable radix sort by
-    group."""
+    When it fits, each point is one 64-bit number, its group, the bits of its time above those
+    of ``t0`` (a positive float's bits grow with it) and its step, high to low: one sort of
+    numbers, whose ties are equal points. Otherwise a stable sort by time of the points laid
+    out ends, then starts, then a stable radix sort by group."""
     low = int(np.float64(t0).view(np.int64))
     bits = (int(np.float64(t1).view(np.int64)) - low).bit_length()
     shift = bits + 2
     groups = len(live) * nf
-    midnight_key = (((grid.view(np.int64) - low) << 2) | _MIDNIGHT)
-    own = np.repeat(np.arange(nf, dtype=np.int64), grid.shape[0])
     if t0 > 0 and groups << shift < 1 << 62:
         parts = []
         for i, (_, f, s, e) in enumerate(live):
@@ -154,25 +158,23 @@ def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]
                 key |= code
                 key |= high
                 parts.append(key)
-            parts.append(np.tile(midnight_key, nf) | ((own + i * nf) << shift))
         key = np.concatenate(parts)
         key.sort()
+        group = key >> shift
         step = (key & 3).astype(np.int8)
         key >>= 2
         key &= (1 << bits) - 1
         key += low
-        return key.view(np.float64), step
-    times = np.concatenate([a for _, _, s, e in live for a in (e, np.tile(grid, nf), s)])
+        return key.view(np.float64), step, group
+    times = np.concatenate([a for _, _, s, e in live for a in (e, s)])
     group = np.concatenate([a + i * nf for i, (_, f, _, _) in enumerate(live)
-                            for a in (f.astype(np.int64), own, f.astype(np.int64))])
+                            for a in (f.astype(np.int64), f.astype(np.int64))])
     step = np.concatenate([np.full(a.shape[0], code, dtype=np.int8)
-                           for _, _, s, e in live
-                           for a, code in ((e, _END), (grid, _MIDNIGHT), (s, _START))
-                           for _ in range(nf if code == _MIDNIGHT else 1)])
+                           for _, _, s, e in live for a, code in ((e, _END), (s, _START))])
     order = np.argsort(times, kind="stable")
     small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
     order = order[np.argsort(group[order].astype(small), kind="stable")]
-    return times[order], step[order]
+    return times[order], step[order], group[order]
 
 
 def by_row(per_day: Sequence[np.ndarray], rows: Sequence[tuple[int, int, int]],
