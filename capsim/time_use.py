@@ -272,15 +272,19 @@ def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     # Only what was under way is summed by row: a pool with nothing under way has the empty
     # hours worked out with the days, none full and no load.
     nothing = np.zeros_like(days.ward_open)
-    names = ("ward_empty", "ward_full", "delivery_empty", "delivery_full", "over_full",
-             "block_h")
-    per_day = dict(zip(names, (
-        ward and ward["empty"] * (ward_beds > 0), ward and ward["full"],
-        delivery and delivery["empty"] * (delivery_beds > 0), delivery and delivery["full"],
-        o and o["full"] * (delivering > 0), b and b["load"]), strict=True))
-    swept = [name for name in names if per_day[name] is not None]
-    summed = dict(zip(swept, by_row([per_day[name] for name in swept], days.rows, days.copies,
-                                    days.n_rows) if swept else (), strict=True))
+    per_day: dict[str, np.ndarray] = {}
+    if ward is not None:
+        per_day["ward_empty"] = ward["empty"] * (ward_beds > 0)
+        per_day["ward_full"] = ward["full"]
+    if delivery is not None:
+        per_day["delivery_empty"] = delivery["empty"] * (delivery_beds > 0)
+        per_day["delivery_full"] = delivery["full"]
+    if o is not None:
+        per_day["over_full"] = o["full"] * (delivering > 0)
+    if b is not None:
+        per_day["block_h"] = b["load"]
+    summed = dict(zip(per_day, by_row(list(per_day.values()), days.rows, days.copies,
+                                      days.n_rows), strict=True)) if per_day else {}
     return {"beds_empty_share": share(summed.get("ward_empty", days.ward_idle),
                                       days.ward_open),
             "beds_full_share": share(summed.get("ward_full", nothing), days.ward_open),
