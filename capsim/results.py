@@ -403,12 +403,9 @@ def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     year = np.full(t.shape, -1, dtype=np.int64)
     for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
         year += t >= start
-    valid = year >= 0
     year *= nf + 1
     year += np.where(fac >= 0, fac, nf)
-    valid &= t >= cal.t0
-    valid &= t < cal.t1
-    return np.where(valid, year, -1)
+    return np.where((t >= cal.t0) & (t < cal.t1) & (year >= 0), year, -1)
 
 
 def _bits(*flags: np.ndarray) -> np.ndarray:
@@ -524,9 +521,8 @@ def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
     The same numbers as ``np.percentile(values[group == g], 95)`` (its default linear method,
     step by step), for all groups with one sort instead of a call per group. ``ranked``, when
     given, is ``_nonzero_order(values)``, shared between groupings, and ``count``, when given,
-    the number of values in each group. Each group's values in
-    order are its negative values, its zeros, then its positive values: only the values that
-    are not zero are sorted by group."""
+    the number of values in each group. Each group's values in order are its negative values,
+    its zeros, then its positive values: only the values that are not zero are sorted."""
     if ranked is None:
         ranked = _nonzero_order(values)
     ranked_group = group[ranked]
