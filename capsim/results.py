@@ -446,9 +446,12 @@ def _cells_counts(cal: _Calendar, fac: np.ndarray, t: np.ndarray, kind: np.ndarr
     nf, ny = cal.facilities, cal.years
     cells = np.empty(t.shape[0], dtype=np.int64)
     flat = np.zeros((kinds, ny * (nf + 1)), dtype=np.int64)
-    _place_and_count(np.ascontiguousarray(fac), np.ascontiguousarray(t, dtype=np.float64),
-                     np.ascontiguousarray(kind), cal.year_starts_h, cal.t0, cal.t1, nf, cells,
-                     flat)
+    # One type per argument, so that the loop is compiled once.
+    _place_and_count(np.ascontiguousarray(fac, dtype=np.int32),
+                     np.ascontiguousarray(t, dtype=np.float64),
+                     np.ascontiguousarray(kind, dtype=np.uint8),
+                     np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
+                     float(cal.t1), nf, cells, flat)
     return cells, _count_table(cal, flat.ravel(), kinds)
 
 
