@@ -120,7 +120,7 @@ def main() -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({
         "rounds": args.rounds, "replications": args.reps, "target_reduce_over_engine": TARGET,
-        "against": str(args.against) if args.against else None, "ms": table,
+        "against": args.against.resolve().name if args.against else None, "ms": table,
     }, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}")
     print(f"reduce/engine: {worst:.2f}")
