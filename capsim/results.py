@@ -375,7 +375,7 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
     return out
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)  # a province's table is large
 def _pair_times(travel_h: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The travel minutes of each (from, to) pair of a network's travel hours (the bytes of
     its float table, row after row), the distinct minutes in increasing order and the place
