@@ -18,6 +18,7 @@ month, and the months of a year add up to that year's results.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -58,41 +59,53 @@ def month_edges(scenario: Scenario) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """The reported months: their edges in hours since the simulation start (one more than
     the months: each month's start, then the end of the horizon) and (year, month) of each."""
     h = scenario.horizon
-    day0 = h.sim_start
+    edges, labels = _month_edges(h.sim_start, h.start, h.end)
+    return edges.copy(), list(labels)
+
+
+@lru_cache(maxsize=16)
+def _month_edges(day0: date, start: date, end: date
+                 ) -> tuple[np.ndarray, tuple[tuple[int, int], ...]]:
+    """`month_edges` of a horizon from ``start`` to ``end`` simulated from ``day0`` (the
+    edges read-only: shared by every replication)."""
     edges, labels = [], []
-    first = h.start
-    while first < h.end:
+    first = start
+    while first < end:
         edges.append((first - day0).days * 24.0)
         labels.append((first.year, first.month))
         first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    edges.append((h.end - day0).days * 24.0)
-    return np.asarray(edges), labels
+    edges.append((end - day0).days * 24.0)
+    out = np.asarray(edges)
+    out.setflags(write=False)
+    return out, tuple(labels)
 
 
 def monthly_counts(scenario: Scenario, net: Network, rec: RunRecord) -> np.ndarray:
     """The monthly counts of one replication: float array [measure of `COUNTED`,
     facility then the region, month of `month_edges`] (women)."""
-    edges, labels = month_edges(scenario)
+    h = scenario.horizon
+    edges, labels = _month_edges(h.sim_start, h.start, h.end)
     nf, nm = net.n, len(labels)
-    out = np.zeros((len(COUNTED), nf + 1, nm))
-
-    def add(measure: int, facility: np.ndarray, t_h: np.ndarray) -> None:
-        month = np.searchsorted(edges, t_h, side="right") - 1
-        ok = (facility >= 0) & (month >= 0) & (month < nm) & (t_h < edges[-1])
-        counts = np.bincount(facility[ok] * nm + month[ok], minlength=nf * nm)
-        out[measure, :nf] += counts.reshape(nf, nm)
-
+    # Every event (deliveries, then moves) as one number: measure, facility, month; events
+    # outside the reported months (or without a facility) in a last, dropped place.
     delivered = rec.facility >= 0
-    add(0, rec.facility[delivered].astype(np.int64), rec.delivered_h[delivered])
+    facility = np.concatenate([rec.facility[delivered], rec.move_src]).astype(np.int64)
+    t_h = np.concatenate([rec.delivered_h[delivered], rec.move_t_h])
     rank = np.asarray([LEVEL_RANK[level] for level in net.levels])
     inside = rec.move_dst >= 0
     src_rank = rank[rec.move_src]
     dst_rank = np.where(inside, rank[np.where(inside, rec.move_dst, 0)], 0)
-    for measure, chosen in ((1, inside & (dst_rank > src_rank)),
-                            (2, inside & (dst_rank < src_rank)),
-                            (3, inside & (dst_rank == src_rank)),
-                            (4, ~inside)):
-        add(measure, rec.move_src[chosen], rec.move_t_h[chosen])
+    # Moves: 1 up, 2 down, 3 at the same level, 4 out of the region.
+    moved = np.where(inside, np.where(dst_rank > src_rank, 1,
+                                      np.where(dst_rank < src_rank, 2, 3)), 4)
+    measure = np.concatenate([np.zeros(np.count_nonzero(delivered), dtype=np.int64), moved])
+    month = np.searchsorted(edges, t_h, side="right") - 1
+    ok = (facility >= 0) & (month >= 0) & (month < nm) & (t_h < edges[-1])
+    place = (measure * nf + facility) * nm + month
+    cells = len(COUNTED) * nf * nm
+    counts = np.bincount(np.where(ok, place, cells), minlength=cells + 1)[:-1]
+    out = np.zeros((len(COUNTED), nf + 1, nm))
+    out[:, :nf] = counts.reshape(len(COUNTED), nf, nm)
     out[:, nf] = out[:, :nf].sum(axis=1)
     return out
 

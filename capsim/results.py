@@ -16,13 +16,14 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from capsim.metrics import METRICS
 from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, RunRecord
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
 from capsim.scenario.models import Scenario
 from capsim.stats import summarise, t_half_width
-from capsim.time_use import time_metrics
+from capsim.time_use import Days, days_of, time_metrics
 
 REGION = "region"
 ALL_YEARS = "all"
@@ -81,9 +82,9 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     # Women are counted in the period of their first bed request; later events (deliveries,
     # labours) in the period they happen. Women before ``first_counted`` are warm-up.
     n0 = rec.first_counted
-    cells = _cells(cal, rec.first[n0:], rec.admit_h[n0:])
     fate = _bits(rec.turned_away[n0:], rec.out_of_region[n0:])
-    by_fate = _counts(cal, cells, fate, 4)  # [fate, row, column]: 1 turned away, 2 out of region
+    # [fate, row, column]: 1 turned away, 2 out of region
+    cells, by_fate = _cells_counts(cal, rec.first[n0:], rec.admit_h[n0:], fate, 4)
     arrivals = by_fate.sum(axis=0)
     turned = by_fate[1] + by_fate[3]
     outs = by_fate[2] + by_fate[3]
@@ -91,11 +92,11 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
 
     # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
-    cells = _cells(cal, rec.facility, rec.delivered_h)
     is_ecs = rec.mode == EMERGENCY_CS
     kind = _bits(rec.facility >= 0, (rec.mode == PLANNED_CS) | is_ecs, is_ecs,
                  rec.ddi_min <= net.ddi_target_min)
-    by_kind = _counts(cal, cells, kind, 16)  # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
+    # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
+    cells, by_kind = _cells_counts(cal, rec.facility, rec.delivered_h, kind, 16)
     del kind
     deliveries = by_kind[1::2].sum(axis=0)
     cs = by_kind[3::4].sum(axis=0)
@@ -105,16 +106,19 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     is_ecs &= cells >= 0
     ddi = rec.ddi_min[is_ecs]
     ddi_sum = _sums(cal, cells[is_ecs], np.where(np.isfinite(ddi), ddi, 0.0))
-    del cells, is_ecs, ddi
+    del is_ecs, ddi
+    travel = _travel(net, cal, rec, cells)
+    del cells
 
     # Labours, placed by the facility and time of labour care; waits in minutes.
     labouring = rec.labour_facility >= 0
-    cells = _cells(cal, rec.labour_facility, np.where(labouring, rec.labour_start_h, -1.0))
-    del labouring
     wait_min = rec.midwife_wait_h * 60.0  # NaN: no midwife before the horizon's end
     served = np.isfinite(wait_min)
     care = _bits(served, wait_min == 0, wait_min <= net.midwife_wait_target_min)
-    by_care = _counts(cal, cells, care, 8)  # bits: 1 served, 2 no wait, 4 within target
+    # bits: 1 served, 2 no wait, 4 within target
+    cells, by_care = _cells_counts(cal, rec.labour_facility,
+                                   np.where(labouring, rec.labour_start_h, -1.0), care, 8)
+    del labouring
     del care
     labours = by_care.sum(axis=0)
     waited = by_care[1::2].sum(axis=0)
@@ -128,16 +132,12 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     wait_p95 = _wait_p95(cal, served_cells, wait_min)
     del served_cells, wait_min
 
-    travel = _travel(net, cal, rec)
-
     census = daily_census(net, rec)
     occ = _occupancy(cal, census)
     timed = time_metrics(
         stays=(rec.stay_facility, rec.stay_start_h, rec.stay_end_h, _stay_pools(rec)),
         blocks=(rec.block_facility, rec.block_start_h, rec.block_end_h),
-        over=(rec.over_facility, rec.over_start_h, rec.over_end_h),
-        ward_beds=cal.beds, delivery_beds=cal.delivery_beds, delivering=cal.delivering,
-        t0=cal.t0, rows=cal.day_rows, copies=cal.copies, n_rows=ny + 1)
+        over=(rec.over_facility, rec.over_start_h, rec.over_end_h), days=cal.days)
 
     flows_df = _flows_frame(net, rec.flows, replication)
     # Emergency transfers by (year, facility they leave), with the all-years row and region column.
@@ -216,6 +216,7 @@ class _Calendar:
     # only year of a one-year horizon and the whole period) is a copy of it (row, copied row).
     day_rows: tuple[tuple[int, np.ndarray], ...]
     day_spans: np.ndarray           # [row worked out, 2]: its first day and the day after
+    row_spans: tuple[tuple[int, int, int], ...]  # (row worked out, first day, day after)
     copies: tuple[tuple[int, int], ...]
     row_valid: np.ndarray           # [column, row worked out]: days with beds
     # The rows of similar lengths: their numbers, the days of each row padded by the index
@@ -229,6 +230,7 @@ class _Calendar:
     labels: tuple[tuple[str, ...], tuple[str, ...]]  # year rows, facility columns
     delivery_beds: np.ndarray       # [facility, day]: delivery beds on days it delivers
     delivering: np.ndarray          # [facility, day]: 1 on days it delivers
+    days: Days                      # what the time-based metrics share
 
 
 def _calendar(net: Network) -> _Calendar:
@@ -311,49 +313,92 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values(),
                 delivery_beds, delivering):
         arr.setflags(write=False)
+    row_spans = tuple((row, *span) for (row, _), span in zip(rows, spans, strict=True))
     return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
+                     row_spans,
                      tuple(copies), row_valid,
                      tuple(batches), beds, region_beds,
                      row_beds, row_region_beds, staff,
                      ((*map(str, years), ALL_YEARS), (*ids, REGION)),
-                     delivery_beds, delivering)
+                     delivery_beds, delivering,
+                     days_of(beds, delivery_beds, delivering, t0, row_spans, copies, ny + 1))
 
 
-def _travel(net: Network, cal: _Calendar, rec: RunRecord) -> dict[str, np.ndarray]:
+def _travel(net: Network, cal: _Calendar, rec: RunRecord,
+            delivery_cells: np.ndarray) -> dict[str, np.ndarray]:
     """Travel from each woman's booking facility to the facility where she delivered, by the
     year of her delivery and her booking facility (the region column: every delivery): mean
     and 95th percentile (minutes), and the shares over each of `TRAVEL_THRESHOLDS_MIN`,
     [row, column] as `_counts`. Travel times are the scenario's transfer minutes
     (`capsim.scenario.referral.travel_hours`), 0 for a delivery where she booked.
     Women who delivered out of the region are not counted (where they delivered is not
-    modelled); all NaN when the record keeps no booking facilities."""
+    modelled); all NaN when the record keeps no booking facilities. ``delivery_cells``: the
+    cell of each woman's delivery (`_cells` of her facility and time of delivery)."""
     nf, ny = cal.facilities, cal.years
     names = ("travel_mean_min", "travel_p95_min",
              *(f"travel_over_{m:g}_share" for m in TRAVEL_THRESHOLDS_MIN))
     if rec.booked is None:
         return {name: np.full((ny + 1, nf + 1), np.nan) for name in names}
     booked = np.asarray(rec.booked, dtype=np.int64)
-    delivered = (rec.facility >= 0) & (booked >= 0)
-    cells = _cells(cal, np.where(delivered, booked, -1),
-                   np.where(delivered, rec.delivered_h, -1.0))
-    keep = cells >= 0
-    cells = cells[keep]
-    minutes = net.travel_h[booked[keep], rec.facility[keep]] * 60.0
-    over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
-                   1 << len(TRAVEL_THRESHOLDS_MIN))
-    women = over.sum(axis=0)
+    # Her delivery's cell, moved from the column of where she delivered to that of where she
+    # booked: the same year.
+    keep = (rec.facility >= 0) & (booked >= 0) & (delivery_cells >= 0)
+    booked, where = booked[keep], rec.facility[keep].astype(np.int64)
+    cells = delivery_cells[keep] - where + booked
+    # Travel times are those of a few (booked, delivered) pairs: women are counted by the
+    # pair's time among the times in order, and the percentiles read from the counts.
+    pair = booked
+    pair *= net.travel_h.shape[1]
+    pair += where
+    del booked, where
+    table = np.ascontiguousarray(net.travel_h, dtype=np.float64)
+    pair_minutes, times, rank_of_pair = _pair_times(table.tobytes())
+    if times.shape[0] * ny * (nf + 1) > max(PAIR_COUNTS_PER_DELIVERY * cells.shape[0],
+                                            PAIR_COUNTS_ANYWAY):
+        minutes = pair_minutes.take(pair)
+        over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
+                       1 << len(TRAVEL_THRESHOLDS_MIN))
+        women = over.sum(axis=0)
+        p95 = _wait_p95(cal, cells, minutes)
+        shares = [over[[k for k in range(over.shape[0]) if k >> bit & 1]].sum(axis=0)
+                  for bit in range(len(TRAVEL_THRESHOLDS_MIN))]
+    else:
+        by_time = _counts(cal, cells, np.ravel(rank_of_pair).take(pair), times.shape[0])
+        women = by_time.sum(axis=0)
+        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1).T, times).reshape(women.shape)
+        shares = [by_time[times > m].sum(axis=0) for m in TRAVEL_THRESHOLDS_MIN]
+        minutes = pair_minutes.take(pair)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = {names[0]: _sums(cal, cells, minutes) / women,
-               names[1]: _wait_p95(cal, cells, minutes)}
-        for bit, name in enumerate(names[2:]):
-            out[name] = over[[k for k in range(over.shape[0]) if k >> bit & 1]].sum(axis=0) / women
+        out = {names[0]: _sums(cal, cells, minutes) / women, names[1]: p95}
+        for name, count in zip(names[2:], shares, strict=True):
+            out[name] = count / women
     return out
+
+
+@lru_cache(maxsize=4)  # a province's table is large
+def _pair_times(travel_h: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The travel minutes of each (from, to) pair of a network's travel hours (the bytes of
+    its float table, row after row), the distinct minutes in increasing order and the place
+    of each pair's minutes among them (read-only: shared by the replications)."""
+    pair_minutes = np.frombuffer(travel_h, dtype=np.float64) * 60.0
+    times, rank_of_pair = np.unique(pair_minutes, return_inverse=True)
+    for arr in (pair_minutes, times, rank_of_pair):
+        arr.setflags(write=False)
+    return pair_minutes, times, rank_of_pair
+
+
+#: Travel percentiles come from counts of deliveries by (year, booking facility, travel time)
+#: while that table has at most so many counts per delivery (or at most so many counts in
+#: all); beyond, from a sort of the deliveries' times (a province's many pairs of facilities).
+PAIR_COUNTS_PER_DELIVERY = 4
+PAIR_COUNTS_ANYWAY = 1 << 16
 
 
 def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The cell of each event at time ``t`` (hours) in facility ``fac``: year index x
     (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
-    -1 for an event outside the reported years."""
+    -1 for an event outside the reported years. (`_cells_counts` works them out with the
+    counts, in one pass; this is their definition.)"""
     nf = cal.facilities
     year = np.full(t.shape, -1, dtype=np.int64)
     for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
@@ -380,11 +425,54 @@ def _counts(cal: _Calendar, cells: np.ndarray, kind: np.ndarray, kinds: int) -> 
     ok = cells >= 0
     flat = np.bincount(kind[ok].astype(np.int64) * (ny * (nf + 1)) + cells[ok],
                        minlength=kinds * ny * (nf + 1))
+    return _count_table(cal, flat, kinds)
+
+
+def _count_table(cal: _Calendar, flat: np.ndarray, kinds: int) -> np.ndarray:
+    """The counts ``flat`` of events by kind and cell (kind x cells + cell) as `_counts`
+    gives them: [kind, row, column], with the region column and the all-years row."""
+    nf, ny = cal.facilities, cal.years
     out = np.zeros((kinds, ny + 1, nf + 1), dtype=np.int64)
     out[:, :ny] = flat.reshape(kinds, ny, nf + 1)
     out[:, :ny, nf] = out[:, :ny].sum(axis=2)
     out[:, ny] = out[:, :ny].sum(axis=1)
     return out.astype(float)  # counts are exact in floats, whatever the order of the sums
+
+
+def _cells_counts(cal: _Calendar, fac: np.ndarray, t: np.ndarray, kind: np.ndarray,
+                  kinds: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_cells` of events at times ``t`` (hours) in facilities ``fac`` and their `_counts` by
+    ``kind``, in one pass over the events."""
+    nf, ny = cal.facilities, cal.years
+    cells = np.empty(t.shape[0], dtype=np.int64)
+    flat = np.zeros((kinds, ny * (nf + 1)), dtype=np.int64)
+    # One type per argument, so that the loop is compiled once.
+    _place_and_count(np.ascontiguousarray(fac, dtype=np.int32),
+                     np.ascontiguousarray(t, dtype=np.float64),
+                     np.ascontiguousarray(kind, dtype=np.uint8),
+                     np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
+                     float(cal.t1), nf, cells, flat)
+    return cells, _count_table(cal, flat.ravel(), kinds)
+
+
+@njit(cache=True)
+def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: np.ndarray,
+                     t0: float, t1: float, nf: int, cells: np.ndarray,
+                     counts: np.ndarray) -> None:
+    """Into ``cells``, the `_cells` of each event (``fac``, ``t``); into ``counts`` [kind,
+    cell], one more for each event inside the reported years."""
+    for i in range(t.shape[0]):
+        time = t[i]
+        year = -1
+        for start in starts:  # the number of years begun by t
+            if time >= start:
+                year += 1
+        if year < 0 or not (time >= t0 and time < t1):
+            cells[i] = -1
+            continue
+        cell = year * (nf + 1) + (fac[i] if fac[i] >= 0 else nf)
+        cells[i] = cell
+        counts[kind[i], cell] += 1
 
 
 def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -404,48 +492,114 @@ def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.nda
     out = np.full((ny + 1, nf + 1), np.nan)
     if not cells.shape[0]:
         return out
-    order = np.argsort(wait_min, kind="stable")
+    ranked = _nonzero_order(wait_min)
     per, fac = np.divmod(cells, nf + 1)
-    out[ny, :nf] = _p95_by_group(fac, wait_min, nf, order)
-    out[ny, nf] = _p95_sorted(wait_min[order][None, :], np.asarray([cells.shape[0]]))[0]
+    # Waits by year and facility (every wait is at a facility), counted once for every grouping.
+    count = np.bincount(cells, minlength=ny * (nf + 1)).reshape(ny, nf + 1)[:, :nf]
+    out[ny, :nf] = _p95_by_group(fac, wait_min, nf, ranked, count.sum(axis=0))
+    out[ny, nf] = _p95_by_group(np.zeros_like(fac), wait_min, 1, ranked,
+                                np.asarray([cells.shape[0]]))[0]
     if ny == 1:  # the year holds the same waits as the whole period
         out[0] = out[1]
         return out
-    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, order).reshape(ny, nf)
-    out[:ny, nf] = _p95_by_group(per, wait_min, ny, order)
+    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, ranked,
+                                  count.ravel()).reshape(ny, nf)
+    out[:ny, nf] = _p95_by_group(per, wait_min, ny, ranked, count.sum(axis=1))
     return out
+
+
+def _nonzero_order(values: np.ndarray) -> np.ndarray:
+    """The places of the values that are not zero, from the smallest value to the largest
+    (equal values in any order: a percentile reads values, not places). Most women wait for
+    no one and deliver where they booked: the zeros, most of the values, need no sort."""
+    nonzero = np.flatnonzero(values)
+    return nonzero[np.argsort(values[nonzero])]
 
 
 def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
-                  order: np.ndarray | None = None) -> np.ndarray:
+                  ranked: np.ndarray | None = None,
+                  count: np.ndarray | None = None) -> np.ndarray:
     """95th percentile of ``values`` within each group ``0 .. groups - 1`` (NaN when empty).
 
     The same numbers as ``np.percentile(values[group == g], 95)`` (its default linear method,
-    step by step), for all groups with one sort instead of a call per group. ``order``, when
-    given, is ``np.argsort(values, kind="stable")``, shared between groupings."""
-    if order is None:
-        order = np.argsort(values, kind="stable")
-    small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
-    order = order[np.argsort(group[order].astype(small), kind="stable")]
-    v = values[order]
-    count = np.bincount(group, minlength=groups)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    step by step), for all groups with one sort instead of a call per group. ``ranked``, when
+    given, is ``_nonzero_order(values)``, shared between groupings, and ``count``, when given,
+    the number of values in each group. Each group's values in order are its negative values,
+    its zeros, then its positive values: only the values that are not zero are sorted."""
+    if ranked is None:
+        ranked = _nonzero_order(values)
+    ranked_group = group[ranked]
+    if groups == 1:
+        by_group = ranked
+    else:
+        small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small groups
+        by_group = ranked[np.argsort(ranked_group.astype(small), kind="stable")]
+    # Each group's values that are not zero, in order, and a zero after them all.
+    v = np.empty(by_group.shape[0] + 1)
+    np.take(values, by_group, out=v[:-1])
+    v[-1] = 0.0
+    if count is None:
+        count = np.bincount(group, minlength=groups)
+    nonzero = np.bincount(ranked_group, minlength=groups)
+    smallest = values[ranked[:1]]
+    negatives = (int(np.searchsorted(values[ranked], 0.0))
+                 if smallest.shape[0] and smallest[0] < 0 else 0)
+    negative = np.bincount(ranked_group[:negatives], minlength=groups)
+    start = np.concatenate([[0], np.cumsum(nonzero)[:-1]])
     out = np.full(groups, np.nan)
     has = count > 0
-    out[has] = _lerp95(v, start[has], count[has])
+    start, count, nonzero, negative = start[has], count[has], nonzero[has], negative[has]
+    zeros = count - nonzero
+
+    def at(rank: np.ndarray) -> np.ndarray:
+        """The value of each group's ``rank``-th smallest value (from 0)."""
+        place = start + np.where(rank < negative, rank, rank - zeros)
+        is_zero = (rank >= negative) & (rank < negative + zeros)
+        return v[np.where(is_zero, v.shape[0] - 1, place)]
+
+    below, gamma = _rank95(count)
+    out[has] = _lerp(at(below), at(np.minimum(below + 1, count - 1)), gamma)
     return out
+
+
+def _p95_of_counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """95th percentile of each group whose values are given by ``counts`` [group, value]
+    of each of the increasing ``values`` (NaN where the group has none): the numbers of
+    `_p95_by_group` of the values one by one."""
+    total = counts.sum(axis=1)
+    out = np.full(total.shape[0], np.nan)
+    has = total > 0
+    running = np.cumsum(counts[has], axis=1)
+    total = total[has].astype(np.int64)
+    below, gamma = _rank95(total)
+    # The rank-th smallest value (from 0) is the first whose running count passes rank.
+    lower = (running > below[:, None]).argmax(axis=1)
+    upper = (running > np.minimum(below + 1, total - 1)[:, None]).argmax(axis=1)
+    out[has] = _lerp(values[lower], values[upper], gamma)
+    return out
+
+
+def _rank95(count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs of ``count`` (>= 1) sorted values, the place (from 0) of the value at or below
+    the 95th percentile and the fraction of the way to the next, as numpy's default linear
+    method works them out."""
+    virtual = (count - 1) * 0.95
+    below = np.floor(virtual).astype(np.int64)
+    return below, virtual - below
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    """The values ``gamma`` of the way from ``a`` to ``b``, worked out as numpy's percentile
+    works them out, to the last bit."""
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
 
 
 def _lerp95(v: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
     """The 95th percentiles of the sorted runs ``v[start : start + count]`` (count >= 1), as
     numpy's default linear method works them out, to the last bit."""
-    virtual = (count - 1) * 0.95
-    below = np.floor(virtual).astype(np.int64)
-    gamma = virtual - below
-    a = v[start + below]
-    b = v[start + np.minimum(below + 1, count - 1)]
-    diff = b - a
-    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    below, gamma = _rank95(count)
+    return _lerp(v[start + below], v[start + np.minimum(below + 1, count - 1)], gamma)
 
 
 def _p95_sorted(rows: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -465,10 +619,7 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     occupied bed-hours up to time x are sum(min(x, end) - start) over stays started before x.
     """
     nf = net.n
-    t0, t1 = net.t_stats_h, net.t_end_h
-    days = int(round((t1 - t0) / 24.0))
-    grid = t0 + 24.0 * np.arange(days + 1)
-    span = t1 + 1.0
+    x, off, span = _census_grid(nf, net.t_stats_h, net.t_end_h)
     # Ward beds only (or a facility's one pool): the beds that beds per 1,000 deliveries and
     # occupancy count. Every stay is one when no facility has delivery beds.
     pools = _stay_pools(rec)
@@ -481,15 +632,29 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     starts.sort()
     ends += rec.stay_end_h[ward]
     ends.sort()
+    occupied = np.empty(x.shape[0])
+    _bed_hours_started(starts, x, off, nf, span, occupied)
+    del starts
+    ended = np.empty(x.shape[0])
+    _bed_hours_started(ends, x, off, nf, span, ended)
+    occupied -= ended
+    return np.diff(occupied.reshape(nf, -1), axis=1) / 24.0
+
+
+@lru_cache(maxsize=8)
+def _census_grid(nf: int, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """The reported days' bounds of every facility as `daily_census` reads them: each bound
+    as facility x span + hours and the facility's offset, facility after facility, and the
+    span (hours)."""
+    days = int(round((t1 - t0) / 24.0))
+    grid = t0 + 24.0 * np.arange(days + 1)
+    span = t1 + 1.0
     x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
     # Subtract the facility offset so that the large numbers cancel before multiplying.
     off = np.repeat(np.arange(nf) * span, days + 1)
-    fi = np.repeat(np.arange(nf), days + 1)
-    occupied = _bed_hours_started(starts, x, off, fi, nf, span)
-    del starts
-    occupied -= _bed_hours_started(ends, x, off, fi, nf, span)
-    occupied = occupied.reshape(nf, days + 1)
-    return np.diff(occupied, axis=1) / 24.0
+    for arr in (x, off):
+        arr.setflags(write=False)
+    return x, off, span
 
 
 def _stay_pools(rec: RunRecord) -> np.ndarray:
@@ -500,33 +665,32 @@ def _stay_pools(rec: RunRecord) -> np.ndarray:
     return np.zeros(rec.stay_facility.shape[0], dtype=np.int8)
 
 
-def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, fi: np.ndarray,
-                       nf: int, span: float) -> np.ndarray:
+@njit(cache=True)
+def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, nf: int,
+                       span: float, out: np.ndarray) -> None:
     """sum(x - t) over the sorted ``times`` t (facility offsets included) before each grid
-    point ``x`` of the same facility (``fi``, offset ``off``): hours (bed-hours)."""
-    cum = np.empty(times.shape[0] + 1)
+    point ``x`` of the same facility (offset ``off``; ``nf`` facilities of ``span`` hours,
+    one after the other), into ``out``: hours (bed-hours).
+
+    Worked out as n x (x - offset) - (the sum of the n times - n x offset), the times summed
+    one after the other from the first of all facilities (offsets cancel before multiplying),
+    as ``np.cumsum`` sums them."""
+    n_times = times.shape[0]
+    cum = np.empty(n_times + 1)
     cum[0] = 0.0
-    np.cumsum(times, out=cum[1:])
-    k = _count_below(times, x)
-    base = np.searchsorted(times, np.arange(nf) * span, side="left")[fi]
-    n = k - base
-    return n * (x - off) - (cum[k] - cum[base] - n * off)
-
-
-#: Up to this many stays and grid points, the stays before each grid point are counted by
-#: merging the two sorted arrays (linear time); beyond, by a binary search per point, which
-#: needs no copy of a province's stays.
-MERGE_LIMIT = 1 << 20
-
-
-def _count_below(times: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """For each of the increasing ``x``, how many of the sorted ``times`` are below it:
-    ``np.searchsorted(times, x, side="left")``."""
-    if times.shape[0] + x.shape[0] > MERGE_LIMIT:
-        return np.searchsorted(times, x, side="left")
-    # A stable sort of both keeps each grid point before the times equal to it.
-    order = np.argsort(np.concatenate([x, times]), kind="stable")
-    return np.flatnonzero(order < x.shape[0]) - np.arange(x.shape[0])
+    for i in range(n_times):
+        cum[i + 1] = cum[i] + times[i]
+    points = x.shape[0] // nf
+    below = 0  # the times below the current grid point (grid points increase)
+    for f in range(nf):
+        while below < n_times and times[below] < f * span:
+            below += 1
+        base = below  # the times of earlier facilities
+        for j in range(f * points, (f + 1) * points):
+            while below < n_times and times[below] < x[j]:
+                below += 1
+            n = below - base
+            out[j] = n * (x[j] - off[j]) - (cum[below] - cum[base] - n * off[j])
 
 
 def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
@@ -637,7 +801,7 @@ def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
         "to": places.take(np.where(dst != OUT_OF_REGION, dst, outside)),
         "reason": reasons.take(why),
         "count": np.asarray([count for _, count in items], dtype=np.int64),
-    })
+    }, copy=False)  # every column a new array of its own
 
 
 @lru_cache(maxsize=16)

@@ -15,10 +15,19 @@ time together (facility-hours) and whose hours are summed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 HOURS_PER_DAY = 24.0
+
+
+#: The measures of a pool of intervals `time_at_counts` can give (hours per facility and day).
+MEASURES = ("empty", "full", "load")
+#: Steps of the swept points, in the order of points at equal times: an interval ending at a
+#: midnight is over before the next day, one starting then is under way after it.
+_END, _MIDNIGHT, _START = 0, 1, 2
 
 
 def time_at_counts(fac: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -28,60 +37,169 @@ def time_at_counts(fac: np.ndarray, start: np.ndarray, end: np.ndarray,
     day, the hours with none under way (``empty``), with at least the capacity under way
     (``full``; only on days with a capacity), and the interval-hours (``load``, the integral
     of the count), each [facility, day] in hours."""
-    nf, days = capacity.shape
-    t1 = t0 + HOURS_PER_DAY * days
-    s = np.clip(np.asarray(start, dtype=float), t0, t1)
-    e = np.clip(np.asarray(end, dtype=float), t0, t1)
-    keep = e > s
-    f = np.asarray(fac, dtype=np.int64)[keep]
-    s, e = s[keep], e[keep]
+    swept = sweep_pools([(fac, start, end, capacity, MEASURES)], t0)[0]
+    return idle(capacity.shape, t0) if swept is None else swept
+
+
+def idle(shape: tuple[int, int], t0: float) -> dict[str, np.ndarray]:
+    """`time_at_counts` of no intervals on ``shape`` (facilities, days) from ``t0``: every
+    day's hours empty (as a sweep adds them), none full, no load (hours)."""
+    nf, days = shape
     grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
-    if not s.shape[0] and days:
-        # Nothing under way: every day's hours are empty (as the pass below adds them).
-        zeros = np.zeros((nf, days))
-        return {"empty": np.tile(np.diff(grid), (nf, 1)), "full": zeros, "load": zeros.copy()}
-    # Ends, then the grid, then starts: a stable sort by time keeps that order among equal
-    # times (an interval ending at a midnight is over before the next day, one starting then
-    # is under way after it), and a stable sort by facility (a radix sort of small integers)
-    # keeps the time order: the order of sorting by (facility, time, step) in one sort of
-    # the three keys, at about half its cost.
-    times = np.concatenate([e, grid if nf == 1 else np.tile(grid, nf), s])
-    where = np.concatenate([f, np.repeat(np.arange(nf), days + 1), f])
-    step = np.concatenate([-np.ones(e.shape[0]), np.zeros(nf * (days + 1)),
-                           np.ones(s.shape[0])])
-    order = np.argsort(times, kind="stable")
-    small = np.int16 if nf < 2**15 else np.int64
-    order = order[np.argsort(where[order].astype(small), kind="stable")]
-    times, where, step = times[order], where[order], step[order]
-    # Every facility's count returns to zero by the grid's last point, so one running sum
-    # over the facilities one after the other is each facility's count.
-    count = np.cumsum(step)
-    length = np.zeros(times.shape[0])
-    same = where[1:] == where[:-1]
-    length[:-1] = np.where(same, times[1:] - times[:-1], 0.0)
-    day = np.clip(((times - t0) // HOURS_PER_DAY).astype(np.int64), 0, days - 1)
-    cap = capacity[where, day]
-    cell = where * days + day
-    out = {}
-    for name, weight in (("empty", length * (count <= 0)),
-                         ("full", length * ((count >= cap) & (cap > 0))),
-                         ("load", length * count)):
-        out[name] = np.bincount(cell, weights=weight, minlength=nf * days).reshape(nf, days)
+    return {"empty": np.tile(np.diff(grid), (nf, 1)), "full": np.zeros(shape),
+            "load": np.zeros(shape)}
+
+
+def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                      Sequence[str]]],
+                t0: float) -> list[dict[str, np.ndarray] | None]:
+    """`time_at_counts` of several pools of intervals at once, each (facility, start, end,
+    capacity [facility, day], the `MEASURES` wanted), all with the same facilities and days:
+    for each pool, its wanted measures [facility, day] (hours), or None when nothing of the
+    pool is under way in the reported days (`idle`).
+
+    Every pool's points are sorted in one sort by (pool, facility, time, step), then swept
+    once with the midnights: each stretch between two of them lies in one day and adds its
+    hours to its day in time order, as a sweep of each pool alone adds them."""
+    nf, days = pools[0][3].shape
+    t1 = t0 + HOURS_PER_DAY * days
+    grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
+    out: list[dict[str, np.ndarray] | None] = [None for _ in pools]
+    live = []
+    for k, (fac, start, end, _, _) in enumerate(pools):
+        if not np.shape(start)[0]:
+            continue
+        s = np.clip(np.asarray(start, dtype=float), t0, t1)
+        e = np.clip(np.asarray(end, dtype=float), t0, t1)
+        f = np.asarray(fac)
+        if not (e >= s).all():
+            # An interval ending before it starts is none; one of no length (clipped to the
+            # same time) changes no count between points and may stay.
+            keep = e > s
+            f, s, e = f[keep], s[keep], e[keep]
+        if (e > s).any():
+            live.append((k, f, s, e))
+    if not live:
+        return out
+    times, step, group = _sorted_points(live, nf, t0, t1)
+    cap = np.concatenate([pools[k][3] for k, *_ in live]).astype(np.float64, copy=False)
+    by_cell = {name: np.zeros(cap.shape) for name in MEASURES}
+    _add_stretches(times, step, group, grid, cap, by_cell["empty"], by_cell["full"],
+                   by_cell["load"])
+    for i, (k, *_) in enumerate(live):
+        out[k] = {name: by_cell[name][i * nf:(i + 1) * nf] for name in pools[k][4]}
     return out
 
 
-def by_row(per_day: np.ndarray, rows: Sequence[tuple[int, np.ndarray]],
+@njit(cache=True)
+def _add_stretches(times: np.ndarray, step: np.ndarray, group: np.ndarray, grid: np.ndarray,
+                   cap: np.ndarray, empty: np.ndarray, full: np.ndarray,
+                   load: np.ndarray) -> None:
+    """Add the hours of each stretch between the sorted points (``times``, hours, ``step``
+    and ``group``) and the midnights ``grid`` of every group to its [group, day]: ``empty``
+    when none is under way, ``full`` when at least the day's capacity ``cap`` is (and it has
+    one), ``load`` the count times the hours.
+
+    Each group's points and midnights are passed in time order (at equal times, ends, then
+    the midnight, then starts); each stretch is the time from one to the next, and each day
+    adds its stretches in that order, each as length x weight (a weight 0 or 1 for a
+    share), as ``np.bincount`` of the stretches of the points and midnights sorted together
+    adds them."""
+    groups, days = cap.shape
+    n = times.shape[0]
+    i = 0
+    for g in range(groups):
+        day = 0
+        count = 0
+        before = grid[0]
+        while True:
+            # The next of the group's midnights and points (a start at a midnight comes after
+            # it, an end before it).
+            point = i < n and group[i] == g
+            midnight = day < days and (not point or grid[day + 1] < times[i] or (
+                grid[day + 1] == times[i] and step[i] == _START))
+            if not (point or midnight):
+                break
+            t = grid[day + 1] if midnight else times[i]
+            length = t - before
+            d = min(day, days - 1)
+            empty[g, d] += length * (1.0 if count <= 0 else 0.0)
+            full[g, d] += length * (1.0 if count >= cap[g, d] and cap[g, d] > 0 else 0.0)
+            load[g, d] += length * count
+            before = t
+            if midnight:
+                day += 1
+            else:
+                count += int(step[i]) - _MIDNIGHT  # a plain integer: no bound on the count
+                i += 1
+
+
+def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+                   nf: int, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The points of the pools ``live`` (pool, facility, start, end; ends, then starts; all
+    in [t0, t1] hours), sorted by (group, time, step), the group pool x facilities + facility:
+    their times (hours), steps and groups.
+
+    When it fits, each point is one 64-bit number, its group, the bits of its time above those
+    of ``t0`` (a positive float's bits grow with it) and its step, high to low: one sort of
+    numbers, whose ties are equal points. Otherwise a stable sort by time of the points laid
+    out ends, then starts, then a stable radix sort by group."""
+    low = int(np.float64(t0).view(np.int64))
+    bits = (int(np.float64(t1).view(np.int64)) - low).bit_length()
+    shift = bits + 2
+    groups = len(live) * nf
+    if t0 > 0 and groups << shift < 1 << 62:
+        parts = []
+        for i, (_, f, s, e) in enumerate(live):
+            high = (f.astype(np.int64) + i * nf) << shift
+            for times, code in ((e, _END), (s, _START)):
+                key = times.view(np.int64) - low
+                key <<= 2
+                key |= code
+                key |= high
+                parts.append(key)
+        key = np.concatenate(parts)
+        key.sort()
+        group = key >> shift
+        step = (key & 3).astype(np.int8)
+        key >>= 2
+        key &= (1 << bits) - 1
+        key += low
+        return key.view(np.float64), step, group
+    times = np.concatenate([a for _, _, s, e in live for a in (e, s)])
+    group = np.concatenate([a + i * nf for i, (_, f, _, _) in enumerate(live)
+                            for a in (f.astype(np.int64), f.astype(np.int64))])
+    step = np.concatenate([np.full(a.shape[0], code, dtype=np.int8)
+                           for _, _, s, e in live for a, code in ((e, _END), (s, _START))])
+    order = np.argsort(times, kind="stable")
+    small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
+    order = order[np.argsort(group[order].astype(small), kind="stable")]
+    return times[order], step[order], group[order]
+
+
+def by_row(per_day: Sequence[np.ndarray], rows: Sequence[tuple[int, int, int]],
            copies: Sequence[tuple[int, int]], n_rows: int) -> np.ndarray:
-    """Sums over the days of each row of ``per_day`` [facility, day], then the region's
-    (facilities summed): [row, facility + 1]. ``rows`` are (row, day mask) as the results'
-    calendar works them out, ``copies`` (row, row it copies)."""
-    nf = per_day.shape[0]
-    out = np.zeros((n_rows, nf + 1))
-    for row, sel in rows:
-        out[row, :nf] = per_day[:, sel].sum(axis=1)
-        out[row, nf] = out[row, :nf].sum()
+    """Sums over the days of each row of each of ``per_day`` (arrays [facility, day]), then
+    the region's (facilities summed): [array, row, facility + 1]. ``rows`` are (row, first
+    day, day after its last) as the results' calendar works them out, ``copies`` (row, row it
+    copies).
+
+    Each facility's days add one after the other, as the sum of a facility's days picked out
+    of a many-facility table adds them (numpy sums a lone facility's days pairwise), so that
+    every array gives the bits of its sum alone."""
+    k = len(per_day)
+    nf = per_day[0].shape[0]
+    # Day after day, every array's facilities side by side: a row's days are one block.
+    by_day = np.stack([a.T for a in per_day], axis=1).reshape(-1, k * nf)
+    out = np.zeros((k, n_rows, nf + 1))
+    for row, first, stop in rows:
+        block = by_day[first:stop]
+        sums = (block.sum(axis=0) if nf > 1 else
+                np.ascontiguousarray(block.T).sum(axis=1)).reshape(k, nf)
+        out[:, row, :nf] = sums
+        out[:, row, nf] = sums.sum(axis=1)
     for row, same in copies:
-        out[row] = out[same]
+        out[:, row] = out[:, same]
     return out
 
 
@@ -91,34 +209,90 @@ def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
         return np.where(whole > 0, part / whole, np.nan)
 
 
+@dataclass(frozen=True)
+class Days:
+    """What the time-based metrics of every replication of one network share: the reported
+    days from ``t0`` (hours), the beds of each pool on the days their facility delivers and
+    those days (``ward_beds``, ``delivery_beds``, ``delivering``, [facility, day]), the rows
+    (row, first day, day after its last) and copied rows (row, row it copies) of the results,
+    and the sums by row ([row, column], hours) that depend on them alone: the hours each pool
+    is open, the hours of delivering, and the empty hours of a pool with nothing under way."""
+
+    t0: float
+    ward_beds: np.ndarray
+    delivery_beds: np.ndarray
+    delivering: np.ndarray
+    rows: tuple[tuple[int, int, int], ...]
+    copies: tuple[tuple[int, int], ...]
+    n_rows: int
+    ward_open: np.ndarray
+    delivery_open: np.ndarray
+    delivering_h: np.ndarray
+    ward_idle: np.ndarray
+    delivery_idle: np.ndarray
+
+
+def days_of(ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.ndarray,
+            t0: float, rows: Sequence[tuple[int, int, int]],
+            copies: Sequence[tuple[int, int]], n_rows: int) -> Days:
+    """The `Days` of a network (see `time_metrics` for the arguments)."""
+    empty = idle(ward_beds.shape, t0)["empty"]
+    sums = by_row([HOURS_PER_DAY * (ward_beds > 0), HOURS_PER_DAY * (delivery_beds > 0),
+                   HOURS_PER_DAY * (delivering > 0), empty * (ward_beds > 0),
+                   empty * (delivery_beds > 0)], rows, copies, n_rows)
+    for table in sums:
+        table.setflags(write=False)
+    return Days(t0, ward_beds, delivery_beds, delivering, tuple(rows), tuple(copies), n_rows,
+                *sums)
+
+
 def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
                  blocks: tuple[np.ndarray, np.ndarray, np.ndarray],
                  over: tuple[np.ndarray, np.ndarray, np.ndarray],
-                 ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.ndarray,
-                 t0: float, rows: Sequence[tuple[int, np.ndarray]],
-                 copies: Sequence[tuple[int, int]], n_rows: int) -> dict[str, np.ndarray]:
+                 days: Days) -> dict[str, np.ndarray]:
     """The time-based metrics, [row, column] (see the module's description).
 
     ``stays``: (facility, start, end, pool) of every bed stay, pool 0 a ward bed (or a bed of
     a facility's one pool) and 1 a delivery bed; ``blocks`` and ``over``: (facility, start,
     end) of the waits in a delivery bed for a ward bed and of the spans over the labour
-    places; ``ward_beds``, ``delivery_beds`` [facility, day] the beds of each pool on the days
-    their facility delivers; ``delivering`` [facility, day] 1 on the days it delivers.
-    Returns shares (0 to 1) and hours."""
+    places; ``days``: the network's `Days` (`days_of`): ``ward_beds``, ``delivery_beds``
+    [facility, day] the beds of each pool on the days their facility delivers; ``delivering``
+    [facility, day] 1 on the days it delivers. Returns shares (0 to 1) and hours."""
     fac, start, end, pool = stays
-    out: dict[str, np.ndarray] = {}
-    for prefix, kind, capacity in (("beds", 0, ward_beds), ("delivery_beds", 1, delivery_beds)):
-        sel = pool == kind
-        t = time_at_counts(fac[sel], start[sel], end[sel], capacity, t0)
-        open_h = HOURS_PER_DAY * (capacity > 0)
-        whole = by_row(open_h, rows, copies, n_rows)
-        out[f"{prefix}_empty_share"] = share(by_row(t["empty"] * (capacity > 0), rows, copies,
-                                                   n_rows), whole)
-        out[f"{prefix}_full_share"] = share(by_row(t["full"], rows, copies, n_rows), whole)
-    delivering_h = by_row(HOURS_PER_DAY * (delivering > 0), rows, copies, n_rows)
-    o = time_at_counts(*over, np.ones_like(delivering), t0)
-    out["midwife_ratio_exceeded_share"] = share(by_row(o["full"] * (delivering > 0), rows,
-                                                       copies, n_rows), delivering_h)
-    b = time_at_counts(*blocks, np.ones_like(delivering), t0)
-    out["access_block_hours"] = by_row(b["load"], rows, copies, n_rows)
-    return out
+    ward_beds, delivery_beds, delivering = days.ward_beds, days.delivery_beds, days.delivering
+    one_pool = not pool.any()  # every stay in a ward bed: no selection to copy
+    labour_places = np.ones_like(delivering)
+    ward, delivery, o, b = sweep_pools([
+        *((fac, start, end, capacity, ("empty", "full")) if one_pool and kind == 0 else
+          (fac[pool == kind], start[pool == kind], end[pool == kind], capacity,
+           ("empty", "full")) for kind, capacity in enumerate((ward_beds, delivery_beds))),
+        (*over, labour_places, ("full",)),
+        (*blocks, labour_places, ("load",)),
+    ], days.t0)
+    # Only what was under way is summed by row: a pool with nothing under way has the empty
+    # hours worked out with the days, none full and no load.
+    nothing = np.zeros_like(days.ward_open)
+    per_day: dict[str, np.ndarray] = {}
+    if ward is not None:
+        per_day["ward_empty"] = ward["empty"] * (ward_beds > 0)
+        per_day["ward_full"] = ward["full"]
+    if delivery is not None:
+        per_day["delivery_empty"] = delivery["empty"] * (delivery_beds > 0)
+        per_day["delivery_full"] = delivery["full"]
+    if o is not None:
+        per_day["over_full"] = o["full"] * (delivering > 0)
+    if b is not None:
+        per_day["block_h"] = b["load"]
+    summed = dict(zip(per_day, by_row(list(per_day.values()), days.rows, days.copies,
+                                      days.n_rows), strict=True)) if per_day else {}
+    return {"beds_empty_share": share(summed.get("ward_empty", days.ward_idle),
+                                      days.ward_open),
+            "beds_full_share": share(summed.get("ward_full", nothing), days.ward_open),
+            "delivery_beds_empty_share": share(summed.get("delivery_empty",
+                                                          days.delivery_idle),
+                                               days.delivery_open),
+            "delivery_beds_full_share": share(summed.get("delivery_full", nothing),
+                                              days.delivery_open),
+            "midwife_ratio_exceeded_share": share(summed.get("over_full", nothing),
+                                                  days.delivering_h),
+            "access_block_hours": summed.get("block_h", nothing)}

@@ -20,8 +20,9 @@ from capsim.model import compile_network, run_engine
 from capsim.results import (
     ALL_YEARS,
     REGION,
-    _count_below,
+    _bed_hours_started,
     _lerp95,
+    _nonzero_order,
     _p95_by_group,
     _p95_sorted,
     capacity_by_day,
@@ -92,10 +93,15 @@ def test_row_percentiles_of_sorted_rows_are_nanpercentile(rows):
 def test_group_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
     n = data.draw(st.integers(1, 60))
     groups = data.draw(st.integers(1, 6))
-    values = data.draw(arrays(np.float64, n, elements=st.floats(0, 200, allow_nan=False)))
+    # Mostly zeros, as waits and travel times are, and some values below zero: the zeros
+    # are not sorted but counted, and must fall between the negative and positive values.
+    values = data.draw(arrays(np.float64, n, elements=st.one_of(
+        st.just(0.0), st.floats(0, 200, allow_nan=False), st.floats(-50, 0, allow_nan=False,
+                                                                     exclude_max=True))))
     group = data.draw(arrays(np.int64, n, elements=st.integers(0, groups - 1)))
-    order = np.argsort(values, kind="stable")
-    for got in (_p95_by_group(group, values, groups), _p95_by_group(group, values, groups, order)):
+    ranked = _nonzero_order(values)
+    for got in (_p95_by_group(group, values, groups),
+                _p95_by_group(group, values, groups, ranked)):
         for g in range(groups):
             if (group == g).any():
                 want = np.percentile(values[group == g], 95)
@@ -108,27 +114,36 @@ def test_lerp_of_a_single_value_is_that_value():
     assert _lerp95(np.asarray([3.5]), np.asarray([0]), np.asarray([1]))[0] == 3.5
 
 
+def _bed_hours_by_search(times, x, off, nf, span):
+    """`capsim.results._bed_hours_started` as first written, with numpy's binary searches."""
+    cum = np.concatenate([[0.0], np.cumsum(times)])
+    k = np.searchsorted(times, x, side="left")
+    base = np.searchsorted(times, np.arange(nf) * span, side="left")
+    base = np.repeat(base, x.shape[0] // nf)
+    n = k - base
+    return n * (x - off) - (cum[k] - cum[base] - n * off)
+
+
 @settings(max_examples=80, deadline=None)
-@given(times=arrays(np.float64, st.integers(0, 50), elements=st.integers(0, 30).map(float)),
-       x=st.lists(st.integers(0, 32), min_size=1, max_size=40, unique=True))
-def test_counts_below_grid_points_are_binary_searches(monkeypatch_limit, times, x):
-    times, grid = np.sort(times), np.asarray(sorted(x), dtype=float)
-    want = np.searchsorted(times, grid, side="left")  # ties: a time at a point is not below it
-    for limit in (10**9, 0):  # merged, then searched
-        monkeypatch_limit(limit)
-        assert np.array_equal(_count_below(times, grid), want)
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_limit():
-    """Set `capsim.results.MERGE_LIMIT` for a test; restored afterwards."""
-    saved = results.MERGE_LIMIT
-
-    def set_limit(value: int) -> None:
-        results.MERGE_LIMIT = value
-
-    yield set_limit
-    results.MERGE_LIMIT = saved
+@given(stays=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 30),
+                                st.sampled_from([0.0, 0.25, 1 / 3])), max_size=50),
+       t0=st.sampled_from([0.0, 6.0, 24.0]))
+def test_bed_hours_before_each_midnight_are_those_of_binary_searches(stays, t0):
+    # Three facilities, one day of four six-hour points from t0; whole hours, so that stays
+    # start at the points themselves (a stay starting at a point is not before it).
+    nf, points = 3, 5
+    span = t0 + 24.0 + 1.0
+    times = np.sort(np.asarray([f * span + h + frac for f, h, frac in stays], dtype=float))
+    grid = t0 + 6.0 * np.arange(points)
+    x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
+    off = np.repeat(np.arange(nf) * span, points)
+    want = _bed_hours_by_search(times, x, off, nf, span).tobytes()
+    # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
+    for helper in (_bed_hours_started, getattr(_bed_hours_started, "py_func", None)):
+        if helper is not None:
+            got = np.empty(x.shape[0])
+            helper(times, x, off, nf, span, got)
+            assert got.tobytes() == want
 
 
 # ---------------------------------------------------------------------------- whole replication
@@ -220,6 +235,60 @@ def test_counts_and_waits_are_their_definitions(closing_region):
             else:
                 assert np.isnan(wait_p95[label, fid])
     assert result.arrivals == result.delivered + result.out_of_region + result.in_progress
+
+
+def test_cells_and_counts_in_one_pass_are_those_of_their_definitions(closing_region,
+                                                                     monkeypatch):
+    # Events at every year start, at the period's ends, outside it, at no time (NaN) and at
+    # no facility; compiled, then as plain Python (as under NUMBA_DISABLE_JIT=1).
+    net, _, _ = closing_region
+    cal = results._calendar(net)
+    rng = np.random.default_rng(7)
+    edges = [*cal.year_starts_h, cal.t0, cal.t1, cal.t0 - 24.0, cal.t1 + 24.0, np.nan]
+    t = np.concatenate([rng.uniform(cal.t0 - 48.0, cal.t1 + 48.0, 400), edges])
+    fac = rng.integers(-1, net.n, t.shape[0]).astype(np.int32)
+    kind = rng.integers(0, 4, t.shape[0]).astype(np.uint8)
+    want_cells = results._cells(cal, fac, t)
+    want_counts = results._counts(cal, want_cells, kind, 4)
+    for helper in (results._place_and_count,
+                   getattr(results._place_and_count, "py_func", None)):
+        if helper is not None:
+            monkeypatch.setattr(results, "_place_and_count", helper)
+            cells, counts = results._cells_counts(cal, fac, t, kind, 4)
+            assert np.array_equal(cells, want_cells)
+            assert counts.tobytes() == want_counts.tobytes()
+
+
+@pytest.mark.parametrize("by_counts", [True, False])
+def test_travel_is_its_definition(closing_region, monkeypatch, by_counts):
+    # By counts of deliveries by travel time (the shipped scenarios' few pairs), and by a
+    # sort of the deliveries' times (a province's many pairs): the same numbers.
+    net, record, _ = closing_region
+    if not by_counts:
+        monkeypatch.setattr(results, "PAIR_COUNTS_PER_DELIVERY", 0)
+        monkeypatch.setattr(results, "PAIR_COUNTS_ANYWAY", 0)
+    result = reduce_replication(net, record, 0, 3)
+    p95, over_30, mean = (table(result, m) for m in ("travel_p95_min", "travel_over_30_share",
+                                                      "travel_mean_min"))
+    starts = list(net.year_starts_h) + [net.t_end_h]
+    periods = {str(y): (starts[i], starts[i + 1]) for i, y in enumerate(net.years)}
+    periods[ALL_YEARS] = (net.t_stats_h, net.t_end_h)
+    delivered = (record.facility >= 0) & (record.booked >= 0)
+    minutes = np.full(record.facility.shape[0], np.nan)
+    minutes[delivered] = net.travel_h[record.booked[delivered],
+                                      record.facility[delivered]] * 60.0
+    assert np.nanmax(minutes) > 30  # some deliveries travel, so percentiles are not all 0
+    for label, (lo, hi) in periods.items():
+        born = delivered & (record.delivered_h >= lo) & (record.delivered_h < hi)
+        assert p95[label, REGION] == np.percentile(minutes[born], 95)
+        for f, fid in enumerate(net.ids):
+            mine = born & (record.booked == f)
+            if mine.any():
+                assert p95[label, fid] == np.percentile(minutes[mine], 95)
+                assert over_30[label, fid] == np.count_nonzero(minutes[mine] > 30) / mine.sum()
+                assert mean[label, fid] == pytest.approx(minutes[mine].mean(), rel=1e-12)
+            else:
+                assert np.isnan(p95[label, fid])
 
 
 def test_replications_of_equal_networks_share_their_calendar_but_not_their_tables():

@@ -18,7 +18,7 @@ from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine
 from capsim.queueing import erlang_b
 from capsim.results import reduce_replication
-from capsim.time_use import time_at_counts
+from capsim.time_use import MEASURES, idle, sweep_pools, time_at_counts
 
 
 def ci(results, metric: str, facility: str = "unit") -> tuple[float, float, float]:
@@ -184,14 +184,27 @@ def _time_at_counts_by_one_sort(fac, start, end, capacity, t0):
 def test_time_at_counts_gives_the_bits_of_one_sort_of_all_three_keys(intervals, caps):
     # Whole hours, so that starts, ends and midnights tie often: the order among equal times
     # (ends, then the day's boundary, then starts) decides which hours count as empty or full.
+    # From t0 = 0 the points are sorted by time and by facility; from a later t0, as one
+    # number each (facility, the bits of the time, the step).
     capacity = np.asarray(caps, dtype=float).reshape(3, 3)
     fac = np.asarray([f for f, *_ in intervals], dtype=np.int64)
-    start = np.asarray([s + frac for _, s, _, frac in intervals], dtype=float)
-    end = start + np.asarray([n for _, _, n, _ in intervals], dtype=float)
-    got = time_at_counts(fac, start, end, capacity, 0.0)
-    want = _time_at_counts_by_one_sort(fac, start, end, capacity, 0.0)
-    for name in ("empty", "full", "load"):
-        assert got[name].tobytes() == want[name].tobytes(), name
+    for t0 in (0.0, 1008.0):
+        start = t0 + np.asarray([s + frac for _, s, _, frac in intervals], dtype=float)
+        end = start + np.asarray([n for _, _, n, _ in intervals], dtype=float)
+        got = time_at_counts(fac, start, end, capacity, t0)
+        want = _time_at_counts_by_one_sort(fac, start, end, capacity, t0)
+        for name in ("empty", "full", "load"):
+            assert got[name].tobytes() == want[name].tobytes(), (t0, name)
+        # Two pools swept together give each pool's bits alone.
+        first = np.arange(fac.shape[0]) % 2 == 0
+        both = sweep_pools([(fac[first], start[first], end[first], capacity, MEASURES),
+                            (fac[~first], start[~first], end[~first], capacity + 1, MEASURES)],
+                           t0)
+        for pool, mine, cap in ((0, first, capacity), (1, ~first, capacity + 1)):
+            alone = time_at_counts(fac[mine], start[mine], end[mine], cap, t0)
+            swept = both[pool] or idle(cap.shape, t0)
+            for name in MEASURES:
+                assert swept[name].tobytes() == alone[name].tobytes(), (t0, pool, name)
 
 
 
