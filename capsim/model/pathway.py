@@ -14,7 +14,13 @@ her cost grows little with the number of facilities. The region's calendar is a 
 event kind and a woman (or facility, or step) packed by `encode_event`.
 
 Compiled once per machine and cached on disk (numba ``cache=True``, beside this file or in the
-user's cache directory); the first run after an install spends some seconds compiling. With
+user's cache directory); the first run after an install spends some seconds compiling. numba
+compiles each function it calls on its own and then again inside every function that calls it,
+so the first compile grows with the depth of the calls. A step with one caller (the region's
+events, called from `run_loop`; `planned_target` from `arrive`; `emergency_transfer` from
+`labour_end`; `catch_up_two_pools` from `catch_up`; `takes` from the walk) is therefore
+compiled into its caller (``inline="always"``), while a step with several callers stays a
+function of its own, so that its code is not copied into each. With
 ``NUMBA_DISABLE_JIT=1`` the same code runs as plain Python (slowly, with the same results), to
 step through it in a debugger or measure its coverage.
 
@@ -276,7 +282,7 @@ def catch_up(s, f, t):
         s.own_events += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def catch_up_two_pools(s, f, t):
     """The rest of `catch_up` at a facility with two bed pools: its midwives, labours and
     beds in one time order (a labour moves a woman from a ward bed, which may end another's
@@ -313,7 +319,7 @@ def keep_awake(s, f):
         push(s, mq.time[f, 0], np.int64(WAKE), f)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def wake(s, f, t):
     """A wake-up of facility ``f`` at ``t``: forget it if it is the one due, and catch ``f``
     up to ``t`` (see `catch_up`)."""
@@ -429,7 +435,7 @@ def takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
     return has_room(s, g, pool)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def first_in_order(s, start, w, risk, by_risk, cs, cc, needs_bed, pool, t):
     """The referral rule: the first facility in ``start``'s referral order (``s.order``, the
     others by preference) that may take her (`may_deliver` with ``risk``, ``by_risk``,
@@ -450,11 +456,12 @@ def first_in_order(s, start, w, risk, by_risk, cs, cc, needs_bed, pool, t):
     With ``needs_bed``, each facility that may take her is caught up to ``t`` before its beds
     are counted, in the order walked; nothing else changes."""
     first = split_choice(s, start, w)
-    if first >= 0 and takes(s, first, risk, by_risk, cs, cc, needs_bed, pool, t):
-        return first
-    for j in range(s.order.shape[1]):
-        g = np.int64(s.order[start, j])
-        if g != first and takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
+    # One call of `takes` in the walk (position -1: the split's draw), so that it is
+    # compiled into the walk once.
+    for j in range(-1, s.order.shape[1]):
+        g = first if j < 0 else np.int64(s.order[start, j])
+        if (g >= 0 if j < 0 else g != first) and takes(s, g, risk, by_risk, cs, cc, needs_bed,
+                                                        pool, t):
             return g
     return np.int64(OUT_OF_REGION)
 
@@ -478,7 +485,7 @@ def first_pool(s, w):
     return np.int64(WARD)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def planned_target(s, w):
     """Where woman ``w`` plans to deliver before any bed is sought (-1: out of the region):
     where she booked if it may take her, else the first facility in its referral order that
@@ -632,7 +639,7 @@ def leave_region(s, w, t, src, reason):
     flow(s, w, t, src, np.int64(OUT_OF_REGION), reason)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def arrive(s, w, t):
     """Woman ``w`` needs a bed at ``t`` (labour onset, planned caesarean or antenatal
     admission).
@@ -698,7 +705,7 @@ def labour(s, w, t):
         queue_push(s.mw_queue, f, w)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def labour_event(s, w, t):
     """A labour from the region's calendar: catch her facility up to ``t``, start her labour
     (`labour`) and keep the facility awake for its midwife queue."""
@@ -736,7 +743,7 @@ def free_midwife(s, f, t):
         track_ratio(s, f, t)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def labour_end(s, w, t):
     """The end at ``t`` of a labour that needs a caesarean or critical care (from the region's
     calendar): her midwife is freed (`free_midwife`); she is transferred if her facility
@@ -777,7 +784,7 @@ def give_birth(s, w, f, t, how):
         leave_bed(s, w, leaves)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def emergency_transfer(s, w, f, t):
     """Woman ``w`` at ``f`` needs what ``f`` lacks at ``t``: her bed is freed at once, and she
     goes to the first facility in ``f``'s referral order with the capability and a free bed
@@ -797,7 +804,7 @@ def emergency_transfer(s, w, f, t):
     push(s, t + s.travel[f, g], np.int64(TRANSFER_ARRIVAL), w)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def transfer_arrival(s, w, t):
     """Woman ``w`` reaches the facility she was transferred to at ``t``: a caesarean asks for
     a theatre there (its facility caught up first); otherwise she gives birth."""
@@ -865,7 +872,7 @@ def free_theatre(s, f, t):
         s.free_th[f] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def apply_policy(s, k, t):
     """Carry out policy step ``k`` at ``t`` at its facility (its capacity changes worked out
     beforehand, `capsim.model.network.Network.kernel_inputs`).
@@ -914,7 +921,7 @@ def change_labour_places(s, f, delta, t):
     keep_awake(s, f)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def shift_change(s, f, k, t):
     """Shift ``k`` of facility ``f``'s own roster starts at ``t``: its labour places and
     caesareans at once change to the shift's (``f`` caught up first; a cut below what is in
@@ -936,11 +943,16 @@ def shift_change(s, f, k, t):
     push(s, midnight + later, np.int64(SHIFT), f * SHIFT_ROOM + nxt)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def referral_change(s, k):
     """Referral-rule change ``k``: eligibility [risk, facility] from now on is
     ``s.elig_m[k]``; the planned destinations are cleared (worked out again as needed)."""
-    s.elig[:, :] = s.elig_m[k]
+    # Element by element: a slice assigned from an array would compile numba's message for
+    # mismatched shapes (string formatting, seconds of the first compile) for nothing.
+    rules = s.elig_m[k]
+    for r in range(rules.shape[0]):
+        for g in range(rules.shape[1]):
+            s.elig[r, g] = rules[r, g]
     s.plan_cache_to[:, :, :] = UNPLANNED
 
 
