@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from capsim.model.compiling import jit_callee
 from capsim.model.heaps import heap_due, heap_pop, heap_push, new_heaps
 
 #: Why a patient was admitted elsewhere than where her need arose: she was not
@@ -110,13 +111,13 @@ def admit(t_h: np.ndarray, origin: np.ndarray, need: np.ndarray, stay_h: np.ndar
                     ss[:n_stays], se[:n_stays])
 
 
-@njit(cache=True)
+@jit_callee()
 def _free_bed_at(free, eligible, nd, b, g):
     """Whether facility ``g`` admits need ``nd`` and has a free bed of type ``b``."""
     return eligible[nd, g] and free[g, b] > 0
 
 
-@njit(cache=True)
+@jit_callee()
 def _entry_before(calendar, t):
     """Whether the calendar has an entry strictly before ``t`` (hours)."""
     return calendar.size[0] > 0 and calendar.time[0, 0] < t
