@@ -35,9 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
-from capsim.model.compiling import jit_callee
+from capsim.model.compiling import jit_callee, jit_loop
 from capsim.model.heaps import heap_due, heap_pop, heap_push, new_heaps
 
 #: Why a patient was admitted elsewhere than where her need arose: she was not
@@ -123,7 +122,7 @@ def _entry_before(calendar, t):
     return calendar.size[0] > 0 and calendar.time[0, 0] < t
 
 
-@njit(cache=True)
+@jit_loop
 def _loop(t_h, origin, need, stay_h, down_share, beds, bed_of_need, eligible, order,
           travel_h, down_need, change_h, change_facility, change_beds):
     """The compiled loop of `admit`: its arrays (placed, reason, end, referral back

@@ -54,13 +54,22 @@ class CalleeCompiler(Compiler):  # type: ignore[misc]  # numba is untyped
             return super()._compile_core()
 
 
+def jit_loop(function: Callable) -> Any:
+    """The decorator of a loop that Python calls: ``njit(cache=True)`` at numba's optimisation
+    level, without numba's wrapper for calls from C (nothing passes the loop as a first-class
+    function, so it would be compiled for nothing). Returns the dispatcher (with
+    ``NUMBA_DISABLE_JIT=1``, the function itself)."""
+    return njit(cache=True, no_cfunc_wrapper=True)(function)
+
+
 def jit_callee(python_calls: bool = False, **options: Any) -> Callable[[Callable], Any]:
     """The decorator of a function that compiled code calls: ``njit(cache=True)`` with
     ``options`` (such as ``inline="always"``), compiled by `CalleeCompiler`, and without
-    numba's wrappers for calls from Python and from C unless ``python_calls`` (a function the
+    numba's wrappers for calls from C, and from Python unless ``python_calls`` (a function the
     tests also call from Python): compiled code calls the function itself, so the wrappers
     would be compiled for nothing. Returns numba's decorator (with ``NUMBA_DISABLE_JIT=1``,
     the function itself, which Python may always call)."""
+    options = {"no_cfunc_wrapper": True, **options}
     if not python_calls:
-        options = {"no_cpython_wrapper": True, "no_cfunc_wrapper": True, **options}
+        options = {"no_cpython_wrapper": True, **options}
     return njit(cache=True, pipeline_class=CalleeCompiler, **options)  # type: ignore[no-any-return]

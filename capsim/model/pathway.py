@@ -37,10 +37,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
 from numba.experimental import structref
 
-from capsim.model.compiling import jit_callee
+from capsim.model.compiling import jit_callee, jit_loop
 from capsim.model.heaps import (
     RecordType,
     grown,
@@ -1100,7 +1099,7 @@ def new_state(women, network, first_counted, t_end, stay_room):
     )
 
 
-@njit(cache=True)
+@jit_loop
 def simulate(women, network, initial_facility, initial_release, first_counted, t_end):
     """Simulate one replication of ``women`` (`WomenArrays`) on ``network``
     (`NetworkArrays`), with the women already in a bed at the start (their facilities
