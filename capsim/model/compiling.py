@@ -6,7 +6,7 @@ machine code, and links the libraries of the functions it calls into it, where e
 optimised again at the caller's level. The machine code that runs is that of the loop Python
 called (`capsim.model.pathway.simulate`, the admissions loop of `capsim.model.admissions`),
 with every function it calls inside it, optimised as a whole. Optimising each callee fully on
-its own as well is work thrown away, and most of the first compile after an install: a callee
+its own as well is work thrown away (a fifth of the first compile after an install): a callee
 is compiled at level 1 (`CALLEE_OPT`) instead of numba's 3, the loops at numba's level (3
 unless ``NUMBA_OPT`` says otherwise), and the loops run as fast.
 
@@ -59,7 +59,8 @@ def jit_loop(function: Callable) -> Any:
     level, without numba's wrapper for calls from C (nothing passes the loop as a first-class
     function, so it would be compiled for nothing). Returns the dispatcher (with
     ``NUMBA_DISABLE_JIT=1``, the function itself)."""
-    return njit(cache=True, no_cfunc_wrapper=True)(function)
+    # numba's stubs name only some of its options; no_cfunc_wrapper is one of its flags.
+    return njit(cache=True, no_cfunc_wrapper=True)(function)  # type: ignore[call-overload]
 
 
 def jit_callee(python_calls: bool = False, **options: Any) -> Callable[[Callable], Any]:

@@ -16,11 +16,13 @@ event kind and a woman (or facility, or step) packed by `encode_event`.
 Compiled once per machine and cached on disk (numba ``cache=True``, beside this file or in the
 user's cache directory); the first run after an install spends some seconds compiling. numba
 compiles each function it calls on its own and then again inside every function that calls it,
-so the first compile grows with the depth of the calls. A step with one caller (the region's
-events, called from `run_loop`; `planned_target` from `arrive`; `emergency_transfer` from
-`labour_end`; `catch_up_two_pools` from `catch_up`; `takes` from the walk) is therefore
-compiled into its caller (``inline="always"``), while a step with several callers stays a
-function of its own, so that its code is not copied into each. With
+so the first compile grows with the depth of the calls. The loop is written in `simulate`,
+and a step with one caller (the region's events, called from the loop; `planned_target` from
+`arrive`; `emergency_transfer` from `labour_end`; `catch_up_two_pools` from `catch_up`;
+`takes` from the walk) is compiled into its caller (``inline="always"``), while a step with
+several callers stays a function of its own, so that its code is not copied into each. The
+steps are compiled at a lower optimisation level than the loop, which holds them all
+(`capsim.model.compiling`). With
 ``NUMBA_DISABLE_JIT=1`` the same code runs as plain Python (slowly, with the same results), to
 step through it in a debugger or measure its coverage.
 
@@ -959,74 +961,6 @@ def referral_change(s, k):
 # --- the replication -----------------------------------------------------------------------
 
 @jit_callee()
-def run_loop(s, initial_facility, initial_release):
-    """Run the replication to the end of the horizon: the women already in a bed at the start
-    (their facilities and release hours), then the cohort's arrivals merged with the region's
-    calendar. Returns how many women arrived and the region's events carried out."""
-    for k in range(initial_facility.shape[0]):
-        f = np.int64(initial_facility[k])
-        s.free_beds[f] -= 1
-        add_stay(s, f, np.float64(0.0), min(initial_release[k], s.t_end), ZERO)
-        push(s, initial_release[k], np.int64(INITIAL_RELEASE), f)
-    for f in range(s.n_shift.shape[0]):
-        # The first shift change after midnight of the first day (the shift in force at
-        # midnight is in the counts already).
-        for k in range(s.n_shift[f]):
-            if s.shift_h[f, k] > 0:
-                push(s, s.shift_h[f, k], np.int64(SHIFT), f * SHIFT_ROOM + k)
-                break
-    for k in range(s.pol_t.shape[0]):
-        push(s, s.pol_t[k], np.int64(POLICY), k)
-    for k in range(s.elig_t.shape[0]):
-        push(s, s.elig_t[k], np.int64(REFERRAL_CHANGE), k)
-
-    n = s.admit.shape[0]
-    region = s.region
-    events = 0
-    i = ZERO
-    while True:
-        if region.size[0] > 0 and (i >= n or region.time[0, 0] <= s.admit[i]):
-            t, _, data = heap_pop(region, ZERO)
-            if t >= s.t_end:
-                break
-            events += 1
-            kind, index = decode_event(data)
-            if kind == LABOUR:
-                labour_event(s, index, t)
-            elif kind == LABOUR_END:
-                labour_end(s, index, t)
-            elif kind == WAKE:
-                wake(s, index, t)
-            elif kind == TRANSFER_ARRIVAL:
-                transfer_arrival(s, index, t)
-            elif kind == POLICY:
-                apply_policy(s, index, t)
-            elif kind == INITIAL_RELEASE:
-                if s.two_pools[index]:
-                    catch_up(s, index, t)
-                    free_ward_bed(s, index, t)
-                else:
-                    s.free_beds[index] += 1
-            elif kind == SHIFT:
-                shift_change(s, index // SHIFT_ROOM, index % SHIFT_ROOM, t)
-            else:
-                referral_change(s, index)
-        elif i < n:
-            t = s.admit[i]
-            if t >= s.t_end:
-                break
-            arrive(s, i, t)
-            i += 1
-        else:
-            break
-    # The facilities' own events due before the end of the horizon.
-    last = np.nextafter(s.t_end, -np.inf)
-    for f in range(s.free_beds.shape[0]):
-        catch_up(s, f, last)
-    return i, events
-
-
-@jit_callee()
 def new_state(women, network, first_counted, t_end, stay_room):
     """A fresh `State`, built by field name: the cohort's arrays (``women``, a
     `WomenArrays`), the network's (``network``, a `NetworkArrays`; the counters
@@ -1102,16 +1036,78 @@ def new_state(women, network, first_counted, t_end, stay_room):
 @jit_loop
 def simulate(women, network, initial_facility, initial_release, first_counted, t_end):
     """Simulate one replication of ``women`` (`WomenArrays`) on ``network``
-    (`NetworkArrays`), with the women already in a bed at the start (their facilities
-    ``initial_facility`` and release hours ``initial_release``), counting the moves of women
-    from index ``first_counted`` on, to the end of the horizon ``t_end`` (hours). Returns an
-    `Outcome`; the bed stays still open at the end close at ``t_end``."""
+    (`NetworkArrays`) to the end of the horizon ``t_end`` (hours): the women already in a bed
+    at the start (their facilities ``initial_facility`` and release hours
+    ``initial_release``), then the cohort's arrivals merged with the region's calendar,
+    counting the moves of women from index ``first_counted`` on. Returns an `Outcome`; the
+    bed stays still open at the end close at ``t_end``.
+
+    The loop is written here rather than in a function of its own, so that it is compiled
+    once, inside this one (see the module's note on compiling)."""
     n = women.admit.shape[0]
     if n >= MAX_INDEX:
         raise ValueError("too many women for the region's calendar (2**40 at most)")
     s = new_state(women, network, first_counted, t_end,
                   n + initial_facility.shape[0] + n // 32 + 16)
-    arrived, events = run_loop(s, initial_facility, initial_release)
+    for k in range(initial_facility.shape[0]):
+        f = np.int64(initial_facility[k])
+        s.free_beds[f] -= 1
+        add_stay(s, f, np.float64(0.0), min(initial_release[k], s.t_end), ZERO)
+        push(s, initial_release[k], np.int64(INITIAL_RELEASE), f)
+    for f in range(s.n_shift.shape[0]):
+        # The first shift change after midnight of the first day (the shift in force at
+        # midnight is in the counts already).
+        for k in range(s.n_shift[f]):
+            if s.shift_h[f, k] > 0:
+                push(s, s.shift_h[f, k], np.int64(SHIFT), f * SHIFT_ROOM + k)
+                break
+    for k in range(s.pol_t.shape[0]):
+        push(s, s.pol_t[k], np.int64(POLICY), k)
+    for k in range(s.elig_t.shape[0]):
+        push(s, s.elig_t[k], np.int64(REFERRAL_CHANGE), k)
+
+    region = s.region
+    events = 0
+    i = ZERO
+    while True:
+        if region.size[0] > 0 and (i >= n or region.time[0, 0] <= s.admit[i]):
+            t, _, data = heap_pop(region, ZERO)
+            if t >= s.t_end:
+                break
+            events += 1
+            kind, index = decode_event(data)
+            if kind == LABOUR:
+                labour_event(s, index, t)
+            elif kind == LABOUR_END:
+                labour_end(s, index, t)
+            elif kind == WAKE:
+                wake(s, index, t)
+            elif kind == TRANSFER_ARRIVAL:
+                transfer_arrival(s, index, t)
+            elif kind == POLICY:
+                apply_policy(s, index, t)
+            elif kind == INITIAL_RELEASE:
+                if s.two_pools[index]:
+                    catch_up(s, index, t)
+                    free_ward_bed(s, index, t)
+                else:
+                    s.free_beds[index] += 1
+            elif kind == SHIFT:
+                shift_change(s, index // SHIFT_ROOM, index % SHIFT_ROOM, t)
+            else:
+                referral_change(s, index)
+        elif i < n:
+            t = s.admit[i]
+            if t >= s.t_end:
+                break
+            arrive(s, i, t)
+            i += 1
+        else:
+            break
+    # The facilities' own events due before the end of the horizon.
+    last = np.nextafter(s.t_end, -np.inf)
+    for f in range(s.free_beds.shape[0]):
+        catch_up(s, f, last)
     for w in range(n):
         if s.bed_at[w] >= 0:  # close the stays still open at the end of the horizon
             f = np.int64(s.bed_at[w])
@@ -1123,7 +1119,7 @@ def simulate(women, network, initial_facility, initial_release, first_counted, t
             add_over(s, f, s.t_end)
     k, m, b, o = s.n_stays, s.n_flows, s.n_blocks, s.n_overs
     return Outcome(
-        arrived=arrived, region_events=events, own_events=s.own_events, bed_at=s.bed_at,
+        arrived=i, region_events=events, own_events=s.own_events, bed_at=s.bed_at,
         labour_start=s.labour_start, labour_fac=s.labour_fac, delivered_at=s.delivered_at,
         mode=s.mode, delivered_h=s.delivered_h, turned_away=s.turned_away,
         out_of_region=s.out_of_region, wait_h=s.wait_h, ddi_min=s.ddi_min,
