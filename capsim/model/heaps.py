@@ -250,7 +250,7 @@ def heap_pop(h, r):
     h.size[r] = n
     if n > 0:
         h.time[r, 0], h.tie[r, 0], h.data[r, 0] = h.time[r, n], h.tie[r, n], h.data[r, n]
-        i = 0
+        i = np.int64(0)  # not the literal 0: _before and _swap would be compiled for it too
         while True:
             child = 2 * i + 1
             if child >= n:

@@ -349,8 +349,9 @@ def flow(s, w, t, src, dst, reason):
 
 @jit_callee()
 def add_stay(s, f, start, end, pool):
-    """Record a bed stay at ``f`` from ``start`` to ``end`` (hours) in ``pool`` (WARD or
-    DELIVERY). Changes the stay records."""
+    """Record a bed stay at ``f`` from ``start`` to ``end`` (hours) in ``pool`` (an int64,
+    every caller the same type so that it is compiled once: WARD, or DELIVERY or BLOCKED,
+    recorded as DELIVERY). Changes the stay records."""
     n = s.n_stays
     s.stay_fac = grown(s.stay_fac, n)
     s.stay_start = grown(s.stay_start, n)
@@ -545,7 +546,7 @@ def leave_bed(s, w, t):
     itself is freed by the caller (at once, or on the facility's calendar)."""
     f = np.int64(s.bed_at[w])
     s.bed_at[w] = -1
-    add_stay(s, f, s.bed_since[w], t, s.bed_pool[w])
+    add_stay(s, f, s.bed_since[w], t, np.int64(s.bed_pool[w]))
     return f
 
 
@@ -1113,7 +1114,7 @@ def simulate(women, network, initial_facility, initial_release, first_counted, t
             f = np.int64(s.bed_at[w])
             if s.bed_pool[w] == BLOCKED:
                 add_block(s, f, s.blocked_since[w], s.t_end)
-            add_stay(s, f, s.bed_since[w], s.t_end, s.bed_pool[w])
+            add_stay(s, f, s.bed_since[w], s.t_end, np.int64(s.bed_pool[w]))
     for f in range(s.free_mw.shape[0]):
         if not np.isnan(s.over_since[f]):  # spans over the places still open at the end
             add_over(s, f, s.t_end)
