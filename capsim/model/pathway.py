@@ -15,8 +15,8 @@ event kind and a woman (or facility, or step) packed by `encode_event`.
 
 Compiled once per machine and cached on disk (numba ``cache=True``, beside this file or in the
 user's cache directory); the first run after an install spends some seconds compiling. numba
-compiles each function it calls on its own and then again inside every function that calls it,
-so the first compile grows with the depth of the calls. The loop is written in `simulate`,
+compiles each function on its own and then again inside every function that calls it, so the
+first compile grows with the depth of the calls. The loop is written in `simulate`,
 and a step with one caller (the region's events, called from the loop; `planned_target` from
 `arrive`; `emergency_transfer` from `labour_end`; `catch_up_two_pools` from `catch_up`;
 `takes` from the walk) is compiled into its caller (``inline="always"``), while a step with
