@@ -35,8 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
+from capsim.model.compiling import jit_callee, jit_loop
 from capsim.model.heaps import heap_due, heap_pop, heap_push, new_heaps
 
 #: Why a patient was admitted elsewhere than where her need arose: she was not
@@ -110,19 +110,19 @@ def admit(t_h: np.ndarray, origin: np.ndarray, need: np.ndarray, stay_h: np.ndar
                     ss[:n_stays], se[:n_stays])
 
 
-@njit(cache=True)
+@jit_callee()
 def _free_bed_at(free, eligible, nd, b, g):
     """Whether facility ``g`` admits need ``nd`` and has a free bed of type ``b``."""
     return eligible[nd, g] and free[g, b] > 0
 
 
-@njit(cache=True)
+@jit_callee()
 def _entry_before(calendar, t):
     """Whether the calendar has an entry strictly before ``t`` (hours)."""
     return calendar.size[0] > 0 and calendar.time[0, 0] < t
 
 
-@njit(cache=True)
+@jit_loop
 def _loop(t_h, origin, need, stay_h, down_share, beds, bed_of_need, eligible, order,
           travel_h, down_need, change_h, change_facility, change_beds):
     """The compiled loop of `admit`: its arrays (placed, reason, end, referral back

@@ -42,7 +42,8 @@ by woman (checked against the plain simpy model in ``benchmarks/obvious_simpy.py
 The loop itself is compiled with numba (`capsim.model.pathway`, its data structures in
 `capsim.model.heaps`), its state plain arrays addressed by name; this module prepares its
 inputs and turns its `Outcome` into a `RunRecord`. The
-first run on a machine compiles it (under a minute) and caches the machine code on disk. With
+first run on a machine compiles it (some 13 seconds on two cores) and caches the machine code
+on disk. With
 ``NUMBA_DISABLE_JIT=1`` it runs uncompiled, as plain Python, with the same results.
 
 Statistics are reduced after the run from compact per-woman arrays and bed-stay intervals (see

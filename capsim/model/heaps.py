@@ -26,6 +26,8 @@ import numpy as np
 from numba import config, njit, types
 from numba.experimental import structref
 
+from capsim.model.compiling import jit_callee
+
 #: True when numba compiles nothing (``NUMBA_DISABLE_JIT=1``): records are plain classes.
 UNCOMPILED = bool(config.DISABLE_JIT)  # type: ignore[attr-defined]  # set at run time
 
@@ -172,7 +174,7 @@ def _queues_count(q):
 
 # --- array growth --------------------------------------------------------------------------
 
-@njit(cache=True)
+@jit_callee()
 def wider(rows, n):
     """A copy of the two-dimensional ``rows`` with twice the columns, the first ``n`` of each
     row kept (the rest uninitialised)."""
@@ -183,7 +185,7 @@ def wider(rows, n):
     return out
 
 
-@njit(cache=True)
+@jit_callee()
 def grown(values, n):
     """``values`` itself when it has room for an entry at index ``n``; else a copy with twice
     the room (at least 16), its first ``n`` entries kept."""
@@ -197,7 +199,7 @@ def grown(values, n):
 
 # --- heaps ordered by (time, tie) ----------------------------------------------------------
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def new_heaps(rows, cap):
     """Empty `Heaps`: ``rows`` rows with room for ``cap`` entries each."""
     return Heaps(time=np.empty((rows, cap)), tie=np.empty((rows, cap), dtype=np.int64),
@@ -205,7 +207,7 @@ def new_heaps(rows, cap):
                  size=np.zeros(rows, dtype=np.int64))
 
 
-@njit(cache=True)
+@jit_callee()
 def _before(h, r, i, j):
     """Whether entry ``i`` of row ``r`` comes before entry ``j``: earlier time, or the same
     time and a smaller tie."""
@@ -213,7 +215,7 @@ def _before(h, r, i, j):
     return a < b or (a == b and h.tie[r, i] < h.tie[r, j])
 
 
-@njit(cache=True)
+@jit_callee()
 def _swap(h, r, i, j):
     """Swap entries ``i`` and ``j`` of row ``r`` (time, tie and data)."""
     h.time[r, i], h.time[r, j] = h.time[r, j], h.time[r, i]
@@ -221,7 +223,7 @@ def _swap(h, r, i, j):
     h.data[r, i], h.data[r, j] = h.data[r, j], h.data[r, i]
 
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def heap_push(h, r, t, tie, data):
     """Add the entry (time ``t``, ``tie``, ``data``) to row ``r`` of ``h``, growing every row
     when row ``r`` is full."""
@@ -239,7 +241,7 @@ def heap_push(h, r, t, tie, data):
         i = parent
 
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def heap_pop(h, r):
     """Remove the first entry of row ``r`` (the earliest time, then the smallest tie); return
     its (time, tie, data). The row must not be empty."""
@@ -248,7 +250,7 @@ def heap_pop(h, r):
     h.size[r] = n
     if n > 0:
         h.time[r, 0], h.tie[r, 0], h.data[r, 0] = h.time[r, n], h.tie[r, n], h.data[r, n]
-        i = 0
+        i = np.int64(0)  # not the literal 0: _before and _swap would be compiled for it too
         while True:
             child = 2 * i + 1
             if child >= n:
@@ -262,7 +264,7 @@ def heap_pop(h, r):
     return t, tie, data
 
 
-@njit(cache=True)
+@jit_callee()
 def heap_due(h, r, t):
     """Whether row ``r`` of heaps ``h`` (`Heaps` or `Times`) has an entry at or
     before ``t`` (hours)."""
@@ -271,13 +273,13 @@ def heap_due(h, r, t):
 
 # --- heaps of times ------------------------------------------------------------------------
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def new_times(rows, cap):
     """Empty `Times`: ``rows`` rows with room for ``cap`` times each."""
     return Times(time=np.empty((rows, cap)), size=np.zeros(rows, dtype=np.int64))
 
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def times_push(h, r, t):
     """Add time ``t`` (hours) to row ``r`` of ``h``, growing every row when row ``r`` is
     full."""
@@ -296,7 +298,7 @@ def times_push(h, r, t):
     q[i] = t
 
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def times_pop(h, r):
     """Remove and return the earliest time (hours) of row ``r`` of ``h``, which must not be
     empty."""
@@ -323,14 +325,14 @@ def times_pop(h, r):
 
 # --- first-come queues ---------------------------------------------------------------------
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def new_queues(rows, cap):
     """Empty `Queues`: ``rows`` rows with room for ``cap`` women each."""
     return Queues(item=np.empty((rows, cap), dtype=np.int64),
                   head=np.zeros(rows, dtype=np.int64), count=np.zeros(rows, dtype=np.int64))
 
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def queue_push(q, r, w):
     """Put woman ``w`` at the back of queue ``r``; when it is full, unroll every ring into
     arrays twice as wide (each row's first woman then at column 0)."""
@@ -348,7 +350,7 @@ def queue_push(q, r, w):
     q.count[r] = n + 1
 
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def queue_pop(q, r):
     """Remove and return the woman at the front of queue ``r``, which must not be empty."""
     w = q.item[r, q.head[r]]

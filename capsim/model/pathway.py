@@ -14,7 +14,15 @@ her cost grows little with the number of facilities. The region's calendar is a 
 event kind and a woman (or facility, or step) packed by `encode_event`.
 
 Compiled once per machine and cached on disk (numba ``cache=True``, beside this file or in the
-user's cache directory); the first run after an install spends some seconds compiling. With
+user's cache directory); the first run after an install spends some seconds compiling. numba
+compiles each function on its own and then again inside every function that calls it, so the
+first compile grows with the depth of the calls. The loop is written in `simulate`,
+and a step with one caller (the region's events, called from the loop; `planned_target` from
+`arrive`; `emergency_transfer` from `labour_end`; `catch_up_two_pools` from `catch_up`;
+`takes` from the walk) is compiled into its caller (``inline="always"``), while a step with
+several callers stays a function of its own, so that its code is not copied into each. The
+steps are compiled at a lower optimisation level than the loop, which holds them all
+(`capsim.model.compiling`). With
 ``NUMBA_DISABLE_JIT=1`` the same code runs as plain Python (slowly, with the same results), to
 step through it in a debugger or measure its coverage.
 
@@ -31,9 +39,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
 from numba.experimental import structref
 
+from capsim.model.compiling import jit_callee, jit_loop
 from capsim.model.heaps import (
     RecordType,
     grown,
@@ -223,20 +231,20 @@ State = record_class(
 
 # --- the region's calendar -----------------------------------------------------------------
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def encode_event(kind, index):
     """The region calendar's data for an event of ``kind`` about ``index`` (a woman, a
     facility, a policy step or a referral-rule change; below `MAX_INDEX`)."""
     return (kind << EVENT_SHIFT) | index
 
 
-@njit(cache=True)
+@jit_callee(python_calls=True)
 def decode_event(data):
     """The (kind, index) that `encode_event` packed into ``data``."""
     return data >> EVENT_SHIFT, data & INDEX_MASK
 
 
-@njit(cache=True)
+@jit_callee()
 def push(s, t, kind, index):
     """Put an event of ``kind`` about ``index`` on the region's calendar at ``t``; events at
     the same time come out in the order they were put on (``s.seq``)."""
@@ -246,7 +254,7 @@ def push(s, t, kind, index):
 
 # --- a facility's own calendar -------------------------------------------------------------
 
-@njit(cache=True)
+@jit_callee()
 def catch_up(s, f, t):
     """Carry out facility ``f``'s own calendar up to ``t``, each part in time order.
 
@@ -276,7 +284,7 @@ def catch_up(s, f, t):
         s.own_events += 1
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def catch_up_two_pools(s, f, t):
     """The rest of `catch_up` at a facility with two bed pools: its midwives, labours and
     beds in one time order (a labour moves a woman from a ward bed, which may end another's
@@ -302,7 +310,7 @@ def catch_up_two_pools(s, f, t):
         keep_awake(s, f)
 
 
-@njit(cache=True)
+@jit_callee()
 def keep_awake(s, f):
     """While women wait for a midwife at ``f``, have the region's calendar wake ``f`` when its
     next midwife is free (unless a wake-up is already due by then). Reads ``f``'s midwife
@@ -313,7 +321,7 @@ def keep_awake(s, f):
         push(s, mq.time[f, 0], np.int64(WAKE), f)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def wake(s, f, t):
     """A wake-up of facility ``f`` at ``t``: forget it if it is the one due, and catch ``f``
     up to ``t`` (see `catch_up`)."""
@@ -324,7 +332,7 @@ def wake(s, f, t):
 
 # --- records -------------------------------------------------------------------------------
 
-@njit(cache=True)
+@jit_callee()
 def flow(s, w, t, src, dst, reason):
     """Record a move of woman ``w`` at ``t`` from ``src`` to ``dst`` (-1: out of the region)
     for ``reason``, if she is counted (``w >= s.first_counted``); its year is worked out after
@@ -339,10 +347,11 @@ def flow(s, w, t, src, dst, reason):
         s.n_flows = n + 1
 
 
-@njit(cache=True)
+@jit_callee()
 def add_stay(s, f, start, end, pool):
-    """Record a bed stay at ``f`` from ``start`` to ``end`` (hours) in ``pool`` (WARD or
-    DELIVERY). Changes the stay records."""
+    """Record a bed stay at ``f`` from ``start`` to ``end`` (hours) in ``pool`` (an int64,
+    every caller the same type so that it is compiled once: WARD, or DELIVERY or BLOCKED,
+    recorded as DELIVERY). Changes the stay records."""
     n = s.n_stays
     s.stay_fac = grown(s.stay_fac, n)
     s.stay_start = grown(s.stay_start, n)
@@ -353,7 +362,7 @@ def add_stay(s, f, start, end, pool):
     s.n_stays = n + 1
 
 
-@njit(cache=True)
+@jit_callee()
 def add_block(s, f, start, end):
     """Record a wait at ``f`` in a delivery bed for a ward bed from ``start`` to ``end``
     (hours, access block). Changes the block records."""
@@ -365,7 +374,7 @@ def add_block(s, f, start, end):
     s.n_blocks = n + 1
 
 
-@njit(cache=True)
+@jit_callee()
 def track_ratio(s, f, t):
     """After a change at ``t`` of ``f``'s free labour places: open a span with more women in
     labour care than places when the count falls below zero, close and record it when the
@@ -377,7 +386,7 @@ def track_ratio(s, f, t):
         add_over(s, f, t)
 
 
-@njit(cache=True)
+@jit_callee()
 def add_over(s, f, t):
     """Record the span of ``f`` over its labour places open since ``s.over_since[f]`` as
     ending at ``t``, and close it."""
@@ -392,7 +401,7 @@ def add_over(s, f, t):
 
 # --- the referral rule ---------------------------------------------------------------------
 
-@njit(cache=True, inline="always")
+@jit_callee(inline="always")
 def may_deliver(s, g, risk, by_risk, cs, cc):
     """Whether facility ``g`` may take a woman under the rules in force: it delivers now
     (``s.accepting``), and, as asked, her risk colour ``risk`` is eligible there
@@ -402,7 +411,7 @@ def may_deliver(s, g, risk, by_risk, cs, cc):
             and (not cc or s.has_cc[g]))
 
 
-@njit(cache=True, inline="always")
+@jit_callee(inline="always")
 def split_choice(s, start, w):
     """The facility woman ``w`` tries first when ``start`` sends her on, under its weighted
     split (``s.split_cum``, her ``s.referral_u``); -1 when ``start`` has none. The same rule
@@ -417,7 +426,7 @@ def split_choice(s, start, w):
     return np.int64(row.shape[0] - 1)
 
 
-@njit(cache=True, inline="always")
+@jit_callee(inline="always")
 def takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
     """Whether ``g`` may take her (`may_deliver`) and, when ``needs_bed``, has a free
     bed of ``pool`` at ``t`` once caught up."""
@@ -429,7 +438,7 @@ def takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
     return has_room(s, g, pool)
 
 
-@njit(cache=True, inline="always")
+@jit_callee()
 def first_in_order(s, start, w, risk, by_risk, cs, cc, needs_bed, pool, t):
     """The referral rule: the first facility in ``start``'s referral order (``s.order``, the
     others by preference) that may take her (`may_deliver` with ``risk``, ``by_risk``,
@@ -450,16 +459,17 @@ def first_in_order(s, start, w, risk, by_risk, cs, cc, needs_bed, pool, t):
     With ``needs_bed``, each facility that may take her is caught up to ``t`` before its beds
     are counted, in the order walked; nothing else changes."""
     first = split_choice(s, start, w)
-    if first >= 0 and takes(s, first, risk, by_risk, cs, cc, needs_bed, pool, t):
-        return first
-    for j in range(s.order.shape[1]):
-        g = np.int64(s.order[start, j])
-        if g != first and takes(s, g, risk, by_risk, cs, cc, needs_bed, pool, t):
+    # One call of `takes` in the walk (position -1: the split's draw), so that it is
+    # compiled into the walk once.
+    for j in range(-1, s.order.shape[1]):
+        g = first if j < 0 else np.int64(s.order[start, j])
+        if (g >= 0 if j < 0 else g != first) and takes(s, g, risk, by_risk, cs, cc, needs_bed,
+                                                        pool, t):
             return g
     return np.int64(OUT_OF_REGION)
 
 
-@njit(cache=True, inline="always")
+@jit_callee(inline="always")
 def has_room(s, g, pool):
     """Whether ``g`` has a free bed of ``pool``: a delivery bed for ``DELIVERY`` at a facility
     with two pools, else a ward bed (or a bed of its one pool)."""
@@ -468,7 +478,7 @@ def has_room(s, g, pool):
     return s.free_beds[g] > 0
 
 
-@njit(cache=True, inline="always")
+@jit_callee(inline="always")
 def first_pool(s, w):
     """The bed woman ``w`` first needs: a delivery bed when she comes in labour, a ward bed
     when she is admitted before labour or for a planned caesarean (at a facility with one
@@ -478,7 +488,7 @@ def first_pool(s, w):
     return np.int64(WARD)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def planned_target(s, w):
     """Where woman ``w`` plans to deliver before any bed is sought (-1: out of the region):
     where she booked if it may take her, else the first facility in its referral order that
@@ -515,7 +525,7 @@ def planned_target(s, w):
 
 # --- the steps of the pathway --------------------------------------------------------------
 
-@njit(cache=True)
+@jit_callee()
 def take_bed(s, w, f, t, pool):
     """Woman ``w`` takes a bed of ``pool`` at ``f`` at ``t`` (a delivery bed only where ``f``
     has two pools, else a ward bed or a bed of its one pool): one fewer free, and hers since
@@ -530,17 +540,17 @@ def take_bed(s, w, f, t, pool):
     s.bed_since[w] = t
 
 
-@njit(cache=True)
+@jit_callee()
 def leave_bed(s, w, t):
     """Woman ``w`` leaves her bed at ``t``: record the stay; return its facility. The bed
     itself is freed by the caller (at once, or on the facility's calendar)."""
     f = np.int64(s.bed_at[w])
     s.bed_at[w] = -1
-    add_stay(s, f, s.bed_since[w], t, s.bed_pool[w])
+    add_stay(s, f, s.bed_since[w], t, np.int64(s.bed_pool[w]))
     return f
 
 
-@njit(cache=True)
+@jit_callee()
 def free_ward_bed(s, f, t):
     """A ward bed at ``f`` (two pools) is freed at ``t``. While the free count is below zero
     (owed after a cut) it repays it; otherwise it goes to the first woman still waiting in a
@@ -555,7 +565,7 @@ def free_ward_bed(s, f, t):
     s.free_beds[f] += 1
 
 
-@njit(cache=True)
+@jit_callee()
 def to_ward(s, w, f, t):
     """Woman ``w`` moves at ``t`` from her delivery bed at ``f`` to a ward bed (already
     counted by the caller): the delivery stay, and any access block, are recorded and the
@@ -568,7 +578,7 @@ def to_ward(s, w, f, t):
     s.free_del[f] += 1
 
 
-@njit(cache=True)
+@jit_callee()
 def to_delivery(s, w, f, t):
     """Woman ``w``, in a ward bed at ``f`` (two pools) before labour, moves to a delivery bed
     at ``t``. She is there already and is never sent away: with none free the delivery beds
@@ -581,7 +591,7 @@ def to_delivery(s, w, f, t):
     free_ward_bed(s, f, t)
 
 
-@njit(cache=True)
+@jit_callee()
 def recovered(s, w, f, t):
     """Woman ``w``'s recovery in her delivery bed at ``f`` ends at ``t``: she takes a free
     ward bed, or, with none, waits in the delivery bed for one (access block), first come
@@ -595,7 +605,7 @@ def recovered(s, w, f, t):
         queue_push(s.block_queue, f, w)
 
 
-@njit(cache=True)
+@jit_callee()
 def discharge(s, w, f, t):
     """Woman ``w`` leaves her bed at ``f`` (two pools) at ``t``, the end of her postnatal
     stay: from a ward bed (freed, `free_ward_bed`), or from the delivery bed she still
@@ -610,7 +620,7 @@ def discharge(s, w, f, t):
         s.free_del[f] += 1
 
 
-@njit(cache=True)
+@jit_callee()
 def release_bed(s, w, t):
     """Woman ``w`` leaves her bed at once at ``t`` (an emergency transfer): the stay is
     recorded and the bed freed."""
@@ -624,7 +634,7 @@ def release_bed(s, w, t):
         s.free_beds[f] += 1
 
 
-@njit(cache=True)
+@jit_callee()
 def leave_region(s, w, t, src, reason):
     """Woman ``w`` leaves the region from ``src`` at ``t`` for ``reason``: mark her and record
     the move."""
@@ -632,7 +642,7 @@ def leave_region(s, w, t, src, reason):
     flow(s, w, t, src, np.int64(OUT_OF_REGION), reason)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def arrive(s, w, t):
     """Woman ``w`` needs a bed at ``t`` (labour onset, planned caesarean or antenatal
     admission).
@@ -676,7 +686,7 @@ def arrive(s, w, t):
         heap_push(s.labour_at, f, start if start > there else there, w, w)
 
 
-@njit(cache=True)
+@jit_callee()
 def labour(s, w, t):
     """Woman ``w``'s labour (or planned caesarean) starts at ``t`` at the facility of her bed:
     a planned caesarean asks for a theatre; otherwise she takes a free labour place (a midwife)
@@ -698,7 +708,7 @@ def labour(s, w, t):
         queue_push(s.mw_queue, f, w)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def labour_event(s, w, t):
     """A labour from the region's calendar: catch her facility up to ``t``, start her labour
     (`labour`) and keep the facility awake for its midwife queue."""
@@ -708,7 +718,7 @@ def labour_event(s, w, t):
     keep_awake(s, f)
 
 
-@njit(cache=True)
+@jit_callee()
 def start_midwife(s, w, f, t):
     """A midwife at ``f`` starts caring for woman ``w`` at ``t`` (the labour place already
     taken): record her wait. A labour ending in a caesarean or a complication goes on the
@@ -724,7 +734,7 @@ def start_midwife(s, w, f, t):
             give_birth(s, w, f, end, np.int64(VAGINAL))
 
 
-@njit(cache=True)
+@jit_callee()
 def free_midwife(s, f, t):
     """A labour place at ``f`` is freed at ``t``. While the free count is below zero (owed
     after a cut) the freed place repays it; otherwise it goes to the first woman waiting, or,
@@ -736,7 +746,7 @@ def free_midwife(s, f, t):
         track_ratio(s, f, t)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def labour_end(s, w, t):
     """The end at ``t`` of a labour that needs a caesarean or critical care (from the region's
     calendar): her midwife is freed (`free_midwife`); she is transferred if her facility
@@ -756,7 +766,7 @@ def labour_end(s, w, t):
         give_birth(s, w, f, t, np.int64(VAGINAL))
 
 
-@njit(cache=True)
+@jit_callee()
 def give_birth(s, w, f, t, how):
     """Woman ``w`` gives birth at ``f`` at ``t`` by mode ``how``: record it, and put her
     discharge (after the postnatal stay of that mode) on ``f``'s bed calendar; a discharge
@@ -777,7 +787,7 @@ def give_birth(s, w, f, t, how):
         leave_bed(s, w, leaves)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def emergency_transfer(s, w, f, t):
     """Woman ``w`` at ``f`` needs what ``f`` lacks at ``t``: her bed is freed at once, and she
     goes to the first facility in ``f``'s referral order with the capability and a free bed
@@ -797,7 +807,7 @@ def emergency_transfer(s, w, f, t):
     push(s, t + s.travel[f, g], np.int64(TRANSFER_ARRIVAL), w)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def transfer_arrival(s, w, t):
     """Woman ``w`` reaches the facility she was transferred to at ``t``: a caesarean asks for
     a theatre there (its facility caught up first); otherwise she gives birth."""
@@ -809,7 +819,7 @@ def transfer_arrival(s, w, t):
         give_birth(s, w, f, t, np.int64(VAGINAL))
 
 
-@njit(cache=True)
+@jit_callee()
 def request_theatre(s, w, t, emergency):
     """Woman ``w`` needs a theatre at ``t`` at the facility of her bed: she takes one if the
     free count is above zero, else she joins the emergency or the planned queue."""
@@ -823,7 +833,7 @@ def request_theatre(s, w, t, emergency):
         queue_push(s.pl_queue, f, w)
 
 
-@njit(cache=True)
+@jit_callee()
 def start_theatre(s, w, f, t, emergency):
     """Woman ``w``'s caesarean starts in a theatre of ``f`` at ``t`` (the theatre already
     taken): an emergency is born after the preparation time and its decision-to-delivery
@@ -838,7 +848,7 @@ def start_theatre(s, w, f, t, emergency):
     times_push(s.theatres_free_at, f, t + s.theatre_h[w])
 
 
-@njit(cache=True)
+@jit_callee()
 def next_in_theatre(s, f, t):
     """Start the next caesarean waiting at ``f`` at ``t`` (a theatre already taken):
     emergencies first, then planned ones, each first come first served."""
@@ -848,13 +858,13 @@ def next_in_theatre(s, f, t):
         start_theatre(s, queue_pop(s.pl_queue, f), f, t, NO)
 
 
-@njit(cache=True)
+@jit_callee()
 def theatre_waiting(s, f):
     """Whether a caesarean (emergency or planned) waits for a theatre at ``f``."""
     return s.em_queue.count[f] > 0 or s.pl_queue.count[f] > 0
 
 
-@njit(cache=True)
+@jit_callee()
 def free_theatre(s, f, t):
     """A theatre at ``f`` is freed at ``t``. While the free count is below zero (owed after a
     cut) the freed theatre repays it; otherwise it goes to the next caesarean waiting
@@ -865,7 +875,7 @@ def free_theatre(s, f, t):
         s.free_th[f] += 1
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def apply_policy(s, k, t):
     """Carry out policy step ``k`` at ``t`` at its facility (its capacity changes worked out
     beforehand, `capsim.model.network.Network.kernel_inputs`).
@@ -901,7 +911,7 @@ def apply_policy(s, k, t):
         s.plan_cache_to[:, :, :] = UNPLANNED
 
 
-@njit(cache=True)
+@jit_callee()
 def change_labour_places(s, f, delta, t):
     """``f``'s labour places change by ``delta`` at ``t`` (``f`` caught up): an increase serves
     the women waiting at once; a cut below what is in use is owed (and, over the places, is
@@ -914,7 +924,7 @@ def change_labour_places(s, f, delta, t):
     keep_awake(s, f)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def shift_change(s, f, k, t):
     """Shift ``k`` of facility ``f``'s own roster starts at ``t``: its labour places and
     caesareans at once change to the shift's (``f`` caught up first; a cut below what is in
@@ -936,85 +946,22 @@ def shift_change(s, f, k, t):
     push(s, midnight + later, np.int64(SHIFT), f * SHIFT_ROOM + nxt)
 
 
-@njit(cache=True)
+@jit_callee(inline="always")
 def referral_change(s, k):
     """Referral-rule change ``k``: eligibility [risk, facility] from now on is
     ``s.elig_m[k]``; the planned destinations are cleared (worked out again as needed)."""
-    s.elig[:, :] = s.elig_m[k]
+    # Element by element: a slice assigned from an array would compile numba's message for
+    # mismatched shapes (string formatting, seconds of the first compile) for nothing.
+    rules = s.elig_m[k]
+    for r in range(rules.shape[0]):
+        for g in range(rules.shape[1]):
+            s.elig[r, g] = rules[r, g]
     s.plan_cache_to[:, :, :] = UNPLANNED
 
 
 # --- the replication -----------------------------------------------------------------------
 
-@njit(cache=True)
-def run_loop(s, initial_facility, initial_release):
-    """Run the replication to the end of the horizon: the women already in a bed at the start
-    (their facilities and release hours), then the cohort's arrivals merged with the region's
-    calendar. Returns how many women arrived and the region's events carried out."""
-    for k in range(initial_facility.shape[0]):
-        f = np.int64(initial_facility[k])
-        s.free_beds[f] -= 1
-        add_stay(s, f, np.float64(0.0), min(initial_release[k], s.t_end), ZERO)
-        push(s, initial_release[k], np.int64(INITIAL_RELEASE), f)
-    for f in range(s.n_shift.shape[0]):
-        # The first shift change after midnight of the first day (the shift in force at
-        # midnight is in the counts already).
-        for k in range(s.n_shift[f]):
-            if s.shift_h[f, k] > 0:
-                push(s, s.shift_h[f, k], np.int64(SHIFT), f * SHIFT_ROOM + k)
-                break
-    for k in range(s.pol_t.shape[0]):
-        push(s, s.pol_t[k], np.int64(POLICY), k)
-    for k in range(s.elig_t.shape[0]):
-        push(s, s.elig_t[k], np.int64(REFERRAL_CHANGE), k)
-
-    n = s.admit.shape[0]
-    region = s.region
-    events = 0
-    i = ZERO
-    while True:
-        if region.size[0] > 0 and (i >= n or region.time[0, 0] <= s.admit[i]):
-            t, _, data = heap_pop(region, ZERO)
-            if t >= s.t_end:
-                break
-            events += 1
-            kind, index = decode_event(data)
-            if kind == LABOUR:
-                labour_event(s, index, t)
-            elif kind == LABOUR_END:
-                labour_end(s, index, t)
-            elif kind == WAKE:
-                wake(s, index, t)
-            elif kind == TRANSFER_ARRIVAL:
-                transfer_arrival(s, index, t)
-            elif kind == POLICY:
-                apply_policy(s, index, t)
-            elif kind == INITIAL_RELEASE:
-                if s.two_pools[index]:
-                    catch_up(s, index, t)
-                    free_ward_bed(s, index, t)
-                else:
-                    s.free_beds[index] += 1
-            elif kind == SHIFT:
-                shift_change(s, index // SHIFT_ROOM, index % SHIFT_ROOM, t)
-            else:
-                referral_change(s, index)
-        elif i < n:
-            t = s.admit[i]
-            if t >= s.t_end:
-                break
-            arrive(s, i, t)
-            i += 1
-        else:
-            break
-    # The facilities' own events due before the end of the horizon.
-    last = np.nextafter(s.t_end, -np.inf)
-    for f in range(s.free_beds.shape[0]):
-        catch_up(s, f, last)
-    return i, events
-
-
-@njit(cache=True)
+@jit_callee()
 def new_state(women, network, first_counted, t_end, stay_room):
     """A fresh `State`, built by field name: the cohort's arrays (``women``, a
     `WomenArrays`), the network's (``network``, a `NetworkArrays`; the counters
@@ -1087,31 +1034,93 @@ def new_state(women, network, first_counted, t_end, stay_room):
     )
 
 
-@njit(cache=True)
+@jit_loop
 def simulate(women, network, initial_facility, initial_release, first_counted, t_end):
     """Simulate one replication of ``women`` (`WomenArrays`) on ``network``
-    (`NetworkArrays`), with the women already in a bed at the start (their facilities
-    ``initial_facility`` and release hours ``initial_release``), counting the moves of women
-    from index ``first_counted`` on, to the end of the horizon ``t_end`` (hours). Returns an
-    `Outcome`; the bed stays still open at the end close at ``t_end``."""
+    (`NetworkArrays`) to the end of the horizon ``t_end`` (hours): the women already in a bed
+    at the start (their facilities ``initial_facility`` and release hours
+    ``initial_release``), then the cohort's arrivals merged with the region's calendar,
+    counting the moves of women from index ``first_counted`` on. Returns an `Outcome`; the
+    bed stays still open at the end close at ``t_end``.
+
+    The loop is written here rather than in a function of its own, so that it is compiled
+    once, inside this one (see the module's note on compiling)."""
     n = women.admit.shape[0]
     if n >= MAX_INDEX:
         raise ValueError("too many women for the region's calendar (2**40 at most)")
     s = new_state(women, network, first_counted, t_end,
                   n + initial_facility.shape[0] + n // 32 + 16)
-    arrived, events = run_loop(s, initial_facility, initial_release)
+    for k in range(initial_facility.shape[0]):
+        f = np.int64(initial_facility[k])
+        s.free_beds[f] -= 1
+        add_stay(s, f, np.float64(0.0), min(initial_release[k], s.t_end), ZERO)
+        push(s, initial_release[k], np.int64(INITIAL_RELEASE), f)
+    for f in range(s.n_shift.shape[0]):
+        # The first shift change after midnight of the first day (the shift in force at
+        # midnight is in the counts already).
+        for k in range(s.n_shift[f]):
+            if s.shift_h[f, k] > 0:
+                push(s, s.shift_h[f, k], np.int64(SHIFT), f * SHIFT_ROOM + k)
+                break
+    for k in range(s.pol_t.shape[0]):
+        push(s, s.pol_t[k], np.int64(POLICY), k)
+    for k in range(s.elig_t.shape[0]):
+        push(s, s.elig_t[k], np.int64(REFERRAL_CHANGE), k)
+
+    region = s.region
+    events = 0
+    i = ZERO
+    while True:
+        if region.size[0] > 0 and (i >= n or region.time[0, 0] <= s.admit[i]):
+            t, _, data = heap_pop(region, ZERO)
+            if t >= s.t_end:
+                break
+            events += 1
+            kind, index = decode_event(data)
+            if kind == LABOUR:
+                labour_event(s, index, t)
+            elif kind == LABOUR_END:
+                labour_end(s, index, t)
+            elif kind == WAKE:
+                wake(s, index, t)
+            elif kind == TRANSFER_ARRIVAL:
+                transfer_arrival(s, index, t)
+            elif kind == POLICY:
+                apply_policy(s, index, t)
+            elif kind == INITIAL_RELEASE:
+                if s.two_pools[index]:
+                    catch_up(s, index, t)
+                    free_ward_bed(s, index, t)
+                else:
+                    s.free_beds[index] += 1
+            elif kind == SHIFT:
+                shift_change(s, index // SHIFT_ROOM, index % SHIFT_ROOM, t)
+            else:
+                referral_change(s, index)
+        elif i < n:
+            t = s.admit[i]
+            if t >= s.t_end:
+                break
+            arrive(s, i, t)
+            i += 1
+        else:
+            break
+    # The facilities' own events due before the end of the horizon.
+    last = np.nextafter(s.t_end, -np.inf)
+    for f in range(s.free_beds.shape[0]):
+        catch_up(s, f, last)
     for w in range(n):
         if s.bed_at[w] >= 0:  # close the stays still open at the end of the horizon
             f = np.int64(s.bed_at[w])
             if s.bed_pool[w] == BLOCKED:
                 add_block(s, f, s.blocked_since[w], s.t_end)
-            add_stay(s, f, s.bed_since[w], s.t_end, s.bed_pool[w])
+            add_stay(s, f, s.bed_since[w], s.t_end, np.int64(s.bed_pool[w]))
     for f in range(s.free_mw.shape[0]):
         if not np.isnan(s.over_since[f]):  # spans over the places still open at the end
             add_over(s, f, s.t_end)
     k, m, b, o = s.n_stays, s.n_flows, s.n_blocks, s.n_overs
     return Outcome(
-        arrived=arrived, region_events=events, own_events=s.own_events, bed_at=s.bed_at,
+        arrived=i, region_events=events, own_events=s.own_events, bed_at=s.bed_at,
         labour_start=s.labour_start, labour_fac=s.labour_fac, delivered_at=s.delivered_at,
         mode=s.mode, delivered_h=s.delivered_h, turned_away=s.turned_away,
         out_of_region=s.out_of_region, wait_h=s.wait_h, ddi_min=s.ddi_min,
