@@ -11,16 +11,22 @@ scenario, a Sobol sweep on two cores, the first compile and the import, in one r
     ``capsim.model.run_engine``, and the admissions loop of the lines of care,
     ``capsim.model.care.admit_care``) and results (all the rest of
     ``capsim.run.run_replication``: ``capsim.results.reduce_replication``, the rows of the
-    lines of care, ``capsim.care.add_care``, and the monthly counts); milliseconds,
-    means over ``--rounds`` replications (10; quick 3). Each round times one replication of
+    lines of care, ``capsim.care.add_care``, and the monthly counts); milliseconds of this
+    thread's CPU time (on an idle machine, its wall time; on a shared one, the time the
+    phases took without what other processes took from them), means over ``--rounds``
+    replications (10; quick 3). Each round times one replication of
     every scenario in turn, so that a change in the machine's load falls on all of them.
     ``engine share`` is the engine's part of the five phases; ``replication/engine`` is
     (cohort + engine + results) / engine, what a replication of an already loaded scenario
     costs for each unit of simulation.
 (b) ``capsim sweep scenarios/sweeps/nanjiang-beds.yaml`` (Sobol, 576 runs) with 2 workers into a
     temporary folder, as a whole command: wall seconds (skipped by ``--quick``).
-(c) The first compile: ``capsim.model.ensure_compiled()`` in a fresh process whose numba cache
-    folder (``NUMBA_CACHE_DIR``) is new and empty: seconds inside that process.
+(c) The first compile: all that the first runs after an install compile, in a fresh process
+    whose numba cache folder (``NUMBA_CACHE_DIR``) is new and empty: the engine
+    (``capsim.model.ensure_compiled()``), the results' compiled passes (the rest of
+    ``capsim.run.ready_engine()``) and the admissions loop of newborn and paediatric care (the
+    first replication of the paediatric alliance less the same replication once compiled);
+    wall seconds inside that process, in all (CPU seconds beside them in the JSON).
 (d) ``python -c "import capsim"``: median wall seconds of whole processes, timed as
     ``benchmarks/imports.py`` times them.
 (b') ``--large``: the same sweep with ``samples: 1024`` (9,216 runs) on 2 workers, wall
@@ -91,7 +97,7 @@ def time_phases(path: Path, replication: int) -> dict[str, float]:
     from capsim.monthly import monthly_counts
     from capsim.results import reduce_replication
 
-    clock = time.perf_counter
+    clock = time.thread_time  # CPU seconds of this thread: another process's load is not counted
     t0 = clock()
     scenario = load_scenario(path)
     seed = scenario.run.seed
@@ -160,17 +166,44 @@ def time_sweep(workers: int = 2, samples: int | None = None) -> dict:
             "simulations_s": float(said.group(2)) if said else None}
 
 
-def time_first_compile() -> float:
-    """Seconds of ``ensure_compiled()`` in a fresh process with an empty numba cache folder."""
-    code = ("import time\nfrom capsim.model import ensure_compiled\n"
-            "t = time.perf_counter()\nensure_compiled()\nprint(time.perf_counter() - t)")
+def time_first_compile() -> dict[str, float]:
+    """Seconds, in a fresh process whose numba cache folder is new and empty, of all that the
+    first runs after an install compile: the engine (``ensure_compiled()``), the results'
+    compiled passes (the rest of ``capsim.run.ready_engine()``) and the admissions loop of
+    newborn and paediatric care (the first replication of the paediatric alliance, less what
+    the same replication takes once compiled); wall and CPU seconds of each and in all."""
+    code = """import json, time
+from pathlib import Path
+import capsim
+from capsim.model import ensure_compiled
+from capsim.run import ready_engine, run_replication
+wall, cpu = time.perf_counter, time.process_time
+out = {}
+w, c = wall(), cpu()
+ensure_compiled()
+out["engine_s"], out["engine_cpu_s"] = wall() - w, cpu() - c
+w, c = wall(), cpu()
+ready_engine()
+out["results_s"], out["results_cpu_s"] = wall() - w, cpu() - c
+scenario = capsim.load_scenario(Path("scenarios/jizhou-paediatric-alliance.yaml"))
+w, c = wall(), cpu()
+run_replication(scenario, 0)
+first_w, first_c = wall() - w, cpu() - c
+w, c = wall(), cpu()
+run_replication(scenario, 0)
+out["care_s"] = max(first_w - (wall() - w), 0.0)
+out["care_cpu_s"] = max(first_c - (cpu() - c), 0.0)
+out["total_s"] = out["engine_s"] + out["results_s"] + out["care_s"]
+out["total_cpu_s"] = out["engine_cpu_s"] + out["results_cpu_s"] + out["care_cpu_s"]
+print(json.dumps(out))
+"""
     with tempfile.TemporaryDirectory(prefix="capsim-numba-") as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               env=env, check=False, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"the first compile failed:\n{done.stderr[-2000:]}")
-    return float(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def time_import(rounds: int) -> list[float]:
@@ -245,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
 
     sweep = None if quick else time_sweep()
     large = time_sweep(samples=LARGE_SAMPLES) if args.large else None
-    first_compile = time_first_compile()
+    compiles = time_first_compile()
+    first_compile = compiles["total_s"]
     imports = time_import(5 if quick else 15)
     import_s = statistics.median(imports)
     parallel = time_parallel(2 if quick else 3)
@@ -263,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     head = (f"{'scenario':<{width}}  {'load + validate':>15}  {'network':>7}  {'cohort':>6}  "
             f"{'engine':>6}  {'results':>7}  {'engine share':>12}  {'replication/engine':>18}")
     lines = [f"capsim study benchmark ({'quick' if quick else 'full'}; means of {rounds} "
-             f"replications on one core, ms; load average {load_before[0]:.1f} before, "
+             f"replications on one core, CPU ms; load average {load_before[0]:.1f} before, "
              f"{load_after[0]:.1f} after)", "", head]
     for name, row in rows.items():
         lines.append(f"{name:<{width}}  {row['load + validate_ms']:15.1f}  "
@@ -288,10 +322,14 @@ def main(argv: list[str] | None = None) -> int:
         "sweep": sweep,
         "large_sweep": large,
         "first_compile_s": first_compile,
+        "first_compile_parts": compiles,
         "import_samples_s": imports,
         "parallel": parallel,
         "figures": figures, "targets": TARGETS, "met": met,
     }, indent=2) + "\n", encoding="utf-8")
+    print(f"first compile: engine {compiles['engine_s']:.1f} s, results "
+          f"{compiles['results_s']:.1f} s, admissions loop {compiles['care_s']:.1f} s "
+          f"(CPU {compiles['total_cpu_s']:.1f} s in all)")
     print(f"wrote {OUT.relative_to(ROOT)}")
     if large is not None:
         print(f"sobol-{large['runs']} on 2 cores: {large['wall_s']:.1f} s (target "

@@ -250,13 +250,33 @@ def check_run_size(scenario: Scenario, replications: int) -> None:
 
 
 def ready_engine(engine: str = DEFAULT_ENGINE, client: Any = None) -> None:
-    """Compile the compiled engine in this process (or load it from the disk cache) when
-    replications are to run here or on local workers: once here, not in every worker at the
+    """Compile the compiled engine and the compiled passes of the results in this process (or
+    load them from the disk cache) when replications are to run here or on local workers: once here, not in every worker at the
     same time, and before a progress bar starts, whose rate would otherwise count the first
     compile. Nothing for the simpy model, nor for a dask cluster (``client``), whose workers
     compile for themselves."""
     if client is None and engine == "compiled":
         ensure_compiled()
+        _ensure_results_compiled()
+
+
+#: Whether this process has compiled (or loaded) the compiled passes of the results.
+_results_ready = False
+
+
+def _ensure_results_compiled() -> None:
+    """Compile (or load from the disk cache) the compiled passes of the results
+    (`capsim.results`, `capsim.time_use`) by one replication of the engine's warm-up region,
+    once per process: before local workers start, so that they inherit them. The admissions
+    loop of newborn and paediatric care compiles at the first run that has such care."""
+    global _results_ready
+    if _results_ready:
+        return
+    from capsim.model.engine import WARM_UP_SCENARIO
+    from capsim.scenario import validate_scenario
+
+    run_replication(validate_scenario(WARM_UP_SCENARIO, source="<engine warm-up>"), 0)
+    _results_ready = True
 
 
 class StudyProgress:
