@@ -223,6 +223,7 @@ class _Calendar:
     # ``days``, and the days with beds of each column in each row, [column, row].
     row_batches: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     beds: np.ndarray                # [facility, day]
+    no_beds: np.ndarray             # [facility, day]: beds <= 0
     region_beds: np.ndarray         # [day]
     row_beds: np.ndarray            # [row, facility]: bed-days of the row's days
     row_region_beds: np.ndarray     # [row]
@@ -310,14 +311,15 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     for row, same in copies:
         means[:, row] = means[:, same]
     staff = dict(zip(names, means, strict=True))
-    for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values(),
-                delivery_beds, delivering):
+    no_beds = beds <= 0
+    for arr in (period_days, beds, no_beds, region_beds, row_beds, row_region_beds,
+                *staff.values(), delivery_beds, delivering):
         arr.setflags(write=False)
     row_spans = tuple((row, *span) for (row, _), span in zip(rows, spans, strict=True))
     return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
                      row_spans,
                      tuple(copies), row_valid,
-                     tuple(batches), beds, region_beds,
+                     tuple(batches), beds, no_beds, region_beds,
                      row_beds, row_region_beds, staff,
                      ((*map(str, years), ALL_YEARS), (*ids, REGION)),
                      delivery_beds, delivering,
@@ -493,12 +495,12 @@ def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.nda
     if not cells.shape[0]:
         return out
     ranked = _nonzero_order(wait_min)
-    per, fac = np.divmod(cells, nf + 1)
-    # Waits by year and facility (every wait is at a facility), counted once for every grouping.
+    # With one year, a cell is the facility (every wait is at a facility).
+    per, fac = np.divmod(cells, nf + 1) if ny > 1 else (cells, cells)
+    # Waits by year and facility, counted once for every grouping.
     count = np.bincount(cells, minlength=ny * (nf + 1)).reshape(ny, nf + 1)[:, :nf]
     out[ny, :nf] = _p95_by_group(fac, wait_min, nf, ranked, count.sum(axis=0))
-    out[ny, nf] = _p95_by_group(np.zeros_like(fac), wait_min, 1, ranked,
-                                np.asarray([cells.shape[0]]))[0]
+    out[ny, nf] = _p95_of_all(wait_min, ranked)
     if ny == 1:  # the year holds the same waits as the whole period
         out[0] = out[1]
         return out
@@ -514,6 +516,24 @@ def _nonzero_order(values: np.ndarray) -> np.ndarray:
     no one and deliver where they booked: the zeros, most of the values, need no sort."""
     nonzero = np.flatnonzero(values)
     return nonzero[np.argsort(values[nonzero])]
+
+
+def _p95_of_all(values: np.ndarray, ranked: np.ndarray) -> float:
+    """95th percentile of all ``values`` (at least one), ``ranked`` their `_nonzero_order`:
+    the number of `_p95_by_group` of one group, without placing the values in groups."""
+    v = values[ranked]  # the values that are not zero, in order
+    negatives = int(np.searchsorted(v, 0.0)) if v.shape[0] and v[0] < 0 else 0
+    zeros = values.shape[0] - v.shape[0]
+    below, gamma = _rank95(np.asarray([values.shape[0]]))
+
+    def at(rank: int) -> np.ndarray:
+        """The ``rank``-th smallest value (from 0), as an array of one."""
+        if rank < negatives:
+            return v[rank:rank + 1]
+        return np.zeros(1) if rank < negatives + zeros else v[rank - zeros:rank - zeros + 1]
+
+    low = int(below[0])
+    return float(_lerp(at(low), at(min(low + 1, values.shape[0] - 1)), gamma)[0])
 
 
 def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
@@ -708,7 +728,7 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     rows = np.asarray([row for row, _ in cal.day_rows])
     sums = np.empty((rows.shape[0], nf))
     totals = np.empty(rows.shape[0])
-    for i, (first, stop) in enumerate(cal.day_spans):
+    for i, (_, first, stop) in enumerate(cal.row_spans):
         # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add
         # in the same order and give the same bits.
         part = np.asfortranarray(census[:, first:stop])
@@ -720,7 +740,7 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     daily[:, -1] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         np.divide(census, capacity, out=daily[:nf, :-1])
-        daily[:nf, :-1][capacity <= 0] = np.nan
+        np.copyto(daily[:nf, :-1], np.nan, where=cal.no_beds)
         # A day on which the region has no beds has no occupancy, as for a facility.
         daily[nf, :-1] = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds,
                                   np.nan)
@@ -728,10 +748,10 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
         mean = np.full((ny + 1, nf + 1), np.nan)
         mean[rows, :nf] = np.where(cap > 0, sums / cap, np.nan)
         mean[rows, nf] = totals / cal.row_region_beds[rows]
-    # Days above the threshold, cumulated over days: the count in a row is a difference.
-    above = np.zeros((nf + 1, census.shape[1] + 1), dtype=np.int64)
-    np.cumsum(daily[:, :-1] > HIGH_OCCUPANCY, axis=1, out=above[:, 1:])
-    high_days = above[:, cal.day_spans[:, 1]] - above[:, cal.day_spans[:, 0]]  # [column, row]
+    # Days above the threshold of each column in each row worked out: [column, row].
+    above = daily[:, :-1] > HIGH_OCCUPANCY
+    high_days = np.stack([above[:, first:stop].sum(axis=1)
+                          for _, first, stop in cal.row_spans], axis=1)
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
     for batch, days, valid in cal.row_batches:

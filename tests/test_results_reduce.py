@@ -24,6 +24,7 @@ from capsim.results import (
     _lerp95,
     _nonzero_order,
     _p95_by_group,
+    _p95_of_all,
     _p95_sorted,
     capacity_by_day,
     daily_census,
@@ -108,6 +109,8 @@ def test_group_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
                 assert got[g].tobytes() == np.float64(want).tobytes()
             else:
                 assert np.isnan(got[g])
+    whole = np.percentile(values, 95)
+    assert np.float64(_p95_of_all(values, ranked)).tobytes() == np.float64(whole).tobytes()
 
 
 def test_lerp_of_a_single_value_is_that_value():
