@@ -793,13 +793,24 @@ METRIC_COLUMNS = ("replication", "year", "facility", "metric", "value")
 def _frame(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
     """The table of columns ``names`` holding ``arrays`` (each its own, not shared with
     another table), indexed 0..n-1, each column a block of its own as ``pd.DataFrame`` lays
-    out a dict of them: from the blocks, without pandas' checks and copies when it offers
-    that (a fifth of the time of a small table)."""
-    if _from_blocks is None:
-        return pd.DataFrame(dict(zip(names, arrays, strict=True)), copy=False)
-    return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a, _PLACES[i])
-                         for i, a in enumerate(arrays)],
-                        index=pd.RangeIndex(len(arrays[0])), columns=_column_index(names))
+    out a dict of them. Built from its blocks, without pandas' checks and copies (a fifth of
+    the time of a small table); by pandas' public constructors should its internals differ."""
+    index = pd.RangeIndex(len(arrays[0]))
+    columns = _column_index(names)
+    if _Manager is not None:
+        try:
+            blocks = tuple(_new_block(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
+                                      placement=_PLACES[i], ndim=2)
+                           for i, a in enumerate(arrays))
+            manager = _Manager(blocks, [columns, index], verify_integrity=False)
+            return pd.DataFrame._from_mgr(manager, axes=manager.axes)
+        except (TypeError, AttributeError):  # a pandas whose internals take other arguments
+            pass
+    if _from_blocks is not None:
+        return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
+                              np.array([i])) for i, a in enumerate(arrays)],
+                            index=index, columns=columns)
+    return pd.DataFrame(dict(zip(names, arrays, strict=True)), copy=False)
 
 
 @lru_cache(maxsize=4)
@@ -808,12 +819,15 @@ def _column_index(names: tuple[str, ...]) -> pd.Index:
     return pd.Index(names)
 
 
-#: The place of each column among its table's columns, as the blocks are given it.
-_PLACES = tuple(np.array([i]) for i in range(8))
-for _place in _PLACES:
-    _place.setflags(write=False)
-
-try:  # pandas 3: a table from its blocks
+try:  # pandas' internals: a table from its blocks, each block built without checks
+    from pandas._libs.internals import BlockPlacement
+    from pandas.core.internals.blocks import new_block as _new_block
+    from pandas.core.internals.managers import BlockManager as _Manager
+    #: The place of each column among its table's columns.
+    _PLACES = tuple(BlockPlacement(slice(i, i + 1)) for i in range(8))
+except ImportError:  # pragma: no cover - another pandas: its public constructors
+    _Manager = None
+try:  # pandas 3: a table from its blocks, with pandas' checks
     from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
 except ImportError:  # pragma: no cover - an older pandas builds it from a dict
     _from_blocks = None

@@ -8,6 +8,7 @@ scenarios do not reach (a closed facility, several years, groups without events,
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import base_dict
 from hypothesis import given, settings
@@ -308,6 +309,29 @@ def test_replications_of_equal_networks_share_their_calendar_but_not_their_table
     for other in (b, c):
         assert other.metrics.loc[0, "facility"] == "county"
         assert other.metrics.loc[0, "value"] >= 0
+
+
+@pytest.mark.parametrize("built_by", ["blocks", "public blocks", "dict"])
+def test_tables_built_from_their_blocks_are_pandas_own_tables(monkeypatch, built_by):
+    """The metrics and flows tables equal those pandas builds from a dict of their columns
+    (same types, index and blocks), by whichever constructor, and each holds its own labels."""
+    if built_by != "blocks":
+        monkeypatch.setattr(results, "_Manager", None)
+    if built_by == "dict":
+        monkeypatch.setattr(results, "_from_blocks", None)
+    scenario = validate_scenario(base_dict(run={"seed": 3}))
+    net = compile_network(scenario)
+    a, b = (reduce_replication(net, run_engine(net, build_cohort(scenario, r)), r, 3)
+            for r in range(2))
+    assert not a.flows.empty
+    for frame in (a.metrics, a.flows):
+        own = pd.DataFrame({c: frame[c].tolist() for c in frame.columns})
+        pd.testing.assert_frame_equal(frame, own)
+        assert frame._mgr.nblocks == frame.shape[1]
+    a.flows.loc[0, "from"] = "edited"
+    a.metrics.loc[0, "metric"] = "edited"
+    assert b.flows.loc[0, "from"] != "edited"
+    assert b.metrics.loc[0, "metric"] != "edited"
 
 
 # ---------------------------------------------------------------------------- cohort figures
