@@ -92,43 +92,24 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
 
     # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
-    is_ecs = rec.mode == EMERGENCY_CS
-    kind = _bits(rec.facility >= 0, (rec.mode == PLANNED_CS) | is_ecs, is_ecs,
-                 rec.ddi_min <= net.ddi_target_min)
-    # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
-    cells, by_kind = _cells_counts(cal, rec.facility, rec.delivered_h, kind, 16)
-    del kind
+    cells, by_kind, ddi_sum = _deliveries(cal, rec, net.ddi_target_min)
+    # kinds' bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
     deliveries = by_kind[1::2].sum(axis=0)
     cs = by_kind[3::4].sum(axis=0)
     ecs = by_kind[4:8].sum(axis=0) + by_kind[12:16].sum(axis=0)
     ddi_in = by_kind[12:16].sum(axis=0)
     del by_kind
-    is_ecs &= cells >= 0
-    ddi = rec.ddi_min[is_ecs]
-    ddi_sum = _sums(cal, cells[is_ecs], np.where(np.isfinite(ddi), ddi, 0.0))
-    del is_ecs, ddi
     travel = _travel(net, cal, rec, cells)
     del cells
 
     # Labours, placed by the facility and time of labour care; waits in minutes.
-    labouring = rec.labour_facility >= 0
-    wait_min = rec.midwife_wait_h * 60.0  # NaN: no midwife before the horizon's end
-    served = np.isfinite(wait_min)
-    care = _bits(served, wait_min == 0, wait_min <= net.midwife_wait_target_min)
-    # bits: 1 served, 2 no wait, 4 within target
-    cells, by_care = _cells_counts(cal, rec.labour_facility,
-                                   np.where(labouring, rec.labour_start_h, -1.0), care, 8)
-    del labouring
-    del care
+    by_care, served_cells, wait_min, wait_sum = _labours(cal, rec, net.midwife_wait_target_min)
+    # kinds' bits: 1 served, 2 no wait, 4 within target
     labours = by_care.sum(axis=0)
     waited = by_care[1::2].sum(axis=0)
     no_wait = by_care[3::4].sum(axis=0)
     timely = by_care[4:].sum(axis=0)
     del by_care
-    keep = served & (cells >= 0)
-    served_cells, wait_min = cells[keep], wait_min[keep]
-    del cells, served, keep
-    wait_sum = _sums(cal, served_cells, wait_min)
     wait_p95 = _wait_p95(cal, served_cells, wait_min)
     del served_cells, wait_min
 
@@ -477,12 +458,129 @@ def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: n
         counts[kind[i], cell] += 1
 
 
+def _deliveries(cal: _Calendar, rec: RunRecord,
+                ddi_target_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The women by the cell of their delivery (`_cells` of her facility and time of
+    delivery) and kind, in one pass: the cells, the counts [kind, row, column] of the kinds
+    (bits: 1 delivered, 2 caesarean, 4 emergency caesarean, 8 decision to delivery within
+    ``ddi_target_min``) as `_counts` gives them, and the sums of the emergency caesareans'
+    decision to delivery minutes (0 for one not known) as `_sums` gives them."""
+    nf, ny = cal.facilities, cal.years
+    cells = np.empty(rec.facility.shape[0], dtype=np.int64)
+    counts = np.zeros((16, ny * (nf + 1)), dtype=np.int64)
+    ddi = np.zeros(ny * (nf + 1))
+    _place_deliveries(np.ascontiguousarray(rec.facility, dtype=np.int32),
+                      np.ascontiguousarray(rec.delivered_h, dtype=np.float64),
+                      np.ascontiguousarray(rec.mode, dtype=np.int8),
+                      np.ascontiguousarray(rec.ddi_min, dtype=np.float64),
+                      np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
+                      float(cal.t1), nf, PLANNED_CS, EMERGENCY_CS, float(ddi_target_min),
+                      cells, counts, ddi)
+    return cells, _count_table(cal, counts.ravel(), 16), _sum_table(cal, ddi)
+
+
+def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The labours by the cell of their care (`_cells` of the facility and time of labour
+    care) and kind, in one pass: the counts [kind, row, column] of the kinds (bits: 1 served
+    by a midwife before the horizon's end, 2 with no wait, 4 within ``wait_target_min``) as
+    `_counts` gives them; the cells and waits (minutes) of the women served, in their order;
+    and the sums of the waits as `_sums` gives them."""
+    nf, ny = cal.facilities, cal.years
+    n = rec.labour_facility.shape[0]
+    counts = np.zeros((8, ny * (nf + 1)), dtype=np.int64)
+    served_cells = np.empty(n, dtype=np.int64)
+    waits = np.empty(n)
+    sums = np.zeros(ny * (nf + 1))
+    served = _place_labours(np.ascontiguousarray(rec.labour_facility, dtype=np.int32),
+                            np.ascontiguousarray(rec.labour_start_h, dtype=np.float64),
+                            np.ascontiguousarray(rec.midwife_wait_h, dtype=np.float64),
+                            np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
+                            float(cal.t1), nf, float(wait_target_min), served_cells, waits,
+                            counts, sums)
+    return (_count_table(cal, counts.ravel(), 8), served_cells[:served], waits[:served],
+            _sum_table(cal, sums))
+
+
+@njit(cache=True)
+def _cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
+             nf: int) -> int:
+    """The `_cells` cell of one event at ``time`` (hours) in facility ``fac``; -1 outside the
+    reported years."""
+    year = -1
+    for start in starts:  # the number of years begun by t
+        if time >= start:
+            year += 1
+    if year < 0 or not (time >= t0 and time < t1):
+        return -1
+    return year * (nf + 1) + (fac if fac >= 0 else nf)
+
+
+@njit(cache=True)
+def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.ndarray,
+                      starts: np.ndarray, t0: float, t1: float, nf: int, planned: int,
+                      emergency: int, ddi_target: float, cells: np.ndarray,
+                      counts: np.ndarray, ddi_sums: np.ndarray) -> None:
+    """Into ``cells``, the `_cells` of each delivery (``fac``, ``t``); into ``counts`` [kind,
+    cell], one more for each inside the reported years (`_deliveries`' kinds); into
+    ``ddi_sums`` [cell], each emergency caesarean's minutes (``ddi``, 0 when not finite),
+    added in the women's order as ``np.bincount`` adds them."""
+    for i in range(t.shape[0]):
+        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
+        cells[i] = cell
+        if cell < 0:
+            continue
+        is_ecs = mode[i] == emergency
+        kind = ((1 if fac[i] >= 0 else 0) + (2 if mode[i] == planned or is_ecs else 0)
+                + (4 if is_ecs else 0) + (8 if ddi[i] <= ddi_target else 0))
+        counts[kind, cell] += 1
+        if is_ecs:
+            ddi_sums[cell] += ddi[i] if np.isfinite(ddi[i]) else 0.0
+
+
+@njit(cache=True)
+def _place_labours(fac: np.ndarray, t: np.ndarray, wait_h: np.ndarray, starts: np.ndarray,
+                   t0: float, t1: float, nf: int, wait_target: float,
+                   served_cells: np.ndarray, waits: np.ndarray, counts: np.ndarray,
+                   wait_sums: np.ndarray) -> int:
+    """Into ``counts`` [kind, cell], one more for each labour (facility ``fac`` >= 0, at
+    ``t``) inside the reported years (`_labours`' kinds); into ``served_cells`` and ``waits``
+    the cell and wait (minutes, ``wait_h`` x 60) of each served, into ``wait_sums`` [cell]
+    their waits added in the women's order as ``np.bincount`` adds them. Returns how many
+    were served."""
+    served = 0
+    for i in range(t.shape[0]):
+        if fac[i] < 0:
+            continue
+        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
+        if cell < 0:
+            continue
+        wait = wait_h[i] * 60.0  # NaN: no midwife before the horizon's end
+        finite = np.isfinite(wait)
+        kind = ((1 if finite else 0) + (2 if wait == 0 else 0)
+                + (4 if wait <= wait_target else 0))
+        counts[kind, cell] += 1
+        if finite:
+            served_cells[served] = cell
+            waits[served] = wait
+            wait_sums[cell] += wait
+            served += 1
+    return served
+
+
 def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Sum of ``weights`` by cell, [row, column] as `_counts`; ``cells`` all inside the
     reported years. The additions run in the events' order, then over facilities (region)
     and over years (all-years row), so that the sums do not depend on how events are grouped."""
     nf, ny = cal.facilities, cal.years
-    out = np.bincount(cells, weights=weights, minlength=ny * (nf + 1)).reshape(ny, nf + 1)
+    return _sum_table(cal, np.bincount(cells, weights=weights, minlength=ny * (nf + 1)))
+
+
+def _sum_table(cal: _Calendar, flat: np.ndarray) -> np.ndarray:
+    """The sums ``flat`` by cell as `_sums` gives them: [row, column], with the region column
+    and the all-years row."""
+    nf, ny = cal.facilities, cal.years
+    out = flat.reshape(ny, nf + 1)
     out[:, nf] = out.sum(axis=1)
     return np.vstack([out, out.sum(axis=0)])
 
