@@ -445,17 +445,10 @@ def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: n
     """Into ``cells``, the `_cells` of each event (``fac``, ``t``); into ``counts`` [kind,
     cell], one more for each event inside the reported years."""
     for i in range(t.shape[0]):
-        time = t[i]
-        year = -1
-        for start in starts:  # the number of years begun by t
-            if time >= start:
-                year += 1
-        if year < 0 or not (time >= t0 and time < t1):
-            cells[i] = -1
-            continue
-        cell = year * (nf + 1) + (fac[i] if fac[i] >= 0 else nf)
+        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
         cells[i] = cell
-        counts[kind[i], cell] += 1
+        if cell >= 0:
+            counts[kind[i], cell] += 1
 
 
 def _deliveries(cal: _Calendar, rec: RunRecord,
