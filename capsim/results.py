@@ -819,10 +819,11 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     rows = np.asarray([row for row, _ in cal.day_rows])
     sums = np.empty((rows.shape[0], nf))
     totals = np.empty(rows.shape[0])
+    # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add in
+    # the same order and give the same bits: a run of days of it is laid out so too.
+    by_day = np.asfortranarray(census)
     for i, (_, first, stop) in enumerate(cal.row_spans):
-        # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add
-        # in the same order and give the same bits.
-        part = np.asfortranarray(census[:, first:stop])
+        part = by_day[:, first:stop]
         sums[i] = part.sum(axis=1)
         totals[i] = part.sum()
     # Occupancy per facility and day, then the region's, and a last day without beds for
