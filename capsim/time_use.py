@@ -255,7 +255,7 @@ def days_of(ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.nda
     for table in (*sums, *idle_values.values()):
         table.setflags(write=False)
     return Days(t0, ward_beds, delivery_beds, delivering, tuple(rows), tuple(copies), n_rows,
-                *sums, idle_values)
+                ward_open, delivery_open, delivering_h, ward_idle, delivery_idle, idle_values)
 
 
 def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
