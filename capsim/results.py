@@ -892,8 +892,8 @@ def _frame(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
     if _Manager is not None:
         try:
             blocks = tuple(_new_block(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
-                                      placement=_PLACES[i], ndim=2)
-                           for i, a in enumerate(arrays))
+                                      placement=place, ndim=2)
+                           for a, place in zip(arrays, _places(len(arrays)), strict=True))
             manager = _Manager(blocks, [columns, index], verify_integrity=False)
             return pd.DataFrame._from_mgr(manager, axes=manager.axes)
         except (TypeError, AttributeError):  # a pandas whose internals take other arguments
@@ -906,6 +906,13 @@ def _frame(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=4)
+def _places(columns: int) -> tuple:
+    """The place of each of ``columns`` columns among its table's columns, as pandas' blocks
+    hold it."""
+    return tuple(BlockPlacement(slice(i, i + 1)) for i in range(columns))
+
+
+@lru_cache(maxsize=4)
 def _column_index(names: tuple[str, ...]) -> pd.Index:
     """The column labels ``names`` as pandas holds them (an index never changes)."""
     return pd.Index(names)
@@ -915,8 +922,6 @@ try:  # pandas' internals: a table from its blocks, each block built without che
     from pandas._libs.internals import BlockPlacement
     from pandas.core.internals.blocks import new_block as _new_block
     from pandas.core.internals.managers import BlockManager as _Manager
-    #: The place of each column among its table's columns.
-    _PLACES = tuple(BlockPlacement(slice(i, i + 1)) for i in range(8))
 except ImportError:  # pragma: no cover - another pandas: its public constructors
     _Manager = None
 try:  # pandas 3: a table from its blocks, with pandas' checks
