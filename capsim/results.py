@@ -92,43 +92,24 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
 
     # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
-    is_ecs = rec.mode == EMERGENCY_CS
-    kind = _bits(rec.facility >= 0, (rec.mode == PLANNED_CS) | is_ecs, is_ecs,
-                 rec.ddi_min <= net.ddi_target_min)
-    # bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
-    cells, by_kind = _cells_counts(cal, rec.facility, rec.delivered_h, kind, 16)
-    del kind
+    cells, by_kind, ddi_sum = _deliveries(cal, rec, net.ddi_target_min)
+    # kinds' bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
     deliveries = by_kind[1::2].sum(axis=0)
     cs = by_kind[3::4].sum(axis=0)
     ecs = by_kind[4:8].sum(axis=0) + by_kind[12:16].sum(axis=0)
     ddi_in = by_kind[12:16].sum(axis=0)
     del by_kind
-    is_ecs &= cells >= 0
-    ddi = rec.ddi_min[is_ecs]
-    ddi_sum = _sums(cal, cells[is_ecs], np.where(np.isfinite(ddi), ddi, 0.0))
-    del is_ecs, ddi
     travel = _travel(net, cal, rec, cells)
     del cells
 
     # Labours, placed by the facility and time of labour care; waits in minutes.
-    labouring = rec.labour_facility >= 0
-    wait_min = rec.midwife_wait_h * 60.0  # NaN: no midwife before the horizon's end
-    served = np.isfinite(wait_min)
-    care = _bits(served, wait_min == 0, wait_min <= net.midwife_wait_target_min)
-    # bits: 1 served, 2 no wait, 4 within target
-    cells, by_care = _cells_counts(cal, rec.labour_facility,
-                                   np.where(labouring, rec.labour_start_h, -1.0), care, 8)
-    del labouring
-    del care
+    by_care, served_cells, wait_min, wait_sum = _labours(cal, rec, net.midwife_wait_target_min)
+    # kinds' bits: 1 served, 2 no wait, 4 within target
     labours = by_care.sum(axis=0)
     waited = by_care[1::2].sum(axis=0)
     no_wait = by_care[3::4].sum(axis=0)
     timely = by_care[4:].sum(axis=0)
     del by_care
-    keep = served & (cells >= 0)
-    served_cells, wait_min = cells[keep], wait_min[keep]
-    del cells, served, keep
-    wait_sum = _sums(cal, served_cells, wait_min)
     wait_p95 = _wait_p95(cal, served_cells, wait_min)
     del served_cells, wait_min
 
@@ -223,6 +204,7 @@ class _Calendar:
     # ``days``, and the days with beds of each column in each row, [column, row].
     row_batches: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     beds: np.ndarray                # [facility, day]
+    no_beds: np.ndarray             # [facility, day]: beds <= 0
     region_beds: np.ndarray         # [day]
     row_beds: np.ndarray            # [row, facility]: bed-days of the row's days
     row_region_beds: np.ndarray     # [row]
@@ -310,14 +292,15 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     for row, same in copies:
         means[:, row] = means[:, same]
     staff = dict(zip(names, means, strict=True))
-    for arr in (period_days, beds, region_beds, row_beds, row_region_beds, *staff.values(),
-                delivery_beds, delivering):
+    no_beds = beds <= 0
+    for arr in (period_days, beds, no_beds, region_beds, row_beds, row_region_beds,
+                *staff.values(), delivery_beds, delivering):
         arr.setflags(write=False)
     row_spans = tuple((row, *span) for (row, _), span in zip(rows, spans, strict=True))
     return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
                      row_spans,
                      tuple(copies), row_valid,
-                     tuple(batches), beds, region_beds,
+                     tuple(batches), beds, no_beds, region_beds,
                      row_beds, row_region_beds, staff,
                      ((*map(str, years), ALL_YEARS), (*ids, REGION)),
                      delivery_beds, delivering,
@@ -462,17 +445,120 @@ def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: n
     """Into ``cells``, the `_cells` of each event (``fac``, ``t``); into ``counts`` [kind,
     cell], one more for each event inside the reported years."""
     for i in range(t.shape[0]):
-        time = t[i]
-        year = -1
-        for start in starts:  # the number of years begun by t
-            if time >= start:
-                year += 1
-        if year < 0 or not (time >= t0 and time < t1):
-            cells[i] = -1
-            continue
-        cell = year * (nf + 1) + (fac[i] if fac[i] >= 0 else nf)
+        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
         cells[i] = cell
-        counts[kind[i], cell] += 1
+        if cell >= 0:
+            counts[kind[i], cell] += 1
+
+
+def _deliveries(cal: _Calendar, rec: RunRecord,
+                ddi_target_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The women by the cell of their delivery (`_cells` of her facility and time of
+    delivery) and kind, in one pass: the cells, the counts [kind, row, column] of the kinds
+    (bits: 1 delivered, 2 caesarean, 4 emergency caesarean, 8 decision to delivery within
+    ``ddi_target_min``) as `_counts` gives them, and the sums of the emergency caesareans'
+    decision to delivery minutes (0 for one not known) as `_sums` gives them."""
+    nf, ny = cal.facilities, cal.years
+    cells = np.empty(rec.facility.shape[0], dtype=np.int64)
+    counts = np.zeros((16, ny * (nf + 1)), dtype=np.int64)
+    ddi = np.zeros(ny * (nf + 1))
+    _place_deliveries(np.ascontiguousarray(rec.facility, dtype=np.int32),
+                      np.ascontiguousarray(rec.delivered_h, dtype=np.float64),
+                      np.ascontiguousarray(rec.mode, dtype=np.int8),
+                      np.ascontiguousarray(rec.ddi_min, dtype=np.float64),
+                      np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
+                      float(cal.t1), nf, PLANNED_CS, EMERGENCY_CS, float(ddi_target_min),
+                      cells, counts, ddi)
+    return cells, _count_table(cal, counts.ravel(), 16), _sum_table(cal, ddi)
+
+
+def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The labours by the cell of their care (`_cells` of the facility and time of labour
+    care) and kind, in one pass: the counts [kind, row, column] of the kinds (bits: 1 served
+    by a midwife before the horizon's end, 2 with no wait, 4 within ``wait_target_min``) as
+    `_counts` gives them; the cells and waits (minutes) of the women served, in their order;
+    and the sums of the waits as `_sums` gives them."""
+    nf, ny = cal.facilities, cal.years
+    n = rec.labour_facility.shape[0]
+    counts = np.zeros((8, ny * (nf + 1)), dtype=np.int64)
+    served_cells = np.empty(n, dtype=np.int64)
+    waits = np.empty(n)
+    sums = np.zeros(ny * (nf + 1))
+    served = _place_labours(np.ascontiguousarray(rec.labour_facility, dtype=np.int32),
+                            np.ascontiguousarray(rec.labour_start_h, dtype=np.float64),
+                            np.ascontiguousarray(rec.midwife_wait_h, dtype=np.float64),
+                            np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
+                            float(cal.t1), nf, float(wait_target_min), served_cells, waits,
+                            counts, sums)
+    return (_count_table(cal, counts.ravel(), 8), served_cells[:served], waits[:served],
+            _sum_table(cal, sums))
+
+
+@njit(cache=True)
+def _cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
+             nf: int) -> int:
+    """The `_cells` cell of one event at ``time`` (hours) in facility ``fac``; -1 outside the
+    reported years."""
+    year = -1
+    for start in starts:  # the number of years begun by t
+        if time >= start:
+            year += 1
+    if year < 0 or not (time >= t0 and time < t1):
+        return -1
+    return year * (nf + 1) + (fac if fac >= 0 else nf)
+
+
+@njit(cache=True)
+def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.ndarray,
+                      starts: np.ndarray, t0: float, t1: float, nf: int, planned: int,
+                      emergency: int, ddi_target: float, cells: np.ndarray,
+                      counts: np.ndarray, ddi_sums: np.ndarray) -> None:
+    """Into ``cells``, the `_cells` of each delivery (``fac``, ``t``); into ``counts`` [kind,
+    cell], one more for each inside the reported years (`_deliveries`' kinds); into
+    ``ddi_sums`` [cell], each emergency caesarean's minutes (``ddi``, 0 when not finite),
+    added in the women's order as ``np.bincount`` adds them."""
+    for i in range(t.shape[0]):
+        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
+        cells[i] = cell
+        if cell < 0:
+            continue
+        is_ecs = mode[i] == emergency
+        kind = ((1 if fac[i] >= 0 else 0) + (2 if mode[i] == planned or is_ecs else 0)
+                + (4 if is_ecs else 0) + (8 if ddi[i] <= ddi_target else 0))
+        counts[kind, cell] += 1
+        if is_ecs:
+            ddi_sums[cell] += ddi[i] if np.isfinite(ddi[i]) else 0.0
+
+
+@njit(cache=True)
+def _place_labours(fac: np.ndarray, t: np.ndarray, wait_h: np.ndarray, starts: np.ndarray,
+                   t0: float, t1: float, nf: int, wait_target: float,
+                   served_cells: np.ndarray, waits: np.ndarray, counts: np.ndarray,
+                   wait_sums: np.ndarray) -> int:
+    """Into ``counts`` [kind, cell], one more for each labour (facility ``fac`` >= 0, at
+    ``t``) inside the reported years (`_labours`' kinds); into ``served_cells`` and ``waits``
+    the cell and wait (minutes, ``wait_h`` x 60) of each served, into ``wait_sums`` [cell]
+    their waits added in the women's order as ``np.bincount`` adds them. Returns how many
+    were served."""
+    served = 0
+    for i in range(t.shape[0]):
+        if fac[i] < 0:
+            continue
+        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
+        if cell < 0:
+            continue
+        wait = wait_h[i] * 60.0  # NaN: no midwife before the horizon's end
+        finite = np.isfinite(wait)
+        kind = ((1 if finite else 0) + (2 if wait == 0 else 0)
+                + (4 if wait <= wait_target else 0))
+        counts[kind, cell] += 1
+        if finite:
+            served_cells[served] = cell
+            waits[served] = wait
+            wait_sums[cell] += wait
+            served += 1
+    return served
 
 
 def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -480,7 +566,14 @@ def _sums(cal: _Calendar, cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
     reported years. The additions run in the events' order, then over facilities (region)
     and over years (all-years row), so that the sums do not depend on how events are grouped."""
     nf, ny = cal.facilities, cal.years
-    out = np.bincount(cells, weights=weights, minlength=ny * (nf + 1)).reshape(ny, nf + 1)
+    return _sum_table(cal, np.bincount(cells, weights=weights, minlength=ny * (nf + 1)))
+
+
+def _sum_table(cal: _Calendar, flat: np.ndarray) -> np.ndarray:
+    """The sums ``flat`` by cell as `_sums` gives them: [row, column], with the region column
+    and the all-years row."""
+    nf, ny = cal.facilities, cal.years
+    out = flat.reshape(ny, nf + 1)
     out[:, nf] = out.sum(axis=1)
     return np.vstack([out, out.sum(axis=0)])
 
@@ -493,12 +586,12 @@ def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.nda
     if not cells.shape[0]:
         return out
     ranked = _nonzero_order(wait_min)
-    per, fac = np.divmod(cells, nf + 1)
-    # Waits by year and facility (every wait is at a facility), counted once for every grouping.
+    # With one year, a cell is the facility (every wait is at a facility).
+    per, fac = np.divmod(cells, nf + 1) if ny > 1 else (cells, cells)
+    # Waits by year and facility, counted once for every grouping.
     count = np.bincount(cells, minlength=ny * (nf + 1)).reshape(ny, nf + 1)[:, :nf]
     out[ny, :nf] = _p95_by_group(fac, wait_min, nf, ranked, count.sum(axis=0))
-    out[ny, nf] = _p95_by_group(np.zeros_like(fac), wait_min, 1, ranked,
-                                np.asarray([cells.shape[0]]))[0]
+    out[ny, nf] = _p95_of_all(wait_min, ranked)
     if ny == 1:  # the year holds the same waits as the whole period
         out[0] = out[1]
         return out
@@ -514,6 +607,24 @@ def _nonzero_order(values: np.ndarray) -> np.ndarray:
     no one and deliver where they booked: the zeros, most of the values, need no sort."""
     nonzero = np.flatnonzero(values)
     return nonzero[np.argsort(values[nonzero])]
+
+
+def _p95_of_all(values: np.ndarray, ranked: np.ndarray) -> float:
+    """95th percentile of all ``values`` (at least one), ``ranked`` their `_nonzero_order`:
+    the number of `_p95_by_group` of one group, without placing the values in groups."""
+    v = values[ranked]  # the values that are not zero, in order
+    negatives = int(np.searchsorted(v, 0.0)) if v.shape[0] and v[0] < 0 else 0
+    zeros = values.shape[0] - v.shape[0]
+    below, gamma = _rank95(np.asarray([values.shape[0]]))
+
+    def at(rank: int) -> np.ndarray:
+        """The ``rank``-th smallest value (from 0), as an array of one."""
+        if rank < negatives:
+            return v[rank:rank + 1]
+        return np.zeros(1) if rank < negatives + zeros else v[rank - zeros:rank - zeros + 1]
+
+    low = int(below[0])
+    return float(_lerp(at(low), at(min(low + 1, values.shape[0] - 1)), gamma)[0])
 
 
 def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
@@ -708,10 +819,11 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     rows = np.asarray([row for row, _ in cal.day_rows])
     sums = np.empty((rows.shape[0], nf))
     totals = np.empty(rows.shape[0])
-    for i, (first, stop) in enumerate(cal.day_spans):
-        # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add
-        # in the same order and give the same bits.
-        part = np.asfortranarray(census[:, first:stop])
+    # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add in
+    # the same order and give the same bits: a run of days of it is laid out so too.
+    by_day = np.asfortranarray(census)
+    for i, (_, first, stop) in enumerate(cal.row_spans):
+        part = by_day[:, first:stop]
         sums[i] = part.sum(axis=1)
         totals[i] = part.sum()
     # Occupancy per facility and day, then the region's, and a last day without beds for
@@ -720,7 +832,7 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     daily[:, -1] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         np.divide(census, capacity, out=daily[:nf, :-1])
-        daily[:nf, :-1][capacity <= 0] = np.nan
+        np.copyto(daily[:nf, :-1], np.nan, where=cal.no_beds)
         # A day on which the region has no beds has no occupancy, as for a facility.
         daily[nf, :-1] = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds,
                                   np.nan)
@@ -728,10 +840,10 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
         mean = np.full((ny + 1, nf + 1), np.nan)
         mean[rows, :nf] = np.where(cap > 0, sums / cap, np.nan)
         mean[rows, nf] = totals / cal.row_region_beds[rows]
-    # Days above the threshold, cumulated over days: the count in a row is a difference.
-    above = np.zeros((nf + 1, census.shape[1] + 1), dtype=np.int64)
-    np.cumsum(daily[:, :-1] > HIGH_OCCUPANCY, axis=1, out=above[:, 1:])
-    high_days = above[:, cal.day_spans[:, 1]] - above[:, cal.day_spans[:, 0]]  # [column, row]
+    # Days above the threshold of each column in each row worked out: [column, row].
+    above = daily[:, :-1] > HIGH_OCCUPANCY
+    high_days = np.stack([above[:, first:stop].sum(axis=1)
+                          for _, first, stop in cal.row_spans], axis=1)
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
     for batch, days, valid in cal.row_batches:
@@ -763,9 +875,59 @@ def metrics_frame(years: tuple[str, ...], columns: tuple[str, ...],
     year, facility, metric = _label_columns(years, columns, tuple(values))
     value = np.stack(list(values.values())).ravel()
     value = np.where(np.isfinite(value), value, np.nan)
-    return pd.DataFrame({"replication": np.full(value.shape[0], replication, dtype=np.int64),
-                         "year": year, "facility": facility, "metric": metric,
-                         "value": value})
+    return _frame(METRIC_COLUMNS, [np.full(value.shape[0], replication, dtype=np.int64),
+                                   year.copy(), facility.copy(), metric.copy(), value])
+
+
+METRIC_COLUMNS = ("replication", "year", "facility", "metric", "value")
+
+
+def _frame(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
+    """The table of columns ``names`` holding ``arrays`` (each its own, not shared with
+    another table), indexed 0..n-1, each column a block of its own as ``pd.DataFrame`` lays
+    out a dict of them. Built from its blocks, without pandas' checks and copies (a fifth of
+    the time of a small table); by pandas' public constructors should its internals differ."""
+    index = pd.RangeIndex(len(arrays[0]))
+    columns = _column_index(names)
+    if _Manager is not None:
+        try:
+            blocks = tuple(_new_block(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
+                                      placement=place, ndim=2)
+                           for a, place in zip(arrays, _places(len(arrays)), strict=True))
+            manager = _Manager(blocks, [columns, index], verify_integrity=False)
+            return pd.DataFrame._from_mgr(manager, axes=manager.axes)
+        except (TypeError, AttributeError):  # a pandas whose internals take other arguments
+            pass
+    if _from_blocks is not None:
+        return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
+                              np.array([i])) for i, a in enumerate(arrays)],
+                            index=index, columns=columns)
+    return pd.DataFrame(dict(zip(names, arrays, strict=True)), copy=False)
+
+
+@lru_cache(maxsize=4)
+def _places(columns: int) -> tuple:
+    """The place of each of ``columns`` columns among its table's columns, as pandas' blocks
+    hold it."""
+    return tuple(BlockPlacement(slice(i, i + 1)) for i in range(columns))
+
+
+@lru_cache(maxsize=4)
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """The column labels ``names`` as pandas holds them (an index never changes)."""
+    return pd.Index(names)
+
+
+try:  # pandas' internals: a table from its blocks, each block built without checks
+    from pandas._libs.internals import BlockPlacement
+    from pandas.core.internals.blocks import new_block as _new_block
+    from pandas.core.internals.managers import BlockManager as _Manager
+except ImportError:  # pragma: no cover - another pandas: its public constructors
+    _Manager = None
+try:  # pandas 3: a table from its blocks, with pandas' checks
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:  # pragma: no cover - an older pandas builds it from a dict
+    _from_blocks = None
 
 
 @lru_cache(maxsize=16)
@@ -794,14 +956,14 @@ def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
     year, src, dst, why = np.asarray([key for key, _ in items], dtype=np.int64).T
     places, reasons = _flow_labels(net.ids)
     outside = len(net.ids)  # the last place: out of the region
-    return pd.DataFrame({
-        "replication": np.full(year.shape[0], replication, dtype=np.int64),
-        "year": np.asarray(net.years, dtype=np.int64)[year],
-        "from": places.take(np.where(src >= 0, src, outside)),
-        "to": places.take(np.where(dst != OUT_OF_REGION, dst, outside)),
-        "reason": reasons.take(why),
-        "count": np.asarray([count for _, count in items], dtype=np.int64),
-    }, copy=False)  # every column a new array of its own
+    return _frame(tuple(FLOW_COLUMNS), [
+        np.full(year.shape[0], replication, dtype=np.int64),
+        np.asarray(net.years, dtype=np.int64)[year],
+        places.take(np.where(src >= 0, src, outside)),
+        places.take(np.where(dst != OUT_OF_REGION, dst, outside)),
+        reasons.take(why),
+        np.asarray([count for _, count in items], dtype=np.int64),
+    ])  # every column a new array of its own
 
 
 @lru_cache(maxsize=16)

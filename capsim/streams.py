@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
@@ -93,45 +94,67 @@ def _uint32_words(value: int) -> np.ndarray:
 def _mixed_pools(entropy: np.ndarray) -> np.ndarray:
     """SeedSequence's entropy pools of the keys, one per row of ``entropy`` (uint32 words):
     array [key, 4] of uint32. The multiplier sequence does not depend on the data, so every
-    key takes the same steps, each one an array operation over all keys."""
-    hash_const = [_INIT_A]
-
-    def hashmix(value: np.ndarray) -> np.ndarray:
-        value = np.bitwise_xor(value, hash_const[0])
-        hash_const[0] = hash_const[0] * _MULT_A
-        value = np.multiply(value, hash_const[0])
-        return np.bitwise_xor(value, np.right_shift(value, _XSHIFT))
-
-    def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        result = np.subtract(np.multiply(_MIX_MULT_L, x), np.multiply(_MIX_MULT_R, y))
-        return np.bitwise_xor(result, np.right_shift(result, _XSHIFT))
-
+    key takes the same steps; the steps that do not depend on one another (the first hash of
+    each word of the pool, the mixes of one word into each of the others, of one more word
+    into the whole pool) run as one array operation over all keys and words."""
     keys, length = entropy.shape
+    consts = _hash_consts(_INIT_A, _MULT_A, _POOL_SIZE * max(length, _POOL_SIZE))
+    first = np.zeros((keys, _POOL_SIZE), dtype=np.uint32)
+    first[:, :min(length, _POOL_SIZE)] = entropy[:, :_POOL_SIZE]
     with np.errstate(over="ignore"):  # the arithmetic is modulo 2**32 on purpose
-        pool = [hashmix(entropy[:, i] if i < length else np.zeros(keys, np.uint32))
-                for i in range(_POOL_SIZE)]
+        pool = _hashmix(first, consts, 0)
+        at = _POOL_SIZE
         for src in range(_POOL_SIZE):
-            for dst in range(_POOL_SIZE):
-                if src != dst:
-                    pool[dst] = mix(pool[dst], hashmix(pool[src]))
+            # The other words, in order, each mixed with its own hash of this one.
+            others = [dst for dst in range(_POOL_SIZE) if dst != src]
+            hashed = _hashmix(pool[:, src:src + 1], consts, at, len(others))
+            pool[:, others] = _mix(pool[:, others], hashed)
+            at += len(others)
         for src in range(_POOL_SIZE, length):
-            for dst in range(_POOL_SIZE):
-                pool[dst] = mix(pool[dst], hashmix(entropy[:, src]))
-    return np.stack(pool, axis=1)
+            pool = _mix(pool, _hashmix(entropy[:, src:src + 1], consts, at, _POOL_SIZE))
+            at += _POOL_SIZE
+    return pool
+
+
+def _hashmix(value: np.ndarray, consts: np.ndarray, at: int, count: int = 0) -> np.ndarray:
+    """SeedSequence's hashmix of ``value`` [key, words] (or of one word [key, 1] for ``count``
+    words) with its ``at``-th hash constants on: the k-th word takes the (at + k)-th constant
+    and multiplies by the next, as calls one after the other do."""
+    width = count or value.shape[1]
+    value = value ^ consts[at:at + width]
+    value *= consts[at + 1:at + width + 1]
+    value ^= value >> _XSHIFT
+    return value
+
+
+def _mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """SeedSequence's mix of words ``x`` with hashed words ``y`` (uint32 arrays)."""
+    result = _MIX_MULT_L * x
+    result -= _MIX_MULT_R * y
+    result ^= result >> _XSHIFT
+    return result
+
+
+@lru_cache(maxsize=8)
+def _hash_consts(init: np.uint32, mult: np.uint32, count: int) -> np.ndarray:
+    """The hash constants of SeedSequence's hashes one after the other: ``init``, then each
+    the last times ``mult`` (modulo 2**32), ``count + 1`` of them (uint32, read-only)."""
+    out = np.empty(count + 1, dtype=np.uint32)
+    value = int(init)
+    for k in range(count + 1):
+        out[k] = value
+        value = value * int(mult) & 0xFFFFFFFF
+    out.setflags(write=False)
+    return out
 
 
 def _seed_words(pools: np.ndarray, words32: int = 2 * _PCG64_WORDS) -> np.ndarray:
     """SeedSequence.generate_state of each pool (row of ``pools``): ``words32`` uint32
-    words per key, array [key, words32]."""
-    hash_const = _INIT_B
-    out = np.empty((pools.shape[0], words32), dtype=np.uint32)
+    words per key, array [key, words32]; the i-th word hashes the pool's (i mod 4)-th word
+    with the i-th constant, all words in one array operation."""
+    consts = _hash_consts(_INIT_B, _MULT_B, words32)
     with np.errstate(over="ignore"):
-        for i in range(words32):
-            value = pools[:, i % _POOL_SIZE] ^ hash_const
-            hash_const = hash_const * _MULT_B
-            value = value * hash_const
-            out[:, i] = value ^ (value >> _XSHIFT)
-    return out
+        return _hashmix(pools[:, np.arange(words32) % _POOL_SIZE], consts, 0)
 
 
 class _SeededSequence(ISeedSequence):

@@ -205,8 +205,9 @@ def by_row(per_day: Sequence[np.ndarray], rows: Sequence[tuple[int, int, int]],
 
 def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """``part`` / ``whole`` where ``whole`` > 0, else NaN (share)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(whole > 0, part / whole, np.nan)
+    out = np.full(np.broadcast_shapes(np.shape(part), np.shape(whole)), np.nan)
+    np.divide(part, whole, out=out, where=whole > 0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,9 @@ class Days:
     delivering_h: np.ndarray
     ward_idle: np.ndarray
     delivery_idle: np.ndarray
+    #: The time-based metrics when nothing is under way, each metric's as `time_metrics`
+    #: gives it for a pool with nothing under way (read-only).
+    idle: dict[str, np.ndarray]
 
 
 def days_of(ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.ndarray,
@@ -240,10 +244,18 @@ def days_of(ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.nda
     sums = by_row([HOURS_PER_DAY * (ward_beds > 0), HOURS_PER_DAY * (delivery_beds > 0),
                    HOURS_PER_DAY * (delivering > 0), empty * (ward_beds > 0),
                    empty * (delivery_beds > 0)], rows, copies, n_rows)
-    for table in sums:
+    nothing = np.zeros_like(sums[0])
+    ward_open, delivery_open, delivering_h, ward_idle, delivery_idle = sums
+    idle_values = {"beds_empty_share": share(ward_idle, ward_open),
+                   "beds_full_share": share(nothing, ward_open),
+                   "delivery_beds_empty_share": share(delivery_idle, delivery_open),
+                   "delivery_beds_full_share": share(nothing, delivery_open),
+                   "midwife_ratio_exceeded_share": share(nothing, delivering_h),
+                   "access_block_hours": nothing}
+    for table in (*sums, *idle_values.values()):
         table.setflags(write=False)
     return Days(t0, ward_beds, delivery_beds, delivering, tuple(rows), tuple(copies), n_rows,
-                *sums)
+                ward_open, delivery_open, delivering_h, ward_idle, delivery_idle, idle_values)
 
 
 def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
@@ -269,30 +281,27 @@ def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
         (*over, labour_places, ("full",)),
         (*blocks, labour_places, ("load",)),
     ], days.t0)
-    # Only what was under way is summed by row: a pool with nothing under way has the empty
-    # hours worked out with the days, none full and no load.
-    nothing = np.zeros_like(days.ward_open)
+    # Only what was under way is summed by row: a pool with nothing under way has its
+    # metrics worked out with the days (`Days.idle`: the empty hours, none full, no load).
     per_day: dict[str, np.ndarray] = {}
     if ward is not None:
-        per_day["ward_empty"] = ward["empty"] * (ward_beds > 0)
-        per_day["ward_full"] = ward["full"]
+        per_day["beds_empty_share"] = ward["empty"] * (ward_beds > 0)
+        per_day["beds_full_share"] = ward["full"]
     if delivery is not None:
-        per_day["delivery_empty"] = delivery["empty"] * (delivery_beds > 0)
-        per_day["delivery_full"] = delivery["full"]
+        per_day["delivery_beds_empty_share"] = delivery["empty"] * (delivery_beds > 0)
+        per_day["delivery_beds_full_share"] = delivery["full"]
     if o is not None:
-        per_day["over_full"] = o["full"] * (delivering > 0)
+        per_day["midwife_ratio_exceeded_share"] = o["full"] * (delivering > 0)
     if b is not None:
-        per_day["block_h"] = b["load"]
+        per_day["access_block_hours"] = b["load"]
+    if not per_day:
+        return dict(days.idle)
     summed = dict(zip(per_day, by_row(list(per_day.values()), days.rows, days.copies,
-                                      days.n_rows), strict=True)) if per_day else {}
-    return {"beds_empty_share": share(summed.get("ward_empty", days.ward_idle),
-                                      days.ward_open),
-            "beds_full_share": share(summed.get("ward_full", nothing), days.ward_open),
-            "delivery_beds_empty_share": share(summed.get("delivery_empty",
-                                                          days.delivery_idle),
-                                               days.delivery_open),
-            "delivery_beds_full_share": share(summed.get("delivery_full", nothing),
-                                              days.delivery_open),
-            "midwife_ratio_exceeded_share": share(summed.get("over_full", nothing),
-                                                  days.delivering_h),
-            "access_block_hours": summed.get("block_h", nothing)}
+                                      days.n_rows), strict=True))
+    wholes = {"beds_empty_share": days.ward_open, "beds_full_share": days.ward_open,
+              "delivery_beds_empty_share": days.delivery_open,
+              "delivery_beds_full_share": days.delivery_open,
+              "midwife_ratio_exceeded_share": days.delivering_h}
+    return {name: (days.idle[name] if name not in summed else
+                   summed[name] if name not in wholes else share(summed[name], wholes[name]))
+            for name in days.idle}

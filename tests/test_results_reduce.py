@@ -7,7 +7,11 @@ scenarios do not reach (a closed facility, several years, groups without events,
 
 from __future__ import annotations
 
+import os
+from types import SimpleNamespace
+
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import base_dict
 from hypothesis import given, settings
@@ -17,6 +21,7 @@ from hypothesis.extra.numpy import arrays
 from capsim import results, validate_scenario
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine
+from capsim.model.engine import EMERGENCY_CS, PLANNED_CS
 from capsim.results import (
     ALL_YEARS,
     REGION,
@@ -24,6 +29,7 @@ from capsim.results import (
     _lerp95,
     _nonzero_order,
     _p95_by_group,
+    _p95_of_all,
     _p95_sorted,
     capacity_by_day,
     daily_census,
@@ -108,6 +114,8 @@ def test_group_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
                 assert got[g].tobytes() == np.float64(want).tobytes()
             else:
                 assert np.isnan(got[g])
+    whole = np.percentile(values, 95)
+    assert np.float64(_p95_of_all(values, ranked)).tobytes() == np.float64(whole).tobytes()
 
 
 def test_lerp_of_a_single_value_is_that_value():
@@ -259,6 +267,59 @@ def test_cells_and_counts_in_one_pass_are_those_of_their_definitions(closing_reg
             assert counts.tobytes() == want_counts.tobytes()
 
 
+def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region,
+                                                                   monkeypatch):
+    # Women delivered and labouring at every year start, at the period's ends, outside it, at
+    # no time (NaN), at no facility, of every mode, with decision to delivery and waits at
+    # and around their targets, none (NaN) and infinite; compiled, then as plain Python.
+    net, _, _ = closing_region
+    cal = results._calendar(net)
+    rng = np.random.default_rng(11)
+    edges = [*cal.year_starts_h, cal.t0, cal.t1, cal.t0 - 24.0, cal.t1 + 24.0, np.nan]
+    n = 600 + len(edges)
+    t = np.concatenate([rng.uniform(cal.t0 - 48.0, cal.t1 + 48.0, 600), edges])
+    fac = rng.integers(-1, net.n, n).astype(np.int32)
+    mode = rng.integers(-1, 3, n).astype(np.int8)
+    ddi_target, wait_target = 30.0, 10.0
+    ddi = rng.choice([0.0, 12.5, ddi_target, ddi_target + 1e-9, 75.0, np.nan, np.inf], n)
+    wait_h = rng.choice([0.0, 0.05, wait_target / 60, 0.5, 3.0, np.nan], n)
+    rec = SimpleNamespace(facility=fac, delivered_h=t, mode=mode, ddi_min=ddi,
+                          labour_facility=fac, labour_start_h=t[::-1].copy(),
+                          midwife_wait_h=wait_h)
+    # Deliveries, as first written: a pass of numpy for each flag, count and sum.
+    cells = results._cells(cal, fac, t)
+    is_ecs = mode == EMERGENCY_CS
+    kind = results._bits(fac >= 0, (mode == PLANNED_CS) | is_ecs, is_ecs, ddi <= ddi_target)
+    want_deliveries = (cells, results._counts(cal, cells, kind, 16), results._sums(
+        cal, cells[is_ecs & (cells >= 0)],
+        np.where(np.isfinite(ddi), ddi, 0.0)[is_ecs & (cells >= 0)]))
+    # Labours likewise.
+    lab_cells = results._cells(cal, fac, np.where(fac >= 0, rec.labour_start_h, -1.0))
+    wait_min = wait_h * 60.0
+    served = np.isfinite(wait_min)
+    care = results._bits(served, wait_min == 0, wait_min <= wait_target)
+    keep = served & (lab_cells >= 0)
+    want_labours = (results._counts(cal, lab_cells, care, 8), lab_cells[keep], wait_min[keep],
+                    results._sums(cal, lab_cells[keep], wait_min[keep]))
+    for name in ("_place_deliveries", "_place_labours", "_cell_of"):
+        kernel = getattr(results, name)
+        assert hasattr(kernel, "py_func") or os.environ.get("NUMBA_DISABLE_JIT") == "1"
+    for plain in (False, True):
+        if plain:  # as under NUMBA_DISABLE_JIT=1
+            for name in ("_place_deliveries", "_place_labours", "_cell_of"):
+                kernel = getattr(results, name)
+                monkeypatch.setattr(results, name, getattr(kernel, "py_func", kernel))
+        got = results._deliveries(cal, rec, ddi_target)
+        for a, b in zip(got, want_deliveries, strict=True):
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+        got = results._labours(cal, rec, wait_target)
+        for a, b in zip(got, want_labours, strict=True):
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    # The kinds and sums are not all empty: the check above compared numbers.
+    assert want_deliveries[1][8:].sum() > 0 and np.nansum(want_deliveries[2]) > 0
+    assert want_labours[0][3::4].sum() > 0 and want_labours[3].sum() > 0
+
+
 @pytest.mark.parametrize("by_counts", [True, False])
 def test_travel_is_its_definition(closing_region, monkeypatch, by_counts):
     # By counts of deliveries by travel time (the shipped scenarios' few pairs), and by a
@@ -305,6 +366,29 @@ def test_replications_of_equal_networks_share_their_calendar_but_not_their_table
     for other in (b, c):
         assert other.metrics.loc[0, "facility"] == "county"
         assert other.metrics.loc[0, "value"] >= 0
+
+
+@pytest.mark.parametrize("built_by", ["blocks", "public blocks", "dict"])
+def test_tables_built_from_their_blocks_are_pandas_own_tables(monkeypatch, built_by):
+    """The metrics and flows tables equal those pandas builds from a dict of their columns
+    (same types, index and blocks), by whichever constructor, and each holds its own labels."""
+    if built_by != "blocks":
+        monkeypatch.setattr(results, "_Manager", None)
+    if built_by == "dict":
+        monkeypatch.setattr(results, "_from_blocks", None)
+    scenario = validate_scenario(base_dict(run={"seed": 3}))
+    net = compile_network(scenario)
+    a, b = (reduce_replication(net, run_engine(net, build_cohort(scenario, r)), r, 3)
+            for r in range(2))
+    assert not a.flows.empty
+    for frame in (a.metrics, a.flows):
+        own = pd.DataFrame({c: frame[c].tolist() for c in frame.columns})
+        pd.testing.assert_frame_equal(frame, own)
+        assert frame._mgr.nblocks == frame.shape[1]
+    a.flows.loc[0, "from"] = "edited"
+    a.metrics.loc[0, "metric"] = "edited"
+    assert b.flows.loc[0, "from"] != "edited"
+    assert b.metrics.loc[0, "metric"] != "edited"
 
 
 # ---------------------------------------------------------------------------- cohort figures
