@@ -68,7 +68,8 @@ class ReplicationResult:
     monthly: np.ndarray | None = None
 
 
-def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int) -> ReplicationResult:
+def reduce_replication(net: Network, rec: RunRecord, replication: int,
+                       seed: int) -> ReplicationResult:
     """Turn one replication's `RunRecord` into a `ReplicationResult`.
 
     Each group of women is placed once in its cells (period, facility); every count of the
@@ -875,18 +876,19 @@ def metrics_frame(years: tuple[str, ...], columns: tuple[str, ...],
     year, facility, metric = _label_columns(years, columns, tuple(values))
     value = np.stack(list(values.values())).ravel()
     value = np.where(np.isfinite(value), value, np.nan)
-    return _frame(METRIC_COLUMNS, [np.full(value.shape[0], replication, dtype=np.int64),
+    return table_from_columns(METRIC_COLUMNS, [np.full(value.shape[0], replication, dtype=np.int64),
                                    year.copy(), facility.copy(), metric.copy(), value])
 
 
 METRIC_COLUMNS = ("replication", "year", "facility", "metric", "value")
 
 
-def _frame(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
-    """The table of columns ``names`` holding ``arrays`` (each its own, not shared with
-    another table), indexed 0..n-1, each column a block of its own as ``pd.DataFrame`` lays
-    out a dict of them. Built from its blocks, without pandas' checks and copies (a fifth of
-    the time of a small table); by pandas' public constructors should its internals differ."""
+def table_from_columns(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
+    """The table (a DataFrame) of columns ``names`` holding ``arrays`` (numpy arrays or
+    pandas' own arrays, each its own, not shared with another table), indexed 0..n-1, each
+    column a block of its own as ``pd.DataFrame`` lays out a dict of them. Built from its
+    blocks, without pandas' checks and copies (a fifth of the time of a small table); by
+    pandas' public constructors should its internals differ."""
     index = pd.RangeIndex(len(arrays[0]))
     columns = _column_index(names)
     if _Manager is not None:
@@ -956,7 +958,7 @@ def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
     year, src, dst, why = np.asarray([key for key, _ in items], dtype=np.int64).T
     places, reasons = _flow_labels(net.ids)
     outside = len(net.ids)  # the last place: out of the region
-    return _frame(tuple(FLOW_COLUMNS), [
+    return table_from_columns(tuple(FLOW_COLUMNS), [
         np.full(year.shape[0], replication, dtype=np.int64),
         np.asarray(net.years, dtype=np.int64)[year],
         places.take(np.where(src >= 0, src, outside)),

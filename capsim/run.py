@@ -34,7 +34,7 @@ from capsim.model.care import simulate_care
 from capsim.monthly import monthly_counts
 from capsim.output import write_csv
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
-from capsim.results import ReplicationResult, Results, reduce_replication
+from capsim.results import ReplicationResult, Results, reduce_replication, table_from_columns
 from capsim.scenario.models import Scenario
 from capsim.scenario.offered import unstable_load_messages
 
@@ -250,11 +250,11 @@ def check_run_size(scenario: Scenario, replications: int) -> None:
 
 
 def ready_engine(engine: str = DEFAULT_ENGINE, client: Any = None) -> None:
-    """Compile the compiled engine and the compiled passes of the results in this process (or
-    load them from the disk cache) when replications are to run here or on local workers: once here, not in every worker at the
-    same time, and before a progress bar starts, whose rate would otherwise count the first
-    compile. Nothing for the simpy model, nor for a dask cluster (``client``), whose workers
-    compile for themselves."""
+    """Compile the compiled engine and the compiled passes of the results in this process
+    (or load them from the disk cache) when replications are to run here or on local
+    workers: once here, not in every worker at the same time, and before a progress bar
+    starts, whose rate would otherwise count the first compile. Nothing for the simpy model,
+    nor for a dask cluster (``client``), whose workers compile for themselves."""
     if client is None and engine == "compiled":
         ensure_compiled()
         _ensure_results_compiled()
@@ -465,26 +465,7 @@ def _shared(table: str, column: str, array: Any) -> Any:
 
 def _frame(names: tuple, arrays: list) -> pd.DataFrame:
     """The table of column ``names`` and ``arrays``, indexed 0..n-1, each column a block of
-    its own (not copied into blocks of one dtype). A column of strings may have come shared by
-    several tables (`_shared`): each table gets its own copy (a few microseconds), so that a
-    change to one never shows in another."""
-    arrays = [a.copy() if _is_strings(a) else a for a in arrays]
-    columns = _column_labels(names)
-    index = pd.RangeIndex(len(arrays[0]) if arrays else 0)
-    if _from_blocks is not None:
-        return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
-                              np.array([i])) for i, a in enumerate(arrays)],
-                            index=index, columns=columns)
-    build = getattr(pd.DataFrame, "_from_arrays", None)     # pandas' own, without checks
-    if build is not None:
-        try:
-            return build(arrays, columns=columns, index=index, verify_integrity=False)
-        except TypeError:   # a pandas whose private constructor takes other arguments
-            pass
-    return pd.DataFrame(dict(zip(names, arrays, strict=True)), index=index, copy=False)
-
-
-try:        # pandas 3: a table from its blocks, without checks or copies
-    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
-except ImportError:
-    _from_blocks = None
+    its own (`capsim.results.table_from_columns`). A column of strings may have come shared
+    by several tables (`_shared`): each table gets its own copy (a few microseconds), so that
+    a change to one never shows in another."""
+    return table_from_columns(names, [a.copy() if _is_strings(a) else a for a in arrays])
