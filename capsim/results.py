@@ -16,9 +16,9 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
 from capsim.metrics import METRICS
+from capsim.model.compiling import jit_callee, jit_loop
 from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, RunRecord
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
 from capsim.scenario.models import Scenario
@@ -439,7 +439,7 @@ def _cells_counts(cal: _Calendar, fac: np.ndarray, t: np.ndarray, kind: np.ndarr
     return cells, _count_table(cal, flat.ravel(), kinds)
 
 
-@njit(cache=True)
+@jit_loop
 def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: np.ndarray,
                      t0: float, t1: float, nf: int, cells: np.ndarray,
                      counts: np.ndarray) -> None:
@@ -496,7 +496,7 @@ def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
             _sum_table(cal, sums))
 
 
-@njit(cache=True)
+@jit_callee()
 def _cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
              nf: int) -> int:
     """The `_cells` cell of one event at ``time`` (hours) in facility ``fac``; -1 outside the
@@ -510,7 +510,7 @@ def _cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
     return year * (nf + 1) + (fac if fac >= 0 else nf)
 
 
-@njit(cache=True)
+@jit_loop
 def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.ndarray,
                       starts: np.ndarray, t0: float, t1: float, nf: int, planned: int,
                       emergency: int, ddi_target: float, cells: np.ndarray,
@@ -532,7 +532,7 @@ def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.
             ddi_sums[cell] += ddi[i] if np.isfinite(ddi[i]) else 0.0
 
 
-@njit(cache=True)
+@jit_loop
 def _place_labours(fac: np.ndarray, t: np.ndarray, wait_h: np.ndarray, starts: np.ndarray,
                    t0: float, t1: float, nf: int, wait_target: float,
                    served_cells: np.ndarray, waits: np.ndarray, counts: np.ndarray,
@@ -777,7 +777,7 @@ def _stay_pools(rec: RunRecord) -> np.ndarray:
     return np.zeros(rec.stay_facility.shape[0], dtype=np.int8)
 
 
-@njit(cache=True)
+@jit_loop
 def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, nf: int,
                        span: float, out: np.ndarray) -> None:
     """sum(x - t) over the sorted ``times`` t (facility offsets included) before each grid

@@ -31,10 +31,13 @@ from capsim.demand import Cohort, build_cohort
 from capsim.errors import CapsimError
 from capsim.model import Network, RunRecord, compile_network, ensure_compiled, run_engine, run_simpy
 from capsim.model.care import simulate_care
+from capsim.model.engine import WARM_UP_SCENARIO, cached, compiled
+from capsim.model.heaps import UNCOMPILED
 from capsim.monthly import monthly_counts
 from capsim.output import write_csv
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
 from capsim.results import ReplicationResult, Results, reduce_replication, table_from_columns
+from capsim.scenario import validate_scenario
 from capsim.scenario.models import Scenario
 from capsim.scenario.offered import unstable_load_messages
 
@@ -256,8 +259,47 @@ def ready_engine(engine: str = DEFAULT_ENGINE, client: Any = None) -> None:
     starts, whose rate would otherwise count the first compile. Nothing for the simpy model,
     nor for a dask cluster (``client``), whose workers compile for themselves."""
     if client is None and engine == "compiled":
-        ensure_compiled()
+        beside = _compile_beside()
+        try:
+            ensure_compiled()
+        finally:
+            if beside is not None:
+                beside.join()
         _ensure_results_compiled()
+
+
+#: The region of `_compile_beside`: the engine's warm-up region with newborn cots, so that a
+#: replication of it runs the results' compiled passes and the admissions loop.
+WARM_UP_WITH_CARE = {**WARM_UP_SCENARIO, "newborn": {
+    "cots": {"unit": {"special": 2, "intensive": 1}}, "centres": ["unit"]}}
+
+
+def _compile_beside() -> Any:
+    """When this process is about to compile the engine (it is not in numba's disk cache) and
+    processes can be forked: a process, started, that compiles the rest of what the first runs
+    compile (the results' compiled passes, the admissions loop of newborn and paediatric
+    care) into the disk cache, by one replication of `WARM_UP_WITH_CARE` on the plain simpy
+    model, while this process compiles the engine: on two cores the first run after an
+    install waits for the engine alone. None otherwise (nothing to gain, or no fork)."""
+    import multiprocessing
+
+    if (UNCOMPILED or compiled() or cached()
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    process = multiprocessing.get_context("fork").Process(
+        target=_warm_up_beside, name="capsim-compile", daemon=True)
+    process.start()
+    return process
+
+
+def _warm_up_beside() -> None:
+    """The work of `_compile_beside`'s process. A failure is silent: this process only saves
+    time, and what it did not compile compiles where it is first needed."""
+    try:
+        scenario = validate_scenario(WARM_UP_WITH_CARE, source="<engine warm-up>")
+        run_replication(scenario, 0, engine="simpy")
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
 
 
 #: Whether this process has compiled (or loaded) the compiled passes of the results.
@@ -272,9 +314,6 @@ def _ensure_results_compiled() -> None:
     global _results_ready
     if _results_ready:
         return
-    from capsim.model.engine import WARM_UP_SCENARIO
-    from capsim.scenario import validate_scenario
-
     run_replication(validate_scenario(WARM_UP_SCENARIO, source="<engine warm-up>"), 0)
     _results_ready = True
 

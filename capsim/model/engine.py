@@ -53,6 +53,7 @@ Statistics are reduced after the run from compact per-woman arrays and bed-stay 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -230,6 +231,15 @@ def compiled() -> bool:
     """Whether the event loop is ready to run without compiling: compiled in this process or
     loaded from the disk cache, or running uncompiled (``NUMBA_DISABLE_JIT=1``)."""
     return UNCOMPILED or bool(pathway.simulate.signatures)
+
+
+def cached() -> bool:
+    """Whether numba's disk cache holds a compiled event loop (compiled on this machine or
+    another: numba checks which when it loads it). False when that cannot be told."""
+    # numba's own (private) names: should they change, the answer is False.
+    index = getattr(getattr(getattr(pathway.simulate, "_cache", None), "_cache_file", None),
+                    "_index_path", None)
+    return isinstance(index, str) and os.path.exists(index)
 
 
 def ensure_compiled() -> None:
