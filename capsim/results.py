@@ -496,7 +496,7 @@ def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
             _sum_table(cal, sums))
 
 
-@jit_callee()
+@jit_callee(python_calls=True)  # the passes' plain Python versions call it in the tests
 def _cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
              nf: int) -> int:
     """The `_cells` cell of one event at ``time`` (hours) in facility ``fac``; -1 outside the
