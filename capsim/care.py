@@ -15,6 +15,7 @@ bed-hours used over the bed-hours in force.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ import pandas as pd
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
 from capsim.model.network import Network
+from capsim.scenario.calendar import CapacitySchedule
 from capsim.results import (
     ALL_YEARS,
     DAYS_PER_YEAR,
@@ -44,18 +46,49 @@ FATES = ("arrivals", "no_care_needed", "discharged", "in_care", "out_of_region")
 
 
 class _Periods:
-    """The reported years of a network and the whole period: bounds (hours) and labels."""
+    """What the care rows of every replication of one network share (read-only): the
+    reported years and the whole period, their bounds (hours), days and labels; the beds in
+    force of each capacity field (`beds_in_force`); the calendar month of each day and the
+    facilities' order of the monthly rows; the label columns of the metric rows
+    (`labels`)."""
 
-    def __init__(self, net: Network) -> None:
-        starts = np.asarray(net.year_starts_h, dtype=float)
-        self.t0, self.t1 = float(net.t_stats_h), float(net.t_end_h)
+    def __init__(self, ids: tuple[str, ...], years: tuple[int, ...],
+                 year_starts_h: tuple[float, ...], t0: float, t1: float,
+                 capacity: CapacitySchedule, sim_start: date | None) -> None:
+        starts = np.asarray(year_starts_h, dtype=float)
+        self.t0, self.t1 = float(t0), float(t1)
         self.starts = starts
         self.bounds = [(float(a), float(b)) for a, b in zip(starts, [*starts[1:], self.t1],
                                                             strict=True)]
         self.bounds.append((self.t0, self.t1))
-        self.labels = [*map(str, net.years), ALL_YEARS]
+        self.labels = [*map(str, years), ALL_YEARS]
         self.days = np.asarray([(b - a) / 24.0 for a, b in self.bounds])
-        self.ids = net.ids
+        self.hours = self.days * 24.0
+        self.ids = ids
+        self.nf, self.ny = len(ids), len(self.bounds) - 1
+        self.lower = np.asarray([a for a, _ in self.bounds])[:, None]
+        self.upper = np.asarray([b for _, b in self.bounds])[:, None]
+        self._capacity = capacity
+        self._beds: dict[str, np.ndarray] = {}
+        self._label_columns: dict[tuple[str, ...], tuple] = {}
+        self._measures: dict[tuple[str, ...], pd.api.extensions.ExtensionArray] = {}
+        if sim_start is not None:
+            self._months(sim_start)
+
+    def _months(self, sim_start: date) -> None:
+        """The calendar month of each day up to the horizon's end (months since 1970), the
+        first month of the reported period, the months spanned, and the facilities in the
+        order of the monthly rows (their ids as text) with each one's place in it."""
+        self.day_month = (np.datetime64(sim_start, "D") + np.arange(
+            int(self.t1 // 24.0) + 1)).astype("datetime64[M]").astype(np.int64)
+        self.first_month = int(self.day_month[int(self.t0 // 24.0)])
+        self.months = int(self.day_month[-1] - self.day_month[0]) + 1
+        ids = np.asarray(self.ids, dtype=object)
+        by_rank = np.argsort(ids, kind="stable")
+        self.rank = np.argsort(by_rank)
+        self.ranked_ids = _strings(ids[by_rank])
+        for array in (self.day_month, self.rank):
+            array.setflags(write=False)
 
     def rows(self, t: np.ndarray) -> np.ndarray:
         """Year index of each time (hours); -1 outside the reported period."""
@@ -66,14 +99,14 @@ class _Periods:
         """The cell of each event at facility ``fac`` (-1: none, counted for the region only)
         in period row ``year`` (`rows` of its time): year x (facilities + 1) + facility, the
         region's column for none; -1 for an event outside the reported period."""
-        nf = len(self.ids)
+        nf = self.nf
         return np.where(year >= 0, year * (nf + 1) + np.where(fac >= 0, fac, nf), -1)
 
     def count(self, cells: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
         """Events in ``cells`` (`cells`), summed by [period row, facility column] (the last
         column the region, the last row the whole period); each event counts 1, or its
         ``weight``."""
-        nf, ny = len(self.ids), len(self.bounds) - 1
+        nf, ny = self.nf, self.ny
         out = np.zeros((ny + 1, nf + 1))
         ok = cells >= 0
         # One bincount over the cells: it adds each cell's events in their order, as
@@ -88,15 +121,52 @@ class _Periods:
         out[ny, nf] += none.sum()
         return out
 
+    def counts(self, cells: list[np.ndarray]) -> np.ndarray:
+        """`count` of each array of ``cells`` (each event counts 1), [array, period row,
+        facility column]: one bincount for all. Counts are whole numbers, exact in any order
+        of addition, so they equal `count`'s."""
+        nf, ny = self.nf, self.ny
+        block = ny * (nf + 1)
+        codes = np.concatenate([c[c >= 0] + k * block for k, c in enumerate(cells)])
+        out = np.zeros((len(cells), ny + 1, nf + 1))
+        out[:, :ny] = np.bincount(codes, minlength=len(cells) * block).reshape(
+            len(cells), ny, nf + 1)
+        none = out[:, :ny, nf].copy()
+        out[:, ny] = out[:, :ny].sum(axis=1)
+        out[:, :, nf] = out[:, :, :nf].sum(axis=2)
+        out[:, :ny, nf] += none
+        out[:, ny, nf] += none.sum(axis=1)
+        return out
+
     def bed_hours(self, fac: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Hours of bed stays at ``fac`` from ``start`` to ``end`` inside each period, by
         [period row, facility column] (the region last)."""
-        nf = len(self.ids)
-        out = np.zeros((len(self.bounds), nf + 1))
-        for row, (a, b) in enumerate(self.bounds):
-            overlap = np.clip(np.minimum(end, b) - np.maximum(start, a), 0.0, None)
-            out[row, :nf] = np.bincount(fac, weights=overlap, minlength=nf)[:nf]
+        nf, periods = self.nf, len(self.bounds)
+        overlap = np.clip(np.minimum(end, self.upper) - np.maximum(start, self.lower), 0.0,
+                          None)
+        # One bincount over [period, stay]: each period's stays are added in their order, as
+        # one bincount a period did, so the sums keep their bits.
+        code = fac + nf * np.arange(periods)[:, None]
+        out = np.zeros((periods, nf + 1))
+        out[:, :nf] = np.bincount(code.ravel(), weights=overlap.ravel(),
+                                  minlength=periods * nf).reshape(periods, nf)
         out[:, nf] = out[:, :nf].sum(axis=1)
+        return out
+
+    def beds_in_force(self, field: str) -> np.ndarray:
+        """Mean beds of ``field`` (a `capsim.scenario.calendar.Capacity` name) in force over
+        the days of each period, by [period row, facility column] (the region last)."""
+        out = self._beds.get(field)
+        if out is None:
+            per_day = self._capacity.by_day(field)
+            out = np.zeros((len(self.bounds), self.nf + 1))
+            for row, (a, b) in enumerate(self.bounds):
+                first = int(round((a - self.t0) / 24.0))
+                stop = int(round((b - self.t0) / 24.0))
+                out[row, :-1] = per_day[:, first:stop].sum(axis=1) / (stop - first)
+                out[row, -1] = out[row, :-1].sum()
+            out.setflags(write=False)
+            self._beds[field] = out
         return out
 
     def frame(self, values: dict[str, np.ndarray], replication: int) -> pd.DataFrame:
@@ -104,78 +174,121 @@ class _Periods:
         one piece (as `capsim.results.reduce_replication` builds the maternity rows)."""
         return metrics_frame(tuple(self.labels), (*self.ids, REGION), values, replication)
 
+    def labels_of(self, metrics: tuple[str, ...]) -> tuple:
+        """The year, facility and metric columns of the rows of ``metrics`` (`frame`'s), as
+        pandas arrays shared by every replication (read, never changed)."""
+        out = self._label_columns.get(metrics)
+        if out is None:
+            blank = self.frame({m: np.zeros((self.ny + 1, self.nf + 1)) for m in metrics}, 0)
+            out = self._label_columns[metrics] = (blank["year"].array,
+                                                  blank["facility"].array,
+                                                  blank["metric"].array)
+        return out
 
-def _beds_in_force(net: Network, periods: _Periods, field: str) -> np.ndarray:
-    """Mean beds of ``field`` (a `capsim.scenario.calendar.Capacity` name) in force over the
-    days of each period, by [period row, facility column] (the region last)."""
-    per_day = net.capacity.by_day(field)
-    out = np.zeros((len(periods.bounds), len(periods.ids) + 1))
-    for row, (a, b) in enumerate(periods.bounds):
-        first = int(round((a - periods.t0) / 24.0))
-        stop = int(round((b - periods.t0) / 24.0))
-        out[row, :-1] = per_day[:, first:stop].sum(axis=1) / (stop - first)
-        out[row, -1] = out[row, :-1].sum()
-    return out
+
+    def measure_labels(self, measures: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
+        """``measures`` as the pandas array of the measure column of the monthly rows
+        (read, never changed)."""
+        out = self._measures.get(measures)
+        if out is None:
+            out = self._measures[measures] = _strings(np.asarray(measures, dtype=object))
+        return out
+
+
+def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values`` (text) as the pandas array of a text column of a table built from them."""
+    return pd.DataFrame({"text": values})["text"].array
+
+
+#: The `_Periods` of the networks seen lately, by the network object (kept with it, so that
+#: an id is never read for another object), then by what they depend on.
+_KNOWN: dict[int, tuple[Network, date | None, _Periods]] = {}
+NETWORKS_KEPT = 8
+
+
+def _periods(net: Network, sim_start: date | None = None) -> _Periods:
+    """The `_Periods` of ``net`` (months from ``sim_start``, the day of hour 0), worked out
+    once for a network object, or for networks with equal periods and capacities (the
+    replications of a scenario compile equal networks)."""
+    known = _KNOWN.get(id(net))
+    if known is not None and known[0] is net and known[1] == sim_start:
+        return known[2]
+    periods = _periods_of(net.ids, net.years, net.year_starts_h, net.t_stats_h, net.t_end_h,
+                          net.capacity, sim_start)
+    _KNOWN[id(net)] = (net, sim_start, periods)
+    while len(_KNOWN) > NETWORKS_KEPT:
+        del _KNOWN[next(iter(_KNOWN))]  # the oldest first
+    return periods
+
+
+@lru_cache(maxsize=NETWORKS_KEPT)
+def _periods_of(ids, years, year_starts_h, t0, t1, capacity, sim_start) -> _Periods:
+    """The `_Periods` of a network given by its facility ids, years, period bounds (hours)
+    and capacity schedule, with months from ``sim_start``."""
+    return _Periods(ids, years, year_starts_h, t0, t1, capacity, sim_start)
 
 
 def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFrame:
     """The metric rows of one line of one replication (see the module's text)."""
-    periods = _Periods(net)
-    return periods.frame(_care_values(periods, net, rec), replication)
+    periods = _periods(net)
+    return periods.frame(_care_values(periods, rec, periods.rows(rec.t_h)), replication)
 
 
-def _care_values(periods: _Periods, net: Network, rec: CareRecord) -> dict[str, np.ndarray]:
+def _care_values(periods: _Periods, rec: CareRecord,
+                 row: np.ndarray) -> dict[str, np.ndarray]:
     """The metrics of one line of one replication: {metric: [period row, facility column]}
-    (`_Periods.frame` makes them rows)."""
+    (`_Periods.frame` makes them rows); ``row``: the period row of each admission
+    (`_Periods.rows` of ``rec.t_h``)."""
     adm = rec.admitted
     placed = adm.placed
     moved = (placed != rec.origin) & (placed >= 0)
     out = placed < 0
-    hours = periods.days * 24.0
+    hours = periods.hours
     occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
-    in_force = [_beds_in_force(net, periods, field) for field in rec.network.fields]
+    in_force = [periods.beds_in_force(field) for field in rec.network.fields]
     total_beds = np.sum(in_force, axis=0)
     # The cell of each admission at the facility where her need arose and at the one that
     # admitted her, found once for all the counts.
-    row = periods.rows(rec.t_h)
     at_origin, at_placed = periods.cells(rec.origin, row), periods.cells(placed, row)
-    count = periods.count
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = occupied / (total_beds * hours[:, None])
         if rec.network.line == "newborn":
-            needing = count(at_origin)
-            transfers = count(at_origin[moved])
-            births = count(periods.cells(rec.born_facility, periods.rows(rec.born_h)))
+            (needing, transfers, births, admissions, with_mother,
+             away) = periods.counts([
+                 at_origin, at_origin[moved],
+                 periods.cells(rec.born_facility, periods.rows(rec.born_h)),
+                 at_placed[~out], at_origin[rec.with_mother], at_origin[out]])
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = total_beds
             intensive = in_force[rec.network.bed_types.index("intensive")]
             values = {
                 "births_needing_cot": needing,
-                "newborn_admissions": count(at_placed[~out]),
+                "newborn_admissions": admissions,
                 "cots": cots,
                 "cots_per_1000_births": cots / per_year * 1000.0,
                 "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
                 "cot_occupancy_mean": occupancy,
                 "newborn_transfers": transfers,
-                "newborn_transfer_minutes_mean": count(
+                "newborn_transfer_minutes_mean": periods.count(
                     at_origin[moved],
                     rec.network.travel_h[rec.origin[moved], placed[moved]] * 60.0) / transfers,
-                "newborn_transfers_with_mother": count(at_origin[rec.with_mother]),
-                "newborn_out_of_region_share": count(at_origin[out]) / needing,
+                "newborn_transfers_with_mother": with_mother,
+                "newborn_out_of_region_share": away / needing,
             }
         else:
-            presented = count(at_origin)
             up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
             down = adm.down_to >= 0
+            presented, admissions, referred_up, referred_down, away = periods.counts([
+                at_origin, at_placed[~out], at_origin[up],
+                periods.cells(placed[down], periods.rows(adm.down_h[down])), at_origin[out]])
             values = {
-                "paediatric_admissions": count(at_placed[~out]),
+                "paediatric_admissions": admissions,
                 "paediatric_beds": total_beds,
                 "paediatric_census_mean": occupied / hours[:, None],
                 "paediatric_occupancy_mean": occupancy,
-                "paediatric_referrals_up": count(at_origin[up]),
-                "paediatric_referrals_down": count(periods.cells(
-                    placed[down], periods.rows(adm.down_h[down]))),
-                "paediatric_out_of_region_share": count(at_origin[out]) / presented,
+                "paediatric_referrals_up": referred_up,
+                "paediatric_referrals_down": referred_down,
+                "paediatric_out_of_region_share": away / presented,
             }
     return values
 
@@ -210,68 +323,64 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
     of `MONTHLY_MEASURES` by facility and calendar month of the reported period, counted
     in the month of the event (``sim_start``: the day of hour 0); months and facilities
     without events have no row."""
-    events = _monthly_events(net, rec)
-    if not events[2].shape[0]:
+    periods = _periods(net, sim_start)
+    count = _monthly_counts(periods, rec, periods.rows(rec.t_h))
+    if not count.any():
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
-    return _monthly_frame(net, MONTHLY_MEASURES[rec.network.line], events, sim_start,
-                          replication)
+    return _monthly_table(periods, MONTHLY_MEASURES[rec.network.line], count, replication)
 
 
-def _monthly_events(net: Network, rec: CareRecord) -> tuple[np.ndarray, np.ndarray,
-                                                            np.ndarray]:
-    """The events of the monthly rows of one line inside the reported period: facility, time
-    (hours) and measure (index of the line's `MONTHLY_MEASURES`) of each, measure by
-    measure."""
+def _monthly_counts(periods: _Periods, rec: CareRecord, row: np.ndarray) -> np.ndarray:
+    """The events of the monthly rows of one line inside the reported period, counted by
+    [measure (of the line's `MONTHLY_MEASURES`), facility (in the rows' order), month (from
+    the reported period's first)]; ``row``: the period row of each admission
+    (`_Periods.rows` of ``rec.t_h``, -1 outside the period). Newborns: transfers and
+    out of the region by facility of birth; children: admissions by facility admitting,
+    referrals up by facility left, down by facility left (at the time of the referral),
+    out of the region by facility where the child presented."""
     adm = rec.admitted
     placed = adm.placed
-    t0, t1 = float(net.t_stats_h), float(net.t_end_h)
     moved = (placed != rec.origin) & (placed >= 0)
     out = placed < 0
+    inside = row >= 0
+    months, rank = periods.months, periods.rank
+    # The month of each admission in the period (a day of the horizon: its time is below
+    # the horizon's end), counted from the period's first.
+    month = np.zeros(row.shape[0], dtype=np.int64)
+    month[inside] = periods.day_month[
+        np.floor(rec.t_h[inside] / 24.0).astype(np.int64)] - periods.first_month
+    at_origin = rank[rec.origin] * months + month
     if rec.network.line == "newborn":
-        events = [(rec.origin[moved], rec.t_h[moved]), (rec.origin[out], rec.t_h[out])]
+        events = [at_origin[moved & inside], at_origin[out & inside]]
     else:
         down = adm.down_to >= 0
-        events = [(placed[~out], rec.t_h[~out]), (rec.origin[moved], rec.t_h[moved]),
-                  (placed[down], adm.down_h[down]), (rec.origin[out], rec.t_h[out])]
+        down_h = adm.down_h[down]
+        down_in = (down_h >= periods.t0) & (down_h < periods.t1)
+        down_month = periods.day_month[np.floor(down_h[down_in] / 24.0).astype(np.int64)]
+        events = [(rank[placed] * months + month)[~out & inside], at_origin[moved & inside],
+                  rank[placed[down][down_in]] * months + down_month - periods.first_month,
+                  at_origin[out & inside]]
     assert len(events) == len(MONTHLY_MEASURES[rec.network.line])
-    fac = np.concatenate([f for f, _ in events])
-    t = np.concatenate([t for _, t in events])
-    measure = np.repeat(np.arange(len(events)), [f.shape[0] for f, _ in events])
-    keep = (t >= t0) & (t < t1)
-    return fac[keep], t[keep], measure[keep]
+    cells = periods.nf * months
+    return np.stack([np.bincount(codes, minlength=cells) for codes in events]).reshape(
+        len(events), periods.nf, months)
 
 
-def _monthly_frame(net: Network, measures: tuple[str, ...],
-                   events: tuple[np.ndarray, np.ndarray, np.ndarray], sim_start: date,
+def _monthly_table(periods: _Periods, measures: tuple[str, ...], count: np.ndarray,
                    replication: int) -> pd.DataFrame:
-    """The monthly rows (`MONTHLY_COLUMNS`) of ``events`` (facility, time in hours and index
-    of ``measures`` of each, inside the reported period; at least one)."""
-    fac, t, measure = events
-    t0, t1 = float(net.t_stats_h), float(net.t_end_h)
-    # The calendar month of each day up to the horizon's end (months since 1970), read for
-    # each event by its day.
-    day_month = (np.datetime64(sim_start, "D") + np.arange(int(t1 // 24.0) + 1)).astype(
-        "datetime64[M]").astype(np.int64)
-    month = day_month[np.floor(t / 24.0).astype(np.int64)]
-    first, months = int(day_month[int(t0 // 24.0)]), int(day_month[-1] - day_month[0]) + 1
-    # Counted with one bincount over an integer per event, ordered as the table is: the
-    # measures in turn, then facility id (as text), year and month.
-    ids = np.asarray(net.ids, dtype=object)
-    by_rank = np.argsort(ids, kind="stable")
-    rank = np.argsort(by_rank)
-    nf = len(net.ids)
-    count = np.bincount((measure * nf + rank[fac]) * months + (month - first),
-                        minlength=len(measures) * nf * months)
-    code = np.flatnonzero(count)
-    cell, since = np.divmod(code, months)
-    which, facility = np.divmod(cell, nf)
-    calendar_month = since + first
-    return pd.DataFrame({
-        "replication": np.full(code.shape[0], replication, dtype=np.int64),
-        "facility": ids[by_rank[facility]],
-        "year": calendar_month // 12 + 1970, "month": calendar_month % 12 + 1,
-        "measure": np.asarray(measures, dtype=object)[which],
-        "value": count[code].astype(np.int64)})
+    """The monthly rows (`MONTHLY_COLUMNS`) of ``count`` (`_monthly_counts` of the lines,
+    one after the other, ``measures`` their measures): one row a measure, facility and month
+    with events, in that order (facilities by id as text), ``value`` the count."""
+    flat = count.ravel()
+    code = np.flatnonzero(flat)
+    cell, since = np.divmod(code, periods.months)
+    which, facility = np.divmod(cell, periods.nf)
+    calendar_month = since + periods.first_month
+    return _table(tuple(MONTHLY_COLUMNS), [
+        np.full(code.shape[0], replication, dtype=np.int64),
+        periods.ranked_ids.take(facility),
+        calendar_month // 12 + 1970, calendar_month % 12 + 1,
+        periods.measure_labels(measures).take(which), flat[code]])
 
 
 def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
@@ -280,30 +389,74 @@ def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
     ``records`` added (``sim_start``: the day of hour 0); unchanged without any."""
     if not records:
         return result
-    periods = _Periods(net)
+    periods = _periods(net, sim_start)
     values: dict[str, np.ndarray] = {}
+    counts = []
     for rec in records:
-        values.update(_care_values(periods, net, rec))
+        # The period row of each admission, read by the metrics and the monthly rows.
+        row = periods.rows(rec.t_h)
+        values.update(_care_values(periods, rec, row))
         result.care_accounting[rec.network.line] = accounting(net, rec)
-    # The rows of every line in one table (the lines' metrics are distinct).
-    result.metrics = pd.concat([result.metrics, periods.frame(values, result.replication)],
-                               ignore_index=True)
-    events = [_monthly_events(net, rec) for rec in records]
-    if all(e[2].shape[0] for e in events):
+        counts.append(_monthly_counts(periods, rec, row))
+    result.metrics = _with_rows(result.metrics, periods, values, result.replication)
+    if all(count.any() for count in counts):
         # Every line has events: their rows in one table, the lines one after the other.
         measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
-        offsets = np.cumsum([0, *(len(MONTHLY_MEASURES[r.network.line]) for r in records)])
-        merged = (np.concatenate([fac for fac, _, _ in events]),
-                  np.concatenate([t for _, t, _ in events]),
-                  np.concatenate([measure + offset for (_, _, measure), offset
-                                  in zip(events, offsets[:-1], strict=True)]))
-        result.care_monthly = _monthly_frame(net, measures, merged, sim_start,
+        result.care_monthly = _monthly_table(periods, measures, np.concatenate(counts),
                                              result.replication)
     else:
         result.care_monthly = pd.concat(
             [care_monthly(net, rec, sim_start, result.replication) for rec in records],
             ignore_index=True)
     return result
+
+
+def _with_rows(metrics: pd.DataFrame, periods: _Periods, values: dict[str, np.ndarray],
+               replication: int) -> pd.DataFrame:
+    """``metrics`` (a replication's long table) with the rows of ``values`` after its own,
+    as ``pd.concat`` of it and `_Periods.frame` of ``values`` makes them, in one table
+    built once."""
+    years, facilities, names = periods.labels_of(tuple(values))
+    value = np.stack(list(values.values())).ravel()
+    value = np.where(np.isfinite(value), value, np.nan)
+    # Each column joined to its own kind: the text columns as pandas arrays (no text is
+    # looked at again), the numbers as numpy arrays.
+    text = type(years)._concat_same_type
+    return _table(METRIC_COLUMNS, [
+        np.concatenate([metrics["replication"].to_numpy(),
+                        np.full(value.shape[0], replication, dtype=np.int64)]),
+        text([metrics["year"].array, years]),
+        text([metrics["facility"].array, facilities]),
+        text([metrics["metric"].array, names]),
+        np.concatenate([metrics["value"].to_numpy(), value])])
+
+
+#: The columns of the long metrics table (`capsim.results.metrics_frame`).
+METRIC_COLUMNS = ("replication", "year", "facility", "metric", "value")
+
+
+def _table(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
+    """The table of column ``names`` and ``arrays`` (each new, of one length), indexed
+    0..n-1: each array a block of its own, held as it is (neither checked nor copied, which
+    ``pd.DataFrame`` of a dict takes several times as long to do)."""
+    index = pd.RangeIndex(len(arrays[0]))
+    if _from_blocks is None:
+        return pd.DataFrame(dict(zip(names, arrays, strict=True)), index=index, copy=False)
+    return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
+                          np.array([i])) for i, a in enumerate(arrays)],
+                        index=index, columns=_column_index(names))
+
+
+@lru_cache(maxsize=4)
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """The column labels ``names`` as a pandas index (shared by the tables, never changed)."""
+    return pd.Index(names)
+
+
+try:        # pandas 3: a table from its blocks, without checks or copies
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:  # an older pandas: ``pd.DataFrame`` without copies
+    _from_blocks = None
 
 
 def monthly_rows(results: Results) -> pd.DataFrame:
