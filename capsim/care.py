@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
@@ -54,7 +55,7 @@ class _Periods:
 
     def __init__(self, ids: tuple[str, ...], years: tuple[int, ...],
                  year_starts_h: tuple[float, ...], t0: float, t1: float,
-                 capacity: CapacitySchedule, sim_start: date | None) -> None:
+                 capacity: CapacitySchedule, sim_start: date) -> None:
         starts = np.asarray(year_starts_h, dtype=float)
         self.t0, self.t1 = float(t0), float(t1)
         self.starts = starts
@@ -66,14 +67,13 @@ class _Periods:
         self.hours = self.days * 24.0
         self.ids = ids
         self.nf, self.ny = len(ids), len(self.bounds) - 1
-        self.lower = np.asarray([a for a, _ in self.bounds])[:, None]
-        self.upper = np.asarray([b for _, b in self.bounds])[:, None]
+        self.lower = np.asarray([a for a, _ in self.bounds])
+        self.upper = np.asarray([b for _, b in self.bounds])
         self._capacity = capacity
         self._beds: dict[str, np.ndarray] = {}
         self._label_columns: dict[tuple[str, ...], tuple] = {}
         self._measures: dict[tuple[str, ...], pd.api.extensions.ExtensionArray] = {}
-        if sim_start is not None:
-            self._months(sim_start)
+        self._months(sim_start)
 
     def _months(self, sim_start: date) -> None:
         """The calendar month of each day up to the horizon's end (months since 1970), the
@@ -121,16 +121,14 @@ class _Periods:
         out[ny, nf] += none.sum()
         return out
 
-    def counts(self, cells: list[np.ndarray]) -> np.ndarray:
-        """`count` of each array of ``cells`` (each event counts 1), [array, period row,
-        facility column]: one bincount for all. Counts are whole numbers, exact in any order
-        of addition, so they equal `count`'s."""
+    def totals(self, by_year: np.ndarray) -> np.ndarray:
+        """Counts by [kind, year row, cell column] (`cells`: the last column the events
+        without a facility) as `count` gives them, [kind, period row, facility column]: the
+        region's column adds the facilities' and those without one, the last row the years.
+        Counts are whole numbers, exact in any order of addition."""
         nf, ny = self.nf, self.ny
-        block = ny * (nf + 1)
-        codes = np.concatenate([c[c >= 0] + k * block for k, c in enumerate(cells)])
-        out = np.zeros((len(cells), ny + 1, nf + 1))
-        out[:, :ny] = np.bincount(codes, minlength=len(cells) * block).reshape(
-            len(cells), ny, nf + 1)
+        out = np.zeros((by_year.shape[0], ny + 1, nf + 1))
+        out[:, :ny] = by_year
         none = out[:, :ny, nf].copy()
         out[:, ny] = out[:, :ny].sum(axis=1)
         out[:, :, nf] = out[:, :, :nf].sum(axis=2)
@@ -141,15 +139,9 @@ class _Periods:
     def bed_hours(self, fac: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Hours of bed stays at ``fac`` from ``start`` to ``end`` inside each period, by
         [period row, facility column] (the region last)."""
-        nf, periods = self.nf, len(self.bounds)
-        overlap = np.clip(np.minimum(end, self.upper) - np.maximum(start, self.lower), 0.0,
-                          None)
-        # One bincount over [period, stay]: each period's stays are added in their order, as
-        # one bincount a period did, so the sums keep their bits.
-        code = fac + nf * np.arange(periods)[:, None]
-        out = np.zeros((periods, nf + 1))
-        out[:, :nf] = np.bincount(code.ravel(), weights=overlap.ravel(),
-                                  minlength=periods * nf).reshape(periods, nf)
+        nf = self.nf
+        out = np.zeros((len(self.bounds), nf + 1))
+        _add_bed_hours(fac, start, end, self.lower, self.upper, out)
         out[:, nf] = out[:, :nf].sum(axis=1)
         return out
 
@@ -202,11 +194,11 @@ def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 #: The `_Periods` of the networks seen lately, by the network object (kept with it, so that
 #: an id is never read for another object), then by what they depend on.
-_KNOWN: dict[int, tuple[Network, date | None, _Periods]] = {}
+_KNOWN: dict[int, tuple[Network, date, _Periods]] = {}
 NETWORKS_KEPT = 8
 
 
-def _periods(net: Network, sim_start: date | None = None) -> _Periods:
+def _periods(net: Network, sim_start: date) -> _Periods:
     """The `_Periods` of ``net`` (months from ``sim_start``, the day of hour 0), worked out
     once for a network object, or for networks with equal periods and capacities (the
     replications of a scenario compile equal networks)."""
@@ -228,39 +220,25 @@ def _periods_of(ids, years, year_starts_h, t0, t1, capacity, sim_start) -> _Peri
     return _Periods(ids, years, year_starts_h, t0, t1, capacity, sim_start)
 
 
-def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFrame:
-    """The metric rows of one line of one replication (see the module's text)."""
-    periods = _periods(net)
-    return periods.frame(_care_values(periods, rec, periods.rows(rec.t_h)), replication)
-
-
 def _care_values(periods: _Periods, rec: CareRecord,
-                 row: np.ndarray) -> dict[str, np.ndarray]:
+                 counts: np.ndarray) -> dict[str, np.ndarray]:
     """The metrics of one line of one replication: {metric: [period row, facility column]}
-    (`_Periods.frame` makes them rows); ``row``: the period row of each admission
-    (`_Periods.rows` of ``rec.t_h``)."""
+    (`_Periods.frame` makes them rows); ``counts``: the line's counts (`_tally_line`)."""
     adm = rec.admitted
     placed = adm.placed
-    moved = (placed != rec.origin) & (placed >= 0)
-    out = placed < 0
     hours = periods.hours
     occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
     in_force = [periods.beds_in_force(field) for field in rec.network.fields]
     total_beds = np.sum(in_force, axis=0)
-    # The cell of each admission at the facility where her need arose and at the one that
-    # admitted her, found once for all the counts.
-    at_origin, at_placed = periods.cells(rec.origin, row), periods.cells(placed, row)
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = occupied / (total_beds * hours[:, None])
         if rec.network.line == "newborn":
-            (needing, transfers, births, admissions, with_mother,
-             away) = periods.counts([
-                 at_origin, at_origin[moved],
-                 periods.cells(rec.born_facility, periods.rows(rec.born_h)),
-                 at_placed[~out], at_origin[rec.with_mother], at_origin[out]])
+            needing, transfers, admissions, with_mother, away, births = counts
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = total_beds
             intensive = in_force[rec.network.bed_types.index("intensive")]
+            moved = (placed != rec.origin) & (placed >= 0)
+            origin = rec.origin[moved]
             values = {
                 "births_needing_cot": needing,
                 "newborn_admissions": admissions,
@@ -270,17 +248,13 @@ def _care_values(periods: _Periods, rec: CareRecord,
                 "cot_occupancy_mean": occupancy,
                 "newborn_transfers": transfers,
                 "newborn_transfer_minutes_mean": periods.count(
-                    at_origin[moved],
-                    rec.network.travel_h[rec.origin[moved], placed[moved]] * 60.0) / transfers,
+                    periods.cells(origin, periods.rows(rec.t_h[moved])),
+                    rec.network.travel_h[origin, placed[moved]] * 60.0) / transfers,
                 "newborn_transfers_with_mother": with_mother,
                 "newborn_out_of_region_share": away / needing,
             }
         else:
-            up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
-            down = adm.down_to >= 0
-            presented, admissions, referred_up, referred_down, away = periods.counts([
-                at_origin, at_placed[~out], at_origin[up],
-                periods.cells(placed[down], periods.rows(adm.down_h[down])), at_origin[out]])
+            presented, admissions, referred_up, away, referred_down = counts
             values = {
                 "paediatric_admissions": admissions,
                 "paediatric_beds": total_beds,
@@ -291,6 +265,118 @@ def _care_values(periods: _Periods, rec: CareRecord,
                 "paediatric_out_of_region_share": away / presented,
             }
     return values
+
+
+def _at(facility: tuple[int, ...], row: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """For `_tally`: the facility of each count or measure (0 where the need arose, 1
+    admitting) and its row of the counts, as arrays."""
+    return np.asarray(facility, dtype=np.int64), np.asarray(row, dtype=np.int64)
+
+
+# The counts of `_tally_line` and its monthly measures, by facility and row (`_at`).
+_NEWBORNS = _at((0, 0, 1, 0, 0), (0, 1, 2, 3, 4))
+_NEWBORNS_MONTHLY = _at((0, 0), (0, 1))
+_BIRTHS = _at((0,), (5,))
+_CHILDREN = _at((0, 1, 0, 0), (0, 1, 2, 3))
+_CHILDREN_MONTHLY = _at((1, 0, 0), (0, 1, 3))
+_DOWN = _at((0,), (4,))
+_DOWN_MONTHLY = _at((0,), (2,))
+_NO_MEASURE = (np.zeros((0, 0), dtype=bool), *_at((), ()))
+
+
+def _tally_line(periods: _Periods, rec: CareRecord) -> tuple[np.ndarray, np.ndarray]:
+    """The counts of one line of one replication: of its metrics, [kind, period row,
+    facility column] (newborns: needing a cot, transfers, admissions, transfers with the
+    mother, out of the region, births; children: presented, admissions, referred up, out of
+    the region, referred down; each by the facility `_care_values` reads), and of its
+    monthly rows inside the reported period, [measure (of the line's `MONTHLY_MEASURES`),
+    facility (in the rows' order), month (from the period's first)]. Newborns: transfers
+    and out of the region by facility of birth; children: admissions by facility admitting,
+    referrals up by facility left, down by facility left (at the time of the referral), out
+    of the region by facility where the child presented."""
+    adm = rec.admitted
+    placed = adm.placed
+    moved = (placed != rec.origin) & (placed >= 0)
+    out = placed < 0
+    everyone = np.ones(placed.shape[0], dtype=bool)
+    by_origin_placed = np.stack([rec.origin, placed])
+    newborn = rec.network.line == "newborn"
+    kinds = 6 if newborn else 5
+    counts = np.zeros((kinds, periods.ny * (periods.nf + 1)), dtype=np.int64)
+    monthly = np.zeros((len(MONTHLY_MEASURES[rec.network.line]), periods.nf, periods.months),
+                       dtype=np.int64)
+    # Each call: the events' times and facilities [origin, placed], then for each count
+    # whether the event is in it, at which of the two facilities, and its row of ``counts``;
+    # the same for the monthly measures.
+    if newborn:
+        _tally(rec.t_h, by_origin_placed,
+               np.stack([everyone, moved, ~out, rec.with_mother, out]), *_NEWBORNS,
+               np.stack([moved, out]), *_NEWBORNS_MONTHLY,
+               periods.starts, periods.t0, periods.t1, periods.nf, periods.day_month,
+               periods.first_month, periods.rank, counts, monthly)
+        born = rec.born_facility.reshape(1, -1)
+        _tally(rec.born_h, born, np.ones(born.shape, dtype=bool), *_BIRTHS, *_NO_MEASURE, periods.starts, periods.t0, periods.t1,
+               periods.nf, periods.day_month, periods.first_month, periods.rank, counts,
+               monthly)
+    else:
+        up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
+        _tally(rec.t_h, by_origin_placed, np.stack([everyone, ~out, up, out]), *_CHILDREN,
+               np.stack([~out, moved, out]), *_CHILDREN_MONTHLY, periods.starts, periods.t0, periods.t1,
+               periods.nf, periods.day_month, periods.first_month, periods.rank, counts,
+               monthly)
+        down = adm.down_to >= 0
+        placed_down = placed[down].reshape(1, -1)
+        to_down = np.ones(placed_down.shape, dtype=bool)
+        _tally(adm.down_h[down], placed_down, to_down, *_DOWN, to_down, *_DOWN_MONTHLY, periods.starts, periods.t0, periods.t1, periods.nf,
+               periods.day_month, periods.first_month, periods.rank, counts, monthly)
+    return periods.totals(counts.reshape(kinds, periods.ny, periods.nf + 1)), monthly
+
+
+@njit(cache=True)
+def _tally(t: np.ndarray, facility: np.ndarray, counted: np.ndarray, count_at: np.ndarray,
+           count_row: np.ndarray, measured: np.ndarray, measure_at: np.ndarray,
+           measure_row: np.ndarray, starts: np.ndarray, t0: float, t1: float, nf: int,
+           day_month: np.ndarray, first_month: int, rank: np.ndarray, counts: np.ndarray,
+           monthly: np.ndarray) -> None:
+    """Into ``counts`` [row, cell] and ``monthly`` [row, facility rank, month], one more for
+    each event (time ``t``, hours) of the reported period in each count (``counted``
+    [count, event]) and measure (``measured``) it is in: in the cell (`_Periods.cells`) of
+    its year and its facility ``facility[count_at[count]]`` for the counts, in its facility's
+    rank and its month for the measures."""
+    for i in range(t.shape[0]):
+        time = t[i]
+        if not (time >= t0 and time < t1):
+            continue
+        year = -1
+        for start in starts:  # the years begun by its time, as `_Periods.rows` finds them
+            if time >= start:
+                year += 1
+        if year >= 0:
+            for k in range(counted.shape[0]):
+                if counted[k, i]:
+                    fac = facility[count_at[k], i]
+                    counts[count_row[k], year * (nf + 1) + (fac if fac >= 0 else nf)] += 1
+        if measured.shape[0]:
+            # The month of its day, as `_Periods.months` reads it.
+            month = day_month[int(np.floor(time / 24.0))] - first_month
+            for k in range(measured.shape[0]):
+                if measured[k, i]:
+                    monthly[measure_row[k], rank[facility[measure_at[k], i]], month] += 1
+
+
+@njit(cache=True)
+def _add_bed_hours(fac: np.ndarray, start: np.ndarray, end: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray, out: np.ndarray) -> None:
+    """Into ``out`` [period, facility], the hours of each bed stay at ``fac`` from ``start``
+    to ``end`` inside each period (from ``lower`` to ``upper``), stay by stay: the additions
+    of a bincount of each period's overlaps (a stay outside a period adds nothing: a sum
+    from 0 does not move by 0)."""
+    for i in range(fac.shape[0]):
+        for p in range(lower.shape[0]):
+            last = end[i] if end[i] < upper[p] else upper[p]
+            first = start[i] if start[i] > lower[p] else lower[p]
+            if last - first > 0.0:
+                out[p, fac[i]] += last - first
 
 
 def accounting(net: Network, rec: CareRecord) -> dict[str, int]:
@@ -324,51 +410,15 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
     in the month of the event (``sim_start``: the day of hour 0); months and facilities
     without events have no row."""
     periods = _periods(net, sim_start)
-    count = _monthly_counts(periods, rec, periods.rows(rec.t_h))
+    count = _tally_line(periods, rec)[1]
     if not count.any():
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
     return _monthly_table(periods, MONTHLY_MEASURES[rec.network.line], count, replication)
 
 
-def _monthly_counts(periods: _Periods, rec: CareRecord, row: np.ndarray) -> np.ndarray:
-    """The events of the monthly rows of one line inside the reported period, counted by
-    [measure (of the line's `MONTHLY_MEASURES`), facility (in the rows' order), month (from
-    the reported period's first)]; ``row``: the period row of each admission
-    (`_Periods.rows` of ``rec.t_h``, -1 outside the period). Newborns: transfers and
-    out of the region by facility of birth; children: admissions by facility admitting,
-    referrals up by facility left, down by facility left (at the time of the referral),
-    out of the region by facility where the child presented."""
-    adm = rec.admitted
-    placed = adm.placed
-    moved = (placed != rec.origin) & (placed >= 0)
-    out = placed < 0
-    inside = row >= 0
-    months, rank = periods.months, periods.rank
-    # The month of each admission in the period (a day of the horizon: its time is below
-    # the horizon's end), counted from the period's first.
-    month = np.zeros(row.shape[0], dtype=np.int64)
-    month[inside] = periods.day_month[
-        np.floor(rec.t_h[inside] / 24.0).astype(np.int64)] - periods.first_month
-    at_origin = rank[rec.origin] * months + month
-    if rec.network.line == "newborn":
-        events = [at_origin[moved & inside], at_origin[out & inside]]
-    else:
-        down = adm.down_to >= 0
-        down_h = adm.down_h[down]
-        down_in = (down_h >= periods.t0) & (down_h < periods.t1)
-        down_month = periods.day_month[np.floor(down_h[down_in] / 24.0).astype(np.int64)]
-        events = [(rank[placed] * months + month)[~out & inside], at_origin[moved & inside],
-                  rank[placed[down][down_in]] * months + down_month - periods.first_month,
-                  at_origin[out & inside]]
-    assert len(events) == len(MONTHLY_MEASURES[rec.network.line])
-    cells = periods.nf * months
-    return np.stack([np.bincount(codes, minlength=cells) for codes in events]).reshape(
-        len(events), periods.nf, months)
-
-
 def _monthly_table(periods: _Periods, measures: tuple[str, ...], count: np.ndarray,
                    replication: int) -> pd.DataFrame:
-    """The monthly rows (`MONTHLY_COLUMNS`) of ``count`` (`_monthly_counts` of the lines,
+    """The monthly rows (`MONTHLY_COLUMNS`) of ``count`` (`_tally_line`'s of the lines,
     one after the other, ``measures`` their measures): one row a measure, facility and month
     with events, in that order (facilities by id as text), ``value`` the count."""
     flat = count.ravel()
@@ -393,11 +443,10 @@ def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
     values: dict[str, np.ndarray] = {}
     counts = []
     for rec in records:
-        # The period row of each admission, read by the metrics and the monthly rows.
-        row = periods.rows(rec.t_h)
-        values.update(_care_values(periods, rec, row))
+        line_counts, monthly = _tally_line(periods, rec)
+        values.update(_care_values(periods, rec, line_counts))
         result.care_accounting[rec.network.line] = accounting(net, rec)
-        counts.append(_monthly_counts(periods, rec, row))
+        counts.append(monthly)
     result.metrics = _with_rows(result.metrics, periods, values, result.replication)
     if all(count.any() for count in counts):
         # Every line has events: their rows in one table, the lines one after the other.
