@@ -470,14 +470,22 @@ def _with_rows(metrics: pd.DataFrame, periods: _Periods, values: dict[str, np.nd
     value = np.where(np.isfinite(value), value, np.nan)
     # Each column joined to its own kind: the text columns as pandas arrays (no text is
     # looked at again), the numbers as numpy arrays.
+    before = _columns(metrics, METRIC_COLUMNS)
     text = type(years)._concat_same_type
     return _table(METRIC_COLUMNS, [
-        np.concatenate([metrics["replication"].to_numpy(),
-                        np.full(value.shape[0], replication, dtype=np.int64)]),
-        text([metrics["year"].array, years]),
-        text([metrics["facility"].array, facilities]),
-        text([metrics["metric"].array, names]),
-        np.concatenate([metrics["value"].to_numpy(), value])])
+        np.concatenate([before[0], np.full(value.shape[0], replication, dtype=np.int64)]),
+        text([before[1], years]), text([before[2], facilities]), text([before[3], names]),
+        np.concatenate([before[4], value])])
+
+
+def _columns(frame: pd.DataFrame, names: tuple[str, ...]) -> list:
+    """The arrays of the columns ``names`` of ``frame``, read, not copied: by pandas' own
+    accessor by position where the table has those columns in that order (reading a column by
+    name builds a Series, ten times as long), else by name."""
+    read = getattr(frame, "_get_column_array", None)
+    if read is not None and tuple(frame.columns) == names:
+        return [read(i) for i in range(len(names))]
+    return [frame[name].array for name in names]
 
 
 #: The columns of the long metrics table (`capsim.results.metrics_frame`).
