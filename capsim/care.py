@@ -15,7 +15,7 @@ bed-hours used over the bed-hours in force.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,6 @@ from numba import njit
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
 from capsim.model.network import Network
-from capsim.scenario.calendar import CapacitySchedule
 from capsim.results import (
     ALL_YEARS,
     DAYS_PER_YEAR,
@@ -33,6 +32,7 @@ from capsim.results import (
     Results,
     metrics_frame,
 )
+from capsim.scenario.calendar import CapacitySchedule
 
 #: Columns of the monthly rows (`monthly_rows`).
 MONTHLY_COLUMNS = ["replication", "facility", "year", "month", "measure", "value"]
@@ -281,7 +281,7 @@ _CHILDREN = _at((0, 1, 0, 0), (0, 1, 2, 3))
 _CHILDREN_MONTHLY = _at((1, 0, 0), (0, 1, 3))
 _DOWN = _at((0,), (4,))
 _DOWN_MONTHLY = _at((0,), (2,))
-_NO_MEASURE = (np.zeros((0, 0), dtype=bool), *_at((), ()))
+_NO_MEASURE = (np.zeros((0, 0), dtype=bool), _at((), ()))
 
 
 def _tally_line(periods: _Periods, rec: CareRecord) -> tuple[np.ndarray, np.ndarray]:
@@ -306,30 +306,35 @@ def _tally_line(periods: _Periods, rec: CareRecord) -> tuple[np.ndarray, np.ndar
     monthly = np.zeros((len(MONTHLY_MEASURES[rec.network.line]), periods.nf, periods.months),
                        dtype=np.int64)
     # Each call: the events' times and facilities [origin, placed], then for each count
-    # whether the event is in it, at which of the two facilities, and its row of ``counts``;
-    # the same for the monthly measures.
+    # whether the event is in it, with its facility and row (`_at`); the same for the
+    # monthly measures.
+    tally = partial(_count_events, periods, counts=counts, monthly=monthly)
     if newborn:
-        _tally(rec.t_h, by_origin_placed,
-               np.stack([everyone, moved, ~out, rec.with_mother, out]), *_NEWBORNS,
-               np.stack([moved, out]), *_NEWBORNS_MONTHLY,
-               periods.starts, periods.t0, periods.t1, periods.nf, periods.day_month,
-               periods.first_month, periods.rank, counts, monthly)
+        tally(rec.t_h, by_origin_placed, np.stack([everyone, moved, ~out, rec.with_mother, out]),
+              _NEWBORNS, np.stack([moved, out]), _NEWBORNS_MONTHLY)
         born = rec.born_facility.reshape(1, -1)
-        _tally(rec.born_h, born, np.ones(born.shape, dtype=bool), *_BIRTHS, *_NO_MEASURE, periods.starts, periods.t0, periods.t1,
-               periods.nf, periods.day_month, periods.first_month, periods.rank, counts,
-               monthly)
+        tally(rec.born_h, born, np.ones(born.shape, dtype=bool), _BIRTHS, *_NO_MEASURE)
     else:
         up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
-        _tally(rec.t_h, by_origin_placed, np.stack([everyone, ~out, up, out]), *_CHILDREN,
-               np.stack([~out, moved, out]), *_CHILDREN_MONTHLY, periods.starts, periods.t0, periods.t1,
-               periods.nf, periods.day_month, periods.first_month, periods.rank, counts,
-               monthly)
+        tally(rec.t_h, by_origin_placed, np.stack([everyone, ~out, up, out]), _CHILDREN,
+              np.stack([~out, moved, out]), _CHILDREN_MONTHLY)
         down = adm.down_to >= 0
         placed_down = placed[down].reshape(1, -1)
         to_down = np.ones(placed_down.shape, dtype=bool)
-        _tally(adm.down_h[down], placed_down, to_down, *_DOWN, to_down, *_DOWN_MONTHLY, periods.starts, periods.t0, periods.t1, periods.nf,
-               periods.day_month, periods.first_month, periods.rank, counts, monthly)
+        tally(adm.down_h[down], placed_down, to_down, _DOWN, to_down, _DOWN_MONTHLY)
     return periods.totals(counts.reshape(kinds, periods.ny, periods.nf + 1)), monthly
+
+
+def _count_events(periods: _Periods, t: np.ndarray, facility: np.ndarray,
+                  counted: np.ndarray, count_at: tuple[np.ndarray, np.ndarray],
+                  measured: np.ndarray, measure_at: tuple[np.ndarray, np.ndarray], *,
+                  counts: np.ndarray, monthly: np.ndarray) -> None:
+    """`_tally` of events (times ``t``, hours; ``facility`` [source, event]) in the periods
+    and months of ``periods``: ``counted`` [count, event] with the facility and row of each
+    count (`_at`), ``measured`` the same for the monthly measures."""
+    _tally(t, facility, counted, count_at[0], count_at[1], measured, measure_at[0],
+           measure_at[1], periods.starts, periods.t0, periods.t1, periods.nf,
+           periods.day_month, periods.first_month, periods.rank, counts, monthly)
 
 
 @njit(cache=True)
