@@ -71,6 +71,7 @@ class _Periods:
         self.upper = np.asarray([b for _, b in self.bounds])
         self._capacity = capacity
         self._beds: dict[str, np.ndarray] = {}
+        self._total_beds: dict[tuple[str, ...], np.ndarray] = {}
         self._label_columns: dict[tuple[str, ...], tuple] = {}
         self._measures: dict[tuple[str, ...], pd.api.extensions.ExtensionArray] = {}
         self._months(sim_start)
@@ -161,6 +162,15 @@ class _Periods:
             self._beds[field] = out
         return out
 
+    def total_beds(self, fields: tuple[str, ...]) -> np.ndarray:
+        """The beds of all ``fields`` in force (`beds_in_force`), summed field by field."""
+        out = self._total_beds.get(fields)
+        if out is None:
+            out = np.sum([self.beds_in_force(field) for field in fields], axis=0)
+            out.setflags(write=False)
+            self._total_beds[fields] = out
+        return out
+
     def frame(self, values: dict[str, np.ndarray], replication: int) -> pd.DataFrame:
         """The long table replication, year, facility, metric, value of ``values``, built in
         one piece (as `capsim.results.reduce_replication` builds the maternity rows)."""
@@ -229,7 +239,7 @@ def _care_values(periods: _Periods, rec: CareRecord,
     hours = periods.hours
     occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
     in_force = [periods.beds_in_force(field) for field in rec.network.fields]
-    total_beds = np.sum(in_force, axis=0)
+    total_beds = periods.total_beds(rec.network.fields)
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = occupied / (total_beds * hours[:, None])
         if rec.network.line == "newborn":
