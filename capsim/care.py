@@ -50,8 +50,8 @@ class _Periods:
     """What the care rows of every replication of one network share (read-only): the
     reported years and the whole period, their bounds (hours), days and labels; the beds in
     force of each capacity field (`beds_in_force`); the calendar month of each day and the
-    facilities' order of the monthly rows; the label columns of the metric rows
-    (`labels`)."""
+    facilities' order of the monthly rows; the label columns of the metric and monthly rows
+    (`labels_of`, `measure_labels`)."""
 
     def __init__(self, ids: tuple[str, ...], years: tuple[int, ...],
                  year_starts_h: tuple[float, ...], t0: float, t1: float,
@@ -370,13 +370,18 @@ def _tally(t: np.ndarray, facility: np.ndarray, counted: np.ndarray, count_at: n
             for k in range(counted.shape[0]):
                 if counted[k, i]:
                     fac = facility[count_at[k], i]
+                    if fac >= nf:
+                        raise ValueError("an event at no facility of the network")
                     counts[count_row[k], year * (nf + 1) + (fac if fac >= 0 else nf)] += 1
         if measured.shape[0]:
             # The month of its day, as `_Periods.months` reads it.
             month = day_month[int(np.floor(time / 24.0))] - first_month
             for k in range(measured.shape[0]):
                 if measured[k, i]:
-                    monthly[measure_row[k], rank[facility[measure_at[k], i]], month] += 1
+                    fac = facility[measure_at[k], i]
+                    if not 0 <= fac < nf:  # the monthly rows are by facility, none for none
+                        raise ValueError("a monthly event at no facility of the network")
+                    monthly[measure_row[k], rank[fac], month] += 1
 
 
 @njit(cache=True)
@@ -387,6 +392,8 @@ def _add_bed_hours(fac: np.ndarray, start: np.ndarray, end: np.ndarray, lower: n
     of a bincount of each period's overlaps (a stay outside a period adds nothing: a sum
     from 0 does not move by 0)."""
     for i in range(fac.shape[0]):
+        if not 0 <= fac[i] < out.shape[1] - 1:  # the region's column is not a facility's
+            raise ValueError("a bed stay at no facility")
         for p in range(lower.shape[0]):
             last = end[i] if end[i] < upper[p] else upper[p]
             first = start[i] if start[i] > lower[p] else lower[p]
