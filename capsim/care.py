@@ -15,9 +15,11 @@ bed-hours used over the bed-hours in force.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
@@ -30,6 +32,7 @@ from capsim.results import (
     Results,
     metrics_frame,
 )
+from capsim.scenario.calendar import CapacitySchedule
 
 #: Columns of the monthly rows (`monthly_rows`).
 MONTHLY_COLUMNS = ["replication", "facility", "year", "month", "measure", "value"]
@@ -44,18 +47,49 @@ FATES = ("arrivals", "no_care_needed", "discharged", "in_care", "out_of_region")
 
 
 class _Periods:
-    """The reported years of a network and the whole period: bounds (hours) and labels."""
+    """What the care rows of every replication of one network share (read-only): the
+    reported years and the whole period, their bounds (hours), days and labels; the beds in
+    force of each capacity field (`beds_in_force`); the calendar month of each day and the
+    facilities' order of the monthly rows; the label columns of the metric and monthly rows
+    (`labels_of`, `measure_labels`)."""
 
-    def __init__(self, net: Network) -> None:
-        starts = np.asarray(net.year_starts_h, dtype=float)
-        self.t0, self.t1 = float(net.t_stats_h), float(net.t_end_h)
+    def __init__(self, ids: tuple[str, ...], years: tuple[int, ...],
+                 year_starts_h: tuple[float, ...], t0: float, t1: float,
+                 capacity: CapacitySchedule, sim_start: date) -> None:
+        starts = np.asarray(year_starts_h, dtype=float)
+        self.t0, self.t1 = float(t0), float(t1)
         self.starts = starts
         self.bounds = [(float(a), float(b)) for a, b in zip(starts, [*starts[1:], self.t1],
                                                             strict=True)]
         self.bounds.append((self.t0, self.t1))
-        self.labels = [*map(str, net.years), ALL_YEARS]
+        self.labels = [*map(str, years), ALL_YEARS]
         self.days = np.asarray([(b - a) / 24.0 for a, b in self.bounds])
-        self.ids = net.ids
+        self.hours = self.days * 24.0
+        self.ids = ids
+        self.nf, self.ny = len(ids), len(self.bounds) - 1
+        self.lower = np.asarray([a for a, _ in self.bounds])
+        self.upper = np.asarray([b for _, b in self.bounds])
+        self._capacity = capacity
+        self._beds: dict[str, np.ndarray] = {}
+        self._total_beds: dict[tuple[str, ...], np.ndarray] = {}
+        self._label_columns: dict[tuple[str, ...], tuple] = {}
+        self._measures: dict[tuple[str, ...], pd.api.extensions.ExtensionArray] = {}
+        self._months(sim_start)
+
+    def _months(self, sim_start: date) -> None:
+        """The calendar month of each day up to the horizon's end (months since 1970), the
+        first month of the reported period, the months spanned, and the facilities in the
+        order of the monthly rows (their ids as text) with each one's place in it."""
+        self.day_month = (np.datetime64(sim_start, "D") + np.arange(
+            int(self.t1 // 24.0) + 1)).astype("datetime64[M]").astype(np.int64)
+        self.first_month = int(self.day_month[int(self.t0 // 24.0)])
+        self.months = int(self.day_month[-1] - self.day_month[0]) + 1
+        ids = np.asarray(self.ids, dtype=object)
+        by_rank = np.argsort(ids, kind="stable")
+        self.rank = np.argsort(by_rank)
+        self.ranked_ids = _strings(ids[by_rank])
+        for array in (self.day_month, self.rank):
+            array.setflags(write=False)
 
     def rows(self, t: np.ndarray) -> np.ndarray:
         """Year index of each time (hours); -1 outside the reported period."""
@@ -66,14 +100,14 @@ class _Periods:
         """The cell of each event at facility ``fac`` (-1: none, counted for the region only)
         in period row ``year`` (`rows` of its time): year x (facilities + 1) + facility, the
         region's column for none; -1 for an event outside the reported period."""
-        nf = len(self.ids)
+        nf = self.nf
         return np.where(year >= 0, year * (nf + 1) + np.where(fac >= 0, fac, nf), -1)
 
     def count(self, cells: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
         """Events in ``cells`` (`cells`), summed by [period row, facility column] (the last
         column the region, the last row the whole period); each event counts 1, or its
         ``weight``."""
-        nf, ny = len(self.ids), len(self.bounds) - 1
+        nf, ny = self.nf, self.ny
         out = np.zeros((ny + 1, nf + 1))
         ok = cells >= 0
         # One bincount over the cells: it adds each cell's events in their order, as
@@ -88,15 +122,53 @@ class _Periods:
         out[ny, nf] += none.sum()
         return out
 
+    def totals(self, by_year: np.ndarray) -> np.ndarray:
+        """Counts by [kind, year row, cell column] (`cells`: the last column the events
+        without a facility) as `count` gives them, [kind, period row, facility column]: the
+        region's column adds the facilities' and those without one, the last row the years.
+        Counts are whole numbers, exact in any order of addition."""
+        nf, ny = self.nf, self.ny
+        out = np.zeros((by_year.shape[0], ny + 1, nf + 1))
+        out[:, :ny] = by_year
+        none = out[:, :ny, nf].copy()
+        out[:, ny] = out[:, :ny].sum(axis=1)
+        out[:, :, nf] = out[:, :, :nf].sum(axis=2)
+        out[:, :ny, nf] += none
+        out[:, ny, nf] += none.sum(axis=1)
+        return out
+
     def bed_hours(self, fac: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Hours of bed stays at ``fac`` from ``start`` to ``end`` inside each period, by
         [period row, facility column] (the region last)."""
-        nf = len(self.ids)
+        nf = self.nf
         out = np.zeros((len(self.bounds), nf + 1))
-        for row, (a, b) in enumerate(self.bounds):
-            overlap = np.clip(np.minimum(end, b) - np.maximum(start, a), 0.0, None)
-            out[row, :nf] = np.bincount(fac, weights=overlap, minlength=nf)[:nf]
+        _add_bed_hours(fac, start, end, self.lower, self.upper, out)
         out[:, nf] = out[:, :nf].sum(axis=1)
+        return out
+
+    def beds_in_force(self, field: str) -> np.ndarray:
+        """Mean beds of ``field`` (a `capsim.scenario.calendar.Capacity` name) in force over
+        the days of each period, by [period row, facility column] (the region last)."""
+        out = self._beds.get(field)
+        if out is None:
+            per_day = self._capacity.by_day(field)
+            out = np.zeros((len(self.bounds), self.nf + 1))
+            for row, (a, b) in enumerate(self.bounds):
+                first = int(round((a - self.t0) / 24.0))
+                stop = int(round((b - self.t0) / 24.0))
+                out[row, :-1] = per_day[:, first:stop].sum(axis=1) / (stop - first)
+                out[row, -1] = out[row, :-1].sum()
+            out.setflags(write=False)
+            self._beds[field] = out
+        return out
+
+    def total_beds(self, fields: tuple[str, ...]) -> np.ndarray:
+        """The beds of all ``fields`` in force (`beds_in_force`), summed field by field."""
+        out = self._total_beds.get(fields)
+        if out is None:
+            out = np.sum([self.beds_in_force(field) for field in fields], axis=0)
+            out.setflags(write=False)
+            self._total_beds[fields] = out
         return out
 
     def frame(self, values: dict[str, np.ndarray], replication: int) -> pd.DataFrame:
@@ -104,80 +176,229 @@ class _Periods:
         one piece (as `capsim.results.reduce_replication` builds the maternity rows)."""
         return metrics_frame(tuple(self.labels), (*self.ids, REGION), values, replication)
 
-
-def _beds_in_force(net: Network, periods: _Periods, field: str) -> np.ndarray:
-    """Mean beds of ``field`` (a `capsim.scenario.calendar.Capacity` name) in force over the
-    days of each period, by [period row, facility column] (the region last)."""
-    per_day = net.capacity.by_day(field)
-    out = np.zeros((len(periods.bounds), len(periods.ids) + 1))
-    for row, (a, b) in enumerate(periods.bounds):
-        first = int(round((a - periods.t0) / 24.0))
-        stop = int(round((b - periods.t0) / 24.0))
-        out[row, :-1] = per_day[:, first:stop].sum(axis=1) / (stop - first)
-        out[row, -1] = out[row, :-1].sum()
-    return out
+    def labels_of(self, metrics: tuple[str, ...]) -> tuple:
+        """The year, facility and metric columns of the rows of ``metrics`` (`frame`'s), as
+        pandas arrays shared by every replication (read, never changed)."""
+        out = self._label_columns.get(metrics)
+        if out is None:
+            blank = self.frame({m: np.zeros((self.ny + 1, self.nf + 1)) for m in metrics}, 0)
+            out = self._label_columns[metrics] = (blank["year"].array,
+                                                  blank["facility"].array,
+                                                  blank["metric"].array)
+        return out
 
 
-def care_metrics(net: Network, rec: CareRecord, replication: int) -> pd.DataFrame:
-    """The metric rows of one line of one replication (see the module's text)."""
-    periods = _Periods(net)
-    return periods.frame(_care_values(periods, net, rec), replication)
+    def measure_labels(self, measures: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
+        """``measures`` as the pandas array of the measure column of the monthly rows
+        (read, never changed)."""
+        out = self._measures.get(measures)
+        if out is None:
+            out = self._measures[measures] = _strings(np.asarray(measures, dtype=object))
+        return out
 
 
-def _care_values(periods: _Periods, net: Network, rec: CareRecord) -> dict[str, np.ndarray]:
+def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values`` (text) as the pandas array of a text column of a table built from them."""
+    return pd.DataFrame({"text": values})["text"].array
+
+
+#: The `_Periods` of the networks seen lately, by the network object (kept with it, so that
+#: an id is never read for another object), then by what they depend on.
+_KNOWN: dict[int, tuple[Network, date, _Periods]] = {}
+NETWORKS_KEPT = 8
+
+
+def _periods(net: Network, sim_start: date) -> _Periods:
+    """The `_Periods` of ``net`` (months from ``sim_start``, the day of hour 0), worked out
+    once for a network object, or for networks with equal periods and capacities (the
+    replications of a scenario compile equal networks)."""
+    known = _KNOWN.get(id(net))
+    if known is not None and known[0] is net and known[1] == sim_start:
+        return known[2]
+    periods = _periods_of(net.ids, net.years, net.year_starts_h, net.t_stats_h, net.t_end_h,
+                          net.capacity, sim_start)
+    _KNOWN[id(net)] = (net, sim_start, periods)
+    while len(_KNOWN) > NETWORKS_KEPT:
+        del _KNOWN[next(iter(_KNOWN))]  # the oldest first
+    return periods
+
+
+@lru_cache(maxsize=NETWORKS_KEPT)
+def _periods_of(ids, years, year_starts_h, t0, t1, capacity, sim_start) -> _Periods:
+    """The `_Periods` of a network given by its facility ids, years, period bounds (hours)
+    and capacity schedule, with months from ``sim_start``."""
+    return _Periods(ids, years, year_starts_h, t0, t1, capacity, sim_start)
+
+
+def _care_values(periods: _Periods, rec: CareRecord,
+                 counts: np.ndarray) -> dict[str, np.ndarray]:
     """The metrics of one line of one replication: {metric: [period row, facility column]}
-    (`_Periods.frame` makes them rows)."""
+    (`_Periods.frame` makes them rows); ``counts``: the line's counts (`_tally_line`)."""
     adm = rec.admitted
     placed = adm.placed
-    moved = (placed != rec.origin) & (placed >= 0)
-    out = placed < 0
-    hours = periods.days * 24.0
+    hours = periods.hours
     occupied = periods.bed_hours(adm.stay_facility, adm.stay_start_h, adm.stay_end_h)
-    in_force = [_beds_in_force(net, periods, field) for field in rec.network.fields]
-    total_beds = np.sum(in_force, axis=0)
-    # The cell of each admission at the facility where her need arose and at the one that
-    # admitted her, found once for all the counts.
-    row = periods.rows(rec.t_h)
-    at_origin, at_placed = periods.cells(rec.origin, row), periods.cells(placed, row)
-    count = periods.count
+    in_force = [periods.beds_in_force(field) for field in rec.network.fields]
+    total_beds = periods.total_beds(rec.network.fields)
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = occupied / (total_beds * hours[:, None])
         if rec.network.line == "newborn":
-            needing = count(at_origin)
-            transfers = count(at_origin[moved])
-            births = count(periods.cells(rec.born_facility, periods.rows(rec.born_h)))
+            needing, transfers, admissions, with_mother, away, births = counts
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = total_beds
             intensive = in_force[rec.network.bed_types.index("intensive")]
+            moved = (placed != rec.origin) & (placed >= 0)
+            origin = rec.origin[moved]
             values = {
                 "births_needing_cot": needing,
-                "newborn_admissions": count(at_placed[~out]),
+                "newborn_admissions": admissions,
                 "cots": cots,
                 "cots_per_1000_births": cots / per_year * 1000.0,
                 "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
                 "cot_occupancy_mean": occupancy,
                 "newborn_transfers": transfers,
-                "newborn_transfer_minutes_mean": count(
-                    at_origin[moved],
-                    rec.network.travel_h[rec.origin[moved], placed[moved]] * 60.0) / transfers,
-                "newborn_transfers_with_mother": count(at_origin[rec.with_mother]),
-                "newborn_out_of_region_share": count(at_origin[out]) / needing,
+                "newborn_transfer_minutes_mean": periods.count(
+                    periods.cells(origin, periods.rows(rec.t_h[moved])),
+                    rec.network.travel_h[origin, placed[moved]] * 60.0) / transfers,
+                "newborn_transfers_with_mother": with_mother,
+                "newborn_out_of_region_share": away / needing,
             }
         else:
-            presented = count(at_origin)
-            up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
-            down = adm.down_to >= 0
+            presented, admissions, referred_up, away, referred_down = counts
             values = {
-                "paediatric_admissions": count(at_placed[~out]),
+                "paediatric_admissions": admissions,
                 "paediatric_beds": total_beds,
                 "paediatric_census_mean": occupied / hours[:, None],
                 "paediatric_occupancy_mean": occupancy,
-                "paediatric_referrals_up": count(at_origin[up]),
-                "paediatric_referrals_down": count(periods.cells(
-                    placed[down], periods.rows(adm.down_h[down]))),
-                "paediatric_out_of_region_share": count(at_origin[out]) / presented,
+                "paediatric_referrals_up": referred_up,
+                "paediatric_referrals_down": referred_down,
+                "paediatric_out_of_region_share": away / presented,
             }
     return values
+
+
+def _at(facility: tuple[int, ...], row: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """For `_tally`: the facility of each count or measure (0 where the need arose, 1
+    admitting) and its row of the counts, as arrays."""
+    return np.asarray(facility, dtype=np.int64), np.asarray(row, dtype=np.int64)
+
+
+# The counts of `_tally_line` and its monthly measures, by facility and row (`_at`).
+_NEWBORNS = _at((0, 0, 1, 0, 0), (0, 1, 2, 3, 4))
+_NEWBORNS_MONTHLY = _at((0, 0), (0, 1))
+_BIRTHS = _at((0,), (5,))
+_CHILDREN = _at((0, 1, 0, 0), (0, 1, 2, 3))
+_CHILDREN_MONTHLY = _at((1, 0, 0), (0, 1, 3))
+_DOWN = _at((0,), (4,))
+_DOWN_MONTHLY = _at((0,), (2,))
+_NO_MEASURE = (np.zeros((0, 0), dtype=bool), _at((), ()))
+
+
+def _tally_line(periods: _Periods, rec: CareRecord) -> tuple[np.ndarray, np.ndarray]:
+    """The counts of one line of one replication: of its metrics, [kind, period row,
+    facility column] (newborns: needing a cot, transfers, admissions, transfers with the
+    mother, out of the region, births; children: presented, admissions, referred up, out of
+    the region, referred down; each by the facility `_care_values` reads), and of its
+    monthly rows inside the reported period, [measure (of the line's `MONTHLY_MEASURES`),
+    facility (in the rows' order), month (from the period's first)]. Newborns: transfers
+    and out of the region by facility of birth; children: admissions by facility admitting,
+    referrals up by facility left, down by facility left (at the time of the referral), out
+    of the region by facility where the child presented."""
+    adm = rec.admitted
+    placed = adm.placed
+    moved = (placed != rec.origin) & (placed >= 0)
+    out = placed < 0
+    everyone = np.ones(placed.shape[0], dtype=bool)
+    by_origin_placed = np.stack([rec.origin, placed])
+    newborn = rec.network.line == "newborn"
+    kinds = 6 if newborn else 5
+    counts = np.zeros((kinds, periods.ny * (periods.nf + 1)), dtype=np.int64)
+    monthly = np.zeros((len(MONTHLY_MEASURES[rec.network.line]), periods.nf, periods.months),
+                       dtype=np.int64)
+    # Each call: the events' times and facilities [origin, placed], then for each count
+    # whether the event is in it, with its facility and row (`_at`); the same for the
+    # monthly measures.
+    tally = partial(_count_events, periods, counts=counts, monthly=monthly)
+    if newborn:
+        tally(rec.t_h, by_origin_placed, np.stack([everyone, moved, ~out, rec.with_mother, out]),
+              _NEWBORNS, np.stack([moved, out]), _NEWBORNS_MONTHLY)
+        born = rec.born_facility.reshape(1, -1)
+        tally(rec.born_h, born, np.ones(born.shape, dtype=bool), _BIRTHS, *_NO_MEASURE)
+    else:
+        up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
+        tally(rec.t_h, by_origin_placed, np.stack([everyone, ~out, up, out]), _CHILDREN,
+              np.stack([~out, moved, out]), _CHILDREN_MONTHLY)
+        down = adm.down_to >= 0
+        placed_down = placed[down].reshape(1, -1)
+        to_down = np.ones(placed_down.shape, dtype=bool)
+        tally(adm.down_h[down], placed_down, to_down, _DOWN, to_down, _DOWN_MONTHLY)
+    return periods.totals(counts.reshape(kinds, periods.ny, periods.nf + 1)), monthly
+
+
+def _count_events(periods: _Periods, t: np.ndarray, facility: np.ndarray,
+                  counted: np.ndarray, count_at: tuple[np.ndarray, np.ndarray],
+                  measured: np.ndarray, measure_at: tuple[np.ndarray, np.ndarray], *,
+                  counts: np.ndarray, monthly: np.ndarray) -> None:
+    """`_tally` of events (times ``t``, hours; ``facility`` [source, event]) in the periods
+    and months of ``periods``: ``counted`` [count, event] with the facility and row of each
+    count (`_at`), ``measured`` the same for the monthly measures."""
+    _tally(t, facility, counted, count_at[0], count_at[1], measured, measure_at[0],
+           measure_at[1], periods.starts, periods.t0, periods.t1, periods.nf,
+           periods.day_month, periods.first_month, periods.rank, counts, monthly)
+
+
+@njit(cache=True)
+def _tally(t: np.ndarray, facility: np.ndarray, counted: np.ndarray, count_at: np.ndarray,
+           count_row: np.ndarray, measured: np.ndarray, measure_at: np.ndarray,
+           measure_row: np.ndarray, starts: np.ndarray, t0: float, t1: float, nf: int,
+           day_month: np.ndarray, first_month: int, rank: np.ndarray, counts: np.ndarray,
+           monthly: np.ndarray) -> None:
+    """Into ``counts`` [row, cell] and ``monthly`` [row, facility rank, month], one more for
+    each event (time ``t``, hours) of the reported period in each count (``counted``
+    [count, event]) and measure (``measured``) it is in: in the cell (`_Periods.cells`) of
+    its year and its facility ``facility[count_at[count]]`` for the counts, in its facility's
+    rank and its month for the measures."""
+    for i in range(t.shape[0]):
+        time = t[i]
+        if not (time >= t0 and time < t1):
+            continue
+        year = -1
+        for start in starts:  # the years begun by its time, as `_Periods.rows` finds them
+            if time >= start:
+                year += 1
+        if year >= 0:
+            for k in range(counted.shape[0]):
+                if counted[k, i]:
+                    fac = facility[count_at[k], i]
+                    if fac >= nf:
+                        raise ValueError("an event at no facility of the network")
+                    counts[count_row[k], year * (nf + 1) + (fac if fac >= 0 else nf)] += 1
+        if measured.shape[0]:
+            # The month of its day, as `_Periods.months` reads it.
+            month = day_month[int(np.floor(time / 24.0))] - first_month
+            for k in range(measured.shape[0]):
+                if measured[k, i]:
+                    fac = facility[measure_at[k], i]
+                    if not 0 <= fac < nf:  # the monthly rows are by facility, none for none
+                        raise ValueError("a monthly event at no facility of the network")
+                    monthly[measure_row[k], rank[fac], month] += 1
+
+
+@njit(cache=True)
+def _add_bed_hours(fac: np.ndarray, start: np.ndarray, end: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray, out: np.ndarray) -> None:
+    """Into ``out`` [period, facility], the hours of each bed stay at ``fac`` from ``start``
+    to ``end`` inside each period (from ``lower`` to ``upper``), stay by stay: the additions
+    of a bincount of each period's overlaps (a stay outside a period adds nothing: a sum
+    from 0 does not move by 0)."""
+    for i in range(fac.shape[0]):
+        if not 0 <= fac[i] < out.shape[1] - 1:  # the region's column is not a facility's
+            raise ValueError("a bed stay at no facility")
+        for p in range(lower.shape[0]):
+            last = end[i] if end[i] < upper[p] else upper[p]
+            first = start[i] if start[i] > lower[p] else lower[p]
+            if last - first > 0.0:
+                out[p, fac[i]] += last - first
 
 
 def accounting(net: Network, rec: CareRecord) -> dict[str, int]:
@@ -210,68 +431,28 @@ def care_monthly(net: Network, rec: CareRecord, sim_start: date,
     of `MONTHLY_MEASURES` by facility and calendar month of the reported period, counted
     in the month of the event (``sim_start``: the day of hour 0); months and facilities
     without events have no row."""
-    events = _monthly_events(net, rec)
-    if not events[2].shape[0]:
+    periods = _periods(net, sim_start)
+    count = _tally_line(periods, rec)[1]
+    if not count.any():
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
-    return _monthly_frame(net, MONTHLY_MEASURES[rec.network.line], events, sim_start,
-                          replication)
+    return _monthly_table(periods, MONTHLY_MEASURES[rec.network.line], count, replication)
 
 
-def _monthly_events(net: Network, rec: CareRecord) -> tuple[np.ndarray, np.ndarray,
-                                                            np.ndarray]:
-    """The events of the monthly rows of one line inside the reported period: facility, time
-    (hours) and measure (index of the line's `MONTHLY_MEASURES`) of each, measure by
-    measure."""
-    adm = rec.admitted
-    placed = adm.placed
-    t0, t1 = float(net.t_stats_h), float(net.t_end_h)
-    moved = (placed != rec.origin) & (placed >= 0)
-    out = placed < 0
-    if rec.network.line == "newborn":
-        events = [(rec.origin[moved], rec.t_h[moved]), (rec.origin[out], rec.t_h[out])]
-    else:
-        down = adm.down_to >= 0
-        events = [(placed[~out], rec.t_h[~out]), (rec.origin[moved], rec.t_h[moved]),
-                  (placed[down], adm.down_h[down]), (rec.origin[out], rec.t_h[out])]
-    assert len(events) == len(MONTHLY_MEASURES[rec.network.line])
-    fac = np.concatenate([f for f, _ in events])
-    t = np.concatenate([t for _, t in events])
-    measure = np.repeat(np.arange(len(events)), [f.shape[0] for f, _ in events])
-    keep = (t >= t0) & (t < t1)
-    return fac[keep], t[keep], measure[keep]
-
-
-def _monthly_frame(net: Network, measures: tuple[str, ...],
-                   events: tuple[np.ndarray, np.ndarray, np.ndarray], sim_start: date,
+def _monthly_table(periods: _Periods, measures: tuple[str, ...], count: np.ndarray,
                    replication: int) -> pd.DataFrame:
-    """The monthly rows (`MONTHLY_COLUMNS`) of ``events`` (facility, time in hours and index
-    of ``measures`` of each, inside the reported period; at least one)."""
-    fac, t, measure = events
-    t0, t1 = float(net.t_stats_h), float(net.t_end_h)
-    # The calendar month of each day up to the horizon's end (months since 1970), read for
-    # each event by its day.
-    day_month = (np.datetime64(sim_start, "D") + np.arange(int(t1 // 24.0) + 1)).astype(
-        "datetime64[M]").astype(np.int64)
-    month = day_month[np.floor(t / 24.0).astype(np.int64)]
-    first, months = int(day_month[int(t0 // 24.0)]), int(day_month[-1] - day_month[0]) + 1
-    # Counted with one bincount over an integer per event, ordered as the table is: the
-    # measures in turn, then facility id (as text), year and month.
-    ids = np.asarray(net.ids, dtype=object)
-    by_rank = np.argsort(ids, kind="stable")
-    rank = np.argsort(by_rank)
-    nf = len(net.ids)
-    count = np.bincount((measure * nf + rank[fac]) * months + (month - first),
-                        minlength=len(measures) * nf * months)
-    code = np.flatnonzero(count)
-    cell, since = np.divmod(code, months)
-    which, facility = np.divmod(cell, nf)
-    calendar_month = since + first
-    return pd.DataFrame({
-        "replication": np.full(code.shape[0], replication, dtype=np.int64),
-        "facility": ids[by_rank[facility]],
-        "year": calendar_month // 12 + 1970, "month": calendar_month % 12 + 1,
-        "measure": np.asarray(measures, dtype=object)[which],
-        "value": count[code].astype(np.int64)})
+    """The monthly rows (`MONTHLY_COLUMNS`) of ``count`` (`_tally_line`'s of the lines,
+    one after the other, ``measures`` their measures): one row a measure, facility and month
+    with events, in that order (facilities by id as text), ``value`` the count."""
+    flat = count.ravel()
+    code = np.flatnonzero(flat)
+    cell, since = np.divmod(code, periods.months)
+    which, facility = np.divmod(cell, periods.nf)
+    calendar_month = since + periods.first_month
+    return _table(tuple(MONTHLY_COLUMNS), [
+        np.full(code.shape[0], replication, dtype=np.int64),
+        periods.ranked_ids.take(facility),
+        calendar_month // 12 + 1970, calendar_month % 12 + 1,
+        periods.measure_labels(measures).take(which), flat[code]])
 
 
 def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
@@ -280,30 +461,81 @@ def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
     ``records`` added (``sim_start``: the day of hour 0); unchanged without any."""
     if not records:
         return result
-    periods = _Periods(net)
+    periods = _periods(net, sim_start)
     values: dict[str, np.ndarray] = {}
+    counts = []
     for rec in records:
-        values.update(_care_values(periods, net, rec))
+        line_counts, monthly = _tally_line(periods, rec)
+        values.update(_care_values(periods, rec, line_counts))
         result.care_accounting[rec.network.line] = accounting(net, rec)
-    # The rows of every line in one table (the lines' metrics are distinct).
-    result.metrics = pd.concat([result.metrics, periods.frame(values, result.replication)],
-                               ignore_index=True)
-    events = [_monthly_events(net, rec) for rec in records]
-    if all(e[2].shape[0] for e in events):
+        counts.append(monthly)
+    result.metrics = _with_rows(result.metrics, periods, values, result.replication)
+    if all(count.any() for count in counts):
         # Every line has events: their rows in one table, the lines one after the other.
         measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
-        offsets = np.cumsum([0, *(len(MONTHLY_MEASURES[r.network.line]) for r in records)])
-        merged = (np.concatenate([fac for fac, _, _ in events]),
-                  np.concatenate([t for _, t, _ in events]),
-                  np.concatenate([measure + offset for (_, _, measure), offset
-                                  in zip(events, offsets[:-1], strict=True)]))
-        result.care_monthly = _monthly_frame(net, measures, merged, sim_start,
+        result.care_monthly = _monthly_table(periods, measures, np.concatenate(counts),
                                              result.replication)
     else:
         result.care_monthly = pd.concat(
             [care_monthly(net, rec, sim_start, result.replication) for rec in records],
             ignore_index=True)
     return result
+
+
+def _with_rows(metrics: pd.DataFrame, periods: _Periods, values: dict[str, np.ndarray],
+               replication: int) -> pd.DataFrame:
+    """``metrics`` (a replication's long table) with the rows of ``values`` after its own,
+    as ``pd.concat`` of it and `_Periods.frame` of ``values`` makes them, in one table
+    built once."""
+    years, facilities, names = periods.labels_of(tuple(values))
+    value = np.stack(list(values.values())).ravel()
+    value = np.where(np.isfinite(value), value, np.nan)
+    # Each column joined to its own kind: the text columns as pandas arrays (no text is
+    # looked at again), the numbers as numpy arrays.
+    before = _columns(metrics, METRIC_COLUMNS)
+    text = type(years)._concat_same_type
+    return _table(METRIC_COLUMNS, [
+        np.concatenate([before[0], np.full(value.shape[0], replication, dtype=np.int64)]),
+        text([before[1], years]), text([before[2], facilities]), text([before[3], names]),
+        np.concatenate([before[4], value])])
+
+
+def _columns(frame: pd.DataFrame, names: tuple[str, ...]) -> list:
+    """The arrays of the columns ``names`` of ``frame``, read, not copied: by pandas' own
+    accessor by position where the table has those columns in that order (reading a column by
+    name builds a Series, ten times as long), else by name."""
+    read = getattr(frame, "_get_column_array", None)
+    if read is not None and tuple(frame.columns) == names:
+        return [read(i) for i in range(len(names))]
+    return [frame[name].array for name in names]
+
+
+#: The columns of the long metrics table (`capsim.results.metrics_frame`).
+METRIC_COLUMNS = ("replication", "year", "facility", "metric", "value")
+
+
+def _table(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
+    """The table of column ``names`` and ``arrays`` (each new, of one length), indexed
+    0..n-1: each array a block of its own, held as it is (neither checked nor copied, which
+    ``pd.DataFrame`` of a dict takes several times as long to do)."""
+    index = pd.RangeIndex(len(arrays[0]))
+    if _from_blocks is None:
+        return pd.DataFrame(dict(zip(names, arrays, strict=True)), index=index, copy=False)
+    return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
+                          np.array([i])) for i, a in enumerate(arrays)],
+                        index=index, columns=_column_index(names))
+
+
+@lru_cache(maxsize=4)
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """The column labels ``names`` as a pandas index (shared by the tables, never changed)."""
+    return pd.Index(names)
+
+
+try:        # pandas 3: a table from its blocks, without checks or copies
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:  # an older pandas: ``pd.DataFrame`` without copies
+    _from_blocks = None
 
 
 def monthly_rows(results: Results) -> pd.DataFrame:

@@ -25,6 +25,7 @@ the loop (`admit_care`); `simulate_care` does the one after the other.
 from __future__ import annotations
 
 import calendar as _calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -152,6 +153,28 @@ def paediatric_network(scenario: Scenario, net: Network) -> CareNetwork:
                        net.travel_h, down, fields, change_h, change_f, change_beds)
 
 
+#: The `CareNetwork` of each line built lately, by the builder, scenario and network
+#: objects (kept with it, so that an id is never read for another object).
+_NETWORKS: dict[tuple[int, int, int], tuple[object, Scenario, Network, CareNetwork]] = {}
+NETWORKS_KEPT = 8
+
+
+def _care_network(build: Callable[[Scenario, Network], CareNetwork], scenario: Scenario,
+                  net: Network) -> CareNetwork:
+    """``build(scenario, net)`` (`newborn_network` or `paediatric_network`), built once for
+    the replications that share the scenario and network objects (the admissions loop reads
+    a network, never changes it)."""
+    key = (id(build), id(scenario), id(net))
+    known = _NETWORKS.get(key)
+    if known is not None and known[0] is build and known[1] is scenario and known[2] is net:
+        return known[3]
+    network = build(scenario, net)
+    _NETWORKS[key] = (build, scenario, net, network)
+    while len(_NETWORKS) > NETWORKS_KEPT:
+        del _NETWORKS[next(iter(_NETWORKS))]  # the oldest first
+    return network
+
+
 @dataclass(frozen=True)
 class CarePatients:
     """The patients of one line of one replication as drawn, before the admissions loop:
@@ -227,7 +250,7 @@ def draw_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: RunR
     (see the module's text), and every birth in the region."""
     care = scenario.newborn
     assert care is not None
-    network = newborn_network(scenario, net)
+    network = _care_network(newborn_network, scenario, net)
     n = int(record.facility.shape[0])
     # Three numbers per woman, one after the other: the need, the stay, the mother.
     u_need, u_stay, u_mother = stream(seed, replication, "newborn").random(3 * n).reshape(3, n)
@@ -339,15 +362,15 @@ def draw_children(scenario: Scenario, net: Network, replication: int,
     facility where she presents and a stay."""
     line = scenario.paediatric
     assert line is not None
-    network = paediatric_network(scenario, net)
+    network = _care_network(paediatric_network, scenario, net)
     first, length, expected, cum_severity, cum_where = _children_tables(scenario)
     rng = stream(seed, replication, "paediatric")
     months, groups = expected.shape
-    counts = np.empty((months, groups), dtype=np.int64)
-    units = []
-    for m in range(months):
-        counts[m] = rng.poisson(expected[m])
-        units.append(rng.random(int(counts[m].sum())))
+    drawn, units = [], []
+    for rate in expected:
+        drawn.append(rng.poisson(rate))
+        units.append(rng.random(sum(drawn[-1].tolist())))
+    counts = np.asarray(drawn, dtype=np.int64).reshape(months, groups)
     month = np.repeat(np.arange(months), counts.sum(axis=1))
     t_h = first[month] + length[month] * np.concatenate(units)
     group = np.repeat(np.tile(np.arange(groups, dtype=np.int64), months), counts.ravel())
@@ -359,10 +382,12 @@ def draw_children(scenario: Scenario, net: Network, replication: int,
     # her number (a search to the right, at most the last severity).
     severity = np.zeros(n, dtype=np.int64)
     for k in range(len(SEVERITIES) - 1):
-        severity += cum_severity[group, k] <= u_sev
+        severity += cum_severity[:, k][group] <= u_sev
     stay = np.empty(n)
     for g, spec in enumerate(line.groups):
-        mine = group == g
+        # By index, not by mask: the groups come in no order, and a mask of no order is
+        # slow to read.
+        mine = np.flatnonzero(group == g)
         stay[mine] = spec.stay.ppf(u_stay[mine]) * 24.0
     origin = category(cum_where, u_where).astype(np.int64)
     down = np.full(n, np.nan if line.down_referral_after is None else line.down_referral_after)

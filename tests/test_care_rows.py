@@ -1,0 +1,132 @@
+"""The care rows' compiled passes against plain numpy: every count by year and facility and
+every monthly count as masks and bincounts find them, the bed-hours with the same bits as a
+bincount a period, and the passes the same compiled and as plain Python."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+from conftest import ROOT, base_dict
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capsim import validate_scenario
+from capsim.care import _at, _count_events, _Periods, _periods
+from capsim.model import compile_network
+
+#: Two facilities over a year and a half: three reported calendar years, 18 months.
+SCENARIO = validate_scenario(base_dict(horizon={"start": "2020-07-01", "days": 550,
+                                                "warmup_days": 30}))
+NET = compile_network(SCENARIO)
+
+
+def _periods_of_test() -> _Periods:
+    return _periods(NET, SCENARIO.horizon.sim_start)
+
+
+def _events(draw, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Times from before the reported period to its end and beyond (hours, some on the
+    period's and years' bounds), facilities where the need arose (0 or 1) and admitting
+    (-1: out of the region)."""
+    periods = _periods_of_test()
+    bounds = [0.0, periods.t0, *periods.starts.tolist(), periods.t1, periods.t1 - 1e-9]
+    t = draw(st.lists(st.one_of(st.floats(0.0, periods.t1 + 100.0), st.sampled_from(bounds)),
+                      min_size=n, max_size=n))
+    origin = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    placed = draw(st.lists(st.integers(-1, 1), min_size=n, max_size=n))
+    return (np.asarray(t, dtype=float), np.asarray(origin, dtype=np.int64),
+            np.asarray(placed, dtype=np.int64))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.integers(0, 60))
+def test_tally_counts_as_masks_and_bincounts_do(data, n: int) -> None:
+    """Whatever the events: each count is `_Periods.count` of the cells of the events in it
+    (at the facility it reads; out of the region counts for the region alone), and each
+    monthly count the events of the reported period by facility and calendar month."""
+    periods = _periods_of_test()
+    t, origin, placed = _events(data.draw, n)
+    masks = np.asarray([data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+                        for _ in range(3)], dtype=bool).reshape(3, n)
+    counts = np.zeros((3, periods.ny * (periods.nf + 1)), dtype=np.int64)
+    monthly = np.zeros((2, periods.nf, periods.months), dtype=np.int64)
+    # Counts: the first two at the facility where the need arose, the third admitting; the
+    # measures: the first admitting (only those in the region), the second where it arose.
+    measured = np.stack([masks[0] & (placed >= 0), masks[1]])
+    _count_events(periods, t, np.stack([origin, placed]), masks, _at((0, 0, 1), (0, 1, 2)),
+                  measured, _at((1, 0), (1, 0)), counts=counts, monthly=monthly)
+    row = periods.rows(t)
+    expected = [periods.count(periods.cells(fac, row)[mask])
+                for fac, mask in ((origin, masks[0]), (origin, masks[1]), (placed, masks[2]))]
+    got = periods.totals(counts.reshape(3, periods.ny, periods.nf + 1))
+    assert np.array_equal(got, np.asarray(expected))
+    # The monthly counts by the calendar: the month of each event's day.
+    inside = (t >= periods.t0) & (t < periods.t1)
+    day = np.datetime64(SCENARIO.horizon.sim_start) + np.floor(t / 24.0).astype("timedelta64[D]")
+    since = day.astype("datetime64[M]").astype(np.int64) - periods.first_month
+    for row_, fac, mask in ((1, placed, measured[0]), (0, origin, measured[1])):
+        want = np.zeros((periods.nf, periods.months), dtype=np.int64)
+        keep = mask & inside
+        np.add.at(want, (periods.rank[fac[keep]], since[keep]), 1)
+        assert np.array_equal(monthly[row_], want)
+    assert monthly.sum() == np.count_nonzero(measured & inside)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.integers(0, 80))
+def test_bed_hours_keep_the_bits_of_a_bincount_a_period(data, n: int) -> None:
+    """The hours of bed stays in each period, facility by facility: the very floats of one
+    bincount a period of the stays' overlaps with it, added in the stays' order; the region
+    column their sum."""
+    periods = _periods_of_test()
+    start = np.asarray(data.draw(st.lists(st.floats(0.0, periods.t1), min_size=n,
+                                          max_size=n)))
+    length = np.asarray(data.draw(st.lists(st.floats(0.0, 2000.0), min_size=n, max_size=n)))
+    fac = np.asarray(data.draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)),
+                     dtype=np.int64)
+    end = start + length
+    got = periods.bed_hours(fac, start, end)
+    for row, (a, b) in enumerate(periods.bounds):
+        overlap = np.clip(np.minimum(end, b) - np.maximum(start, a), 0.0, None)
+        want = np.bincount(fac, weights=overlap, minlength=periods.nf)
+        assert np.array_equal(got[row, :periods.nf], want)
+        assert got[row, periods.nf] == want.sum()
+    assert (got >= 0.0).all()
+
+
+#: Random events through both passes, their results printed.
+PASSES_CODE = (
+    "import numpy as np\n"
+    "from capsim.care import _add_bed_hours, _at, _tally\n"
+    "rng = np.random.default_rng(5); n = 300\n"
+    "t = rng.uniform(0, 2000, n); fac = rng.integers(-1, 3, (2, n))\n"
+    "fac[0] = np.abs(fac[0]); mask = rng.random((2, n)) < 0.6\n"
+    "counts = np.zeros((2, 2 * 4), np.int64); monthly = np.zeros((1, 3, 4), np.int64)\n"
+    "_tally(t, fac, mask, *_at((0, 1), (1, 0)), mask[:1], *_at((0,), (0,)),\n"
+    "       np.array([100.0, 900.0]), 100.0, 1800.0, 3, np.arange(90) // 23, 0,\n"
+    "       np.array([2, 0, 1]), counts, monthly)\n"
+    "out = np.zeros((3, 4)); s = rng.uniform(0, 2000, n)\n"
+    "_add_bed_hours(fac[0], s, s + rng.exponential(100, n), np.array([100.0, 900.0, 100.0]),\n"
+    "               np.array([900.0, 1800.0, 1800.0]), out)\n"
+    "print(counts.tolist()); print(monthly.tolist()); print(out.tolist())\n"
+)
+
+
+def test_passes_run_uncompiled_with_the_same_results() -> None:
+    """With NUMBA_DISABLE_JIT=1 the counting and bed-hour passes run as plain Python and
+    give the compiled passes' counts and hours, to the bit."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    compiled = subprocess.run([sys.executable, "-c", PASSES_CODE], capture_output=True,
+                              text=True, env=env, check=True).stdout
+    plain = subprocess.run([sys.executable, "-c", PASSES_CODE], capture_output=True,
+                           text=True, env={**env, "NUMBA_DISABLE_JIT": "1"},
+                           check=True).stdout
+    assert compiled == plain
+    counts, monthly, hours = (json.loads(line) for line in compiled.splitlines())
+    assert sum(map(sum, counts)) > 0 and sum(map(sum, hours)) > 0
+    assert sum(map(sum, monthly[0])) > 0
+
