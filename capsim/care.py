@@ -31,6 +31,7 @@ from capsim.results import (
     ReplicationResult,
     Results,
     metrics_frame,
+    table_from_columns,
 )
 from capsim.scenario.calendar import CapacitySchedule
 
@@ -448,7 +449,7 @@ def _monthly_table(periods: _Periods, measures: tuple[str, ...], count: np.ndarr
     cell, since = np.divmod(code, periods.months)
     which, facility = np.divmod(cell, periods.nf)
     calendar_month = since + periods.first_month
-    return _table(tuple(MONTHLY_COLUMNS), [
+    return table_from_columns(tuple(MONTHLY_COLUMNS), [
         np.full(code.shape[0], replication, dtype=np.int64),
         periods.ranked_ids.take(facility),
         calendar_month // 12 + 1970, calendar_month % 12 + 1,
@@ -494,7 +495,7 @@ def _with_rows(metrics: pd.DataFrame, periods: _Periods, values: dict[str, np.nd
     # looked at again), the numbers as numpy arrays.
     before = _columns(metrics, METRIC_COLUMNS)
     text = type(years)._concat_same_type
-    return _table(METRIC_COLUMNS, [
+    return table_from_columns(METRIC_COLUMNS, [
         np.concatenate([before[0], np.full(value.shape[0], replication, dtype=np.int64)]),
         text([before[1], years]), text([before[2], facilities]), text([before[3], names]),
         np.concatenate([before[4], value])])
@@ -512,30 +513,6 @@ def _columns(frame: pd.DataFrame, names: tuple[str, ...]) -> list:
 
 #: The columns of the long metrics table (`capsim.results.metrics_frame`).
 METRIC_COLUMNS = ("replication", "year", "facility", "metric", "value")
-
-
-def _table(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
-    """The table of column ``names`` and ``arrays`` (each new, of one length), indexed
-    0..n-1: each array a block of its own, held as it is (neither checked nor copied, which
-    ``pd.DataFrame`` of a dict takes several times as long to do)."""
-    index = pd.RangeIndex(len(arrays[0]))
-    if _from_blocks is None:
-        return pd.DataFrame(dict(zip(names, arrays, strict=True)), index=index, copy=False)
-    return _from_blocks([(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
-                          np.array([i])) for i, a in enumerate(arrays)],
-                        index=index, columns=_column_index(names))
-
-
-@lru_cache(maxsize=4)
-def _column_index(names: tuple[str, ...]) -> pd.Index:
-    """The column labels ``names`` as a pandas index (shared by the tables, never changed)."""
-    return pd.Index(names)
-
-
-try:        # pandas 3: a table from its blocks, without checks or copies
-    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
-except ImportError:  # an older pandas: ``pd.DataFrame`` without copies
-    _from_blocks = None
 
 
 def monthly_rows(results: Results) -> pd.DataFrame:
