@@ -14,8 +14,8 @@ scenario, a Sobol sweep on two cores, the first compile and the import, in one r
     lines of care, ``capsim.care.add_care``, and the monthly counts); milliseconds of this
     thread's CPU time (on an idle machine, its wall time; on a shared one, the time the
     phases took without what other processes took from them), means over ``--rounds``
-    replications (10; quick 3). Each round times one replication of
-    every scenario in turn, so that a change in the machine's load falls on all of them.
+    replications (10; quick 3): a scenario's replications one after the other, of the
+    scenario loaded once, as a run of it does, after one replication that is not timed.
     ``engine share`` is the engine's part of the five phases; ``replication/engine`` is
     (cohort + engine + results) / engine, what a replication of an already loaded scenario
     costs for each unit of simulation.
@@ -61,6 +61,7 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 from compile import first_compile  # noqa: E402  (benchmarks/compile.py)
 from imports import commands, wall_seconds  # noqa: E402  (benchmarks/imports.py)
@@ -87,9 +88,12 @@ def scenario_files() -> list[Path]:
     return sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
-def time_phases(path: Path, replication: int) -> dict[str, float]:
+def time_phases(path: Path, replication: int, scenario: Any = None) -> dict[str, float]:
     """Seconds of each phase of one replication of the scenario at ``path``, the steps of
-    ``capsim.run.run_replication`` timed one by one (see the module's text)."""
+    ``capsim.run.run_replication`` timed one by one (see the module's text). The file is
+    loaded and validated (timed) every time; the replication is of ``scenario`` when given
+    (the same file loaded before, as a study loads it once for all its replications), else
+    of the scenario just loaded."""
     from capsim import load_scenario
     from capsim.care import add_care
     from capsim.demand import build_cohort
@@ -100,9 +104,10 @@ def time_phases(path: Path, replication: int) -> dict[str, float]:
 
     clock = time.thread_time  # CPU seconds of this thread: another process's load is not counted
     t0 = clock()
-    scenario = load_scenario(path)
-    seed = scenario.run.seed
+    loaded = load_scenario(path)
     t1 = clock()
+    scenario = loaded if scenario is None else scenario
+    seed = scenario.run.seed
     net = compile_network(scenario)
     t2 = clock()
     cohort = build_cohort(scenario, replication, seed)
@@ -124,16 +129,21 @@ def time_phases(path: Path, replication: int) -> dict[str, float]:
 
 
 def measure_phases(paths: list[Path], rounds: int) -> dict[str, dict[str, list[float]]]:
-    """Seconds of every phase per scenario (by file stem) and round; replication k in round k."""
+    """Seconds of every phase per scenario (by file stem) and replication (0 to rounds - 1):
+    the replications of a scenario one after the other, of the scenario loaded once before
+    them, as a run or a study of that scenario does (what its replications share is worked
+    out once: the figures of its women, its calendar and months), after one replication that
+    is not timed (its first calls, imports and caches)."""
+    from capsim import load_scenario
     from capsim.model import ensure_compiled
 
     ensure_compiled()
-    for path in paths:
-        time_phases(path, 0)  # first calls (imports, caches) are not timed
     samples = {p.stem: {phase: [] for phase in PHASES} for p in paths}
-    for k in range(rounds):
-        for path in paths:
-            for phase, seconds in time_phases(path, k).items():
+    for path in paths:
+        scenario = load_scenario(path)
+        time_phases(path, rounds, scenario)  # not timed: first calls, imports and caches
+        for k in range(rounds):
+            for phase, seconds in time_phases(path, k, scenario).items():
                 samples[path.stem][phase].append(seconds)
     return samples
 
