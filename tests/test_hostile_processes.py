@@ -153,7 +153,7 @@ def test_a_closed_output_pipe_ends_the_command_quietly_with_its_files_written(
 def test_a_closed_pipe_for_both_outputs_ends_a_long_run_quietly(tmp_path):
     """`capsim run ... 2>&1 | head -1` while the progress bar is still being drawn."""
     proc = subprocess.Popen([sys.executable, "-m", "capsim", "run", str(long_file(tmp_path)),
-                             "-n", "40", "--workers", "1", "--out", str(tmp_path / "out")],
+                             "-n", "150", "--workers", "1", "--out", str(tmp_path / "out")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env=os.environ | {"PYTHONPATH": str(ROOT)})
     assert proc.stdout is not None
@@ -228,8 +228,9 @@ def test_a_second_sweep_into_a_busy_store_is_refused_in_one_line(
 def test_a_second_sweep_process_is_refused_while_the_first_writes(tmp_path, sweep_file):
     """Two processes, as two planners would start them: the second ends at once."""
     spec = yaml.safe_load(sweep_file.read_text(encoding="utf-8"))
-    # Long enough (some 15 s) that the first is still writing when the second starts.
-    spec |= {"scenario": long_file(tmp_path).name, "replications": 30}
+    # Far longer than the test (it is stopped at the end), so that the first is still
+    # writing when the second starts, however quick the runs.
+    spec |= {"scenario": long_file(tmp_path).name, "replications": 400}
     sweep_file.write_text(yaml.safe_dump(spec), encoding="utf-8")
     out = tmp_path / "out"
     env = os.environ | {"PYTHONPATH": str(ROOT)}
