@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from capsim.kept import KeptByIdentity
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
 from capsim.model.network import Network
@@ -203,25 +204,19 @@ def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.DataFrame({"text": values})["text"].array
 
 
-#: The `_Periods` of the networks seen lately, by the network object (kept with it, so that
-#: an id is never read for another object), then by what they depend on.
-_KNOWN: dict[int, tuple[Network, date, _Periods]] = {}
+#: The `_Periods` of the networks seen lately, by the network object and the day of hour 0
+#: (`capsim.kept`), then by what they depend on (`_periods_of`).
 NETWORKS_KEPT = 8
+_KNOWN: KeptByIdentity[_Periods] = KeptByIdentity(NETWORKS_KEPT)
 
 
 def _periods(net: Network, sim_start: date) -> _Periods:
     """The `_Periods` of ``net`` (months from ``sim_start``, the day of hour 0), worked out
     once for a network object, or for networks with equal periods and capacities (the
     replications of a scenario compile equal networks)."""
-    known = _KNOWN.get(id(net))
-    if known is not None and known[0] is net and known[1] == sim_start:
-        return known[2]
-    periods = _periods_of(net.ids, net.years, net.year_starts_h, net.t_stats_h, net.t_end_h,
-                          net.capacity, sim_start)
-    _KNOWN[id(net)] = (net, sim_start, periods)
-    while len(_KNOWN) > NETWORKS_KEPT:
-        del _KNOWN[next(iter(_KNOWN))]  # the oldest first
-    return periods
+    return _KNOWN.get((net,), lambda: _periods_of(
+        net.ids, net.years, net.year_starts_h, net.t_stats_h, net.t_end_h, net.capacity,
+        sim_start), extra=sim_start)
 
 
 @lru_cache(maxsize=NETWORKS_KEPT)

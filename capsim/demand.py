@@ -25,6 +25,7 @@ import numpy as np
 from scipy import special
 
 from capsim.distributions import Distribution
+from capsim.kept import KeptByIdentity
 from capsim.scenario.calendar import horizon_years
 from capsim.scenario.casemix import FacilityCasemix
 from capsim.scenario.models import RISK_COLOURS, RiskColour, Scenario
@@ -174,21 +175,13 @@ class YearStreams:
 SCENARIOS_KEPT = 8
 
 
-#: The content keys of the scenario objects seen last, by identity, each with its scenario
-#: (scenarios are immutable; kept alive, so that an identity is not reused while kept).
-_KEYS: OrderedDict[int, tuple[Scenario, str]] = OrderedDict()
+#: The content keys of the scenario objects seen last (`capsim.kept`).
+_KEYS: KeptByIdentity[str] = KeptByIdentity(SCENARIOS_KEPT)
 
 
 def _content_key(scenario: Scenario) -> str:
     """The scenario's JSON form, worked out once per scenario object."""
-    known = _KEYS.get(id(scenario))
-    if known is not None and known[0] is scenario:
-        return known[1]
-    key = scenario.model_dump_json()
-    _KEYS[id(scenario)] = (scenario, key)
-    while len(_KEYS) > SCENARIOS_KEPT:
-        _KEYS.popitem(last=False)  # the oldest first
-    return key
+    return _KEYS.get((scenario,), scenario.model_dump_json)
 
 
 def per_scenario(fn: Callable[[Scenario], T]) -> Callable[[Scenario], T]:

@@ -890,7 +890,7 @@ def table_from_columns(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
     blocks, without pandas' checks and copies (a fifth of the time of a small table); by
     pandas' public constructors should its internals differ."""
     index = pd.RangeIndex(len(arrays[0]))
-    columns = _column_index(names)
+    columns = column_labels(names)
     if _Manager is not None:
         try:
             blocks = tuple(_new_block(a.reshape(1, -1) if isinstance(a, np.ndarray) else a,
@@ -914,9 +914,10 @@ def _places(columns: int) -> tuple:
     return tuple(BlockPlacement(slice(i, i + 1)) for i in range(columns))
 
 
-@lru_cache(maxsize=4)
-def _column_index(names: tuple[str, ...]) -> pd.Index:
-    """The column labels ``names`` as pandas holds them (an index never changes)."""
+@lru_cache(maxsize=16)
+def column_labels(names: tuple[str, ...]) -> pd.Index:
+    """The column labels ``names`` as pandas holds them, one index per names (an index never
+    changes, so tables share it)."""
     return pd.Index(names)
 
 

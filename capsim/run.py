@@ -36,7 +36,13 @@ from capsim.model.heaps import UNCOMPILED
 from capsim.monthly import monthly_counts
 from capsim.output import write_csv
 from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
-from capsim.results import ReplicationResult, Results, reduce_replication, table_from_columns
+from capsim.results import (
+    ReplicationResult,
+    Results,
+    column_labels,
+    reduce_replication,
+    table_from_columns,
+)
 from capsim.scenario import validate_scenario
 from capsim.scenario.models import Scenario
 from capsim.scenario.offered import unstable_load_messages
@@ -425,10 +431,6 @@ RESULT_TABLES = ("metrics", "flows", "care_monthly")
 #: Per (table, column): the label column this worker process sent last.
 _sent: dict[tuple[str, str], Any] = {}
 
-#: Column labels built in this process, by their names (`_column_labels`).
-_columns: dict[tuple, pd.Index] = {}
-
-
 def pack_result(result: ReplicationResult) -> dict[str, Any]:
     """The fields of ``result`` with each table as (column names, column arrays), or the
     table itself when it cannot be rebuilt from those alone (an index other than 0..n-1,
@@ -457,22 +459,13 @@ def unpack_result(fields: dict[str, Any]) -> ReplicationResult:
 
 def _plain(frame: pd.DataFrame) -> bool:
     """Whether ``frame`` is its column names and arrays alone: an unnamed index 0..n-1, and
-    unique, unnamed string column names whose labels `_column_labels` rebuilds; no
-    attributes."""
+    unique, unnamed string column names whose labels `capsim.results.column_labels`
+    rebuilds; no attributes."""
     index, columns = frame.index, frame.columns
     return (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
             and index.name is None and columns.name is None and columns.is_unique
             and not frame.attrs and all(isinstance(c, str) for c in columns)
-            and columns.dtype == _column_labels(tuple(columns)).dtype)
-
-
-def _column_labels(names: tuple) -> pd.Index:
-    """The column labels of ``names`` as pandas builds them, one per distinct names (tables
-    share them: labels are immutable)."""
-    columns = _columns.get(names)
-    if columns is None:
-        columns = _columns[names] = pd.Index(list(names))
-    return columns
+            and columns.dtype == column_labels(tuple(columns)).dtype)
 
 
 def _column_arrays(frame: pd.DataFrame) -> list:

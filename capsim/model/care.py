@@ -32,6 +32,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from capsim.demand import Cohort, category, per_scenario
+from capsim.kept import KeptByIdentity
 from capsim.model.admissions import Admitted, admit
 from capsim.model.engine import EMERGENCY_CS, PLANNED_CS, RunRecord
 from capsim.model.network import Network, hours_since
@@ -153,10 +154,10 @@ def paediatric_network(scenario: Scenario, net: Network) -> CareNetwork:
                        net.travel_h, down, fields, change_h, change_f, change_beds)
 
 
-#: The `CareNetwork` of each line built lately, by the builder, scenario and network
-#: objects (kept with it, so that an id is never read for another object).
-_NETWORKS: dict[tuple[int, int, int], tuple[object, Scenario, Network, CareNetwork]] = {}
+#: The `CareNetwork` of each line built lately, by the builder, scenario and network objects
+#: (`capsim.kept`).
 NETWORKS_KEPT = 8
+_NETWORKS: KeptByIdentity[CareNetwork] = KeptByIdentity(NETWORKS_KEPT)
 
 
 def _care_network(build: Callable[[Scenario, Network], CareNetwork], scenario: Scenario,
@@ -164,15 +165,7 @@ def _care_network(build: Callable[[Scenario, Network], CareNetwork], scenario: S
     """``build(scenario, net)`` (`newborn_network` or `paediatric_network`), built once for
     the replications that share the scenario and network objects (the admissions loop reads
     a network, never changes it)."""
-    key = (id(build), id(scenario), id(net))
-    known = _NETWORKS.get(key)
-    if known is not None and known[0] is build and known[1] is scenario and known[2] is net:
-        return known[3]
-    network = build(scenario, net)
-    _NETWORKS[key] = (build, scenario, net, network)
-    while len(_NETWORKS) > NETWORKS_KEPT:
-        del _NETWORKS[next(iter(_NETWORKS))]  # the oldest first
-    return network
+    return _NETWORKS.get((build, scenario, net), lambda: build(scenario, net))
 
 
 @dataclass(frozen=True)
