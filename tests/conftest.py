@@ -27,7 +27,8 @@ COLOURS = ("green", "yellow", "orange", "red", "purple")
 #: the golden snapshot, small model runs and dated changes. Single tests of other modules join it with
 #: ``@pytest.mark.quick``. The full suite (``python -m pytest``) runs everything.
 QUICK_MODULES = frozenset({
-    "test_scenario_validation.py", "test_kept.py", "test_extends.py", "test_schema.py", "test_heaps.py",
+    "test_scenario_validation.py", "test_kept.py", "test_extends.py", "test_schema.py",
+    "test_heaps.py",
     "test_pathway.py", "test_engine_vs_simpy.py", "test_golden.py", "test_queueing.py",
     "test_queueing_theory.py", "test_model.py", "test_timelines.py", "test_province.py",
     "test_casemix.py", "test_facility_table.py", "test_monthly.py",
