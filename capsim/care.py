@@ -24,7 +24,7 @@ from numba import njit
 from capsim.kept import KeptByIdentity
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
-from capsim.model.network import Network
+from capsim.model.network import NETWORKS_KEPT, Network
 from capsim.results import (
     ALL_YEARS,
     DAYS_PER_YEAR,
@@ -206,7 +206,6 @@ def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 #: The `_Periods` of the networks seen lately, by the network object and the day of hour 0
 #: (`capsim.kept`), then by what they depend on (`_periods_of`).
-NETWORKS_KEPT = 8
 _KNOWN: KeptByIdentity[_Periods] = KeptByIdentity(NETWORKS_KEPT)
 
 

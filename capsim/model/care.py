@@ -35,7 +35,7 @@ from capsim.demand import Cohort, category, per_scenario
 from capsim.kept import KeptByIdentity
 from capsim.model.admissions import Admitted, admit
 from capsim.model.engine import EMERGENCY_CS, PLANNED_CS, RunRecord
-from capsim.model.network import Network, hours_since
+from capsim.model.network import NETWORKS_KEPT, Network, hours_since
 from capsim.scenario.base import RISK_COLOURS
 from capsim.scenario.calendar import cots_field
 from capsim.scenario.models import Scenario
@@ -156,7 +156,6 @@ def paediatric_network(scenario: Scenario, net: Network) -> CareNetwork:
 
 #: The `CareNetwork` of each line built lately, by the builder, scenario and network objects
 #: (`capsim.kept`).
-NETWORKS_KEPT = 8
 _NETWORKS: KeptByIdentity[CareNetwork] = KeptByIdentity(NETWORKS_KEPT)
 
 

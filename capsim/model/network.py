@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from capsim.kept import KeptByIdentity
 from capsim.model.pathway import NetworkArrays
 from capsim.scenario.calendar import (
     CapacitySchedule,
@@ -249,8 +250,21 @@ def hours_since(start: date, when: date) -> float:
     return (when - start).days * 24.0
 
 
+#: How many scenario objects `compile_network` keeps the network of.
+NETWORKS_KEPT = 8
+_COMPILED: KeptByIdentity[Network] = KeptByIdentity(NETWORKS_KEPT)
+
+
 def compile_network(scenario: Scenario) -> Network:
-    """Compile a validated scenario into a `Network` for the engine."""
+    """Compile a validated scenario into a `Network` for the engine: one network per scenario
+    object (scenarios are frozen), so that the replications of a scenario share it and what is
+    worked out once per network (the kernel's inputs, the lines of care, the periods of the
+    results) is worked out once for all of them. The network is read, never changed."""
+    return _COMPILED.get((scenario,), lambda: _compile(scenario))
+
+
+def _compile(scenario: Scenario) -> Network:
+    """The `Network` of ``scenario``, compiled anew."""
     facs = scenario.facilities
     travel = travel_hours(scenario)
     order = referral_orders(scenario, travel)
