@@ -386,13 +386,14 @@ def _on_local_processes(fn: Callable, items: list, workers: int, retries: int) -
 
 
 #: Seconds of work a local task is given at most when its items are short: long enough that
-#: the pool's own cost per task (about a millisecond, half of it in this process) is small,
-#: short enough that an interrupted run loses little.
-TASK_SECONDS = 0.1
+#: the pool's own cost per task (a millisecond or two: the results pickled, sent and read
+#: back while the worker waits) is small, short enough that an interrupted run loses little.
+TASK_SECONDS = 0.2
 
-#: Seconds of work a local task is given at least (unless its items are longer): a task of
-#: less would cost the pool more than a tenth of its work in this process and the worker.
-MIN_TASK_SECONDS = 0.02
+#: Seconds of work a local task is given at least (unless its items are longer): a few times
+#: the pool's own cost per task, so that the last tasks can be single items of a few
+#: milliseconds and the workers end together.
+MIN_TASK_SECONDS = 0.005
 
 #: Tasks per worker process the items left are cut into, so that the last tasks are short
 #: and the workers end together.
@@ -402,16 +403,17 @@ LOCAL_TASKS_PER_WORKER = 2
 def _task_items(seconds: float, done: int, left: int, workers: int) -> int:
     """Items in the next local task, of the ``left`` to run on ``workers`` processes: one
     until items have finished (``done`` of them in ``seconds`` of CPU time, which a busy
-    machine does not stretch); then an equal share of those left
-    (`LOCAL_TASKS_PER_WORKER` tasks per worker), at most `MAX_ITEMS_PER_TASK` and about
-    `TASK_SECONDS` of work, at least about `MIN_TASK_SECONDS`."""
+    machine does not stretch); then an equal share of those left, rounded up
+    (`LOCAL_TASKS_PER_WORKER` tasks per worker: shares shrink to single items at the end),
+    at most `MAX_ITEMS_PER_TASK` and about `TASK_SECONDS` of work, at least about
+    `MIN_TASK_SECONDS`."""
     if done <= 0:
         return 1
     if seconds <= 0:        # too short to measure
         return max(1, min(left, MAX_ITEMS_PER_TASK))
     each = seconds / done
-    share = min(left // (LOCAL_TASKS_PER_WORKER * max(workers, 1)), MAX_ITEMS_PER_TASK,
-                int(TASK_SECONDS / each))
+    share = min(math.ceil(left / (LOCAL_TASKS_PER_WORKER * max(workers, 1))),
+                MAX_ITEMS_PER_TASK, int(TASK_SECONDS / each))
     return max(1, min(left, max(share, math.ceil(MIN_TASK_SECONDS / each))))
 
 

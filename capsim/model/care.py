@@ -34,7 +34,7 @@ import numpy as np
 from capsim.demand import Cohort, category, per_scenario
 from capsim.kept import KeptByIdentity
 from capsim.model.admissions import Admitted, admit
-from capsim.model.engine import EMERGENCY_CS, PLANNED_CS, RunRecord
+from capsim.model.engine import PLANNED_CS, RunRecord
 from capsim.model.network import NETWORKS_KEPT, Network, hours_since
 from capsim.scenario.base import RISK_COLOURS
 from capsim.scenario.calendar import cots_field
@@ -247,13 +247,18 @@ def draw_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: RunR
     # Three numbers per woman, one after the other: the need, the stay, the mother.
     u_need, u_stay, u_mother = stream(seed, replication, "newborn").random(3 * n).reshape(3, n)
     born = record.facility >= 0
-    p_special, p_intensive = _newborn_need(scenario)
-    caesarean = (record.mode == PLANNED_CS) | (record.mode == EMERGENCY_CS)
-    factor = np.where(caesarean, care.need.caesarean_factor, 1.0)
-    p_special, p_intensive = p_special[cohort.risk] * factor, p_intensive[cohort.risk] * factor
-    need = np.where(u_need < p_intensive, 1, np.where(u_need < p_intensive + p_special, 0, -1))
-    sel = np.flatnonzero(born & (need >= 0))
-    t_h = record.delivered_h[sel].astype(np.float64)
+    # Each woman's probabilities looked up by (caesarean or not, risk colour): the same
+    # products and sums, worked out once per scenario, as working them out woman by woman.
+    intensive, either = _newborn_need(scenario)
+    row = record.mode >= PLANNED_CS  # a planned or an emergency caesarean
+    row = row * len(RISK_COLOURS) + cohort.risk
+    either_w = either[row]
+    # 1 intensive, 0 special, -1 none: the intensive bound is at most the other one.
+    need = (u_need < intensive[row]).astype(np.int64)
+    need += u_need < either_w
+    need -= 1
+    sel = np.flatnonzero(born & (u_need < either_w))
+    t_h = record.delivered_h[sel].astype(np.float64, copy=False)
     by_time = np.argsort(t_h, kind="stable")
     sel, t_h = sel[by_time], t_h[by_time]
     need_sel = need[sel]
@@ -263,24 +268,31 @@ def draw_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: RunR
         mine = need_sel == k
         stays[mine] = getattr(care.stay, level).ppf(u_stay[mine]) * 24.0
     m = sel.shape[0]
-    return CarePatients(network, t_h, record.facility[sel].astype(np.int64),
-                        need_sel.astype(np.int64), stays, np.full(m, np.nan),
+    # (Indexing made each array anew: converted in place where the type is already right.)
+    return CarePatients(network, t_h, record.facility[sel].astype(np.int64, copy=False),
+                        need_sel, stays, np.full(m, np.nan),
                         np.zeros(m, dtype=np.int64), u_mother[sel], care.mother_accompanies,
-                        record.facility[born].astype(np.int64),
-                        record.delivered_h[born].astype(np.float64), need[born] >= 0)
+                        record.facility[born].astype(np.int64, copy=False),
+                        record.delivered_h[born].astype(np.float64, copy=False),
+                        need[born] >= 0)
 
 
 @per_scenario
 def _newborn_need(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """The probabilities of needing a special and an intensive cot, by risk colour (before
-    the caesarean factor)."""
-    need = scenario.newborn.need if scenario.newborn is not None else None
-    assert need is not None
-    out = (np.asarray([need.special[c] for c in RISK_COLOURS]),
-           np.asarray([need.intensive[c] for c in RISK_COLOURS]))
-    for array in out:
+    """The probabilities of needing an intensive cot, and of needing a cot of either kind
+    (special or intensive), of a baby born by caesarean or not (rows 1 and 0) of a mother of
+    each risk colour (columns), flattened to [caesarean x colours + colour]: the caesarean
+    factor applied to each."""
+    care = scenario.newborn
+    assert care is not None
+    special = np.asarray([care.need.special[c] for c in RISK_COLOURS])
+    intensive = np.asarray([care.need.intensive[c] for c in RISK_COLOURS])
+    factor = np.asarray([1.0, care.need.caesarean_factor])[:, None]
+    intensive = (intensive * factor).ravel()
+    either = intensive + (special * factor).ravel()
+    for array in (intensive, either):
         array.setflags(write=False)  # shared by every replication
-    return out
+    return intensive, either
 
 
 def month_spans(start: date, end: date) -> list[tuple[int, int, date, date]]:
