@@ -40,9 +40,16 @@ def stream_key(seed: int, replication: int, name: str, *extra: int) -> list[int]
     """Return the entropy words that identify one stream (a list of non-negative ints)."""
     if seed is None or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return [int(seed), int(replication), _name_word(name), *map(int, extra)]
+
+
+@lru_cache(maxsize=None)
+def _name_word(name: str) -> int:
+    """The entropy word of the stream ``name`` (its CRC-32); ValueError for a name not in
+    `STREAM_NAMES`."""
     if name not in STREAM_NAMES:
         raise ValueError(f"unknown random stream {name!r}")
-    return [int(seed), int(replication), zlib.crc32(name.encode("utf-8")), *map(int, extra)]
+    return zlib.crc32(name.encode("utf-8"))
 
 
 def stream(seed: int, replication: int, name: str, *extra: int) -> np.random.Generator:
@@ -58,15 +65,23 @@ def streams(seed: int, replication: int,
     SeedSequence hashes one key at a time, at some ten microseconds each; here the hashing
     runs as array operations over all the keys at once."""
     entropy = [stream_key(seed, replication, *key) for key in keys]
-    words = [np.asarray(e, dtype=np.uint32) if max(e) <= 0xFFFFFFFF
-             else np.concatenate([_uint32_words(v) for v in e]) for e in entropy]
-    out: list[np.random.Generator | None] = [None] * len(words)
-    for length in {w.shape[0] for w in words}:  # keys of equal length hash together
-        same = [i for i, w in enumerate(words) if w.shape[0] == length]
-        pools = _mixed_pools(np.stack([words[i] for i in same]))
+    if len({len(e) for e in entropy}) == 1 and max(max(e) for e in entropy) <= 0xFFFFFFFF:
+        groups = [(list(range(len(entropy))), np.asarray(entropy, dtype=np.uint32))]
+    else:   # keys of equal length hash together
+        words = [np.asarray(e, dtype=np.uint32) if max(e) <= 0xFFFFFFFF
+                 else np.concatenate([_uint32_words(v) for v in e]) for e in entropy]
+        groups = []
+        for length in {w.shape[0] for w in words}:
+            same = [i for i, w in enumerate(words) if w.shape[0] == length]
+            groups.append((same, np.stack([words[i] for i in same])))
+    out: list[np.random.Generator | None] = [None] * len(entropy)
+    for same, stacked in groups:
+        pools = _mixed_pools(stacked)
         states = _seed_words(pools)
+        # The state words a PCG64 asks for, as 64-bit words: pairs read little-endian.
+        wide = np.ascontiguousarray(states, dtype="<u4").view("<u8").astype(np.uint64)
         for row, i in enumerate(same):
-            seeded = _SeededSequence(entropy[i], pools[row], states[row])
+            seeded = _SeededSequence(entropy[i], pools[row], states[row], wide[row])
             # numpy takes any ISeedSequence; its type stubs name SeedSequence only.
             out[i] = np.random.Generator(np.random.PCG64(seeded))  # type: ignore[arg-type]
     return out  # type: ignore[return-value]
@@ -161,14 +176,17 @@ class _SeededSequence(ISeedSequence):
     """A SeedSequence whose pool and first state words were worked out beforehand (by
     `streams`); it gives a bit generator the same words numpy's would."""
 
-    def __init__(self, entropy: list[int], pool: np.ndarray, words: np.ndarray):
-        self.entropy, self.pool, self._words = entropy, pool, words
+    def __init__(self, entropy: list[int], pool: np.ndarray, words: np.ndarray,
+                 wide: np.ndarray | None = None):
+        self.entropy, self.pool, self._words, self._wide = entropy, pool, words, wide
 
     def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
         """The first ``n_words`` words of the state (uint32, or uint64 from pairs of them)."""
         wide = np.dtype(dtype) == np.dtype(np.uint64)
         if not wide and np.dtype(dtype) != np.dtype(np.uint32):
             raise ValueError("only support uint32 or uint64")
+        if wide and self._wide is not None and n_words <= self._wide.shape[0]:
+            return self._wide[:n_words].copy()
         count = n_words * (2 if wide else 1)
         words = (self._words[:count] if count <= self._words.shape[0]
                  else _seed_words(self.pool[None, :], count)[0])
