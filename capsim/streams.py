@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
@@ -43,7 +43,7 @@ def stream_key(seed: int, replication: int, name: str, *extra: int) -> list[int]
     return [int(seed), int(replication), _name_word(name), *map(int, extra)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _name_word(name: str) -> int:
     """The entropy word of the stream ``name`` (its CRC-32); ValueError for a name not in
     `STREAM_NAMES`."""
