@@ -54,7 +54,8 @@ def _name_word(name: str) -> int:
 
 def stream(seed: int, replication: int, name: str, *extra: int) -> np.random.Generator:
     """Return the generator of stream ``name`` for (seed, replication, *extra)."""
-    return np.random.default_rng(np.random.SeedSequence(stream_key(seed, replication, name, *extra)))
+    key = stream_key(seed, replication, name, *extra)
+    return np.random.default_rng(np.random.SeedSequence(key))
 
 
 def streams(seed: int, replication: int,
