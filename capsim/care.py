@@ -14,6 +14,7 @@ bed-hours used over the bed-hours in force.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
 
@@ -24,6 +25,7 @@ from numba import njit
 from capsim.kept import KeptByIdentity
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
+from capsim.model.engine import RunRecord
 from capsim.model.network import NETWORKS_KEPT, Network
 from capsim.results import (
     ALL_YEARS,
@@ -32,6 +34,7 @@ from capsim.results import (
     ReplicationResult,
     Results,
     metrics_frame,
+    reduce_replication,
     table_from_columns,
 )
 from capsim.scenario.calendar import CapacitySchedule
@@ -450,31 +453,71 @@ def _monthly_table(periods: _Periods, measures: tuple[str, ...], count: np.ndarr
         periods.measure_labels(measures).take(which), flat[code]])
 
 
+@dataclass
+class CareRows:
+    """What the lines of care of one replication add to its results (`care_rows`): the
+    metric rows of every line, {metric: [period row, facility column]} (the rows of the
+    maternity metrics' table, `capsim.results.reduce_replication`), the accounting of each
+    line ({line: {fate: count}}, `accounting`) and the monthly rows of them all
+    (`MONTHLY_COLUMNS`)."""
+
+    values: dict[str, np.ndarray]
+    accounting: dict[str, dict[str, int]]
+    monthly: pd.DataFrame
+
+    def add_to(self, result: ReplicationResult) -> ReplicationResult:
+        """``result`` with the accounting and monthly rows of the lines (its metric rows are
+        the caller's: `add_care`, `reduce_with_care`)."""
+        result.care_accounting.update(self.accounting)
+        result.care_monthly = self.monthly
+        return result
+
+
+def care_rows(net: Network, records: list[CareRecord], sim_start: date,
+              replication: int) -> CareRows:
+    """The `CareRows` of the lines of care in ``records`` (at least one) of replication
+    ``replication`` (``sim_start``: the day of hour 0)."""
+    periods = _periods(net, sim_start)
+    values: dict[str, np.ndarray] = {}
+    fates = {}
+    counts = []
+    for rec in records:
+        line_counts, monthly = _tally_line(periods, rec)
+        values.update(_care_values(periods, rec, line_counts))
+        fates[rec.network.line] = accounting(net, rec)
+        counts.append(monthly)
+    if all(count.any() for count in counts):
+        # Every line has events: their rows in one table, the lines one after the other.
+        measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
+        table = _monthly_table(periods, measures, np.concatenate(counts), replication)
+    else:
+        table = pd.concat([care_monthly(net, rec, sim_start, replication) for rec in records],
+                          ignore_index=True)
+    return CareRows(values, fates, table)
+
+
+def reduce_with_care(net: Network, record: RunRecord, records: list[CareRecord],
+                     replication: int, seed: int, sim_start: date) -> ReplicationResult:
+    """`capsim.results.reduce_replication` of ``record`` with the metric rows, accounting
+    and monthly rows of each line of care in ``records`` (``sim_start``: the day of hour 0):
+    what `add_care` of it gives, the metrics' table built once with every row."""
+    if not records:
+        return reduce_replication(net, record, replication, seed)
+    rows = care_rows(net, records, sim_start, replication)
+    return rows.add_to(reduce_replication(net, record, replication, seed,
+                                          more_rows=rows.values))
+
+
 def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
              sim_start: date) -> ReplicationResult:
     """``result`` with the metric rows, accounting and monthly rows of each line of care in
     ``records`` added (``sim_start``: the day of hour 0); unchanged without any."""
     if not records:
         return result
-    periods = _periods(net, sim_start)
-    values: dict[str, np.ndarray] = {}
-    counts = []
-    for rec in records:
-        line_counts, monthly = _tally_line(periods, rec)
-        values.update(_care_values(periods, rec, line_counts))
-        result.care_accounting[rec.network.line] = accounting(net, rec)
-        counts.append(monthly)
-    result.metrics = _with_rows(result.metrics, periods, values, result.replication)
-    if all(count.any() for count in counts):
-        # Every line has events: their rows in one table, the lines one after the other.
-        measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
-        result.care_monthly = _monthly_table(periods, measures, np.concatenate(counts),
-                                             result.replication)
-    else:
-        result.care_monthly = pd.concat(
-            [care_monthly(net, rec, sim_start, result.replication) for rec in records],
-            ignore_index=True)
-    return result
+    rows = care_rows(net, records, sim_start, result.replication)
+    result.metrics = _with_rows(result.metrics, _periods(net, sim_start), rows.values,
+                                result.replication)
+    return rows.add_to(result)
 
 
 def _with_rows(metrics: pd.DataFrame, periods: _Periods, values: dict[str, np.ndarray],

@@ -10,6 +10,7 @@ Metrics are named by the ids of `capsim.metrics.METRICS`, which gives their unit
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -68,9 +69,11 @@ class ReplicationResult:
     monthly: np.ndarray | None = None
 
 
-def reduce_replication(net: Network, rec: RunRecord, replication: int,
-                       seed: int) -> ReplicationResult:
-    """Turn one replication's `RunRecord` into a `ReplicationResult`.
+def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int,
+                       more_rows: Mapping[str, np.ndarray] | None = None) -> ReplicationResult:
+    """Turn one replication's `RunRecord` into a `ReplicationResult`; ``more_rows``, metrics
+    of other lines of care ({metric: [row, column]} as the maternity metrics are laid out,
+    `capsim.care.care_rows`), are rows of its metrics' table after the maternity rows.
 
     Each group of women is placed once in its cells (period, facility); every count of the
     group comes from one ``np.bincount`` of those cells, and the sums of minutes keep the
@@ -159,6 +162,8 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int,
             "obstetricians_per_1000_deliveries": staff["obstetricians"] / per_year * 1000,
             "obstetricians_per_bed": staff["obstetricians"] / staff["beds"],
         }
+    if more_rows:
+        values.update(more_rows)
     metrics = _metrics_frame(cal, values, replication)
 
     delivered_w = rec.facility >= 0
