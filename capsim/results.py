@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from datetime import timedelta
 from functools import lru_cache
 
@@ -124,7 +125,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
         blocks=(rec.block_facility, rec.block_start_h, rec.block_end_h),
         over=(rec.over_facility, rec.over_start_h, rec.over_end_h), days=cal.days)
 
-    flows_df = _flows_frame(net, rec.flows, replication)
+    flows_df = _flows_frame(net, _flow_arrays(rec.flows), replication)
     # Emergency transfers by (year, facility they leave), with the all-years row and region column.
     em = np.zeros((ny + 1, nf + 1))
     for (y, src, _dst, reason), count in rec.flows.items():
@@ -956,12 +957,22 @@ def _label_columns(years: tuple[str, ...], facilities: tuple[str, ...],
 FLOW_COLUMNS = ["replication", "year", "from", "to", "reason", "count"]
 
 
-def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
-    """The flows of the reported years as a table (`FLOW_COLUMNS`), in key order."""
-    items = sorted((key, count) for key, count in flows.items() if key[0] >= 0)
-    if not items:
+def _flow_arrays(flows: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The flows of the reported years (year index >= 0) in key order: their keys, [flow,
+    (year index, from, to, reason)], and their counts (women)."""
+    keys = sorted(key for key in flows if key[0] >= 0)
+    table = np.fromiter(chain.from_iterable(keys), dtype=np.int64,
+                        count=4 * len(keys)).reshape(-1, 4)
+    return table, np.fromiter(map(flows.__getitem__, keys), dtype=np.int64, count=len(keys))
+
+
+def _flows_frame(net: Network, flows: tuple[np.ndarray, np.ndarray],
+                 replication: int) -> pd.DataFrame:
+    """The table (`FLOW_COLUMNS`) of the flows ``flows`` (`_flow_arrays`)."""
+    keys, count = flows
+    if not count.shape[0]:
         return pd.DataFrame([], columns=FLOW_COLUMNS)
-    year, src, dst, why = np.asarray([key for key, _ in items], dtype=np.int64).T
+    year, src, dst, why = keys.T
     places, reasons = _flow_labels(net.ids)
     outside = len(net.ids)  # the last place: out of the region
     return table_from_columns(tuple(FLOW_COLUMNS), [
@@ -970,7 +981,7 @@ def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
         places.take(np.where(src >= 0, src, outside)),
         places.take(np.where(dst != OUT_OF_REGION, dst, outside)),
         reasons.take(why),
-        np.asarray([count for _, count in items], dtype=np.int64),
+        count,
     ])  # every column a new array of its own
 
 
