@@ -587,25 +587,89 @@ def _sum_table(cal: _Calendar, flat: np.ndarray) -> np.ndarray:
 
 def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.ndarray:
     """95th percentile of the waits (or any times) by cell, [row, column] as `_counts`
-    (NaN where no woman waited); the waits are sorted once for all the groupings."""
+    (NaN where no woman waited); ``cells`` all at a facility inside the reported years. The
+    waits that are not zero are sorted once for every grouping (`_nonzero_order`), and
+    placed in their groups in one compiled pass."""
     nf, ny = cal.facilities, cal.years
     out = np.full((ny + 1, nf + 1), np.nan)
-    if not cells.shape[0]:
-        return out
-    ranked = _nonzero_order(wait_min)
-    # With one year, a cell is the facility (every wait is at a facility).
-    per, fac = np.divmod(cells, nf + 1) if ny > 1 else (cells, cells)
-    # Waits by year and facility, counted once for every grouping.
-    count = np.bincount(cells, minlength=ny * (nf + 1)).reshape(ny, nf + 1)[:, :nf]
-    out[ny, :nf] = _p95_by_group(fac, wait_min, nf, ranked, count.sum(axis=0))
-    out[ny, nf] = _p95_of_all(wait_min, ranked)
-    if ny == 1:  # the year holds the same waits as the whole period
-        out[0] = out[1]
-        return out
-    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, ranked,
-                                  count.ravel()).reshape(ny, nf)
-    out[:ny, nf] = _p95_by_group(per, wait_min, ny, ranked, count.sum(axis=1))
+    if cells.shape[0]:
+        _p95_of_cells(np.ascontiguousarray(cells, dtype=np.int64),
+                      np.ascontiguousarray(wait_min, dtype=np.float64),
+                      _nonzero_order(wait_min).astype(np.int64, copy=False), ny, nf, out)
     return out
+
+
+@jit_loop
+def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny: int,
+                  nf: int, out: np.ndarray) -> None:
+    """Into ``out`` [row, column] (rows: the ``ny`` years, then all of them; columns: the
+    ``nf`` facilities, then all of them), the 95th percentile of the ``values`` of each
+    (year, facility) cell (year x (nf + 1) + facility, every facility below ``nf``) of
+    ``cells`` and of each year, facility and all together; groups without a value are left
+    as they are. ``ranked``: the places of the values that are not zero, smallest first
+    (`_nonzero_order`).
+
+    The numbers of ``np.percentile(..., 95)`` (its default linear method, step by step) of
+    each group: its values in order are its values below zero, its zeros, then its values
+    above zero, and only those that are not zero are placed, in their order."""
+    width = nf + 1
+    groups = (ny + 1) * width
+    count = np.zeros(groups, dtype=np.int64)
+    nonzero = np.zeros(groups, dtype=np.int64)
+    negative = np.zeros(groups, dtype=np.int64)
+    group = np.empty(4, dtype=np.int64)
+    for i in range(cells.shape[0]):
+        year, facility = cells[i] // width, cells[i] % width
+        count[year * width + facility] += 1
+        count[year * width + nf] += 1
+        count[ny * width + facility] += 1
+        count[ny * width + nf] += 1
+    for r in ranked:
+        year, facility = cells[r] // width, cells[r] % width
+        group[0], group[1] = year * width + facility, year * width + nf
+        group[2], group[3] = ny * width + facility, ny * width + nf
+        for g in group:
+            nonzero[g] += 1
+            if values[r] < 0.0:
+                negative[g] += 1
+    start = np.zeros(groups + 1, dtype=np.int64)
+    for g in range(groups):
+        start[g + 1] = start[g] + nonzero[g]
+    placed = start[:-1].copy()
+    v = np.empty(start[groups])  # each group's values that are not zero, in order
+    for r in ranked:
+        year, facility = cells[r] // width, cells[r] % width
+        group[0], group[1] = year * width + facility, year * width + nf
+        group[2], group[3] = ny * width + facility, ny * width + nf
+        for g in group:
+            v[placed[g]] = values[r]
+            placed[g] += 1
+    for g in range(groups):
+        n = count[g]
+        if n == 0:
+            continue
+        zeros = n - nonzero[g]
+        # As numpy's linear method: the place at or below the 95th percentile and the
+        # fraction of the way to the next (`_rank95`), then `_lerp` of the two values.
+        virtual = (n - 1) * 0.95
+        below = int(np.floor(virtual))
+        gamma = virtual - below
+        a = _ranked_value(v, start[g], negative[g], zeros, below)
+        b = _ranked_value(v, start[g], negative[g], zeros, min(below + 1, n - 1))
+        diff = b - a
+        out[g // width, g % width] = b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
+
+
+@jit_callee(python_calls=True)
+def _ranked_value(v: np.ndarray, start: int, negative: int, zeros: int, rank: int) -> float:
+    """The ``rank``-th smallest value (from 0) of a group of `_p95_of_cells` whose values
+    that are not zero are ``v[start:]`` in order, ``negative`` of them below zero, with
+    ``zeros`` zeros."""
+    if rank < negative:
+        return v[start + rank]
+    if rank < negative + zeros:
+        return 0.0
+    return v[start + rank - zeros]
 
 
 def _nonzero_order(values: np.ndarray) -> np.ndarray:
@@ -616,74 +680,10 @@ def _nonzero_order(values: np.ndarray) -> np.ndarray:
     return nonzero[np.argsort(values[nonzero])]
 
 
-def _p95_of_all(values: np.ndarray, ranked: np.ndarray) -> float:
-    """95th percentile of all ``values`` (at least one), ``ranked`` their `_nonzero_order`:
-    the number of `_p95_by_group` of one group, without placing the values in groups."""
-    v = values[ranked]  # the values that are not zero, in order
-    negatives = int(np.searchsorted(v, 0.0)) if v.shape[0] and v[0] < 0 else 0
-    zeros = values.shape[0] - v.shape[0]
-    below, gamma = _rank95(np.asarray([values.shape[0]]))
-
-    def at(rank: int) -> np.ndarray:
-        """The ``rank``-th smallest value (from 0), as an array of one."""
-        if rank < negatives:
-            return v[rank:rank + 1]
-        return np.zeros(1) if rank < negatives + zeros else v[rank - zeros:rank - zeros + 1]
-
-    low = int(below[0])
-    return float(_lerp(at(low), at(min(low + 1, values.shape[0] - 1)), gamma)[0])
-
-
-def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
-                  ranked: np.ndarray | None = None,
-                  count: np.ndarray | None = None) -> np.ndarray:
-    """95th percentile of ``values`` within each group ``0 .. groups - 1`` (NaN when empty).
-
-    The same numbers as ``np.percentile(values[group == g], 95)`` (its default linear method,
-    step by step), for all groups with one sort instead of a call per group. ``ranked``, when
-    given, is ``_nonzero_order(values)``, shared between groupings, and ``count``, when given,
-    the number of values in each group. Each group's values in order are its negative values,
-    its zeros, then its positive values: only the values that are not zero are sorted."""
-    if ranked is None:
-        ranked = _nonzero_order(values)
-    ranked_group = group[ranked]
-    if groups == 1:
-        by_group = ranked
-    else:
-        small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small groups
-        by_group = ranked[np.argsort(ranked_group.astype(small), kind="stable")]
-    # Each group's values that are not zero, in order, and a zero after them all.
-    v = np.empty(by_group.shape[0] + 1)
-    np.take(values, by_group, out=v[:-1])
-    v[-1] = 0.0
-    if count is None:
-        count = np.bincount(group, minlength=groups)
-    nonzero = np.bincount(ranked_group, minlength=groups)
-    smallest = values[ranked[:1]]
-    negatives = (int(np.searchsorted(values[ranked], 0.0))
-                 if smallest.shape[0] and smallest[0] < 0 else 0)
-    negative = np.bincount(ranked_group[:negatives], minlength=groups)
-    start = np.concatenate([[0], np.cumsum(nonzero)[:-1]])
-    out = np.full(groups, np.nan)
-    has = count > 0
-    start, count, nonzero, negative = start[has], count[has], nonzero[has], negative[has]
-    zeros = count - nonzero
-
-    def at(rank: np.ndarray) -> np.ndarray:
-        """The value of each group's ``rank``-th smallest value (from 0)."""
-        place = start + np.where(rank < negative, rank, rank - zeros)
-        is_zero = (rank >= negative) & (rank < negative + zeros)
-        return v[np.where(is_zero, v.shape[0] - 1, place)]
-
-    below, gamma = _rank95(count)
-    out[has] = _lerp(at(below), at(np.minimum(below + 1, count - 1)), gamma)
-    return out
-
-
 def _p95_of_counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
     """95th percentile of each group whose values are given by ``counts`` [group, value]
     of each of the increasing ``values`` (NaN where the group has none): the numbers of
-    `_p95_by_group` of the values one by one."""
+    ``np.percentile(..., 95)`` of the values one by one."""
     total = counts.sum(axis=1)
     out = np.full(total.shape[0], np.nan)
     has = total > 0

@@ -28,8 +28,7 @@ from capsim.results import (
     _bed_hours_started,
     _lerp95,
     _nonzero_order,
-    _p95_by_group,
-    _p95_of_all,
+    _p95_of_cells,
     _p95_sorted,
     capacity_by_day,
     daily_census,
@@ -96,26 +95,35 @@ def test_row_percentiles_of_sorted_rows_are_nanpercentile(rows):
 
 @settings(max_examples=80, deadline=None)
 @given(st.data())
-def test_group_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
+def test_cell_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
     n = data.draw(st.integers(1, 60))
-    groups = data.draw(st.integers(1, 6))
+    ny = data.draw(st.integers(1, 3))
+    nf = data.draw(st.integers(1, 4))
     # Mostly zeros, as waits and travel times are, and some values below zero: the zeros
     # are not sorted but counted, and must fall between the negative and positive values.
     values = data.draw(arrays(np.float64, n, elements=st.one_of(
         st.just(0.0), st.floats(0, 200, allow_nan=False), st.floats(-50, 0, allow_nan=False,
                                                                      exclude_max=True))))
-    group = data.draw(arrays(np.int64, n, elements=st.integers(0, groups - 1)))
-    ranked = _nonzero_order(values)
-    for got in (_p95_by_group(group, values, groups),
-                _p95_by_group(group, values, groups, ranked)):
-        for g in range(groups):
-            if (group == g).any():
-                want = np.percentile(values[group == g], 95)
-                assert got[g].tobytes() == np.float64(want).tobytes()
+    year = data.draw(arrays(np.int64, n, elements=st.integers(0, ny - 1)))
+    facility = data.draw(arrays(np.int64, n, elements=st.integers(0, nf - 1)))
+    cells = year * (nf + 1) + facility
+    # Each cell, each year, each facility over the years, and all the values.
+    groups = {(y, f): (year == y) & (facility == f) for y in range(ny) for f in range(nf)}
+    groups |= {(y, nf): year == y for y in range(ny)}
+    groups |= {(ny, f): facility == f for f in range(nf)}
+    groups[ny, nf] = np.ones(n, dtype=bool)
+    # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
+    for helper in (_p95_of_cells, getattr(_p95_of_cells, "py_func", None)):
+        if helper is None:
+            continue
+        got = np.full((ny + 1, nf + 1), np.nan)
+        helper(cells, values, _nonzero_order(values).astype(np.int64), ny, nf, got)
+        for (row, column), members in groups.items():
+            if members.any():
+                want = np.percentile(values[members], 95)
+                assert got[row, column].tobytes() == np.float64(want).tobytes()
             else:
-                assert np.isnan(got[g])
-    whole = np.percentile(values, 95)
-    assert np.float64(_p95_of_all(values, ranked)).tobytes() == np.float64(whole).tobytes()
+                assert np.isnan(got[row, column])
 
 
 def test_lerp_of_a_single_value_is_that_value():
