@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from capsim.metrics import METRICS
+from capsim.metrics import METRICS, TRAVEL_METRICS
 from capsim.model.compiling import jit_callee, jit_loop
 from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, RunRecord
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
@@ -325,26 +325,38 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
     modelled); all NaN when the record keeps no booking facilities. ``delivery_cells``: the
     cell of each woman's delivery (`_cells` of her facility and time of delivery)."""
     nf, ny = cal.facilities, cal.years
-    names = ("travel_mean_min", "travel_p95_min",
-             *(f"travel_over_{m:g}_share" for m in TRAVEL_THRESHOLDS_MIN))
+    names = TRAVEL_METRICS  # mean, 95th percentile, the shares over each threshold
     if rec.booked is None:
         return {name: np.full((ny + 1, nf + 1), np.nan) for name in names}
-    booked = np.asarray(rec.booked, dtype=np.int64)
-    # Her delivery's cell, moved from the column of where she delivered to that of where she
-    # booked: the same year.
-    keep = (rec.facility >= 0) & (booked >= 0) & (delivery_cells >= 0)
-    booked, where = booked[keep], rec.facility[keep].astype(np.int64)
-    cells = delivery_cells[keep] - where + booked
-    # Travel times are those of a few (booked, delivered) pairs: women are counted by the
-    # pair's time among the times in order, and the percentiles read from the counts.
-    pair = booked
-    pair *= net.travel_h.shape[1]
-    pair += where
-    del booked, where
     table = np.ascontiguousarray(net.travel_h, dtype=np.float64)
     pair_minutes, times, rank_of_pair = _pair_times(table.tobytes())
-    if times.shape[0] * ny * (nf + 1) > max(PAIR_COUNTS_PER_DELIVERY * cells.shape[0],
-                                            PAIR_COUNTS_ANYWAY):
+    if times.shape[0] * ny * (nf + 1) <= max(PAIR_COUNTS_PER_DELIVERY * delivery_cells.shape[0],
+                                             PAIR_COUNTS_ANYWAY):
+        # Travel times are those of a few (booked, delivered) pairs: women are counted by
+        # the pair's time among the times in order, in one pass, and the percentiles read
+        # from the counts.
+        counts = np.zeros((times.shape[0], ny * (nf + 1)), dtype=np.int64)
+        sums = np.zeros(ny * (nf + 1))
+        _place_travel(np.ascontiguousarray(rec.facility, dtype=np.int64),
+                      np.ascontiguousarray(rec.booked, dtype=np.int64), delivery_cells,
+                      np.ravel(rank_of_pair).astype(np.int64, copy=False), pair_minutes,
+                      net.travel_h.shape[1], counts, sums)
+        by_time = _count_table(cal, counts.ravel(), times.shape[0])
+        women = by_time.sum(axis=0)
+        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1).T, times).reshape(women.shape)
+        shares = [by_time[times > m].sum(axis=0) for m in TRAVEL_THRESHOLDS_MIN]
+        total = _sum_table(cal, sums)
+    else:
+        booked = np.asarray(rec.booked, dtype=np.int64)
+        # Her delivery's cell, moved from the column of where she delivered to that of where
+        # she booked: the same year.
+        keep = (rec.facility >= 0) & (booked >= 0) & (delivery_cells >= 0)
+        booked, where = booked[keep], rec.facility[keep].astype(np.int64)
+        cells = delivery_cells[keep] - where + booked
+        pair = booked
+        pair *= net.travel_h.shape[1]
+        pair += where
+        del booked, where
         minutes = pair_minutes.take(pair)
         over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
                        1 << len(TRAVEL_THRESHOLDS_MIN))
@@ -352,17 +364,31 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
         p95 = _wait_p95(cal, cells, minutes)
         shares = [over[[k for k in range(over.shape[0]) if k >> bit & 1]].sum(axis=0)
                   for bit in range(len(TRAVEL_THRESHOLDS_MIN))]
-    else:
-        by_time = _counts(cal, cells, np.ravel(rank_of_pair).take(pair), times.shape[0])
-        women = by_time.sum(axis=0)
-        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1).T, times).reshape(women.shape)
-        shares = [by_time[times > m].sum(axis=0) for m in TRAVEL_THRESHOLDS_MIN]
-        minutes = pair_minutes.take(pair)
+        total = _sums(cal, cells, minutes)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = {names[0]: _sums(cal, cells, minutes) / women, names[1]: p95}
+        out = {names[0]: total / women, names[1]: p95}
         for name, count in zip(names[2:], shares, strict=True):
             out[name] = count / women
     return out
+
+
+@jit_loop
+def _place_travel(facility: np.ndarray, booked: np.ndarray, cells: np.ndarray,
+                  rank_of_pair: np.ndarray, pair_minutes: np.ndarray, width: int,
+                  counts: np.ndarray, sums: np.ndarray) -> None:
+    """Into ``counts`` [time, cell], one more for each woman who delivered at ``facility``
+    (>= 0) in a cell (``cells`` >= 0) having booked at ``booked`` (>= 0), in her delivery's
+    cell moved to the column where she booked, by the place (``rank_of_pair``) of the travel
+    time of the pair (booked x ``width`` + facility); into ``sums`` [cell], her minutes
+    (``pair_minutes`` of the pair), added in the women's order as ``np.bincount`` adds them."""
+    for i in range(cells.shape[0]):
+        where, start, cell = facility[i], booked[i], cells[i]
+        if where < 0 or start < 0 or cell < 0:
+            continue
+        cell += start - where
+        pair = start * width + where
+        counts[rank_of_pair[pair], cell] += 1
+        sums[cell] += pair_minutes[pair]
 
 
 @lru_cache(maxsize=4)  # a province's table is large

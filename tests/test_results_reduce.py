@@ -328,14 +328,18 @@ def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region
     assert want_labours[0][3::4].sum() > 0 and want_labours[3].sum() > 0
 
 
-@pytest.mark.parametrize("by_counts", [True, False])
-def test_travel_is_its_definition(closing_region, monkeypatch, by_counts):
-    # By counts of deliveries by travel time (the shipped scenarios' few pairs), and by a
-    # sort of the deliveries' times (a province's many pairs): the same numbers.
+@pytest.mark.parametrize("by_counts, plain", [(True, False), (True, True), (False, False)])
+def test_travel_is_its_definition(closing_region, monkeypatch, by_counts, plain):
+    # By counts of deliveries by travel time (the shipped scenarios' few pairs; its pass
+    # compiled and as plain Python, as under NUMBA_DISABLE_JIT=1), and by a sort of the
+    # deliveries' times (a province's many pairs): the same numbers.
     net, record, _ = closing_region
     if not by_counts:
         monkeypatch.setattr(results, "PAIR_COUNTS_PER_DELIVERY", 0)
         monkeypatch.setattr(results, "PAIR_COUNTS_ANYWAY", 0)
+    if plain:
+        kernel = results._place_travel
+        monkeypatch.setattr(results, "_place_travel", getattr(kernel, "py_func", kernel))
     result = reduce_replication(net, record, 0, 3)
     p95, over_30, mean = (table(result, m) for m in ("travel_p95_min", "travel_over_30_share",
                                                       "travel_mean_min"))
