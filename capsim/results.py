@@ -776,13 +776,31 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     starts.sort()
     ends += rec.stay_end_h[ward]
     ends.sort()
+    out = np.empty((nf, x.shape[0] // nf - 1))
+    _census_of(starts, ends, x, off, nf, span, out)
+    return out
+
+
+@jit_loop
+def _census_of(starts: np.ndarray, ends: np.ndarray, x: np.ndarray, off: np.ndarray, nf: int,
+               span: float, out: np.ndarray) -> None:
+    """Into ``out`` [facility, day], the mean women in beds of each day between the grid
+    points ``x`` of each facility (`_census_grid`): the bed-hours of the stays started before
+    each point (`_bed_hours_started` of the sorted ``starts``) less those of the stays ended
+    before it (of ``ends``), from one point to the next, over 24 hours; the numbers of
+    ``np.diff`` of the differences over 24.0."""
     occupied = np.empty(x.shape[0])
     _bed_hours_started(starts, x, off, nf, span, occupied)
-    del starts
     ended = np.empty(x.shape[0])
     _bed_hours_started(ends, x, off, nf, span, ended)
-    occupied -= ended
-    return np.diff(occupied.reshape(nf, -1), axis=1) / 24.0
+    points = x.shape[0] // nf
+    for f in range(nf):
+        j = f * points
+        before = occupied[j] - ended[j]
+        for d in range(points - 1):
+            after = occupied[j + d + 1] - ended[j + d + 1]
+            out[f, d] = (after - before) / 24.0
+            before = after
 
 
 @lru_cache(maxsize=8)
