@@ -203,13 +203,10 @@ class _Calendar:
     # The rows worked out, with their days; a row with the same days as an earlier one (the
     # only year of a one-year horizon and the whole period) is a copy of it (row, copied row).
     day_rows: tuple[tuple[int, np.ndarray], ...]
+    worked_rows: np.ndarray         # [row worked out]: its row
     day_spans: np.ndarray           # [row worked out, 2]: its first day and the day after
     row_spans: tuple[tuple[int, int, int], ...]  # (row worked out, first day, day after)
     copies: tuple[tuple[int, int], ...]
-    row_valid: np.ndarray           # [column, row worked out]: days with beds
-    # The rows of similar lengths: their numbers, the days of each row padded by the index
-    # ``days``, and the days with beds of each column in each row, [column, row].
-    row_batches: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     beds: np.ndarray                # [facility, day]
     no_beds: np.ndarray             # [facility, day]: beds <= 0
     region_beds: np.ndarray         # [day]
@@ -263,21 +260,6 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     beds = built_beds * delivering
     delivery_beds = capacity.by_day("delivery_beds") * delivering
     region_beds = beds.sum(axis=0)
-    # Days with beds of each column (facilities, then the region) in each row worked out.
-    with_beds = np.vstack([beds > 0, region_beds > 0])
-    row_valid = np.stack([with_beds[:, sel].sum(axis=1) for _, sel in rows], axis=1)
-    # Rows of similar lengths sorted together: the years in one batch, the whole period (when
-    # it is not a copy) in another. Each row's days padded with ``days``, a day without beds.
-    batches = []
-    for part in ([i for i, (r, _) in enumerate(rows) if r < ny],
-                 [i for i, (r, _) in enumerate(rows) if r == ny]):
-        if part:
-            width = max(1, max(stop - first for first, stop in (spans[i] for i in part)))
-            idx = np.full((len(part), width), days, dtype=np.int64)
-            for k, i in enumerate(part):
-                first, stop = spans[i]
-                idx[k, :stop - first] = np.arange(first, stop)
-            batches.append((np.asarray([rows[i][0] for i in part]), idx, row_valid[:, part]))
     row_beds = np.zeros((ny + 1, nf))
     row_region_beds = np.zeros(ny + 1)
     for row, sel in rows:
@@ -300,14 +282,14 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
         means[:, row] = means[:, same]
     staff = dict(zip(names, means, strict=True))
     no_beds = beds <= 0
-    for arr in (period_days, beds, no_beds, region_beds, row_beds, row_region_beds,
-                *staff.values(), delivery_beds, delivering):
+    worked_rows = np.asarray([row for row, _ in rows], dtype=np.int64)
+    day_spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    for arr in (period_days, worked_rows, day_spans, beds, no_beds, region_beds, row_beds,
+                row_region_beds, *staff.values(), delivery_beds, delivering):
         arr.setflags(write=False)
     row_spans = tuple((row, *span) for (row, _), span in zip(rows, spans, strict=True))
-    return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
-                     row_spans,
-                     tuple(copies), row_valid,
-                     tuple(batches), beds, no_beds, region_beds,
+    return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), worked_rows, day_spans,
+                     row_spans, tuple(copies), beds, no_beds, region_beds,
                      row_beds, row_region_beds, staff,
                      ((*map(str, years), ALL_YEARS), (*ids, REGION)),
                      delivery_beds, delivering,
@@ -675,15 +657,25 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
         if n == 0:
             continue
         zeros = n - nonzero[g]
-        # As numpy's linear method: the place at or below the 95th percentile and the
-        # fraction of the way to the next (`_rank95`), then `_lerp` of the two values.
-        virtual = (n - 1) * 0.95
-        below = int(np.floor(virtual))
-        gamma = virtual - below
-        a = _ranked_value(v, start[g], negative[g], zeros, below)
-        b = _ranked_value(v, start[g], negative[g], zeros, min(below + 1, n - 1))
-        diff = b - a
-        out[g // width, g % width] = b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
+        below, gamma = _rank95_of(n)
+        out[g // width, g % width] = _lerp_of(
+            _ranked_value(v, start[g], negative[g], zeros, below),
+            _ranked_value(v, start[g], negative[g], zeros, min(below + 1, n - 1)), gamma)
+
+
+@jit_callee(python_calls=True)
+def _rank95_of(n: int) -> tuple[int, float]:
+    """`_rank95` of one run of ``n`` (>= 1) sorted values."""
+    virtual = (n - 1) * 0.95
+    below = int(np.floor(virtual))
+    return below, virtual - below
+
+
+@jit_callee(python_calls=True)
+def _lerp_of(a: float, b: float, gamma: float) -> float:
+    """`_lerp` of one pair of values."""
+    diff = b - a
+    return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
 
 
 @jit_callee(python_calls=True)
@@ -737,23 +729,6 @@ def _lerp(a: np.ndarray, b: np.ndarray, gamma: np.ndarray) -> np.ndarray:
     works them out, to the last bit."""
     diff = b - a
     return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
-
-
-def _lerp95(v: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """The 95th percentiles of the sorted runs ``v[start : start + count]`` (count >= 1), as
-    numpy's default linear method works them out, to the last bit."""
-    below, gamma = _rank95(count)
-    return _lerp(v[start + below], v[start + np.minimum(below + 1, count - 1)], gamma)
-
-
-def _p95_sorted(rows: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """95th percentile of each row (last axis) of ``rows`` whose first ``count`` values are
-    sorted (the rest NaN): ``np.nanpercentile(rows, 95, axis=-1)``, NaN where count is 0."""
-    width = rows.shape[-1]
-    out = np.full(count.shape, np.nan)
-    has = count > 0
-    out[has] = _lerp95(rows.ravel(), np.flatnonzero(has) * width, count[has])
-    return out
 
 
 def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
@@ -867,7 +842,7 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     `HIGH_OCCUPANCY`, [row, column] as `_counts` (shares of beds, of days)."""
     nf, ny = cal.facilities, cal.years
     capacity = cal.beds
-    rows = np.asarray([row for row, _ in cal.day_rows])
+    rows = cal.worked_rows
     sums = np.empty((rows.shape[0], nf))
     totals = np.empty(rows.shape[0])
     # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add in
@@ -877,38 +852,75 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
         part = by_day[:, first:stop]
         sums[i] = part.sum(axis=1)
         totals[i] = part.sum()
-    # Occupancy per facility and day, then the region's, and a last day without beds for
-    # padding: [column, day].
-    daily = np.empty((nf + 1, census.shape[1] + 1))
-    daily[:, -1] = np.nan
+    # Occupancy per facility and day, then the region's: [column, day].
+    daily = np.empty((nf + 1, census.shape[1]))
     with np.errstate(invalid="ignore", divide="ignore"):
-        np.divide(census, capacity, out=daily[:nf, :-1])
-        np.copyto(daily[:nf, :-1], np.nan, where=cal.no_beds)
+        np.divide(census, capacity, out=daily[:nf])
+        np.copyto(daily[:nf], np.nan, where=cal.no_beds)
         # A day on which the region has no beds has no occupancy, as for a facility.
-        daily[nf, :-1] = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds,
-                                  np.nan)
+        daily[nf] = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds,
+                             np.nan)
         cap = cal.row_beds[rows]
         mean = np.full((ny + 1, nf + 1), np.nan)
         mean[rows, :nf] = np.where(cap > 0, sums / cap, np.nan)
         mean[rows, nf] = totals / cal.row_region_beds[rows]
-    # Days above the threshold of each column in each row worked out: [column, row].
-    above = daily[:, :-1] > HIGH_OCCUPANCY
-    high_days = np.stack([above[:, first:stop].sum(axis=1)
-                          for _, first, stop in cal.row_spans], axis=1)
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
-    for batch, days, valid in cal.row_batches:
-        # Each column's days of each row sorted (days without beds, NaN, last) for the
-        # percentile. A column with no day with beds in a row has neither percentile nor
-        # share of days above the threshold (a day without beds is neither high nor low).
-        p95[batch] = _p95_sorted(np.sort(daily[:, days], axis=2), valid).T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = high_days / cal.row_valid
-    high[rows] = np.where(cal.row_valid > 0, share, np.nan).T
+    _days_p95_and_high(daily, rows, cal.day_spans, HIGH_OCCUPANCY, p95, high)
     for row, same in cal.copies:
         for table in (mean, p95, high):
             table[row] = table[same]
     return {"occupancy_mean": mean, "occupancy_p95": p95, "days_above_85_share": high}
+
+
+@jit_loop
+def _days_p95_and_high(daily: np.ndarray, rows: np.ndarray, spans: np.ndarray,
+                       threshold: float, p95: np.ndarray, share: np.ndarray) -> None:
+    """For each row ``rows[i]`` worked out, whose days are ``spans[i]`` (first, day after its
+    last), and each column of ``daily`` [column, day] (NaN on a day without beds): into
+    ``p95`` [row, column] the 95th percentile of its days with beds (the numbers of
+    ``np.percentile``), into ``share`` the share of them above ``threshold``. A column with
+    no day with beds in a row has neither (a day without beds is neither high nor low).
+
+    The percentile reads two values of the days in order, both among the few largest: the
+    largest days are kept in order as the days are read, and nothing is sorted."""
+    top = np.empty(daily.shape[1])
+    for i in range(rows.shape[0]):
+        first, stop = spans[i, 0], spans[i, 1]
+        for column in range(daily.shape[0]):
+            n = 0
+            above = 0
+            for day in range(first, stop):
+                value = daily[column, day]
+                if not np.isnan(value):
+                    n += 1
+                    if value > threshold:
+                        above += 1
+            if n == 0:
+                continue
+            share[rows[i], column] = above / n
+            below, gamma = _rank95_of(n)
+            # The n - below largest days, smallest first: the first is the day at place
+            # ``below`` in order, the second (if any) the day after it.
+            keep = n - below
+            kept = 0
+            for day in range(first, stop):
+                value = daily[column, day]
+                if np.isnan(value) or (kept == keep and value <= top[0]):
+                    continue
+                if kept == keep:  # the smallest kept day makes way
+                    place = 0
+                    while place + 1 < kept and top[place + 1] < value:
+                        top[place] = top[place + 1]
+                        place += 1
+                else:
+                    place = kept
+                    while place > 0 and top[place - 1] > value:
+                        top[place] = top[place - 1]
+                        place -= 1
+                    kept += 1
+                top[place] = value
+            p95[rows[i], column] = _lerp_of(top[0], top[1] if keep > 1 else top[0], gamma)
 
 
 def _metrics_frame(cal: _Calendar, values: dict[str, np.ndarray],

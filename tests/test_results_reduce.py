@@ -26,10 +26,9 @@ from capsim.results import (
     ALL_YEARS,
     REGION,
     _bed_hours_started,
-    _lerp95,
+    _days_p95_and_high,
     _nonzero_order,
     _p95_of_cells,
-    _p95_sorted,
     capacity_by_day,
     daily_census,
     reduce_replication,
@@ -80,17 +79,34 @@ def stream_key_tail(name: str, *extra: int) -> list[int]:
 
 @settings(max_examples=80, deadline=None)
 @given(arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 40)),
-              elements=st.one_of(st.floats(0, 5, allow_nan=False), st.just(np.nan))))
-def test_row_percentiles_of_sorted_rows_are_nanpercentile(rows):
-    block = np.sort(rows, axis=1)
-    valid = np.count_nonzero(~np.isnan(block), axis=1)
-    got = _p95_sorted(block, valid)
-    for i, row in enumerate(rows):
-        if valid[i] == 0:
-            assert np.isnan(got[i])
-        else:
-            want = np.percentile(row[~np.isnan(row)], 95)
-            assert got[i].tobytes() == np.float64(want).tobytes()
+              elements=st.one_of(st.floats(0, 5, allow_nan=False), st.sampled_from(
+                  [np.nan, 0.85, 1.0, 2.5]))), st.data())
+def test_percentiles_and_high_days_of_each_row_are_numpy_s(daily, data):
+    # Columns of days (NaN: no beds; repeated values, and values at the threshold), the days
+    # cut into rows worked out: the 95th percentile of each row's days with beds, and the
+    # share of them above 0.85, as numpy gives them.
+    days = daily.shape[1]
+    cuts = sorted(data.draw(st.lists(st.integers(0, days), min_size=1, max_size=3)))
+    spans = np.asarray([(a, b) for a, b in zip([0, *cuts], [*cuts, days])] + [(0, days)],
+                       dtype=np.int64)
+    rows = np.arange(spans.shape[0], dtype=np.int64)
+    # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
+    for helper in (_days_p95_and_high, getattr(_days_p95_and_high, "py_func", None)):
+        if helper is None:
+            continue
+        p95 = np.full((rows.shape[0], daily.shape[0]), np.nan)
+        high = np.full((rows.shape[0], daily.shape[0]), np.nan)
+        helper(daily, rows, spans, 0.85, p95, high)
+        for row, (first, stop) in enumerate(spans):
+            for column in range(daily.shape[0]):
+                values = daily[column, first:stop]
+                values = values[~np.isnan(values)]
+                if not values.shape[0]:
+                    assert np.isnan(p95[row, column]) and np.isnan(high[row, column])
+                    continue
+                want = np.percentile(values, 95)
+                assert p95[row, column].tobytes() == np.float64(want).tobytes()
+                assert high[row, column] == np.count_nonzero(values > 0.85) / values.shape[0]
 
 
 @settings(max_examples=80, deadline=None)
@@ -124,10 +140,6 @@ def test_cell_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
                 assert got[row, column].tobytes() == np.float64(want).tobytes()
             else:
                 assert np.isnan(got[row, column])
-
-
-def test_lerp_of_a_single_value_is_that_value():
-    assert _lerp95(np.asarray([3.5]), np.asarray([0]), np.asarray([1]))[0] == 3.5
 
 
 def _bed_hours_by_search(times, x, off, nf, span):
