@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import chain
 from datetime import timedelta
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd

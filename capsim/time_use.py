@@ -299,7 +299,7 @@ def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     [facility, day] the beds of each pool on the days their facility delivers; ``delivering``
     [facility, day] 1 on the days it delivers. Returns shares (0 to 1) and hours."""
     fac, start, end, pool = stays
-    ward_beds, delivery_beds, delivering = days.ward_beds, days.delivery_beds, days.delivering
+    ward_beds, delivery_beds = days.ward_beds, days.delivery_beds
     one_pool = not pool.any()  # every stay in a ward bed: no selection to copy
     labour_places = days.labour_places
     ward, delivery, o, b = sweep_pools([

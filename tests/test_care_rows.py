@@ -14,8 +14,8 @@ from conftest import ROOT, base_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capsim import validate_scenario
-from capsim.care import _at, _count_events, _Periods, _periods
+from capsim import load_scenario, validate_scenario
+from capsim.care import _at, _count_events, _Periods, _periods, add_care, reduce_with_care
 from capsim.model import compile_network
 
 #: Two facilities over a year and a half: three reported calendar years, 18 months.
@@ -130,3 +130,38 @@ def test_passes_run_uncompiled_with_the_same_results() -> None:
     assert sum(map(sum, counts)) > 0 and sum(map(sum, hours)) > 0
     assert sum(map(sum, monthly[0])) > 0
 
+
+
+def test_one_table_with_the_care_rows_is_the_maternity_table_with_them_added() -> None:
+    """The metrics' table built once with the care rows (`reduce_with_care`, as runs build
+    it) is `add_care` of the maternity table, to the bit and the type, with the same
+    accounting and monthly rows; the women are conserved."""
+    import pandas as pd
+    from conftest import assert_conserved
+
+    from capsim.demand import build_cohort
+    from capsim.metrics import NEWBORN_METRICS, PAEDIATRIC_METRICS
+    from capsim.model import run_engine
+    from capsim.model.care import simulate_care
+    from capsim.results import Results, reduce_replication
+
+    scenario = load_scenario(ROOT / "scenarios" / "jizhou-paediatric-alliance.yaml")
+    net, seed, day0 = compile_network(scenario), scenario.run.seed, scenario.horizon.sim_start
+    cohort = build_cohort(scenario, 1, seed)
+    record = run_engine(net, cohort)
+    care = simulate_care(scenario, net, cohort, record, 1, seed)
+    assert {rec.network.line for rec in care} == {"newborn", "paediatric"}
+    once = reduce_with_care(net, record, care, 1, seed, day0)
+    added = add_care(reduce_replication(net, record, 1, seed), net, care, day0)
+    pd.testing.assert_frame_equal(once.metrics, added.metrics, check_exact=True)
+    assert [once.metrics[c].dtype for c in once.metrics] == \
+        [added.metrics[c].dtype for c in added.metrics]
+    assert once.metrics["value"].to_numpy().tobytes() == \
+        added.metrics["value"].to_numpy().tobytes()
+    pd.testing.assert_frame_equal(once.care_monthly, added.care_monthly, check_exact=True)
+    assert once.care_accounting == added.care_accounting
+    # The care rows follow the maternity rows.
+    is_care = once.metrics["metric"].isin([*NEWBORN_METRICS, *PAEDIATRIC_METRICS]).to_numpy()
+    assert is_care.any() and not is_care[:np.argmax(is_care)].any() and is_care[np.argmax(
+        is_care):].all()
+    assert_conserved(Results(scenario, net, seed, [once]))

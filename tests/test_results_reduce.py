@@ -87,8 +87,8 @@ def test_percentiles_and_high_days_of_each_row_are_numpy_s(daily, data):
     # share of them above 0.85, as numpy gives them.
     days = daily.shape[1]
     cuts = sorted(data.draw(st.lists(st.integers(0, days), min_size=1, max_size=3)))
-    spans = np.asarray([(a, b) for a, b in zip([0, *cuts], [*cuts, days])] + [(0, days)],
-                       dtype=np.int64)
+    bounds = [0, *cuts, days]
+    spans = np.asarray([*zip(bounds[:-1], bounds[1:], strict=True), (0, days)], dtype=np.int64)
     rows = np.arange(spans.shape[0], dtype=np.int64)
     # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
     for helper in (_days_p95_and_high, getattr(_days_p95_and_high, "py_func", None)):
@@ -192,6 +192,27 @@ def closing_region():
     net = compile_network(scenario)
     record = run_engine(net, build_cohort(scenario, 0, 3))
     return net, record, reduce_replication(net, record, 0, 3)
+
+
+def test_census_is_the_day_to_day_difference_of_the_bed_hours(closing_region, monkeypatch):
+    # As first written: the bed-hours of the stays started and of those ended before each
+    # day's bound, their difference, then numpy's diff over 24 hours; the one compiled pass
+    # gives its bits, and so does its plain Python (as under NUMBA_DISABLE_JIT=1).
+    net, record, _ = closing_region
+    nf = net.n
+    x, off, span = results._census_grid(nf, net.t_stats_h, net.t_end_h)
+    keys = record.stay_facility.astype(np.int64) * span
+    hours = []
+    for times in (np.sort(keys + record.stay_start_h), np.sort(keys + record.stay_end_h)):
+        out = np.empty(x.shape[0])
+        _bed_hours_started(times, x, off, nf, span, out)
+        hours.append(out)
+    want = np.diff((hours[0] - hours[1]).reshape(nf, -1), axis=1) / 24.0
+    assert want.shape == (nf, year_days(net)[ALL_YEARS].shape[0]) and want.max() > 1.0
+    assert daily_census(net, record).tobytes() == want.tobytes()
+    kernel = results._census_of
+    monkeypatch.setattr(results, "_census_of", getattr(kernel, "py_func", kernel))
+    assert daily_census(net, record).tobytes() == want.tobytes()
 
 
 def table(result, metric):
