@@ -112,13 +112,19 @@ class _Periods:
         """Events in ``cells`` (`cells`), summed by [period row, facility column] (the last
         column the region, the last row the whole period); each event counts 1, or its
         ``weight``."""
-        nf, ny = self.nf, self.ny
-        out = np.zeros((ny + 1, nf + 1))
         ok = cells >= 0
         # One bincount over the cells: it adds each cell's events in their order, as
         # ``np.add.at`` did, so the sums keep their bits (counts are whole numbers).
-        out[:ny] = np.bincount(cells[ok], weights=None if weight is None else weight[ok],
-                               minlength=ny * (nf + 1)).reshape(ny, nf + 1)
+        return self.table(np.bincount(cells[ok], weights=None if weight is None else weight[ok],
+                                      minlength=self.ny * (self.nf + 1)))
+
+    def table(self, by_cell: np.ndarray) -> np.ndarray:
+        """Sums by cell (`cells`), [period row, facility column] as `count` gives them: the
+        region's column adds the facilities' and the events without one, the last row the
+        years."""
+        nf, ny = self.nf, self.ny
+        out = np.zeros((ny + 1, nf + 1))
+        out[:ny] = by_cell.reshape(ny, nf + 1)
         # The events without a facility, by year: they count for the region only.
         none = out[:ny, nf].copy()
         out[ny] = out[:ny].sum(axis=0)
@@ -245,8 +251,9 @@ def _care_values(periods: _Periods, rec: CareRecord,
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = total_beds
             intensive = in_force[rec.network.bed_types.index("intensive")]
-            moved = (placed != rec.origin) & (placed >= 0)
-            origin = rec.origin[moved]
+            minutes = np.zeros(periods.ny * (periods.nf + 1))
+            _add_transfer_minutes(rec.t_h, rec.origin, placed, rec.network.travel_h,
+                                  periods.starts, periods.t0, periods.t1, periods.nf, minutes)
             values = {
                 "births_needing_cot": needing,
                 "newborn_admissions": admissions,
@@ -255,9 +262,7 @@ def _care_values(periods: _Periods, rec: CareRecord,
                 "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
                 "cot_occupancy_mean": occupancy,
                 "newborn_transfers": transfers,
-                "newborn_transfer_minutes_mean": periods.count(
-                    periods.cells(origin, periods.rows(rec.t_h[moved])),
-                    rec.network.travel_h[origin, placed[moved]] * 60.0) / transfers,
+                "newborn_transfer_minutes_mean": periods.table(minutes) / transfers,
                 "newborn_transfers_with_mother": with_mother,
                 "newborn_out_of_region_share": away / needing,
             }
@@ -380,6 +385,27 @@ def _tally(t: np.ndarray, facility: np.ndarray, counted: np.ndarray, count_at: n
                     if not 0 <= fac < nf:  # the monthly rows are by facility, none for none
                         raise ValueError("a monthly event at no facility of the network")
                     monthly[measure_row[k], rank[fac], month] += 1
+
+
+@njit(cache=True)
+def _add_transfer_minutes(t: np.ndarray, origin: np.ndarray, placed: np.ndarray,
+                          travel_h: np.ndarray, starts: np.ndarray, t0: float, t1: float,
+                          nf: int, minutes: np.ndarray) -> None:
+    """Into ``minutes`` [cell], the travel minutes (``travel_h`` x 60) of each newborn moved
+    from ``origin`` to the facility ``placed`` (>= 0, another) at a time ``t`` of the
+    reported period, in the cell (`_Periods.cells`) of its year and origin; added in the
+    newborns' order, as ``np.bincount`` of the cells adds them."""
+    for i in range(t.shape[0]):
+        time, source, to = t[i], origin[i], placed[i]
+        if to < 0 or to == source or not (time >= t0 and time < t1):
+            continue
+        year = -1
+        for start in starts:  # the years begun by its time, as `_Periods.rows` finds them
+            if time >= start:
+                year += 1
+        if year >= 0:
+            minutes[year * (nf + 1) + (source if source >= 0 else nf)] += \
+                travel_h[source, to] * 60.0
 
 
 @njit(cache=True)

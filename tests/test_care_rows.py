@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capsim import load_scenario, validate_scenario
-from capsim.care import _at, _count_events, _Periods, _periods, add_care, reduce_with_care
+from capsim.care import (
+    _add_transfer_minutes,
+    _at,
+    _count_events,
+    _Periods,
+    _periods,
+    add_care,
+    reduce_with_care,
+)
 from capsim.model import compile_network
 
 #: Two facilities over a year and a half: three reported calendar years, 18 months.
@@ -96,6 +104,27 @@ def test_bed_hours_keep_the_bits_of_a_bincount_a_period(data, n: int) -> None:
         assert np.array_equal(got[row, :periods.nf], want)
         assert got[row, periods.nf] == want.sum()
     assert (got >= 0.0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.integers(0, 60))
+def test_transfer_minutes_are_a_bincount_of_the_moves(data, n: int) -> None:
+    """The travel minutes of the newborns moved to another facility, by the year and the
+    facility they left: the very floats of a bincount of their cells weighted by the
+    minutes, compiled and as plain Python (as under NUMBA_DISABLE_JIT=1)."""
+    periods = _periods_of_test()
+    t, origin, placed = _events(data.draw, n)
+    travel_h = np.asarray([[0.0, 0.75], [1.3, 0.0]])
+    moved = (placed != origin) & (placed >= 0)
+    want = periods.count(periods.cells(origin[moved], periods.rows(t[moved])),
+                         travel_h[origin[moved], placed[moved]] * 60.0)
+    for helper in (_add_transfer_minutes, getattr(_add_transfer_minutes, "py_func", None)):
+        if helper is None:
+            continue
+        minutes = np.zeros(periods.ny * (periods.nf + 1))
+        helper(t, origin, placed, travel_h, periods.starts, periods.t0, periods.t1,
+               periods.nf, minutes)
+        assert periods.table(minutes).tobytes() == want.tobytes()
 
 
 #: Random events through both passes, their results printed.
