@@ -760,22 +760,44 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
 def _census_of(starts: np.ndarray, ends: np.ndarray, x: np.ndarray, off: np.ndarray, nf: int,
                span: float, out: np.ndarray) -> None:
     """Into ``out`` [facility, day], the mean women in beds of each day between the grid
-    points ``x`` of each facility (`_census_grid`): the bed-hours of the stays started before
-    each point (`_bed_hours_started` of the sorted ``starts``) less those of the stays ended
-    before it (of ``ends``), from one point to the next, over 24 hours; the numbers of
-    ``np.diff`` of the differences over 24.0."""
-    occupied = np.empty(x.shape[0])
-    _bed_hours_started(starts, x, off, nf, span, occupied)
-    ended = np.empty(x.shape[0])
-    _bed_hours_started(ends, x, off, nf, span, ended)
+    points ``x`` of each facility (facility x ``span`` + hours, ``nf`` facilities one after
+    the other, each offset by ``off``; `_census_grid`): the bed-hours of the stays started
+    before each point less those of the stays ended before it, from one point to the next,
+    over 24 hours. ``starts`` and ``ends``: sorted, as facility x ``span`` + hours.
+
+    The bed-hours of the times t before a point x are sum(x - t), worked out as
+    n x (x - offset) - (the sum of the n times - n x offset), the times summed one after the
+    other from the first of all facilities (offsets cancel before multiplying), as
+    ``np.cumsum`` sums them; the differences as ``np.diff`` of them, over 24.0."""
     points = x.shape[0] // nf
+    started = ended = 0  # the times below the current point (points increase)
+    sum_started = sum_ended = 0.0  # their sums, one after the other
     for f in range(nf):
-        j = f * points
-        before = occupied[j] - ended[j]
-        for d in range(points - 1):
-            after = occupied[j + d + 1] - ended[j + d + 1]
-            out[f, d] = (after - before) / 24.0
-            before = after
+        while started < starts.shape[0] and starts[started] < f * span:
+            sum_started += starts[started]
+            started += 1
+        while ended < ends.shape[0] and ends[ended] < f * span:
+            sum_ended += ends[ended]
+            ended += 1
+        base_started, base_sum_started = started, sum_started  # the earlier facilities'
+        base_ended, base_sum_ended = ended, sum_ended
+        before = 0.0
+        for p in range(points):
+            j = f * points + p
+            while started < starts.shape[0] and starts[started] < x[j]:
+                sum_started += starts[started]
+                started += 1
+            while ended < ends.shape[0] and ends[ended] < x[j]:
+                sum_ended += ends[ended]
+                ended += 1
+            n = started - base_started
+            occupied = n * (x[j] - off[j]) - (sum_started - base_sum_started - n * off[j])
+            n = ended - base_ended
+            left = n * (x[j] - off[j]) - (sum_ended - base_sum_ended - n * off[j])
+            now = occupied - left
+            if p:
+                out[f, p - 1] = (now - before) / 24.0
+            before = now
 
 
 @lru_cache(maxsize=8)
@@ -800,34 +822,6 @@ def _stay_pools(rec: RunRecord) -> np.ndarray:
     if rec.stay_pool.shape[0] == rec.stay_facility.shape[0]:
         return rec.stay_pool
     return np.zeros(rec.stay_facility.shape[0], dtype=np.int8)
-
-
-@jit_loop
-def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, nf: int,
-                       span: float, out: np.ndarray) -> None:
-    """sum(x - t) over the sorted ``times`` t (facility offsets included) before each grid
-    point ``x`` of the same facility (offset ``off``; ``nf`` facilities of ``span`` hours,
-    one after the other), into ``out``: hours (bed-hours).
-
-    Worked out as n x (x - offset) - (the sum of the n times - n x offset), the times summed
-    one after the other from the first of all facilities (offsets cancel before multiplying),
-    as ``np.cumsum`` sums them."""
-    n_times = times.shape[0]
-    cum = np.empty(n_times + 1)
-    cum[0] = 0.0
-    for i in range(n_times):
-        cum[i + 1] = cum[i] + times[i]
-    points = x.shape[0] // nf
-    below = 0  # the times below the current grid point (grid points increase)
-    for f in range(nf):
-        while below < n_times and times[below] < f * span:
-            below += 1
-        base = below  # the times of earlier facilities
-        for j in range(f * points, (f + 1) * points):
-            while below < n_times and times[below] < x[j]:
-                below += 1
-            n = below - base
-            out[j] = n * (x[j] - off[j]) - (cum[below] - cum[base] - n * off[j])
 
 
 def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:

@@ -25,7 +25,7 @@ from capsim.model.engine import EMERGENCY_CS, PLANNED_CS
 from capsim.results import (
     ALL_YEARS,
     REGION,
-    _bed_hours_started,
+    _census_of,
     _days_p95_and_high,
     _nonzero_order,
     _p95_of_cells,
@@ -143,7 +143,8 @@ def test_cell_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
 
 
 def _bed_hours_by_search(times, x, off, nf, span):
-    """`capsim.results._bed_hours_started` as first written, with numpy's binary searches."""
+    """The bed-hours of the sorted ``times`` before each point ``x``, as the census first
+    worked them out, with numpy's binary searches and cumulative sum."""
     cum = np.concatenate([[0.0], np.cumsum(times)])
     k = np.searchsorted(times, x, side="left")
     base = np.searchsorted(times, np.arange(nf) * span, side="left")
@@ -152,25 +153,36 @@ def _bed_hours_by_search(times, x, off, nf, span):
     return n * (x - off) - (cum[k] - cum[base] - n * off)
 
 
+def _census_by_search(starts, ends, x, off, nf, span):
+    """The census as first worked out: the bed-hours started less those ended before each
+    point, numpy's diff from one point to the next, over 24 hours."""
+    held = _bed_hours_by_search(starts, x, off, nf, span) - \
+        _bed_hours_by_search(ends, x, off, nf, span)
+    return np.diff(held.reshape(nf, -1), axis=1) / 24.0
+
+
 @settings(max_examples=80, deadline=None)
 @given(stays=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 30),
-                                st.sampled_from([0.0, 0.25, 1 / 3])), max_size=50),
+                                st.sampled_from([0.0, 0.25, 1 / 3]), st.integers(0, 30)),
+                      max_size=50),
        t0=st.sampled_from([0.0, 6.0, 24.0]))
-def test_bed_hours_before_each_midnight_are_those_of_binary_searches(stays, t0):
+def test_census_of_the_bed_hours_is_that_of_binary_searches(stays, t0):
     # Three facilities, one day of four six-hour points from t0; whole hours, so that stays
-    # start at the points themselves (a stay starting at a point is not before it).
+    # start and end at the points themselves (a stay starting at a point is not before it).
     nf, points = 3, 5
-    span = t0 + 24.0 + 1.0
-    times = np.sort(np.asarray([f * span + h + frac for f, h, frac in stays], dtype=float))
+    span = t0 + 24.0 + 30.0 + 1.0
+    starts = np.sort(np.asarray([f * span + h + frac for f, h, frac, _ in stays], dtype=float))
+    ends = np.sort(np.asarray([f * span + h + frac + stay for f, h, frac, stay in stays],
+                              dtype=float))
     grid = t0 + 6.0 * np.arange(points)
     x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
     off = np.repeat(np.arange(nf) * span, points)
-    want = _bed_hours_by_search(times, x, off, nf, span).tobytes()
+    want = _census_by_search(starts, ends, x, off, nf, span).tobytes()
     # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
-    for helper in (_bed_hours_started, getattr(_bed_hours_started, "py_func", None)):
+    for helper in (_census_of, getattr(_census_of, "py_func", None)):
         if helper is not None:
-            got = np.empty(x.shape[0])
-            helper(times, x, off, nf, span, got)
+            got = np.empty((nf, points - 1))
+            helper(starts, ends, x, off, nf, span, got)
             assert got.tobytes() == want
 
 
@@ -195,19 +207,14 @@ def closing_region():
 
 
 def test_census_is_the_day_to_day_difference_of_the_bed_hours(closing_region, monkeypatch):
-    # As first written: the bed-hours of the stays started and of those ended before each
-    # day's bound, their difference, then numpy's diff over 24 hours; the one compiled pass
-    # gives its bits, and so does its plain Python (as under NUMBA_DISABLE_JIT=1).
+    # As first written (`_census_by_search`); the one compiled pass gives its bits, and so
+    # does its plain Python (as under NUMBA_DISABLE_JIT=1).
     net, record, _ = closing_region
     nf = net.n
     x, off, span = results._census_grid(nf, net.t_stats_h, net.t_end_h)
     keys = record.stay_facility.astype(np.int64) * span
-    hours = []
-    for times in (np.sort(keys + record.stay_start_h), np.sort(keys + record.stay_end_h)):
-        out = np.empty(x.shape[0])
-        _bed_hours_started(times, x, off, nf, span, out)
-        hours.append(out)
-    want = np.diff((hours[0] - hours[1]).reshape(nf, -1), axis=1) / 24.0
+    want = _census_by_search(np.sort(keys + record.stay_start_h),
+                             np.sort(keys + record.stay_end_h), x, off, nf, span)
     assert want.shape == (nf, year_days(net)[ALL_YEARS].shape[0]) and want.max() > 1.0
     assert daily_census(net, record).tobytes() == want.tobytes()
     kernel = results._census_of
