@@ -162,16 +162,22 @@ def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]
     shift = bits + 2
     groups = len(live) * nf
     if t0 > 0 and groups << shift < 1 << 62:
-        parts = []
+        # Each pool's ends, then its starts, pool after pool, written in place.
+        key = np.empty(sum(2 * s.shape[0] for _, _, s, _ in live), dtype=np.int64)
+        at = 0
         for i, (_, f, s, e) in enumerate(live):
-            high = (f.astype(np.int64) + i * nf) << shift
+            high = f.astype(np.int64)
+            if i:
+                high += i * nf
+            high <<= shift
             for times, code in ((e, _END), (s, _START)):
-                key = times.view(np.int64) - low
-                key <<= 2
-                key |= code
-                key |= high
-                parts.append(key)
-        key = np.concatenate(parts)
+                part = key[at:at + times.shape[0]]
+                np.subtract(times.view(np.int64), low, out=part)
+                part <<= 2
+                if code:
+                    part |= code
+                part |= high
+                at += times.shape[0]
         key.sort()
         times = key >> 2
         times &= (1 << bits) - 1
