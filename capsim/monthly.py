@@ -91,7 +91,7 @@ def monthly_counts(scenario: Scenario, net: Network, rec: RunRecord) -> np.ndarr
     # One pass over the deliveries and one over the moves (not a dozen array passes over a
     # few thousand women); events outside the reported months, or without a facility, are
     # not counted.
-    _count_months(np.ascontiguousarray(rec.facility, dtype=np.int64),
+    _count_months(np.ascontiguousarray(rec.facility, dtype=np.int32),  # the engine's type
                   np.ascontiguousarray(rec.delivered_h, dtype=np.float64),
                   np.ascontiguousarray(rec.move_src, dtype=np.int64),
                   np.ascontiguousarray(rec.move_dst, dtype=np.int64),

@@ -319,8 +319,9 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
         # from the counts.
         counts = np.zeros((times.shape[0], ny * (nf + 1)), dtype=np.int64)
         sums = np.zeros(ny * (nf + 1))
-        _place_travel(np.ascontiguousarray(rec.facility, dtype=np.int64),
-                      np.ascontiguousarray(rec.booked, dtype=np.int64), delivery_cells,
+        # The engine's own types (no copies), one type per argument: compiled once.
+        _place_travel(np.ascontiguousarray(rec.facility, dtype=np.int32),
+                      np.ascontiguousarray(rec.booked, dtype=np.int32), delivery_cells,
                       np.ravel(rank_of_pair).astype(np.int64, copy=False), pair_minutes,
                       net.travel_h.shape[1], counts, sums)
         by_time = _count_table(cal, counts.ravel(), times.shape[0])
