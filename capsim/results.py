@@ -637,10 +637,10 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
         year, facility = cells[r] // width, cells[r] % width
         group[0], group[1] = year * width + facility, year * width + nf
         group[2], group[3] = ny * width + facility, ny * width + nf
-        for g in group:
-            nonzero[g] += 1
+        for slot in group:
+            nonzero[slot] += 1
             if values[r] < 0.0:
-                negative[g] += 1
+                negative[slot] += 1
     start = np.zeros(groups + 1, dtype=np.int64)
     for g in range(groups):
         start[g + 1] = start[g] + nonzero[g]
@@ -650,9 +650,9 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
         year, facility = cells[r] // width, cells[r] % width
         group[0], group[1] = year * width + facility, year * width + nf
         group[2], group[3] = ny * width + facility, ny * width + nf
-        for g in group:
-            v[placed[g]] = values[r]
-            placed[g] += 1
+        for slot in group:
+            v[placed[slot]] = values[r]
+            placed[slot] += 1
     for g in range(groups):
         n = count[g]
         if n == 0:

@@ -279,17 +279,19 @@ def days_of(ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.nda
                    "delivery_beds_full_share": share(nothing, delivery_open),
                    "midwife_ratio_exceeded_share": share(nothing, delivering_h),
                    "access_block_hours": nothing}
-    on = [ward_beds > 0, delivery_beds > 0, delivering > 0, np.ones_like(delivering)]
+    ward_days, delivery_days, delivering_days = ward_beds > 0, delivery_beds > 0, delivering > 0
+    labour_places = np.ones_like(delivering)
     wholes = {name: (whole, whole > 0) for name, whole in (
         ("beds_empty_share", ward_open), ("beds_full_share", ward_open),
         ("delivery_beds_empty_share", delivery_open),
         ("delivery_beds_full_share", delivery_open),
         ("midwife_ratio_exceeded_share", delivering_h))}
-    for table in (*sums, *idle_values.values(), *on, *(b for _, b in wholes.values())):
+    for table in (*sums, *idle_values.values(), ward_days, delivery_days, delivering_days,
+                  labour_places, *(b for _, b in wholes.values())):
         table.setflags(write=False)
     return Days(t0, ward_beds, delivery_beds, delivering, tuple(rows), tuple(copies), n_rows,
                 ward_open, delivery_open, delivering_h, ward_idle, delivery_idle, idle_values,
-                *on, wholes)
+                ward_days, delivery_days, delivering_days, labour_places, wholes)
 
 
 def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
