@@ -10,9 +10,9 @@ scenario, a Sobol sweep on two cores, the first compile and the import, in one r
     ``capsim.model.care.draw_care``), engine (the maternity engine,
     ``capsim.model.run_engine``, and the admissions loop of the lines of care,
     ``capsim.model.care.admit_care``) and results (all the rest of
-    ``capsim.run.run_replication``: ``capsim.results.reduce_replication``, the rows of the
-    lines of care, ``capsim.care.add_care``, and the monthly counts); milliseconds of this
-    thread's CPU time (on an idle machine, its wall time; on a shared one, the time the
+    ``capsim.run.run_replication``: ``capsim.results.reduce_replication`` with the rows of
+    the lines of care, ``capsim.care.reduce_with_care``, and the monthly counts); milliseconds
+    of this thread's CPU time (on an idle machine, its wall time; on a shared one, the time the
     phases took without what other processes took from them), means over ``--rounds``
     replications (10; quick 3): a scenario's replications one after the other, of the
     scenario loaded once, as a run of it does, after one replication that is not timed.
@@ -96,12 +96,11 @@ def time_phases(path: Path, replication: int, scenario: Any = None) -> dict[str,
     (the same file loaded before, as a study loads it once for all its replications), else
     of the scenario just loaded."""
     from capsim import load_scenario
-    from capsim.care import add_care
+    from capsim.care import reduce_with_care
     from capsim.demand import build_cohort
     from capsim.model import compile_network, run_engine
     from capsim.model.care import admit_care, draw_care
     from capsim.monthly import monthly_counts
-    from capsim.results import reduce_replication
 
     clock = time.thread_time  # CPU seconds of this thread: another process's load is not counted
     t0 = clock()
@@ -121,8 +120,7 @@ def time_phases(path: Path, replication: int, scenario: Any = None) -> dict[str,
     care = admit_care(patients)
     t6 = clock()
     del cohort, patients  # as capsim.run does before reducing
-    result = add_care(reduce_replication(net, record, replication, seed), net, care,
-                      scenario.horizon.sim_start)
+    result = reduce_with_care(net, record, care, replication, seed, scenario.horizon.sim_start)
     result.monthly = monthly_counts(scenario, net, record)
     t7 = clock()
     return dict(zip(PHASES, (t1 - t0, t2 - t1, (t3 - t2) + (t5 - t4), (t4 - t3) + (t6 - t5),

@@ -14,6 +14,7 @@ bed-hours used over the bed-hours in force.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
 
@@ -24,6 +25,7 @@ from numba import njit
 from capsim.kept import KeptByIdentity
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
+from capsim.model.engine import RunRecord
 from capsim.model.network import NETWORKS_KEPT, Network
 from capsim.results import (
     ALL_YEARS,
@@ -32,6 +34,7 @@ from capsim.results import (
     ReplicationResult,
     Results,
     metrics_frame,
+    reduce_replication,
     table_from_columns,
 )
 from capsim.scenario.calendar import CapacitySchedule
@@ -109,13 +112,19 @@ class _Periods:
         """Events in ``cells`` (`cells`), summed by [period row, facility column] (the last
         column the region, the last row the whole period); each event counts 1, or its
         ``weight``."""
-        nf, ny = self.nf, self.ny
-        out = np.zeros((ny + 1, nf + 1))
         ok = cells >= 0
         # One bincount over the cells: it adds each cell's events in their order, as
         # ``np.add.at`` did, so the sums keep their bits (counts are whole numbers).
-        out[:ny] = np.bincount(cells[ok], weights=None if weight is None else weight[ok],
-                               minlength=ny * (nf + 1)).reshape(ny, nf + 1)
+        return self.table(np.bincount(cells[ok], weights=None if weight is None else weight[ok],
+                                      minlength=self.ny * (self.nf + 1)))
+
+    def table(self, by_cell: np.ndarray) -> np.ndarray:
+        """Sums by cell (`cells`), [period row, facility column] as `count` gives them: the
+        region's column adds the facilities' and the events without one, the last row the
+        years."""
+        nf, ny = self.nf, self.ny
+        out = np.zeros((ny + 1, nf + 1))
+        out[:ny] = by_cell.reshape(ny, nf + 1)
         # The events without a facility, by year: they count for the region only.
         none = out[:ny, nf].copy()
         out[ny] = out[:ny].sum(axis=0)
@@ -242,8 +251,9 @@ def _care_values(periods: _Periods, rec: CareRecord,
             per_year = births / periods.days[:, None] * DAYS_PER_YEAR
             cots = total_beds
             intensive = in_force[rec.network.bed_types.index("intensive")]
-            moved = (placed != rec.origin) & (placed >= 0)
-            origin = rec.origin[moved]
+            minutes = np.zeros(periods.ny * (periods.nf + 1))
+            _add_transfer_minutes(rec.t_h, rec.origin, placed, rec.network.travel_h,
+                                  periods.starts, periods.t0, periods.t1, periods.nf, minutes)
             values = {
                 "births_needing_cot": needing,
                 "newborn_admissions": admissions,
@@ -252,9 +262,7 @@ def _care_values(periods: _Periods, rec: CareRecord,
                 "intensive_cots_per_1000_births": intensive / per_year * 1000.0,
                 "cot_occupancy_mean": occupancy,
                 "newborn_transfers": transfers,
-                "newborn_transfer_minutes_mean": periods.count(
-                    periods.cells(origin, periods.rows(rec.t_h[moved])),
-                    rec.network.travel_h[origin, placed[moved]] * 60.0) / transfers,
+                "newborn_transfer_minutes_mean": periods.table(minutes) / transfers,
                 "newborn_transfers_with_mother": with_mother,
                 "newborn_out_of_region_share": away / needing,
             }
@@ -380,6 +388,27 @@ def _tally(t: np.ndarray, facility: np.ndarray, counted: np.ndarray, count_at: n
 
 
 @njit(cache=True)
+def _add_transfer_minutes(t: np.ndarray, origin: np.ndarray, placed: np.ndarray,
+                          travel_h: np.ndarray, starts: np.ndarray, t0: float, t1: float,
+                          nf: int, minutes: np.ndarray) -> None:
+    """Into ``minutes`` [cell], the travel minutes (``travel_h`` x 60) of each newborn moved
+    from ``origin`` to the facility ``placed`` (>= 0, another) at a time ``t`` of the
+    reported period, in the cell (`_Periods.cells`) of its year and origin; added in the
+    newborns' order, as ``np.bincount`` of the cells adds them."""
+    for i in range(t.shape[0]):
+        time, source, to = t[i], origin[i], placed[i]
+        if to < 0 or to == source or not (time >= t0 and time < t1):
+            continue
+        year = -1
+        for start in starts:  # the years begun by its time, as `_Periods.rows` finds them
+            if time >= start:
+                year += 1
+        if year >= 0:
+            minutes[year * (nf + 1) + (source if source >= 0 else nf)] += \
+                travel_h[source, to] * 60.0
+
+
+@njit(cache=True)
 def _add_bed_hours(fac: np.ndarray, start: np.ndarray, end: np.ndarray, lower: np.ndarray,
                    upper: np.ndarray, out: np.ndarray) -> None:
     """Into ``out`` [period, facility], the hours of each bed stay at ``fac`` from ``start``
@@ -450,31 +479,71 @@ def _monthly_table(periods: _Periods, measures: tuple[str, ...], count: np.ndarr
         periods.measure_labels(measures).take(which), flat[code]])
 
 
+@dataclass
+class CareRows:
+    """What the lines of care of one replication add to its results (`care_rows`): the
+    metric rows of every line, {metric: [period row, facility column]} (the rows of the
+    maternity metrics' table, `capsim.results.reduce_replication`), the accounting of each
+    line ({line: {fate: count}}, `accounting`) and the monthly rows of them all
+    (`MONTHLY_COLUMNS`)."""
+
+    values: dict[str, np.ndarray]
+    accounting: dict[str, dict[str, int]]
+    monthly: pd.DataFrame
+
+    def add_to(self, result: ReplicationResult) -> ReplicationResult:
+        """``result`` with the accounting and monthly rows of the lines (its metric rows are
+        the caller's: `add_care`, `reduce_with_care`)."""
+        result.care_accounting.update(self.accounting)
+        result.care_monthly = self.monthly
+        return result
+
+
+def care_rows(net: Network, records: list[CareRecord], sim_start: date,
+              replication: int) -> CareRows:
+    """The `CareRows` of the lines of care in ``records`` (at least one) of replication
+    ``replication`` (``sim_start``: the day of hour 0)."""
+    periods = _periods(net, sim_start)
+    values: dict[str, np.ndarray] = {}
+    fates = {}
+    counts = []
+    for rec in records:
+        line_counts, monthly = _tally_line(periods, rec)
+        values.update(_care_values(periods, rec, line_counts))
+        fates[rec.network.line] = accounting(net, rec)
+        counts.append(monthly)
+    if all(count.any() for count in counts):
+        # Every line has events: their rows in one table, the lines one after the other.
+        measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
+        table = _monthly_table(periods, measures, np.concatenate(counts), replication)
+    else:
+        table = pd.concat([care_monthly(net, rec, sim_start, replication) for rec in records],
+                          ignore_index=True)
+    return CareRows(values, fates, table)
+
+
+def reduce_with_care(net: Network, record: RunRecord, records: list[CareRecord],
+                     replication: int, seed: int, sim_start: date) -> ReplicationResult:
+    """`capsim.results.reduce_replication` of ``record`` with the metric rows, accounting
+    and monthly rows of each line of care in ``records`` (``sim_start``: the day of hour 0):
+    what `add_care` of it gives, the metrics' table built once with every row."""
+    if not records:
+        return reduce_replication(net, record, replication, seed)
+    rows = care_rows(net, records, sim_start, replication)
+    return rows.add_to(reduce_replication(net, record, replication, seed,
+                                          more_rows=rows.values))
+
+
 def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
              sim_start: date) -> ReplicationResult:
     """``result`` with the metric rows, accounting and monthly rows of each line of care in
     ``records`` added (``sim_start``: the day of hour 0); unchanged without any."""
     if not records:
         return result
-    periods = _periods(net, sim_start)
-    values: dict[str, np.ndarray] = {}
-    counts = []
-    for rec in records:
-        line_counts, monthly = _tally_line(periods, rec)
-        values.update(_care_values(periods, rec, line_counts))
-        result.care_accounting[rec.network.line] = accounting(net, rec)
-        counts.append(monthly)
-    result.metrics = _with_rows(result.metrics, periods, values, result.replication)
-    if all(count.any() for count in counts):
-        # Every line has events: their rows in one table, the lines one after the other.
-        measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
-        result.care_monthly = _monthly_table(periods, measures, np.concatenate(counts),
-                                             result.replication)
-    else:
-        result.care_monthly = pd.concat(
-            [care_monthly(net, rec, sim_start, result.replication) for rec in records],
-            ignore_index=True)
-    return result
+    rows = care_rows(net, records, sim_start, result.replication)
+    result.metrics = _with_rows(result.metrics, _periods(net, sim_start), rows.values,
+                                result.replication)
+    return rows.add_to(result)
 
 
 def _with_rows(metrics: pd.DataFrame, periods: _Periods, values: dict[str, np.ndarray],

@@ -25,6 +25,7 @@ import pandas as pd
 
 from capsim.care import MONTHLY_MEASURES, monthly_rows
 from capsim.i18n import t
+from capsim.model.compiling import jit_loop
 from capsim.model.engine import RunRecord
 from capsim.model.network import Network
 from capsim.results import REGION, Results
@@ -86,28 +87,58 @@ def monthly_counts(scenario: Scenario, net: Network, rec: RunRecord) -> np.ndarr
     h = scenario.horizon
     edges, labels = _month_edges(h.sim_start, h.start, h.end)
     nf, nm = net.n, len(labels)
-    # Every event (deliveries, then moves) as one number: measure, facility, month; events
-    # outside the reported months (or without a facility) in a last, dropped place.
-    delivered = rec.facility >= 0
-    facility = np.concatenate([rec.facility[delivered], rec.move_src]).astype(np.int64)
-    t_h = np.concatenate([rec.delivered_h[delivered], rec.move_t_h])
-    rank = np.asarray([LEVEL_RANK[level] for level in net.levels])
-    inside = rec.move_dst >= 0
-    src_rank = rank[rec.move_src]
-    dst_rank = np.where(inside, rank[np.where(inside, rec.move_dst, 0)], 0)
-    # Moves: 1 up, 2 down, 3 at the same level, 4 out of the region.
-    moved = np.where(inside, np.where(dst_rank > src_rank, 1,
-                                      np.where(dst_rank < src_rank, 2, 3)), 4)
-    measure = np.concatenate([np.zeros(np.count_nonzero(delivered), dtype=np.int64), moved])
-    month = np.searchsorted(edges, t_h, side="right") - 1
-    ok = (facility >= 0) & (month >= 0) & (month < nm) & (t_h < edges[-1])
-    place = (measure * nf + facility) * nm + month
-    cells = len(COUNTED) * nf * nm
-    counts = np.bincount(np.where(ok, place, cells), minlength=cells + 1)[:-1]
-    out = np.zeros((len(COUNTED), nf + 1, nm))
-    out[:, :nf] = counts.reshape(len(COUNTED), nf, nm)
-    out[:, nf] = out[:, :nf].sum(axis=1)
-    return out
+    counts = np.zeros((len(COUNTED), nf + 1, nm), dtype=np.int64)
+    # One pass over the deliveries and one over the moves (not a dozen array passes over a
+    # few thousand women); events outside the reported months, or without a facility, are
+    # not counted.
+    _count_months(np.ascontiguousarray(rec.facility, dtype=np.int32),  # the engine's type
+                  np.ascontiguousarray(rec.delivered_h, dtype=np.float64),
+                  np.ascontiguousarray(rec.move_src, dtype=np.int64),
+                  np.ascontiguousarray(rec.move_dst, dtype=np.int64),
+                  np.ascontiguousarray(rec.move_t_h, dtype=np.float64),
+                  _level_ranks(net.levels), edges, counts)
+    counts[:, nf] = counts[:, :nf].sum(axis=1)
+    return counts.astype(float)
+
+
+@lru_cache(maxsize=16)
+def _level_ranks(levels: tuple[str, ...]) -> np.ndarray:
+    """The rank of each facility's level of care (`LEVEL_RANK`), read-only."""
+    rank = np.asarray([LEVEL_RANK[level] for level in levels], dtype=np.int64)
+    rank.setflags(write=False)
+    return rank
+
+
+@jit_loop
+def _count_months(facility: np.ndarray, delivered_h: np.ndarray, src: np.ndarray,
+                  dst: np.ndarray, move_h: np.ndarray, rank: np.ndarray, edges: np.ndarray,
+                  counts: np.ndarray) -> None:
+    """Into ``counts`` [measure of `COUNTED`, facility, month], one more for each delivery
+    (``facility`` >= 0, at ``delivered_h``) and each move (from ``src`` >= 0 to ``dst``, -1
+    out of the region, at ``move_h``) in the months between ``edges`` (hours): moves up, down
+    and at the same level by the ``rank`` of the levels of the facilities, then out of the
+    region, counted at the facility left."""
+    months = edges.shape[0] - 1
+    for i in range(facility.shape[0]):
+        if facility[i] >= 0:
+            month = np.searchsorted(edges, delivered_h[i], side="right") - 1
+            if 0 <= month < months:
+                counts[0, facility[i], month] += 1
+    for i in range(src.shape[0]):
+        left = src[i]
+        month = np.searchsorted(edges, move_h[i], side="right") - 1
+        if left < 0 or not 0 <= month < months:
+            continue
+        to = dst[i]
+        if to < 0:
+            measure = 4
+        elif rank[to] > rank[left]:
+            measure = 1
+        elif rank[to] < rank[left]:
+            measure = 2
+        else:
+            measure = 3
+        counts[measure, left, month] += 1
 
 
 def monthly_table(results: Results) -> pd.DataFrame:

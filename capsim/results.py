@@ -10,14 +10,16 @@ Metrics are named by the ids of `capsim.metrics.METRICS`, which gives their unit
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 
-from capsim.metrics import METRICS
+from capsim.metrics import METRICS, TRAVEL_METRICS
 from capsim.model.compiling import jit_callee, jit_loop
 from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS, RunRecord
 from capsim.model.network import OUT_OF_REGION, REASONS, Network
@@ -68,9 +70,11 @@ class ReplicationResult:
     monthly: np.ndarray | None = None
 
 
-def reduce_replication(net: Network, rec: RunRecord, replication: int,
-                       seed: int) -> ReplicationResult:
-    """Turn one replication's `RunRecord` into a `ReplicationResult`.
+def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int,
+                       more_rows: Mapping[str, np.ndarray] | None = None) -> ReplicationResult:
+    """Turn one replication's `RunRecord` into a `ReplicationResult`; ``more_rows``, metrics
+    of other lines of care ({metric: [row, column]} as the maternity metrics are laid out,
+    `capsim.care.care_rows`), are rows of its metrics' table after the maternity rows.
 
     Each group of women is placed once in its cells (period, facility); every count of the
     group comes from one ``np.bincount`` of those cells, and the sums of minutes keep the
@@ -121,7 +125,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int,
         blocks=(rec.block_facility, rec.block_start_h, rec.block_end_h),
         over=(rec.over_facility, rec.over_start_h, rec.over_end_h), days=cal.days)
 
-    flows_df = _flows_frame(net, rec.flows, replication)
+    flows_df = _flows_frame(net, _flow_arrays(rec.flows), replication)
     # Emergency transfers by (year, facility they leave), with the all-years row and region column.
     em = np.zeros((ny + 1, nf + 1))
     for (y, src, _dst, reason), count in rec.flows.items():
@@ -159,6 +163,8 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int,
             "obstetricians_per_1000_deliveries": staff["obstetricians"] / per_year * 1000,
             "obstetricians_per_bed": staff["obstetricians"] / staff["beds"],
         }
+    if more_rows:
+        values.update(more_rows)
     metrics = _metrics_frame(cal, values, replication)
 
     delivered_w = rec.facility >= 0
@@ -197,13 +203,10 @@ class _Calendar:
     # The rows worked out, with their days; a row with the same days as an earlier one (the
     # only year of a one-year horizon and the whole period) is a copy of it (row, copied row).
     day_rows: tuple[tuple[int, np.ndarray], ...]
+    worked_rows: np.ndarray         # [row worked out]: its row
     day_spans: np.ndarray           # [row worked out, 2]: its first day and the day after
     row_spans: tuple[tuple[int, int, int], ...]  # (row worked out, first day, day after)
     copies: tuple[tuple[int, int], ...]
-    row_valid: np.ndarray           # [column, row worked out]: days with beds
-    # The rows of similar lengths: their numbers, the days of each row padded by the index
-    # ``days``, and the days with beds of each column in each row, [column, row].
-    row_batches: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     beds: np.ndarray                # [facility, day]
     no_beds: np.ndarray             # [facility, day]: beds <= 0
     region_beds: np.ndarray         # [day]
@@ -257,21 +260,6 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
     beds = built_beds * delivering
     delivery_beds = capacity.by_day("delivery_beds") * delivering
     region_beds = beds.sum(axis=0)
-    # Days with beds of each column (facilities, then the region) in each row worked out.
-    with_beds = np.vstack([beds > 0, region_beds > 0])
-    row_valid = np.stack([with_beds[:, sel].sum(axis=1) for _, sel in rows], axis=1)
-    # Rows of similar lengths sorted together: the years in one batch, the whole period (when
-    # it is not a copy) in another. Each row's days padded with ``days``, a day without beds.
-    batches = []
-    for part in ([i for i, (r, _) in enumerate(rows) if r < ny],
-                 [i for i, (r, _) in enumerate(rows) if r == ny]):
-        if part:
-            width = max(1, max(stop - first for first, stop in (spans[i] for i in part)))
-            idx = np.full((len(part), width), days, dtype=np.int64)
-            for k, i in enumerate(part):
-                first, stop = spans[i]
-                idx[k, :stop - first] = np.arange(first, stop)
-            batches.append((np.asarray([rows[i][0] for i in part]), idx, row_valid[:, part]))
     row_beds = np.zeros((ny + 1, nf))
     row_region_beds = np.zeros(ny + 1)
     for row, sel in rows:
@@ -294,14 +282,14 @@ def _calendar_of(ids, years, year_starts_h, t0, t1, capacity) -> _Calendar:
         means[:, row] = means[:, same]
     staff = dict(zip(names, means, strict=True))
     no_beds = beds <= 0
-    for arr in (period_days, beds, no_beds, region_beds, row_beds, row_region_beds,
-                *staff.values(), delivery_beds, delivering):
+    worked_rows = np.asarray([row for row, _ in rows], dtype=np.int64)
+    day_spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    for arr in (period_days, worked_rows, day_spans, beds, no_beds, region_beds, row_beds,
+                row_region_beds, *staff.values(), delivery_beds, delivering):
         arr.setflags(write=False)
     row_spans = tuple((row, *span) for (row, _), span in zip(rows, spans, strict=True))
-    return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), np.asarray(spans),
-                     row_spans,
-                     tuple(copies), row_valid,
-                     tuple(batches), beds, no_beds, region_beds,
+    return _Calendar(nf, ny, starts, t0, t1, period_days, tuple(rows), worked_rows, day_spans,
+                     row_spans, tuple(copies), beds, no_beds, region_beds,
                      row_beds, row_region_beds, staff,
                      ((*map(str, years), ALL_YEARS), (*ids, REGION)),
                      delivery_beds, delivering,
@@ -319,26 +307,39 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
     modelled); all NaN when the record keeps no booking facilities. ``delivery_cells``: the
     cell of each woman's delivery (`_cells` of her facility and time of delivery)."""
     nf, ny = cal.facilities, cal.years
-    names = ("travel_mean_min", "travel_p95_min",
-             *(f"travel_over_{m:g}_share" for m in TRAVEL_THRESHOLDS_MIN))
+    names = TRAVEL_METRICS  # mean, 95th percentile, the shares over each threshold
     if rec.booked is None:
         return {name: np.full((ny + 1, nf + 1), np.nan) for name in names}
-    booked = np.asarray(rec.booked, dtype=np.int64)
-    # Her delivery's cell, moved from the column of where she delivered to that of where she
-    # booked: the same year.
-    keep = (rec.facility >= 0) & (booked >= 0) & (delivery_cells >= 0)
-    booked, where = booked[keep], rec.facility[keep].astype(np.int64)
-    cells = delivery_cells[keep] - where + booked
-    # Travel times are those of a few (booked, delivered) pairs: women are counted by the
-    # pair's time among the times in order, and the percentiles read from the counts.
-    pair = booked
-    pair *= net.travel_h.shape[1]
-    pair += where
-    del booked, where
     table = np.ascontiguousarray(net.travel_h, dtype=np.float64)
     pair_minutes, times, rank_of_pair = _pair_times(table.tobytes())
-    if times.shape[0] * ny * (nf + 1) > max(PAIR_COUNTS_PER_DELIVERY * cells.shape[0],
-                                            PAIR_COUNTS_ANYWAY):
+    if times.shape[0] * ny * (nf + 1) <= max(PAIR_COUNTS_PER_DELIVERY * delivery_cells.shape[0],
+                                             PAIR_COUNTS_ANYWAY):
+        # Travel times are those of a few (booked, delivered) pairs: women are counted by
+        # the pair's time among the times in order, in one pass, and the percentiles read
+        # from the counts.
+        counts = np.zeros((times.shape[0], ny * (nf + 1)), dtype=np.int64)
+        sums = np.zeros(ny * (nf + 1))
+        # The engine's own types (no copies), one type per argument: compiled once.
+        _place_travel(np.ascontiguousarray(rec.facility, dtype=np.int32),
+                      np.ascontiguousarray(rec.booked, dtype=np.int32), delivery_cells,
+                      np.ravel(rank_of_pair).astype(np.int64, copy=False), pair_minutes,
+                      net.travel_h.shape[1], counts, sums)
+        by_time = _count_table(cal, counts.ravel(), times.shape[0])
+        women = by_time.sum(axis=0)
+        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1).T, times).reshape(women.shape)
+        shares = [by_time[times > m].sum(axis=0) for m in TRAVEL_THRESHOLDS_MIN]
+        total = _sum_table(cal, sums)
+    else:
+        booked = np.asarray(rec.booked, dtype=np.int64)
+        # Her delivery's cell, moved from the column of where she delivered to that of where
+        # she booked: the same year.
+        keep = (rec.facility >= 0) & (booked >= 0) & (delivery_cells >= 0)
+        booked, where = booked[keep], rec.facility[keep].astype(np.int64)
+        cells = delivery_cells[keep] - where + booked
+        pair = booked
+        pair *= net.travel_h.shape[1]
+        pair += where
+        del booked, where
         minutes = pair_minutes.take(pair)
         over = _counts(cal, cells, _bits(*(minutes > m for m in TRAVEL_THRESHOLDS_MIN)),
                        1 << len(TRAVEL_THRESHOLDS_MIN))
@@ -346,17 +347,31 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
         p95 = _wait_p95(cal, cells, minutes)
         shares = [over[[k for k in range(over.shape[0]) if k >> bit & 1]].sum(axis=0)
                   for bit in range(len(TRAVEL_THRESHOLDS_MIN))]
-    else:
-        by_time = _counts(cal, cells, np.ravel(rank_of_pair).take(pair), times.shape[0])
-        women = by_time.sum(axis=0)
-        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1).T, times).reshape(women.shape)
-        shares = [by_time[times > m].sum(axis=0) for m in TRAVEL_THRESHOLDS_MIN]
-        minutes = pair_minutes.take(pair)
+        total = _sums(cal, cells, minutes)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = {names[0]: _sums(cal, cells, minutes) / women, names[1]: p95}
+        out = {names[0]: total / women, names[1]: p95}
         for name, count in zip(names[2:], shares, strict=True):
             out[name] = count / women
     return out
+
+
+@jit_loop
+def _place_travel(facility: np.ndarray, booked: np.ndarray, cells: np.ndarray,
+                  rank_of_pair: np.ndarray, pair_minutes: np.ndarray, width: int,
+                  counts: np.ndarray, sums: np.ndarray) -> None:
+    """Into ``counts`` [time, cell], one more for each woman who delivered at ``facility``
+    (>= 0) in a cell (``cells`` >= 0) having booked at ``booked`` (>= 0), in her delivery's
+    cell moved to the column where she booked, by the place (``rank_of_pair``) of the travel
+    time of the pair (booked x ``width`` + facility); into ``sums`` [cell], her minutes
+    (``pair_minutes`` of the pair), added in the women's order as ``np.bincount`` adds them."""
+    for i in range(cells.shape[0]):
+        where, start, cell = facility[i], booked[i], cells[i]
+        if where < 0 or start < 0 or cell < 0:
+            continue
+        cell += start - where
+        pair = start * width + where
+        counts[rank_of_pair[pair], cell] += 1
+        sums[cell] += pair_minutes[pair]
 
 
 @lru_cache(maxsize=4)  # a province's table is large
@@ -581,25 +596,99 @@ def _sum_table(cal: _Calendar, flat: np.ndarray) -> np.ndarray:
 
 def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.ndarray:
     """95th percentile of the waits (or any times) by cell, [row, column] as `_counts`
-    (NaN where no woman waited); the waits are sorted once for all the groupings."""
+    (NaN where no woman waited); ``cells`` all at a facility inside the reported years. The
+    waits that are not zero are sorted once for every grouping (`_nonzero_order`), and
+    placed in their groups in one compiled pass."""
     nf, ny = cal.facilities, cal.years
     out = np.full((ny + 1, nf + 1), np.nan)
-    if not cells.shape[0]:
-        return out
-    ranked = _nonzero_order(wait_min)
-    # With one year, a cell is the facility (every wait is at a facility).
-    per, fac = np.divmod(cells, nf + 1) if ny > 1 else (cells, cells)
-    # Waits by year and facility, counted once for every grouping.
-    count = np.bincount(cells, minlength=ny * (nf + 1)).reshape(ny, nf + 1)[:, :nf]
-    out[ny, :nf] = _p95_by_group(fac, wait_min, nf, ranked, count.sum(axis=0))
-    out[ny, nf] = _p95_of_all(wait_min, ranked)
-    if ny == 1:  # the year holds the same waits as the whole period
-        out[0] = out[1]
-        return out
-    out[:ny, :nf] = _p95_by_group(per * nf + fac, wait_min, ny * nf, ranked,
-                                  count.ravel()).reshape(ny, nf)
-    out[:ny, nf] = _p95_by_group(per, wait_min, ny, ranked, count.sum(axis=1))
+    if cells.shape[0]:
+        _p95_of_cells(np.ascontiguousarray(cells, dtype=np.int64),
+                      np.ascontiguousarray(wait_min, dtype=np.float64),
+                      _nonzero_order(wait_min).astype(np.int64, copy=False), ny, nf, out)
     return out
+
+
+@jit_loop
+def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny: int,
+                  nf: int, out: np.ndarray) -> None:
+    """Into ``out`` [row, column] (rows: the ``ny`` years, then all of them; columns: the
+    ``nf`` facilities, then all of them), the 95th percentile of the ``values`` of each
+    (year, facility) cell (year x (nf + 1) + facility, every facility below ``nf``) of
+    ``cells`` and of each year, facility and all together; groups without a value are left
+    as they are. ``ranked``: the places of the values that are not zero, smallest first
+    (`_nonzero_order`).
+
+    The numbers of ``np.percentile(..., 95)`` (its default linear method, step by step) of
+    each group: its values in order are its values below zero, its zeros, then its values
+    above zero, and only those that are not zero are placed, in their order."""
+    width = nf + 1
+    groups = (ny + 1) * width
+    count = np.zeros(groups, dtype=np.int64)
+    nonzero = np.zeros(groups, dtype=np.int64)
+    negative = np.zeros(groups, dtype=np.int64)
+    group = np.empty(4, dtype=np.int64)
+    for i in range(cells.shape[0]):
+        year, facility = cells[i] // width, cells[i] % width
+        count[year * width + facility] += 1
+        count[year * width + nf] += 1
+        count[ny * width + facility] += 1
+        count[ny * width + nf] += 1
+    for r in ranked:
+        year, facility = cells[r] // width, cells[r] % width
+        group[0], group[1] = year * width + facility, year * width + nf
+        group[2], group[3] = ny * width + facility, ny * width + nf
+        for slot in group:
+            nonzero[slot] += 1
+            if values[r] < 0.0:
+                negative[slot] += 1
+    start = np.zeros(groups + 1, dtype=np.int64)
+    for g in range(groups):
+        start[g + 1] = start[g] + nonzero[g]
+    placed = start[:-1].copy()
+    v = np.empty(start[groups])  # each group's values that are not zero, in order
+    for r in ranked:
+        year, facility = cells[r] // width, cells[r] % width
+        group[0], group[1] = year * width + facility, year * width + nf
+        group[2], group[3] = ny * width + facility, ny * width + nf
+        for slot in group:
+            v[placed[slot]] = values[r]
+            placed[slot] += 1
+    for g in range(groups):
+        n = count[g]
+        if n == 0:
+            continue
+        zeros = n - nonzero[g]
+        below, gamma = _rank95_of(n)
+        out[g // width, g % width] = _lerp_of(
+            _ranked_value(v, start[g], negative[g], zeros, below),
+            _ranked_value(v, start[g], negative[g], zeros, min(below + 1, n - 1)), gamma)
+
+
+@jit_callee(python_calls=True)
+def _rank95_of(n: int) -> tuple[int, float]:
+    """`_rank95` of one run of ``n`` (>= 1) sorted values."""
+    virtual = (n - 1) * 0.95
+    below = int(np.floor(virtual))
+    return below, virtual - below
+
+
+@jit_callee(python_calls=True)
+def _lerp_of(a: float, b: float, gamma: float) -> float:
+    """`_lerp` of one pair of values."""
+    diff = b - a
+    return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
+
+
+@jit_callee(python_calls=True)
+def _ranked_value(v: np.ndarray, start: int, negative: int, zeros: int, rank: int) -> float:
+    """The ``rank``-th smallest value (from 0) of a group of `_p95_of_cells` whose values
+    that are not zero are ``v[start:]`` in order, ``negative`` of them below zero, with
+    ``zeros`` zeros."""
+    if rank < negative:
+        return v[start + rank]
+    if rank < negative + zeros:
+        return 0.0
+    return v[start + rank - zeros]
 
 
 def _nonzero_order(values: np.ndarray) -> np.ndarray:
@@ -610,74 +699,10 @@ def _nonzero_order(values: np.ndarray) -> np.ndarray:
     return nonzero[np.argsort(values[nonzero])]
 
 
-def _p95_of_all(values: np.ndarray, ranked: np.ndarray) -> float:
-    """95th percentile of all ``values`` (at least one), ``ranked`` their `_nonzero_order`:
-    the number of `_p95_by_group` of one group, without placing the values in groups."""
-    v = values[ranked]  # the values that are not zero, in order
-    negatives = int(np.searchsorted(v, 0.0)) if v.shape[0] and v[0] < 0 else 0
-    zeros = values.shape[0] - v.shape[0]
-    below, gamma = _rank95(np.asarray([values.shape[0]]))
-
-    def at(rank: int) -> np.ndarray:
-        """The ``rank``-th smallest value (from 0), as an array of one."""
-        if rank < negatives:
-            return v[rank:rank + 1]
-        return np.zeros(1) if rank < negatives + zeros else v[rank - zeros:rank - zeros + 1]
-
-    low = int(below[0])
-    return float(_lerp(at(low), at(min(low + 1, values.shape[0] - 1)), gamma)[0])
-
-
-def _p95_by_group(group: np.ndarray, values: np.ndarray, groups: int,
-                  ranked: np.ndarray | None = None,
-                  count: np.ndarray | None = None) -> np.ndarray:
-    """95th percentile of ``values`` within each group ``0 .. groups - 1`` (NaN when empty).
-
-    The same numbers as ``np.percentile(values[group == g], 95)`` (its default linear method,
-    step by step), for all groups with one sort instead of a call per group. ``ranked``, when
-    given, is ``_nonzero_order(values)``, shared between groupings, and ``count``, when given,
-    the number of values in each group. Each group's values in order are its negative values,
-    its zeros, then its positive values: only the values that are not zero are sorted."""
-    if ranked is None:
-        ranked = _nonzero_order(values)
-    ranked_group = group[ranked]
-    if groups == 1:
-        by_group = ranked
-    else:
-        small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small groups
-        by_group = ranked[np.argsort(ranked_group.astype(small), kind="stable")]
-    # Each group's values that are not zero, in order, and a zero after them all.
-    v = np.empty(by_group.shape[0] + 1)
-    np.take(values, by_group, out=v[:-1])
-    v[-1] = 0.0
-    if count is None:
-        count = np.bincount(group, minlength=groups)
-    nonzero = np.bincount(ranked_group, minlength=groups)
-    smallest = values[ranked[:1]]
-    negatives = (int(np.searchsorted(values[ranked], 0.0))
-                 if smallest.shape[0] and smallest[0] < 0 else 0)
-    negative = np.bincount(ranked_group[:negatives], minlength=groups)
-    start = np.concatenate([[0], np.cumsum(nonzero)[:-1]])
-    out = np.full(groups, np.nan)
-    has = count > 0
-    start, count, nonzero, negative = start[has], count[has], nonzero[has], negative[has]
-    zeros = count - nonzero
-
-    def at(rank: np.ndarray) -> np.ndarray:
-        """The value of each group's ``rank``-th smallest value (from 0)."""
-        place = start + np.where(rank < negative, rank, rank - zeros)
-        is_zero = (rank >= negative) & (rank < negative + zeros)
-        return v[np.where(is_zero, v.shape[0] - 1, place)]
-
-    below, gamma = _rank95(count)
-    out[has] = _lerp(at(below), at(np.minimum(below + 1, count - 1)), gamma)
-    return out
-
-
 def _p95_of_counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
     """95th percentile of each group whose values are given by ``counts`` [group, value]
     of each of the increasing ``values`` (NaN where the group has none): the numbers of
-    `_p95_by_group` of the values one by one."""
+    ``np.percentile(..., 95)`` of the values one by one."""
     total = counts.sum(axis=1)
     out = np.full(total.shape[0], np.nan)
     has = total > 0
@@ -707,23 +732,6 @@ def _lerp(a: np.ndarray, b: np.ndarray, gamma: np.ndarray) -> np.ndarray:
     return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
 
 
-def _lerp95(v: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """The 95th percentiles of the sorted runs ``v[start : start + count]`` (count >= 1), as
-    numpy's default linear method works them out, to the last bit."""
-    below, gamma = _rank95(count)
-    return _lerp(v[start + below], v[start + np.minimum(below + 1, count - 1)], gamma)
-
-
-def _p95_sorted(rows: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """95th percentile of each row (last axis) of ``rows`` whose first ``count`` values are
-    sorted (the rest NaN): ``np.nanpercentile(rows, 95, axis=-1)``, NaN where count is 0."""
-    width = rows.shape[-1]
-    out = np.full(count.shape, np.nan)
-    has = count > 0
-    out[has] = _lerp95(rows.ravel(), np.flatnonzero(has) * width, count[has])
-    return out
-
-
 def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     """Time-weighted mean number of women in beds per facility and reported day.
 
@@ -744,13 +752,53 @@ def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
     starts.sort()
     ends += rec.stay_end_h[ward]
     ends.sort()
-    occupied = np.empty(x.shape[0])
-    _bed_hours_started(starts, x, off, nf, span, occupied)
-    del starts
-    ended = np.empty(x.shape[0])
-    _bed_hours_started(ends, x, off, nf, span, ended)
-    occupied -= ended
-    return np.diff(occupied.reshape(nf, -1), axis=1) / 24.0
+    out = np.empty((nf, x.shape[0] // nf - 1))
+    _census_of(starts, ends, x, off, nf, span, out)
+    return out
+
+
+@jit_loop
+def _census_of(starts: np.ndarray, ends: np.ndarray, x: np.ndarray, off: np.ndarray, nf: int,
+               span: float, out: np.ndarray) -> None:
+    """Into ``out`` [facility, day], the mean women in beds of each day between the grid
+    points ``x`` of each facility (facility x ``span`` + hours, ``nf`` facilities one after
+    the other, each offset by ``off``; `_census_grid`): the bed-hours of the stays started
+    before each point less those of the stays ended before it, from one point to the next,
+    over 24 hours. ``starts`` and ``ends``: sorted, as facility x ``span`` + hours.
+
+    The bed-hours of the times t before a point x are sum(x - t), worked out as
+    n x (x - offset) - (the sum of the n times - n x offset), the times summed one after the
+    other from the first of all facilities (offsets cancel before multiplying), as
+    ``np.cumsum`` sums them; the differences as ``np.diff`` of them, over 24.0."""
+    points = x.shape[0] // nf
+    started = ended = 0  # the times below the current point (points increase)
+    sum_started = sum_ended = 0.0  # their sums, one after the other
+    for f in range(nf):
+        while started < starts.shape[0] and starts[started] < f * span:
+            sum_started += starts[started]
+            started += 1
+        while ended < ends.shape[0] and ends[ended] < f * span:
+            sum_ended += ends[ended]
+            ended += 1
+        base_started, base_sum_started = started, sum_started  # the earlier facilities'
+        base_ended, base_sum_ended = ended, sum_ended
+        before = 0.0
+        for p in range(points):
+            j = f * points + p
+            while started < starts.shape[0] and starts[started] < x[j]:
+                sum_started += starts[started]
+                started += 1
+            while ended < ends.shape[0] and ends[ended] < x[j]:
+                sum_ended += ends[ended]
+                ended += 1
+            n = started - base_started
+            occupied = n * (x[j] - off[j]) - (sum_started - base_sum_started - n * off[j])
+            n = ended - base_ended
+            left = n * (x[j] - off[j]) - (sum_ended - base_sum_ended - n * off[j])
+            now = occupied - left
+            if p:
+                out[f, p - 1] = (now - before) / 24.0
+            before = now
 
 
 @lru_cache(maxsize=8)
@@ -777,34 +825,6 @@ def _stay_pools(rec: RunRecord) -> np.ndarray:
     return np.zeros(rec.stay_facility.shape[0], dtype=np.int8)
 
 
-@jit_loop
-def _bed_hours_started(times: np.ndarray, x: np.ndarray, off: np.ndarray, nf: int,
-                       span: float, out: np.ndarray) -> None:
-    """sum(x - t) over the sorted ``times`` t (facility offsets included) before each grid
-    point ``x`` of the same facility (offset ``off``; ``nf`` facilities of ``span`` hours,
-    one after the other), into ``out``: hours (bed-hours).
-
-    Worked out as n x (x - offset) - (the sum of the n times - n x offset), the times summed
-    one after the other from the first of all facilities (offsets cancel before multiplying),
-    as ``np.cumsum`` sums them."""
-    n_times = times.shape[0]
-    cum = np.empty(n_times + 1)
-    cum[0] = 0.0
-    for i in range(n_times):
-        cum[i + 1] = cum[i] + times[i]
-    points = x.shape[0] // nf
-    below = 0  # the times below the current grid point (grid points increase)
-    for f in range(nf):
-        while below < n_times and times[below] < f * span:
-            below += 1
-        base = below  # the times of earlier facilities
-        for j in range(f * points, (f + 1) * points):
-            while below < n_times and times[below] < x[j]:
-                below += 1
-            n = below - base
-            out[j] = n * (x[j] - off[j]) - (cum[below] - cum[base] - n * off[j])
-
-
 def capacity_by_day(net: Network, name: str = "beds") -> np.ndarray:
     """Capacity (beds, or a head-count) per facility and reported day, [facility, day].
 
@@ -817,7 +837,7 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
     `HIGH_OCCUPANCY`, [row, column] as `_counts` (shares of beds, of days)."""
     nf, ny = cal.facilities, cal.years
     capacity = cal.beds
-    rows = np.asarray([row for row, _ in cal.day_rows])
+    rows = cal.worked_rows
     sums = np.empty((rows.shape[0], nf))
     totals = np.empty(rows.shape[0])
     # Laid out as ``census[:, days]`` lays it out (day after day), so that the sums add in
@@ -827,38 +847,75 @@ def _occupancy(cal: _Calendar, census: np.ndarray) -> dict[str, np.ndarray]:
         part = by_day[:, first:stop]
         sums[i] = part.sum(axis=1)
         totals[i] = part.sum()
-    # Occupancy per facility and day, then the region's, and a last day without beds for
-    # padding: [column, day].
-    daily = np.empty((nf + 1, census.shape[1] + 1))
-    daily[:, -1] = np.nan
+    # Occupancy per facility and day, then the region's: [column, day].
+    daily = np.empty((nf + 1, census.shape[1]))
     with np.errstate(invalid="ignore", divide="ignore"):
-        np.divide(census, capacity, out=daily[:nf, :-1])
-        np.copyto(daily[:nf, :-1], np.nan, where=cal.no_beds)
+        np.divide(census, capacity, out=daily[:nf])
+        np.copyto(daily[:nf], np.nan, where=cal.no_beds)
         # A day on which the region has no beds has no occupancy, as for a facility.
-        daily[nf, :-1] = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds,
-                                  np.nan)
+        daily[nf] = np.where(cal.region_beds > 0, census.sum(axis=0) / cal.region_beds,
+                             np.nan)
         cap = cal.row_beds[rows]
         mean = np.full((ny + 1, nf + 1), np.nan)
         mean[rows, :nf] = np.where(cap > 0, sums / cap, np.nan)
         mean[rows, nf] = totals / cal.row_region_beds[rows]
-    # Days above the threshold of each column in each row worked out: [column, row].
-    above = daily[:, :-1] > HIGH_OCCUPANCY
-    high_days = np.stack([above[:, first:stop].sum(axis=1)
-                          for _, first, stop in cal.row_spans], axis=1)
     p95 = np.full((ny + 1, nf + 1), np.nan)
     high = np.full((ny + 1, nf + 1), np.nan)
-    for batch, days, valid in cal.row_batches:
-        # Each column's days of each row sorted (days without beds, NaN, last) for the
-        # percentile. A column with no day with beds in a row has neither percentile nor
-        # share of days above the threshold (a day without beds is neither high nor low).
-        p95[batch] = _p95_sorted(np.sort(daily[:, days], axis=2), valid).T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = high_days / cal.row_valid
-    high[rows] = np.where(cal.row_valid > 0, share, np.nan).T
+    _days_p95_and_high(daily, rows, cal.day_spans, HIGH_OCCUPANCY, p95, high)
     for row, same in cal.copies:
         for table in (mean, p95, high):
             table[row] = table[same]
     return {"occupancy_mean": mean, "occupancy_p95": p95, "days_above_85_share": high}
+
+
+@jit_loop
+def _days_p95_and_high(daily: np.ndarray, rows: np.ndarray, spans: np.ndarray,
+                       threshold: float, p95: np.ndarray, share: np.ndarray) -> None:
+    """For each row ``rows[i]`` worked out, whose days are ``spans[i]`` (first, day after its
+    last), and each column of ``daily`` [column, day] (NaN on a day without beds): into
+    ``p95`` [row, column] the 95th percentile of its days with beds (the numbers of
+    ``np.percentile``), into ``share`` the share of them above ``threshold``. A column with
+    no day with beds in a row has neither (a day without beds is neither high nor low).
+
+    The percentile reads two values of the days in order, both among the few largest: the
+    largest days are kept in order as the days are read, and nothing is sorted."""
+    top = np.empty(daily.shape[1])
+    for i in range(rows.shape[0]):
+        first, stop = spans[i, 0], spans[i, 1]
+        for column in range(daily.shape[0]):
+            n = 0
+            above = 0
+            for day in range(first, stop):
+                value = daily[column, day]
+                if not np.isnan(value):
+                    n += 1
+                    if value > threshold:
+                        above += 1
+            if n == 0:
+                continue
+            share[rows[i], column] = above / n
+            below, gamma = _rank95_of(n)
+            # The n - below largest days, smallest first: the first is the day at place
+            # ``below`` in order, the second (if any) the day after it.
+            keep = n - below
+            kept = 0
+            for day in range(first, stop):
+                value = daily[column, day]
+                if np.isnan(value) or (kept == keep and value <= top[0]):
+                    continue
+                if kept == keep:  # the smallest kept day makes way
+                    place = 0
+                    while place + 1 < kept and top[place + 1] < value:
+                        top[place] = top[place + 1]
+                        place += 1
+                else:
+                    place = kept
+                    while place > 0 and top[place - 1] > value:
+                        top[place] = top[place - 1]
+                        place -= 1
+                    kept += 1
+                top[place] = value
+            p95[rows[i], column] = _lerp_of(top[0], top[1] if keep > 1 else top[0], gamma)
 
 
 def _metrics_frame(cal: _Calendar, values: dict[str, np.ndarray],
@@ -874,8 +931,8 @@ def metrics_frame(years: tuple[str, ...], columns: tuple[str, ...],
     [row, column]}, rows labelled by ``years`` and columns by ``columns``), non-finite values
     as NaN, built in one piece."""
     year, facility, metric = _label_columns(years, columns, tuple(values))
-    value = np.stack(list(values.values())).ravel()
-    value = np.where(np.isfinite(value), value, np.nan)
+    value = np.concatenate(list(values.values()), axis=None)  # each table's cells in order
+    np.copyto(value, np.nan, where=~np.isfinite(value))
     return table_from_columns(METRIC_COLUMNS, [np.full(value.shape[0], replication, dtype=np.int64),
                                    year.copy(), facility.copy(), metric.copy(), value])
 
@@ -889,7 +946,7 @@ def table_from_columns(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
     column a block of its own as ``pd.DataFrame`` lays out a dict of them. Built from its
     blocks, without pandas' checks and copies (a fifth of the time of a small table); by
     pandas' public constructors should its internals differ."""
-    index = pd.RangeIndex(len(arrays[0]))
+    index = pd.RangeIndex.from_range(range(len(arrays[0])))  # a third of RangeIndex(n)'s time
     columns = column_labels(names)
     if _Manager is not None:
         try:
@@ -951,12 +1008,22 @@ def _label_columns(years: tuple[str, ...], facilities: tuple[str, ...],
 FLOW_COLUMNS = ["replication", "year", "from", "to", "reason", "count"]
 
 
-def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
-    """The flows of the reported years as a table (`FLOW_COLUMNS`), in key order."""
-    items = sorted((key, count) for key, count in flows.items() if key[0] >= 0)
-    if not items:
+def _flow_arrays(flows: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The flows of the reported years (year index >= 0) in key order: their keys, [flow,
+    (year index, from, to, reason)], and their counts (women)."""
+    keys = sorted(key for key in flows if key[0] >= 0)
+    table = np.fromiter(chain.from_iterable(keys), dtype=np.int64,
+                        count=4 * len(keys)).reshape(-1, 4)
+    return table, np.fromiter(map(flows.__getitem__, keys), dtype=np.int64, count=len(keys))
+
+
+def _flows_frame(net: Network, flows: tuple[np.ndarray, np.ndarray],
+                 replication: int) -> pd.DataFrame:
+    """The table (`FLOW_COLUMNS`) of the flows ``flows`` (`_flow_arrays`)."""
+    keys, count = flows
+    if not count.shape[0]:
         return pd.DataFrame([], columns=FLOW_COLUMNS)
-    year, src, dst, why = np.asarray([key for key, _ in items], dtype=np.int64).T
+    year, src, dst, why = keys.T
     places, reasons = _flow_labels(net.ids)
     outside = len(net.ids)  # the last place: out of the region
     return table_from_columns(tuple(FLOW_COLUMNS), [
@@ -965,7 +1032,7 @@ def _flows_frame(net: Network, flows: dict, replication: int) -> pd.DataFrame:
         places.take(np.where(src >= 0, src, outside)),
         places.take(np.where(dst != OUT_OF_REGION, dst, outside)),
         reasons.take(why),
-        np.asarray([count for _, count in items], dtype=np.int64),
+        count,
     ])  # every column a new array of its own
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from capsim import limits
-from capsim.care import add_care
+from capsim.care import reduce_with_care
 from capsim.demand import Cohort, build_cohort
 from capsim.errors import CapsimError
 from capsim.model import Network, RunRecord, compile_network, ensure_compiled, run_engine, run_simpy
@@ -40,7 +40,6 @@ from capsim.results import (
     ReplicationResult,
     Results,
     column_labels,
-    reduce_replication,
     table_from_columns,
 )
 from capsim.scenario import validate_scenario
@@ -106,8 +105,8 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
             write_trace(net, cohort, record, Path(trace_dir), replication)
         care = simulate_care(scenario, net, cohort, record, replication, seed)
         del cohort  # the record keeps what the results need; this bounds the peak memory
-        result = add_care(reduce_replication(net, record, replication, seed), net, care,
-                          scenario.horizon.sim_start)
+        result = reduce_with_care(net, record, care, replication, seed,
+                                  scenario.horizon.sim_start)
         result.monthly = monthly_counts(scenario, net, record).astype(np.float32)
     except Exception as exc:  # report which replication, with its seed
         raise ReplicationError(scenario.name, replication, seed, exc) from exc

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
@@ -63,7 +64,7 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     hours to its day in time order, as a sweep of each pool alone adds them."""
     nf, days = pools[0][3].shape
     t1 = t0 + HOURS_PER_DAY * days
-    grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
+    grid = _midnights(t0, days)
     out: list[dict[str, np.ndarray] | None] = [None for _ in pools]
     live = []
     for k, (fac, start, end, _, _) in enumerate(pools):
@@ -81,22 +82,33 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
             live.append((k, f, s, e))
     if not live:
         return out
-    times, step, group = _sorted_points(live, nf, t0, t1)
-    cap = np.concatenate([pools[k][3] for k, *_ in live]).astype(np.float64, copy=False)
+    times, key, shift = _sorted_points(live, nf, t0, t1)
+    cap = (pools[live[0][0]][3] if len(live) == 1 else
+           np.concatenate([pools[k][3] for k, *_ in live])).astype(np.float64, copy=False)
     by_cell = {name: np.zeros(cap.shape) for name in MEASURES}
-    _add_stretches(times, step, group, grid, cap, by_cell["empty"], by_cell["full"],
+    _add_stretches(times, key, shift, grid, cap, by_cell["empty"], by_cell["full"],
                    by_cell["load"])
     for i, (k, *_) in enumerate(live):
         out[k] = {name: by_cell[name][i * nf:(i + 1) * nf] for name in pools[k][4]}
     return out
 
 
+@lru_cache(maxsize=16)
+def _midnights(t0: float, days: int) -> np.ndarray:
+    """The bounds of ``days`` days from ``t0`` (hours), read-only: shared by the sweeps of
+    every replication."""
+    grid = t0 + HOURS_PER_DAY * np.arange(days + 1)
+    grid.setflags(write=False)
+    return grid
+
+
 @njit(cache=True)
-def _add_stretches(times: np.ndarray, step: np.ndarray, group: np.ndarray, grid: np.ndarray,
+def _add_stretches(times: np.ndarray, key: np.ndarray, shift: int, grid: np.ndarray,
                    cap: np.ndarray, empty: np.ndarray, full: np.ndarray,
                    load: np.ndarray) -> None:
-    """Add the hours of each stretch between the sorted points (``times``, hours, ``step``
-    and ``group``) and the midnights ``grid`` of every group to its [group, day]: ``empty``
+    """Add the hours of each stretch between the sorted points (``times``, hours; ``key``,
+    the group of each point above bit ``shift`` and its step in the two lowest bits) and
+    the midnights ``grid`` of every group to its [group, day]: ``empty``
     when none is under way, ``full`` when at least the day's capacity ``cap`` is (and it has
     one), ``load`` the count times the hours.
 
@@ -115,9 +127,9 @@ def _add_stretches(times: np.ndarray, step: np.ndarray, group: np.ndarray, grid:
         while True:
             # The next of the group's midnights and points (a start at a midnight comes after
             # it, an end before it).
-            point = i < n and group[i] == g
+            point = i < n and key[i] >> shift == g
             midnight = day < days and (not point or grid[day + 1] < times[i] or (
-                grid[day + 1] == times[i] and step[i] == _START))
+                grid[day + 1] == times[i] and key[i] & 3 == _START))
             if not (point or midnight):
                 break
             t = grid[day + 1] if midnight else times[i]
@@ -130,15 +142,16 @@ def _add_stretches(times: np.ndarray, step: np.ndarray, group: np.ndarray, grid:
             if midnight:
                 day += 1
             else:
-                count += int(step[i]) - _MIDNIGHT  # a plain integer: no bound on the count
+                count += int(key[i] & 3) - _MIDNIGHT  # a plain integer: no bound on the count
                 i += 1
 
 
 def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
-                   nf: int, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   nf: int, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, int]:
     """The points of the pools ``live`` (pool, facility, start, end; ends, then starts; all
     in [t0, t1] hours), sorted by (group, time, step), the group pool x facilities + facility:
-    their times (hours), steps and groups.
+    their times (hours), one number per point holding its group above a bit ``shift`` and
+    its step in the two lowest bits (`_add_stretches` reads them), and ``shift``.
 
     When it fits, each point is one 64-bit number, its group, the bits of its time above those
     of ``t0`` (a positive float's bits grow with it) and its step, high to low: one sort of
@@ -149,23 +162,27 @@ def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]
     shift = bits + 2
     groups = len(live) * nf
     if t0 > 0 and groups << shift < 1 << 62:
-        parts = []
+        # Each pool's ends, then its starts, pool after pool, written in place.
+        key = np.empty(sum(2 * s.shape[0] for _, _, s, _ in live), dtype=np.int64)
+        at = 0
         for i, (_, f, s, e) in enumerate(live):
-            high = (f.astype(np.int64) + i * nf) << shift
+            high = f.astype(np.int64)
+            if i:
+                high += i * nf
+            high <<= shift
             for times, code in ((e, _END), (s, _START)):
-                key = times.view(np.int64) - low
-                key <<= 2
-                key |= code
-                key |= high
-                parts.append(key)
-        key = np.concatenate(parts)
+                part = key[at:at + times.shape[0]]
+                np.subtract(times.view(np.int64), low, out=part)
+                part <<= 2
+                if code:
+                    part |= code
+                part |= high
+                at += times.shape[0]
         key.sort()
-        group = key >> shift
-        step = (key & 3).astype(np.int8)
-        key >>= 2
-        key &= (1 << bits) - 1
-        key += low
-        return key.view(np.float64), step, group
+        times = key >> 2
+        times &= (1 << bits) - 1
+        times += low
+        return times.view(np.float64), key, shift
     times = np.concatenate([a for _, _, s, e in live for a in (e, s)])
     group = np.concatenate([a + i * nf for i, (_, f, _, _) in enumerate(live)
                             for a in (f.astype(np.int64), f.astype(np.int64))])
@@ -174,7 +191,9 @@ def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]
     order = np.argsort(times, kind="stable")
     small = np.int16 if groups < 2**15 else np.int64  # a radix sort for small group numbers
     order = order[np.argsort(group[order].astype(small), kind="stable")]
-    return times[order], step[order], group[order]
+    key = group[order] << 2
+    key |= step[order]
+    return times[order], key, 2
 
 
 def by_row(per_day: Sequence[np.ndarray], rows: Sequence[tuple[int, int, int]],
@@ -234,6 +253,14 @@ class Days:
     #: The time-based metrics when nothing is under way, each metric's as `time_metrics`
     #: gives it for a pool with nothing under way (read-only).
     idle: dict[str, np.ndarray]
+    #: Whether each pool has beds, and whether the facility delivers, [facility, day]; one
+    #: labour place a day, the capacity the spans over the labour places are swept against.
+    ward_days: np.ndarray
+    delivery_days: np.ndarray
+    delivering_days: np.ndarray
+    labour_places: np.ndarray
+    #: The hours each share is of ([row, column], the sums above) and where they are not 0.
+    wholes: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
 def days_of(ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.ndarray,
@@ -252,10 +279,19 @@ def days_of(ward_beds: np.ndarray, delivery_beds: np.ndarray, delivering: np.nda
                    "delivery_beds_full_share": share(nothing, delivery_open),
                    "midwife_ratio_exceeded_share": share(nothing, delivering_h),
                    "access_block_hours": nothing}
-    for table in (*sums, *idle_values.values()):
+    ward_days, delivery_days, delivering_days = ward_beds > 0, delivery_beds > 0, delivering > 0
+    labour_places = np.ones_like(delivering)
+    wholes = {name: (whole, whole > 0) for name, whole in (
+        ("beds_empty_share", ward_open), ("beds_full_share", ward_open),
+        ("delivery_beds_empty_share", delivery_open),
+        ("delivery_beds_full_share", delivery_open),
+        ("midwife_ratio_exceeded_share", delivering_h))}
+    for table in (*sums, *idle_values.values(), ward_days, delivery_days, delivering_days,
+                  labour_places, *(b for _, b in wholes.values())):
         table.setflags(write=False)
     return Days(t0, ward_beds, delivery_beds, delivering, tuple(rows), tuple(copies), n_rows,
-                ward_open, delivery_open, delivering_h, ward_idle, delivery_idle, idle_values)
+                ward_open, delivery_open, delivering_h, ward_idle, delivery_idle, idle_values,
+                ward_days, delivery_days, delivering_days, labour_places, wholes)
 
 
 def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
@@ -271,9 +307,9 @@ def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     [facility, day] the beds of each pool on the days their facility delivers; ``delivering``
     [facility, day] 1 on the days it delivers. Returns shares (0 to 1) and hours."""
     fac, start, end, pool = stays
-    ward_beds, delivery_beds, delivering = days.ward_beds, days.delivery_beds, days.delivering
+    ward_beds, delivery_beds = days.ward_beds, days.delivery_beds
     one_pool = not pool.any()  # every stay in a ward bed: no selection to copy
-    labour_places = np.ones_like(delivering)
+    labour_places = days.labour_places
     ward, delivery, o, b = sweep_pools([
         *((fac, start, end, capacity, ("empty", "full")) if one_pool and kind == 0 else
           (fac[pool == kind], start[pool == kind], end[pool == kind], capacity,
@@ -283,25 +319,31 @@ def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     ], days.t0)
     # Only what was under way is summed by row: a pool with nothing under way has its
     # metrics worked out with the days (`Days.idle`: the empty hours, none full, no load).
+    # (The sweeps' arrays are their own: masked in place.)
     per_day: dict[str, np.ndarray] = {}
     if ward is not None:
-        per_day["beds_empty_share"] = ward["empty"] * (ward_beds > 0)
+        per_day["beds_empty_share"] = np.multiply(ward["empty"], days.ward_days,
+                                                  out=ward["empty"])
         per_day["beds_full_share"] = ward["full"]
     if delivery is not None:
-        per_day["delivery_beds_empty_share"] = delivery["empty"] * (delivery_beds > 0)
+        per_day["delivery_beds_empty_share"] = np.multiply(
+            delivery["empty"], days.delivery_days, out=delivery["empty"])
         per_day["delivery_beds_full_share"] = delivery["full"]
     if o is not None:
-        per_day["midwife_ratio_exceeded_share"] = o["full"] * (delivering > 0)
+        per_day["midwife_ratio_exceeded_share"] = np.multiply(o["full"], days.delivering_days,
+                                                              out=o["full"])
     if b is not None:
         per_day["access_block_hours"] = b["load"]
     if not per_day:
         return dict(days.idle)
     summed = dict(zip(per_day, by_row(list(per_day.values()), days.rows, days.copies,
                                       days.n_rows), strict=True))
-    wholes = {"beds_empty_share": days.ward_open, "beds_full_share": days.ward_open,
-              "delivery_beds_empty_share": days.delivery_open,
-              "delivery_beds_full_share": days.delivery_open,
-              "midwife_ratio_exceeded_share": days.delivering_h}
-    return {name: (days.idle[name] if name not in summed else
-                   summed[name] if name not in wholes else share(summed[name], wholes[name]))
-            for name in days.idle}
+    out = dict(days.idle)
+    for name, part in summed.items():
+        whole = days.wholes.get(name)
+        if whole is None:
+            out[name] = part
+        else:  # `share`, where the whole is not 0 known beforehand
+            out[name] = np.full(part.shape, np.nan)
+            np.divide(part, whole[0], out=out[name], where=whole[1])
+    return out

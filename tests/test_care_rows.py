@@ -14,8 +14,16 @@ from conftest import ROOT, base_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capsim import validate_scenario
-from capsim.care import _at, _count_events, _Periods, _periods
+from capsim import load_scenario, validate_scenario
+from capsim.care import (
+    _add_transfer_minutes,
+    _at,
+    _count_events,
+    _Periods,
+    _periods,
+    add_care,
+    reduce_with_care,
+)
 from capsim.model import compile_network
 
 #: Two facilities over a year and a half: three reported calendar years, 18 months.
@@ -98,6 +106,27 @@ def test_bed_hours_keep_the_bits_of_a_bincount_a_period(data, n: int) -> None:
     assert (got >= 0.0).all()
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.integers(0, 60))
+def test_transfer_minutes_are_a_bincount_of_the_moves(data, n: int) -> None:
+    """The travel minutes of the newborns moved to another facility, by the year and the
+    facility they left: the very floats of a bincount of their cells weighted by the
+    minutes, compiled and as plain Python (as under NUMBA_DISABLE_JIT=1)."""
+    periods = _periods_of_test()
+    t, origin, placed = _events(data.draw, n)
+    travel_h = np.asarray([[0.0, 0.75], [1.3, 0.0]])
+    moved = (placed != origin) & (placed >= 0)
+    want = periods.count(periods.cells(origin[moved], periods.rows(t[moved])),
+                         travel_h[origin[moved], placed[moved]] * 60.0)
+    for helper in (_add_transfer_minutes, getattr(_add_transfer_minutes, "py_func", None)):
+        if helper is None:
+            continue
+        minutes = np.zeros(periods.ny * (periods.nf + 1))
+        helper(t, origin, placed, travel_h, periods.starts, periods.t0, periods.t1,
+               periods.nf, minutes)
+        assert periods.table(minutes).tobytes() == want.tobytes()
+
+
 #: Random events through both passes, their results printed.
 PASSES_CODE = (
     "import numpy as np\n"
@@ -130,3 +159,38 @@ def test_passes_run_uncompiled_with_the_same_results() -> None:
     assert sum(map(sum, counts)) > 0 and sum(map(sum, hours)) > 0
     assert sum(map(sum, monthly[0])) > 0
 
+
+
+def test_one_table_with_the_care_rows_is_the_maternity_table_with_them_added() -> None:
+    """The metrics' table built once with the care rows (`reduce_with_care`, as runs build
+    it) is `add_care` of the maternity table, to the bit and the type, with the same
+    accounting and monthly rows; the women are conserved."""
+    import pandas as pd
+    from conftest import assert_conserved
+
+    from capsim.demand import build_cohort
+    from capsim.metrics import NEWBORN_METRICS, PAEDIATRIC_METRICS
+    from capsim.model import run_engine
+    from capsim.model.care import simulate_care
+    from capsim.results import Results, reduce_replication
+
+    scenario = load_scenario(ROOT / "scenarios" / "jizhou-paediatric-alliance.yaml")
+    net, seed, day0 = compile_network(scenario), scenario.run.seed, scenario.horizon.sim_start
+    cohort = build_cohort(scenario, 1, seed)
+    record = run_engine(net, cohort)
+    care = simulate_care(scenario, net, cohort, record, 1, seed)
+    assert {rec.network.line for rec in care} == {"newborn", "paediatric"}
+    once = reduce_with_care(net, record, care, 1, seed, day0)
+    added = add_care(reduce_replication(net, record, 1, seed), net, care, day0)
+    pd.testing.assert_frame_equal(once.metrics, added.metrics, check_exact=True)
+    assert [once.metrics[c].dtype for c in once.metrics] == \
+        [added.metrics[c].dtype for c in added.metrics]
+    assert once.metrics["value"].to_numpy().tobytes() == \
+        added.metrics["value"].to_numpy().tobytes()
+    pd.testing.assert_frame_equal(once.care_monthly, added.care_monthly, check_exact=True)
+    assert once.care_accounting == added.care_accounting
+    # The care rows follow the maternity rows.
+    is_care = once.metrics["metric"].isin([*NEWBORN_METRICS, *PAEDIATRIC_METRICS]).to_numpy()
+    assert is_care.any() and not is_care[:np.argmax(is_care)].any() and is_care[np.argmax(
+        is_care):].all()
+    assert_conserved(Results(scenario, net, seed, [once]))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from capsim import validate_scenario
+from capsim import monthly, validate_scenario
 from capsim.monthly import (
     COUNTED,
     MEASURES,
@@ -158,3 +158,49 @@ def test_newborn_and_paediatric_months_add_up_to_their_yearly_results():
     fast = counted_summary(results).sort_values(keys, ignore_index=True)
     slow = monthly_summary(long).sort_values(keys, ignore_index=True)
     pd.testing.assert_frame_equal(fast, slow, check_dtype=False, rtol=1e-12)
+
+
+def _counts_by_arrays(scenario, net, rec) -> np.ndarray:
+    """`capsim.monthly.monthly_counts` as first written: every event's measure, facility and
+    month placed with numpy, counted with one bincount."""
+    from capsim.scenario.base import LEVEL_RANK
+
+    edges, labels = month_edges(scenario)
+    nf, nm = net.n, len(labels)
+    delivered = rec.facility >= 0
+    facility = np.concatenate([rec.facility[delivered], rec.move_src]).astype(np.int64)
+    t_h = np.concatenate([rec.delivered_h[delivered], rec.move_t_h])
+    rank = np.asarray([LEVEL_RANK[level] for level in net.levels])
+    inside = rec.move_dst >= 0
+    src_rank = rank[rec.move_src]
+    dst_rank = np.where(inside, rank[np.where(inside, rec.move_dst, 0)], 0)
+    moved = np.where(inside, np.where(dst_rank > src_rank, 1,
+                                      np.where(dst_rank < src_rank, 2, 3)), 4)
+    measure = np.concatenate([np.zeros(np.count_nonzero(delivered), dtype=np.int64), moved])
+    month = np.searchsorted(edges, t_h, side="right") - 1
+    ok = (facility >= 0) & (month >= 0) & (month < nm) & (t_h < edges[-1])
+    place = (measure * nf + facility) * nm + month
+    cells = len(COUNTED) * nf * nm
+    counts = np.bincount(np.where(ok, place, cells), minlength=cells + 1)[:-1]
+    out = np.zeros((len(COUNTED), nf + 1, nm))
+    out[:, :nf] = counts.reshape(len(COUNTED), nf, nm)
+    out[:, nf] = out[:, :nf].sum(axis=1)
+    return out
+
+
+def test_the_counting_pass_counts_as_numpy_does(monkeypatch):
+    """The one pass over the deliveries and the moves gives the counts of numpy's placing of
+    every event, compiled and as plain Python (as under NUMBA_DISABLE_JIT=1), on a region
+    that moves women up, down and out of it."""
+    from capsim.demand import build_cohort
+    from capsim.model import compile_network, run_engine
+
+    scenario = validate_scenario(_tight())
+    net = compile_network(scenario)
+    rec = run_engine(net, build_cohort(scenario, 0, 11))
+    want = _counts_by_arrays(scenario, net, rec)
+    assert (want.sum(axis=(1, 2))[[0, 4]] > 0).all() and want[1:4].sum() > 0
+    assert monthly.monthly_counts(scenario, net, rec).tobytes() == want.tobytes()
+    kernel = monthly._count_months
+    monkeypatch.setattr(monthly, "_count_months", getattr(kernel, "py_func", kernel))
+    assert monthly.monthly_counts(scenario, net, rec).tobytes() == want.tobytes()

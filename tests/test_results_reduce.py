@@ -25,12 +25,10 @@ from capsim.model.engine import EMERGENCY_CS, PLANNED_CS
 from capsim.results import (
     ALL_YEARS,
     REGION,
-    _bed_hours_started,
-    _lerp95,
+    _census_of,
+    _days_p95_and_high,
     _nonzero_order,
-    _p95_by_group,
-    _p95_of_all,
-    _p95_sorted,
+    _p95_of_cells,
     capacity_by_day,
     daily_census,
     reduce_replication,
@@ -81,49 +79,72 @@ def stream_key_tail(name: str, *extra: int) -> list[int]:
 
 @settings(max_examples=80, deadline=None)
 @given(arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 40)),
-              elements=st.one_of(st.floats(0, 5, allow_nan=False), st.just(np.nan))))
-def test_row_percentiles_of_sorted_rows_are_nanpercentile(rows):
-    block = np.sort(rows, axis=1)
-    valid = np.count_nonzero(~np.isnan(block), axis=1)
-    got = _p95_sorted(block, valid)
-    for i, row in enumerate(rows):
-        if valid[i] == 0:
-            assert np.isnan(got[i])
-        else:
-            want = np.percentile(row[~np.isnan(row)], 95)
-            assert got[i].tobytes() == np.float64(want).tobytes()
+              elements=st.one_of(st.floats(0, 5, allow_nan=False), st.sampled_from(
+                  [np.nan, 0.85, 1.0, 2.5]))), st.data())
+def test_percentiles_and_high_days_of_each_row_are_numpy_s(daily, data):
+    # Columns of days (NaN: no beds; repeated values, and values at the threshold), the days
+    # cut into rows worked out: the 95th percentile of each row's days with beds, and the
+    # share of them above 0.85, as numpy gives them.
+    days = daily.shape[1]
+    cuts = sorted(data.draw(st.lists(st.integers(0, days), min_size=1, max_size=3)))
+    bounds = [0, *cuts, days]
+    spans = np.asarray([*zip(bounds[:-1], bounds[1:], strict=True), (0, days)], dtype=np.int64)
+    rows = np.arange(spans.shape[0], dtype=np.int64)
+    # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
+    for helper in (_days_p95_and_high, getattr(_days_p95_and_high, "py_func", None)):
+        if helper is None:
+            continue
+        p95 = np.full((rows.shape[0], daily.shape[0]), np.nan)
+        high = np.full((rows.shape[0], daily.shape[0]), np.nan)
+        helper(daily, rows, spans, 0.85, p95, high)
+        for row, (first, stop) in enumerate(spans):
+            for column in range(daily.shape[0]):
+                values = daily[column, first:stop]
+                values = values[~np.isnan(values)]
+                if not values.shape[0]:
+                    assert np.isnan(p95[row, column]) and np.isnan(high[row, column])
+                    continue
+                want = np.percentile(values, 95)
+                assert p95[row, column].tobytes() == np.float64(want).tobytes()
+                assert high[row, column] == np.count_nonzero(values > 0.85) / values.shape[0]
 
 
 @settings(max_examples=80, deadline=None)
 @given(st.data())
-def test_group_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
+def test_cell_percentiles_with_a_shared_sort_are_numpy_percentiles(data):
     n = data.draw(st.integers(1, 60))
-    groups = data.draw(st.integers(1, 6))
+    ny = data.draw(st.integers(1, 3))
+    nf = data.draw(st.integers(1, 4))
     # Mostly zeros, as waits and travel times are, and some values below zero: the zeros
     # are not sorted but counted, and must fall between the negative and positive values.
     values = data.draw(arrays(np.float64, n, elements=st.one_of(
         st.just(0.0), st.floats(0, 200, allow_nan=False), st.floats(-50, 0, allow_nan=False,
                                                                      exclude_max=True))))
-    group = data.draw(arrays(np.int64, n, elements=st.integers(0, groups - 1)))
-    ranked = _nonzero_order(values)
-    for got in (_p95_by_group(group, values, groups),
-                _p95_by_group(group, values, groups, ranked)):
-        for g in range(groups):
-            if (group == g).any():
-                want = np.percentile(values[group == g], 95)
-                assert got[g].tobytes() == np.float64(want).tobytes()
+    year = data.draw(arrays(np.int64, n, elements=st.integers(0, ny - 1)))
+    facility = data.draw(arrays(np.int64, n, elements=st.integers(0, nf - 1)))
+    cells = year * (nf + 1) + facility
+    # Each cell, each year, each facility over the years, and all the values.
+    groups = {(y, f): (year == y) & (facility == f) for y in range(ny) for f in range(nf)}
+    groups |= {(y, nf): year == y for y in range(ny)}
+    groups |= {(ny, f): facility == f for f in range(nf)}
+    groups[ny, nf] = np.ones(n, dtype=bool)
+    # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
+    for helper in (_p95_of_cells, getattr(_p95_of_cells, "py_func", None)):
+        if helper is None:
+            continue
+        got = np.full((ny + 1, nf + 1), np.nan)
+        helper(cells, values, _nonzero_order(values).astype(np.int64), ny, nf, got)
+        for (row, column), members in groups.items():
+            if members.any():
+                want = np.percentile(values[members], 95)
+                assert got[row, column].tobytes() == np.float64(want).tobytes()
             else:
-                assert np.isnan(got[g])
-    whole = np.percentile(values, 95)
-    assert np.float64(_p95_of_all(values, ranked)).tobytes() == np.float64(whole).tobytes()
-
-
-def test_lerp_of_a_single_value_is_that_value():
-    assert _lerp95(np.asarray([3.5]), np.asarray([0]), np.asarray([1]))[0] == 3.5
+                assert np.isnan(got[row, column])
 
 
 def _bed_hours_by_search(times, x, off, nf, span):
-    """`capsim.results._bed_hours_started` as first written, with numpy's binary searches."""
+    """The bed-hours of the sorted ``times`` before each point ``x``, as the census first
+    worked them out, with numpy's binary searches and cumulative sum."""
     cum = np.concatenate([[0.0], np.cumsum(times)])
     k = np.searchsorted(times, x, side="left")
     base = np.searchsorted(times, np.arange(nf) * span, side="left")
@@ -132,25 +153,36 @@ def _bed_hours_by_search(times, x, off, nf, span):
     return n * (x - off) - (cum[k] - cum[base] - n * off)
 
 
+def _census_by_search(starts, ends, x, off, nf, span):
+    """The census as first worked out: the bed-hours started less those ended before each
+    point, numpy's diff from one point to the next, over 24 hours."""
+    held = _bed_hours_by_search(starts, x, off, nf, span) - \
+        _bed_hours_by_search(ends, x, off, nf, span)
+    return np.diff(held.reshape(nf, -1), axis=1) / 24.0
+
+
 @settings(max_examples=80, deadline=None)
 @given(stays=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 30),
-                                st.sampled_from([0.0, 0.25, 1 / 3])), max_size=50),
+                                st.sampled_from([0.0, 0.25, 1 / 3]), st.integers(0, 30)),
+                      max_size=50),
        t0=st.sampled_from([0.0, 6.0, 24.0]))
-def test_bed_hours_before_each_midnight_are_those_of_binary_searches(stays, t0):
+def test_census_of_the_bed_hours_is_that_of_binary_searches(stays, t0):
     # Three facilities, one day of four six-hour points from t0; whole hours, so that stays
-    # start at the points themselves (a stay starting at a point is not before it).
+    # start and end at the points themselves (a stay starting at a point is not before it).
     nf, points = 3, 5
-    span = t0 + 24.0 + 1.0
-    times = np.sort(np.asarray([f * span + h + frac for f, h, frac in stays], dtype=float))
+    span = t0 + 24.0 + 30.0 + 1.0
+    starts = np.sort(np.asarray([f * span + h + frac for f, h, frac, _ in stays], dtype=float))
+    ends = np.sort(np.asarray([f * span + h + frac + stay for f, h, frac, stay in stays],
+                              dtype=float))
     grid = t0 + 6.0 * np.arange(points)
     x = (grid[None, :] + (np.arange(nf) * span)[:, None]).ravel()
     off = np.repeat(np.arange(nf) * span, points)
-    want = _bed_hours_by_search(times, x, off, nf, span).tobytes()
+    want = _census_by_search(starts, ends, x, off, nf, span).tobytes()
     # Compiled, and as plain Python (as under NUMBA_DISABLE_JIT=1).
-    for helper in (_bed_hours_started, getattr(_bed_hours_started, "py_func", None)):
+    for helper in (_census_of, getattr(_census_of, "py_func", None)):
         if helper is not None:
-            got = np.empty(x.shape[0])
-            helper(times, x, off, nf, span, got)
+            got = np.empty((nf, points - 1))
+            helper(starts, ends, x, off, nf, span, got)
             assert got.tobytes() == want
 
 
@@ -172,6 +204,22 @@ def closing_region():
     net = compile_network(scenario)
     record = run_engine(net, build_cohort(scenario, 0, 3))
     return net, record, reduce_replication(net, record, 0, 3)
+
+
+def test_census_is_the_day_to_day_difference_of_the_bed_hours(closing_region, monkeypatch):
+    # As first written (`_census_by_search`); the one compiled pass gives its bits, and so
+    # does its plain Python (as under NUMBA_DISABLE_JIT=1).
+    net, record, _ = closing_region
+    nf = net.n
+    x, off, span = results._census_grid(nf, net.t_stats_h, net.t_end_h)
+    keys = record.stay_facility.astype(np.int64) * span
+    want = _census_by_search(np.sort(keys + record.stay_start_h),
+                             np.sort(keys + record.stay_end_h), x, off, nf, span)
+    assert want.shape == (nf, year_days(net)[ALL_YEARS].shape[0]) and want.max() > 1.0
+    assert daily_census(net, record).tobytes() == want.tobytes()
+    kernel = results._census_of
+    monkeypatch.setattr(results, "_census_of", getattr(kernel, "py_func", kernel))
+    assert daily_census(net, record).tobytes() == want.tobytes()
 
 
 def table(result, metric):
@@ -320,14 +368,18 @@ def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region
     assert want_labours[0][3::4].sum() > 0 and want_labours[3].sum() > 0
 
 
-@pytest.mark.parametrize("by_counts", [True, False])
-def test_travel_is_its_definition(closing_region, monkeypatch, by_counts):
-    # By counts of deliveries by travel time (the shipped scenarios' few pairs), and by a
-    # sort of the deliveries' times (a province's many pairs): the same numbers.
+@pytest.mark.parametrize("by_counts, plain", [(True, False), (True, True), (False, False)])
+def test_travel_is_its_definition(closing_region, monkeypatch, by_counts, plain):
+    # By counts of deliveries by travel time (the shipped scenarios' few pairs; its pass
+    # compiled and as plain Python, as under NUMBA_DISABLE_JIT=1), and by a sort of the
+    # deliveries' times (a province's many pairs): the same numbers.
     net, record, _ = closing_region
     if not by_counts:
         monkeypatch.setattr(results, "PAIR_COUNTS_PER_DELIVERY", 0)
         monkeypatch.setattr(results, "PAIR_COUNTS_ANYWAY", 0)
+    if plain:
+        kernel = results._place_travel
+        monkeypatch.setattr(results, "_place_travel", getattr(kernel, "py_func", kernel))
     result = reduce_replication(net, record, 0, 3)
     p95, over_30, mean = (table(result, m) for m in ("travel_p95_min", "travel_over_30_share",
                                                       "travel_mean_min"))
