@@ -313,13 +313,13 @@ _results_ready = False
 
 def _ensure_results_compiled() -> None:
     """Compile (or load from the disk cache) the compiled passes of the results
-    (`capsim.results`, `capsim.time_use`) by one replication of the engine's warm-up region,
-    once per process: before local workers start, so that they inherit them. The admissions
-    loop of newborn and paediatric care compiles at the first run that has such care."""
+    (`capsim.results`, `capsim.time_use`, `capsim.monthly`, `capsim.care`) and the admissions
+    loop of the lines of care, by one replication of `WARM_UP_WITH_CARE`, once per process:
+    before local workers start, so that they inherit them rather than each load them."""
     global _results_ready
     if _results_ready:
         return
-    run_replication(validate_scenario(WARM_UP_SCENARIO, source="<engine warm-up>"), 0)
+    run_replication(validate_scenario(WARM_UP_WITH_CARE, source="<engine warm-up>"), 0)
     _results_ready = True
 
 
