@@ -77,17 +77,29 @@ class Distribution(BaseModel):
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Return the quantiles of uniform numbers ``u`` in (0, 1), in the field's unit."""
         u = np.asarray(u, dtype=float)
+        if u.ndim == 0:  # one number: its quantile, as a number
+            return self.ppf(u.reshape(1))[0]
         if self.dist == "fixed":
             return np.full_like(u, self.mean)
+        # Each formula worked in one array, in place: a cohort's draws are long, and the same
+        # operations in the same order give the same bits as with a new array for each step.
         if self.dist == "exponential":
-            return -self.mean * np.log1p(-u)
+            out = np.negative(u)
+            np.log1p(out, out=out)
+            out *= -self.mean
+            return out
         if self.dist == "lognormal":
             sigma2 = math.log1p((self.std / self.mean) ** 2)
             mu = math.log(self.mean) - sigma2 / 2
-            return np.exp(mu + math.sqrt(sigma2) * special.ndtri(u))
+            out = special.ndtri(u)
+            out *= math.sqrt(sigma2)
+            out += mu
+            return np.exp(out, out=out)
         shape = (self.mean / self.std) ** 2
         scale = self.std**2 / self.mean
-        return special.gammaincinv(shape, u) * scale
+        out = special.gammaincinv(shape, u)
+        out *= scale
+        return out
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Return ``n`` draws in the field's unit, using one uniform number per draw."""
