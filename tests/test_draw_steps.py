@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from capsim import validate_scenario
 from capsim.demand import COMPARED_CATEGORIES, category
 from capsim.model import compile_network
-from capsim.model.care import admit_care, draw_children, time_order
+from capsim.model.care import _babies_needing_cots, admit_care, draw_children, time_order
+from capsim.model.engine import PLANNED_CS
 
 
 @settings(max_examples=60, deadline=None)
@@ -74,3 +75,35 @@ def test_children_carry_their_groups_severity_stay_and_place() -> None:
     assert placed.shape[0] == drawn.t_h.shape[0]
     # Severe children may not stay at the township centre: each is at the county or out.
     assert set(np.unique(placed[severe])) <= {net.ids.index("county"), -1}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 400),
+       st.lists(st.floats(0.0, 0.5), min_size=20, max_size=20))
+def test_the_babies_needing_cots_are_those_the_array_form_finds(seed: int, n: int,
+                                                                 probs: list[float]) -> None:
+    """Mothers born in the region or not (facility -1), of every mode and risk colour: the
+    compiled pass finds the babies below the probability of either cot, in the mothers' order,
+    intensive below the intensive one, and which babies born need a cot, as the array form
+    does; compiled and as plain Python."""
+    rng = np.random.default_rng(seed)
+    u = rng.random(n)
+    facility = rng.integers(-1, 4, n).astype(np.int32)
+    mode = rng.integers(-1, 3, n).astype(np.int8)
+    risk = rng.integers(0, 5, n).astype(np.int8)
+    intensive = np.asarray(probs[:10])
+    either = intensive + np.asarray(probs[10:])
+    row = (mode >= PLANNED_CS) * 5 + risk
+    born = facility >= 0
+    wanted = np.flatnonzero(born & (u < either[row]))
+    for helper in (_babies_needing_cots, getattr(_babies_needing_cots, "py_func", None)):
+        if helper is None:
+            continue
+        sel = np.empty(n, dtype=np.int64)
+        need = np.empty(n, dtype=np.int64)
+        born_needs = np.empty(int(born.sum()), dtype=np.bool_)
+        m = helper(u, facility, mode, risk, intensive, either, 5, PLANNED_CS, sel, need,
+                   born_needs)
+        np.testing.assert_array_equal(sel[:m], wanted)
+        np.testing.assert_array_equal(need[:m], (u < intensive[row])[wanted].astype(np.int64))
+        np.testing.assert_array_equal(born_needs, (u < either[row])[born])

@@ -34,6 +34,7 @@ import numpy as np
 from capsim.demand import Cohort, category, per_scenario
 from capsim.kept import KeptByIdentity
 from capsim.model.admissions import Admitted, admit
+from capsim.model.compiling import jit_loop
 from capsim.model.engine import PLANNED_CS, RunRecord
 from capsim.model.network import NETWORKS_KEPT, Network, hours_since
 from capsim.scenario.base import RISK_COLOURS
@@ -246,35 +247,58 @@ def draw_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: RunR
     n = int(record.facility.shape[0])
     # Three numbers per woman, one after the other: the need, the stay, the mother.
     u_need, u_stay, u_mother = stream(seed, replication, "newborn").random(3 * n).reshape(3, n)
-    born = record.facility >= 0
     # Each woman's probabilities looked up by (caesarean or not, risk colour): the same
     # products and sums, worked out once per scenario, as working them out woman by woman.
     intensive, either = _newborn_need(scenario)
-    row = record.mode >= PLANNED_CS  # a planned or an emergency caesarean
-    row = row * len(RISK_COLOURS) + cohort.risk
-    either_w = either[row]
-    # 1 intensive, 0 special, -1 none: the intensive bound is at most the other one.
-    need = (u_need < intensive[row]).astype(np.int64)
-    need += u_need < either_w
-    need -= 1
-    sel = np.flatnonzero(born & (u_need < either_w))
-    t_h = record.delivered_h[sel].astype(np.float64, copy=False)
+    born = record.facility >= 0
+    n_born = int(np.count_nonzero(born))
+    sel = np.empty(n, dtype=np.int64)
+    need_sel = np.empty(n, dtype=np.int64)
+    born_needs = np.empty(n_born, dtype=np.bool_)
+    m = _babies_needing_cots(u_need, record.facility, record.mode, cohort.risk, intensive,
+                             either, len(RISK_COLOURS), PLANNED_CS, sel, need_sel, born_needs)
+    t_h = record.delivered_h[sel[:m]].astype(np.float64, copy=False)
     by_time = np.argsort(t_h, kind="stable")
-    sel, t_h = sel[by_time], t_h[by_time]
-    need_sel = need[sel]
+    sel, t_h, need_sel = sel[:m][by_time], t_h[by_time], need_sel[:m][by_time]
     u_stay = u_stay[sel]
     stays = np.empty(sel.shape[0])
     for k, level in enumerate(NEWBORN_LEVELS):
         mine = need_sel == k
         stays[mine] = getattr(care.stay, level).ppf(u_stay[mine]) * 24.0
-    m = sel.shape[0]
     # (Indexing made each array anew: converted in place where the type is already right.)
     return CarePatients(network, t_h, record.facility[sel].astype(np.int64, copy=False),
                         need_sel, stays, np.full(m, np.nan),
                         np.zeros(m, dtype=np.int64), u_mother[sel], care.mother_accompanies,
                         record.facility[born].astype(np.int64, copy=False),
-                        record.delivered_h[born].astype(np.float64, copy=False),
-                        need[born] >= 0)
+                        record.delivered_h[born].astype(np.float64, copy=False), born_needs)
+
+
+@jit_loop
+def _babies_needing_cots(u_need: np.ndarray, facility: np.ndarray, mode: np.ndarray,
+                         risk: np.ndarray, intensive: np.ndarray, either: np.ndarray,
+                         colours: int, caesarean: int, sel: np.ndarray, need: np.ndarray,
+                         born_needs: np.ndarray) -> int:
+    """The babies born in the region (``facility`` >= 0) who need a cot, woman by woman: a
+    baby needs one when her mother's number ``u_need`` is below the probability of either
+    kind of cot, an intensive one when below that of an intensive cot (both looked up at
+    [caesarean or not x ``colours`` + risk colour], a mode from ``caesarean`` on being a
+    caesarean). Writes their mothers' indices into ``sel`` and their needs (1 intensive, 0
+    special) into ``need``, in the mothers' order, and whether each baby born needs a cot into
+    ``born_needs``; returns how many need one."""
+    m = 0
+    b = 0
+    for w in range(u_need.shape[0]):
+        if facility[w] < 0:
+            continue
+        row = (colours if mode[w] >= caesarean else 0) + risk[w]
+        needs = u_need[w] < either[row]
+        born_needs[b] = needs
+        b += 1
+        if needs:
+            sel[m] = w
+            need[m] = 1 if u_need[w] < intensive[row] else 0
+            m += 1
+    return m
 
 
 @per_scenario
