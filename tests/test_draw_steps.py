@@ -84,13 +84,14 @@ def test_the_babies_needing_cots_are_those_the_array_form_finds(seed: int, n: in
                                                                  probs: list[float]) -> None:
     """Mothers born in the region or not (facility -1), of every mode and risk colour: the
     compiled pass finds the babies below the probability of either cot, in the mothers' order,
-    intensive below the intensive one, and which babies born need a cot, as the array form
-    does; compiled and as plain Python."""
+    intensive below the intensive one, and which babies born need a cot, with their facility
+    and hour of birth, as the array form does; compiled and as plain Python."""
     rng = np.random.default_rng(seed)
     u = rng.random(n)
     facility = rng.integers(-1, 4, n).astype(np.int32)
     mode = rng.integers(-1, 3, n).astype(np.int8)
     risk = rng.integers(0, 5, n).astype(np.int8)
+    hours = rng.random(n) * 8760.0
     intensive = np.asarray(probs[:10])
     either = intensive + np.asarray(probs[10:])
     row = (mode >= PLANNED_CS) * 5 + risk
@@ -102,8 +103,12 @@ def test_the_babies_needing_cots_are_those_the_array_form_finds(seed: int, n: in
         sel = np.empty(n, dtype=np.int64)
         need = np.empty(n, dtype=np.int64)
         born_needs = np.empty(int(born.sum()), dtype=np.bool_)
-        m = helper(u, facility, mode, risk, intensive, either, 5, PLANNED_CS, sel, need,
-                   born_needs)
+        born_facility = np.empty(int(born.sum()), dtype=np.int64)
+        born_h = np.empty(int(born.sum()))
+        m = helper(u, facility, mode, risk, intensive, either, 5, PLANNED_CS, hours, sel,
+                   need, born_needs, born_facility, born_h)
         np.testing.assert_array_equal(sel[:m], wanted)
         np.testing.assert_array_equal(need[:m], (u < intensive[row])[wanted].astype(np.int64))
         np.testing.assert_array_equal(born_needs, (u < either[row])[born])
+        np.testing.assert_array_equal(born_facility, facility[born].astype(np.int64))
+        np.testing.assert_array_equal(born_h, hours[born])

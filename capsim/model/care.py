@@ -250,13 +250,15 @@ def draw_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: RunR
     # Each woman's probabilities looked up by (caesarean or not, risk colour): the same
     # products and sums, worked out once per scenario, as working them out woman by woman.
     intensive, either = _newborn_need(scenario)
-    born = record.facility >= 0
-    n_born = int(np.count_nonzero(born))
+    n_born = int(np.count_nonzero(record.facility >= 0))
     sel = np.empty(n, dtype=np.int64)
     need_sel = np.empty(n, dtype=np.int64)
     born_needs = np.empty(n_born, dtype=np.bool_)
+    born_facility = np.empty(n_born, dtype=np.int64)
+    born_h = np.empty(n_born)
     m = _babies_needing_cots(u_need, record.facility, record.mode, cohort.risk, intensive,
-                             either, len(RISK_COLOURS), PLANNED_CS, sel, need_sel, born_needs)
+                             either, len(RISK_COLOURS), PLANNED_CS, record.delivered_h, sel,
+                             need_sel, born_needs, born_facility, born_h)
     t_h = record.delivered_h[sel[:m]].astype(np.float64, copy=False)
     by_time = np.argsort(t_h, kind="stable")
     sel, t_h, need_sel = sel[:m][by_time], t_h[by_time], need_sel[:m][by_time]
@@ -269,22 +271,23 @@ def draw_newborns(scenario: Scenario, net: Network, cohort: Cohort, record: RunR
     return CarePatients(network, t_h, record.facility[sel].astype(np.int64, copy=False),
                         need_sel, stays, np.full(m, np.nan),
                         np.zeros(m, dtype=np.int64), u_mother[sel], care.mother_accompanies,
-                        record.facility[born].astype(np.int64, copy=False),
-                        record.delivered_h[born].astype(np.float64, copy=False), born_needs)
+                        born_facility, born_h, born_needs)
 
 
 @jit_loop
 def _babies_needing_cots(u_need: np.ndarray, facility: np.ndarray, mode: np.ndarray,
                          risk: np.ndarray, intensive: np.ndarray, either: np.ndarray,
-                         colours: int, caesarean: int, sel: np.ndarray, need: np.ndarray,
-                         born_needs: np.ndarray) -> int:
+                         colours: int, caesarean: int, delivered_h: np.ndarray,
+                         sel: np.ndarray, need: np.ndarray, born_needs: np.ndarray,
+                         born_facility: np.ndarray, born_h: np.ndarray) -> int:
     """The babies born in the region (``facility`` >= 0) who need a cot, woman by woman: a
     baby needs one when her mother's number ``u_need`` is below the probability of either
     kind of cot, an intensive one when below that of an intensive cot (both looked up at
     [caesarean or not x ``colours`` + risk colour], a mode from ``caesarean`` on being a
     caesarean). Writes their mothers' indices into ``sel`` and their needs (1 intensive, 0
-    special) into ``need``, in the mothers' order, and whether each baby born needs a cot into
-    ``born_needs``; returns how many need one."""
+    special) into ``need``, in the mothers' order, and for each baby born, in that order,
+    whether she needs a cot, her facility and hour of birth (from ``delivered_h``) into
+    ``born_needs``, ``born_facility`` and ``born_h``; returns how many need a cot."""
     m = 0
     b = 0
     for w in range(u_need.shape[0]):
@@ -293,6 +296,8 @@ def _babies_needing_cots(u_need: np.ndarray, facility: np.ndarray, mode: np.ndar
         row = (colours if mode[w] >= caesarean else 0) + risk[w]
         needs = u_need[w] < either[row]
         born_needs[b] = needs
+        born_facility[b] = facility[w]
+        born_h[b] = delivered_h[w]
         b += 1
         if needs:
             sel[m] = w
