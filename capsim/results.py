@@ -97,24 +97,13 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
 
     # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
-    cells, by_kind, ddi_sum = _deliveries(cal, rec, net.ddi_target_min)
-    # kinds' bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
-    deliveries = by_kind[1::2].sum(axis=0)
-    cs = by_kind[3::4].sum(axis=0)
-    ecs = by_kind[4:8].sum(axis=0) + by_kind[12:16].sum(axis=0)
-    ddi_in = by_kind[12:16].sum(axis=0)
-    del by_kind
+    cells, (deliveries, cs, ecs, ddi_in), ddi_sum = _deliveries(cal, rec, net.ddi_target_min)
     travel = _travel(net, cal, rec, cells)
     del cells
 
     # Labours, placed by the facility and time of labour care; waits in minutes.
-    by_care, served_cells, wait_min, wait_sum = _labours(cal, rec, net.midwife_wait_target_min)
-    # kinds' bits: 1 served, 2 no wait, 4 within target
-    labours = by_care.sum(axis=0)
-    waited = by_care[1::2].sum(axis=0)
-    no_wait = by_care[3::4].sum(axis=0)
-    timely = by_care[4:].sum(axis=0)
-    del by_care
+    (labours, waited, no_wait, timely), served_cells, wait_min, wait_sum = _labours(
+        cal, rec, net.midwife_wait_target_min)
     wait_p95 = _wait_p95(cal, served_cells, wait_min)
     del served_cells, wait_min
 
@@ -431,11 +420,35 @@ def _count_table(cal: _Calendar, flat: np.ndarray, kinds: int) -> np.ndarray:
     """The counts ``flat`` of events by kind and cell (kind x cells + cell) as `_counts`
     gives them: [kind, row, column], with the region column and the all-years row."""
     nf, ny = cal.facilities, cal.years
-    out = np.zeros((kinds, ny + 1, nf + 1), dtype=np.int64)
-    out[:, :ny] = flat.reshape(kinds, ny, nf + 1)
-    out[:, :ny, nf] = out[:, :ny].sum(axis=2)
-    out[:, ny] = out[:, :ny].sum(axis=1)
-    return out.astype(float)  # counts are exact in floats, whatever the order of the sums
+    # One compiled pass instead of half a dozen small numpy calls; counts are exact in
+    # floats, whatever the order of the sums.
+    return completed_counts(np.ascontiguousarray(flat, dtype=np.int64).reshape(kinds, ny, nf + 1))
+
+
+@jit_loop
+def completed_counts(counts: np.ndarray) -> np.ndarray:
+    """``counts`` [kind, year, column] (int64; the last column: events at no facility) as
+    floats [kind, row, column] with the all-years row after the years and, in the last
+    column, every event of its row (at a facility or not)."""
+    kinds, ny, width = counts.shape
+    out = np.zeros((kinds, ny + 1, width))
+    for k in range(kinds):
+        for col in range(width):
+            total = 0
+            for y in range(ny):
+                total += counts[k, y, col]
+            out[k, ny, col] = total
+        region = 0
+        for y in range(ny):
+            row = 0
+            for col in range(width - 1):
+                row += counts[k, y, col]
+                out[k, y, col] = counts[k, y, col]
+            row += counts[k, y, width - 1]
+            out[k, y, width - 1] = row
+            region += row
+        out[k, ny, width - 1] = region
+    return out
 
 
 def _cells_counts(cal: _Calendar, fac: np.ndarray, t: np.ndarray, kind: np.ndarray,
@@ -470,13 +483,16 @@ def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: n
 def _deliveries(cal: _Calendar, rec: RunRecord,
                 ddi_target_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The women by the cell of their delivery (`_cells` of her facility and time of
-    delivery) and kind, in one pass: the cells, the counts [kind, row, column] of the kinds
-    (bits: 1 delivered, 2 caesarean, 4 emergency caesarean, 8 decision to delivery within
-    ``ddi_target_min``) as `_counts` gives them, and the sums of the emergency caesareans'
-    decision to delivery minutes (0 for one not known) as `_sums` gives them."""
+    delivery), in one pass: the cells; the counts [count, row, column] as `_counts` gives
+    them of the women delivered at a facility, of those delivered by caesarean at a
+    facility, of the emergency caesareans and of those with their decision to delivery
+    within ``ddi_target_min`` (the sums of `_counts`' kinds, bits 1 delivered, 2 caesarean,
+    4 emergency caesarean, 8 decision to delivery within the target, that have bit 1, bits
+    1 and 2, bit 4, bits 4 and 8); and the sums of the emergency caesareans' decision to
+    delivery minutes (0 for one not known) as `_sums` gives them."""
     nf, ny = cal.facilities, cal.years
     cells = np.empty(rec.facility.shape[0], dtype=np.int64)
-    counts = np.zeros((16, ny * (nf + 1)), dtype=np.int64)
+    counts = np.zeros((4, ny * (nf + 1)), dtype=np.int64)
     ddi = np.zeros(ny * (nf + 1))
     _place_deliveries(np.ascontiguousarray(rec.facility, dtype=np.int32),
                       np.ascontiguousarray(rec.delivered_h, dtype=np.float64),
@@ -485,19 +501,21 @@ def _deliveries(cal: _Calendar, rec: RunRecord,
                       np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
                       float(cal.t1), nf, PLANNED_CS, EMERGENCY_CS, float(ddi_target_min),
                       cells, counts, ddi)
-    return cells, _count_table(cal, counts.ravel(), 16), _sum_table(cal, ddi)
+    return cells, _count_table(cal, counts.ravel(), 4), _sum_table(cal, ddi)
 
 
 def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The labours by the cell of their care (`_cells` of the facility and time of labour
-    care) and kind, in one pass: the counts [kind, row, column] of the kinds (bits: 1 served
-    by a midwife before the horizon's end, 2 with no wait, 4 within ``wait_target_min``) as
-    `_counts` gives them; the cells and waits (minutes) of the women served, in their order;
-    and the sums of the waits as `_sums` gives them."""
+    care), in one pass: the counts [count, row, column] as `_counts` gives them of the
+    labours, of those served by a midwife before the horizon's end, of those served with no
+    wait and of those served within ``wait_target_min`` (the sums of `_counts`' kinds, bits
+    1 served, 2 with no wait, 4 within the target, of all, with bit 1, bits 1 and 2, bit 4);
+    the cells and waits (minutes) of the women served, in their order; and the sums of the
+    waits as `_sums` gives them."""
     nf, ny = cal.facilities, cal.years
     n = rec.labour_facility.shape[0]
-    counts = np.zeros((8, ny * (nf + 1)), dtype=np.int64)
+    counts = np.zeros((4, ny * (nf + 1)), dtype=np.int64)
     served_cells = np.empty(n, dtype=np.int64)
     waits = np.empty(n)
     sums = np.zeros(ny * (nf + 1))
@@ -507,7 +525,7 @@ def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
                             np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
                             float(cal.t1), nf, float(wait_target_min), served_cells, waits,
                             counts, sums)
-    return (_count_table(cal, counts.ravel(), 8), served_cells[:served], waits[:served],
+    return (_count_table(cal, counts.ravel(), 4), served_cells[:served], waits[:served],
             _sum_table(cal, sums))
 
 
@@ -530,8 +548,9 @@ def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.
                       starts: np.ndarray, t0: float, t1: float, nf: int, planned: int,
                       emergency: int, ddi_target: float, cells: np.ndarray,
                       counts: np.ndarray, ddi_sums: np.ndarray) -> None:
-    """Into ``cells``, the `_cells` of each delivery (``fac``, ``t``); into ``counts`` [kind,
-    cell], one more for each inside the reported years (`_deliveries`' kinds); into
+    """Into ``cells``, the `_cells` of each delivery (``fac``, ``t``); into ``counts`` [count,
+    cell], one more in each of `_deliveries`' counts it is in, for each inside the reported
+    years; into
     ``ddi_sums`` [cell], each emergency caesarean's minutes (``ddi``, 0 when not finite),
     added in the women's order as ``np.bincount`` adds them."""
     for i in range(t.shape[0]):
@@ -540,9 +559,14 @@ def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.
         if cell < 0:
             continue
         is_ecs = mode[i] == emergency
-        kind = ((1 if fac[i] >= 0 else 0) + (2 if mode[i] == planned or is_ecs else 0)
-                + (4 if is_ecs else 0) + (8 if ddi[i] <= ddi_target else 0))
-        counts[kind, cell] += 1
+        if fac[i] >= 0:
+            counts[0, cell] += 1
+            if mode[i] == planned or is_ecs:
+                counts[1, cell] += 1
+        if is_ecs:
+            counts[2, cell] += 1
+            if ddi[i] <= ddi_target:
+                counts[3, cell] += 1
         if is_ecs:
             ddi_sums[cell] += ddi[i] if np.isfinite(ddi[i]) else 0.0
 
@@ -552,11 +576,11 @@ def _place_labours(fac: np.ndarray, t: np.ndarray, wait_h: np.ndarray, starts: n
                    t0: float, t1: float, nf: int, wait_target: float,
                    served_cells: np.ndarray, waits: np.ndarray, counts: np.ndarray,
                    wait_sums: np.ndarray) -> int:
-    """Into ``counts`` [kind, cell], one more for each labour (facility ``fac`` >= 0, at
-    ``t``) inside the reported years (`_labours`' kinds); into ``served_cells`` and ``waits``
-    the cell and wait (minutes, ``wait_h`` x 60) of each served, into ``wait_sums`` [cell]
-    their waits added in the women's order as ``np.bincount`` adds them. Returns how many
-    were served."""
+    """Into ``counts`` [count, cell], one more in each of `_labours`' counts it is in, for
+    each labour (facility ``fac`` >= 0, at ``t``) inside the reported years; into
+    ``served_cells`` and ``waits`` the cell and wait (minutes, ``wait_h`` x 60) of each
+    served, into ``wait_sums`` [cell] their waits added in the women's order as
+    ``np.bincount`` adds them. Returns how many were served."""
     served = 0
     for i in range(t.shape[0]):
         if fac[i] < 0:
@@ -566,9 +590,13 @@ def _place_labours(fac: np.ndarray, t: np.ndarray, wait_h: np.ndarray, starts: n
             continue
         wait = wait_h[i] * 60.0  # NaN: no midwife before the horizon's end
         finite = np.isfinite(wait)
-        kind = ((1 if finite else 0) + (2 if wait == 0 else 0)
-                + (4 if wait <= wait_target else 0))
-        counts[kind, cell] += 1
+        counts[0, cell] += 1
+        if finite:
+            counts[1, cell] += 1
+            if wait == 0:
+                counts[2, cell] += 1
+        if wait <= wait_target:
+            counts[3, cell] += 1
         if finite:
             served_cells[served] = cell
             waits[served] = wait
