@@ -87,14 +87,7 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     # Women are counted in the period of their first bed request; later events (deliveries,
     # labours) in the period they happen. Women before ``first_counted`` are warm-up.
     n0 = rec.first_counted
-    fate = _bits(rec.turned_away[n0:], rec.out_of_region[n0:])
-    # [fate, row, column]: 1 turned away, 2 out of region
-    cells, by_fate = _cells_counts(cal, rec.first[n0:], rec.admit_h[n0:], fate, 4)
-    arrivals = by_fate.sum(axis=0)
-    turned = by_fate[1] + by_fate[3]
-    outs = by_fate[2] + by_fate[3]
-    diverted = by_fate[1]  # turned away and placed in the region
-    del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
+    arrivals, turned, outs, diverted = _arrivals(cal, rec)
 
     # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
     cells, (deliveries, cs, ecs, ddi_in), ddi_sum = _deliveries(cal, rec, net.ddi_target_min)
@@ -385,8 +378,8 @@ PAIR_COUNTS_ANYWAY = 1 << 16
 def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The cell of each event at time ``t`` (hours) in facility ``fac``: year index x
     (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
-    -1 for an event outside the reported years. (`_cells_counts` works them out with the
-    counts, in one pass; this is their definition.)"""
+    -1 for an event outside the reported years. (The compiled passes work them out with
+    the counts, in one pass; this is their definition.)"""
     nf = cal.facilities
     year = np.full(t.shape, -1, dtype=np.int64)
     for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
@@ -451,33 +444,42 @@ def completed_counts(counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cells_counts(cal: _Calendar, fac: np.ndarray, t: np.ndarray, kind: np.ndarray,
-                  kinds: int) -> tuple[np.ndarray, np.ndarray]:
-    """`_cells` of events at times ``t`` (hours) in facilities ``fac`` and their `_counts` by
-    ``kind``, in one pass over the events."""
+def _arrivals(cal: _Calendar, rec: RunRecord) -> np.ndarray:
+    """The women counted (from ``rec.first_counted``) by the cell of their first bed request
+    (`_cells` of its facility and time), in one pass: the counts [count, row, column] as
+    `_counts` gives them of the women, of those turned away, of those out of the region and
+    of those turned away and placed in the region (diverted)."""
     nf, ny = cal.facilities, cal.years
-    cells = np.empty(t.shape[0], dtype=np.int64)
-    flat = np.zeros((kinds, ny * (nf + 1)), dtype=np.int64)
+    n0 = rec.first_counted
+    counts = np.zeros((4, ny * (nf + 1)), dtype=np.int64)
     # One type per argument, so that the loop is compiled once.
-    _place_and_count(np.ascontiguousarray(fac, dtype=np.int32),
-                     np.ascontiguousarray(t, dtype=np.float64),
-                     np.ascontiguousarray(kind, dtype=np.uint8),
-                     np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
-                     float(cal.t1), nf, cells, flat)
-    return cells, _count_table(cal, flat.ravel(), kinds)
+    _place_arrivals(np.ascontiguousarray(rec.first[n0:], dtype=np.int32),
+                    np.ascontiguousarray(rec.admit_h[n0:], dtype=np.float64),
+                    np.ascontiguousarray(rec.turned_away[n0:], dtype=np.bool_),
+                    np.ascontiguousarray(rec.out_of_region[n0:], dtype=np.bool_),
+                    np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
+                    float(cal.t1), nf, counts)
+    return _count_table(cal, counts.ravel(), 4)
 
 
 @jit_loop
-def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: np.ndarray,
-                     t0: float, t1: float, nf: int, cells: np.ndarray,
-                     counts: np.ndarray) -> None:
-    """Into ``cells``, the `_cells` of each event (``fac``, ``t``); into ``counts`` [kind,
-    cell], one more for each event inside the reported years."""
+def _place_arrivals(fac: np.ndarray, t: np.ndarray, turned: np.ndarray, out: np.ndarray,
+                    starts: np.ndarray, t0: float, t1: float, nf: int,
+                    counts: np.ndarray) -> None:
+    """Into ``counts`` [count, cell], one more in each of `_arrivals`' counts it is in, for
+    each woman (first bed request at ``fac`` and ``t``, ``turned`` away, ``out`` of the
+    region) inside the reported years, in the `_cells` cell of her request."""
     for i in range(t.shape[0]):
         cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
-        cells[i] = cell
-        if cell >= 0:
-            counts[kind[i], cell] += 1
+        if cell < 0:
+            continue
+        counts[0, cell] += 1
+        if turned[i]:
+            counts[1, cell] += 1
+            if not out[i]:
+                counts[3, cell] += 1
+        if out[i]:
+            counts[2, cell] += 1
 
 
 def _deliveries(cal: _Calendar, rec: RunRecord,
@@ -617,9 +619,11 @@ def _sum_table(cal: _Calendar, flat: np.ndarray) -> np.ndarray:
     """The sums ``flat`` by cell as `_sums` gives them: [row, column], with the region column
     and the all-years row."""
     nf, ny = cal.facilities, cal.years
-    out = flat.reshape(ny, nf + 1)
-    out[:, nf] = out.sum(axis=1)
-    return np.vstack([out, out.sum(axis=0)])
+    out = np.empty((ny + 1, nf + 1))
+    out[:ny] = flat.reshape(ny, nf + 1)
+    out[:ny, nf] = out[:ny].sum(axis=1)
+    out[ny] = out[:ny].sum(axis=0)
+    return out
 
 
 def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.ndarray:

@@ -293,26 +293,32 @@ def test_counts_and_waits_are_their_definitions(closing_region):
     assert result.arrivals == result.delivered + result.out_of_region + result.in_progress
 
 
-def test_cells_and_counts_in_one_pass_are_those_of_their_definitions(closing_region,
-                                                                     monkeypatch):
-    # Events at every year start, at the period's ends, outside it, at no time (NaN) and at
-    # no facility; compiled, then as plain Python (as under NUMBA_DISABLE_JIT=1).
+def test_arrivals_in_one_pass_are_their_definitions(closing_region, monkeypatch):
+    # Women (after some of warm-up) at every year start, at the period's ends, outside it, at
+    # no time (NaN) and at no facility, of every fate; compiled, then as plain Python (as
+    # under NUMBA_DISABLE_JIT=1).
     net, _, _ = closing_region
     cal = results._calendar(net)
     rng = np.random.default_rng(7)
     edges = [*cal.year_starts_h, cal.t0, cal.t1, cal.t0 - 24.0, cal.t1 + 24.0, np.nan]
     t = np.concatenate([rng.uniform(cal.t0 - 48.0, cal.t1 + 48.0, 400), edges])
     fac = rng.integers(-1, net.n, t.shape[0]).astype(np.int32)
-    kind = rng.integers(0, 4, t.shape[0]).astype(np.uint8)
-    want_cells = results._cells(cal, fac, t)
-    want_counts = results._counts(cal, want_cells, kind, 4)
-    for helper in (results._place_and_count,
-                   getattr(results._place_and_count, "py_func", None)):
-        if helper is not None:
-            monkeypatch.setattr(results, "_place_and_count", helper)
-            cells, counts = results._cells_counts(cal, fac, t, kind, 4)
-            assert np.array_equal(cells, want_cells)
-            assert counts.tobytes() == want_counts.tobytes()
+    turned, out = rng.random((2, t.shape[0])) < 0.4
+    n0 = 25
+    rec = SimpleNamespace(first=fac, admit_h=t, turned_away=turned, out_of_region=out,
+                          first_counted=n0)
+    # As first written: the fates as bits of a kind, counted by kind, the kinds summed.
+    cells = results._cells(cal, fac[n0:], t[n0:])
+    by_fate = results._counts(cal, cells, results._bits(turned[n0:], out[n0:]), 4)
+    want = np.stack([by_fate.sum(axis=0), by_fate[1] + by_fate[3], by_fate[2] + by_fate[3],
+                     by_fate[1]])
+    assert all((want[i] != want[j]).any() for i in range(4) for j in range(i))
+    compiled = results._place_arrivals
+    assert hasattr(compiled, "py_func") or os.environ.get("NUMBA_DISABLE_JIT") == "1"
+    for helper in (compiled, getattr(compiled, "py_func", compiled)):
+        monkeypatch.setattr(results, "_place_arrivals", helper)
+        got = results._arrivals(cal, rec)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
 
 
 def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region,
