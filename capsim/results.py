@@ -308,7 +308,7 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
                       net.travel_h.shape[1], counts, sums)
         by_time = _count_table(cal, counts.ravel(), times.shape[0])
         women = by_time.sum(axis=0)
-        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1).T, times).reshape(women.shape)
+        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1), times).reshape(women.shape)
         shares = [by_time[times > m].sum(axis=0) for m in TRAVEL_THRESHOLDS_MIN]
         total = _sum_table(cal, sums)
     else:
@@ -698,7 +698,9 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
 
 @jit_callee(python_calls=True)
 def _rank95_of(n: int) -> tuple[int, float]:
-    """`_rank95` of one run of ``n`` (>= 1) sorted values."""
+    """For a run of ``n`` (>= 1) sorted values, the place (from 0) of the value at or below
+    the 95th percentile and the fraction of the way to the next, as numpy's default linear
+    method works them out."""
     virtual = (n - 1) * 0.95
     below = int(np.floor(virtual))
     return below, virtual - below
@@ -706,7 +708,8 @@ def _rank95_of(n: int) -> tuple[int, float]:
 
 @jit_callee(python_calls=True)
 def _lerp_of(a: float, b: float, gamma: float) -> float:
-    """`_lerp` of one pair of values."""
+    """The value ``gamma`` of the way from ``a`` to ``b``, worked out as numpy's percentile
+    works it out, to the last bit."""
     diff = b - a
     return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
 
@@ -731,37 +734,33 @@ def _nonzero_order(values: np.ndarray) -> np.ndarray:
     return nonzero[np.argsort(values[nonzero])]
 
 
+@jit_loop
 def _p95_of_counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """95th percentile of each group whose values are given by ``counts`` [group, value]
-    of each of the increasing ``values`` (NaN where the group has none): the numbers of
-    ``np.percentile(..., 95)`` of the values one by one."""
-    total = counts.sum(axis=1)
-    out = np.full(total.shape[0], np.nan)
-    has = total > 0
-    running = np.cumsum(counts[has], axis=1)
-    total = total[has].astype(np.int64)
-    below, gamma = _rank95(total)
-    # The rank-th smallest value (from 0) is the first whose running count passes rank.
-    lower = (running > below[:, None]).argmax(axis=1)
-    upper = (running > np.minimum(below + 1, total - 1)[:, None]).argmax(axis=1)
-    out[has] = _lerp(values[lower], values[upper], gamma)
+    """95th percentile of each group whose values are given by ``counts`` [value, group]
+    (whole numbers) of each of the increasing ``values`` (NaN where the group has none):
+    the numbers of ``np.percentile(..., 95)`` of the values one by one."""
+    kinds, groups = counts.shape
+    out = np.full(groups, np.nan)
+    for g in range(groups):
+        total = 0
+        for k in range(kinds):
+            total += int(counts[k, g])
+        if total == 0:
+            continue
+        below, gamma = _rank95_of(total)
+        upper_rank = min(below + 1, total - 1)
+        # The rank-th smallest value (from 0) is the first whose running count passes rank.
+        lower = upper = -1
+        running = 0
+        for k in range(kinds):
+            running += int(counts[k, g])
+            if lower < 0 and running > below:
+                lower = k
+            if running > upper_rank:
+                upper = k
+                break
+        out[g] = _lerp_of(values[lower], values[upper], gamma)
     return out
-
-
-def _rank95(count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For runs of ``count`` (>= 1) sorted values, the place (from 0) of the value at or below
-    the 95th percentile and the fraction of the way to the next, as numpy's default linear
-    method works them out."""
-    virtual = (count - 1) * 0.95
-    below = np.floor(virtual).astype(np.int64)
-    return below, virtual - below
-
-
-def _lerp(a: np.ndarray, b: np.ndarray, gamma: np.ndarray) -> np.ndarray:
-    """The values ``gamma`` of the way from ``a`` to ``b``, worked out as numpy's percentile
-    works them out, to the last bit."""
-    diff = b - a
-    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
 
 
 def daily_census(net: Network, rec: RunRecord) -> np.ndarray:
