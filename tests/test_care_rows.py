@@ -23,9 +23,9 @@ from capsim.care import (
     _add_transfer_minutes,
     _at,
     _count_events,
+    _tally_newborns,
     _Periods,
     _periods,
-    _tally_newborns,
     add_care,
     reduce_with_care,
 )
