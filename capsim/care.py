@@ -25,6 +25,7 @@ from numba import njit
 from capsim.kept import KeptByIdentity
 from capsim.model.admissions import LEVEL, NO_BED
 from capsim.model.care import CareRecord
+from capsim.model.compiling import jit_loop
 from capsim.model.engine import RunRecord
 from capsim.model.network import NETWORKS_KEPT, Network
 from capsim.results import (
@@ -33,6 +34,7 @@ from capsim.results import (
     REGION,
     ReplicationResult,
     Results,
+    completed_counts,
     metrics_frame,
     reduce_replication,
     table_from_columns,
@@ -138,15 +140,8 @@ class _Periods:
         without a facility) as `count` gives them, [kind, period row, facility column]: the
         region's column adds the facilities' and those without one, the last row the years.
         Counts are whole numbers, exact in any order of addition."""
-        nf, ny = self.nf, self.ny
-        out = np.zeros((by_year.shape[0], ny + 1, nf + 1))
-        out[:, :ny] = by_year
-        none = out[:, :ny, nf].copy()
-        out[:, ny] = out[:, :ny].sum(axis=1)
-        out[:, :, nf] = out[:, :, :nf].sum(axis=2)
-        out[:, :ny, nf] += none
-        out[:, ny, nf] += none.sum(axis=1)
-        return out
+        # `capsim.results.completed_counts`: one compiled pass, the same whole numbers.
+        return completed_counts(np.ascontiguousarray(by_year, dtype=np.int64))
 
     def bed_hours(self, fac: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Hours of bed stays at ``fac`` from ``start`` to ``end`` inside each period, by
@@ -286,7 +281,8 @@ def _at(facility: tuple[int, ...], row: tuple[int, ...]) -> tuple[np.ndarray, np
     return np.asarray(facility, dtype=np.int64), np.asarray(row, dtype=np.int64)
 
 
-# The counts of `_tally_line` and its monthly measures, by facility and row (`_at`).
+# The counts of `_tally_line` and its monthly measures, by facility and row (`_at`); the
+# newborns' are counted by `_tally_newborns`, as `_tally` counts them with these.
 _NEWBORNS = _at((0, 0, 1, 0, 0), (0, 1, 2, 3, 4))
 _NEWBORNS_MONTHLY = _at((0, 0), (0, 1))
 _BIRTHS = _at((0,), (5,))
@@ -309,32 +305,39 @@ def _tally_line(periods: _Periods, rec: CareRecord) -> tuple[np.ndarray, np.ndar
     of the region by facility where the child presented."""
     adm = rec.admitted
     placed = adm.placed
-    moved = (placed != rec.origin) & (placed >= 0)
-    out = placed < 0
-    everyone = np.ones(placed.shape[0], dtype=bool)
-    by_origin_placed = np.stack([rec.origin, placed])
     newborn = rec.network.line == "newborn"
     kinds = 6 if newborn else 5
     counts = np.zeros((kinds, periods.ny * (periods.nf + 1)), dtype=np.int64)
     monthly = np.zeros((len(MONTHLY_MEASURES[rec.network.line]), periods.nf, periods.months),
                        dtype=np.int64)
+    tally = partial(_count_events, periods, counts=counts, monthly=monthly)
+    if newborn:
+        # The newborns in a pass of their own, without a mask a count; the births by the
+        # general tally (the one the paediatric line calls: compiled beside the engine by the
+        # newborn warm-up).
+        _tally_newborns(np.ascontiguousarray(rec.t_h, dtype=np.float64),
+                        np.ascontiguousarray(rec.origin, dtype=np.int64),
+                        np.ascontiguousarray(placed, dtype=np.int64),
+                        np.ascontiguousarray(rec.with_mother, dtype=np.bool_),
+                        periods.starts, periods.t0, periods.t1, periods.nf, periods.day_month,
+                        periods.first_month, periods.rank, counts, monthly)
+        born = rec.born_facility.reshape(1, -1)
+        tally(rec.born_h, born, np.ones(born.shape, dtype=bool), _BIRTHS, *_NO_MEASURE)
+        return periods.totals(counts.reshape(kinds, periods.ny, periods.nf + 1)), monthly
+    moved = (placed != rec.origin) & (placed >= 0)
+    out = placed < 0
+    everyone = np.ones(placed.shape[0], dtype=bool)
+    by_origin_placed = np.stack([rec.origin, placed])
     # Each call: the events' times and facilities [origin, placed], then for each count
     # whether the event is in it, with its facility and row (`_at`); the same for the
     # monthly measures.
-    tally = partial(_count_events, periods, counts=counts, monthly=monthly)
-    if newborn:
-        tally(rec.t_h, by_origin_placed, np.stack([everyone, moved, ~out, rec.with_mother, out]),
-              _NEWBORNS, np.stack([moved, out]), _NEWBORNS_MONTHLY)
-        born = rec.born_facility.reshape(1, -1)
-        tally(rec.born_h, born, np.ones(born.shape, dtype=bool), _BIRTHS, *_NO_MEASURE)
-    else:
-        up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
-        tally(rec.t_h, by_origin_placed, np.stack([everyone, ~out, up, out]), _CHILDREN,
-              np.stack([~out, moved, out]), _CHILDREN_MONTHLY)
-        down = adm.down_to >= 0
-        placed_down = placed[down].reshape(1, -1)
-        to_down = np.ones(placed_down.shape, dtype=bool)
-        tally(adm.down_h[down], placed_down, to_down, _DOWN, to_down, _DOWN_MONTHLY)
+    up = moved & ((adm.reason == LEVEL) | (adm.reason == NO_BED))
+    tally(rec.t_h, by_origin_placed, np.stack([everyone, ~out, up, out]), _CHILDREN,
+          np.stack([~out, moved, out]), _CHILDREN_MONTHLY)
+    down = adm.down_to >= 0
+    placed_down = placed[down].reshape(1, -1)
+    to_down = np.ones(placed_down.shape, dtype=bool)
+    tally(adm.down_h[down], placed_down, to_down, _DOWN, to_down, _DOWN_MONTHLY)
     return periods.totals(counts.reshape(kinds, periods.ny, periods.nf + 1)), monthly
 
 
@@ -385,6 +388,47 @@ def _tally(t: np.ndarray, facility: np.ndarray, counted: np.ndarray, count_at: n
                     if not 0 <= fac < nf:  # the monthly rows are by facility, none for none
                         raise ValueError("a monthly event at no facility of the network")
                     monthly[measure_row[k], rank[fac], month] += 1
+
+
+@jit_loop
+def _tally_newborns(t: np.ndarray, origin: np.ndarray, placed: np.ndarray,
+                    with_mother: np.ndarray, starts: np.ndarray, t0: float, t1: float,
+                    nf: int, day_month: np.ndarray, first_month: int, rank: np.ndarray,
+                    counts: np.ndarray, monthly: np.ndarray) -> None:
+    """`_tally` of the newborns needing a cot (times ``t``, hours; where the need arose,
+    ``origin``; where admitted, ``placed``, -1 out of the region; ``with_mother``) with the
+    newborn line's counts and measures (`_NEWBORNS`, `_NEWBORNS_MONTHLY`), without their
+    masks: the same counts."""
+    for i in range(t.shape[0]):
+        time = t[i]
+        if not (time >= t0 and time < t1):
+            continue
+        source, to = origin[i], placed[i]
+        moved = to != source and to >= 0
+        away = to < 0
+        year = -1
+        for start in starts:  # the years begun by its time, as `_Periods.rows` finds them
+            if time >= start:
+                year += 1
+        if year >= 0:
+            if source >= nf or to >= nf:
+                raise ValueError("an event at no facility of the network")
+            cell = year * (nf + 1) + (source if source >= 0 else nf)
+            counts[0, cell] += 1
+            if moved:
+                counts[1, cell] += 1
+            if not away:
+                counts[2, year * (nf + 1) + to] += 1
+            if with_mother[i]:
+                counts[3, cell] += 1
+            if away:
+                counts[4, cell] += 1
+        if moved or away:
+            if not 0 <= source < nf:  # the monthly rows are by facility, none for none
+                raise ValueError("a monthly event at no facility of the network")
+            # The month of its day, as `_Periods.months` reads it.
+            month = day_month[int(np.floor(time / 24.0))] - first_month
+            monthly[0 if moved else 1, rank[source], month] += 1
 
 
 @njit(cache=True)

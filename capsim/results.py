@@ -87,34 +87,16 @@ def reduce_replication(net: Network, rec: RunRecord, replication: int, seed: int
     # Women are counted in the period of their first bed request; later events (deliveries,
     # labours) in the period they happen. Women before ``first_counted`` are warm-up.
     n0 = rec.first_counted
-    fate = _bits(rec.turned_away[n0:], rec.out_of_region[n0:])
-    # [fate, row, column]: 1 turned away, 2 out of region
-    cells, by_fate = _cells_counts(cal, rec.first[n0:], rec.admit_h[n0:], fate, 4)
-    arrivals = by_fate.sum(axis=0)
-    turned = by_fate[1] + by_fate[3]
-    outs = by_fate[2] + by_fate[3]
-    diverted = by_fate[1]  # turned away and placed in the region
-    del cells, fate, by_fate  # each per-woman temporary goes once used: a province has millions
+    arrivals, turned, outs, diverted = _arrivals(cal, rec)
 
     # Deliveries and emergency caesareans, both placed by the facility and time of delivery.
-    cells, by_kind, ddi_sum = _deliveries(cal, rec, net.ddi_target_min)
-    # kinds' bits: 1 delivered, 2 caesarean, 4 emergency, 8 DDI
-    deliveries = by_kind[1::2].sum(axis=0)
-    cs = by_kind[3::4].sum(axis=0)
-    ecs = by_kind[4:8].sum(axis=0) + by_kind[12:16].sum(axis=0)
-    ddi_in = by_kind[12:16].sum(axis=0)
-    del by_kind
+    cells, (deliveries, cs, ecs, ddi_in), ddi_sum = _deliveries(cal, rec, net.ddi_target_min)
     travel = _travel(net, cal, rec, cells)
     del cells
 
     # Labours, placed by the facility and time of labour care; waits in minutes.
-    by_care, served_cells, wait_min, wait_sum = _labours(cal, rec, net.midwife_wait_target_min)
-    # kinds' bits: 1 served, 2 no wait, 4 within target
-    labours = by_care.sum(axis=0)
-    waited = by_care[1::2].sum(axis=0)
-    no_wait = by_care[3::4].sum(axis=0)
-    timely = by_care[4:].sum(axis=0)
-    del by_care
+    (labours, waited, no_wait, timely), served_cells, wait_min, wait_sum = _labours(
+        cal, rec, net.midwife_wait_target_min)
     wait_p95 = _wait_p95(cal, served_cells, wait_min)
     del served_cells, wait_min
 
@@ -326,7 +308,7 @@ def _travel(net: Network, cal: _Calendar, rec: RunRecord,
                       net.travel_h.shape[1], counts, sums)
         by_time = _count_table(cal, counts.ravel(), times.shape[0])
         women = by_time.sum(axis=0)
-        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1).T, times).reshape(women.shape)
+        p95 = _p95_of_counts(by_time.reshape(times.shape[0], -1), times).reshape(women.shape)
         shares = [by_time[times > m].sum(axis=0) for m in TRAVEL_THRESHOLDS_MIN]
         total = _sum_table(cal, sums)
     else:
@@ -396,8 +378,8 @@ PAIR_COUNTS_ANYWAY = 1 << 16
 def _cells(cal: _Calendar, fac: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The cell of each event at time ``t`` (hours) in facility ``fac``: year index x
     (facilities + 1) + column, where the column is the facility or, for none (-1), the last;
-    -1 for an event outside the reported years. (`_cells_counts` works them out with the
-    counts, in one pass; this is their definition.)"""
+    -1 for an event outside the reported years. (The compiled passes work them out with
+    the counts, in one pass; this is their definition.)"""
     nf = cal.facilities
     year = np.full(t.shape, -1, dtype=np.int64)
     for start in cal.year_starts_h:  # the number of years begun by t: few years, few passes
@@ -431,52 +413,88 @@ def _count_table(cal: _Calendar, flat: np.ndarray, kinds: int) -> np.ndarray:
     """The counts ``flat`` of events by kind and cell (kind x cells + cell) as `_counts`
     gives them: [kind, row, column], with the region column and the all-years row."""
     nf, ny = cal.facilities, cal.years
-    out = np.zeros((kinds, ny + 1, nf + 1), dtype=np.int64)
-    out[:, :ny] = flat.reshape(kinds, ny, nf + 1)
-    out[:, :ny, nf] = out[:, :ny].sum(axis=2)
-    out[:, ny] = out[:, :ny].sum(axis=1)
-    return out.astype(float)  # counts are exact in floats, whatever the order of the sums
-
-
-def _cells_counts(cal: _Calendar, fac: np.ndarray, t: np.ndarray, kind: np.ndarray,
-                  kinds: int) -> tuple[np.ndarray, np.ndarray]:
-    """`_cells` of events at times ``t`` (hours) in facilities ``fac`` and their `_counts` by
-    ``kind``, in one pass over the events."""
-    nf, ny = cal.facilities, cal.years
-    cells = np.empty(t.shape[0], dtype=np.int64)
-    flat = np.zeros((kinds, ny * (nf + 1)), dtype=np.int64)
-    # One type per argument, so that the loop is compiled once.
-    _place_and_count(np.ascontiguousarray(fac, dtype=np.int32),
-                     np.ascontiguousarray(t, dtype=np.float64),
-                     np.ascontiguousarray(kind, dtype=np.uint8),
-                     np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
-                     float(cal.t1), nf, cells, flat)
-    return cells, _count_table(cal, flat.ravel(), kinds)
+    # One compiled pass instead of half a dozen small numpy calls; counts are exact in
+    # floats, whatever the order of the sums.
+    return completed_counts(np.ascontiguousarray(flat, dtype=np.int64).reshape(kinds, ny, nf + 1))
 
 
 @jit_loop
-def _place_and_count(fac: np.ndarray, t: np.ndarray, kind: np.ndarray, starts: np.ndarray,
-                     t0: float, t1: float, nf: int, cells: np.ndarray,
-                     counts: np.ndarray) -> None:
-    """Into ``cells``, the `_cells` of each event (``fac``, ``t``); into ``counts`` [kind,
-    cell], one more for each event inside the reported years."""
+def completed_counts(counts: np.ndarray) -> np.ndarray:
+    """``counts`` [kind, year, column] (int64; the last column: events at no facility) as
+    floats [kind, row, column] with the all-years row after the years and, in the last
+    column, every event of its row (at a facility or not)."""
+    kinds, ny, width = counts.shape
+    out = np.zeros((kinds, ny + 1, width))
+    for k in range(kinds):
+        for col in range(width):
+            total = 0
+            for y in range(ny):
+                total += counts[k, y, col]
+            out[k, ny, col] = total
+        region = 0
+        for y in range(ny):
+            row = 0
+            for col in range(width - 1):
+                row += counts[k, y, col]
+                out[k, y, col] = counts[k, y, col]
+            row += counts[k, y, width - 1]
+            out[k, y, width - 1] = row
+            region += row
+        out[k, ny, width - 1] = region
+    return out
+
+
+def _arrivals(cal: _Calendar, rec: RunRecord) -> np.ndarray:
+    """The women counted (from ``rec.first_counted``) by the cell of their first bed request
+    (`_cells` of its facility and time), in one pass: the counts [count, row, column] as
+    `_counts` gives them of the women, of those turned away, of those out of the region and
+    of those turned away and placed in the region (diverted)."""
+    nf, ny = cal.facilities, cal.years
+    n0 = rec.first_counted
+    counts = np.zeros((4, ny * (nf + 1)), dtype=np.int64)
+    # One type per argument, so that the loop is compiled once.
+    _place_arrivals(np.ascontiguousarray(rec.first[n0:], dtype=np.int32),
+                    np.ascontiguousarray(rec.admit_h[n0:], dtype=np.float64),
+                    np.ascontiguousarray(rec.turned_away[n0:], dtype=np.bool_),
+                    np.ascontiguousarray(rec.out_of_region[n0:], dtype=np.bool_),
+                    np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
+                    float(cal.t1), nf, counts)
+    return _count_table(cal, counts.ravel(), 4)
+
+
+@jit_loop
+def _place_arrivals(fac: np.ndarray, t: np.ndarray, turned: np.ndarray, out: np.ndarray,
+                    starts: np.ndarray, t0: float, t1: float, nf: int,
+                    counts: np.ndarray) -> None:
+    """Into ``counts`` [count, cell], one more in each of `_arrivals`' counts it is in, for
+    each woman (first bed request at ``fac`` and ``t``, ``turned`` away, ``out`` of the
+    region) inside the reported years, in the `_cells` cell of her request."""
     for i in range(t.shape[0]):
         cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
-        cells[i] = cell
-        if cell >= 0:
-            counts[kind[i], cell] += 1
+        if cell < 0:
+            continue
+        counts[0, cell] += 1
+        if turned[i]:
+            counts[1, cell] += 1
+            if not out[i]:
+                counts[3, cell] += 1
+        if out[i]:
+            counts[2, cell] += 1
 
 
 def _deliveries(cal: _Calendar, rec: RunRecord,
                 ddi_target_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The women by the cell of their delivery (`_cells` of her facility and time of
-    delivery) and kind, in one pass: the cells, the counts [kind, row, column] of the kinds
-    (bits: 1 delivered, 2 caesarean, 4 emergency caesarean, 8 decision to delivery within
-    ``ddi_target_min``) as `_counts` gives them, and the sums of the emergency caesareans'
-    decision to delivery minutes (0 for one not known) as `_sums` gives them."""
+    delivery), in one pass: the cells; the counts [count, row, column] as `_counts` gives
+    them of the women delivered at a facility, of those delivered by caesarean at a
+    facility, of the emergency caesareans and of those with their decision to delivery
+    within ``ddi_target_min`` (the sums of `_counts`' kinds, bits 1 delivered, 2 caesarean,
+    4 emergency caesarean, 8 decision to delivery within the target, that have bit 1, bits
+    1 and 2, bit 4, bits 4 and 8); and the sums of the emergency caesareans' decision to
+    delivery minutes (0 for one not known) as `_sums` gives them."""
     nf, ny = cal.facilities, cal.years
     cells = np.empty(rec.facility.shape[0], dtype=np.int64)
-    counts = np.zeros((16, ny * (nf + 1)), dtype=np.int64)
+    counts = np.zeros((4, ny * (nf + 1)), dtype=np.int64)
     ddi = np.zeros(ny * (nf + 1))
     _place_deliveries(np.ascontiguousarray(rec.facility, dtype=np.int32),
                       np.ascontiguousarray(rec.delivered_h, dtype=np.float64),
@@ -485,19 +503,21 @@ def _deliveries(cal: _Calendar, rec: RunRecord,
                       np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
                       float(cal.t1), nf, PLANNED_CS, EMERGENCY_CS, float(ddi_target_min),
                       cells, counts, ddi)
-    return cells, _count_table(cal, counts.ravel(), 16), _sum_table(cal, ddi)
+    return cells, _count_table(cal, counts.ravel(), 4), _sum_table(cal, ddi)
 
 
 def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The labours by the cell of their care (`_cells` of the facility and time of labour
-    care) and kind, in one pass: the counts [kind, row, column] of the kinds (bits: 1 served
-    by a midwife before the horizon's end, 2 with no wait, 4 within ``wait_target_min``) as
-    `_counts` gives them; the cells and waits (minutes) of the women served, in their order;
-    and the sums of the waits as `_sums` gives them."""
+    care), in one pass: the counts [count, row, column] as `_counts` gives them of the
+    labours, of those served by a midwife before the horizon's end, of those served with no
+    wait and of those served within ``wait_target_min`` (the sums of `_counts`' kinds, bits
+    1 served, 2 with no wait, 4 within the target, of all, with bit 1, bits 1 and 2, bit 4);
+    the cells and waits (minutes) of the women served, in their order; and the sums of the
+    waits as `_sums` gives them."""
     nf, ny = cal.facilities, cal.years
     n = rec.labour_facility.shape[0]
-    counts = np.zeros((8, ny * (nf + 1)), dtype=np.int64)
+    counts = np.zeros((4, ny * (nf + 1)), dtype=np.int64)
     served_cells = np.empty(n, dtype=np.int64)
     waits = np.empty(n)
     sums = np.zeros(ny * (nf + 1))
@@ -507,7 +527,7 @@ def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
                             np.asarray(cal.year_starts_h, dtype=np.float64), float(cal.t0),
                             float(cal.t1), nf, float(wait_target_min), served_cells, waits,
                             counts, sums)
-    return (_count_table(cal, counts.ravel(), 8), served_cells[:served], waits[:served],
+    return (_count_table(cal, counts.ravel(), 4), served_cells[:served], waits[:served],
             _sum_table(cal, sums))
 
 
@@ -530,8 +550,9 @@ def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.
                       starts: np.ndarray, t0: float, t1: float, nf: int, planned: int,
                       emergency: int, ddi_target: float, cells: np.ndarray,
                       counts: np.ndarray, ddi_sums: np.ndarray) -> None:
-    """Into ``cells``, the `_cells` of each delivery (``fac``, ``t``); into ``counts`` [kind,
-    cell], one more for each inside the reported years (`_deliveries`' kinds); into
+    """Into ``cells``, the `_cells` of each delivery (``fac``, ``t``); into ``counts`` [count,
+    cell], one more in each of `_deliveries`' counts it is in, for each inside the reported
+    years; into
     ``ddi_sums`` [cell], each emergency caesarean's minutes (``ddi``, 0 when not finite),
     added in the women's order as ``np.bincount`` adds them."""
     for i in range(t.shape[0]):
@@ -540,9 +561,14 @@ def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.
         if cell < 0:
             continue
         is_ecs = mode[i] == emergency
-        kind = ((1 if fac[i] >= 0 else 0) + (2 if mode[i] == planned or is_ecs else 0)
-                + (4 if is_ecs else 0) + (8 if ddi[i] <= ddi_target else 0))
-        counts[kind, cell] += 1
+        if fac[i] >= 0:
+            counts[0, cell] += 1
+            if mode[i] == planned or is_ecs:
+                counts[1, cell] += 1
+        if is_ecs:
+            counts[2, cell] += 1
+            if ddi[i] <= ddi_target:
+                counts[3, cell] += 1
         if is_ecs:
             ddi_sums[cell] += ddi[i] if np.isfinite(ddi[i]) else 0.0
 
@@ -552,11 +578,11 @@ def _place_labours(fac: np.ndarray, t: np.ndarray, wait_h: np.ndarray, starts: n
                    t0: float, t1: float, nf: int, wait_target: float,
                    served_cells: np.ndarray, waits: np.ndarray, counts: np.ndarray,
                    wait_sums: np.ndarray) -> int:
-    """Into ``counts`` [kind, cell], one more for each labour (facility ``fac`` >= 0, at
-    ``t``) inside the reported years (`_labours`' kinds); into ``served_cells`` and ``waits``
-    the cell and wait (minutes, ``wait_h`` x 60) of each served, into ``wait_sums`` [cell]
-    their waits added in the women's order as ``np.bincount`` adds them. Returns how many
-    were served."""
+    """Into ``counts`` [count, cell], one more in each of `_labours`' counts it is in, for
+    each labour (facility ``fac`` >= 0, at ``t``) inside the reported years; into
+    ``served_cells`` and ``waits`` the cell and wait (minutes, ``wait_h`` x 60) of each
+    served, into ``wait_sums`` [cell] their waits added in the women's order as
+    ``np.bincount`` adds them. Returns how many were served."""
     served = 0
     for i in range(t.shape[0]):
         if fac[i] < 0:
@@ -566,9 +592,13 @@ def _place_labours(fac: np.ndarray, t: np.ndarray, wait_h: np.ndarray, starts: n
             continue
         wait = wait_h[i] * 60.0  # NaN: no midwife before the horizon's end
         finite = np.isfinite(wait)
-        kind = ((1 if finite else 0) + (2 if wait == 0 else 0)
-                + (4 if wait <= wait_target else 0))
-        counts[kind, cell] += 1
+        counts[0, cell] += 1
+        if finite:
+            counts[1, cell] += 1
+            if wait == 0:
+                counts[2, cell] += 1
+        if wait <= wait_target:
+            counts[3, cell] += 1
         if finite:
             served_cells[served] = cell
             waits[served] = wait
@@ -589,9 +619,11 @@ def _sum_table(cal: _Calendar, flat: np.ndarray) -> np.ndarray:
     """The sums ``flat`` by cell as `_sums` gives them: [row, column], with the region column
     and the all-years row."""
     nf, ny = cal.facilities, cal.years
-    out = flat.reshape(ny, nf + 1)
-    out[:, nf] = out.sum(axis=1)
-    return np.vstack([out, out.sum(axis=0)])
+    out = np.empty((ny + 1, nf + 1))
+    out[:ny] = flat.reshape(ny, nf + 1)
+    out[:ny, nf] = out[:ny].sum(axis=1)
+    out[ny] = out[:ny].sum(axis=0)
+    return out
 
 
 def _wait_p95(cal: _Calendar, cells: np.ndarray, wait_min: np.ndarray) -> np.ndarray:
@@ -666,7 +698,9 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
 
 @jit_callee(python_calls=True)
 def _rank95_of(n: int) -> tuple[int, float]:
-    """`_rank95` of one run of ``n`` (>= 1) sorted values."""
+    """For a run of ``n`` (>= 1) sorted values, the place (from 0) of the value at or below
+    the 95th percentile and the fraction of the way to the next, as numpy's default linear
+    method works them out."""
     virtual = (n - 1) * 0.95
     below = int(np.floor(virtual))
     return below, virtual - below
@@ -674,7 +708,8 @@ def _rank95_of(n: int) -> tuple[int, float]:
 
 @jit_callee(python_calls=True)
 def _lerp_of(a: float, b: float, gamma: float) -> float:
-    """`_lerp` of one pair of values."""
+    """The value ``gamma`` of the way from ``a`` to ``b``, worked out as numpy's percentile
+    works it out, to the last bit."""
     diff = b - a
     return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
 
@@ -699,37 +734,33 @@ def _nonzero_order(values: np.ndarray) -> np.ndarray:
     return nonzero[np.argsort(values[nonzero])]
 
 
+@jit_loop
 def _p95_of_counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """95th percentile of each group whose values are given by ``counts`` [group, value]
-    of each of the increasing ``values`` (NaN where the group has none): the numbers of
-    ``np.percentile(..., 95)`` of the values one by one."""
-    total = counts.sum(axis=1)
-    out = np.full(total.shape[0], np.nan)
-    has = total > 0
-    running = np.cumsum(counts[has], axis=1)
-    total = total[has].astype(np.int64)
-    below, gamma = _rank95(total)
-    # The rank-th smallest value (from 0) is the first whose running count passes rank.
-    lower = (running > below[:, None]).argmax(axis=1)
-    upper = (running > np.minimum(below + 1, total - 1)[:, None]).argmax(axis=1)
-    out[has] = _lerp(values[lower], values[upper], gamma)
+    """95th percentile of each group whose values are given by ``counts`` [value, group]
+    (whole numbers) of each of the increasing ``values`` (NaN where the group has none):
+    the numbers of ``np.percentile(..., 95)`` of the values one by one."""
+    kinds, groups = counts.shape
+    out = np.full(groups, np.nan)
+    for g in range(groups):
+        total = 0
+        for k in range(kinds):
+            total += int(counts[k, g])
+        if total == 0:
+            continue
+        below, gamma = _rank95_of(total)
+        upper_rank = min(below + 1, total - 1)
+        # The rank-th smallest value (from 0) is the first whose running count passes rank.
+        lower = upper = -1
+        running = 0
+        for k in range(kinds):
+            running += int(counts[k, g])
+            if lower < 0 and running > below:
+                lower = k
+            if running > upper_rank:
+                upper = k
+                break
+        out[g] = _lerp_of(values[lower], values[upper], gamma)
     return out
-
-
-def _rank95(count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For runs of ``count`` (>= 1) sorted values, the place (from 0) of the value at or below
-    the 95th percentile and the fraction of the way to the next, as numpy's default linear
-    method works them out."""
-    virtual = (count - 1) * 0.95
-    below = np.floor(virtual).astype(np.int64)
-    return below, virtual - below
-
-
-def _lerp(a: np.ndarray, b: np.ndarray, gamma: np.ndarray) -> np.ndarray:
-    """The values ``gamma`` of the way from ``a`` to ``b``, worked out as numpy's percentile
-    works them out, to the last bit."""
-    diff = b - a
-    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
 
 
 def daily_census(net: Network, rec: RunRecord) -> np.ndarray:

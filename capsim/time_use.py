@@ -124,6 +124,11 @@ def _add_stretches(times: np.ndarray, key: np.ndarray, shift: int, grid: np.ndar
         day = 0
         count = 0
         before = grid[0]
+        # The day's three sums kept apart from the arrays while the sweep is in that day
+        # (the same additions in the same order; the arrays written once a day, not read and
+        # written at every stretch).
+        at = 0
+        e, f, w, c = empty[g, 0], full[g, 0], load[g, 0], cap[g, 0]
         while True:
             # The next of the group's midnights and points (a start at a midnight comes after
             # it, an end before it).
@@ -135,15 +140,20 @@ def _add_stretches(times: np.ndarray, key: np.ndarray, shift: int, grid: np.ndar
             t = grid[day + 1] if midnight else times[i]
             length = t - before
             d = min(day, days - 1)
-            empty[g, d] += length * (1.0 if count <= 0 else 0.0)
-            full[g, d] += length * (1.0 if count >= cap[g, d] and cap[g, d] > 0 else 0.0)
-            load[g, d] += length * count
+            if d != at:
+                empty[g, at], full[g, at], load[g, at] = e, f, w
+                at = d
+                e, f, w, c = empty[g, d], full[g, d], load[g, d], cap[g, d]
+            e += length * (1.0 if count <= 0 else 0.0)
+            f += length * (1.0 if count >= c and c > 0 else 0.0)
+            w += length * count
             before = t
             if midnight:
                 day += 1
             else:
                 count += int(key[i] & 3) - _MIDNIGHT  # a plain integer: no bound on the count
                 i += 1
+        empty[g, at], full[g, at], load[g, at] = e, f, w
 
 
 def _sorted_points(live: Sequence[tuple[int, np.ndarray, np.ndarray, np.ndarray]],

@@ -16,11 +16,16 @@ from hypothesis import strategies as st
 
 from capsim import load_scenario, validate_scenario
 from capsim.care import (
+    _BIRTHS,
+    _NEWBORNS,
+    _NEWBORNS_MONTHLY,
+    _NO_MEASURE,
     _add_transfer_minutes,
     _at,
     _count_events,
     _Periods,
     _periods,
+    _tally_newborns,
     add_care,
     reduce_with_care,
 )
@@ -125,6 +130,36 @@ def test_transfer_minutes_are_a_bincount_of_the_moves(data, n: int) -> None:
         helper(t, origin, placed, travel_h, periods.starts, periods.t0, periods.t1,
                periods.nf, minutes)
         assert periods.table(minutes).tobytes() == want.tobytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.integers(0, 60), st.integers(0, 60))
+def test_newborn_pass_counts_as_the_masks_do(data, n: int, births: int) -> None:
+    """The newborn line's pass: the counts and monthly counts that `_count_events` finds
+    with the line's masks (all, moved, admitted, with the mother, out of the region; the
+    births), compiled and as plain Python (as under NUMBA_DISABLE_JIT=1)."""
+    periods = _periods_of_test()
+    t, origin, placed = _events(data.draw, n)
+    born_h, born, _ = _events(data.draw, births)
+    with_mother = np.asarray(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+                             dtype=bool)
+    moved, out = (placed != origin) & (placed >= 0), placed < 0
+    shape = (6, periods.ny * (periods.nf + 1)), (2, periods.nf, periods.months)
+    want = np.zeros(shape[0], dtype=np.int64), np.zeros(shape[1], dtype=np.int64)
+    _count_events(periods, t, np.stack([origin, placed]),
+                  np.stack([np.ones(n, dtype=bool), moved, ~out, with_mother, out]), _NEWBORNS,
+                  np.stack([moved, out]), _NEWBORNS_MONTHLY, counts=want[0], monthly=want[1])
+    _count_events(periods, born_h, born.reshape(1, -1), np.ones((1, births), dtype=bool),
+                  _BIRTHS, *_NO_MEASURE, counts=want[0], monthly=want[1])
+    for helper in (_tally_newborns, getattr(_tally_newborns, "py_func", _tally_newborns)):
+        counts, monthly = np.zeros(shape[0], dtype=np.int64), np.zeros(shape[1], dtype=np.int64)
+        helper(t, origin, placed, with_mother, periods.starts, periods.t0, periods.t1,
+               periods.nf, periods.day_month, periods.first_month, periods.rank, counts, monthly)
+        _count_events(periods, born_h, born.reshape(1, -1), np.ones((1, births), dtype=bool),
+                      _BIRTHS, *_NO_MEASURE, counts=counts, monthly=monthly)
+        assert np.array_equal(counts, want[0]) and np.array_equal(monthly, want[1])
+    inside = (t >= periods.t0) & (t < periods.t1)
+    assert monthly.sum() == np.count_nonzero((moved | out) & inside)
 
 
 #: Random events through both passes, their results printed.

@@ -293,26 +293,32 @@ def test_counts_and_waits_are_their_definitions(closing_region):
     assert result.arrivals == result.delivered + result.out_of_region + result.in_progress
 
 
-def test_cells_and_counts_in_one_pass_are_those_of_their_definitions(closing_region,
-                                                                     monkeypatch):
-    # Events at every year start, at the period's ends, outside it, at no time (NaN) and at
-    # no facility; compiled, then as plain Python (as under NUMBA_DISABLE_JIT=1).
+def test_arrivals_in_one_pass_are_their_definitions(closing_region, monkeypatch):
+    # Women (after some of warm-up) at every year start, at the period's ends, outside it, at
+    # no time (NaN) and at no facility, of every fate; compiled, then as plain Python (as
+    # under NUMBA_DISABLE_JIT=1).
     net, _, _ = closing_region
     cal = results._calendar(net)
     rng = np.random.default_rng(7)
     edges = [*cal.year_starts_h, cal.t0, cal.t1, cal.t0 - 24.0, cal.t1 + 24.0, np.nan]
     t = np.concatenate([rng.uniform(cal.t0 - 48.0, cal.t1 + 48.0, 400), edges])
     fac = rng.integers(-1, net.n, t.shape[0]).astype(np.int32)
-    kind = rng.integers(0, 4, t.shape[0]).astype(np.uint8)
-    want_cells = results._cells(cal, fac, t)
-    want_counts = results._counts(cal, want_cells, kind, 4)
-    for helper in (results._place_and_count,
-                   getattr(results._place_and_count, "py_func", None)):
-        if helper is not None:
-            monkeypatch.setattr(results, "_place_and_count", helper)
-            cells, counts = results._cells_counts(cal, fac, t, kind, 4)
-            assert np.array_equal(cells, want_cells)
-            assert counts.tobytes() == want_counts.tobytes()
+    turned, out = rng.random((2, t.shape[0])) < 0.4
+    n0 = 25
+    rec = SimpleNamespace(first=fac, admit_h=t, turned_away=turned, out_of_region=out,
+                          first_counted=n0)
+    # As first written: the fates as bits of a kind, counted by kind, the kinds summed.
+    cells = results._cells(cal, fac[n0:], t[n0:])
+    by_fate = results._counts(cal, cells, results._bits(turned[n0:], out[n0:]), 4)
+    want = np.stack([by_fate.sum(axis=0), by_fate[1] + by_fate[3], by_fate[2] + by_fate[3],
+                     by_fate[1]])
+    assert all((want[i] != want[j]).any() for i in range(4) for j in range(i))
+    compiled = results._place_arrivals
+    assert hasattr(compiled, "py_func") or os.environ.get("NUMBA_DISABLE_JIT") == "1"
+    for helper in (compiled, getattr(compiled, "py_func", compiled)):
+        monkeypatch.setattr(results, "_place_arrivals", helper)
+        got = results._arrivals(cal, rec)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
 
 
 def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region,
@@ -338,7 +344,11 @@ def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region
     cells = results._cells(cal, fac, t)
     is_ecs = mode == EMERGENCY_CS
     kind = results._bits(fac >= 0, (mode == PLANNED_CS) | is_ecs, is_ecs, ddi <= ddi_target)
-    want_deliveries = (cells, results._counts(cal, cells, kind, 16), results._sums(
+    by_kind = results._counts(cal, cells, kind, 16)
+    # Delivered at a facility, by caesarean there, emergency caesareans, within the target.
+    want_deliveries = (cells, np.stack([by_kind[1::2].sum(axis=0), by_kind[3::4].sum(axis=0),
+                                        by_kind[4:8].sum(axis=0) + by_kind[12:16].sum(axis=0),
+                                        by_kind[12:16].sum(axis=0)]), results._sums(
         cal, cells[is_ecs & (cells >= 0)],
         np.where(np.isfinite(ddi), ddi, 0.0)[is_ecs & (cells >= 0)]))
     # Labours likewise.
@@ -347,7 +357,11 @@ def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region
     served = np.isfinite(wait_min)
     care = results._bits(served, wait_min == 0, wait_min <= wait_target)
     keep = served & (lab_cells >= 0)
-    want_labours = (results._counts(cal, lab_cells, care, 8), lab_cells[keep], wait_min[keep],
+    by_care = results._counts(cal, lab_cells, care, 8)
+    # All labours, those served, served with no wait, within the target.
+    want_labours = (np.stack([by_care.sum(axis=0), by_care[1::2].sum(axis=0),
+                              by_care[3::4].sum(axis=0), by_care[4:].sum(axis=0)]),
+                    lab_cells[keep], wait_min[keep],
                     results._sums(cal, lab_cells[keep], wait_min[keep]))
     for name in ("_place_deliveries", "_place_labours", "_cell_of"):
         kernel = getattr(results, name)
@@ -364,8 +378,11 @@ def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region
         for a, b in zip(got, want_labours, strict=True):
             assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
     # The kinds and sums are not all empty: the check above compared numbers.
-    assert want_deliveries[1][8:].sum() > 0 and np.nansum(want_deliveries[2]) > 0
-    assert want_labours[0][3::4].sum() > 0 and want_labours[3].sum() > 0
+    assert want_deliveries[1][3].sum() > 0 and np.nansum(want_deliveries[2]) > 0
+    assert want_labours[0][2].sum() > 0 and want_labours[3].sum() > 0
+    # Each count differs from the others somewhere: counts swapped would not pass.
+    for counts in (want_deliveries[1], want_labours[0]):
+        assert all((counts[i] != counts[j]).any() for i in range(4) for j in range(i))
 
 
 @pytest.mark.parametrize("by_counts, plain", [(True, False), (True, True), (False, False)])
@@ -378,8 +395,9 @@ def test_travel_is_its_definition(closing_region, monkeypatch, by_counts, plain)
         monkeypatch.setattr(results, "PAIR_COUNTS_PER_DELIVERY", 0)
         monkeypatch.setattr(results, "PAIR_COUNTS_ANYWAY", 0)
     if plain:
-        kernel = results._place_travel
-        monkeypatch.setattr(results, "_place_travel", getattr(kernel, "py_func", kernel))
+        for name in ("_place_travel", "_p95_of_counts"):
+            kernel = getattr(results, name)
+            monkeypatch.setattr(results, name, getattr(kernel, "py_func", kernel))
     result = reduce_replication(net, record, 0, 3)
     p95, over_30, mean = (table(result, m) for m in ("travel_p95_min", "travel_over_30_share",
                                                       "travel_mean_min"))
@@ -479,3 +497,27 @@ def test_beds_of_an_antenatal_only_facility_leave_the_region_beds_and_occupancy(
     assert both["beds"] == alone["beds"] == 35
     for name in ("occupancy_mean", "occupancy_p95", "beds_per_1000_deliveries"):
         assert both[name] == pytest.approx(alone[name], rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=st.tuples(st.integers(1, 17), st.integers(1, 4), st.integers(1, 9)),
+       seed=st.integers(0, 2**32 - 1))
+def test_completed_counts_are_the_sums_by_row_and_column(shape, seed):
+    # Counts [kind, year, column] (the last column: events at no facility) completed with the
+    # region's column and the all-years row, compiled and as plain Python, against numpy's
+    # sums of them.
+    counts = np.random.default_rng(seed).integers(0, 1000, shape, dtype=np.int64)
+    kinds, ny, width = shape
+    want = np.zeros((kinds, ny + 1, width))
+    want[:, :ny] = counts
+    want[:, :ny, -1] = counts.sum(axis=2)
+    want[:, ny] = want[:, :ny].sum(axis=1)
+    compiled = results.completed_counts
+    assert hasattr(compiled, "py_func") or os.environ.get("NUMBA_DISABLE_JIT") == "1"
+    for helper in (compiled, getattr(compiled, "py_func", compiled)):
+        got = helper(counts)
+        assert got.dtype == np.float64 and got.tobytes() == want.tobytes()
+        # The region's column holds the facilities' events and the others: not the
+        # facilities' alone, unless no event is at no facility.
+        assert (got[:, :ny, -1] == counts[:, :, :-1].sum(axis=2)).all() == \
+            (counts[:, :, -1] == 0).all()

@@ -13,7 +13,7 @@ from conftest import COLOURS, FULL, base_dict, loss_system, run_checked
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capsim import validate_scenario
+from capsim import time_use, validate_scenario
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine
 from capsim.queueing import erlang_b
@@ -186,27 +186,34 @@ def test_time_at_counts_gives_the_bits_of_one_sort_of_all_three_keys(intervals, 
     # (ends, then the day's boundary, then starts) decides which hours count as empty or full.
     # From t0 = 0 the points are sorted by time and by facility; from a later t0, as one
     # number each (facility, the bits of the time, the step).
+    # Swept compiled, then as plain Python (as under NUMBA_DISABLE_JIT=1).
     capacity = np.asarray(caps, dtype=float).reshape(3, 3)
     fac = np.asarray([f for f, *_ in intervals], dtype=np.int64)
-    for t0 in (0.0, 1008.0):
-        start = t0 + np.asarray([s + frac for _, s, _, frac in intervals], dtype=float)
-        end = start + np.asarray([n for _, _, n, _ in intervals], dtype=float)
-        got = time_at_counts(fac, start, end, capacity, t0)
-        want = _time_at_counts_by_one_sort(fac, start, end, capacity, t0)
-        for name in ("empty", "full", "load"):
-            assert got[name].tobytes() == want[name].tobytes(), (t0, name)
-        # Two pools swept together give each pool's bits alone.
-        first = np.arange(fac.shape[0]) % 2 == 0
-        both = sweep_pools([(fac[first], start[first], end[first], capacity, MEASURES),
-                            (fac[~first], start[~first], end[~first], capacity + 1, MEASURES)],
-                           t0)
-        for pool, mine, cap in ((0, first, capacity), (1, ~first, capacity + 1)):
-            alone = time_at_counts(fac[mine], start[mine], end[mine], cap, t0)
-            swept = both[pool] or idle(cap.shape, t0)
-            for name in MEASURES:
-                assert swept[name].tobytes() == alone[name].tobytes(), (t0, pool, name)
+    compiled = time_use._add_stretches
+    for sweep in (compiled, getattr(compiled, "py_func", compiled)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(time_use, "_add_stretches", sweep)
+            for t0 in (0.0, 1008.0):
+                _check_sweeps(fac, intervals, capacity, t0)
 
 
+def _check_sweeps(fac, intervals, capacity, t0):
+    """`time_at_counts` of ``intervals`` from ``t0`` has the bits of one sort of all three
+    keys, and two pools swept together those of each pool alone."""
+    start = t0 + np.asarray([s + frac for _, s, _, frac in intervals], dtype=float)
+    end = start + np.asarray([n for _, _, n, _ in intervals], dtype=float)
+    got = time_at_counts(fac, start, end, capacity, t0)
+    want = _time_at_counts_by_one_sort(fac, start, end, capacity, t0)
+    for name in ("empty", "full", "load"):
+        assert got[name].tobytes() == want[name].tobytes(), (t0, name)
+    first = np.arange(fac.shape[0]) % 2 == 0
+    both = sweep_pools([(fac[first], start[first], end[first], capacity, MEASURES),
+                        (fac[~first], start[~first], end[~first], capacity + 1, MEASURES)], t0)
+    for pool, mine, cap in ((0, first, capacity), (1, ~first, capacity + 1)):
+        alone = time_at_counts(fac[mine], start[mine], end[mine], cap, t0)
+        swept = both[pool] or idle(cap.shape, t0)
+        for name in MEASURES:
+            assert swept[name].tobytes() == alone[name].tobytes(), (t0, pool, name)
 
 
 def test_a_warning_before_the_run_names_each_facility_whose_load_reaches_its_capacity(caplog):
