@@ -73,12 +73,14 @@ def sweep_pools(pools: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
         s = np.clip(np.asarray(start, dtype=float), t0, t1)
         e = np.clip(np.asarray(end, dtype=float), t0, t1)
         f = np.asarray(fac)
-        if not (e >= s).all():
-            # An interval ending before it starts is none; one of no length (clipped to the
-            # same time) changes no count between points and may stay.
-            keep = e > s
+        keep = e > s
+        if not keep.all():
+            # An interval ending before it starts is none, and one of no length (clipped to
+            # the same time, or of no length at all) counts nothing: its points would only cut
+            # another interval's stretch in two, whose hours would then add up differently in
+            # the last bit.
             f, s, e = f[keep], s[keep], e[keep]
-        if (e > s).any():
+        if s.shape[0]:
             live.append((k, f, s, e))
     if not live:
         return out
