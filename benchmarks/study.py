@@ -14,8 +14,9 @@ scenario, a Sobol sweep on two cores, the first compile and the import, in one r
     the lines of care, ``capsim.care.reduce_with_care``, and the monthly counts); milliseconds
     of this thread's CPU time (on an idle machine, its wall time; on a shared one, the time the
     phases took without what other processes took from them), means over ``--rounds``
-    replications (10; quick 3): a scenario's replications one after the other, of the
-    scenario loaded once, as a run of it does, after one replication that is not timed.
+    replications (10; quick 3): the file loaded and validated that many times, then the
+    scenario, loaded once, runs three untimed replications and its timed ones one after the
+    other, nothing else between them, as a run of it does.
     ``engine share`` is the engine's part of the five phases; ``replication/engine`` is
     (cohort + engine + results) / engine, what a replication of an already loaded scenario
     costs for each unit of simulation.
@@ -35,7 +36,8 @@ scenario, a Sobol sweep on two cores, the first compile and the import, in one r
     (``workers=1``) and on 2 local processes (``workers=2``), alternating, timed as
     ``benchmarks/parallel.py`` times them (5 rounds; quick 2): the median serial wall time over
     the median parallel one. The first parallel round starts the worker processes, which a
-    session then keeps (`capsim.parallel`): it is listed in the JSON with the others. Both give bit-identical tables, or the benchmark fails.
+    session then keeps (`capsim.parallel`): it is listed in the JSON with the others. Both
+    give bit-identical tables, or the benchmark fails.
 
 Targets: replication/engine at most 2 on every shipped scenario; the sweep in at most 10 s;
 the first compile in at most 15 s; the import in at most 0.3 s; the parallel speed-up at least
@@ -89,13 +91,21 @@ def scenario_files() -> list[Path]:
     return sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
-def time_phases(path: Path, replication: int, scenario: Any = None) -> dict[str, float]:
-    """Seconds of each phase of one replication of the scenario at ``path``, the steps of
-    ``capsim.run.run_replication`` timed one by one (see the module's text). The file is
-    loaded and validated (timed) every time; the replication is of ``scenario`` when given
-    (the same file loaded before, as a study loads it once for all its replications), else
-    of the scenario just loaded."""
+def time_load(path: Path) -> float:
+    """Seconds of loading and validating the scenario file at ``path`` (this thread's CPU)."""
     from capsim import load_scenario
+
+    started = time.thread_time()
+    load_scenario(path)
+    return time.thread_time() - started
+
+
+def time_phases(scenario: Any, replication: int) -> dict[str, float]:
+    """Seconds of each phase after the load of one replication of ``scenario`` (loaded
+    before), the steps of ``capsim.run.run_replication`` timed one by one (see the module's
+    text): network, cohort, engine and results."""
+    import numpy as np
+
     from capsim.care import reduce_with_care
     from capsim.demand import build_cohort
     from capsim.model import compile_network, run_engine
@@ -103,11 +113,8 @@ def time_phases(path: Path, replication: int, scenario: Any = None) -> dict[str,
     from capsim.monthly import monthly_counts
 
     clock = time.thread_time  # CPU seconds of this thread: another process's load is not counted
-    t0 = clock()
-    loaded = load_scenario(path)
-    t1 = clock()
-    scenario = loaded if scenario is None else scenario
     seed = scenario.run.seed
+    t1 = clock()
     net = compile_network(scenario)
     t2 = clock()
     cohort = build_cohort(scenario, replication, seed)
@@ -121,29 +128,39 @@ def time_phases(path: Path, replication: int, scenario: Any = None) -> dict[str,
     t6 = clock()
     del cohort, patients  # as capsim.run does before reducing
     result = reduce_with_care(net, record, care, replication, seed, scenario.horizon.sim_start)
-    result.monthly = monthly_counts(scenario, net, record)
+    result.monthly = monthly_counts(scenario, net, record).astype(np.float32)
     t7 = clock()
-    return dict(zip(PHASES, (t1 - t0, t2 - t1, (t3 - t2) + (t5 - t4), (t4 - t3) + (t6 - t5),
-                             t7 - t6), strict=True))
+    return dict(zip(PHASES[1:], (t2 - t1, (t3 - t2) + (t5 - t4), (t4 - t3) + (t6 - t5),
+                                 t7 - t6), strict=True))
+
+
+#: Replications of each scenario run, untimed, before its timed ones: the first calls of its
+#: functions, its caches and the memory its replications reuse.
+WARM_UP_REPLICATIONS = 3
 
 
 def measure_phases(paths: list[Path], rounds: int) -> dict[str, dict[str, list[float]]]:
-    """Seconds of every phase per scenario (by file stem) and replication (0 to rounds - 1):
-    the replications of a scenario one after the other, of the scenario loaded once before
-    them, as a run or a study of that scenario does (what its replications share is worked
-    out once: the figures of its women, its calendar and months), after one replication that
-    is not timed (its first calls, imports and caches)."""
+    """Seconds of every phase per scenario (by file stem) and replication (0 to rounds - 1).
+    The file is loaded and validated ``rounds`` times (timed, the load + validate phase);
+    then the scenario, loaded once, runs `WARM_UP_REPLICATIONS` untimed replications and its
+    ``rounds`` timed ones one after the other, as a run or a study of that scenario does
+    (what its replications share is worked out once: the figures of its women, its calendar
+    and months; nothing else runs between them)."""
     from capsim import load_scenario
     from capsim.model import ensure_compiled
 
     ensure_compiled()
     samples = {p.stem: {phase: [] for phase in PHASES} for p in paths}
     for path in paths:
+        mine = samples[path.stem]
+        time_load(path)  # not timed: the first load's imports
+        mine[PHASES[0]] = [time_load(path) for _ in range(rounds)]
         scenario = load_scenario(path)
-        time_phases(path, rounds, scenario)  # not timed: first calls, imports and caches
+        for k in range(WARM_UP_REPLICATIONS):
+            time_phases(scenario, rounds + k)
         for k in range(rounds):
-            for phase, seconds in time_phases(path, k, scenario).items():
-                samples[path.stem][phase].append(seconds)
+            for phase, seconds in time_phases(scenario, k).items():
+                mine[phase].append(seconds)
     return samples
 
 
