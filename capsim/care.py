@@ -38,6 +38,7 @@ from capsim.results import (
     metrics_frame,
     reduce_replication,
     table_from_columns,
+    year_of,
 )
 from capsim.scenario.calendar import CapacitySchedule
 
@@ -368,10 +369,7 @@ def _tally(t: np.ndarray, facility: np.ndarray, counted: np.ndarray, count_at: n
         time = t[i]
         if not (time >= t0 and time < t1):
             continue
-        year = -1
-        for start in starts:  # the years begun by its time, as `_Periods.rows` finds them
-            if time >= start:
-                year += 1
+        year = year_of(time, starts)  # as `_Periods.rows` finds it
         if year >= 0:
             for k in range(counted.shape[0]):
                 if counted[k, i]:
@@ -406,10 +404,7 @@ def _tally_newborns(t: np.ndarray, origin: np.ndarray, placed: np.ndarray,
         source, to = origin[i], placed[i]
         moved = to != source and to >= 0
         away = to < 0
-        year = -1
-        for start in starts:  # the years begun by its time, as `_Periods.rows` finds them
-            if time >= start:
-                year += 1
+        year = year_of(time, starts)  # as `_Periods.rows` finds it
         if year >= 0:
             if source >= nf or to >= nf:
                 raise ValueError("an event at no facility of the network")
@@ -443,10 +438,7 @@ def _add_transfer_minutes(t: np.ndarray, origin: np.ndarray, placed: np.ndarray,
         time, source, to = t[i], origin[i], placed[i]
         if to < 0 or to == source or not (time >= t0 and time < t1):
             continue
-        year = -1
-        for start in starts:  # the years begun by its time, as `_Periods.rows` finds them
-            if time >= start:
-                year += 1
+        year = year_of(time, starts)  # as `_Periods.rows` finds it
         if year >= 0:
             minutes[year * (nf + 1) + (source if source >= 0 else nf)] += \
                 travel_h[source, to] * 60.0

@@ -532,14 +532,22 @@ def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
 
 
 @jit_callee(python_calls=True)  # the passes' plain Python versions call it in the tests
+def year_of(time: float, starts: np.ndarray) -> int:
+    """The reported year (index) of an event at ``time`` (hours): the number of the years
+    starting at ``starts`` (hours, in order) begun by then, less one; -1 before the first."""
+    year = -1
+    for start in starts:  # few years: a pass over them is quicker than a search
+        if time >= start:
+            year += 1
+    return year
+
+
+@jit_callee(python_calls=True)  # the passes' plain Python versions call it in the tests
 def _cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
              nf: int) -> int:
     """The `_cells` cell of one event at ``time`` (hours) in facility ``fac``; -1 outside the
     reported years."""
-    year = -1
-    for start in starts:  # the number of years begun by t
-        if time >= start:
-            year += 1
+    year = year_of(time, starts)
     if year < 0 or not (time >= t0 and time < t1):
         return -1
     return year * (nf + 1) + (fac if fac >= 0 else nf)
