@@ -21,12 +21,14 @@ structures compiled into it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from numba import config, njit, types
+from numba.core.extending import overload
 from numba.experimental import structref
 
-from capsim.model.compiling import jit_callee
+from capsim.model.compiling import CALLEE_OPTIONS, jit_callee
 
 #: True when numba compiles nothing (``NUMBA_DISABLE_JIT=1``): records are plain classes.
 UNCOMPILED = bool(config.DISABLE_JIT)  # type: ignore[attr-defined]  # set at run time
@@ -86,9 +88,36 @@ def record_class(name: str, type_class: type, fields: Sequence[str], doc: str,
         bases = (structref.StructRefProxy,) if base is None else (base,
                                                                   structref.StructRefProxy)
         cls = type(name, bases, {"__slots__": (), "__doc__": doc, "FIELDS": tuple(fields)})
-        structref.define_proxy(cls, type_class, list(fields))
+        define_constructor(cls, type_class, fields)
+        structref.define_boxing(type_class, cls)
     cls.__module__ = __name__
     return cls
+
+
+#: The constructor of a record in compiled code, by `define_constructor`: its parameters are
+#: the fields, and it sets each field of a new record to the argument of the same name.
+CONSTRUCTOR = """
+def typed(FIELDS):
+    record_type = type_class(list(zip(NAMES, [FIELDS])))
+    def construct(FIELDS):
+        record = new(record_type)
+        SET
+        return record
+    return construct
+"""
+
+
+def define_constructor(cls: type, type_class: type, fields: Sequence[str]) -> None:
+    """Let compiled code build a ``cls`` record by keyword (``cls(field=value, ...)``), as
+    numba's ``structref.define_proxy`` does, but compiled as a callee (`jit_callee`): linked
+    into the functions that build records, without machine code of its own."""
+    source = (CONSTRUCTOR.replace("FIELDS", ", ".join(fields))
+              .replace("NAMES", repr(list(fields)))
+              .replace("SET", "\n        ".join(f"record.{f} = {f}" for f in fields)))
+    namespace = {"type_class": type_class, "new": structref.new}
+    exec(source, namespace)  # noqa: S102 - our own source text, built from the field names
+    typed: Any = namespace["typed"]
+    overload(cls, jit_options=CALLEE_OPTIONS)(typed)  # type: ignore[arg-type]
 
 
 class _RowHeaps:
