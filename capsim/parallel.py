@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import functools
+import gc
 import math
 import multiprocessing
 import os
@@ -258,9 +259,30 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_kept_pools)
 
 
+def settle_heap() -> None:
+    """Leave the objects this process holds now out of the cyclic garbage collector's later
+    passes (``gc.freeze``), once per process: called when the imports and the compile are
+    done, whose objects (modules, functions, numba's types and libraries: a few hundred
+    thousand) live as long as the process. A full pass over them takes about a tenth of a
+    second, which a run of a second or less would otherwise pay now and then at random, in
+    this process and in every worker forked from it (whose pages it would also copy, by
+    touching them). Objects made later are collected as always; one held now that later
+    becomes garbage in a reference cycle is not freed (most are modules and code, kept to the
+    end anyway). Returns None."""
+    global _heap_settled
+    if not _heap_settled:
+        gc.freeze()
+        _heap_settled = True
+
+
+#: Whether `settle_heap` has run in this process (a forked worker inherits its parent's).
+_heap_settled = False
+
+
 def _worker_start(parent: int) -> None:
     """Set up a local worker process: leave Ctrl-C to the parent (which stops the workers
-    itself, so no worker prints a traceback), and end this process when the parent ends."""
+    itself, so no worker prints a traceback), end this process when the parent ends, and
+    leave what it inherited out of its garbage collector's passes (`settle_heap`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker inherits the command line's SIGTERM handler; the parent stops its
     # workers with SIGTERM, which must end them at once, silently.
@@ -271,6 +293,7 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), name="capsim-parent-watch",
                      daemon=True).start()
+    gc.freeze()
 
 
 def _die_with_parent_linux() -> None:

@@ -35,7 +35,13 @@ from capsim.model.engine import WARM_UP_SCENARIO, cached, compiled
 from capsim.model.heaps import UNCOMPILED
 from capsim.monthly import monthly_counts
 from capsim.output import write_csv
-from capsim.parallel import DEFAULT_RETRIES, WorkerLostError, default_workers, map_unordered
+from capsim.parallel import (
+    DEFAULT_RETRIES,
+    WorkerLostError,
+    default_workers,
+    map_unordered,
+    settle_heap,
+)
 from capsim.results import (
     ReplicationResult,
     Results,
@@ -261,8 +267,10 @@ def ready_engine(engine: str = DEFAULT_ENGINE, client: Any = None) -> None:
     """Compile the compiled engine and the compiled passes of the results in this process
     (or load them from the disk cache) when replications are to run here or on local
     workers: once here, not in every worker at the same time, and before a progress bar
-    starts, whose rate would otherwise count the first compile. Nothing for the simpy model,
-    nor for a dask cluster (``client``), whose workers compile for themselves."""
+    starts, whose rate would otherwise count the first compile. Then, once per process, the
+    objects made so far are left out of the garbage collector's later passes
+    (`capsim.parallel.settle_heap`), before local workers are forked. Nothing for the simpy
+    model, nor for a dask cluster (``client``), whose workers compile for themselves."""
     if client is None and engine == "compiled":
         beside = _compile_beside()
         try:
@@ -271,6 +279,7 @@ def ready_engine(engine: str = DEFAULT_ENGINE, client: Any = None) -> None:
             if beside is not None:
                 beside.join()
         _ensure_results_compiled()
+        settle_heap()
 
 
 #: The region of `_compile_beside`: the engine's warm-up region with newborn cots, so that a

@@ -308,6 +308,7 @@ from capsim.parallel import map_unordered
 
 def half_sent(x):
     if x == 0:      # a worker stopped halfway through sending its result: only the length
+        gc.unfreeze()   # the worker left what it inherited out of gc's view (settle_heap)
         queue = next(o for o in gc.get_objects()
                      if type(o) is multiprocessing.queues.SimpleQueue)
         os.write(queue._writer.fileno(), struct.pack("!i", 1 << 20))
