@@ -34,6 +34,7 @@ from capsim.results import (
     REGION,
     ReplicationResult,
     Results,
+    as_frame,
     completed_counts,
     metrics_frame,
     reduce_replication,
@@ -553,8 +554,8 @@ def care_rows(net: Network, records: list[CareRecord], sim_start: date,
         measures = tuple(m for rec in records for m in MONTHLY_MEASURES[rec.network.line])
         table = _monthly_table(periods, measures, np.concatenate(counts), replication)
     else:
-        table = pd.concat([care_monthly(net, rec, sim_start, replication) for rec in records],
-                          ignore_index=True)
+        table = pd.concat([as_frame(care_monthly(net, rec, sim_start, replication))
+                           for rec in records], ignore_index=True)
     return CareRows(values, fates, table)
 
 

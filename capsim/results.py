@@ -10,11 +10,14 @@ Metrics are named by the ids of `capsim.metrics.METRICS`, which gives their unit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -973,13 +976,67 @@ def metrics_frame(years: tuple[str, ...], columns: tuple[str, ...],
     value = np.concatenate(list(values.values()), axis=None)  # each table's cells in order
     np.copyto(value, np.nan, where=~np.isfinite(value))
     return table_from_columns(METRIC_COLUMNS, [np.full(value.shape[0], replication, dtype=np.int64),
-                                   year.copy(), facility.copy(), metric.copy(), value])
+                                   year, facility, metric, value], shared=(1, 2, 3))
 
 
 METRIC_COLUMNS = ("replication", "year", "facility", "metric", "value")
 
 
-def table_from_columns(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
+class Columns(NamedTuple):
+    """A table as its column names and arrays, not made into a DataFrame: how a local worker
+    process builds its results (`tables_as_columns`), which it sends back as they are and the
+    process that asked for them makes into DataFrames (`capsim.run.unpack_result`)."""
+
+    names: tuple[str, ...]
+    arrays: list
+
+
+#: Whether `table_from_columns` gives `Columns` in this context (`tables_as_columns`).
+_AS_COLUMNS: ContextVar[bool] = ContextVar("capsim_tables_as_columns", default=False)
+
+
+@contextmanager
+def tables_as_columns() -> Iterator[None]:
+    """Within the block, `table_from_columns` gives `Columns`, not DataFrames: for a result
+    that is only sent elsewhere, where the tables are built once (a DataFrame built here
+    would be taken apart again to be sent)."""
+    token = _AS_COLUMNS.set(True)
+    try:
+        yield
+    finally:
+        _AS_COLUMNS.reset(token)
+
+
+def table_from_columns(names: tuple[str, ...], arrays: list,
+                       shared: tuple[int, ...] = ()) -> pd.DataFrame:
+    """The table (a DataFrame) of columns ``names`` holding ``arrays`` (numpy arrays or
+    pandas' own arrays), indexed 0..n-1 (`frame_from_columns`); the arrays at the positions
+    ``shared`` (labels kept for every replication) are copied, the others become the table's
+    own. Within `tables_as_columns`, their `Columns` instead, nothing copied (whoever makes it
+    a table copies the shared ones: `capsim.run.unpack_result`)."""
+    if _AS_COLUMNS.get():
+        return Columns(names, list(arrays))  # type: ignore[return-value]  # see the docstring
+    if shared:
+        arrays = [a.copy() if i in shared else a for i, a in enumerate(arrays)]
+    return frame_from_columns(names, arrays)
+
+
+def as_frame(table: pd.DataFrame | Columns) -> pd.DataFrame:
+    """``table`` as a DataFrame: a `Columns` made into one (its arrays of strings copied,
+    since they may be shared), a DataFrame as it is."""
+    if isinstance(table, Columns):
+        return frame_from_columns(table.names, [a.copy() if is_strings(a) else a
+                                                for a in table.arrays])
+    return table
+
+
+def is_strings(array: object) -> bool:
+    """Whether ``array`` is pandas' own array of Python strings (the label columns)."""
+    dtype = getattr(array, "dtype", None)
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "python"
+
+
+def frame_from_columns(names: tuple[str, ...], arrays: list) -> pd.DataFrame:
     """The table (a DataFrame) of columns ``names`` holding ``arrays`` (numpy arrays or
     pandas' own arrays, each its own, not shared with another table), indexed 0..n-1, each
     column a block of its own as ``pd.DataFrame`` lays out a dict of them. Built from its

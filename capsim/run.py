@@ -43,10 +43,13 @@ from capsim.parallel import (
     settle_heap,
 )
 from capsim.results import (
+    Columns,
     ReplicationResult,
     Results,
+    as_frame,
     column_labels,
-    table_from_columns,
+    is_strings,
+    tables_as_columns,
 )
 from capsim.scenario import validate_scenario
 from capsim.scenario.models import Scenario
@@ -209,8 +212,11 @@ def _call(task: Callable[[], ReplicationResult]) -> ReplicationResult:
 
 def _call_packed(task: Callable[[], ReplicationResult]) -> dict:
     """Run ``task`` in a local worker process; return its result packed for the trip back
-    (`pack_result`)."""
-    return pack_result(task())
+    (`pack_result`), its tables built as columns (`capsim.results.tables_as_columns`): they
+    become DataFrames once, where they arrive."""
+    with tables_as_columns():
+        result = task()
+    return pack_result(result)
 
 
 def iterate_replications(scenario: Scenario, replications: Iterable[int], seed: int,
@@ -440,28 +446,31 @@ RESULT_TABLES = ("metrics", "flows", "care_monthly")
 _sent: dict[tuple[str, str], Any] = {}
 
 def pack_result(result: ReplicationResult) -> dict[str, Any]:
-    """The fields of ``result`` with each table as (column names, column arrays), or the
-    table itself when it cannot be rebuilt from those alone (an index other than 0..n-1,
-    repeated column names, attributes)."""
-    fields = {name: getattr(result, name) for name in RESULT_FIELDS}
-    for name in RESULT_TABLES:
-        frame = fields[name]
-        if frame is None or not _plain(frame):
+    """The fields of ``result`` with each table as `capsim.results.Columns` (its column names
+    and arrays), or the table itself when it cannot be rebuilt from those alone (an index
+    other than 0..n-1, repeated column names, attributes). A table built as `Columns`
+    (`capsim.results.tables_as_columns`, as `_call_packed` builds them) is taken as it is."""
+    fields = {name: getattr(result, name) for name in RESULT_TABLES}
+    packed = {name: getattr(result, name) for name in RESULT_FIELDS}
+    for name, table in fields.items():
+        if isinstance(table, Columns):
+            names, arrays = table
+        elif table is not None and _plain(table):
+            names, arrays = tuple(table.columns), _column_arrays(table)
+        else:
             continue
-        names = tuple(frame.columns)
-        arrays = [_shared(name, column, array)
-                  for column, array in zip(names, _column_arrays(frame), strict=True)]
-        fields[name] = (names, arrays)
-    return fields
+        packed[name] = Columns(names, [_shared(name, column, array)
+                                       for column, array in zip(names, arrays, strict=True)])
+    return packed
 
 
 def unpack_result(fields: dict[str, Any]) -> ReplicationResult:
-    """The `ReplicationResult` that `pack_result` packed."""
+    """The `ReplicationResult` that `pack_result` packed: each `Columns` made a table of its
+    own (`capsim.results.as_frame`: a column of strings may have come shared by several
+    tables, `_shared`, and is copied, so that a change to one never shows in another)."""
     fields = dict(fields)
     for name in RESULT_TABLES:
-        packed = fields[name]
-        if isinstance(packed, tuple):
-            fields[name] = _frame(*packed)
+        fields[name] = as_frame(fields[name])
     return ReplicationResult(**fields)
 
 
@@ -485,27 +494,15 @@ def _column_arrays(frame: pd.DataFrame) -> list:
     return [frame.iloc[:, i].array for i in range(frame.shape[1])]
 
 
-def _is_strings(array: Any) -> bool:
-    """Whether ``array`` is pandas' own array of Python strings."""
-    return isinstance(array.dtype, pd.StringDtype) and array.dtype.storage == "python"
-
-
 def _shared(table: str, column: str, array: Any) -> Any:
     """``array``, or the equal label column this process sent last: a column of strings
-    (`_is_strings`) equal element by element to the last one of its name."""
-    if not _is_strings(array):
+    (`capsim.results.is_strings`) that is that very column (labels kept for every
+    replication, sent as they are by `tables_as_columns`) or equal to it element by element."""
+    if not is_strings(array):
         return array
     last = _sent.get((table, column))
-    if last is not None and len(last) == len(array) and \
-            np.array_equal(np.asarray(last), np.asarray(array)):
+    if last is not None and (last is array or len(last) == len(array) and
+                             np.array_equal(np.asarray(last), np.asarray(array))):
         return last
     _sent[table, column] = array
     return array
-
-
-def _frame(names: tuple, arrays: list) -> pd.DataFrame:
-    """The table of column ``names`` and ``arrays``, indexed 0..n-1, each column a block of
-    its own (`capsim.results.table_from_columns`). A column of strings may have come shared
-    by several tables (`_shared`): each table gets its own copy (a few microseconds), so that
-    a change to one never shows in another."""
-    return table_from_columns(names, [a.copy() if _is_strings(a) else a for a in arrays])

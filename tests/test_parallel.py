@@ -459,3 +459,32 @@ def test_workers_leave_what_they_inherit_out_of_the_garbage_collector():
     at_start = len(gc.get_objects())
     counts = list(parallel.map_unordered(_frozen_objects, range(4), workers=2))
     assert len(counts) == 4 and min(counts) >= at_start // 2
+
+
+def test_results_built_as_columns_in_a_worker_arrive_as_the_serial_ones():
+    """A local worker builds its results' tables as columns (`tables_as_columns`), never as
+    DataFrames; rebuilt where they arrive, they equal the serial run's tables to the last
+    bit, dtypes included, with newborn care's monthly rows too; and the label arrays kept for
+    every replication are not handed out: a change to a rebuilt table reaches no other."""
+    import pickle
+
+    from capsim.results import Columns, tables_as_columns
+
+    scenario = validate_scenario({**short(), "newborn": {
+        "cots": {"county": {"special": 2, "intensive": 1}}, "centres": ["county"]}})
+    serial = [run_replication(scenario, r, seed=SEED) for r in range(3)]
+    with tables_as_columns():
+        built = [run_replication(scenario, r, seed=SEED) for r in range(3)]
+    assert all(isinstance(b.metrics, Columns) for b in built)
+    rebuilt = [unpack_result(p) for p in pickle.loads(pickle.dumps([pack_result(b)
+                                                                     for b in built]))]
+    for a, b in zip(serial, rebuilt, strict=True):
+        for name in ("metrics", "flows", "care_monthly"):
+            x, y = getattr(a, name), getattr(b, name)
+            pd.testing.assert_frame_equal(x, y, check_exact=True)
+            assert list(x.dtypes) == list(y.dtypes) and x.index.equals(y.index)
+        assert a.daily_census.tobytes() == b.daily_census.tobytes()
+    rebuilt[0].metrics.loc[0, "facility"] = "changed"
+    again = unpack_result(pack_result(built[1]))
+    assert again.metrics.loc[0, "facility"] == serial[1].metrics.loc[0, "facility"] != "changed"
+    assert rebuilt[1].metrics.loc[0, "facility"] != "changed"
