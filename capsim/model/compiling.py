@@ -85,6 +85,15 @@ class _NoEnvironment:
         return getattr(self._codegen, name)
 
 
+#: Whether this numba has what `LinkOnlyLibrary` relies on (numba's library internals, the
+#: same from 0.59 to 0.68 at least); where it does not, callees are made into machine code as
+#: numba always does: the first compile is slower, the engine the same.
+LINK_ONLY = all(callable(getattr(JITCodeLibrary, name, None))
+                for name in ("_finalize_dynamic_globals", "_verify_declare_only_symbols",
+                             "_finalize_final_module")) and isinstance(
+    getattr(JITCodeLibrary, "codegen", None), property)
+
+
 class CalleeCompiler(Compiler):  # type: ignore[misc]  # numba is untyped
     """numba's compiler, optimising at most at `CALLEE_OPT` while it compiles one function
     (each function it calls is compiled by its own compiler, at its own level), into a
@@ -93,7 +102,7 @@ class CalleeCompiler(Compiler):  # type: ignore[misc]  # numba is untyped
     def _compile_core(self) -> Any:
         """numba's pipeline for this function at the callee's optimisation level; returns what
         numba's does."""
-        if self.state.library is None and self.state.flags.no_cpython_wrapper:
+        if LINK_ONLY and self.state.library is None and self.state.flags.no_cpython_wrapper:
             codegen = self.state.targetctx.codegen()
             self.state.library = LinkOnlyLibrary(codegen, self.state.func_id.func_qualname)
         with optimisation_at_most(CALLEE_OPT):
