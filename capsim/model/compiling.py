@@ -85,9 +85,9 @@ class _NoEnvironment:
         return getattr(self._codegen, name)
 
 
-#: Whether this numba has what `LinkOnlyLibrary` relies on (numba's library internals, the
-#: same from 0.59 to 0.68 at least); where it does not, callees are made into machine code as
-#: numba always does: the first compile is slower, the engine the same.
+#: Whether this numba has what `LinkOnlyLibrary` relies on (numba's library internals, as in
+#: numba 0.68); where it does not, callees are made into machine code as numba always does:
+#: the first compile is slower, the engine the same.
 LINK_ONLY = all(callable(getattr(JITCodeLibrary, name, None))
                 for name in ("_finalize_dynamic_globals", "_verify_declare_only_symbols",
                              "_finalize_final_module")) and isinstance(
