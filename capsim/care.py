@@ -59,8 +59,8 @@ class _Periods:
     """What the care rows of every replication of one network share (read-only): the
     reported years and the whole period, their bounds (hours), days and labels; the beds in
     force of each capacity field (`beds_in_force`); the calendar month of each day and the
-    facilities' order of the monthly rows; the label columns of the metric and monthly rows
-    (`labels_of`, `measure_labels`)."""
+    facilities' order of the monthly rows; the label column of the monthly rows' measures
+    (`measure_labels`)."""
 
     def __init__(self, ids: tuple[str, ...], years: tuple[int, ...],
                  year_starts_h: tuple[float, ...], t0: float, t1: float,
@@ -81,7 +81,6 @@ class _Periods:
         self._capacity = capacity
         self._beds: dict[str, np.ndarray] = {}
         self._total_beds: dict[tuple[str, ...], np.ndarray] = {}
-        self._label_columns: dict[tuple[str, ...], tuple] = {}
         self._measures: dict[tuple[str, ...], pd.api.extensions.ExtensionArray] = {}
         self._months(sim_start)
 
@@ -183,18 +182,6 @@ class _Periods:
         """The long table replication, year, facility, metric, value of ``values``, built in
         one piece (as `capsim.results.reduce_replication` builds the maternity rows)."""
         return metrics_frame(tuple(self.labels), (*self.ids, REGION), values, replication)
-
-    def labels_of(self, metrics: tuple[str, ...]) -> tuple:
-        """The year, facility and metric columns of the rows of ``metrics`` (`frame`'s), as
-        pandas arrays shared by every replication (read, never changed)."""
-        out = self._label_columns.get(metrics)
-        if out is None:
-            blank = self.frame({m: np.zeros((self.ny + 1, self.nf + 1)) for m in metrics}, 0)
-            out = self._label_columns[metrics] = (blank["year"].array,
-                                                  blank["facility"].array,
-                                                  blank["metric"].array)
-        return out
-
 
     def measure_labels(self, measures: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
         """``measures`` as the pandas array of the measure column of the monthly rows
@@ -530,7 +517,7 @@ class CareRows:
 
     def add_to(self, result: ReplicationResult) -> ReplicationResult:
         """``result`` with the accounting and monthly rows of the lines (its metric rows are
-        the caller's: `add_care`, `reduce_with_care`)."""
+        the caller's: `reduce_with_care`)."""
         result.care_accounting.update(self.accounting)
         result.care_monthly = self.monthly
         return result
@@ -562,57 +549,13 @@ def care_rows(net: Network, records: list[CareRecord], sim_start: date,
 def reduce_with_care(net: Network, record: RunRecord, records: list[CareRecord],
                      replication: int, seed: int, sim_start: date) -> ReplicationResult:
     """`capsim.results.reduce_replication` of ``record`` with the metric rows, accounting
-    and monthly rows of each line of care in ``records`` (``sim_start``: the day of hour 0):
-    what `add_care` of it gives, the metrics' table built once with every row."""
+    and monthly rows of each line of care in ``records`` (``sim_start``: the day of hour 0),
+    the metrics' table built once with every row, the care rows after the maternity rows."""
     if not records:
         return reduce_replication(net, record, replication, seed)
     rows = care_rows(net, records, sim_start, replication)
     return rows.add_to(reduce_replication(net, record, replication, seed,
                                           more_rows=rows.values))
-
-
-def add_care(result: ReplicationResult, net: Network, records: list[CareRecord],
-             sim_start: date) -> ReplicationResult:
-    """``result`` with the metric rows, accounting and monthly rows of each line of care in
-    ``records`` added (``sim_start``: the day of hour 0); unchanged without any."""
-    if not records:
-        return result
-    rows = care_rows(net, records, sim_start, result.replication)
-    result.metrics = _with_rows(result.metrics, _periods(net, sim_start), rows.values,
-                                result.replication)
-    return rows.add_to(result)
-
-
-def _with_rows(metrics: pd.DataFrame, periods: _Periods, values: dict[str, np.ndarray],
-               replication: int) -> pd.DataFrame:
-    """``metrics`` (a replication's long table) with the rows of ``values`` after its own,
-    as ``pd.concat`` of it and `_Periods.frame` of ``values`` makes them, in one table
-    built once."""
-    years, facilities, names = periods.labels_of(tuple(values))
-    value = np.stack(list(values.values())).ravel()
-    value = np.where(np.isfinite(value), value, np.nan)
-    # Each column joined to its own kind: the text columns as pandas arrays (no text is
-    # looked at again), the numbers as numpy arrays.
-    before = _columns(metrics, METRIC_COLUMNS)
-    text = type(years)._concat_same_type
-    return table_from_columns(METRIC_COLUMNS, [
-        np.concatenate([before[0], np.full(value.shape[0], replication, dtype=np.int64)]),
-        text([before[1], years]), text([before[2], facilities]), text([before[3], names]),
-        np.concatenate([before[4], value])])
-
-
-def _columns(frame: pd.DataFrame, names: tuple[str, ...]) -> list:
-    """The arrays of the columns ``names`` of ``frame``, read, not copied: by pandas' own
-    accessor by position where the table has those columns in that order (reading a column by
-    name builds a Series, ten times as long), else by name."""
-    read = getattr(frame, "_get_column_array", None)
-    if read is not None and tuple(frame.columns) == names:
-        return [read(i) for i in range(len(names))]
-    return [frame[name].array for name in names]
-
-
-#: The columns of the long metrics table (`capsim.results.metrics_frame`).
-METRIC_COLUMNS = ("replication", "year", "facility", "metric", "value")
 
 
 def monthly_rows(results: Results) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from capsim.care import (
     _Periods,
     _periods,
     _tally_newborns,
-    add_care,
+    care_rows,
     reduce_with_care,
 )
 from capsim.model import compile_network
@@ -198,8 +198,9 @@ def test_passes_run_uncompiled_with_the_same_results() -> None:
 
 def test_one_table_with_the_care_rows_is_the_maternity_table_with_them_added() -> None:
     """The metrics' table built once with the care rows (`reduce_with_care`, as runs build
-    it) is `add_care` of the maternity table, to the bit and the type, with the same
-    accounting and monthly rows; the women are conserved."""
+    it) is the maternity table with the care rows' own table after it (``pd.concat``), to
+    the bit and the type, with the lines' accounting and monthly rows; the women are
+    conserved."""
     import pandas as pd
     from conftest import assert_conserved
 
@@ -216,14 +217,14 @@ def test_one_table_with_the_care_rows_is_the_maternity_table_with_them_added() -
     care = simulate_care(scenario, net, cohort, record, 1, seed)
     assert {rec.network.line for rec in care} == {"newborn", "paediatric"}
     once = reduce_with_care(net, record, care, 1, seed, day0)
-    added = add_care(reduce_replication(net, record, 1, seed), net, care, day0)
-    pd.testing.assert_frame_equal(once.metrics, added.metrics, check_exact=True)
-    assert [once.metrics[c].dtype for c in once.metrics] == \
-        [added.metrics[c].dtype for c in added.metrics]
-    assert once.metrics["value"].to_numpy().tobytes() == \
-        added.metrics["value"].to_numpy().tobytes()
-    pd.testing.assert_frame_equal(once.care_monthly, added.care_monthly, check_exact=True)
-    assert once.care_accounting == added.care_accounting
+    rows = care_rows(net, care, day0, 1)
+    added = pd.concat([reduce_replication(net, record, 1, seed).metrics,
+                       _periods(net, day0).frame(rows.values, 1)], ignore_index=True)
+    pd.testing.assert_frame_equal(once.metrics, added, check_exact=True)
+    assert [once.metrics[c].dtype for c in once.metrics] == [added[c].dtype for c in added]
+    assert once.metrics["value"].to_numpy().tobytes() == added["value"].to_numpy().tobytes()
+    pd.testing.assert_frame_equal(once.care_monthly, rows.monthly, check_exact=True)
+    assert once.care_accounting == rows.accounting
     # The care rows follow the maternity rows.
     is_care = once.metrics["metric"].isin([*NEWBORN_METRICS, *PAEDIATRIC_METRICS]).to_numpy()
     assert is_care.any() and not is_care[:np.argmax(is_care)].any() and is_care[np.argmax(

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import capsim
 from capsim import CapsimError, Results, load_scenario, validate_scenario
-from capsim.care import add_care
+from capsim.care import reduce_with_care
 from capsim.cli import main as cli_main
 from capsim.demand import build_cohort
 from capsim.model import compile_network, run_engine, run_simpy
@@ -34,7 +34,6 @@ from capsim.model.engine import EMERGENCY_CS, EMERGENCY_TRANSFER, PLANNED_CS
 from capsim.model.network import hours_since
 from capsim.model.simpy_model import TIME_RTOL, SimpyModel, differences
 from capsim.province import province_scenario
-from capsim.results import reduce_replication
 from capsim.scenario.models import LEVEL_RANK
 
 #: Relative, for summaries and daily census built on times: that of the times themselves.
@@ -73,9 +72,9 @@ def both(scenario, replications: int, seed: int):
             rec = run(net, cohort)
             records[k].append(rec)
             # Newborns and children (when the scenario has them) follow each model's births.
-            results[k].append(add_care(reduce_replication(net, rec, rep, seed), net,
-                                       simulate_care(scenario, net, cohort, rec, rep, seed),
-                                       scenario.horizon.sim_start))
+            results[k].append(reduce_with_care(
+                net, rec, simulate_care(scenario, net, cohort, rec, rep, seed), rep, seed,
+                scenario.horizon.sim_start))
     return records, [Results(scenario, net, seed, r) for r in results]
 
 
