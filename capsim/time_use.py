@@ -234,10 +234,12 @@ def by_row(per_day: Sequence[np.ndarray], rows: Sequence[tuple[int, int, int]],
     return out
 
 
-def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    """``part`` / ``whole`` where ``whole`` > 0, else NaN (share)."""
+def share(part: np.ndarray, whole: np.ndarray,
+          positive: np.ndarray | None = None) -> np.ndarray:
+    """``part`` / ``whole`` where ``whole`` > 0, else NaN (share); ``positive``: where
+    ``whole`` > 0, when worked out beforehand."""
     out = np.full(np.broadcast_shapes(np.shape(part), np.shape(whole)), np.nan)
-    np.divide(part, whole, out=out, where=whole > 0)
+    np.divide(part, whole, out=out, where=whole > 0 if positive is None else positive)
     return out
 
 
@@ -271,7 +273,8 @@ class Days:
     delivery_days: np.ndarray
     delivering_days: np.ndarray
     labour_places: np.ndarray
-    #: The hours each share is of ([row, column], the sums above) and where they are not 0.
+    #: The hours each share is of ([row, column], the sums above) and where they are not 0
+    #: (`share`'s arguments after the part).
     wholes: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
@@ -353,9 +356,5 @@ def time_metrics(*, stays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     out = dict(days.idle)
     for name, part in summed.items():
         whole = days.wholes.get(name)
-        if whole is None:
-            out[name] = part
-        else:  # `share`, where the whole is not 0 known beforehand
-            out[name] = np.full(part.shape, np.nan)
-            np.divide(part, whole[0], out=out[name], where=whole[1])
+        out[name] = part if whole is None else share(part, *whole)
     return out
