@@ -450,9 +450,9 @@ def pack_result(result: ReplicationResult) -> dict[str, Any]:
     and arrays), or the table itself when it cannot be rebuilt from those alone (an index
     other than 0..n-1, repeated column names, attributes). A table built as `Columns`
     (`capsim.results.tables_as_columns`, as `_call_packed` builds them) is taken as it is."""
-    fields = {name: getattr(result, name) for name in RESULT_TABLES}
     packed = {name: getattr(result, name) for name in RESULT_FIELDS}
-    for name, table in fields.items():
+    for name in RESULT_TABLES:
+        table = packed[name]
         if isinstance(table, Columns):
             names, arrays = table
         elif table is not None and _plain(table):
