@@ -35,6 +35,8 @@ from capsim.results import (
     ReplicationResult,
     Results,
     as_frame,
+    cell_at,
+    cell_of,
     completed_counts,
     metrics_frame,
     reduce_replication,
@@ -364,7 +366,7 @@ def _tally(t: np.ndarray, facility: np.ndarray, counted: np.ndarray, count_at: n
                     fac = facility[count_at[k], i]
                     if fac >= nf:
                         raise ValueError("an event at no facility of the network")
-                    counts[count_row[k], year * (nf + 1) + (fac if fac >= 0 else nf)] += 1
+                    counts[count_row[k], cell_at(year, fac, nf)] += 1
         if measured.shape[0]:
             # The month of its day, as `_Periods.months` reads it.
             month = day_month[int(np.floor(time / 24.0))] - first_month
@@ -396,7 +398,7 @@ def _tally_newborns(t: np.ndarray, origin: np.ndarray, placed: np.ndarray,
         if year >= 0:
             if source >= nf or to >= nf:
                 raise ValueError("an event at no facility of the network")
-            cell = year * (nf + 1) + (source if source >= 0 else nf)
+            cell = cell_at(year, source, nf)
             counts[0, cell] += 1
             if moved:
                 counts[1, cell] += 1
@@ -423,13 +425,12 @@ def _add_transfer_minutes(t: np.ndarray, origin: np.ndarray, placed: np.ndarray,
     reported period, in the cell (`_Periods.cells`) of its year and origin; added in the
     newborns' order, as ``np.bincount`` of the cells adds them."""
     for i in range(t.shape[0]):
-        time, source, to = t[i], origin[i], placed[i]
-        if to < 0 or to == source or not (time >= t0 and time < t1):
+        source, to = origin[i], placed[i]
+        if to < 0 or to == source:
             continue
-        year = year_of(time, starts)  # as `_Periods.rows` finds it
-        if year >= 0:
-            minutes[year * (nf + 1) + (source if source >= 0 else nf)] += \
-                travel_h[source, to] * 60.0
+        cell = cell_of(source, t[i], starts, t0, t1, nf)  # as `_Periods.cells` finds it
+        if cell >= 0:
+            minutes[cell] += travel_h[source, to] * 60.0
 
 
 @njit(cache=True)

@@ -473,7 +473,7 @@ def _place_arrivals(fac: np.ndarray, t: np.ndarray, turned: np.ndarray, out: np.
     each woman (first bed request at ``fac`` and ``t``, ``turned`` away, ``out`` of the
     region) inside the reported years, in the `_cells` cell of her request."""
     for i in range(t.shape[0]):
-        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
+        cell = cell_of(fac[i], t[i], starts, t0, t1, nf)
         if cell < 0:
             continue
         counts[0, cell] += 1
@@ -546,14 +546,21 @@ def year_of(time: float, starts: np.ndarray) -> int:
 
 
 @jit_callee(python_calls=True)  # the passes' plain Python versions call it in the tests
-def _cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
-             nf: int) -> int:
+def cell_at(year: int, fac: int, nf: int) -> int:
+    """The `_cells` cell of reported year ``year`` (index) and facility ``fac`` of ``nf``
+    (-1, none: the region's column): year x (nf + 1) + column."""
+    return year * (nf + 1) + (fac if fac >= 0 else nf)
+
+
+@jit_callee(python_calls=True)  # the passes' plain Python versions call it in the tests
+def cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
+            nf: int) -> int:
     """The `_cells` cell of one event at ``time`` (hours) in facility ``fac``; -1 outside the
     reported years."""
     year = year_of(time, starts)
     if year < 0 or not (time >= t0 and time < t1):
         return -1
-    return year * (nf + 1) + (fac if fac >= 0 else nf)
+    return cell_at(year, fac, nf)
 
 
 @jit_loop
@@ -567,7 +574,7 @@ def _place_deliveries(fac: np.ndarray, t: np.ndarray, mode: np.ndarray, ddi: np.
     ``ddi_sums`` [cell], each emergency caesarean's minutes (``ddi``, 0 when not finite),
     added in the women's order as ``np.bincount`` adds them."""
     for i in range(t.shape[0]):
-        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
+        cell = cell_of(fac[i], t[i], starts, t0, t1, nf)
         cells[i] = cell
         if cell < 0:
             continue
@@ -598,7 +605,7 @@ def _place_labours(fac: np.ndarray, t: np.ndarray, wait_h: np.ndarray, starts: n
     for i in range(t.shape[0]):
         if fac[i] < 0:
             continue
-        cell = _cell_of(fac[i], t[i], starts, t0, t1, nf)
+        cell = cell_of(fac[i], t[i], starts, t0, t1, nf)
         if cell < 0:
             continue
         wait = wait_h[i] * 60.0  # NaN: no midwife before the horizon's end

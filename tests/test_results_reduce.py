@@ -363,12 +363,12 @@ def test_deliveries_and_labours_in_one_pass_are_their_definitions(closing_region
                               by_care[3::4].sum(axis=0), by_care[4:].sum(axis=0)]),
                     lab_cells[keep], wait_min[keep],
                     results._sums(cal, lab_cells[keep], wait_min[keep]))
-    for name in ("_place_deliveries", "_place_labours", "_cell_of"):
+    for name in ("_place_deliveries", "_place_labours", "cell_of"):
         kernel = getattr(results, name)
         assert hasattr(kernel, "py_func") or os.environ.get("NUMBA_DISABLE_JIT") == "1"
     for plain in (False, True):
         if plain:  # as under NUMBA_DISABLE_JIT=1
-            for name in ("_place_deliveries", "_place_labours", "_cell_of"):
+            for name in ("_place_deliveries", "_place_labours", "cell_of"):
                 kernel = getattr(results, name)
                 monkeypatch.setattr(results, name, getattr(kernel, "py_func", kernel))
         got = results._deliveries(cal, rec, ddi_target)
