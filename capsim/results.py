@@ -678,15 +678,11 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
     negative = np.zeros(groups, dtype=np.int64)
     group = np.empty(4, dtype=np.int64)
     for i in range(cells.shape[0]):
-        year, facility = cells[i] // width, cells[i] % width
-        count[year * width + facility] += 1
-        count[year * width + nf] += 1
-        count[ny * width + facility] += 1
-        count[ny * width + nf] += 1
+        _groups_of(cells[i], ny, nf, group)
+        for slot in group:
+            count[slot] += 1
     for r in ranked:
-        year, facility = cells[r] // width, cells[r] % width
-        group[0], group[1] = year * width + facility, year * width + nf
-        group[2], group[3] = ny * width + facility, ny * width + nf
+        _groups_of(cells[r], ny, nf, group)
         for slot in group:
             nonzero[slot] += 1
             if values[r] < 0.0:
@@ -697,9 +693,7 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
     placed = start[:-1].copy()
     v = np.empty(start[groups])  # each group's values that are not zero, in order
     for r in ranked:
-        year, facility = cells[r] // width, cells[r] % width
-        group[0], group[1] = year * width + facility, year * width + nf
-        group[2], group[3] = ny * width + facility, ny * width + nf
+        _groups_of(cells[r], ny, nf, group)
         for slot in group:
             v[placed[slot]] = values[r]
             placed[slot] += 1
@@ -712,6 +706,17 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
         out[g // width, g % width] = _lerp_of(
             _ranked_value(v, start[g], negative[g], zeros, below),
             _ranked_value(v, start[g], negative[g], zeros, min(below + 1, n - 1)), gamma)
+
+
+@jit_callee(python_calls=True)  # the pass's plain Python version calls it in the tests
+def _groups_of(cell: int, ny: int, nf: int, group: np.ndarray) -> None:
+    """Into ``group``, the four groups of `_p95_of_cells` (row x (nf + 1) + column) a value in
+    ``cell`` (year x (nf + 1) + facility) is in: its cell, its year, its facility over all
+    the ``ny`` years, and all of them."""
+    width = nf + 1
+    year, facility = cell // width, cell % width
+    group[0], group[1] = year * width + facility, year * width + nf
+    group[2], group[3] = ny * width + facility, ny * width + nf
 
 
 @jit_callee(python_calls=True)
