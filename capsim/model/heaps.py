@@ -97,11 +97,11 @@ def record_class(name: str, type_class: type, fields: Sequence[str], doc: str,
 #: The constructor of a record in compiled code, by `define_constructor`: its parameters are
 #: the fields, and it sets each field of a new record to the argument of the same name.
 CONSTRUCTOR = """
-def typed(FIELDS):
-    record_type = type_class(list(zip(NAMES, [FIELDS])))
-    def construct(FIELDS):
+def typed({fields}):
+    record_type = type_class(list(zip({names}, [{fields}])))
+    def construct({fields}):
         record = new(record_type)
-        SET
+        {set_fields}
         return record
     return construct
 """
@@ -111,9 +111,9 @@ def define_constructor(cls: type, type_class: type, fields: Sequence[str]) -> No
     """Let compiled code build a ``cls`` record by keyword (``cls(field=value, ...)``), as
     numba's ``structref.define_proxy`` does, but compiled as a callee (`jit_callee`): linked
     into the functions that build records, without machine code of its own."""
-    source = (CONSTRUCTOR.replace("FIELDS", ", ".join(fields))
-              .replace("NAMES", repr(list(fields)))
-              .replace("SET", "\n        ".join(f"record.{f} = {f}" for f in fields)))
+    source = CONSTRUCTOR.format(
+        fields=", ".join(fields), names=repr(list(fields)),
+        set_fields="\n        ".join(f"record.{f} = {f}" for f in fields))
     namespace = {"type_class": type_class, "new": structref.new}
     exec(source, namespace)  # noqa: S102 - our own source text, built from the field names
     typed: Any = namespace["typed"]
