@@ -138,7 +138,7 @@ def test_page_loads_with_the_baseline_verdicts(server, browser):
     assert "Nanjiang" in browser.page_source
     assert "pass" in table or "FAIL" in table
     assert "→" not in table                      # the what-if is the baseline: nothing moved
-    keys = _text(browser, "key-table")
+    keys = _wait(lambda: _text(browser, "key-table"), "the key table")  # may be re-rendered
     assert "Travel per woman moved" in keys
 
 
@@ -150,7 +150,8 @@ def test_changing_one_facilitys_beds_updates_the_verdict_table(server, browser):
     after = _wait(lambda: (t := _text(browser, "verdicts-table")) != before and "→" in t and t,
                   "the verdict table to change")
     assert "→" in after
-    assert "110 → 12" in _text(browser, "changes-list")
+    changes = _wait(lambda: _text(browser, "changes-list"), "the list of changes")
+    assert "110 → 12" in changes
 
 
 def test_closing_the_townships_in_2027_is_answered_and_saved(server, browser):
