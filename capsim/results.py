@@ -534,7 +534,7 @@ def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
             _sum_table(cal, sums))
 
 
-@jit_callee(python_calls=True)  # the passes' plain Python versions call it in the tests
+@jit_callee(python_calls=True, inline="always")  # the passes' plain Python versions call it in the tests
 def year_of(time: float, starts: np.ndarray) -> int:
     """The reported year (index) of an event at ``time`` (hours): the number of the years
     starting at ``starts`` (hours, in order) begun by then, less one; -1 before the first."""
@@ -545,14 +545,14 @@ def year_of(time: float, starts: np.ndarray) -> int:
     return year
 
 
-@jit_callee(python_calls=True)  # the passes' plain Python versions call it in the tests
+@jit_callee(python_calls=True, inline="always")  # the passes' plain Python versions call it in the tests
 def cell_at(year: int, fac: int, nf: int) -> int:
     """The `_cells` cell of reported year ``year`` (index) and facility ``fac`` of ``nf``
     (-1, none: the region's column): year x (nf + 1) + column."""
     return year * (nf + 1) + (fac if fac >= 0 else nf)
 
 
-@jit_callee(python_calls=True)  # the passes' plain Python versions call it in the tests
+@jit_callee(python_calls=True, inline="always")  # the passes' plain Python versions call it in the tests
 def cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
             nf: int) -> int:
     """The `_cells` cell of one event at ``time`` (hours) in facility ``fac``; -1 outside the
@@ -708,7 +708,7 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
             _ranked_value(v, start[g], negative[g], zeros, min(below + 1, n - 1)), gamma)
 
 
-@jit_callee(python_calls=True)  # the pass's plain Python version calls it in the tests
+@jit_callee(python_calls=True, inline="always")  # the pass's plain Python version calls it in the tests
 def _groups_of(cell: int, ny: int, nf: int, group: np.ndarray) -> None:
     """Into ``group``, the four groups of `_p95_of_cells` (row x (nf + 1) + column) a value in
     ``cell`` (year x (nf + 1) + facility) is in: its cell, its year, its facility over all
@@ -719,7 +719,7 @@ def _groups_of(cell: int, ny: int, nf: int, group: np.ndarray) -> None:
     group[2], group[3] = ny * width + facility, ny * width + nf
 
 
-@jit_callee(python_calls=True)
+@jit_callee(python_calls=True, inline="always")
 def _rank95_of(n: int) -> tuple[int, float]:
     """For a run of ``n`` (>= 1) sorted values, the place (from 0) of the value at or below
     the 95th percentile and the fraction of the way to the next, as numpy's default linear
@@ -729,7 +729,7 @@ def _rank95_of(n: int) -> tuple[int, float]:
     return below, virtual - below
 
 
-@jit_callee(python_calls=True)
+@jit_callee(python_calls=True, inline="always")
 def _lerp_of(a: float, b: float, gamma: float) -> float:
     """The value ``gamma`` of the way from ``a`` to ``b``, worked out as numpy's percentile
     works it out, to the last bit."""
@@ -737,7 +737,7 @@ def _lerp_of(a: float, b: float, gamma: float) -> float:
     return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
 
 
-@jit_callee(python_calls=True)
+@jit_callee(python_calls=True, inline="always")
 def _ranked_value(v: np.ndarray, start: int, negative: int, zeros: int, rank: int) -> float:
     """The ``rank``-th smallest value (from 0) of a group of `_p95_of_cells` whose values
     that are not zero are ``v[start:]`` in order, ``negative`` of them below zero, with

@@ -229,8 +229,17 @@ WARM_UP_SCENARIO = {
 
 def compiled() -> bool:
     """Whether the event loop is ready to run without compiling: compiled in this process or
-    loaded from the disk cache, or running uncompiled (``NUMBA_DISABLE_JIT=1``)."""
-    return UNCOMPILED or bool(pathway.simulate.signatures)
+    loaded from the disk cache, or running uncompiled (``NUMBA_DISABLE_JIT=1``). Once it is,
+    it stays so, and the answer is remembered (asking numba costs some 15 microseconds, paid
+    by every replication otherwise)."""
+    global _ready
+    if not _ready:
+        _ready = UNCOMPILED or bool(pathway.simulate.signatures)
+    return _ready
+
+
+#: Whether `compiled` has found the event loop ready (a compiled loop is never dropped).
+_ready = False
 
 
 def cached() -> bool:
