@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import cache
+from typing import cast
 
 import numpy as np
+from numba import njit
 from numpy.random.bit_generator import ISeedSequence
 
 #: The streams the model draws from; one per source of randomness.
@@ -53,18 +55,20 @@ def _name_word(name: str) -> int:
 
 
 def stream(seed: int, replication: int, name: str, *extra: int) -> np.random.Generator:
-    """Return the generator of stream ``name`` for (seed, replication, *extra)."""
-    key = stream_key(seed, replication, name, *extra)
-    return np.random.default_rng(np.random.SeedSequence(key))
+    """Return the generator of stream ``name`` for (seed, replication, *extra): numpy's
+    ``default_rng(SeedSequence(stream_key(seed, replication, name, *extra)))``, seeded as
+    `streams` seeds it."""
+    key = cast("tuple[str, int]", (name, *extra))  # its name and numbers, as streams takes them
+    return streams(seed, replication, [key])[0]
 
 
 def streams(seed: int, replication: int,
             keys: Sequence[tuple[str, int]] | Sequence[tuple[str]]) -> list[np.random.Generator]:
     """Return the generators of several streams of (seed, replication), one per key (the
     stream's name, then its extra numbers, as `stream` takes them), in the keys' order:
-    the same generators as ``stream(seed, replication, *key)``, seeded together. numpy's
-    SeedSequence hashes one key at a time, at some ten microseconds each; here the hashing
-    runs as array operations over all the keys at once."""
+    the generators numpy's ``SeedSequence`` of each `stream_key` would seed. numpy's
+    SeedSequence hashes one key at a time, at some ten microseconds each; here one compiled
+    loop hashes all the keys."""
     entropy = [stream_key(seed, replication, *key) for key in keys]
     if len({len(e) for e in entropy}) == 1 and max(max(e) for e in entropy) <= 0xFFFFFFFF:
         groups = [(list(range(len(entropy))), np.asarray(entropy, dtype=np.uint32))]
@@ -77,12 +81,13 @@ def streams(seed: int, replication: int,
             groups.append((same, np.stack([words[i] for i in same])))
     out: list[np.random.Generator | None] = [None] * len(entropy)
     for same, stacked in groups:
-        pools = _mixed_pools(stacked)
-        states = _seed_words(pools)
+        seeded_states = _seed_states(stacked, 2 * _PCG64_WORDS)
+        pools, states = seeded_states[:, :_POOL_SIZE], seeded_states[:, _POOL_SIZE:]
         # The state words a PCG64 asks for, as 64-bit words: pairs read little-endian.
         wide = np.ascontiguousarray(states, dtype="<u4").view("<u8").astype(np.uint64)
         for row, i in enumerate(same):
-            seeded = _SeededSequence(entropy[i], pools[row], states[row], wide[row])
+            seeded = _SeededSequence(entropy[i], stacked[row], pools[row], states[row],
+                                     wide[row])
             # numpy takes any ISeedSequence; its type stubs name SeedSequence only.
             out[i] = np.random.Generator(np.random.PCG64(seeded))  # type: ignore[arg-type]
     return out  # type: ignore[return-value]
@@ -90,10 +95,11 @@ def streams(seed: int, replication: int,
 
 # SeedSequence's constants (numpy/random/bit_generator.pyx, after O'Neill's seed_seq).
 _POOL_SIZE = 4
-_INIT_A, _MULT_A = np.uint32(0x43B0D7E5), np.uint32(0x931E8875)
-_INIT_B, _MULT_B = np.uint32(0x8B51F9DD), np.uint32(0x58F38DED)
-_MIX_MULT_L, _MIX_MULT_R = np.uint32(0xCA01F9DD), np.uint32(0x4973F715)
-_XSHIFT = np.uint32(16)
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
+_MIX_MULT_L, _MIX_MULT_R = 0xCA01F9DD, 0x4973F715
+_XSHIFT = 16
+_WORD = 0xFFFFFFFF
 #: The words a PCG64 generator asks its seed sequence for: 4 of 64 bits.
 _PCG64_WORDS = 4
 
@@ -107,79 +113,56 @@ def _uint32_words(value: int) -> np.ndarray:
     return np.asarray(words, dtype=np.uint32)
 
 
-def _mixed_pools(entropy: np.ndarray) -> np.ndarray:
-    """SeedSequence's entropy pools of the keys, one per row of ``entropy`` (uint32 words):
-    array [key, 4] of uint32. The multiplier sequence does not depend on the data, so every
-    key takes the same steps; the steps that do not depend on one another (the first hash of
-    each word of the pool, the mixes of one word into each of the others, of one more word
-    into the whole pool) run as one array operation over all keys and words."""
+@njit(cache=True)
+def _seed_states(entropy: np.ndarray, words32: int) -> np.ndarray:
+    """For each key (row of ``entropy``, uint32 words): SeedSequence's entropy pool (4
+    words), then the first ``words32`` words of its state (``generate_state``), as numpy
+    works them out step by step (``mix_entropy``, ``hashmix``, ``mix``), here in 64-bit
+    integers cut to their 32 lowest bits: array [key, 4 + words32] of uint32."""
     keys, length = entropy.shape
-    consts = _hash_consts(_INIT_A, _MULT_A, _POOL_SIZE * max(length, _POOL_SIZE))
-    first = np.zeros((keys, _POOL_SIZE), dtype=np.uint32)
-    first[:, :min(length, _POOL_SIZE)] = entropy[:, :_POOL_SIZE]
-    with np.errstate(over="ignore"):  # the arithmetic is modulo 2**32 on purpose
-        pool = _hashmix(first, consts, 0)
-        at = _POOL_SIZE
-        for src in range(_POOL_SIZE):
-            # The other words, in order, each mixed with its own hash of this one.
-            others = [dst for dst in range(_POOL_SIZE) if dst != src]
-            hashed = _hashmix(pool[:, src:src + 1], consts, at, len(others))
-            pool[:, others] = _mix(pool[:, others], hashed)
-            at += len(others)
-        for src in range(_POOL_SIZE, length):
-            pool = _mix(pool, _hashmix(entropy[:, src:src + 1], consts, at, _POOL_SIZE))
-            at += _POOL_SIZE
-    return pool
-
-
-def _hashmix(value: np.ndarray, consts: np.ndarray, at: int, count: int = 0) -> np.ndarray:
-    """SeedSequence's hashmix of ``value`` [key, words] (or of one word [key, 1] for ``count``
-    words) with its ``at``-th hash constants on: the k-th word takes the (at + k)-th constant
-    and multiplies by the next, as calls one after the other do."""
-    width = count or value.shape[1]
-    value = value ^ consts[at:at + width]
-    value *= consts[at + 1:at + width + 1]
-    value ^= value >> _XSHIFT
-    return value
-
-
-def _mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """SeedSequence's mix of words ``x`` with hashed words ``y`` (uint32 arrays)."""
-    result = _MIX_MULT_L * x
-    result -= _MIX_MULT_R * y
-    result ^= result >> _XSHIFT
-    return result
-
-
-@lru_cache(maxsize=8)
-def _hash_consts(init: np.uint32, mult: np.uint32, count: int) -> np.ndarray:
-    """The hash constants of SeedSequence's hashes one after the other: ``init``, then each
-    the last times ``mult`` (modulo 2**32), ``count + 1`` of them (uint32, read-only)."""
-    out = np.empty(count + 1, dtype=np.uint32)
-    value = int(init)
-    for k in range(count + 1):
-        out[k] = value
-        value = value * int(mult) & 0xFFFFFFFF
-    out.setflags(write=False)
+    out = np.empty((keys, _POOL_SIZE + words32), dtype=np.uint32)
+    pool = np.zeros(_POOL_SIZE, dtype=np.int64)
+    for k in range(keys):
+        const = _INIT_A
+        # Each pool word the hash of one entropy word (0 past the last).
+        for i in range(_POOL_SIZE):
+            value = (int(entropy[k, i]) if i < length else 0) ^ const
+            const = (const * _MULT_A) & _WORD
+            value = (value * const) & _WORD
+            pool[i] = value ^ (value >> _XSHIFT)
+        # Each pool word mixed with the hash of every other (in order), then with the hash
+        # of each entropy word past the fourth.
+        for src in range(max(length, _POOL_SIZE)):
+            for dst in range(_POOL_SIZE):
+                if src == dst:
+                    continue
+                value = (int(pool[src]) if src < _POOL_SIZE else int(entropy[k, src])) ^ const
+                const = (const * _MULT_A) & _WORD
+                value = (value * const) & _WORD
+                value ^= value >> _XSHIFT
+                mixed = (_MIX_MULT_L * int(pool[dst]) - _MIX_MULT_R * value) & _WORD
+                pool[dst] = mixed ^ (mixed >> _XSHIFT)
+        const = _INIT_B
+        for i in range(_POOL_SIZE + words32):
+            if i < _POOL_SIZE:
+                out[k, i] = pool[i]
+                continue
+            value = int(pool[(i - _POOL_SIZE) % _POOL_SIZE]) ^ const
+            const = (const * _MULT_B) & _WORD
+            value = (value * const) & _WORD
+            out[k, i] = value ^ (value >> _XSHIFT)
     return out
-
-
-def _seed_words(pools: np.ndarray, words32: int = 2 * _PCG64_WORDS) -> np.ndarray:
-    """SeedSequence.generate_state of each pool (row of ``pools``): ``words32`` uint32
-    words per key, array [key, words32]; the i-th word hashes the pool's (i mod 4)-th word
-    with the i-th constant, all words in one array operation."""
-    consts = _hash_consts(_INIT_B, _MULT_B, words32)
-    with np.errstate(over="ignore"):
-        return _hashmix(pools[:, np.arange(words32) % _POOL_SIZE], consts, 0)
 
 
 class _SeededSequence(ISeedSequence):
     """A SeedSequence whose pool and first state words were worked out beforehand (by
     `streams`); it gives a bit generator the same words numpy's would."""
 
-    def __init__(self, entropy: list[int], pool: np.ndarray, words: np.ndarray,
-                 wide: np.ndarray | None = None):
-        self.entropy, self.pool, self._words, self._wide = entropy, pool, words, wide
+    def __init__(self, entropy: list[int], key: np.ndarray, pool: np.ndarray,
+                 words: np.ndarray, wide: np.ndarray | None = None):
+        # ``key``: the entropy as the uint32 words that were hashed.
+        self.entropy, self.pool, self._key = entropy, pool, key
+        self._words, self._wide = words, wide
 
     def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
         """The first ``n_words`` words of the state (uint32, or uint64 from pairs of them)."""
@@ -190,7 +173,7 @@ class _SeededSequence(ISeedSequence):
             return self._wide[:n_words].copy()
         count = n_words * (2 if wide else 1)
         words = (self._words[:count] if count <= self._words.shape[0]
-                 else _seed_words(self.pool[None, :], count)[0])
+                 else _seed_states(self._key[None, :], count)[0, _POOL_SIZE:])
         if wide:  # pairs read little-endian, whatever the machine's byte order
             return words.astype("<u4").view("<u8").astype(np.uint64)
         return words.copy()
