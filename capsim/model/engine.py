@@ -253,16 +253,28 @@ def cached() -> bool:
 
 def ensure_compiled() -> None:
     """Compile the event loop in this process (or load it from the disk cache) if it is not
-    ready yet, by simulating `WARM_UP_SCENARIO`. Called before local worker processes
+    ready yet, by simulating `WARM_UP_SCENARIO` with no women (`no_women`): the loop is
+    compiled for the types of its arguments, whatever their length, and a cohort of none
+    draws no random numbers, whose seeding compiles apart (`capsim.streams`; in the process
+    beside this one, `capsim.run.ready_engine`). Called before local worker processes
     start, so that they inherit or load it rather than each compiling it at once."""
     if compiled():
         return
-    from capsim.demand import build_cohort
     from capsim.model.network import compile_network
     from capsim.scenario import validate_scenario
 
     scenario = validate_scenario(WARM_UP_SCENARIO, source="<engine warm-up>")
-    run_engine(compile_network(scenario), build_cohort(scenario, 0, 0))
+    run_engine(compile_network(scenario), no_women())
+
+
+def no_women() -> Cohort:
+    """A cohort of no women, no one in a bed at the start (every array empty)."""
+    none, never = np.zeros(0), np.zeros(0, dtype=bool)
+    return Cohort(admit_h=none, event_h=none, risk=np.zeros(0, dtype=np.int8),
+                  booked=np.zeros(0, dtype=np.int32), planned_cs=never, emergency_cs=never,
+                  complication=never, labour_h=none, los_vaginal_h=none, los_caesarean_h=none,
+                  theatre_h=none, preparation_h=none,
+                  initial_facility=np.zeros(0, dtype=np.int32), initial_release_h=none)
 
 
 def _simulate(**inputs) -> pathway.Outcome:
