@@ -534,7 +534,8 @@ def _labours(cal: _Calendar, rec: RunRecord, wait_target_min: float
             _sum_table(cal, sums))
 
 
-@jit_callee(python_calls=True, inline="always")  # the passes' plain Python versions call it in the tests
+# The passes' plain Python versions call it in the tests.
+@jit_callee(python_calls=True, inline="always")
 def year_of(time: float, starts: np.ndarray) -> int:
     """The reported year (index) of an event at ``time`` (hours): the number of the years
     starting at ``starts`` (hours, in order) begun by then, less one; -1 before the first."""
@@ -545,14 +546,16 @@ def year_of(time: float, starts: np.ndarray) -> int:
     return year
 
 
-@jit_callee(python_calls=True, inline="always")  # the passes' plain Python versions call it in the tests
+# The passes' plain Python versions call it in the tests.
+@jit_callee(python_calls=True, inline="always")
 def cell_at(year: int, fac: int, nf: int) -> int:
     """The `_cells` cell of reported year ``year`` (index) and facility ``fac`` of ``nf``
     (-1, none: the region's column): year x (nf + 1) + column."""
     return year * (nf + 1) + (fac if fac >= 0 else nf)
 
 
-@jit_callee(python_calls=True, inline="always")  # the passes' plain Python versions call it in the tests
+# The passes' plain Python versions call it in the tests.
+@jit_callee(python_calls=True, inline="always")
 def cell_of(fac: int, time: float, starts: np.ndarray, t0: float, t1: float,
             nf: int) -> int:
     """The `_cells` cell of one event at ``time`` (hours) in facility ``fac``; -1 outside the
@@ -708,7 +711,8 @@ def _p95_of_cells(cells: np.ndarray, values: np.ndarray, ranked: np.ndarray, ny:
             _ranked_value(v, start[g], negative[g], zeros, min(below + 1, n - 1)), gamma)
 
 
-@jit_callee(python_calls=True, inline="always")  # the pass's plain Python version calls it in the tests
+# The pass's plain Python version calls it in the tests.
+@jit_callee(python_calls=True, inline="always")
 def _groups_of(cell: int, ny: int, nf: int, group: np.ndarray) -> None:
     """Into ``group``, the four groups of `_p95_of_cells` (row x (nf + 1) + column) a value in
     ``cell`` (year x (nf + 1) + facility) is in: its cell, its year, its facility over all
