@@ -142,15 +142,13 @@ def _seed_states(entropy: np.ndarray, words32: int) -> np.ndarray:
                 value ^= value >> _XSHIFT
                 mixed = (_MIX_MULT_L * int(pool[dst]) - _MIX_MULT_R * value) & _WORD
                 pool[dst] = mixed ^ (mixed >> _XSHIFT)
+        out[k, :_POOL_SIZE] = pool
         const = _INIT_B
-        for i in range(_POOL_SIZE + words32):
-            if i < _POOL_SIZE:
-                out[k, i] = pool[i]
-                continue
-            value = int(pool[(i - _POOL_SIZE) % _POOL_SIZE]) ^ const
+        for i in range(words32):
+            value = int(pool[i % _POOL_SIZE]) ^ const
             const = (const * _MULT_B) & _WORD
             value = (value * const) & _WORD
-            out[k, i] = value ^ (value >> _XSHIFT)
+            out[k, _POOL_SIZE + i] = value ^ (value >> _XSHIFT)
     return out
 
 
